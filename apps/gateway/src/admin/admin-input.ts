@@ -1,0 +1,38 @@
+import { InvalidJsonBody } from '../http/invalid-json-body.js';
+import { AdminError } from '../http/rest-error.js';
+
+/** Small, explicit readers for management-API bodies: each failure names the field. */
+export function objectBody(body: unknown): Record<string, unknown> {
+  if (body instanceof InvalidJsonBody) throw new AdminError(400, 'INVALID_JSON', `the body is not valid JSON (${body.reason})`);
+  if (body === undefined || body === null) return {};
+  if (typeof body !== 'object' || Array.isArray(body)) throw new AdminError(400, 'INVALID_BODY', 'the body must be a JSON object');
+  return body as Record<string, unknown>;
+}
+
+export function optionalString(body: Record<string, unknown>, name: string, max = 256): string | undefined {
+  const v = body[name];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string' || v.length === 0 || v.length > max) throw invalid(name, `a string of 1-${max} characters`);
+  return v;
+}
+
+export function requiredString(body: Record<string, unknown>, name: string, max = 256): string {
+  const v = optionalString(body, name, max);
+  if (v === undefined) throw invalid(name, 'present');
+  return v;
+}
+
+export function optionalEnum<T extends string>(body: Record<string, unknown>, name: string, allowed: readonly T[]): T | undefined {
+  const v = body[name];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string' || !allowed.includes(v as T)) throw invalid(name, `one of ${allowed.join(', ')}`);
+  return v as T;
+}
+
+export function invalid(name: string, expected: string): AdminError {
+  return new AdminError(400, 'INVALID_FIELD', `${name} must be ${expected}`);
+}
+
+export function notFound(what: string): AdminError {
+  return new AdminError(404, 'NOT_FOUND', `${what} not found`);
+}

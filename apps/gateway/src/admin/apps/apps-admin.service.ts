@@ -1,0 +1,174 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
+import { DataSource } from 'typeorm';
+import { SecretBox } from '#libs/auth';
+import { AppEntity, type AppStatus, type Permission, type RestHours } from '#libs/persistence';
+import { PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
+import { AppDirectory } from '../../directory/app-directory.service.js';
+import { invalid, notFound, objectBody, optionalEnum, optionalString, requiredString } from '../admin-input.js';
+
+export const PERMISSIONS: readonly Permission[] = ['captcha', 'sms', 'voice'];
+export const APP_STATUSES: readonly AppStatus[] = ['normal', 'suspended', 'unavailable'];
+const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** Unbiased random string over [A-Za-z0-9] (rejection sampling). */
+export function randomToken(length: number): string {
+  let out = '';
+  while (out.length < length) {
+    for (const byte of randomBytes(length * 2)) {
+      if (byte < 248 && out.length < length) out += ALPHANUMERIC[byte % 62];
+    }
+  }
+  return out;
+}
+
+export interface AppView {
+  appKey: string;
+  name: string;
+  signature: string | null;
+  status: AppStatus;
+  permissions: Permission[];
+  ipWhitelist: string[];
+  restHours: RestHours | null;
+  voicePorts: number | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+function view(app: AppEntity): AppView {
+  return {
+    appKey: app.appKey, name: app.name, signature: app.signature, status: app.status, permissions: app.permissions,
+    ipWhitelist: app.ipWhitelist, restHours: app.restHours, voicePorts: app.voicePorts, createdAt: app.createdAt, updatedAt: app.updatedAt,
+  };
+}
+
+function permissionsField(body: Record<string, unknown>): Permission[] | undefined {
+  const v = body.permissions;
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v) || !v.every((p) => PERMISSIONS.includes(p as Permission))) throw invalid('permissions', `an array of ${PERMISSIONS.join(', ')}`);
+  return [...new Set(v as Permission[])];
+}
+
+function cidrListField(body: Record<string, unknown>): string[] | undefined {
+  const v = body.ipWhitelist;
+  if (v === undefined) return undefined;
+  const ok = Array.isArray(v) && v.every((c) => {
+    if (typeof c !== 'string') return false;
+    const [ip, bits, extra] = c.split('/');
+    const family = isIP(ip ?? '');
+    if (!family || extra !== undefined) return false;
+    if (bits === undefined) return true;
+    const n = Number(bits);
+    return /^\d+$/.test(bits) && n >= 0 && n <= (family === 4 ? 32 : 128);
+  });
+  if (!ok) throw invalid('ipWhitelist', 'an array of IP addresses or CIDRs');
+  return v as string[];
+}
+
+function restHoursField(body: Record<string, unknown>): RestHours | null | undefined {
+  const v = body.restHours;
+  if (v === undefined) return undefined;
+  if (v === null) return null;
+  const hhmm = /^([01]\d|2[0-3]):[0-5]\d$/;
+  const r = v as Record<string, unknown>;
+  if (typeof v !== 'object' || typeof r.from !== 'string' || typeof r.to !== 'string' || !hhmm.test(r.from) || !hhmm.test(r.to) || typeof r.tz !== 'string') {
+    throw invalid('restHours', '{"from":"HH:MM","to":"HH:MM","tz":"<IANA zone>"} or null');
+  }
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: r.tz });
+  } catch {
+    throw invalid('restHours.tz', 'an IANA time zone such as Asia/Shanghai');
+  }
+  return { from: r.from, to: r.to, tz: r.tz };
+}
+
+function voicePortsField(body: Record<string, unknown>): number | null | undefined {
+  const v = body.voicePorts;
+  if (v === undefined) return undefined;
+  if (v === null) return null;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 65535) throw invalid('voicePorts', 'an integer 0-65535 or null');
+  return v;
+}
+
+@Injectable()
+export class AppsAdminService {
+  private readonly secretBox: SecretBox;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly directory: AppDirectory,
+    @Inject(PLATFORM_CONFIG) config: PlatformConfig,
+  ) {
+    this.secretBox = new SecretBox(config.masterKey);
+  }
+
+  private get repo() {
+    return this.dataSource.getRepository(AppEntity);
+  }
+
+  async create(input: unknown): Promise<AppView & { appSecret: string }> {
+    const body = objectBody(input);
+    const name = requiredString(body, 'name', 128);
+    const appSecret = randomToken(32);
+    const saved = await this.repo.save(this.repo.create({
+      appKey: randomToken(28),
+      name,
+      signature: optionalString(body, 'signature', 64) ?? null,
+      secretSealed: this.secretBox.seal(appSecret),
+      status: 'normal',
+      permissions: permissionsField(body) ?? [...PERMISSIONS],
+      ipWhitelist: cidrListField(body) ?? [],
+      restHours: restHoursField(body) ?? null,
+      voicePorts: voicePortsField(body) ?? null,
+    }));
+    const app = await this.repo.findOneByOrFail({ id: saved.id });
+    return { ...view(app), appSecret };
+  }
+
+  async get(appKey: string): Promise<AppView> {
+    return view(await this.entity(appKey));
+  }
+
+  async list(): Promise<AppView[]> {
+    return (await this.repo.find({ order: { createdAt: 'ASC' } })).map(view);
+  }
+
+  async update(appKey: string, input: unknown): Promise<AppView> {
+    const body = objectBody(input);
+    const app = await this.entity(appKey);
+    const patch: Partial<AppEntity> = {};
+    const name = optionalString(body, 'name', 128);
+    if (name !== undefined) patch.name = name;
+    if (body.signature !== undefined) patch.signature = body.signature === null ? null : optionalString(body, 'signature', 64)!;
+    const status = optionalEnum(body, 'status', APP_STATUSES);
+    if (status !== undefined) patch.status = status;
+    const permissions = permissionsField(body);
+    if (permissions !== undefined) patch.permissions = permissions;
+    const ipWhitelist = cidrListField(body);
+    if (ipWhitelist !== undefined) patch.ipWhitelist = ipWhitelist;
+    const restHours = restHoursField(body);
+    if (restHours !== undefined) patch.restHours = restHours;
+    const voicePorts = voicePortsField(body);
+    if (voicePorts !== undefined) patch.voicePorts = voicePorts;
+    if (Object.keys(patch).length > 0) {
+      await this.repo.update({ id: app.id }, { ...patch, updatedAt: new Date() });
+      this.directory.invalidate(appKey);
+    }
+    return this.get(appKey);
+  }
+
+  async rotateSecret(appKey: string): Promise<{ appKey: string; appSecret: string }> {
+    const app = await this.entity(appKey);
+    const appSecret = randomToken(32);
+    await this.repo.update({ id: app.id }, { secretSealed: this.secretBox.seal(appSecret), updatedAt: new Date() });
+    this.directory.invalidate(appKey);
+    return { appKey, appSecret };
+  }
+
+  async entity(appKey: string): Promise<AppEntity> {
+    const app = await this.repo.findOneBy({ appKey });
+    if (!app) throw notFound(`app ${appKey}`);
+    return app;
+  }
+}

@@ -1,0 +1,56 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, UseFilters, UseGuards } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AppNumberEntity, type NumberStatus } from '#libs/persistence';
+import { AppDirectory } from '../../directory/app-directory.service.js';
+import { AdminExceptionFilter } from '../../http/admin-exception.filter.js';
+import { invalid, notFound, objectBody, optionalEnum, requiredString } from '../admin-input.js';
+import { AppsAdminService } from '../apps/apps-admin.service.js';
+import { OperatorTokenGuard } from '../operator-token.guard.js';
+
+const NUMBER_STATUSES: readonly NumberStatus[] = ['normal', 'suspended'];
+const DISPLAY_NUMBER = /^\+?[0-9]{4,31}$/;
+
+/** Display numbers of an app (the seed's 号显号码): `normal` or `suspended`. */
+@Controller('admin/v1/apps/:appKey/numbers')
+@UseGuards(OperatorTokenGuard)
+@UseFilters(AdminExceptionFilter)
+export class NumbersController {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly apps: AppsAdminService,
+    private readonly directory: AppDirectory,
+  ) {}
+
+  private get repo() {
+    return this.dataSource.getRepository(AppNumberEntity);
+  }
+
+  @Post()
+  @HttpCode(201)
+  async add(@Param('appKey') appKey: string, @Body() input: unknown) {
+    const body = objectBody(input);
+    const number = requiredString(body, 'number', 32);
+    if (!DISPLAY_NUMBER.test(number)) throw invalid('number', '4-31 digits with an optional leading +');
+    const app = await this.apps.entity(appKey);
+    const saved = await this.repo.save(this.repo.create({ appId: app.id, number, status: optionalEnum(body, 'status', NUMBER_STATUSES) ?? 'normal' }));
+    this.directory.invalidate(appKey);
+    return { number: saved.number, status: saved.status };
+  }
+
+  @Get()
+  async list(@Param('appKey') appKey: string) {
+    const app = await this.apps.entity(appKey);
+    return (await this.repo.find({ where: { appId: app.id }, order: { number: 'ASC' } })).map((n) => ({ number: n.number, status: n.status }));
+  }
+
+  @Patch(':number')
+  async update(@Param('appKey') appKey: string, @Param('number') number: string, @Body() input: unknown) {
+    const status = optionalEnum(objectBody(input), 'status', NUMBER_STATUSES);
+    if (!status) throw invalid('status', `one of ${NUMBER_STATUSES.join(', ')}`);
+    const app = await this.apps.entity(appKey);
+    const result = await this.repo.update({ appId: app.id, number }, { status });
+    if (!result.affected) throw notFound(`number ${number}`);
+    this.directory.invalidate(appKey);
+    return { number, status };
+  }
+}

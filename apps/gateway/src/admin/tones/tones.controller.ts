@@ -1,0 +1,82 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UseFilters, UseGuards } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { ToneFileEntity, type ToneStatus } from '#libs/persistence';
+import { AppDirectory } from '../../directory/app-directory.service.js';
+import { AdminExceptionFilter } from '../../http/admin-exception.filter.js';
+import { AdminError } from '../../http/rest-error.js';
+import { invalid, notFound } from '../admin-input.js';
+import { AppsAdminService } from '../apps/apps-admin.service.js';
+import { OperatorTokenGuard } from '../operator-token.guard.js';
+import { MAX_TONE_BYTES, parseWav } from './wav.js';
+
+const TONE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,123}\.wav$/i;
+
+function toneView(t: ToneFileEntity) {
+  return {
+    name: t.name, status: t.status, encoding: t.encoding, sampleRate: t.sampleRate, channels: t.channels,
+    durationMs: t.durationMs, sizeBytes: t.sizeBytes, sha256: t.sha256, createdAt: t.createdAt, reviewedAt: t.reviewedAt,
+  };
+}
+
+/** Tone files: uploaded as `audio/wav`, validated, `pending` until an operator approves them. */
+@Controller('admin/v1/apps/:appKey/tones')
+@UseGuards(OperatorTokenGuard)
+@UseFilters(AdminExceptionFilter)
+export class TonesController {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly apps: AppsAdminService,
+    private readonly directory: AppDirectory,
+  ) {}
+
+  private get repo() {
+    return this.dataSource.getRepository(ToneFileEntity);
+  }
+
+  @Post()
+  @HttpCode(201)
+  async upload(@Param('appKey') appKey: string, @Query('name') name: string | undefined, @Body() body: unknown) {
+    if (!name || !TONE_NAME.test(name)) throw invalid('name', 'a file name ending in .wav (letters, digits, _ . -)');
+    if (!Buffer.isBuffer(body)) throw new AdminError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the WAV file as the body with Content-Type: audio/wav');
+    if (body.length > MAX_TONE_BYTES) throw new AdminError(413, 'TONE_TOO_LARGE', `tone files are limited to ${MAX_TONE_BYTES} bytes`);
+    const wav = parseWav(body);
+    if (!wav.ok) throw new AdminError(400, 'INVALID_TONE', wav.reason);
+    const app = await this.apps.entity(appKey);
+    const values = {
+      appId: app.id, name, status: 'pending' as ToneStatus, encoding: wav.format.encoding, sampleRate: wav.format.sampleRate,
+      channels: wav.format.channels, durationMs: wav.format.durationMs, sizeBytes: body.length,
+      sha256: createHash('sha256').update(body).digest('hex'), content: body, reviewedAt: null,
+    };
+    // Re-uploading a name replaces the file and sends it back to review.
+    await this.repo.upsert(values, ['appId', 'name']);
+    this.directory.invalidate(appKey);
+    return toneView(await this.repo.findOneByOrFail({ appId: app.id, name }));
+  }
+
+  @Get()
+  async list(@Param('appKey') appKey: string) {
+    const app = await this.apps.entity(appKey);
+    return (await this.repo.find({ where: { appId: app.id }, order: { name: 'ASC' } })).map(toneView);
+  }
+
+  @Post(':name/approve')
+  @HttpCode(200)
+  approve(@Param('appKey') appKey: string, @Param('name') name: string) {
+    return this.review(appKey, name, 'approved');
+  }
+
+  @Post(':name/reject')
+  @HttpCode(200)
+  reject(@Param('appKey') appKey: string, @Param('name') name: string) {
+    return this.review(appKey, name, 'rejected');
+  }
+
+  private async review(appKey: string, name: string, status: ToneStatus) {
+    const app = await this.apps.entity(appKey);
+    const result = await this.repo.update({ appId: app.id, name }, { status, reviewedAt: new Date() });
+    if (!result.affected) throw notFound(`tone ${name}`);
+    this.directory.invalidate(appKey);
+    return toneView(await this.repo.findOneByOrFail({ appId: app.id, name }));
+  }
+}

@@ -1,0 +1,73 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { SecretBox } from '#libs/auth';
+import type { AppStatus, NumberStatus, Permission } from '#libs/persistence';
+import { PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
+
+/** An app as the request path needs it: identity, secret, status, numbers and approved tones. */
+export interface DirectoryApp {
+  id: string;
+  appKey: string;
+  appSecret: string;
+  status: AppStatus;
+  permissions: Permission[];
+  numbers: Map<string, NumberStatus>;
+  approvedTones: Set<string>;
+}
+
+/** How long a looked-up app is reused; management changes take effect within this time. */
+export const DIRECTORY_TTL_MS = 1000;
+
+/**
+ * Read-through cache of apps for the hot request path: one query per app per second instead of
+ * four per request. Management writes call `invalidate` so this instance sees them at once;
+ * other gateway instances within `DIRECTORY_TTL_MS`.
+ */
+@Injectable()
+export class AppDirectory {
+  private readonly cache = new Map<string, { at: number; app: Promise<DirectoryApp | null> }>();
+  private readonly secretBox: SecretBox;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(PLATFORM_CONFIG) config: PlatformConfig,
+  ) {
+    this.secretBox = new SecretBox(config.masterKey);
+  }
+
+  find(appKey: string): Promise<DirectoryApp | null> {
+    const now = Date.now();
+    const hit = this.cache.get(appKey);
+    if (hit && now - hit.at < DIRECTORY_TTL_MS) return hit.app;
+    const app = this.load(appKey);
+    this.cache.set(appKey, { at: now, app });
+    app.catch(() => this.cache.delete(appKey));
+    if (this.cache.size > 10_000) this.cache.delete(this.cache.keys().next().value!);
+    return app;
+  }
+
+  invalidate(appKey: string): void {
+    this.cache.delete(appKey);
+  }
+
+  private async load(appKey: string): Promise<DirectoryApp | null> {
+    const rows: Array<Record<string, unknown>> = await this.dataSource.query(
+      `SELECT a.id, a.app_key, a.secret_sealed, a.status, a.permissions,
+              COALESCE((SELECT json_agg(json_build_array(n.number, n.status)) FROM app_numbers n WHERE n.app_id = a.id), '[]') AS numbers,
+              COALESCE((SELECT json_agg(t.name) FROM tone_files t WHERE t.app_id = a.id AND t.status = 'approved'), '[]') AS tones
+         FROM apps a WHERE a.app_key = $1`,
+      [appKey],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      id: row.id as string,
+      appKey: row.app_key as string,
+      appSecret: this.secretBox.open(row.secret_sealed as string),
+      status: row.status as AppStatus,
+      permissions: row.permissions as Permission[],
+      numbers: new Map(row.numbers as Array<[string, NumberStatus]>),
+      approvedTones: new Set(row.tones as string[]),
+    };
+  }
+}

@@ -1,0 +1,27 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { PlatformModule } from '#libs/platform';
+import type { JsonLogger, PlatformConfig } from '#libs/runtime';
+import { AppsAdminService } from './admin/apps/apps-admin.service.js';
+import { AppsController } from './admin/apps/apps.controller.js';
+import { CallsController } from './admin/calls/calls.controller.js';
+import { NumbersController } from './admin/numbers/numbers.controller.js';
+import { OperatorTokenGuard } from './admin/operator-token.guard.js';
+import { TonesController } from './admin/tones/tones.controller.js';
+import { AppDirectory } from './directory/app-directory.service.js';
+import { HealthController } from './health/health.controller.js';
+import { AkskAuthenticator } from './voice/aksk-authenticator.service.js';
+import { CallVerifyController } from './voice/call-verify.controller.js';
+import { CallVerifyUseCase } from './voice/call-verify.use-case.js';
+import { VoicePortGauge } from './voice/voice-port-gauge.service.js';
+
+@Module({})
+export class GatewayModule {
+  static register(config: PlatformConfig, logger: JsonLogger): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [PlatformModule.register({ config, logger, poolSize: 20, runOutboxRelay: true })],
+      controllers: [HealthController, CallVerifyController, AppsController, NumbersController, TonesController, CallsController],
+      providers: [AppDirectory, AkskAuthenticator, VoicePortGauge, CallVerifyUseCase, AppsAdminService, OperatorTokenGuard],
+    };
+  }
+}

@@ -1,0 +1,29 @@
+import { Catch, HttpException, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { APP_LOGGER, JsonLogger } from '#libs/runtime';
+import { AdminError } from './rest-error.js';
+
+/** Management-API failures leave as `{error_code, error_msg}` with a meaningful HTTP status. */
+@Catch()
+export class AdminExceptionFilter implements ExceptionFilter {
+  constructor(@Inject(APP_LOGGER) private readonly logger: JsonLogger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    let status = 500;
+    let body = { error_code: 'INTERNAL_ERROR', error_msg: 'internal error' };
+    if (exception instanceof AdminError) {
+      status = exception.httpStatus;
+      body = { error_code: exception.code, error_msg: exception.message };
+    } else if (exception instanceof HttpException) {
+      status = exception.getStatus();
+      body = { error_code: status === 404 ? 'NOT_FOUND' : 'BAD_REQUEST', error_msg: exception.message };
+    } else if ((exception as { code?: string }).code === '23505') {
+      status = 409;
+      body = { error_code: 'ALREADY_EXISTS', error_msg: 'the resource already exists' };
+    } else {
+      this.logger.error('unexpected error on /admin/', { error: exception });
+    }
+    void reply.status(status).send(body);
+  }
+}

@@ -1,0 +1,26 @@
+import type { FastifyInstance } from 'fastify';
+import { InvalidJsonBody } from './invalid-json-body.js';
+import { MAX_TONE_BYTES } from '../admin/tones/wav.js';
+
+/** JSON bodies are limited to 64 KiB; tone uploads to MAX_TONE_BYTES. */
+export const JSON_BODY_LIMIT = 64 * 1024;
+
+/**
+ * Body parsing that never answers for the handlers: invalid JSON becomes an `InvalidJsonBody`
+ * so `/rest/` can answer 1020001 and `/admin/` its own code; WAV uploads arrive as a Buffer.
+ */
+export function configureBodyParsers(fastify: FastifyInstance): void {
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: JSON_BODY_LIMIT }, (_req, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch (error) {
+      done(null, new InvalidJsonBody((error as Error).message.slice(0, 100)));
+    }
+  });
+  fastify.addContentTypeParser(['audio/wav', 'audio/x-wav', 'audio/wave', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: MAX_TONE_BYTES }, (_req, body, done) => {
+    done(null, body);
+  });
+}

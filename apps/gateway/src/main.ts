@@ -1,0 +1,31 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { readConfigOrExit, warnAboutDevelopmentDefaults } from '#libs/platform';
+import { JsonLogger, type PlatformConfig } from '#libs/runtime';
+import { GatewayModule } from './gateway.module.js';
+import { configureBodyParsers } from './http/fastify-setup.js';
+
+/** Builds the gateway (used by main and by tests). */
+export async function createGateway(config: PlatformConfig, logger: JsonLogger): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ trustProxy: false, routerOptions: { maxParamLength: 300 } });
+  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.register(config, logger), adapter, { logger, abortOnError: false, bodyParser: false });
+  configureBodyParsers(app.getHttpAdapter().getInstance());
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  return app;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const config = readConfigOrExit('gateway');
+  const logger = new JsonLogger('gateway', config.logLevel);
+  process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', { error: reason }));
+  try {
+    const app = await createGateway(config, logger);
+    await app.listen(config.port, '0.0.0.0');
+    warnAboutDevelopmentDefaults(config, logger);
+    logger.info('gateway listening', { port: config.port });
+  } catch (error) {
+    logger.error('gateway failed to start', { error });
+    process.exit(1);
+  }
+}

@@ -1,0 +1,41 @@
+import { All, Body, Controller, Headers, HttpCode, Post, Res, UseFilters } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { ResultCodes, resultBody } from '#libs/contracts';
+import { InvalidJsonBody } from '../http/invalid-json-body.js';
+import { RestError } from '../http/rest-error.js';
+import { RestExceptionFilter } from '../http/rest-exception.filter.js';
+import { AkskAuthenticator } from './aksk-authenticator.service.js';
+import { CallVerifyUseCase } from './call-verify.use-case.js';
+import { validateCallVerify } from './call-verify.validation.js';
+
+@Controller('rest')
+@UseFilters(RestExceptionFilter)
+export class CallVerifyController {
+  constructor(
+    private readonly authenticator: AkskAuthenticator,
+    private readonly callVerify: CallVerifyUseCase,
+  ) {}
+
+  @Post('httpsessions/callVerify/v1.0')
+  @HttpCode(200)
+  async create(
+    @Headers('authorization') authorization: string | undefined,
+    @Headers('x-aksk') xAksk: string | undefined,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    reply.header('content-type', 'application/json;charset=UTF-8');
+    const app = await this.authenticator.authenticate(authorization, xAksk);
+    if (body instanceof InvalidJsonBody) throw RestError.parameter(`the body is not valid JSON (${body.reason})`);
+    const validation = validateCallVerify(body);
+    if (!validation.ok) throw RestError.parameter(validation.detail);
+    const result = await this.callVerify.execute(app, validation.request);
+    return { ...resultBody(ResultCodes.SUCCESS), ...result };
+  }
+
+  /** Any other path or method under /rest/: 1010006 Invalid Rest API. */
+  @All('*')
+  unknown(): never {
+    throw new RestError(ResultCodes.INVALID_REST_API);
+  }
+}

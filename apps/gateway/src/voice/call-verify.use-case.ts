@@ -1,0 +1,85 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { SecretBox } from '#libs/auth';
+import { Exchanges, ResultCodes, RoutingKeys, type PlaceCallCommand } from '#libs/contracts';
+import { Outbox } from '#libs/messaging';
+import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
+import type { DirectoryApp } from '../directory/app-directory.service.js';
+import { RestError } from '../http/rest-error.js';
+import type { CallVerifyRequest } from './call-verify.validation.js';
+import { VoicePortGauge } from './voice-port-gauge.service.js';
+
+export interface CallVerifyResult {
+  sessionId: string;
+  idlePort?: number;
+}
+
+/**
+ * Accepts a voice verification call: checks the app's rights and resources, then writes the
+ * session and its place-call command in one transaction (the transactional outbox), so an
+ * answered request is never lost and its command is published even if RabbitMQ is away.
+ */
+@Injectable()
+export class CallVerifyUseCase {
+  private readonly secretBox: SecretBox;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: Outbox,
+    private readonly ports: VoicePortGauge,
+    @Inject(PLATFORM_CONFIG) config: PlatformConfig,
+    @Inject(APP_LOGGER) private readonly logger: JsonLogger,
+  ) {
+    this.secretBox = new SecretBox(config.masterKey);
+  }
+
+  async execute(app: DirectoryApp, request: CallVerifyRequest): Promise<CallVerifyResult> {
+    if (app.status === 'suspended') throw new RestError(ResultCodes.APP_KEY_SUSPENDED);
+    if (app.status === 'unavailable') throw new RestError(ResultCodes.APP_UNAVAILABLE);
+    if (!app.permissions.includes('voice')) throw new RestError(ResultCodes.API_NOT_PERMITTED);
+
+    const displayNbr = this.chooseDisplayNumber(app, request.displayNbr);
+    if (!app.approvedTones.has(request.preTone)) throw RestError.parameter(`preTone "${request.preTone}" is not an approved tone file of this app`);
+    if (request.posTone !== null && !app.approvedTones.has(request.posTone)) {
+      throw RestError.parameter(`posTone "${request.posTone}" is not an approved tone file of this app`);
+    }
+
+    const sessionId = randomUUID();
+    const command: PlaceCallCommand = { sessionId };
+    const outboxRows = await this.dataSource.transaction(async (manager) => {
+      await manager.query(
+        `INSERT INTO call_sessions (id, app_id, app_key, display_nbr, requested_display_nbr, callee_nbr, language_type,
+                                    pre_tone, pos_tone, verify_code_sealed, times, status_url, fee_url, user_data)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+        [
+          sessionId, app.id, app.appKey, displayNbr, request.displayNbr, request.calleeNbr, request.languageType,
+          request.preTone, request.posTone, this.secretBox.seal(request.verifyCode), request.times,
+          request.statusUrl, request.feeUrl, request.userData,
+        ],
+      );
+      return this.outbox.add(manager, [
+        { exchange: Exchanges.commands, routingKey: RoutingKeys.placeCall, payload: command, messageId: sessionId },
+      ]);
+    });
+    void this.outbox.dispatch(outboxRows);
+    this.logger.info('call accepted', { sessionId, appKey: app.appKey });
+
+    const result: CallVerifyResult = { sessionId };
+    if (request.returnIdlePort) result.idlePort = await this.ports.idlePorts();
+    return result;
+  }
+
+  /**
+   * The seed: displayNbr must be a number of the app; if it is suspended, another available
+   * number of the app is used instead.
+   */
+  private chooseDisplayNumber(app: DirectoryApp, requested: string): string {
+    const status = app.numbers.get(requested);
+    if (status === undefined) throw new RestError(ResultCodes.INVALID_DISPLAY_NUMBER, `${requested} is not a display number of this app`);
+    if (status === 'normal') return requested;
+    const available = [...app.numbers].filter(([, s]) => s === 'normal').map(([n]) => n);
+    if (available.length === 0) throw new RestError(ResultCodes.INVALID_DISPLAY_NUMBER, 'the display number is suspended and the app has no other available number');
+    return available[Math.floor(Math.random() * available.length)]!;
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * The seed's 表4, field by field. Pure: takes the parsed JSON body, returns either the normalised
+ * request or the precise reason for 1020001.
+ */
+export interface CallVerifyRequest {
+  displayNbr: string;
+  calleeNbr: string;
+  languageType: number;
+  preTone: string;
+  verifyCode: string;
+  posTone: string | null;
+  times: number;
+  statusUrl: string | null;
+  feeUrl: string | null;
+  returnIdlePort: boolean;
+  userData: string | null;
+}
+
+export type ValidationResult = { ok: true; request: CallVerifyRequest } | { ok: false; detail: string };
+
+/** 1 = English (an extension of the seed), 2 = Chinese (the seed's only value). */
+export const LANGUAGE_TYPES = [1, 2] as const;
+
+const NUMBER = /^\+?[0-9]{4,31}$/;
+const DIGITS = /^[0-9]{2,8}$/;
+const URL_CHARS = /^[A-Za-z0-9\-:./]+$/;
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+// CJK ideographs and punctuation, fullwidth forms: the seed forbids Chinese in userData.
+const CHINESE = /[\u2E80-\u2FDF\u3000-\u303F\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF]|[\u{20000}-\u{2FA1F}]/u;
+const TONE_NAME = /^[^\u0000-\u001f/\\]{1,128}$/;
+
+function field(body: Record<string, unknown>, name: string): unknown {
+  return Object.prototype.hasOwnProperty.call(body, name) ? body[name] : undefined;
+}
+
+function isAbsent(value: unknown): boolean {
+  return value === undefined || value === null;
+}
+
+/** statusUrl/feeUrl: base64 of an http(s) URL made only of the seed's allowed characters. */
+export function decodeNotifyUrl(name: string, value: unknown): { ok: true; url: string | null } | { ok: false; detail: string } {
+  if (isAbsent(value) || value === '') return { ok: true, url: null };
+  if (typeof value !== 'string') return { ok: false, detail: `${name} must be a string` };
+  if (value.length > 128) return { ok: false, detail: `${name} must be at most 128 characters` };
+  if (!BASE64.test(value) || value.length % 4 !== 0) return { ok: false, detail: `${name} must be Base64-encoded` };
+  const url = Buffer.from(value, 'base64').toString('utf8');
+  if (!URL_CHARS.test(url)) return { ok: false, detail: `${name} may contain only letters, digits, - : . /` };
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { ok: false, detail: `${name} is not a valid URL` };
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return { ok: false, detail: `${name} must be an http or https URL` };
+  return { ok: true, url };
+}
+
+export function validateCallVerify(input: unknown): ValidationResult {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return { ok: false, detail: 'the body must be a JSON object' };
+  const body = input as Record<string, unknown>;
+
+  const displayNbr = field(body, 'displayNbr');
+  if (isAbsent(displayNbr)) return { ok: false, detail: 'displayNbr is required' };
+  if (typeof displayNbr !== 'string' || !NUMBER.test(displayNbr)) return { ok: false, detail: 'displayNbr must be 4-31 digits with an optional leading +' };
+
+  const calleeNbr = field(body, 'calleeNbr');
+  if (isAbsent(calleeNbr)) return { ok: false, detail: 'calleeNbr is required' };
+  if (typeof calleeNbr !== 'string' || !NUMBER.test(calleeNbr)) return { ok: false, detail: 'calleeNbr must be 4-31 digits with an optional leading +' };
+
+  const languageType = field(body, 'languageType');
+  if (isAbsent(languageType)) return { ok: false, detail: 'languageType is required' };
+  if (typeof languageType !== 'number' || !(LANGUAGE_TYPES as readonly number[]).includes(languageType)) {
+    return { ok: false, detail: 'languageType must be the integer 2 (Chinese) or 1 (English)' };
+  }
+
+  const preTone = field(body, 'preTone');
+  if (isAbsent(preTone)) return { ok: false, detail: 'preTone is required' };
+  if (typeof preTone !== 'string' || !TONE_NAME.test(preTone)) return { ok: false, detail: 'preTone must be a file name of 1-128 characters' };
+
+  const verifyCode = field(body, 'verifyCode');
+  if (isAbsent(verifyCode)) return { ok: false, detail: 'verifyCode is required' };
+  if (typeof verifyCode !== 'string' || !DIGITS.test(verifyCode)) return { ok: false, detail: 'verifyCode must be a string of 2-8 digits 0-9' };
+
+  const posTone = field(body, 'posTone');
+  if (!isAbsent(posTone) && (typeof posTone !== 'string' || !TONE_NAME.test(posTone))) {
+    return { ok: false, detail: 'posTone must be a file name of 1-128 characters' };
+  }
+
+  const timesRaw = field(body, 'times');
+  let times = 3;
+  if (!isAbsent(timesRaw)) {
+    if (typeof timesRaw !== 'number' || !Number.isInteger(timesRaw) || timesRaw < 0 || timesRaw > 9) {
+      return { ok: false, detail: 'times must be an integer from 0 to 9' };
+    }
+    times = timesRaw;
+  }
+
+  const status = decodeNotifyUrl('statusUrl', field(body, 'statusUrl'));
+  if (!status.ok) return status;
+  const fee = decodeNotifyUrl('feeUrl', field(body, 'feeUrl'));
+  if (!fee.ok) return fee;
+
+  const returnIdlePortRaw = field(body, 'returnIdlePort');
+  let returnIdlePort = false;
+  if (!isAbsent(returnIdlePortRaw)) {
+    if (returnIdlePortRaw !== 'true' && returnIdlePortRaw !== 'false') return { ok: false, detail: 'returnIdlePort must be "true" or "false"' };
+    returnIdlePort = returnIdlePortRaw === 'true';
+  }
+
+  const userData = field(body, 'userData');
+  if (!isAbsent(userData)) {
+    if (typeof userData !== 'string' || userData.length < 1 || userData.length > 256) return { ok: false, detail: 'userData must be a string of 1-256 characters' };
+    if (/[{}]/.test(userData)) return { ok: false, detail: 'userData must not contain { or }' };
+    if (CHINESE.test(userData)) return { ok: false, detail: 'userData must not contain Chinese characters (Base64-encode them)' };
+    if (/[\u0000-\u001f\u007f]/.test(userData)) return { ok: false, detail: 'userData must not contain control characters' };
+  }
+
+  return {
+    ok: true,
+    request: {
+      displayNbr,
+      calleeNbr,
+      languageType,
+      preTone,
+      verifyCode,
+      posTone: isAbsent(posTone) ? null : (posTone as string),
+      times,
+      statusUrl: status.url,
+      feeUrl: fee.url,
+      returnIdlePort,
+      userData: isAbsent(userData) ? null : (userData as string),
+    },
+  };
+}

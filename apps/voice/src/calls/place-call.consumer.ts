@@ -1,0 +1,43 @@
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Queues, type PlaceCallCommand } from '#libs/contracts';
+import { Broker } from '#libs/messaging';
+import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
+import { VoicePortsService } from '../ports/voice-ports.service.js';
+import { PlaceCallUseCase } from './place-call.use-case.js';
+
+/** Grace given to live calls to finish on shutdown before they are ended. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+@Injectable()
+export class PlaceCallConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  constructor(
+    private readonly broker: Broker,
+    private readonly placeCall: PlaceCallUseCase,
+    private readonly ports: VoicePortsService,
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
+    @Inject(APP_LOGGER) private readonly logger: JsonLogger,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    // Prefetch = voice ports: RabbitMQ never hands this worker more calls than it can carry.
+    await this.broker.consume<PlaceCallCommand>(Queues.voiceCalls, this.config.voice.ports, async (delivery) => {
+      const sessionId = delivery.payload?.sessionId;
+      if (typeof sessionId !== 'string' || sessionId.length === 0) return { action: 'dead', reason: 'place-call command without sessionId' };
+      return this.placeCall.execute({ sessionId, messageId: delivery.messageId });
+    });
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.broker.stopConsuming();
+    if (this.placeCall.liveCalls > 0) {
+      this.logger.info('waiting for live calls to finish', { liveCalls: this.placeCall.liveCalls });
+      await this.broker.drain(SHUTDOWN_GRACE_MS);
+      if (this.placeCall.liveCalls > 0) {
+        this.logger.warn('ending live calls for shutdown', { liveCalls: this.placeCall.liveCalls });
+        this.placeCall.abortAll();
+        await this.broker.drain(5000);
+      }
+    }
+    await this.ports.unregister();
+  }
+}

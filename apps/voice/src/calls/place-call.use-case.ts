@@ -1,0 +1,112 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { CallEnding } from '#libs/contracts';
+import { SecretBox } from '#libs/auth';
+import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
+import type { Disposition } from '#libs/messaging';
+import { CARRIER, type Carrier } from '../carriers/carrier.js';
+import { VoicePortsService } from '../ports/voice-ports.service.js';
+import { CallSessionsRepository, type ClaimedCall } from './call-sessions.repository.js';
+import { CallStateMachine } from './call-state-machine.js';
+
+export interface PlaceCallCommandInput {
+  sessionId: string;
+  messageId: string;
+}
+
+/**
+ * Places the call of one accepted session: claim (callout) → carrier → alerting / answer →
+ * disconnect + CDR. Each step commits before the next; the command is acked only after the call
+ * has ended and been recorded, so the queue's prefetch equals this worker's voice ports.
+ */
+@Injectable()
+export class PlaceCallUseCase {
+  private readonly secretBox: SecretBox;
+  private readonly live = new Map<string, AbortController>();
+
+  constructor(
+    private readonly sessions: CallSessionsRepository,
+    private readonly ports: VoicePortsService,
+    @Inject(CARRIER) private readonly carrier: Carrier,
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
+    @Inject(APP_LOGGER) private readonly logger: JsonLogger,
+  ) {
+    this.secretBox = new SecretBox(config.masterKey);
+  }
+
+  get liveCalls(): number {
+    return this.live.size;
+  }
+
+  async execute(command: PlaceCallCommandInput): Promise<Disposition> {
+    const log = this.logger.child({ sessionId: command.sessionId, messageId: command.messageId });
+    const claim = await this.sessions.claim(command.sessionId, this.ports.workerId);
+    if (claim.outcome === 'unknown-session') return { action: 'dead', reason: `unknown session ${command.sessionId}` };
+    if (claim.outcome === 'already-handled') {
+      log.info('duplicate place-call command skipped');
+      return { action: 'ack' };
+    }
+    const call = claim.call;
+    const machine = new CallStateMachine();
+    machine.advance('callout');
+    const controller = new AbortController();
+    this.live.set(call.sessionId, controller);
+    this.ports.acquire();
+    log.info('call placed', { carrier: this.carrier.name, icid: call.icid });
+    try {
+      const ending = await this.run(call, machine, controller.signal);
+      await this.sessions.finish(call, ending);
+      log.info('call ended', { ending: ending.kind, ...('sipStatus' in ending ? { sipStatus: ending.sipStatus } : {}) });
+      return { action: 'ack' };
+    } finally {
+      this.ports.release();
+      this.live.delete(call.sessionId);
+    }
+  }
+
+  private async run(call: ClaimedCall, machine: CallStateMachine, signal: AbortSignal): Promise<CallEnding> {
+    let verifyCode: string;
+    try {
+      if (!call.verifyCodeSealed) return { kind: 'internal', reason: 'verification code missing' };
+      verifyCode = this.secretBox.open(call.verifyCodeSealed);
+    } catch {
+      return { kind: 'internal', reason: 'verification code cannot be unsealed (master key changed?)' };
+    }
+    try {
+      return await this.carrier.placeCall(
+        {
+          sessionId: call.sessionId,
+          caller: call.displayNbr,
+          callee: call.calleeNbr,
+          languageType: call.languageType,
+          verifyCode,
+          preTone: call.preTone,
+          posTone: call.posTone,
+          times: call.times,
+          maxCallMs: this.config.voice.maxCallSeconds * 1000,
+          ringTimeoutMs: this.config.voice.ringTimeoutSeconds * 1000,
+        },
+        {
+          onAlerting: async () => {
+            if (!machine.can('alerting')) return;
+            machine.advance('alerting');
+            await this.sessions.progress(call, 'alerting');
+          },
+          onAnswer: async () => {
+            if (!machine.can('answer')) return;
+            machine.advance('answer');
+            await this.sessions.progress(call, 'answer');
+          },
+        },
+        signal,
+      );
+    } catch (error) {
+      this.logger.error('carrier failed', { sessionId: call.sessionId, error });
+      return { kind: 'internal', reason: (error as Error).message };
+    }
+  }
+
+  /** Graceful stop: ends every live call (the carrier hangs up or cancels; events and CDRs say so). */
+  abortAll(): void {
+    for (const controller of this.live.values()) controller.abort();
+  }
+}

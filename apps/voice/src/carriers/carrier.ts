@@ -1,0 +1,33 @@
+import type { CallEnding } from '#libs/contracts';
+
+/** What a carrier needs to place one verification call. */
+export interface CallRequest {
+  sessionId: string;
+  caller: string;
+  callee: string;
+  languageType: number;
+  /** The digits to speak. Never logged. */
+  verifyCode: string;
+  preTone: string;
+  posTone: string | null;
+  /** How many times the prompt is played; 0 = until the callee hangs up (bounded by maxCallMs). */
+  times: number;
+  maxCallMs: number;
+  ringTimeoutMs: number;
+}
+
+export interface CallProgress {
+  onAlerting(): Promise<void>;
+  onAnswer(): Promise<void>;
+}
+
+/**
+ * The port every carrier adapter implements (sim now, sip later): place the call, report progress,
+ * resolve with how it ended. Aborting the signal ends the call cleanly (CANCEL or BYE).
+ */
+export interface Carrier {
+  readonly name: string;
+  placeCall(request: CallRequest, progress: CallProgress, signal: AbortSignal): Promise<CallEnding>;
+}
+
+export const CARRIER = Symbol('CARRIER');

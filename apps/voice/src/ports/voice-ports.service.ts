@@ -1,0 +1,67 @@
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
+
+export const HEARTBEAT_INTERVAL_MS = 5000;
+/** A worker whose heartbeat is older than this is considered gone (its calls are orphans). */
+export const WORKER_STALE_SECONDS = 20;
+
+/**
+ * This worker's voice ports. The worker registers itself in `voice_workers` with its port count
+ * and heart-beats its active-call count; the gateway's `idlePort` is the sum over live workers.
+ */
+@Injectable()
+export class VoicePortsService implements OnApplicationBootstrap {
+  readonly workerId: string;
+  private active = 0;
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
+    @Inject(APP_LOGGER) private readonly logger: JsonLogger,
+  ) {
+    this.workerId = `${config.hostName}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  }
+
+  get capacity(): number {
+    return this.config.voice.ports;
+  }
+
+  get activeCalls(): number {
+    return this.active;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.heartbeat();
+    this.timer = setInterval(() => void this.heartbeat(), HEARTBEAT_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  acquire(): void {
+    this.active += 1;
+  }
+
+  release(): void {
+    this.active = Math.max(0, this.active - 1);
+  }
+
+  async heartbeat(): Promise<void> {
+    try {
+      await this.dataSource.query(
+        `INSERT INTO voice_workers (id, host_name, ports, active_calls) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (id) DO UPDATE SET active_calls = EXCLUDED.active_calls, ports = EXCLUDED.ports, heartbeat_at = now()`,
+        [this.workerId, this.config.hostName, this.capacity, this.active],
+      );
+    } catch (error) {
+      this.logger.warn('voice port heartbeat failed', { error: (error as Error).message });
+    }
+  }
+
+  /** Leaves the pool (graceful stop): the gateway stops counting these ports at once. */
+  async unregister(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.dataSource.query('DELETE FROM voice_workers WHERE id = $1', [this.workerId]).catch(() => undefined);
+  }
+}

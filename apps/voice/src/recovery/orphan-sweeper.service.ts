@@ -1,0 +1,43 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { APP_LOGGER, JsonLogger } from '#libs/runtime';
+import { CallSessionsRepository } from '../calls/call-sessions.repository.js';
+import { WORKER_STALE_SECONDS } from '../ports/voice-ports.service.js';
+
+/**
+ * A worker killed mid-call (SIGKILL, host lost) cannot report its calls' ends. Any live voice
+ * worker finds sessions still `calling` whose worker stopped heart-beating and ends them with
+ * stateCode 8000 (internal error), so each still gets its disconnect event and exactly one CDR.
+ * The call is never placed again: the callee may already have heard the code.
+ */
+@Injectable()
+export class OrphanSweeperService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly sessions: CallSessionsRepository,
+    @Inject(APP_LOGGER) private readonly logger: JsonLogger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.sweep(), 10_000);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  async sweep(): Promise<number> {
+    try {
+      const orphans = await this.sessions.findOrphans(WORKER_STALE_SECONDS);
+      for (const call of orphans) {
+        await this.sessions.finish(call, { kind: 'internal', reason: 'voice worker lost during the call' });
+        this.logger.warn('orphaned call ended', { sessionId: call.sessionId });
+      }
+      return orphans.length;
+    } catch (error) {
+      this.logger.warn('orphan sweep failed', { error: (error as Error).message });
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,19 @@
+import { createDefaultEsmPreset } from 'ts-jest';
+
+const esm = createDefaultEsmPreset({ tsconfig: 'tsconfig.json', isolatedModules: true });
+const shared = {
+  ...esm,
+  testEnvironment: 'node',
+  moduleNameMapper: {
+    '^#libs/(.*)$': '<rootDir>/libs/$1/src/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+};
+
+/** Two tiers: unit (pure logic, no I/O) and e2e (real PostgreSQL + RabbitMQ). */
+export default {
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
+    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e.test.ts'], testTimeout: 60000 },
+  ],
+};

@@ -1,0 +1,2 @@
+export * from './aksk.js';
+export * from './secret-box.js';

@@ -1,0 +1,5 @@
+export * from './result-codes.js';
+export * from './call-outcomes.js';
+export * from './messaging.js';
+export * from './fee-info.js';
+export * from './time.js';

@@ -1,0 +1,249 @@
+import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage, type RecoveringChannelModel } from 'amqplib';
+import { randomUUID } from 'node:crypto';
+import type { JsonLogger } from '#libs/runtime';
+import { DEAD_LETTER_EXCHANGE, EXCHANGES, REQUEUE_EXCHANGE, RETRY_EXCHANGE, WORK_QUEUES, type WorkQueueSpec } from './topology.js';
+
+/** What a handler decides about a message once its effect is committed (or not). */
+export type Disposition =
+  | { action: 'ack' }
+  /** Try again after the queue's retry delay (transient trouble: database down, peer busy). */
+  | { action: 'retry'; reason: string }
+  /** Never processable (malformed): park it in the dead-letter queue for an operator. */
+  | { action: 'dead'; reason: string };
+
+export interface Delivery<T> {
+  messageId: string;
+  payload: T;
+  redelivered: boolean;
+  /** How many times this message went through the delay queue. */
+  retries: number;
+  headers: Record<string, unknown>;
+}
+
+export type Handler<T> = (delivery: Delivery<T>) => Promise<Disposition>;
+
+interface ConsumerRegistration {
+  queue: string;
+  prefetch: number;
+  handler: Handler<unknown>;
+  maxRetries: number;
+  channel?: Channel;
+  tag?: string;
+  inFlight: Set<Promise<void>>;
+}
+
+const RETRY_HEADER = 'x-verigate-retries';
+
+/**
+ * One AMQP connection per process, with:
+ * - TCP no-delay (otherwise each round trip costs ~45 ms here),
+ * - automatic recovery: topology re-asserted and consumers re-attached after every reconnect,
+ * - publishing on a confirm channel (persistent, mandatory): `publish` resolves only when the
+ *   broker has the message, so a caller may forget it (outbox row deleted) only after that,
+ * - consumers with manual acks, explicit prefetch, ack after the handler's commit.
+ */
+export class Broker {
+  private model?: RecoveringChannelModel;
+  private publishChannel?: ConfirmChannel;
+  private connected = false;
+  private closing = false;
+  private readonly consumers: ConsumerRegistration[] = [];
+  private consuming = true;
+
+  constructor(
+    private readonly url: string,
+    private readonly namespace: string,
+    private readonly logger: JsonLogger,
+  ) {}
+
+  /** Physical name of a logical exchange or queue. */
+  name(logical: string): string {
+    return this.namespace ? `${this.namespace}.${logical}` : logical;
+  }
+
+  get isConnected(): boolean {
+    return this.connected && this.publishChannel !== undefined;
+  }
+
+  async connect(): Promise<void> {
+    this.model = await amqp.connect(this.url, {
+      noDelay: true,
+      heartbeat: 10,
+      recovery: {
+        initialDelay: 200,
+        maxDelay: 5000,
+        maxRetries: Infinity,
+        initialMaxRetries: 10,
+        setup: (model: ChannelModel) => this.setup(model),
+      },
+    } as never);
+    this.model.on('disconnect', (err: Error) => {
+      this.connected = false;
+      this.publishChannel = undefined;
+      if (!this.closing) this.logger.warn('RabbitMQ connection lost; reconnecting', { error: err?.message });
+    });
+    this.model.on('connect', () => {
+      this.logger.info('RabbitMQ connected');
+    });
+    this.model.on('error', (err: Error) => this.logger.warn('RabbitMQ connection error', { error: err.message }));
+    this.model.on('handler-error', (err: Error) => this.logger.error('RabbitMQ listener failed', { error: err }));
+  }
+
+  private async setup(model: ChannelModel): Promise<void> {
+    const channel = await model.createConfirmChannel();
+    channel.on('error', (err: Error) => this.logger.warn('RabbitMQ publish channel error', { error: err.message }));
+    channel.on('return', (msg) => this.logger.error('message returned unroutable', { exchange: msg.fields.exchange, routingKey: msg.fields.routingKey }));
+    await this.assertTopology(channel);
+    this.publishChannel = channel;
+    channel.on('close', () => {
+      if (this.publishChannel === channel) this.publishChannel = undefined;
+    });
+    if (this.consuming) for (const consumer of this.consumers) await this.attach(model, consumer);
+    this.connected = true;
+  }
+
+  private async assertTopology(channel: Channel): Promise<void> {
+    for (const exchange of EXCHANGES) await channel.assertExchange(this.name(exchange.name), exchange.type, { durable: true });
+    for (const special of [DEAD_LETTER_EXCHANGE, RETRY_EXCHANGE, REQUEUE_EXCHANGE]) {
+      await channel.assertExchange(this.name(special), 'direct', { durable: true });
+    }
+    for (const spec of WORK_QUEUES) await this.assertWorkQueue(channel, spec);
+  }
+
+  private async assertWorkQueue(channel: Channel, spec: WorkQueueSpec): Promise<void> {
+    const queue = this.name(spec.name);
+    await channel.assertQueue(queue, {
+      durable: true,
+      arguments: {
+        'x-queue-type': 'quorum',
+        'x-delivery-limit': spec.deliveryLimit,
+        'x-dead-letter-exchange': this.name(DEAD_LETTER_EXCHANGE),
+        'x-dead-letter-routing-key': spec.name,
+      },
+    });
+    for (const b of spec.bindings) await channel.bindQueue(queue, this.name(b.exchange), b.routingKey);
+    // Requeue path used by the retry queue's dead-lettering: straight back into this queue.
+    await channel.bindQueue(queue, this.name(REQUEUE_EXCHANGE), spec.name);
+    await channel.assertQueue(`${queue}.dead`, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+    await channel.bindQueue(`${queue}.dead`, this.name(DEAD_LETTER_EXCHANGE), spec.name);
+    await channel.assertQueue(`${queue}.retry`, {
+      durable: true,
+      arguments: {
+        'x-message-ttl': spec.retryDelayMs,
+        'x-dead-letter-exchange': this.name(REQUEUE_EXCHANGE),
+        'x-dead-letter-routing-key': spec.name,
+      },
+    });
+    await channel.bindQueue(`${queue}.retry`, this.name(RETRY_EXCHANGE), spec.name);
+  }
+
+  /** Publishes and waits for the broker's confirm. Rejects if the broker is unreachable. */
+  async publish(exchange: string, routingKey: string, payload: unknown, options: { messageId?: string; headers?: Record<string, unknown> } = {}): Promise<void> {
+    const channel = this.publishChannel;
+    if (!channel) throw new Error('RabbitMQ is not connected');
+    const body = Buffer.from(JSON.stringify(payload));
+    await new Promise<void>((resolve, reject) => {
+      channel.publish(
+        this.name(exchange),
+        routingKey,
+        body,
+        {
+          persistent: true,
+          mandatory: true,
+          contentType: 'application/json',
+          messageId: options.messageId ?? randomUUID(),
+          timestamp: Math.floor(Date.now() / 1000),
+          headers: options.headers,
+        },
+        (err: unknown) => (err ? reject(err instanceof Error ? err : new Error('publish nacked by broker')) : resolve()),
+      );
+    });
+  }
+
+  /**
+   * Consumes a work queue. The handler's disposition is applied after it resolves (so after its
+   * commit); a handler that throws is treated as `retry`. Messages that keep failing beyond
+   * `maxRetries` delays are dead-lettered.
+   */
+  async consume<T>(queue: string, prefetch: number, handler: Handler<T>, maxRetries = 60): Promise<void> {
+    const registration: ConsumerRegistration = { queue, prefetch, handler: handler as Handler<unknown>, maxRetries, inFlight: new Set() };
+    this.consumers.push(registration);
+    if (this.model && this.connected) await this.attach(this.model as unknown as ChannelModel, registration);
+  }
+
+  private async attach(model: ChannelModel, consumer: ConsumerRegistration): Promise<void> {
+    const channel = await model.createChannel();
+    channel.on('error', (err: Error) => this.logger.warn('RabbitMQ consumer channel error', { queue: consumer.queue, error: err.message }));
+    await channel.prefetch(consumer.prefetch);
+    consumer.channel = channel;
+    const reply = await channel.consume(this.name(consumer.queue), (msg) => {
+      if (!msg) return; // cancelled by the broker (queue deleted); recovery re-attaches
+      const work = this.handle(channel, consumer, msg).finally(() => consumer.inFlight.delete(work));
+      consumer.inFlight.add(work);
+    }, { noAck: false });
+    consumer.tag = reply.consumerTag;
+  }
+
+  private async handle(channel: Channel, consumer: ConsumerRegistration, msg: ConsumeMessage): Promise<void> {
+    const headers = (msg.properties.headers ?? {}) as Record<string, unknown>;
+    const retries = Number(headers[RETRY_HEADER] ?? 0) || 0;
+    const messageId = String(msg.properties.messageId ?? '');
+    let disposition: Disposition;
+    let payload: unknown;
+    try {
+      payload = JSON.parse(msg.content.toString('utf8'));
+    } catch {
+      disposition = { action: 'dead', reason: 'message body is not JSON' };
+    }
+    disposition ??= await consumer
+      .handler({ messageId, payload, redelivered: msg.fields.redelivered, retries, headers })
+      .catch((error: unknown): Disposition => ({ action: 'retry', reason: error instanceof Error ? error.message : String(error) }));
+
+    try {
+      if (disposition.action === 'ack') {
+        channel.ack(msg);
+      } else if (disposition.action === 'retry' && retries < consumer.maxRetries) {
+        this.logger.warn('message will be retried', { queue: consumer.queue, messageId, retries, reason: disposition.reason });
+        await this.publishRaw(RETRY_EXCHANGE, consumer.queue, msg, { ...headers, [RETRY_HEADER]: retries + 1 });
+        channel.ack(msg);
+      } else {
+        const reason = disposition.action === 'retry' ? `gave up after ${retries} retries: ${disposition.reason}` : disposition.reason;
+        this.logger.error('message dead-lettered', { queue: consumer.queue, messageId, reason });
+        channel.nack(msg, false, false);
+      }
+    } catch (error) {
+      // The channel died under us: the broker redelivers the unacked message; nothing is lost.
+      this.logger.warn('could not settle message; it will be redelivered', { queue: consumer.queue, messageId, error: (error as Error).message });
+    }
+  }
+
+  private async publishRaw(exchange: string, routingKey: string, msg: ConsumeMessage, headers: Record<string, unknown>): Promise<void> {
+    const channel = this.publishChannel;
+    if (!channel) throw new Error('RabbitMQ is not connected');
+    await new Promise<void>((resolve, reject) => {
+      channel.publish(this.name(exchange), routingKey, msg.content, { ...msg.properties, headers, persistent: true }, (err: unknown) =>
+        err ? reject(err instanceof Error ? err : new Error('publish nacked')) : resolve(),
+      );
+    });
+  }
+
+  /** Stops taking new messages (in-flight handlers keep running and settle). */
+  async stopConsuming(): Promise<void> {
+    this.consuming = false;
+    for (const consumer of this.consumers) {
+      if (consumer.channel && consumer.tag) await consumer.channel.cancel(consumer.tag).catch(() => undefined);
+    }
+  }
+
+  /** Waits for in-flight handlers, up to `timeoutMs`. */
+  async drain(timeoutMs: number): Promise<void> {
+    const all = this.consumers.flatMap((c) => [...c.inFlight]);
+    await Promise.race([Promise.allSettled(all), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    this.connected = false;
+    await this.model?.close().catch(() => undefined);
+  }
+}

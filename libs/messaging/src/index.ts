@@ -1,0 +1,3 @@
+export * from './broker.js';
+export * from './outbox.js';
+export * from './topology.js';

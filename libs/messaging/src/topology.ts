@@ -1,0 +1,39 @@
+import { Exchanges, Queues, RoutingKeys } from '#libs/contracts';
+
+/**
+ * The whole RabbitMQ topology in one place. Work queues are quorum queues (replicated, with a
+ * delivery limit so a message that crashes its consumer again and again ends in the dead-letter
+ * queue instead of looping); each has a delay queue for "try again later" that dead-letters back
+ * into the work queue after `retryDelayMs`.
+ */
+export interface WorkQueueSpec {
+  name: string;
+  bindings: { exchange: string; routingKey: string }[];
+  retryDelayMs: number;
+  deliveryLimit: number;
+}
+
+export const EXCHANGES: { name: string; type: 'direct' | 'topic' }[] = [
+  { name: Exchanges.commands, type: 'direct' },
+  { name: Exchanges.callEvents, type: 'topic' },
+];
+
+/** Dead letters and delayed retries are routed by the original queue name. */
+export const DEAD_LETTER_EXCHANGE = 'verigate.dead-letter';
+export const RETRY_EXCHANGE = 'verigate.retry';
+export const REQUEUE_EXCHANGE = 'verigate.requeue';
+
+export const WORK_QUEUES: WorkQueueSpec[] = [
+  {
+    name: Queues.voiceCalls,
+    bindings: [{ exchange: Exchanges.commands, routingKey: RoutingKeys.placeCall }],
+    retryDelayMs: 5000,
+    deliveryLimit: 10,
+  },
+  {
+    name: Queues.notifierCallEvents,
+    bindings: [{ exchange: Exchanges.callEvents, routingKey: 'call.#' }],
+    retryDelayMs: 2000,
+    deliveryLimit: 10,
+  },
+];

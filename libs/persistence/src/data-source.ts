@@ -1,0 +1,68 @@
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { ENTITIES } from './entities/index.js';
+import { InitialSchema1764300000000 } from './migrations/1764300000000-initial-schema.js';
+
+export const MIGRATIONS = [InitialSchema1764300000000];
+
+/** An arbitrary constant: the advisory lock that serialises migrations across processes. */
+const MIGRATION_LOCK = 0x76657269; // "veri"
+
+export function createDataSource(databaseUrl: string, poolSize = 10): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: databaseUrl,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsRun: false,
+    synchronize: false,
+    logging: false,
+    extra: { max: poolSize, connectionTimeoutMillis: 5000 },
+  });
+}
+
+/** Creates the database named in the URL if it does not exist (SPEC §5). */
+export async function ensureDatabase(databaseUrl: string): Promise<void> {
+  const url = new URL(databaseUrl);
+  const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  if (!name) throw new Error('DATABASE_URL names no database');
+  url.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount === 0) {
+      try {
+        await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+      } catch (error) {
+        // Another process created it at the same moment.
+        if ((error as { code?: string }).code !== '42P04') throw error;
+      }
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/** Runs pending migrations; several apps start at once, so an advisory lock lets one run them. */
+export async function runMigrations(dataSource: DataSource): Promise<string[]> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    return applied.map((m) => m.name);
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await runner.release();
+  }
+}
+
+/** Connects, creating the database and applying migrations first. */
+export async function openDatabase(databaseUrl: string, poolSize = 10): Promise<DataSource> {
+  await ensureDatabase(databaseUrl);
+  const dataSource = createDataSource(databaseUrl, poolSize);
+  await dataSource.initialize();
+  await runMigrations(dataSource);
+  return dataSource;
+}

@@ -1,0 +1,55 @@
+import { createServer, type Server } from 'node:http';
+
+export type HealthCheck = () => Promise<void>;
+
+/**
+ * Workers have no HTTP API of their own; this tiny server answers `GET /health` for
+ * orchestrators (docker compose healthchecks): 200 when every check passes, 503 otherwise.
+ */
+export async function startHealthServer(port: number, checks: Record<string, HealthCheck>): Promise<Server> {
+  const server = createServer((req, res) => {
+    if (req.method !== 'GET' || (req.url !== '/health' && req.url !== '/health/live')) {
+      res.writeHead(404).end();
+      return;
+    }
+    if (req.url === '/health/live') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+      return;
+    }
+    void runChecks(checks).then((report) => {
+      res.writeHead(report.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(report));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '0.0.0.0', () => resolve());
+  });
+  return server;
+}
+
+export async function runChecks(checks: Record<string, HealthCheck>): Promise<{ status: 'ok' | 'error'; checks: Record<string, string> }> {
+  const results: Record<string, string> = {};
+  let ok = true;
+  await Promise.all(
+    Object.entries(checks).map(async ([name, check]) => {
+      try {
+        await withTimeout(check(), 2000);
+        results[name] = 'up';
+      } catch (error) {
+        ok = false;
+        results[name] = `down: ${error instanceof Error ? error.message : String(error)}`;
+      }
+    }),
+  );
+  return { status: ok ? 'ok' : 'error', checks: results };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    promise.then(
+      (v) => { clearTimeout(timer); resolve(v); },
+      (e) => { clearTimeout(timer); reject(e); },
+    );
+  });
+}

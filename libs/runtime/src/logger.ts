@@ -1,0 +1,45 @@
+import type { LoggerService } from '@nestjs/common';
+
+type Level = 'debug' | 'info' | 'warn' | 'error';
+const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+/**
+ * One JSON object per line on stdout. Callers pass identifiers (sessionId, messageId) as fields;
+ * secrets and verification codes are never passed to the logger.
+ */
+export class JsonLogger implements LoggerService {
+  constructor(
+    private readonly app: string,
+    private readonly minLevel: Level = 'info',
+    private readonly fields: Record<string, unknown> = {},
+  ) {}
+
+  child(fields: Record<string, unknown>): JsonLogger {
+    return new JsonLogger(this.app, this.minLevel, { ...this.fields, ...fields });
+  }
+
+  write(level: Level, msg: string, fields?: Record<string, unknown>): void {
+    if (ORDER[level] < ORDER[this.minLevel]) return;
+    const line = { time: new Date().toISOString(), level, app: this.app, msg, ...this.fields, ...fields };
+    process.stdout.write(`${JSON.stringify(line, errorReplacer)}\n`);
+  }
+
+  debug(message: unknown, ...rest: unknown[]): void { this.write('debug', String(message), context(rest)); }
+  verbose(message: unknown, ...rest: unknown[]): void { this.write('debug', String(message), context(rest)); }
+  log(message: unknown, ...rest: unknown[]): void { this.write('info', String(message), context(rest)); }
+  info(message: string, fields?: Record<string, unknown>): void { this.write('info', message, fields); }
+  warn(message: unknown, ...rest: unknown[]): void { this.write('warn', String(message), context(rest)); }
+  error(message: unknown, ...rest: unknown[]): void { this.write('error', String(message), context(rest)); }
+}
+
+function context(rest: unknown[]): Record<string, unknown> | undefined {
+  if (rest.length === 0) return undefined;
+  const last = rest[rest.length - 1];
+  if (last && typeof last === 'object' && !Array.isArray(last)) return last as Record<string, unknown>;
+  return { context: rest.map(String).join(' ') };
+}
+
+function errorReplacer(_key: string, value: unknown): unknown {
+  if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
+  return value;
+}

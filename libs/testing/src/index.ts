@@ -1,0 +1,4 @@
+export * from './expect-eventually.js';
+export * from './webhook-receiver.js';
+export * from './test-infrastructure.js';
+export * from './wav.js';

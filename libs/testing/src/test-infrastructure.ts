@@ -1,0 +1,74 @@
+import amqp from 'amqplib';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { DEAD_LETTER_EXCHANGE, EXCHANGES, REQUEUE_EXCHANGE, RETRY_EXCHANGE, WORK_QUEUES } from '#libs/messaging';
+import { JsonLogger, loadConfig, type PlatformConfig } from '#libs/runtime';
+
+const BASE_DB = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const RABBITMQ_URL = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+
+/**
+ * An isolated slice of the real infrastructure for one test file: its own PostgreSQL database and
+ * its own RabbitMQ namespace (queue and exchange prefix), both removed by `dispose`.
+ */
+export class TestInfrastructure {
+  readonly id = `t${randomBytes(4).toString('hex')}`;
+  readonly databaseUrl: string;
+
+  constructor() {
+    const url = new URL(BASE_DB);
+    url.pathname = `/verigate_${this.id}`;
+    this.databaseUrl = url.toString();
+  }
+
+  config(env: Record<string, string> = {}): PlatformConfig {
+    return loadConfig({
+      DATABASE_URL: this.databaseUrl,
+      RABBITMQ_URL,
+      VERIGATE_AMQP_NAMESPACE: this.id,
+      VERIGATE_WEBHOOK_ALLOW_PRIVATE: 'true',
+      VERIGATE_SIM_RING_MS: '0',
+      VERIGATE_SIM_PROMPT_MS: '0',
+      VERIGATE_HEALTH_PORT: '0',
+      PORT: '0',
+      ...env,
+    });
+  }
+
+  logger(app: string): JsonLogger {
+    return new JsonLogger(app, (process.env.TEST_LOG_LEVEL as 'warn') ?? 'error');
+  }
+
+  async query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const client = new pg.Client({ connectionString: this.databaseUrl });
+    await client.connect();
+    try {
+      return (await client.query(sql, params)).rows as T[];
+    } finally {
+      await client.end();
+    }
+  }
+
+  async dispose(): Promise<void> {
+    const connection = await amqp.connect(RABBITMQ_URL);
+    try {
+      const channel = await connection.createChannel();
+      channel.on('error', () => undefined);
+      for (const spec of WORK_QUEUES) {
+        for (const suffix of ['', '.dead', '.retry']) await channel.deleteQueue(`${this.id}.${spec.name}${suffix}`);
+      }
+      for (const exchange of [...EXCHANGES.map((e) => e.name), DEAD_LETTER_EXCHANGE, RETRY_EXCHANGE, REQUEUE_EXCHANGE]) {
+        await channel.deleteExchange(`${this.id}.${exchange}`);
+      }
+    } finally {
+      await connection.close();
+    }
+    const admin = new pg.Client({ connectionString: BASE_DB.replace(/\/[^/]*$/, '/postgres') });
+    await admin.connect();
+    try {
+      await admin.query(`DROP DATABASE IF EXISTS "verigate_${this.id}" WITH (FORCE)`);
+    } finally {
+      await admin.end();
+    }
+  }
+}

@@ -1,0 +1,100 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplicationContext } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { AddressInfo } from 'node:net';
+import { signAksk } from '#libs/auth';
+import { sineWav, TestInfrastructure, WebhookReceiver } from '#libs/testing';
+import type { PlatformConfig } from '#libs/runtime';
+import { createGateway } from '../../../apps/gateway/src/main.js';
+import { NotifierModule } from '../../../apps/notifier/src/notifier.module.js';
+import { VoiceModule } from '../../../apps/voice/src/voice.module.js';
+
+export interface TestApp {
+  appKey: string;
+  appSecret: string;
+  displayNbr: string;
+}
+
+/**
+ * The whole platform in-process against the real PostgreSQL and RabbitMQ: gateway (HTTP on a
+ * random port), voice worker, notifier; plus a real webhook receiver.
+ */
+export class Platform {
+  readonly infra = new TestInfrastructure();
+  readonly receiver = new WebhookReceiver();
+  config!: PlatformConfig;
+  gateway!: NestFastifyApplication;
+  voice?: INestApplicationContext;
+  notifier?: INestApplicationContext;
+  baseUrl!: string;
+
+  async start(env: Record<string, string> = {}, apps: { voice?: boolean; notifier?: boolean } = {}): Promise<this> {
+    this.config = this.infra.config(env);
+    await this.receiver.start();
+    this.gateway = await createGateway(this.config, this.infra.logger('gateway'));
+    await this.gateway.listen(0, '127.0.0.1');
+    this.baseUrl = `http://127.0.0.1:${(this.gateway.getHttpServer().address() as AddressInfo).port}`;
+    if (apps.voice !== false) await this.startVoice();
+    if (apps.notifier !== false) {
+      this.notifier = await NestFactory.createApplicationContext(NotifierModule.register(this.config, this.infra.logger('notifier')), { logger: false });
+      await this.notifier.init();
+    }
+    return this;
+  }
+
+  async startVoice(env: Record<string, string> = {}): Promise<INestApplicationContext> {
+    const config = Object.keys(env).length ? this.infra.config({ ...this.envOf(), ...env }) : this.config;
+    const voice = await NestFactory.createApplicationContext(VoiceModule.register(config, this.infra.logger('voice')), { logger: false });
+    await voice.init();
+    this.voice = voice;
+    return voice;
+  }
+
+  private envOf(): Record<string, string> {
+    return {};
+  }
+
+  async stop(): Promise<void> {
+    await this.notifier?.close();
+    await this.voice?.close();
+    await this.gateway?.close();
+    await this.receiver.stop();
+    await this.infra.dispose();
+  }
+
+  admin(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<Response> {
+    return fetch(`${this.baseUrl}/admin/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${this.config.adminToken}`, ...(body !== undefined ? { 'content-type': contentType } : {}) },
+      body: body === undefined ? undefined : Buffer.isBuffer(body) ? body : JSON.stringify(body),
+    });
+  }
+
+  /** Creates an app with a display number and an approved pre-tone, through the management API. */
+  async createApp(displayNbr = '+8675528000088'): Promise<TestApp> {
+    const created = await this.admin('POST', '/apps', { name: `app-${Math.random().toString(36).slice(2, 8)}` });
+    if (created.status !== 201) throw new Error(`create app: ${created.status} ${await created.text()}`);
+    const { appKey, appSecret } = (await created.json()) as { appKey: string; appSecret: string };
+    const number = await this.admin('POST', `/apps/${appKey}/numbers`, { number: displayNbr });
+    if (number.status !== 201) throw new Error(`add number: ${number.status} ${await number.text()}`);
+    const tone = await this.admin('POST', `/apps/${appKey}/tones?name=welcome.wav`, sineWav(), 'audio/wav');
+    if (tone.status !== 201) throw new Error(`upload tone: ${tone.status} ${await tone.text()}`);
+    const approved = await this.admin('POST', `/apps/${appKey}/tones/welcome.wav/approve`);
+    if (approved.status !== 200) throw new Error(`approve tone: ${approved.status} ${await approved.text()}`);
+    return { appKey, appSecret, displayNbr };
+  }
+
+  async callVerify(app: TestApp, body: Record<string, unknown>, headers?: Record<string, string>): Promise<{ status: number; body: any }> {
+    const response = await fetch(`${this.baseUrl}/rest/httpsessions/callVerify/v1.0`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json;charset=UTF-8', ...(headers ?? signAksk(app.appKey, app.appSecret)) },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: await response.json() };
+  }
+
+  callBody(app: TestApp, calleeNbr: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+    return { displayNbr: app.displayNbr, calleeNbr, languageType: 2, preTone: 'welcome.wav', verifyCode: '12345678', times: 1, ...extra };
+  }
+}

@@ -1,0 +1,159 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Exchanges, RoutingKeys } from '#libs/contracts';
+import { Broker } from '#libs/messaging';
+import { expectEventually } from '#libs/testing';
+import { Platform, type TestApp } from './support/platform.js';
+
+/** Real PostgreSQL, real RabbitMQ, real HTTP receiver; the sim carrier with zero ring/prompt time. */
+describe('voice verification call, end to end', () => {
+  const platform = new Platform();
+  let app: TestApp;
+
+  beforeAll(async () => {
+    await platform.start({ VERIGATE_WEBHOOK_RETRY_SCHEDULE: '200ms,400ms,800ms' });
+    app = await platform.createApp();
+  });
+
+  afterAll(async () => {
+    await platform.stop();
+  });
+
+  const statusBodies = (path: string, sessionId: string) =>
+    platform.receiver.on(path).map((r) => r.body).filter((b) => b.statusInfo?.sessionId === sessionId);
+
+  it('places the call: status events in order on statusUrl, the CDR on feeUrl, all of it in PostgreSQL', async () => {
+    const response = await platform.callVerify(app, platform.callBody(app, '+8613800000021', {
+      statusUrl: platform.receiver.base64Url('/status'),
+      feeUrl: platform.receiver.base64Url('/fee'),
+      returnIdlePort: 'true',
+      userData: 'order-42',
+      times: 2,
+    }));
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ resultcode: '0', resultdesc: 'Success' });
+    expect(typeof response.body.sessionId).toBe('string');
+    expect(Number.isInteger(response.body.idlePort)).toBe(true);
+    expect(response.body.idlePort).toBeGreaterThanOrEqual(0);
+    const sessionId: string = response.body.sessionId;
+
+    const events = await expectEventually(() => {
+      const bodies = statusBodies('/status', sessionId);
+      expect(bodies).toHaveLength(4);
+      return bodies;
+    });
+    expect(events.map((e) => e.eventType)).toEqual(['callout', 'alerting', 'answer', 'disconnect']);
+    for (const event of events) {
+      expect(event.statusInfo).toMatchObject({ sessionId, caller: app.displayNbr, called: '+8613800000021', userData: 'order-42' });
+      expect(event.statusInfo.timestamp).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+    }
+    expect(events[3].statusInfo).toMatchObject({ stateCode: 0 });
+    const statusRequest = platform.receiver.on('/status')[0]!;
+    expect(statusRequest.headers['content-type']).toBe('application/json;charset=UTF-8');
+
+    const fee = await expectEventually(() => {
+      const fees = platform.receiver.on('/fee').filter((r) => r.body.feeLst?.[0]?.sessionId === sessionId);
+      expect(fees).toHaveLength(1);
+      return fees[0]!.body;
+    });
+    expect(fee.eventType).toBe('fee');
+    expect(fee.feeLst[0]).toMatchObject({
+      direction: 0, appKey: app.appKey, sessionId, callerNum: app.displayNbr, calleeNum: '+8613800000021',
+      bindNum: app.displayNbr, sipStatusCode: 200, callOutUnaswRsn: 0, ulFailReason: 0, serviceType: '001', userData: 'order-42',
+    });
+    expect(fee.feeLst[0].callOutAnswerTime).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+    expect(JSON.stringify(fee)).not.toContain('12345678');
+
+    const [session] = await platform.infra.query<{ state: string; state_code: number; verify_code_sealed: string | null }>(
+      'SELECT state, state_code, verify_code_sealed FROM call_sessions WHERE id = $1', [sessionId]);
+    expect(session).toEqual({ state: 'ended', state_code: 0, verify_code_sealed: null });
+    const stored = await platform.infra.query<{ event_type: string }>('SELECT event_type FROM call_events WHERE session_id = $1 ORDER BY seq', [sessionId]);
+    expect(stored.map((e) => e.event_type)).toEqual(['callout', 'alerting', 'answer', 'disconnect']);
+    const cdrs = await platform.infra.query('SELECT fee_info FROM cdrs WHERE session_id = $1', [sessionId]);
+    expect(cdrs).toHaveLength(1);
+  });
+
+  it.each([
+    ['486', ['callout', 'disconnect'], 8102, 486],
+    ['480', ['callout', 'disconnect'], 8101, 480],
+    ['404', ['callout', 'disconnect'], 8100, 404],
+    ['408', ['callout', 'alerting', 'disconnect'], 8101, 408],
+    ['603', ['callout', 'alerting', 'disconnect'], 8004, 603],
+  ])('sim callee ending in %s: events %j, stateCode %i, CDR sipStatusCode %i', async (suffix, expectedEvents, stateCode, sipStatus) => {
+    const path = `/status-${suffix}`;
+    const response = await platform.callVerify(app, platform.callBody(app, `+8613900000${suffix}`, {
+      statusUrl: platform.receiver.base64Url(path),
+      feeUrl: platform.receiver.base64Url(`/fee-${suffix}`),
+    }));
+    expect(response.body.resultcode).toBe('0');
+    const sessionId: string = response.body.sessionId;
+    const events = await expectEventually(() => {
+      const bodies = statusBodies(path, sessionId);
+      expect(bodies).toHaveLength(expectedEvents.length);
+      return bodies;
+    });
+    expect(events.map((e) => e.eventType)).toEqual(expectedEvents);
+    expect(events.at(-1).statusInfo.stateCode).toBe(stateCode);
+    expect(typeof events.at(-1).statusInfo.stateDesc).toBe('string');
+    const fee = await expectEventually(() => {
+      const [first] = platform.receiver.on(`/fee-${suffix}`);
+      expect(first).toBeDefined();
+      return first!.body.feeLst[0];
+    });
+    expect(fee.sipStatusCode).toBe(sipStatus);
+    expect(fee.callOutAnswerTime).toBe('');
+    expect(fee.callOutUnaswRsn).toBeGreaterThan(0);
+  });
+
+  it('a redelivered place-call command places the call only once', async () => {
+    const broker = platform.gateway.get(Broker);
+    const response = await platform.callVerify(app, platform.callBody(app, '+8613700000001', { statusUrl: platform.receiver.base64Url('/dup') }));
+    const sessionId: string = response.body.sessionId;
+    // The same command three more times, as RabbitMQ would redeliver it.
+    await Promise.all([1, 2, 3].map(() => broker.publish(Exchanges.commands, RoutingKeys.placeCall, { sessionId }, { messageId: sessionId })));
+    await expectEventually(async () => {
+      const [row] = await platform.infra.query<{ state: string }>('SELECT state FROM call_sessions WHERE id = $1', [sessionId]);
+      expect(row!.state).toBe('ended');
+    });
+    // Give the duplicates time to be consumed (they must be skipped, not executed).
+    await expectEventually(async () => {
+      const ready = await platform.infra.query<{ n: string }>(`SELECT count(*) AS n FROM outbox`);
+      expect(Number(ready[0]!.n)).toBe(0);
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    const events = await platform.infra.query('SELECT seq FROM call_events WHERE session_id = $1', [sessionId]);
+    expect(events).toHaveLength(4);
+    const cdrs = await platform.infra.query('SELECT id FROM cdrs WHERE session_id = $1', [sessionId]);
+    expect(cdrs).toHaveLength(1);
+    expect(statusBodies('/dup', sessionId).filter((b) => b.eventType === 'callout')).toHaveLength(1);
+  });
+
+  it('a receiver that answers 500 gets the CDR again on retry, and every attempt is recorded', async () => {
+    platform.receiver.respond = (req, count) => (req.path === '/flaky-fee' && count === 1 ? 500 : 200);
+    const response = await platform.callVerify(app, platform.callBody(app, '+8613700000002', { feeUrl: platform.receiver.base64Url('/flaky-fee') }));
+    const sessionId: string = response.body.sessionId;
+    await expectEventually(() => expect(platform.receiver.on('/flaky-fee')).toHaveLength(2));
+    const bodies = platform.receiver.on('/flaky-fee').map((r) => r.body);
+    expect(bodies[0]).toEqual(bodies[1]);
+    const attempts = await expectEventually(async () => {
+      const rows = await platform.infra.query<{ attempt: number; http_status: number }>(
+        `SELECT a.attempt, a.http_status FROM delivery_attempts a JOIN webhook_deliveries d ON d.id = a.delivery_id
+          WHERE d.session_id = $1 AND d.stream = 'fee' ORDER BY a.attempt`, [sessionId]);
+      expect(rows).toHaveLength(2);
+      return rows;
+    });
+    expect(attempts).toEqual([{ attempt: 1, http_status: 500 }, { attempt: 2, http_status: 200 }]);
+    const listed = await (await platform.admin('GET', `/deliveries?sessionId=${sessionId}`)).json() as any[];
+    expect(listed[0]).toMatchObject({ stream: 'fee', status: 'delivered', attempts: 2 });
+    platform.receiver.respond = () => 200;
+  });
+
+  it('a dead receiver does not hold up other sessions', async () => {
+    platform.receiver.respond = (req) => (req.path === '/dead' ? 503 : 200);
+    const dead = await platform.callVerify(app, platform.callBody(app, '+8613700000003', { statusUrl: platform.receiver.base64Url('/dead') }));
+    const alive = await platform.callVerify(app, platform.callBody(app, '+8613700000004', { statusUrl: platform.receiver.base64Url('/alive') }));
+    await expectEventually(() => expect(statusBodies('/alive', alive.body.sessionId)).toHaveLength(4));
+    // The dead receiver saw only the first event (order holds: nothing after an unacknowledged one).
+    expect(statusBodies('/dead', dead.body.sessionId).every((b) => b.eventType === 'callout')).toBe(true);
+    platform.receiver.respond = () => 200;
+  });
+});

@@ -67,7 +67,7 @@ export class Platform {
     return fetch(`${this.baseUrl}/admin/v1${path}`, {
       method,
       headers: { authorization: `Bearer ${this.config.adminToken}`, ...(body !== undefined ? { 'content-type': contentType } : {}) },
-      body: body === undefined ? undefined : Buffer.isBuffer(body) ? body : JSON.stringify(body),
+      body: body === undefined ? undefined : Buffer.isBuffer(body) ? new Uint8Array(body) : JSON.stringify(body),
     });
   }
 

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { VOICE_WORKER_STALE_SECONDS } from '#libs/contracts';
 
-/** Heartbeats older than this mean the worker is gone (same rule as the voice worker's). */
-const WORKER_STALE_SECONDS = 20;
 const REFRESH_MS = 250;
 
 /**
@@ -28,7 +27,7 @@ export class VoicePortGauge {
     const [row]: Array<{ ports: string; busy: string }> = await this.dataSource.query(
       `SELECT (SELECT COALESCE(sum(ports), 0) FROM voice_workers WHERE heartbeat_at > now() - ($1::int * interval '1 second')) AS ports,
               (SELECT count(*) FROM call_sessions WHERE state <> 'ended') AS busy`,
-      [WORKER_STALE_SECONDS],
+      [VOICE_WORKER_STALE_SECONDS],
     );
     return Math.max(0, Math.min(65535, Number(row!.ports) - Number(row!.busy)));
   }

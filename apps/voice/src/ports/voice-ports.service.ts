@@ -1,11 +1,9 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { VOICE_WORKER_HEARTBEAT_MS } from '#libs/contracts';
 import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
 
-export const HEARTBEAT_INTERVAL_MS = 5000;
-/** A worker whose heartbeat is older than this is considered gone (its calls are orphans). */
-export const WORKER_STALE_SECONDS = 20;
 
 /**
  * This worker's voice ports. The worker registers itself in `voice_workers` with its port count
@@ -35,7 +33,7 @@ export class VoicePortsService implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     await this.heartbeat();
-    this.timer = setInterval(() => void this.heartbeat(), HEARTBEAT_INTERVAL_MS);
+    this.timer = setInterval(() => void this.heartbeat(), VOICE_WORKER_HEARTBEAT_MS);
     this.timer.unref();
   }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { VOICE_WORKER_STALE_SECONDS } from '#libs/contracts';
 import { APP_LOGGER, JsonLogger } from '#libs/runtime';
 import { CallSessionsRepository } from '../calls/call-sessions.repository.js';
-import { WORKER_STALE_SECONDS } from '../ports/voice-ports.service.js';
 
 /**
  * A worker killed mid-call (SIGKILL, host lost) cannot report its calls' ends. Any live voice
@@ -29,7 +29,7 @@ export class OrphanSweeperService implements OnApplicationBootstrap, OnApplicati
 
   async sweep(): Promise<number> {
     try {
-      const orphans = await this.sessions.findOrphans(WORKER_STALE_SECONDS);
+      const orphans = await this.sessions.findOrphans(VOICE_WORKER_STALE_SECONDS);
       for (const call of orphans) {
         await this.sessions.finish(call, { kind: 'internal', reason: 'voice worker lost during the call' });
         this.logger.warn('orphaned call ended', { sessionId: call.sessionId });

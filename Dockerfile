@@ -1,0 +1,20 @@
+# One image for all five apps; docker-compose.yml picks the app with `command`.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci
+COPY tsconfig.json tsconfig.build.json nest-cli.json ./
+COPY apps apps
+COPY libs libs
+RUN npm run build && npm prune --omit=dev
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules node_modules
+COPY --from=build /app/dist dist
+COPY scripts scripts
+USER node
+# The gateway listens on PORT (3000); workers answer /health on VERIGATE_HEALTH_PORT.
+CMD ["node", "--enable-source-maps", "dist/apps/gateway/src/main.js"]

@@ -1,0 +1,235 @@
+#!/usr/bin/env node
+// npm run bench:voice — measures, on this machine, with every app running as its own process
+// against the local PostgreSQL and RabbitMQ:
+//   A. callVerify requests accepted per second (signed AKSK requests, keep-alive, fixed concurrency)
+//      and their latency;
+//   B. at a steady 200 calls/s, the latency from a call event's commit (call_events.created_at)
+//      to its arrival at statusUrl.
+// Results go to docs/benchmarks.md (and stdout). Durations: BENCH_SECONDS (default 20).
+import { spawn } from 'node:child_process';
+import { createHmac, randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const RATE = Number(process.env.BENCH_RATE ?? 200);
+const PORT = 3900;
+const DB = 'verigate_bench';
+const baseDb = 'postgres://postgres@127.0.0.1:5432';
+const env = {
+  ...process.env,
+  DATABASE_URL: `${baseDb}/${DB}`,
+  VERIGATE_AMQP_NAMESPACE: 'bench',
+  PORT: String(PORT),
+  LOG_LEVEL: 'warn',
+  VERIGATE_WEBHOOK_ALLOW_PRIVATE: 'true',
+  VERIGATE_SIM_RING_MS: '0',
+  VERIGATE_SIM_PROMPT_MS: '0',
+  VERIGATE_VOICE_PORTS: '500',
+};
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const quantile = (sorted, q) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : NaN);
+const fmt = (n) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
+
+async function resetDatabase() {
+  const admin = new pg.Client({ connectionString: `${baseDb}/postgres` });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
+  await admin.end();
+}
+
+const children = [];
+function startApps() {
+  const apps = [['gateway'], ['captcha', 3921], ['sms', 3922], ['voice', 3923], ['notifier', 3924]];
+  for (const [name, healthPort] of apps) {
+    const child = spawn(process.execPath, [join(root, 'dist/apps', name, 'src/main.js')], {
+      env: { ...env, ...(healthPort ? { VERIGATE_HEALTH_PORT: String(healthPort) } : {}) },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    children.push(child);
+  }
+}
+function stopApps() {
+  for (const child of children) child.kill('SIGTERM');
+}
+process.on('exit', stopApps);
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+function request(method, path, headers, body) {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: PORT, method, path, headers, agent }, (res) => {
+      let data = '';
+      res.on('data', (c) => (data += c));
+      res.on('end', () => resolve({ status: res.statusCode, body: data }));
+    });
+    req.on('error', reject);
+    if (body) req.write(body);
+    req.end();
+  });
+}
+const adminHeaders = { authorization: 'Bearer dev-admin-token', 'content-type': 'application/json' };
+
+async function waitHealthy() {
+  for (let i = 0; i < 120; i++) {
+    try {
+      const r = await request('GET', '/health', {});
+      if (r.status === 200) return;
+    } catch { /* not up yet */ }
+    await sleep(500);
+  }
+  throw new Error('gateway did not become healthy');
+}
+
+function wav() {
+  const rate = 8000, samples = 4000, data = Buffer.alloc(samples * 2);
+  const h = Buffer.alloc(44);
+  h.write('RIFF', 0); h.writeUInt32LE(36 + data.length, 4); h.write('WAVE', 8); h.write('fmt ', 12);
+  h.writeUInt32LE(16, 16); h.writeUInt16LE(1, 20); h.writeUInt16LE(1, 22); h.writeUInt32LE(rate, 24);
+  h.writeUInt32LE(rate * 2, 28); h.writeUInt16LE(2, 32); h.writeUInt16LE(16, 34); h.write('data', 36); h.writeUInt32LE(data.length, 40);
+  return Buffer.concat([h, data]);
+}
+
+async function createApp() {
+  const app = JSON.parse((await request('POST', '/admin/v1/apps', adminHeaders, JSON.stringify({ name: 'bench' }))).body);
+  await request('POST', `/admin/v1/apps/${app.appKey}/numbers`, adminHeaders, JSON.stringify({ number: '+8675528000088' }));
+  await request('POST', `/admin/v1/apps/${app.appKey}/tones?name=welcome.wav`, { ...adminHeaders, 'content-type': 'audio/wav' }, wav());
+  await request('POST', `/admin/v1/apps/${app.appKey}/tones/welcome.wav/approve`, adminHeaders);
+  return app;
+}
+
+let seq = 0;
+function callVerify(app, statusUrl) {
+  const nonce = randomBytes(12).toString('hex');
+  const created = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const digest = createHmac('sha256', app.appSecret).update(nonce + created).digest('base64');
+  const body = JSON.stringify({
+    displayNbr: '+8675528000088',
+    calleeNbr: `+86138${String(seq++ % 100000000).padStart(8, '0')}`.replace(/(486|480|404|408|603)$/, '000'),
+    languageType: 2, preTone: 'welcome.wav', verifyCode: '123456', times: 1,
+    ...(statusUrl ? { statusUrl } : {}),
+  });
+  const started = performance.now();
+  return request('POST', '/rest/httpsessions/callVerify/v1.0', {
+    'content-type': 'application/json;charset=UTF-8',
+    authorization: 'AKSK realm="SDP",profile="UsernameToken",type="Appkey"',
+    'x-aksk': `UsernameToken Username="${app.appKey}",PasswordDigest="${digest}",Nonce="${nonce}",Created="${created}"`,
+  }, body).then((r) => ({ ...r, ms: performance.now() - started }));
+}
+
+async function phaseThroughput(app) {
+  const latencies = [];
+  let accepted = 0, refused = 0;
+  const deadline = performance.now() + SECONDS * 1000;
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    while (performance.now() < deadline) {
+      const r = await callVerify(app);
+      if (r.status === 200 && r.body.includes('"resultcode":"0"')) { accepted++; latencies.push(r.ms); } else refused++;
+    }
+  }));
+  const elapsed = (performance.now() - t0) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { acceptedPerSecond: accepted / elapsed, accepted, refused, median: quantile(latencies, 0.5), p99: quantile(latencies, 0.99) };
+}
+
+async function phaseEventLatency(app) {
+  const arrivals = new Map(); // `${sessionId}/${eventType}` → epoch ms
+  const receiver = http.createServer((req, res) => {
+    let data = '';
+    req.on('data', (c) => (data += c));
+    req.on('end', () => {
+      const now = Date.now();
+      try {
+        const b = JSON.parse(data);
+        arrivals.set(`${b.statusInfo.sessionId}/${b.eventType}`, now);
+      } catch { /* ignore */ }
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
+  const statusUrl = Buffer.from(`http://127.0.0.1:${receiver.address().port}/status`).toString('base64');
+  const sessions = [];
+  const total = RATE * SECONDS;
+  const t0 = performance.now();
+  const inflight = [];
+  for (let i = 0; i < total; i++) {
+    const due = t0 + (i * 1000) / RATE;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+    inflight.push(callVerify(app, statusUrl).then((r) => { if (r.status === 200) sessions.push(JSON.parse(r.body).sessionId); }));
+  }
+  await Promise.all(inflight);
+  const achievedRate = total / ((performance.now() - t0) / 1000);
+  const expected = sessions.length * 4;
+  for (let i = 0; i < 60 && arrivals.size < expected; i++) await sleep(500);
+  receiver.close();
+  const client = new pg.Client({ connectionString: env.DATABASE_URL });
+  await client.connect();
+  const { rows } = await client.query(
+    `SELECT session_id, event_type, (extract(epoch from created_at) * 1000)::float8 AS at FROM call_events WHERE session_id = ANY($1)`, [sessions]);
+  await client.end();
+  const lags = [];
+  for (const row of rows) {
+    const arrived = arrivals.get(`${row.session_id}/${row.event_type}`);
+    if (arrived !== undefined) lags.push(arrived - row.at);
+  }
+  lags.sort((a, b) => a - b);
+  return { calls: sessions.length, achievedRate, events: rows.length, delivered: arrivals.size, median: quantile(lags, 0.5), p99: quantile(lags, 0.99) };
+}
+
+await resetDatabase();
+startApps();
+try {
+  await waitHealthy();
+  await sleep(1500); // let the workers bind their queues
+  const app = await createApp();
+  for (let i = 0; i < 200; i++) await callVerify(app); // warm-up
+  const a = await phaseThroughput(app);
+  console.log('A', a);
+  await sleep(3000);
+  const b = await phaseEventLatency(app);
+  console.log('B', b);
+  const commit = (() => { try { return readFileSync(join(root, '.git/HEAD'), 'utf8').trim(); } catch { return '?'; } })();
+  const report = `# Benchmarks
+
+Reproduce: \`npm run bench:voice\` (builds, starts the five apps as separate processes against the local
+PostgreSQL and RabbitMQ, sim carrier with zero ring/prompt time, \`LOG_LEVEL=warn\`, writes this file).
+Knobs: \`BENCH_SECONDS\` (${SECONDS}), \`BENCH_CONCURRENCY\` (${CONCURRENCY}), \`BENCH_RATE\` (${RATE}).
+The load generator runs on the same ${cpus().length}-core machine as every app, PostgreSQL and RabbitMQ, so all
+figures include its own CPU use. Machines here are noisy: run it twice and compare medians.
+
+Last run: ${new Date().toISOString()} (${commit}).
+
+## A. callVerify accepted per second
+
+| concurrency | accepted/s | accepted | refused | latency median (ms) | latency p99 (ms) |
+|---|---|---|---|---|---|
+| ${CONCURRENCY} | ${fmt(a.acceptedPerSecond)} | ${a.accepted} | ${a.refused} | ${fmt(a.median)} | ${fmt(a.p99)} |
+
+Goal: ≥ 1,000 accepted/s with p99 < 50 ms.
+
+## B. Call event → statusUrl latency at a steady ${RATE} calls/s
+
+From the commit of a \`call_events\` row (its \`created_at\`, clock_timestamp) to the arrival of the
+notification at a local receiver (same machine clock).
+
+| calls | achieved calls/s | events stored | events delivered | median (ms) | p99 (ms) |
+|---|---|---|---|---|---|
+| ${b.calls} | ${fmt(b.achievedRate)} | ${b.events} | ${b.delivered} | ${fmt(b.median)} | ${fmt(b.p99)} |
+
+Goal: p99 < 50 ms.
+`;
+  writeFileSync(join(root, 'docs/benchmarks.md'), report);
+  console.log(report);
+} finally {
+  stopApps();
+  await sleep(2000);
+}
+process.exit(0);

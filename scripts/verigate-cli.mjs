@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+// Verigate management CLI: the operations of /admin/v1 from a shell.
+//   VERIGATE_URL (default http://127.0.0.1:3000), VERIGATE_ADMIN_TOKEN (default: the development token)
+//
+//   npm run cli -- apps create <name> [--signature S] [--permissions voice,sms]
+//   npm run cli -- apps list | apps get <appKey> | apps rotate-secret <appKey>
+//   npm run cli -- apps set <appKey> [--status normal|suspended|unavailable] [--permissions a,b]
+//                                     [--voice-ports N] [--ip-whitelist cidr,cidr]
+//   npm run cli -- numbers add <appKey> <number> | numbers list <appKey> | numbers set <appKey> <number> <normal|suspended>
+//   npm run cli -- tones upload <appKey> <file.wav> [--name name.wav] | tones list <appKey>
+//   npm run cli -- tones approve|reject <appKey> <name>
+//   npm run cli -- calls get <sessionId> | cdrs [--app-key K] [--session-id S] [--from T] [--to T]
+//   npm run cli -- deliveries <sessionId> | redeliver <deliveryId>
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const baseUrl = (process.env.VERIGATE_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
+const token = process.env.VERIGATE_ADMIN_TOKEN ?? 'dev-admin-token';
+
+const { values: opts, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    signature: { type: 'string' },
+    permissions: { type: 'string' },
+    status: { type: 'string' },
+    'voice-ports': { type: 'string' },
+    'ip-whitelist': { type: 'string' },
+    name: { type: 'string' },
+    'app-key': { type: 'string' },
+    'session-id': { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+  },
+});
+
+async function call(method, path, body, contentType = 'application/json') {
+  const response = await fetch(`${baseUrl}/admin/v1${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': contentType } : {}) },
+    body: body === undefined ? undefined : contentType === 'application/json' ? JSON.stringify(body) : body,
+  });
+  const text = await response.text();
+  let output = text;
+  try { output = JSON.stringify(JSON.parse(text), null, 2); } catch { /* not JSON */ }
+  (response.ok ? process.stdout : process.stderr).write(`${output}\n`);
+  if (!response.ok) process.exitCode = 1;
+}
+
+const list = (value) => (value === undefined ? undefined : value.split(',').map((s) => s.trim()).filter(Boolean));
+const enc = encodeURIComponent;
+const [group, action, a1, a2, a3] = positionals;
+
+function usage() {
+  process.stderr.write('see the header of scripts/verigate-cli.mjs for the commands\n');
+  process.exit(2);
+}
+
+switch (`${group} ${action ?? ''}`.trim()) {
+  case 'apps create':
+    if (!a1) usage();
+    await call('POST', '/apps', { name: a1, signature: opts.signature, permissions: list(opts.permissions) });
+    break;
+  case 'apps list': await call('GET', '/apps'); break;
+  case 'apps get': await call('GET', `/apps/${enc(a1)}`); break;
+  case 'apps rotate-secret': await call('POST', `/apps/${enc(a1)}/secret`); break;
+  case 'apps set':
+    await call('PATCH', `/apps/${enc(a1)}`, {
+      status: opts.status,
+      permissions: list(opts.permissions),
+      voicePorts: opts['voice-ports'] === undefined ? undefined : Number(opts['voice-ports']),
+      ipWhitelist: list(opts['ip-whitelist']),
+    });
+    break;
+  case 'numbers add': await call('POST', `/apps/${enc(a1)}/numbers`, { number: a2 }); break;
+  case 'numbers list': await call('GET', `/apps/${enc(a1)}/numbers`); break;
+  case 'numbers set': await call('PATCH', `/apps/${enc(a1)}/numbers/${enc(a2)}`, { status: a3 }); break;
+  case 'tones upload': {
+    if (!a1 || !a2) usage();
+    const name = opts.name ?? basename(a2);
+    await call('POST', `/apps/${enc(a1)}/tones?name=${enc(name)}`, await readFile(a2), 'audio/wav');
+    break;
+  }
+  case 'tones list': await call('GET', `/apps/${enc(a1)}/tones`); break;
+  case 'tones approve': await call('POST', `/apps/${enc(a1)}/tones/${enc(a2)}/approve`); break;
+  case 'tones reject': await call('POST', `/apps/${enc(a1)}/tones/${enc(a2)}/reject`); break;
+  case 'calls get': await call('GET', `/calls/${enc(a1)}`); break;
+  default:
+    if (group === 'cdrs') {
+      const q = new URLSearchParams(Object.entries({ appKey: opts['app-key'], sessionId: opts['session-id'], from: opts.from, to: opts.to }).filter(([, v]) => v));
+      await call('GET', `/cdrs?${q}`);
+    } else if (group === 'deliveries' && action) {
+      await call('GET', `/deliveries?sessionId=${enc(action)}`);
+    } else if (group === 'redeliver' && action) {
+      await call('POST', `/deliveries/${enc(action)}/redeliver`);
+    } else {
+      usage();
+    }
+}

@@ -1,6 +1,6 @@
 import { createDefaultEsmPreset } from 'ts-jest';
 
-const esm = createDefaultEsmPreset({ tsconfig: 'tsconfig.json', isolatedModules: true });
+const esm = createDefaultEsmPreset({ tsconfig: 'tsconfig.json' });
 const shared = {
   ...esm,
   testEnvironment: 'node',
@@ -14,6 +14,8 @@ const shared = {
 export default {
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
-    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e.test.ts'], testTimeout: 60000 },
+    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e.test.ts'] },
   ],
+  // A per-project testTimeout is ignored by Jest; e2e tests poll with expectEventually (15 s).
+  testTimeout: 60_000,
 };

@@ -5,8 +5,8 @@ import { Platform, type TestApp } from './support/platform.js';
 const AUTH = 'AKSK realm="SDP",profile="UsernameToken",type="Appkey"';
 
 function xAksk(app: TestApp, overrides: Partial<Record<'Username' | 'PasswordDigest' | 'Nonce' | 'Created', string | null>> = {}, now = new Date()): string {
-  const created = overrides.Created ?? now.toISOString().replace(/\.\d+Z$/, 'Z');
-  const nonce = overrides.Nonce ?? Math.random().toString(16).slice(2) + Date.now().toString(16);
+  const created = overrides.Created === undefined ? now.toISOString().replace(/\.\d+Z$/, 'Z') : overrides.Created;
+  const nonce = overrides.Nonce === undefined ? Math.random().toString(16).slice(2) + Date.now().toString(16) : overrides.Nonce;
   const fields: Record<string, string | null | undefined> = {
     Username: overrides.Username === undefined ? app.appKey : overrides.Username,
     PasswordDigest: overrides.PasswordDigest === undefined ? computeDigest(app.appSecret, nonce ?? '', created ?? '') : overrides.PasswordDigest,
@@ -75,7 +75,7 @@ describe('callVerify refuses bad requests with the seed result codes', () => {
 
   it('accepts the seed header with other spacing', async () => {
     const signed = signAksk(app.appKey, app.appSecret);
-    const spaced = signed['x-aksk']!.replace(/,/g, ', ').replace(/=/g, ' = ');
+    const spaced = signed['x-aksk']!.replace(/",/g, '", ').replace(/(\w)="/g, '$1 = "');
     const response = await platform.callVerify(app, body(), { authorization: 'AKSK realm="SDP", profile="UsernameToken", type="Appkey"', 'x-aksk': spaced });
     expect(response).toMatchObject({ status: 200, body: { resultcode: '0' } });
   });

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { SecretBox } from '#libs/auth';
 import { Exchanges, RoutingKeys } from '#libs/contracts';
 import { Broker } from '#libs/messaging';
 import { expectEventually } from '#libs/testing';
+import { OrphanSweeperService } from '../../apps/voice/src/recovery/orphan-sweeper.service.js';
 import { Platform, type TestApp } from './support/platform.js';
 
 /** Real PostgreSQL, real RabbitMQ, real HTTP receiver; the sim carrier with zero ring/prompt time. */
@@ -155,5 +158,43 @@ describe('voice verification call, end to end', () => {
     // The dead receiver saw only the first event (order holds: nothing after an unacknowledged one).
     expect(statusBodies('/dead', dead.body.sessionId).every((b) => b.eventType === 'callout')).toBe(true);
     platform.receiver.respond = () => 200;
+  });
+
+  /** A session committed with its command, whose publish never happened (gateway crashed, broker away). */
+  async function insertUnpublishedSession(state: 'accepted' | 'calling', workerId: string | null, statusPath: string): Promise<string> {
+    const sessionId = randomUUID();
+    const [appRow] = await platform.infra.query<{ id: string }>('SELECT id FROM apps WHERE app_key = $1', [app.appKey]);
+    await platform.infra.query(
+      `INSERT INTO call_sessions (id, app_id, app_key, display_nbr, requested_display_nbr, callee_nbr, language_type, pre_tone,
+                                  verify_code_sealed, times, status_url, state, worker_id, started_at)
+       VALUES ($1, $2, $3, $4, $4, '+8613600000001', 2, 'welcome.wav', $5, 1, $6, $7, $8, CASE WHEN $7 = 'calling' THEN now() END)`,
+      [sessionId, appRow!.id, app.appKey, app.displayNbr, new SecretBox(platform.config.masterKey).seal('4321'), platform.receiver.url(statusPath), state, workerId],
+    );
+    return sessionId;
+  }
+
+  it('the outbox relay publishes a committed command whose publish was lost', async () => {
+    const sessionId = await insertUnpublishedSession('accepted', null, '/relayed');
+    await platform.infra.query(
+      `INSERT INTO outbox (exchange, routing_key, message_id, payload, created_at) VALUES ($1, $2, $3, $4, now() - interval '10 seconds')`,
+      [Exchanges.commands, RoutingKeys.placeCall, sessionId, JSON.stringify({ sessionId })],
+    );
+    await expectEventually(() => expect(statusBodies('/relayed', sessionId).map((b) => b.eventType)).toEqual(['callout', 'alerting', 'answer', 'disconnect']));
+    await expectEventually(async () => expect(await platform.infra.query('SELECT 1 FROM outbox WHERE message_id = $1', [sessionId])).toHaveLength(0));
+  });
+
+  it('a call left behind by a dead voice worker is ended with stateCode 8000 and one CDR, not placed again', async () => {
+    const sessionId = await insertUnpublishedSession('calling', 'worker-that-died', '/orphan');
+    const swept = await platform.voice!.get(OrphanSweeperService).sweep();
+    expect(swept).toBeGreaterThanOrEqual(1);
+    const events = await expectEventually(() => {
+      const bodies = statusBodies('/orphan', sessionId);
+      expect(bodies).toHaveLength(1);
+      return bodies;
+    });
+    expect(events[0]).toMatchObject({ eventType: 'disconnect', statusInfo: { stateCode: 8000 } });
+    expect(await platform.voice!.get(OrphanSweeperService).sweep()).toBe(0);
+    const cdrs = await platform.infra.query<{ state_code: number }>('SELECT state_code FROM cdrs WHERE session_id = $1', [sessionId]);
+    expect(cdrs).toEqual([{ state_code: 8000 }]);
   });
 });

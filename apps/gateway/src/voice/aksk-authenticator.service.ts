@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { digestMatches, parseAksk, parseCreated } from '#libs/auth';
 import { ResultCodes } from '#libs/contracts';
 import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
@@ -8,8 +8,9 @@ import { RestError } from '../http/rest-error.js';
 
 /**
  * The seed's AKSK check, in the order a client can act on: header faults (1023xxx), unknown
- * app_key (1010003), Created outside the skew window (1010013), wrong digest (1010010), and a
- * nonce seen before within the window (1010010: a replay is a digest that is no longer valid).
+ * app_key (1010003), Created outside the skew window (1010013), wrong digest (1010010); a nonce
+ * seen before within the window is refused when the request is accepted (1010010: a replayed
+ * digest is no longer valid).
  */
 @Injectable()
 export class AkskAuthenticator implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -35,7 +36,7 @@ export class AkskAuthenticator implements OnApplicationBootstrap, OnApplicationS
     if (this.cleanupTimer) clearInterval(this.cleanupTimer);
   }
 
-  async authenticate(authorization: string | undefined, xAksk: string | undefined, now = Date.now()): Promise<DirectoryApp> {
+  async authenticate(authorization: string | undefined, xAksk: string | undefined, now = Date.now()): Promise<{ app: DirectoryApp; nonce: NonceClaim }> {
     const parsed = parseAksk(authorization, xAksk);
     if (!parsed.ok) throw new RestError(parsed.fault, parsed.detail);
     const { credentials } = parsed;
@@ -50,13 +51,25 @@ export class AkskAuthenticator implements OnApplicationBootstrap, OnApplicationS
 
     if (!digestMatches(app.appSecret, credentials)) throw new RestError(ResultCodes.INVALID_DIGEST);
 
-    // Remember the nonce until Created leaves the window: after that, the window check refuses it.
-    const inserted: unknown[] = await this.dataSource.query(
-      `INSERT INTO auth_nonces (app_key, nonce, expires_at) VALUES ($1, $2, to_timestamp($3 / 1000.0))
-       ON CONFLICT DO NOTHING RETURNING 1`,
-      [app.appKey, credentials.nonce, created + skewMs],
-    );
-    if (inserted.length === 0) throw new RestError(ResultCodes.INVALID_DIGEST, 'Nonce already used');
-    return app;
+    // The nonce is remembered until Created leaves the window (after that the window check refuses
+    // it). It is recorded in the transaction that accepts the request (see NonceClaim), so
+    // authentication and acceptance cost one commit together.
+    return { app, nonce: { appKey: app.appKey, nonce: credentials.nonce, expiresAt: new Date(created + skewMs) } };
   }
+}
+
+/** A nonce to record, once, with the accepted request. */
+export interface NonceClaim {
+  appKey: string;
+  nonce: string;
+  expiresAt: Date;
+}
+
+/** Records the nonce inside the caller's transaction; a replay fails with 401 1010010. */
+export async function claimNonce(manager: EntityManager, claim: NonceClaim): Promise<void> {
+  const inserted: unknown[] = await manager.query(
+    'INSERT INTO auth_nonces (app_key, nonce, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1',
+    [claim.appKey, claim.nonce, claim.expiresAt],
+  );
+  if (inserted.length === 0) throw new RestError(ResultCodes.INVALID_DIGEST, 'Nonce already used');
 }

@@ -25,11 +25,11 @@ export class CallVerifyController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     reply.header('content-type', 'application/json;charset=UTF-8');
-    const app = await this.authenticator.authenticate(authorization, xAksk);
+    const { app, nonce } = await this.authenticator.authenticate(authorization, xAksk);
     if (body instanceof InvalidJsonBody) throw RestError.parameter(`the body is not valid JSON (${body.reason})`);
     const validation = validateCallVerify(body);
     if (!validation.ok) throw RestError.parameter(validation.detail);
-    const result = await this.callVerify.execute(app, validation.request);
+    const result = await this.callVerify.execute(app, nonce, validation.request);
     return { ...resultBody(ResultCodes.SUCCESS), ...result };
   }
 

@@ -6,6 +6,7 @@ import { Exchanges, ResultCodes, RoutingKeys, type PlaceCallCommand } from '#lib
 import { Outbox } from '#libs/messaging';
 import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
 import type { DirectoryApp } from '../directory/app-directory.service.js';
+import { claimNonce, type NonceClaim } from './aksk-authenticator.service.js';
 import { RestError } from '../http/rest-error.js';
 import type { CallVerifyRequest } from './call-verify.validation.js';
 import { VoicePortGauge } from './voice-port-gauge.service.js';
@@ -17,8 +18,9 @@ export interface CallVerifyResult {
 
 /**
  * Accepts a voice verification call: checks the app's rights and resources, then writes the
- * session and its place-call command in one transaction (the transactional outbox), so an
- * answered request is never lost and its command is published even if RabbitMQ is away.
+ * request's nonce, the session and its place-call command in one transaction (the transactional
+ * outbox), so an answered request is never lost and its command is published even if RabbitMQ
+ * is away.
  */
 @Injectable()
 export class CallVerifyUseCase {
@@ -34,7 +36,7 @@ export class CallVerifyUseCase {
     this.secretBox = new SecretBox(config.masterKey);
   }
 
-  async execute(app: DirectoryApp, request: CallVerifyRequest): Promise<CallVerifyResult> {
+  async execute(app: DirectoryApp, nonce: NonceClaim, request: CallVerifyRequest): Promise<CallVerifyResult> {
     if (app.status === 'suspended') throw new RestError(ResultCodes.APP_KEY_SUSPENDED);
     if (app.status === 'unavailable') throw new RestError(ResultCodes.APP_UNAVAILABLE);
     if (!app.permissions.includes('voice')) throw new RestError(ResultCodes.API_NOT_PERMITTED);
@@ -48,6 +50,7 @@ export class CallVerifyUseCase {
     const sessionId = randomUUID();
     const command: PlaceCallCommand = { sessionId };
     const outboxRows = await this.dataSource.transaction(async (manager) => {
+      await claimNonce(manager, nonce);
       await manager.query(
         `INSERT INTO call_sessions (id, app_id, app_key, display_nbr, requested_display_nbr, callee_nbr, language_type,
                                     pre_tone, pos_tone, verify_code_sealed, times, status_url, fee_url, user_data)

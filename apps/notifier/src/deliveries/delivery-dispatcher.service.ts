@@ -1,13 +1,23 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
-import { errorText, hostKey, jitteredSchedule } from './delivery-policy.js';
-import { WebhookClient } from './webhook-client.js';
-import { WebhookDeliveriesRepository, type ClaimedDelivery, type ClaimOptions, type RecordedAttempt } from './webhook-deliveries.repository.js';
+import { MicroBatcher } from '../batching/micro-batcher.js';
+import { errorText, hostKey, retryDelay } from './delivery-policy.js';
+import { RequestSlots } from './request-slots.js';
+import { WebhookClient, type PostResult } from './webhook-client.js';
+import {
+  WebhookDeliveriesRepository,
+  type AttemptRecord,
+  type ClaimedDelivery,
+  type ClaimOptions,
+  type RecordedAttempt,
+} from './webhook-deliveries.repository.js';
 
 /** Retries and anything missed (another instance died, a poke was dropped) are found this often. */
 export const POLL_INTERVAL_MS = 500;
 /** How often blocked status deliveries are re-checked (see `deferBlocked`). */
 const DEFER_BLOCKED_INTERVAL_MS = 10_000;
+/** A leased delivery waits at most this long for a request slot, then gives its lease back. */
+const SLOT_WAIT_MS = 10_000;
 /** Most deliveries leased by one claim. */
 const CLAIM_BATCH = 64;
 /** Pokes remembered while every slot is busy; beyond this the poller finds them. */
@@ -21,24 +31,23 @@ const RECORD_RETRY_DELAYS_MS = [100, 500, 2000];
  * Sends due webhook deliveries. Work reaches it three ways:
  * - `poke(id)` right after the consumer's commit (the fast path: claim that row by id at once),
  * - the successor fast path: when a status delivery is delivered or fails for good, the same
- *   task claims the session's next status delivery and sends it on the same slot,
- * - a poller every 500 ms (retries whose time has come, pokes that found no slot, rows of
+ *   task claims the session's next status delivery and sends it,
+ * - a poller every 500 ms (retries whose time has come, pokes that found no free slot, rows of
  *   instances that died holding a lease).
  * Claims lease rows in PostgreSQL, so any number of notifier instances can run side by side.
- * In-flight requests are bounded in total (`webhooks.concurrency`) and per receiving host
- * (`webhooks.perHostConcurrency`): a saturated host's deliveries stay in the table for later
- * while other hosts' deliveries keep flowing.
+ * HTTP requests in flight are bounded in total (`webhooks.concurrency`) and per receiving host
+ * (`webhooks.perHostConcurrency`); claims take no more rows for a host than it has free slots,
+ * so a slow host's deliveries stay in the table for later while other hosts' keep flowing.
  */
 @Injectable()
 export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly concurrency: number;
-  private readonly perHost: number;
   private readonly leaseMs: number;
   private readonly schedule: readonly number[];
   private readonly log: JsonLogger;
+  private readonly slots: RequestSlots;
+  /** Leased deliveries held by this process (sending, or recording the outcome). */
+  private readonly maxTasks: number;
 
-  private inFlight = 0;
-  private readonly inFlightByHost = new Map<string, number>();
   private readonly tasks = new Set<Promise<void>>();
   private readonly poked = new Set<string>();
   private sweepWanted = false;
@@ -46,8 +55,12 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
   private pumpAgain = false;
   private stopped = false;
   private abandoned = false;
+  private readonly shutdown = new AbortController();
   private pollTimer?: NodeJS.Timeout;
   private deferTimer?: NodeJS.Timeout;
+  /** Attempt records and successor claims of concurrent tasks share statements under load. */
+  private readonly records: MicroBatcher<AttemptRecord, RecordedAttempt | null>;
+  private readonly successors: MicroBatcher<ClaimedDelivery, ClaimedDelivery | null>;
 
   constructor(
     private readonly deliveries: WebhookDeliveriesRepository,
@@ -55,12 +68,15 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     @Inject(PLATFORM_CONFIG) config: PlatformConfig,
     @Inject(APP_LOGGER) logger: JsonLogger,
   ) {
-    this.concurrency = config.webhooks.concurrency;
-    this.perHost = config.webhooks.perHostConcurrency;
+    this.slots = new RequestSlots(config.webhooks.concurrency, config.webhooks.perHostConcurrency);
+    this.maxTasks = 2 * config.webhooks.concurrency;
     this.schedule = config.webhooks.retryScheduleMs;
-    // Long enough to cover the request and recording its outcome; after it, another instance may retry.
-    this.leaseMs = config.webhooks.timeoutMs + 30_000;
+    // Covers waiting for a slot, the request and recording its outcome; after it another
+    // instance may take the delivery over.
+    this.leaseMs = SLOT_WAIT_MS + config.webhooks.timeoutMs + 30_000;
     this.log = logger.child({ component: 'dispatcher' });
+    this.records = new MicroBatcher((items) => this.deliveries.recordAttempts(items), { maxBatch: 200, maxConcurrent: 2 });
+    this.successors = new MicroBatcher((items) => this.claimSuccessors(items), { maxBatch: 200, maxConcurrent: 2 });
   }
 
   onApplicationBootstrap(): void {
@@ -75,13 +91,14 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     this.stopped = true;
     clearInterval(this.pollTimer);
     clearInterval(this.deferTimer);
+    this.shutdown.abort(); // deliveries still waiting for a slot give their leases back
     if (this.tasks.size > 0) {
-      this.log.info('waiting for in-flight webhook deliveries', { inFlight: this.inFlight });
+      this.log.info('waiting for in-flight webhook deliveries', { inFlight: this.tasks.size });
       await Promise.race([Promise.allSettled([...this.tasks]), sleep(SHUTDOWN_GRACE_MS)]);
     }
     if (this.tasks.size > 0) {
       // Unfinished requests are abandoned unrecorded: their leases expire and they are retried.
-      this.log.warn('abandoning in-flight webhook deliveries', { inFlight: this.inFlight });
+      this.log.warn('abandoning in-flight webhook deliveries', { inFlight: this.tasks.size });
       this.abandoned = true;
     }
     this.client.close();
@@ -99,9 +116,9 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     this.schedulePump();
   }
 
-  /** Deliveries being sent by this process right now. */
+  /** Leased deliveries this process is working on right now. */
   get activeDeliveries(): number {
-    return this.inFlight;
+    return this.tasks.size;
   }
 
   /**
@@ -121,8 +138,9 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     }
   }
 
-  private freeSlots(): number {
-    return this.concurrency - this.inFlight;
+  /** How many more deliveries this process may lease now. */
+  private capacity(): number {
+    return Math.min(this.slots.free, this.maxTasks - this.tasks.size);
   }
 
   private schedulePump(): void {
@@ -141,19 +159,21 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
       do {
         this.pumpAgain = false;
         if (this.stopped) break;
-        if (this.poked.size > 0 && this.freeSlots() > 0) {
-          const ids = takeFirst(this.poked, Math.min(this.freeSlots(), CLAIM_BATCH));
+        if (this.poked.size > 0 && this.capacity() > 0) {
+          const ids = takeFirst(this.poked, Math.min(this.capacity(), CLAIM_BATCH));
           // A poked row that cannot be claimed now (waiting for its predecessor, leased elsewhere,
-          // host saturated) is left to the successor fast path or the poller.
+          // host saturated) is left to the successor fast path, a freed slot or the poller.
           await this.claimAndStart({ ids, limit: ids.length });
           if (this.poked.size > 0) this.pumpAgain = true;
         }
-        if (this.sweepWanted && this.freeSlots() > 0) {
-          const claimed = await this.claimAndStart({ limit: Math.min(this.freeSlots(), CLAIM_BATCH) });
-          if (claimed === 0) this.sweepWanted = false;
-          else this.pumpAgain = true;
+        if (this.sweepWanted && this.capacity() > 0) {
+          // Cleared before the claim, so a request made while it runs (a slot freed) is kept.
+          this.sweepWanted = false;
+          const claimed = await this.claimAndStart({ limit: Math.min(this.capacity(), CLAIM_BATCH) });
+          if (claimed > 0) this.sweepWanted = true; // there may be more
+          if (this.sweepWanted) this.pumpAgain = true;
         }
-      } while (this.pumpAgain && this.freeSlots() > 0);
+      } while (this.pumpAgain && this.capacity() > 0);
     } finally {
       this.pumping = false;
     }
@@ -163,11 +183,11 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     const hosts: string[] = [];
     const free: number[] = [];
     const saturatedHosts: string[] = [];
-    for (const [host, count] of this.inFlightByHost) {
-      if (count >= this.perHost) saturatedHosts.push(host);
+    for (const [host, budget] of this.slots.hostBudget()) {
+      if (budget <= 0) saturatedHosts.push(host);
       else {
         hosts.push(host);
-        free.push(this.perHost - count);
+        free.push(budget);
       }
     }
     let claimed: ClaimedDelivery[];
@@ -177,7 +197,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
         leaseMs: this.leaseMs,
         saturatedHosts,
         hostFree: { hosts, free },
-        perHostLimit: this.perHost,
+        perHostLimit: this.slots.perHost,
       });
     } catch (error) {
       this.log.warn('claiming webhook deliveries failed', { error: errorText(error) });
@@ -188,48 +208,48 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
   }
 
   private start(delivery: ClaimedDelivery): void {
-    const host = hostKey(delivery.url);
-    this.acquire(host);
-    const task: Promise<void> = this.runChain(delivery, host).finally(() => this.tasks.delete(task));
+    const task: Promise<void> = this.runChain(delivery).finally(() => {
+      const wasFull = this.tasks.size >= this.maxTasks;
+      this.tasks.delete(task);
+      if (wasFull) this.poke();
+    });
     this.tasks.add(task);
   }
 
-  /** Sends a delivery, then — while each one settles for good — its session's next status delivery. */
-  private async runChain(first: ClaimedDelivery, firstHost: string): Promise<void> {
-    let host = firstHost;
+  /** Sends a delivery, then — each time one settles for good — its session's next status delivery. */
+  private async runChain(first: ClaimedDelivery): Promise<void> {
     let delivery: ClaimedDelivery | null = first;
     try {
       while (delivery) {
         const outcome = await this.attempt(delivery);
         const settled = outcome !== null && outcome.status !== 'pending';
-        const next: ClaimedDelivery | null =
-          settled && delivery.stream === 'status' && !this.stopped ? await this.claimSuccessor(delivery) : null;
-        if (next) {
-          const nextHost = hostKey(next.url);
-          if (nextHost !== host) {
-            this.release(host);
-            this.acquire(nextHost);
-            host = nextHost;
-          }
-        }
-        delivery = next;
+        if (!settled || delivery.stream !== 'status') break;
+        // Leased with the record if it was there; else look again now that the record is
+        // committed (an instance that inserted it meanwhile may have found it still blocked).
+        delivery = outcome.next ?? (this.stopped ? null : await this.claimSuccessor(delivery));
       }
     } catch (error) {
       this.log.error('webhook delivery task failed', { deliveryId: delivery?.id, sessionId: delivery?.sessionId, error });
-    } finally {
-      this.release(host);
-      if (this.poked.size > 0 || this.sweepWanted) this.schedulePump();
     }
+  }
+
+  /** Leases, for each settled status delivery, the session's next status delivery (if it is there). */
+  private async claimSuccessors(settled: ClaimedDelivery[]): Promise<Array<ClaimedDelivery | null>> {
+    const next = await this.deliveries.claim({
+      successors: settled.map((d) => ({ sessionId: d.sessionId, seq: d.seq + 1 })),
+      limit: settled.length,
+      leaseMs: this.leaseMs,
+    });
+    const bySession = new Map(next.map((d) => [d.sessionId, d]));
+    return settled.map((d) => {
+      const found = bySession.get(d.sessionId);
+      return found && found.seq === d.seq + 1 ? found : null;
+    });
   }
 
   private async claimSuccessor(delivery: ClaimedDelivery): Promise<ClaimedDelivery | null> {
     try {
-      const [next] = await this.deliveries.claim({
-        successor: { sessionId: delivery.sessionId, seq: delivery.seq + 1 },
-        limit: 1,
-        leaseMs: this.leaseMs,
-      });
-      return next ?? null;
+      return await this.successors.add(delivery);
     } catch (error) {
       this.log.warn('claiming the next status delivery failed; the poller will send it', {
         sessionId: delivery.sessionId,
@@ -239,29 +259,44 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     }
   }
 
-  /** One HTTP attempt and its record. Returns null when nothing could be recorded. */
+  /** One HTTP attempt (in a request slot) and its record. Returns null when nothing was recorded. */
   private async attempt(delivery: ClaimedDelivery): Promise<RecordedAttempt | null> {
     const fields = { sessionId: delivery.sessionId, deliveryId: delivery.id, stream: delivery.stream, seq: delivery.seq };
+    const host = hostKey(delivery.url);
+    if (!this.slots.tryAcquire(host)) {
+      const signal = AbortSignal.any([this.shutdown.signal, AbortSignal.timeout(SLOT_WAIT_MS)]);
+      if (!(await this.slots.acquire(host, signal))) {
+        await this.deliveries.releaseLeases([delivery.id]).catch(() => undefined);
+        if (!this.stopped) this.log.info('no request slot for the host; delivery left for later', { ...fields, host });
+        return null;
+      }
+    }
     const attemptedAt = new Date();
-    const result = await this.client.post(delivery.url, JSON.stringify(delivery.body), { 'X-Verigate-Delivery-Id': delivery.id });
+    let result: PostResult;
+    try {
+      result = await this.client.post(delivery.url, JSON.stringify(delivery.body), { 'X-Verigate-Delivery-Id': delivery.id });
+    } finally {
+      this.releaseSlot(host);
+    }
     if (result.aborted || this.abandoned) {
       this.log.info('webhook delivery abandoned by shutdown', fields);
       return null;
     }
-    const record = {
+    const record: AttemptRecord = {
       id: delivery.id,
       attemptedAt,
       durationMs: result.durationMs,
       httpStatus: result.httpStatus,
       error: result.error,
       ok: result.ok,
-      permanent: result.permanent,
-      scheduleMs: jitteredSchedule(this.schedule),
+      retryDelayMs: result.ok || result.permanent ? null : retryDelay(delivery.attempts + 1, this.schedule),
+      claimNext: delivery.stream === 'status' && !this.stopped,
+      leaseMs: this.leaseMs,
     };
     let recorded: RecordedAttempt | null = null;
     for (let i = 0; ; i++) {
       try {
-        recorded = await this.deliveries.recordAttempt(record);
+        recorded = await this.records.add(record);
         break;
       } catch (error) {
         const delay = RECORD_RETRY_DELAYS_MS[i];
@@ -284,7 +319,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
       ...fields,
       attempt: recorded.attempt,
       durationMs: result.durationMs,
-      host: hostKey(delivery.url),
+      host,
       ...(result.httpStatus !== null ? { httpStatus: result.httpStatus } : {}),
       ...(result.error !== null ? { error: result.error } : {}),
     };
@@ -292,6 +327,15 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     else if (recorded.status === 'failed') this.log.warn('webhook delivery failed for good', outcome);
     else this.log.info('webhook attempt failed; will retry', { ...outcome, nextAttemptAt: recorded.nextAttemptAt });
     return recorded;
+  }
+
+  private releaseSlot(host: string): void {
+    const wasSaturated = this.slots.load(host) >= this.slots.perHost || this.slots.inUse >= this.slots.total;
+    const leftFree = this.slots.release(host);
+    // A claim may have left rows behind for lack of a slot (pokes for a saturated host):
+    // look for them now rather than at the next poll.
+    if (leftFree && wasSaturated) this.sweepWanted = true;
+    if (this.poked.size > 0 || this.sweepWanted) this.schedulePump();
   }
 
   private async deferBlocked(): Promise<void> {
@@ -302,18 +346,6 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     } catch (error) {
       this.log.warn('deferring blocked deliveries failed', { error: errorText(error) });
     }
-  }
-
-  private acquire(host: string): void {
-    this.inFlight += 1;
-    this.inFlightByHost.set(host, (this.inFlightByHost.get(host) ?? 0) + 1);
-  }
-
-  private release(host: string): void {
-    this.inFlight -= 1;
-    const count = (this.inFlightByHost.get(host) ?? 1) - 1;
-    if (count <= 0) this.inFlightByHost.delete(host);
-    else this.inFlightByHost.set(host, count);
   }
 }
 

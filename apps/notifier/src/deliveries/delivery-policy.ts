@@ -25,9 +25,13 @@ export function jitter(ms: number, random: () => number = Math.random): number {
   return Math.max(0, Math.round(ms * (0.9 + 0.2 * random())));
 }
 
-/** The retry schedule with jitter applied to every step (the database picks the step). */
-export function jitteredSchedule(scheduleMs: readonly number[], random: () => number = Math.random): number[] {
-  return scheduleMs.map((ms) => jitter(ms, random));
+/**
+ * The wait after unsuccessful attempt number `attempt` (1-based): `scheduleMs[attempt - 1]` with
+ * jitter, or null when the schedule is exhausted (the delivery has failed for good).
+ */
+export function retryDelay(attempt: number, scheduleMs: readonly number[], random: () => number = Math.random): number | null {
+  const base = scheduleMs[Math.max(0, attempt - 1)];
+  return base === undefined ? null : jitter(base, random);
 }
 
 /** A short, single-line error text for `delivery_attempts.error` / `last_error`. */

@@ -25,6 +25,7 @@ export interface ClaimedDelivery {
   seq: number;
   url: string;
   body: unknown;
+  /** Attempts made before this one. */
   attempts: number;
 }
 
@@ -34,8 +35,8 @@ export interface ClaimOptions {
   leaseMs: number;
   /** Only these deliveries (the fast path after the consumer's commit). */
   ids?: string[];
-  /** Only this session's status delivery with this seq (the successor fast path). */
-  successor?: { sessionId: string; seq: number };
+  /** Only these sessions' status deliveries with these seqs (the successor fast path). */
+  successors?: Array<{ sessionId: string; seq: number }>;
   /** Host keys with no free slot in this process: skipped. */
   saturatedHosts?: string[];
   /** Host keys with some in-flight deliveries, and how many more each may take. */
@@ -51,25 +52,27 @@ export interface AttemptRecord {
   httpStatus: number | null;
   error: string | null;
   ok: boolean;
-  /** Give up now (retrying cannot help). */
-  permanent: boolean;
-  /** The retry schedule (jitter already applied); step `attempts - 1` is used. */
-  scheduleMs: number[];
+  /** When not ok: wait this long before the next try; null = give up (status `failed`). */
+  retryDelayMs: number | null;
+  /** A status delivery that settles for good also leases the session's next one, if it is there. */
+  claimNext: boolean;
+  leaseMs: number;
 }
 
 export interface RecordedAttempt {
   attempt: number;
   status: DeliveryStatus;
   nextAttemptAt: Date;
+  /** The session's next status delivery, leased in the same statement (see `claimNext`). */
+  next: ClaimedDelivery | null;
 }
 
 /** How many rows a claim may look at per slot it fills (room for per-host limits). */
 const SCAN_FACTOR = 4;
 
-const DELIVERY_COLUMNS = 'd.id, d.session_id, d.app_key, d.stream, d.seq, d.url, d.body, d.attempts';
-
 /**
- * `webhook_deliveries` / `delivery_attempts`. Every UPDATE is wrapped in a CTE + SELECT so that
+ * `webhook_deliveries` / `delivery_attempts`, in raw SQL. Writes take arrays (one statement and
+ * one commit for many deliveries under load). Every UPDATE is wrapped in a CTE + SELECT so that
  * `DataSource.query` returns plain rows (for a bare UPDATE TypeORM returns `[rows, count]`).
  */
 @Injectable()
@@ -77,23 +80,40 @@ export class WebhookDeliveriesRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Records a notification, idempotently (a redelivered message finds its row and inserts
-   * nothing: returns null). A status delivery queued behind a predecessor that is waiting for a
-   * retry inherits the predecessor's `next_attempt_at`, so blocked rows are not due (and not
-   * scanned by every claim) while they cannot be sent anyway.
+   * Records notifications, idempotently on (source_id, stream): for each input, the new row's id,
+   * or null when the row already existed (a redelivered message). A status delivery queued behind
+   * a predecessor that is waiting for a retry inherits the predecessor's `next_attempt_at`, so
+   * blocked rows are not due (and not scanned by every claim) while they cannot be sent anyway.
    */
-  async insert(delivery: NewDelivery): Promise<string | null> {
-    const rows: Array<{ id: string }> = await this.dataSource.query(
+  async insertMany(deliveries: NewDelivery[]): Promise<Array<string | null>> {
+    if (deliveries.length === 0) return [];
+    const rows: Array<{ id: string; source_id: string; stream: string }> = await this.dataSource.query(
       `INSERT INTO webhook_deliveries (source_id, stream, session_id, app_key, seq, url, body, next_attempt_at)
-       SELECT $1::text, $2::text, $3::text, $4::text, $5::int, $6::text, $7::jsonb,
+       SELECT v.source_id, v.stream, v.session_id, v.app_key, v.seq, v.url, v.body::jsonb,
               GREATEST(now(), (SELECT max(p.next_attempt_at) FROM webhook_deliveries p
-                                WHERE $2::text = 'status' AND p.session_id = $3::text AND p.stream = 'status'
-                                  AND p.seq < $5::int AND p.status = 'pending'))
+                                WHERE v.stream = 'status' AND p.session_id = v.session_id AND p.stream = 'status'
+                                  AND p.seq < v.seq AND p.status = 'pending'))
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[])
+              AS v(source_id, stream, session_id, app_key, seq, url, body)
        ON CONFLICT (source_id, stream) DO NOTHING
-       RETURNING id`,
-      [delivery.sourceId, delivery.stream, delivery.sessionId, delivery.appKey, delivery.seq, delivery.url, JSON.stringify(delivery.body)],
+       RETURNING id, source_id, stream`,
+      [
+        deliveries.map((d) => d.sourceId),
+        deliveries.map((d) => d.stream),
+        deliveries.map((d) => d.sessionId),
+        deliveries.map((d) => d.appKey),
+        deliveries.map((d) => d.seq),
+        deliveries.map((d) => d.url),
+        deliveries.map((d) => JSON.stringify(d.body)),
+      ],
     );
-    return rows[0]?.id ?? null;
+    const ids = new Map(rows.map((r) => [`${r.stream}\u0000${r.source_id}`, r.id]));
+    return deliveries.map((d) => {
+      const key = `${d.stream}\u0000${d.sourceId}`;
+      const id = ids.get(key) ?? null;
+      ids.delete(key); // the same message twice in one batch: the second is the duplicate
+      return id;
+    });
   }
 
   /**
@@ -111,8 +131,10 @@ export class WebhookDeliveriesRepository {
     const host = hostKeySql('w.url');
     const filters: string[] = [];
     if (options.ids) filters.push(`w.id = ANY(${p(options.ids)}::uuid[])`);
-    if (options.successor) {
-      filters.push(`w.session_id = ${p(options.successor.sessionId)} AND w.stream = 'status' AND w.seq = ${p(options.successor.seq)}::int`);
+    if (options.successors) {
+      const sessions = p(options.successors.map((s) => s.sessionId));
+      const seqs = p(options.successors.map((s) => s.seq));
+      filters.push(`w.stream = 'status' AND (w.session_id, w.seq) IN (SELECT * FROM unnest(${sessions}::text[], ${seqs}::int[]))`);
     }
     if (options.saturatedHosts?.length) filters.push(`NOT (${host} = ANY(${p(options.saturatedHosts)}::text[]))`);
     const hosts = p(options.hostFree?.hosts ?? []);
@@ -148,7 +170,7 @@ export class WebhookDeliveriesRepository {
        ), leased AS (
          UPDATE webhook_deliveries d SET lease_until = now() + ${lease}::int * interval '1 millisecond'
            FROM chosen WHERE d.id = chosen.id
-         RETURNING ${DELIVERY_COLUMNS}
+         RETURNING d.id, d.session_id, d.app_key, d.stream, d.seq, d.url, d.body, d.attempts
        )
        SELECT * FROM leased`,
       params,
@@ -157,56 +179,94 @@ export class WebhookDeliveriesRepository {
   }
 
   /**
-   * Records one attempt and its consequence, atomically: the attempt row; the delivery's counters;
-   * `delivered`, or the next try at `scheduleMs[attempts - 1]`, or `failed` when the schedule is
-   * exhausted. A status delivery that must wait pushes its session's later status deliveries
-   * back with it (they cannot go before it). Returns null if the delivery is no longer pending
-   * (someone else finished it after our lease ran out).
+   * Records attempts and their consequences, atomically: the attempt rows; each delivery's
+   * counters; `delivered`, or the next try after `retryDelayMs`, or `failed`. A status delivery
+   * that must wait pushes its session's later status deliveries back with it (they cannot go
+   * before it); one that settled for good leases the session's next status delivery when asked
+   * (`claimNext`), saving a round trip on the fast path. For each input: the outcome, or null if
+   * the delivery was no longer pending (someone else settled it after this process's lease ran out).
    */
-  async recordAttempt(record: AttemptRecord): Promise<RecordedAttempt | null> {
-    const rows: Array<{ attempts: number; status: DeliveryStatus; next_attempt_at: Date }> = await this.dataSource.query(
-      `WITH upd AS (
-         UPDATE webhook_deliveries
-            SET attempts = attempts + 1,
-                last_http_status = $2::int,
-                last_error = $3::text,
-                status = CASE WHEN $4::boolean THEN 'delivered'
-                              WHEN $5::boolean OR ($6::bigint[])[attempts + 1] IS NULL THEN 'failed'
-                              ELSE 'pending' END,
-                delivered_at = CASE WHEN $4::boolean THEN now() ELSE delivered_at END,
-                next_attempt_at = CASE WHEN $4::boolean OR $5::boolean OR ($6::bigint[])[attempts + 1] IS NULL THEN next_attempt_at
-                                       ELSE now() + ($6::bigint[])[attempts + 1] * interval '1 millisecond' END,
+  async recordAttempts(records: AttemptRecord[]): Promise<Array<RecordedAttempt | null>> {
+    if (records.length === 0) return [];
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      `WITH input AS (
+         SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::int[], $4::int[], $5::text[], $6::boolean[], $7::bigint[], $8::boolean[], $9::int[])
+                AS i(id, attempted_at, duration_ms, http_status, error, ok, retry_delay_ms, claim_next, lease_ms)
+       ), upd AS (
+         UPDATE webhook_deliveries d
+            SET attempts = d.attempts + 1,
+                last_http_status = i.http_status,
+                last_error = i.error,
+                status = CASE WHEN i.ok THEN 'delivered' WHEN i.retry_delay_ms IS NULL THEN 'failed' ELSE 'pending' END,
+                delivered_at = CASE WHEN i.ok THEN now() ELSE d.delivered_at END,
+                next_attempt_at = CASE WHEN NOT i.ok AND i.retry_delay_ms IS NOT NULL
+                                       THEN now() + i.retry_delay_ms * interval '1 millisecond'
+                                       ELSE d.next_attempt_at END,
                 lease_until = NULL
-          WHERE id = $1 AND status = 'pending'
-          RETURNING id, session_id, stream, seq, attempts, status, next_attempt_at
+           FROM input i
+          WHERE d.id = i.id AND d.status = 'pending'
+          RETURNING d.id, d.session_id, d.stream, d.seq, d.attempts, d.status, d.next_attempt_at,
+                    i.attempted_at, i.duration_ms, i.http_status, i.error, i.claim_next, i.lease_ms
        ), attempt AS (
          INSERT INTO delivery_attempts (delivery_id, attempt, attempted_at, duration_ms, http_status, error)
-         SELECT id, attempts, $7::timestamptz, $8::int, $2::int, $3::text FROM upd
+         SELECT id, attempts, attempted_at, duration_ms, http_status, error FROM upd
        ), pushed AS (
          UPDATE webhook_deliveries later SET next_attempt_at = upd.next_attempt_at
            FROM upd
           WHERE upd.stream = 'status' AND upd.status = 'pending'
             AND later.session_id = upd.session_id AND later.stream = 'status' AND later.seq > upd.seq
             AND later.status = 'pending' AND later.next_attempt_at < upd.next_attempt_at
+       ), successor AS (
+         UPDATE webhook_deliveries s SET lease_until = now() + upd.lease_ms * interval '1 millisecond'
+           FROM upd
+          WHERE upd.claim_next AND upd.stream = 'status' AND upd.status IN ('delivered', 'failed')
+            AND s.session_id = upd.session_id AND s.stream = 'status' AND s.seq = upd.seq + 1
+            AND s.status = 'pending' AND s.next_attempt_at <= now()
+            AND (s.lease_until IS NULL OR s.lease_until < now())
+          RETURNING upd.id AS after_id, s.id, s.session_id, s.app_key, s.stream, s.seq, s.url, s.body, s.attempts
        )
-       SELECT attempts, status, next_attempt_at FROM upd`,
+       SELECT u.id AS recorded_id, u.attempts AS recorded_attempts, u.status AS recorded_status,
+              u.next_attempt_at AS recorded_next_attempt_at, s.*
+         FROM upd u LEFT JOIN successor s ON s.after_id = u.id`,
       [
-        record.id,
-        record.httpStatus,
-        record.error,
-        record.ok,
-        record.permanent,
-        record.scheduleMs,
-        record.attemptedAt,
-        Math.max(0, Math.round(record.durationMs)),
+        records.map((r) => r.id),
+        records.map((r) => r.attemptedAt),
+        records.map((r) => Math.max(0, Math.round(r.durationMs))),
+        records.map((r) => r.httpStatus),
+        records.map((r) => r.error),
+        records.map((r) => r.ok),
+        records.map((r) => r.retryDelayMs),
+        records.map((r) => r.claimNext),
+        records.map((r) => r.leaseMs),
       ],
     );
-    const row = rows[0];
-    return row ? { attempt: row.attempts, status: row.status, nextAttemptAt: row.next_attempt_at } : null;
+    const byId = new Map(rows.map((r) => [r.recorded_id as string, r]));
+    return records.map((r) => {
+      const row = byId.get(r.id);
+      if (!row) return null;
+      return {
+        attempt: row.recorded_attempts as number,
+        status: row.recorded_status as DeliveryStatus,
+        nextAttemptAt: row.recorded_next_attempt_at as Date,
+        next: row.id ? toClaimed(row) : null,
+      };
+    });
+  }
+
+  /** Gives leases back (a delivery this process will not send after all): claimable again at once. */
+  async releaseLeases(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.dataSource.query(
+      `WITH released AS (
+         UPDATE webhook_deliveries SET lease_until = NULL WHERE id = ANY($1::uuid[]) AND status = 'pending' RETURNING id
+       )
+       SELECT count(*)::int AS n FROM released`,
+      [ids],
+    );
   }
 
   /**
-   * Safety net for the rule in `insert`: status deliveries that are due but sit behind a
+   * Safety net for the rule in `insertMany`: status deliveries that are due but sit behind a
    * predecessor waiting for a retry (a race between the two writes) are pushed back to it.
    */
   async deferBlocked(limit = 1000): Promise<number> {

@@ -6,6 +6,7 @@ import {
   type CallEnding, type CallEventMessage, type CallEventType, type CallFeeMessage, type StatusInfo,
 } from '#libs/contracts';
 import { Outbox } from '#libs/messaging';
+import { queryRows } from '#libs/persistence';
 import { PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
 
 /** A claimed session: what the worker needs to place and report the call. */
@@ -54,7 +55,7 @@ export class CallSessionsRepository {
     const icid = randomUUID();
     let rows: Array<{ dispatch: () => Promise<void>; call: ClaimedCall }> = [];
     await this.dataSource.transaction(async (manager) => {
-      const claimed: Record<string, unknown>[] = await manager.query(
+      const claimed = await queryRows(manager,
         `UPDATE call_sessions SET state = 'calling', worker_id = $2, icid = $3, started_at = clock_timestamp()
           WHERE id = $1 AND state = 'accepted' RETURNING ${SESSION_COLUMNS}`,
         [sessionId, workerId, icid],
@@ -76,7 +77,7 @@ export class CallSessionsRepository {
   async progress(call: ClaimedCall, eventType: 'alerting' | 'answer'): Promise<void> {
     const column = eventType === 'alerting' ? 'alerting_at' : 'answered_at';
     const outboxRows = await this.dataSource.transaction(async (manager) => {
-      const [row]: Array<{ at: Date }> = await manager.query(
+      const [row] = await queryRows<{ at: Date }>(manager,
         `UPDATE call_sessions SET ${column} = clock_timestamp() WHERE id = $1 AND state = 'calling' RETURNING ${column} AS at`,
         [call.sessionId],
       );
@@ -95,7 +96,7 @@ export class CallSessionsRepository {
   async finish(call: ClaimedCall, ending: CallEnding): Promise<void> {
     const outcome = callOutcome(ending);
     const outboxRows = await this.dataSource.transaction(async (manager) => {
-      const [row]: Array<{ ended_at: Date }> = await manager.query(
+      const [row] = await queryRows<{ ended_at: Date }>(manager,
         `UPDATE call_sessions SET state = 'ended', ended_at = clock_timestamp(), state_code = $2, state_desc = $3,
                 verify_code_sealed = NULL
           WHERE id = $1 AND state = 'calling' RETURNING ended_at`,

@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Param, Post, Query, UseFilters, UseGuards } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { CallEventEntity, CallSessionEntity, CdrEntity, DeliveryAttemptEntity, WebhookDeliveryEntity } from '#libs/persistence';
+import { queryRows, CallEventEntity, CallSessionEntity, CdrEntity, DeliveryAttemptEntity, WebhookDeliveryEntity } from '#libs/persistence';
 import { AdminExceptionFilter } from '../../http/admin-exception.filter.js';
 import { AdminError } from '../../http/rest-error.js';
 import { invalid, notFound } from '../admin-input.js';
@@ -86,7 +86,7 @@ export class CallsController {
   @HttpCode(202)
   async redeliver(@Param('id') id: string) {
     if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound(`delivery ${id}`);
-    const rows: unknown[] = await this.dataSource.query(
+    const rows = await queryRows(this.dataSource,
       `UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = now(), lease_until = NULL
         WHERE id = $1 AND status <> 'delivered' RETURNING id`,
       [id],

@@ -1,0 +1,44 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Disposition } from '#libs/messaging';
+import { APP_LOGGER, JsonLogger } from '#libs/runtime';
+import { MicroBatcher } from '../batching/micro-batcher.js';
+import { DeliveryDispatcher } from '../deliveries/delivery-dispatcher.service.js';
+import { WebhookDeliveriesRepository, type NewDelivery } from '../deliveries/webhook-deliveries.repository.js';
+import { parseCallMessage } from './call-message.js';
+
+/**
+ * Turns a call event or CDR into a webhook delivery row (idempotent: a redelivered message finds
+ * its row), then wakes the dispatcher so sending starts at once. The message is acked only after
+ * the row is committed; a database error throws and the broker retries the message. Messages
+ * handled at the same moment share one INSERT (see MicroBatcher).
+ */
+@Injectable()
+export class EnqueueDeliveryUseCase {
+  private readonly inserts: MicroBatcher<NewDelivery, string | null>;
+
+  constructor(
+    deliveries: WebhookDeliveriesRepository,
+    private readonly dispatcher: DeliveryDispatcher,
+    @Inject(APP_LOGGER) private readonly logger: JsonLogger,
+  ) {
+    this.inserts = new MicroBatcher((items) => deliveries.insertMany(items), { maxBatch: 200, maxConcurrent: 2 });
+  }
+
+  async execute(payload: unknown, messageId: string): Promise<Disposition> {
+    const parsed = parseCallMessage(payload);
+    if (parsed.outcome === 'malformed') return { action: 'dead', reason: `malformed call message: ${parsed.reason}` };
+    if (parsed.outcome === 'no-url') {
+      this.logger.debug('no webhook URL; nothing to deliver', { sessionId: parsed.sessionId, stream: parsed.stream, messageId });
+      return { action: 'ack' };
+    }
+    const { delivery } = parsed;
+    const deliveryId = await this.inserts.add(delivery);
+    if (deliveryId) {
+      this.dispatcher.poke(deliveryId);
+      this.logger.debug('webhook delivery queued', { sessionId: delivery.sessionId, deliveryId, stream: delivery.stream, seq: delivery.seq });
+    } else {
+      this.logger.debug('duplicate call message skipped', { sessionId: delivery.sessionId, stream: delivery.stream, messageId });
+    }
+    return { action: 'ack' };
+  }
+}

@@ -1,0 +1,24 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { PlatformModule } from '#libs/platform';
+import type { JsonLogger, PlatformConfig } from '#libs/runtime';
+import { DeliveryDispatcher } from './deliveries/delivery-dispatcher.service.js';
+import { WebhookClient } from './deliveries/webhook-client.js';
+import { WebhookDeliveriesRepository } from './deliveries/webhook-deliveries.repository.js';
+import { CallEventsConsumer } from './events/call-events.consumer.js';
+import { EnqueueDeliveryUseCase } from './events/enqueue-delivery.use-case.js';
+
+/**
+ * The notifier worker (SPEC §3.2): call events and CDRs from RabbitMQ become webhook deliveries
+ * in PostgreSQL, sent to the customer's statusUrl / feeUrl in order per session, with retries.
+ */
+@Module({})
+export class NotifierModule {
+  static register(config: PlatformConfig, logger: JsonLogger): DynamicModule {
+    return {
+      module: NotifierModule,
+      imports: [PlatformModule.register({ config, logger, poolSize: 10 })],
+      providers: [WebhookClient, WebhookDeliveriesRepository, DeliveryDispatcher, EnqueueDeliveryUseCase, CallEventsConsumer],
+      exports: [DeliveryDispatcher],
+    };
+  }
+}

@@ -49,6 +49,17 @@ export class TestInfrastructure {
     }
   }
 
+  /** Messages ready in one of this namespace's work queues. */
+  async queueDepth(queue: string): Promise<number> {
+    const connection = await amqp.connect(RABBITMQ_URL);
+    try {
+      const channel = await connection.createChannel();
+      return (await channel.checkQueue(`${this.id}.${queue}`)).messageCount;
+    } finally {
+      await connection.close();
+    }
+  }
+
   async dispose(): Promise<void> {
     const connection = await amqp.connect(RABBITMQ_URL);
     try {

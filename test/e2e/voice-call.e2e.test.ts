@@ -50,6 +50,9 @@ describe('voice verification call, end to end', () => {
       expect(event.statusInfo.timestamp).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
     }
     expect(events[3].statusInfo).toMatchObject({ stateCode: 0 });
+    // The seed's key order, as its sample receivers print it.
+    expect(Object.keys(events[0])).toEqual(['eventType', 'statusInfo']);
+    expect(Object.keys(events[3].statusInfo)).toEqual(['sessionId', 'timestamp', 'caller', 'called', 'userData', 'stateCode', 'stateDesc']);
     const statusRequest = platform.receiver.on('/status')[0]!;
     expect(statusRequest.headers['content-type']).toBe('application/json;charset=UTF-8');
 

@@ -45,7 +45,7 @@ export class Outbox {
     const values: unknown[] = [];
     const tuples = messages.map((m, i) => {
       values.push(m.exchange, m.routingKey, m.messageId ?? randomUUID(), JSON.stringify(m.payload));
-      return `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4}::jsonb)`;
+      return `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4}::json)`;
     });
     const rows: OutboxRow[] = await manager.query(
       `INSERT INTO outbox (exchange, routing_key, message_id, payload) VALUES ${tuples.join(', ')}

@@ -35,8 +35,9 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
       try {
         await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
       } catch (error) {
-        // Another process created it at the same moment.
-        if ((error as { code?: string }).code !== '42P04') throw error;
+        // Another process created it at the same moment (42P04, or 23505 when the race is tighter).
+        const code = (error as { code?: string }).code;
+        if (code !== '42P04' && code !== '23505') throw error;
       }
     }
   } finally {

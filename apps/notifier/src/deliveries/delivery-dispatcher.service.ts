@@ -264,8 +264,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     const fields = { sessionId: delivery.sessionId, deliveryId: delivery.id, stream: delivery.stream, seq: delivery.seq };
     const host = hostKey(delivery.url);
     if (!this.slots.tryAcquire(host)) {
-      const signal = AbortSignal.any([this.shutdown.signal, AbortSignal.timeout(SLOT_WAIT_MS)]);
-      if (!(await this.slots.acquire(host, signal))) {
+      if (!(await this.waitForSlot(host))) {
         await this.deliveries.releaseLeases([delivery.id]).catch(() => undefined);
         if (!this.stopped) this.log.info('no request slot for the host; delivery left for later', { ...fields, host });
         return null;
@@ -327,6 +326,21 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     else if (recorded.status === 'failed') this.log.warn('webhook delivery failed for good', outcome);
     else this.log.info('webhook attempt failed; will retry', { ...outcome, nextAttemptAt: recorded.nextAttemptAt });
     return recorded;
+  }
+
+  /** Waits for a request slot of `host`, at most SLOT_WAIT_MS and not past shutdown. */
+  private async waitForSlot(host: string): Promise<boolean> {
+    if (this.shutdown.signal.aborted) return false;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), SLOT_WAIT_MS);
+    const onShutdown = () => controller.abort();
+    this.shutdown.signal.addEventListener('abort', onShutdown, { once: true });
+    try {
+      return await this.slots.acquire(host, controller.signal);
+    } finally {
+      clearTimeout(timer);
+      this.shutdown.signal.removeEventListener('abort', onShutdown);
+    }
   }
 
   private releaseSlot(host: string): void {

@@ -89,7 +89,7 @@ export class WebhookDeliveriesRepository {
     if (deliveries.length === 0) return [];
     const rows: Array<{ id: string; source_id: string; stream: string }> = await this.dataSource.query(
       `INSERT INTO webhook_deliveries (source_id, stream, session_id, app_key, seq, url, body, next_attempt_at)
-       SELECT v.source_id, v.stream, v.session_id, v.app_key, v.seq, v.url, v.body::jsonb,
+       SELECT v.source_id, v.stream, v.session_id, v.app_key, v.seq, v.url, v.body::json,
               GREATEST(now(), (SELECT max(p.next_attempt_at) FROM webhook_deliveries p
                                 WHERE v.stream = 'status' AND p.session_id = v.session_id AND p.stream = 'status'
                                   AND p.seq < v.seq AND p.status = 'pending'))

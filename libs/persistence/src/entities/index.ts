@@ -89,7 +89,7 @@ export class CallEventEntity {
   @Column({ name: 'session_id', type: 'text' }) sessionId: string;
   @Column({ type: 'integer' }) seq: number;
   @Column({ name: 'event_type', type: 'text' }) eventType: string;
-  @Column({ type: 'jsonb' }) body: unknown;
+  @Column({ type: 'json' }) body: unknown;
   @Column({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
 }
 
@@ -103,7 +103,7 @@ export class CdrEntity {
   @Column({ name: 'call_start', type: 'timestamptz' }) callStart: Date;
   @Column({ name: 'call_end', type: 'timestamptz' }) callEnd: Date;
   @Column({ name: 'state_code', type: 'integer' }) stateCode: number;
-  @Column({ name: 'fee_info', type: 'jsonb' }) feeInfo: Record<string, unknown>;
+  @Column({ name: 'fee_info', type: 'json' }) feeInfo: Record<string, unknown>;
   @Column({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
 }
 
@@ -113,7 +113,7 @@ export class OutboxEntity {
   @Column({ type: 'text' }) exchange: string;
   @Column({ name: 'routing_key', type: 'text' }) routingKey: string;
   @Column({ name: 'message_id', type: 'text' }) messageId: string;
-  @Column({ type: 'jsonb' }) payload: unknown;
+  @Column({ type: 'json' }) payload: unknown;
   @Column({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @Column({ name: 'published_at', type: 'timestamptz', nullable: true }) publishedAt: Date | null;
 }
@@ -147,7 +147,7 @@ export class WebhookDeliveryEntity {
   @Column({ name: 'app_key', type: 'text' }) appKey: string;
   @Column({ type: 'integer' }) seq: number;
   @Column({ type: 'text' }) url: string;
-  @Column({ type: 'jsonb' }) body: unknown;
+  @Column({ type: 'json' }) body: unknown;
   @Column({ type: 'text' }) status: DeliveryStatus;
   @Column({ type: 'integer' }) attempts: number;
   @Column({ name: 'next_attempt_at', type: 'timestamptz' }) nextAttemptAt: Date;

@@ -3,6 +3,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 export class InitialSchema1764300000000 implements MigrationInterface {
   name = 'InitialSchema1764300000000';
 
+  // Bodies sent to customers are stored as json, not jsonb: json keeps the key order of the
+  // seed's examples (sessionId, timestamp, caller, called …) byte for byte.
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
       CREATE TABLE apps (
@@ -81,7 +83,7 @@ export class InitialSchema1764300000000 implements MigrationInterface {
         session_id text NOT NULL REFERENCES call_sessions(id),
         seq integer NOT NULL,
         event_type text NOT NULL,
-        body jsonb NOT NULL,
+        body json NOT NULL,
         created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
         UNIQUE (session_id, seq)
       )`);
@@ -95,7 +97,7 @@ export class InitialSchema1764300000000 implements MigrationInterface {
         call_start timestamptz NOT NULL,
         call_end timestamptz NOT NULL,
         state_code integer NOT NULL,
-        fee_info jsonb NOT NULL,
+        fee_info json NOT NULL,
         created_at timestamptz NOT NULL DEFAULT now()
       )`);
     await q.query(`CREATE INDEX cdrs_app_start ON cdrs (app_key, call_start)`);
@@ -106,7 +108,7 @@ export class InitialSchema1764300000000 implements MigrationInterface {
         exchange text NOT NULL,
         routing_key text NOT NULL,
         message_id text NOT NULL,
-        payload jsonb NOT NULL,
+        payload json NOT NULL,
         created_at timestamptz NOT NULL DEFAULT now(),
         published_at timestamptz
       )`);
@@ -137,7 +139,7 @@ export class InitialSchema1764300000000 implements MigrationInterface {
         app_key text NOT NULL,
         seq integer NOT NULL,
         url text NOT NULL,
-        body jsonb NOT NULL,
+        body json NOT NULL,
         status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','delivered','failed')),
         attempts integer NOT NULL DEFAULT 0,
         next_attempt_at timestamptz NOT NULL DEFAULT now(),

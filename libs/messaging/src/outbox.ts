@@ -10,12 +10,23 @@ export interface OutboxMessage {
   messageId?: string;
 }
 
-interface OutboxRow {
+export interface OutboxRow {
   id: string;
   exchange: string;
   routing_key: string;
   message_id: string;
   payload: unknown;
+}
+
+/**
+ * SQL inserting outbox rows from a SELECT of (exchange, routing_key, message_id, payload), returning
+ * them for `dispatch`. It lets a producer write its state change and its message in one statement
+ * (a chain of data-modifying CTEs is atomic on its own): one round trip instead of
+ * BEGIN … COMMIT, which matters on machines where every socket write is expensive.
+ */
+export function outboxInsertFrom(select: string): string {
+  return `INSERT INTO outbox (exchange, routing_key, message_id, payload) ${select}
+          RETURNING id, exchange, routing_key, message_id, payload`;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { digestMatches, parseAksk, parseCreated } from '#libs/auth';
 import { ResultCodes } from '#libs/contracts';
 import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
@@ -52,8 +52,8 @@ export class AkskAuthenticator implements OnApplicationBootstrap, OnApplicationS
     if (!digestMatches(app.appSecret, credentials)) throw new RestError(ResultCodes.INVALID_DIGEST);
 
     // The nonce is remembered until Created leaves the window (after that the window check refuses
-    // it). It is recorded in the transaction that accepts the request (see NonceClaim), so
-    // authentication and acceptance cost one commit together.
+    // it). It is recorded in the transaction that accepts the request (see CallVerifyUseCase), so
+    // authentication and acceptance cost one statement together; a replay answers 401 1010010.
     return { app, nonce: { appKey: app.appKey, nonce: credentials.nonce, expiresAt: new Date(created + skewMs) } };
   }
 }
@@ -65,11 +65,4 @@ export interface NonceClaim {
   expiresAt: Date;
 }
 
-/** Records the nonce inside the caller's transaction; a replay fails with 401 1010010. */
-export async function claimNonce(manager: EntityManager, claim: NonceClaim): Promise<void> {
-  const inserted: unknown[] = await manager.query(
-    'INSERT INTO auth_nonces (app_key, nonce, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1',
-    [claim.appKey, claim.nonce, claim.expiresAt],
-  );
-  if (inserted.length === 0) throw new RestError(ResultCodes.INVALID_DIGEST, 'Nonce already used');
-}
+export const NONCE_REPLAYED = 'Nonce already used';

@@ -3,10 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { SecretBox } from '#libs/auth';
 import { Exchanges, ResultCodes, RoutingKeys, type PlaceCallCommand } from '#libs/contracts';
-import { Outbox } from '#libs/messaging';
+import { Outbox, outboxInsertFrom, type OutboxRow } from '#libs/messaging';
+import { queryRows } from '#libs/persistence';
 import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
 import type { DirectoryApp } from '../directory/app-directory.service.js';
-import { claimNonce, type NonceClaim } from './aksk-authenticator.service.js';
+import { NONCE_REPLAYED, type NonceClaim } from './aksk-authenticator.service.js';
 import { RestError } from '../http/rest-error.js';
 import type { CallVerifyRequest } from './call-verify.validation.js';
 import { VoicePortGauge } from './voice-port-gauge.service.js';
@@ -18,9 +19,8 @@ export interface CallVerifyResult {
 
 /**
  * Accepts a voice verification call: checks the app's rights and resources, then writes the
- * request's nonce, the session and its place-call command in one transaction (the transactional
- * outbox), so an answered request is never lost and its command is published even if RabbitMQ
- * is away.
+ * request's nonce, the session and its place-call command atomically (the transactional outbox),
+ * so an answered request is never lost and its command is published even if RabbitMQ is away.
  */
 @Injectable()
 export class CallVerifyUseCase {
@@ -49,22 +49,27 @@ export class CallVerifyUseCase {
 
     const sessionId = randomUUID();
     const command: PlaceCallCommand = { sessionId };
-    const outboxRows = await this.dataSource.transaction(async (manager) => {
-      await claimNonce(manager, nonce);
-      await manager.query(
-        `INSERT INTO call_sessions (id, app_id, app_key, display_nbr, requested_display_nbr, callee_nbr, language_type,
+    // One statement: the nonce (a replay inserts nothing, so nothing follows), the session and
+    // its place-call command commit together or not at all.
+    const outboxRows = await queryRows<OutboxRow>(this.dataSource,
+      `WITH nonce AS (
+         INSERT INTO auth_nonces (app_key, nonce, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1
+       ), session AS (
+         INSERT INTO call_sessions (id, app_id, app_key, display_nbr, requested_display_nbr, callee_nbr, language_type,
                                     pre_tone, pos_tone, verify_code_sealed, times, status_url, fee_url, user_data)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-        [
-          sessionId, app.id, app.appKey, displayNbr, request.displayNbr, request.calleeNbr, request.languageType,
-          request.preTone, request.posTone, this.secretBox.seal(request.verifyCode), request.times,
-          request.statusUrl, request.feeUrl, request.userData,
-        ],
-      );
-      return this.outbox.add(manager, [
-        { exchange: Exchanges.commands, routingKey: RoutingKeys.placeCall, payload: command, messageId: sessionId },
-      ]);
-    });
+         SELECT $4, $5, $1, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16 FROM nonce
+         RETURNING id
+       )
+       ${outboxInsertFrom('SELECT $17, $18, session.id, $19::json FROM session')}`,
+      [
+        nonce.appKey, nonce.nonce, nonce.expiresAt,
+        sessionId, app.id, displayNbr, request.displayNbr, request.calleeNbr, request.languageType,
+        request.preTone, request.posTone, this.secretBox.seal(request.verifyCode), request.times,
+        request.statusUrl, request.feeUrl, request.userData,
+        Exchanges.commands, RoutingKeys.placeCall, JSON.stringify(command),
+      ],
+    );
+    if (outboxRows.length === 0) throw new RestError(ResultCodes.INVALID_DIGEST, NONCE_REPLAYED);
     void this.outbox.dispatch(outboxRows);
     this.logger.info('call accepted', { sessionId, appKey: app.appKey });
 

@@ -55,7 +55,8 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
   private pumpAgain = false;
   private stopped = false;
   private abandoned = false;
-  private readonly shutdown = new AbortController();
+  /** Deliveries waiting for a request slot (aborted on shutdown). */
+  private readonly slotWaits = new Set<AbortController>();
   private pollTimer?: NodeJS.Timeout;
   private deferTimer?: NodeJS.Timeout;
   /** Attempt records and successor claims of concurrent tasks share statements under load. */
@@ -91,7 +92,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     this.stopped = true;
     clearInterval(this.pollTimer);
     clearInterval(this.deferTimer);
-    this.shutdown.abort(); // deliveries still waiting for a slot give their leases back
+    for (const wait of this.slotWaits) wait.abort(); // deliveries still waiting for a slot give their leases back
     if (this.tasks.size > 0) {
       this.log.info('waiting for in-flight webhook deliveries', { inFlight: this.tasks.size });
       await Promise.race([Promise.allSettled([...this.tasks]), sleep(SHUTDOWN_GRACE_MS)]);
@@ -330,16 +331,15 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
 
   /** Waits for a request slot of `host`, at most SLOT_WAIT_MS and not past shutdown. */
   private async waitForSlot(host: string): Promise<boolean> {
-    if (this.shutdown.signal.aborted) return false;
+    if (this.stopped) return false;
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), SLOT_WAIT_MS);
-    const onShutdown = () => controller.abort();
-    this.shutdown.signal.addEventListener('abort', onShutdown, { once: true });
+    this.slotWaits.add(controller);
     try {
       return await this.slots.acquire(host, controller.signal);
     } finally {
       clearTimeout(timer);
-      this.shutdown.signal.removeEventListener('abort', onShutdown);
+      this.slotWaits.delete(controller);
     }
   }
 

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import {
   buildFeeInfo, callOutcome, Exchanges, formatUtc, RoutingKeys,
   type CallEnding, type CallEventMessage, type CallEventType, type CallFeeMessage, type StatusInfo,
 } from '#libs/contracts';
-import { Outbox } from '#libs/messaging';
+import { Outbox, outboxInsertFrom, type OutboxRow } from '#libs/messaging';
 import { queryRows } from '#libs/persistence';
 import { PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
 
@@ -24,6 +24,8 @@ export interface ClaimedCall {
   feeUrl: string | null;
   userData: string | null;
   icid: string;
+  /** Seq of the session's last recorded event (events are numbered 1, 2, 3 … per session). */
+  eventSeq: number;
   startedAt: Date;
   alertingAt: Date | null;
   answeredAt: Date | null;
@@ -35,9 +37,20 @@ export type ClaimResult =
   | { outcome: 'unknown-session' };
 
 const SESSION_COLUMNS = `id, app_key, display_nbr, callee_nbr, language_type, pre_tone, pos_tone, verify_code_sealed,
-  times, status_url, fee_url, user_data, icid, started_at, alerting_at, answered_at`;
+  times, status_url, fee_url, user_data, icid, event_seq, started_at, alerting_at, answered_at, state`;
 
-/** Every database effect of a call, each in one transaction with the messages it produces. */
+/** Session columns an event sets, with the state the session must be in for the event to apply. */
+interface SessionChange {
+  requiredState: 'accepted' | 'calling';
+  set: Record<string, unknown>;
+}
+
+/**
+ * Every database effect of a call. Each step is ONE statement (a chain of data-modifying CTEs,
+ * atomic on its own): the session update, guarded by a compare-and-set on its state and event
+ * seq; the call_events row; the outbox rows of the messages it produces. A step that finds the
+ * session already moved on changes nothing, so replays and races are harmless.
+ */
 @Injectable()
 export class CallSessionsRepository {
   constructor(
@@ -47,104 +60,82 @@ export class CallSessionsRepository {
   ) {}
 
   /**
-   * Takes an accepted session for this worker and records `callout`, atomically. A session that
-   * is no longer `accepted` was already taken (a redelivered command): the caller skips it, so a
-   * call is never placed twice.
+   * Takes an accepted session for this worker and records `callout`. A session that is no longer
+   * `accepted` was already taken (a redelivered command): the caller skips it, so a call is never
+   * placed twice.
    */
   async claim(sessionId: string, workerId: string): Promise<ClaimResult> {
-    const icid = randomUUID();
-    let rows: Array<{ dispatch: () => Promise<void>; call: ClaimedCall }> = [];
-    await this.dataSource.transaction(async (manager) => {
-      const claimed = await queryRows(manager,
-        `UPDATE call_sessions SET state = 'calling', worker_id = $2, icid = $3, started_at = clock_timestamp()
-          WHERE id = $1 AND state = 'accepted' RETURNING ${SESSION_COLUMNS}`,
-        [sessionId, workerId, icid],
-      );
-      if (claimed.length === 0) return;
-      const call = toClaimedCall(claimed[0]!);
-      const outboxRows = await this.appendEvent(manager, call, 'callout', call.startedAt);
-      rows = [{ call, dispatch: () => this.outbox.dispatch(outboxRows) }];
+    const [row] = await queryRows(this.dataSource, `SELECT ${SESSION_COLUMNS} FROM call_sessions WHERE id = $1`, [sessionId]);
+    if (!row) return { outcome: 'unknown-session' };
+    if (row.state !== 'accepted') return { outcome: 'already-handled' };
+    const call = toClaimedCall(row);
+    call.icid = randomUUID();
+    call.startedAt = new Date();
+    const recorded = await this.record(call, 'callout', call.startedAt, {
+      requiredState: 'accepted',
+      set: { state: 'calling', worker_id: workerId, icid: call.icid, started_at: call.startedAt },
     });
-    if (rows.length === 1) {
-      void rows[0]!.dispatch();
-      return { outcome: 'claimed', call: rows[0]!.call };
-    }
-    const existing: unknown[] = await this.dataSource.query('SELECT 1 FROM call_sessions WHERE id = $1', [sessionId]);
-    return existing.length ? { outcome: 'already-handled' } : { outcome: 'unknown-session' };
+    return recorded ? { outcome: 'claimed', call } : { outcome: 'already-handled' };
   }
 
   /** Records `alerting` or `answer`. */
   async progress(call: ClaimedCall, eventType: 'alerting' | 'answer'): Promise<void> {
-    const column = eventType === 'alerting' ? 'alerting_at' : 'answered_at';
-    const outboxRows = await this.dataSource.transaction(async (manager) => {
-      const [row] = await queryRows<{ at: Date }>(manager,
-        `UPDATE call_sessions SET ${column} = clock_timestamp() WHERE id = $1 AND state = 'calling' RETURNING ${column} AS at`,
-        [call.sessionId],
-      );
-      if (!row) return [];
-      if (eventType === 'alerting') call.alertingAt = row.at;
-      else call.answeredAt = row.at;
-      return this.appendEvent(manager, call, eventType, row.at);
-    });
-    void this.outbox.dispatch(outboxRows);
+    const at = new Date();
+    if (eventType === 'alerting') call.alertingAt = at;
+    else call.answeredAt = at;
+    await this.record(call, eventType, at, { requiredState: 'calling', set: { [eventType === 'alerting' ? 'alerting_at' : 'answered_at']: at } });
   }
 
   /**
-   * Ends the call: the `disconnect` event, the CDR, the session's final state, and the
-   * verification code wiped, all in one transaction. Idempotent (only a `calling` session ends).
+   * Ends the call: the `disconnect` event, the CDR (and its fee message), the session's final
+   * state, and the sealed verification code wiped, in one statement. Only a `calling` session
+   * ends, so the CDR exists exactly once.
    */
-  async finish(call: ClaimedCall, ending: CallEnding): Promise<void> {
+  async finish(call: ClaimedCall, ending: CallEnding): Promise<boolean> {
     const outcome = callOutcome(ending);
-    const outboxRows = await this.dataSource.transaction(async (manager) => {
-      const [row] = await queryRows<{ ended_at: Date }>(manager,
-        `UPDATE call_sessions SET state = 'ended', ended_at = clock_timestamp(), state_code = $2, state_desc = $3,
-                verify_code_sealed = NULL
-          WHERE id = $1 AND state = 'calling' RETURNING ended_at`,
-        [call.sessionId, outcome.stateCode, outcome.stateDesc],
-      );
-      if (!row) return [];
-      const eventRows = await this.appendEvent(manager, call, 'disconnect', row.ended_at, {
-        stateCode: outcome.stateCode,
-        stateDesc: outcome.stateDesc,
-      });
-      const feeInfo = buildFeeInfo({
-        sessionId: call.sessionId,
-        appKey: call.appKey,
-        spId: this.config.spId,
-        icid: call.icid,
-        displayNbr: call.displayNbr,
-        calleeNbr: call.calleeNbr,
-        userData: call.userData,
-        hostName: this.config.hostName,
-        startedAt: call.startedAt,
-        alertingAt: call.alertingAt,
-        answeredAt: call.answeredAt,
-        endedAt: row.ended_at,
-        ending,
-      });
-      const [cdr]: Array<{ id: string }> = await manager.query(
-        `INSERT INTO cdrs (session_id, app_key, caller_num, callee_num, call_start, call_end, state_code, fee_info)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-        [call.sessionId, call.appKey, call.displayNbr, call.calleeNbr, call.startedAt, row.ended_at, outcome.stateCode, feeInfo],
-      );
-      const fee: CallFeeMessage = {
-        cdrId: cdr!.id,
-        sessionId: call.sessionId,
-        appKey: call.appKey,
-        feeUrl: call.feeUrl,
-        body: { eventType: 'fee', feeLst: [feeInfo] },
-      };
-      const feeRows = await this.outbox.add(manager, [
-        { exchange: Exchanges.callEvents, routingKey: RoutingKeys.callEvent('fee'), payload: fee, messageId: cdr!.id },
-      ]);
-      return [...eventRows, ...feeRows];
+    const endedAt = new Date();
+    const feeInfo = buildFeeInfo({
+      sessionId: call.sessionId,
+      appKey: call.appKey,
+      spId: this.config.spId,
+      icid: call.icid,
+      displayNbr: call.displayNbr,
+      calleeNbr: call.calleeNbr,
+      userData: call.userData,
+      hostName: this.config.hostName,
+      startedAt: call.startedAt,
+      alertingAt: call.alertingAt,
+      answeredAt: call.answeredAt,
+      endedAt,
+      ending,
     });
-    void this.outbox.dispatch(outboxRows);
+    const cdrId = randomUUID();
+    const fee: CallFeeMessage = { cdrId, sessionId: call.sessionId, appKey: call.appKey, feeUrl: call.feeUrl, body: { eventType: 'fee', feeLst: [feeInfo] } };
+    return this.record(
+      call,
+      'disconnect',
+      endedAt,
+      {
+        requiredState: 'calling',
+        set: { state: 'ended', ended_at: endedAt, state_code: outcome.stateCode, state_desc: outcome.stateDesc, verify_code_sealed: null },
+      },
+      { stateCode: outcome.stateCode, stateDesc: outcome.stateDesc },
+      {
+        // $1 … $N of the shared part are followed by these.
+        cte: (p) => `cdr AS (
+            INSERT INTO cdrs (id, session_id, app_key, caller_num, callee_num, call_start, call_end, state_code, fee_info)
+            SELECT $${p}, id, $${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6}, $${p + 7}::json FROM s RETURNING id
+          )`,
+        params: [cdrId, call.appKey, call.displayNbr, call.calleeNbr, call.startedAt, endedAt, outcome.stateCode, JSON.stringify(feeInfo)],
+        message: (p) => `SELECT $${p}, $${p + 1}, cdr.id::text, $${p + 2}::json FROM cdr`,
+        messageParams: [Exchanges.callEvents, RoutingKeys.callEvent('fee'), JSON.stringify(fee)],
+      },
+    );
   }
 
   /** Sessions still `calling` whose worker stopped heart-beating: their worker is gone. */
   async findOrphans(staleSeconds: number, limit = 100): Promise<ClaimedCall[]> {
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
+    const rows = await queryRows(this.dataSource,
       `SELECT ${SESSION_COLUMNS} FROM call_sessions s
         WHERE s.state = 'calling'
           AND NOT EXISTS (SELECT 1 FROM voice_workers w
@@ -155,13 +146,20 @@ export class CallSessionsRepository {
     return rows.map(toClaimedCall);
   }
 
-  private async appendEvent(
-    manager: EntityManager,
+  /**
+   * The one statement behind every step. Returns false (and changes nothing) when the session is
+   * not in the required state or another writer recorded an event first.
+   */
+  private async record(
     call: ClaimedCall,
     eventType: CallEventType,
     at: Date,
+    change: SessionChange,
     extra: Pick<StatusInfo, 'stateCode' | 'stateDesc'> = {},
-  ) {
+    also?: { cte: (p: number) => string; params: unknown[]; message: (p: number) => string; messageParams: unknown[] },
+  ): Promise<boolean> {
+    const seq = call.eventSeq + 1;
+    const eventId = randomUUID();
     const statusInfo: StatusInfo = {
       sessionId: call.sessionId,
       timestamp: formatUtc(at),
@@ -171,23 +169,36 @@ export class CallSessionsRepository {
       ...extra,
     };
     const body = { eventType, statusInfo };
-    const [event]: Array<{ id: string; seq: number }> = await manager.query(
-      `WITH next AS (UPDATE call_sessions SET event_seq = event_seq + 1 WHERE id = $1 RETURNING event_seq)
-       INSERT INTO call_events (session_id, seq, event_type, body) SELECT $1, event_seq, $2, $3 FROM next RETURNING id, seq`,
-      [call.sessionId, eventType, body],
+    const message: CallEventMessage = { eventId, sessionId: call.sessionId, appKey: call.appKey, seq, eventType, statusUrl: call.statusUrl, body };
+
+    const columns = Object.keys(change.set);
+    const params: unknown[] = [call.sessionId, seq, change.requiredState, eventId, eventType, JSON.stringify(body),
+      Exchanges.callEvents, RoutingKeys.callEvent(eventType), JSON.stringify(message), ...columns.map((c) => change.set[c])];
+    const assignments = columns.map((c, i) => `${c} = $${10 + i}`).join(', ');
+    let next = params.length + 1;
+    let extraCte = '';
+    let extraMessage = '';
+    if (also) {
+      extraCte = `, ${also.cte(next)}`;
+      params.push(...also.params);
+      next += also.params.length;
+      extraMessage = ` UNION ALL ${also.message(next)}`;
+      params.push(...also.messageParams);
+    }
+    const rows = await queryRows<OutboxRow>(this.dataSource,
+      `WITH s AS (
+         UPDATE call_sessions SET event_seq = $2${assignments ? `, ${assignments}` : ''}
+          WHERE id = $1 AND state = $3 AND event_seq = $2 - 1 RETURNING id
+       ), e AS (
+         INSERT INTO call_events (id, session_id, seq, event_type, body) SELECT $4, id, $2, $5, $6::json FROM s RETURNING id
+       )${extraCte}
+       ${outboxInsertFrom(`SELECT $7, $8, e.id::text, $9::json FROM e${extraMessage}`)}`,
+      params,
     );
-    const message: CallEventMessage = {
-      eventId: event!.id,
-      sessionId: call.sessionId,
-      appKey: call.appKey,
-      seq: event!.seq,
-      eventType,
-      statusUrl: call.statusUrl,
-      body,
-    };
-    return this.outbox.add(manager, [
-      { exchange: Exchanges.callEvents, routingKey: RoutingKeys.callEvent(eventType), payload: message, messageId: event!.id },
-    ]);
+    if (rows.length === 0) return false;
+    call.eventSeq = seq;
+    void this.outbox.dispatch(rows);
+    return true;
   }
 }
 
@@ -205,8 +216,9 @@ function toClaimedCall(row: Record<string, unknown>): ClaimedCall {
     statusUrl: (row.status_url as string | null) ?? null,
     feeUrl: (row.fee_url as string | null) ?? null,
     userData: (row.user_data as string | null) ?? null,
-    icid: row.icid as string,
-    startedAt: row.started_at as Date,
+    icid: (row.icid as string | null) ?? '',
+    eventSeq: row.event_seq as number,
+    startedAt: (row.started_at as Date | null) ?? new Date(),
     alertingAt: (row.alerting_at as Date | null) ?? null,
     answeredAt: (row.answered_at as Date | null) ?? null,
   };

@@ -29,12 +29,15 @@ export class OrphanSweeperService implements OnApplicationBootstrap, OnApplicati
 
   async sweep(): Promise<number> {
     try {
-      const orphans = await this.sessions.findOrphans(VOICE_WORKER_STALE_SECONDS);
-      for (const call of orphans) {
-        await this.sessions.finish(call, { kind: 'internal', reason: 'voice worker lost during the call' });
-        this.logger.warn('orphaned call ended', { sessionId: call.sessionId });
+      let ended = 0;
+      for (const call of await this.sessions.findOrphans(VOICE_WORKER_STALE_SECONDS)) {
+        // Another sweeper may end it first; `finish` is a compare-and-set, so only one CDR exists.
+        if (await this.sessions.finish(call, { kind: 'internal', reason: 'voice worker lost during the call' })) {
+          ended += 1;
+          this.logger.warn('orphaned call ended', { sessionId: call.sessionId });
+        }
       }
-      return orphans.length;
+      return ended;
     } catch (error) {
       this.logger.warn('orphan sweep failed', { error: (error as Error).message });
       return 0;

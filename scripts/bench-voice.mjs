@@ -8,7 +8,7 @@
 // Results go to docs/benchmarks.md (and stdout). Durations: BENCH_SECONDS (default 20).
 import { spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -46,6 +46,34 @@ async function resetDatabase() {
 }
 
 const children = [];
+const CLOCK_TICKS = 100;
+
+/** CPU seconds used so far by each app, PostgreSQL, RabbitMQ and this load generator (Linux /proc). */
+function cpuSeconds() {
+  const read = (pid) => {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    } catch { return 0; }
+  };
+  const out = {};
+  for (const child of children) out[child.appName] = read(child.pid);
+  out.postgres = 0;
+  out.rabbitmq = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    let comm = '';
+    try { comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim(); } catch { continue; }
+    if (comm === 'postgres') out.postgres += read(pid);
+    else if (comm === 'beam.smp') out.rabbitmq += read(pid);
+  }
+  const self = process.cpuUsage();
+  out['load generator'] = (self.user + self.system) / 1e6;
+  return out;
+}
+
+function cpuPerCall(before, after, calls) {
+  return Object.keys(after).map((k) => `${k} ${(((after[k] - (before[k] ?? 0)) * 1000) / calls).toFixed(2)}`).join(' · ');
+}
 function startApps() {
   const apps = [['gateway'], ['captcha', 3921], ['sms', 3922], ['voice', 3923], ['notifier', 3924]];
   for (const [name, healthPort] of apps) {
@@ -53,6 +81,7 @@ function startApps() {
       env: { ...env, ...(healthPort ? { VERIGATE_HEALTH_PORT: String(healthPort) } : {}) },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
+    child.appName = name;
     children.push(child);
   }
 }
@@ -191,10 +220,15 @@ try {
   await sleep(1500); // let the workers bind their queues
   const app = await createApp();
   for (let i = 0; i < 200; i++) await callVerify(app); // warm-up
+  const cpuA0 = cpuSeconds();
   const a = await phaseThroughput(app);
+  await sleep(2000); // let the workers finish the calls accepted during the phase
+  a.cpu = cpuPerCall(cpuA0, cpuSeconds(), a.accepted);
   console.log('A', a);
   await sleep(3000);
+  const cpuB0 = cpuSeconds();
   const b = await phaseEventLatency(app);
+  b.cpu = cpuPerCall(cpuB0, cpuSeconds(), b.calls);
   console.log('B', b);
   const commit = (() => { try { return readFileSync(join(root, '.git/HEAD'), 'utf8').trim(); } catch { return '?'; } })();
   const report = `# Benchmarks
@@ -215,6 +249,9 @@ Last run: ${new Date().toISOString()} (${commit}).
 
 Goal: ≥ 1,000 accepted/s with p99 < 50 ms.
 
+CPU milliseconds per accepted call, each call also placed (sim) and its events and CDR published
+and consumed: ${a.cpu}.
+
 ## B. Call event → statusUrl latency at a steady ${RATE} calls/s
 
 From the commit of a \`call_events\` row (its \`created_at\`, clock_timestamp) to the arrival of the
@@ -225,6 +262,8 @@ notification at a local receiver (same machine clock).
 | ${b.calls} | ${fmt(b.achievedRate)} | ${b.events} | ${b.delivered} | ${fmt(b.median)} | ${fmt(b.p99)} |
 
 Goal: p99 < 50 ms.
+
+CPU milliseconds per call (placed, 4 events + 1 CDR stored, published, delivered): ${b.cpu}.
 `;
   writeFileSync(join(root, 'docs/benchmarks.md'), report);
   console.log(report);

@@ -1,3 +1,7 @@
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+import { DataSource } from 'typeorm';
+
 /** Anything with TypeORM's `query` (DataSource, EntityManager, QueryRunner). */
 interface Queryable {
   query(sql: string, parameters?: unknown[]): Promise<unknown>;
@@ -12,4 +16,23 @@ export async function queryRows<T = Record<string, unknown>>(db: Queryable, sql:
   const result = await db.query(sql, parameters);
   if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
   return result as T[];
+}
+
+const statementNames = new Map<string, string>();
+
+/**
+ * Runs a hot-path statement as a named prepared statement (parsed and planned once per
+ * connection instead of on every call: the CTE chains of the call path are costly to plan).
+ * Outside a transaction only: it goes straight to the pool of the DataSource.
+ */
+export async function preparedRows<T = Record<string, unknown>>(dataSource: DataSource, sql: string, parameters: unknown[] = []): Promise<T[]> {
+  let name = statementNames.get(sql);
+  if (!name) {
+    name = `vg_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+    statementNames.set(sql, name);
+  }
+  const pool = (dataSource.driver as unknown as { master?: pg.Pool }).master;
+  if (!pool) return queryRows<T>(dataSource, sql, parameters);
+  const result = await pool.query({ name, text: sql, values: parameters as unknown[] });
+  return result.rows as T[];
 }

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { SecretBox } from '#libs/auth';
 import { Exchanges, ResultCodes, RoutingKeys, type PlaceCallCommand } from '#libs/contracts';
 import { Outbox, outboxInsertFrom, type OutboxRow } from '#libs/messaging';
-import { queryRows } from '#libs/persistence';
+import { preparedRows } from '#libs/persistence';
 import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
 import type { DirectoryApp } from '../directory/app-directory.service.js';
 import { NONCE_REPLAYED, type NonceClaim } from './aksk-authenticator.service.js';
@@ -51,7 +51,7 @@ export class CallVerifyUseCase {
     const command: PlaceCallCommand = { sessionId };
     // One statement: the nonce (a replay inserts nothing, so nothing follows), the session and
     // its place-call command commit together or not at all.
-    const outboxRows = await queryRows<OutboxRow>(this.dataSource,
+    const outboxRows = await preparedRows<OutboxRow>(this.dataSource,
       `WITH nonce AS (
          INSERT INTO auth_nonces (app_key, nonce, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1
        ), session AS (

@@ -6,7 +6,7 @@ import {
   type CallEnding, type CallEventMessage, type CallEventType, type CallFeeMessage, type StatusInfo,
 } from '#libs/contracts';
 import { Outbox, outboxInsertFrom, type OutboxRow } from '#libs/messaging';
-import { queryRows } from '#libs/persistence';
+import { preparedRows, queryRows } from '#libs/persistence';
 import { PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
 
 /** A claimed session: what the worker needs to place and report the call. */
@@ -65,7 +65,7 @@ export class CallSessionsRepository {
    * placed twice.
    */
   async claim(sessionId: string, workerId: string): Promise<ClaimResult> {
-    const [row] = await queryRows(this.dataSource, `SELECT ${SESSION_COLUMNS} FROM call_sessions WHERE id = $1`, [sessionId]);
+    const [row] = await preparedRows(this.dataSource, `SELECT ${SESSION_COLUMNS} FROM call_sessions WHERE id = $1`, [sessionId]);
     if (!row) return { outcome: 'unknown-session' };
     if (row.state !== 'accepted') return { outcome: 'already-handled' };
     const call = toClaimedCall(row);
@@ -185,7 +185,7 @@ export class CallSessionsRepository {
       extraMessage = ` UNION ALL ${also.message(next)}`;
       params.push(...also.messageParams);
     }
-    const rows = await queryRows<OutboxRow>(this.dataSource,
+    const rows = await preparedRows<OutboxRow>(this.dataSource,
       `WITH s AS (
          UPDATE call_sessions SET event_seq = $2${assignments ? `, ${assignments}` : ''}
           WHERE id = $1 AND state = $3 AND event_seq = $2 - 1 RETURNING id

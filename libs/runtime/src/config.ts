@@ -27,6 +27,8 @@ export interface PlatformConfig {
     ports: number;
     ringTimeoutSeconds: number;
     maxCallSeconds: number;
+    /** On a graceful stop, live calls get this long to finish before they are ended. */
+    shutdownGraceSeconds: number;
   };
   webhooks: {
     allowPrivate: boolean;
@@ -137,6 +139,7 @@ export function loadConfig(env: Env = process.env, defaults: { healthPort?: numb
       ports: int('VERIGATE_VOICE_PORTS', 30, 1, 65535),
       ringTimeoutSeconds: int('VERIGATE_RING_TIMEOUT_S', 45, 1, 600),
       maxCallSeconds: int('VERIGATE_MAX_CALL_S', 300, 1, 3600),
+      shutdownGraceSeconds: int('VERIGATE_SHUTDOWN_GRACE_S', 10, 0, 3600),
     },
     webhooks: {
       allowPrivate: bool('VERIGATE_WEBHOOK_ALLOW_PRIVATE', false),

@@ -5,9 +5,6 @@ import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#l
 import { VoicePortsService } from '../ports/voice-ports.service.js';
 import { PlaceCallUseCase } from './place-call.use-case.js';
 
-/** Grace given to live calls to finish on shutdown before they are ended. */
-const SHUTDOWN_GRACE_MS = 10_000;
-
 @Injectable()
 export class PlaceCallConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   constructor(
@@ -31,7 +28,7 @@ export class PlaceCallConsumer implements OnApplicationBootstrap, BeforeApplicat
     await this.broker.stopConsuming();
     if (this.placeCall.liveCalls > 0) {
       this.logger.info('waiting for live calls to finish', { liveCalls: this.placeCall.liveCalls });
-      await this.broker.drain(SHUTDOWN_GRACE_MS);
+      await this.broker.drain(this.config.voice.shutdownGraceSeconds * 1000);
       if (this.placeCall.liveCalls > 0) {
         this.logger.warn('ending live calls for shutdown', { liveCalls: this.placeCall.liveCalls });
         this.placeCall.abortAll();

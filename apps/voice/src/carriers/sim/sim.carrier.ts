@@ -31,7 +31,8 @@ export class SimCarrier implements Carrier {
     await progress.onAnswer();
     const plays = request.times === 0 ? Math.max(1, Math.floor(request.maxCallMs / Math.max(1, this.timing.promptMs))) : request.times;
     const promptMs = Math.min(plays * this.timing.promptMs, request.maxCallMs);
-    if (!(await this.wait(promptMs, signal))) return { kind: 'completed', by: 'platform' };
+    // Ended before the prompt was complete (worker shutdown): the callee may not have heard the code.
+    if (!(await this.wait(promptMs, signal))) return { kind: 'internal', reason: 'call ended by the platform during the prompt' };
     return { kind: 'completed', by: 'platform' };
   }
 

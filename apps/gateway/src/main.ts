@@ -5,12 +5,14 @@ import { readConfigOrExit, warnAboutDevelopmentDefaults } from '#libs/platform';
 import { JsonLogger, type PlatformConfig } from '#libs/runtime';
 import { GatewayModule } from './gateway.module.js';
 import { configureBodyParsers } from './http/fastify-setup.js';
+import { HttpExceptionFilter } from './http/http-exception.filter.js';
 
 /** Builds the gateway (used by main and by tests). */
 export async function createGateway(config: PlatformConfig, logger: JsonLogger): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ trustProxy: false, routerOptions: { maxParamLength: 300 } });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.register(config, logger), adapter, { logger, abortOnError: false, bodyParser: false });
   configureBodyParsers(app.getHttpAdapter().getInstance());
+  app.useGlobalFilters(new HttpExceptionFilter(logger));
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   return app;
 }

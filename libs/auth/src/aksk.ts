@@ -65,10 +65,12 @@ export function parseAksk(authorization: string | undefined, xAksk: string | und
 export function parseCreated(created: string): number | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/.exec(created);
   if (!m) return null;
-  const ms = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+  const [year, month, day, hour, minute, second] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  const ms = Date.UTC(year, month - 1, day, hour, minute, second);
   const check = new Date(ms);
-  // Reject impossible dates (2024-02-31) that Date.UTC would silently roll over.
-  if (check.getUTCDate() !== +m[3]! || check.getUTCHours() !== +m[4]!) return null;
+  // Reject impossible times (2024-02-31, 13th month, 10:30:60) that Date.UTC would roll over.
+  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day
+      || check.getUTCHours() !== hour || check.getUTCMinutes() !== minute || check.getUTCSeconds() !== second) return null;
   return ms;
 }
 

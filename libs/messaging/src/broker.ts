@@ -24,7 +24,8 @@ export type Handler<T> = (delivery: Delivery<T>) => Promise<Disposition>;
 
 interface ConsumerRegistration {
   queue: string;
-  prefetch: number;
+  /** A function so a re-attached consumer takes only what the process can still carry. */
+  prefetch: () => number;
   handler: Handler<unknown>;
   maxRetries: number;
   channel?: Channel;
@@ -49,6 +50,9 @@ export class Broker {
   private closing = false;
   private readonly consumers: ConsumerRegistration[] = [];
   private consuming = true;
+  private currentModel?: ChannelModel;
+  /** messageIds the broker returned as unroutable, until their confirm arrives. */
+  private readonly returned = new Set<string>();
 
   constructor(
     private readonly url: string,
@@ -80,6 +84,7 @@ export class Broker {
     this.model.on('disconnect', (err: Error) => {
       this.connected = false;
       this.publishChannel = undefined;
+      this.currentModel = undefined;
       if (!this.closing) this.logger.warn('RabbitMQ connection lost; reconnecting', { error: err?.message });
     });
     this.model.on('connect', () => {
@@ -90,16 +95,38 @@ export class Broker {
   }
 
   private async setup(model: ChannelModel): Promise<void> {
-    const channel = await model.createConfirmChannel();
-    channel.on('error', (err: Error) => this.logger.warn('RabbitMQ publish channel error', { error: err.message }));
-    channel.on('return', (msg) => this.logger.error('message returned unroutable', { exchange: msg.fields.exchange, routingKey: msg.fields.routingKey }));
+    this.currentModel = model;
+    const channel = await this.openPublishChannel(model);
     await this.assertTopology(channel);
-    this.publishChannel = channel;
-    channel.on('close', () => {
-      if (this.publishChannel === channel) this.publishChannel = undefined;
-    });
     if (this.consuming) for (const consumer of this.consumers) await this.attach(model, consumer);
     this.connected = true;
+  }
+
+  /**
+   * The confirm channel for publishing. An unroutable message comes back with basic.return just
+   * before its confirm, so the confirm callback can reject it: the caller keeps its outbox row.
+   * If the broker closes only this channel (not the connection), a new one is opened.
+   */
+  private async openPublishChannel(model: ChannelModel): Promise<ConfirmChannel> {
+    const channel = await model.createConfirmChannel();
+    channel.on('error', (err: Error) => this.logger.warn('RabbitMQ publish channel error', { error: err.message }));
+    channel.on('return', (msg) => {
+      const messageId = String(msg.properties.messageId ?? '');
+      this.returned.add(messageId);
+      this.logger.error('message returned unroutable', { exchange: msg.fields.exchange, routingKey: msg.fields.routingKey, messageId });
+    });
+    channel.on('close', () => {
+      if (this.publishChannel !== channel) return;
+      this.publishChannel = undefined;
+      if (!this.closing && this.currentModel === model) {
+        setTimeout(() => {
+          if (this.closing || this.currentModel !== model) return;
+          this.openPublishChannel(model).catch((err: Error) => this.logger.warn('could not reopen the publish channel', { error: err.message }));
+        }, 500).unref();
+      }
+    });
+    this.publishChannel = channel;
+    return channel;
   }
 
   private async assertTopology(channel: Channel): Promise<void> {
@@ -115,8 +142,7 @@ export class Broker {
     await channel.assertQueue(queue, {
       durable: true,
       arguments: {
-        'x-queue-type': 'quorum',
-        'x-delivery-limit': spec.deliveryLimit,
+        ...(spec.type === 'quorum' ? { 'x-queue-type': 'quorum', 'x-delivery-limit': spec.deliveryLimit } : { 'x-queue-type': 'classic', 'x-queue-version': 2 }),
         'x-dead-letter-exchange': this.name(DEAD_LETTER_EXCHANGE),
         'x-dead-letter-routing-key': spec.name,
       },
@@ -142,6 +168,7 @@ export class Broker {
     const channel = this.publishChannel;
     if (!channel) throw new Error('RabbitMQ is not connected');
     const body = Buffer.from(JSON.stringify(payload));
+    const messageId = options.messageId ?? randomUUID();
     await new Promise<void>((resolve, reject) => {
       channel.publish(
         this.name(exchange),
@@ -151,22 +178,34 @@ export class Broker {
           persistent: true,
           mandatory: true,
           contentType: 'application/json',
-          messageId: options.messageId ?? randomUUID(),
+          messageId,
           timestamp: Math.floor(Date.now() / 1000),
           headers: options.headers,
         },
-        (err: unknown) => (err ? reject(err instanceof Error ? err : new Error('publish nacked by broker')) : resolve()),
+        (err: unknown) => {
+          if (err) return reject(err instanceof Error ? err : new Error('publish nacked by broker'));
+          if (this.returned.delete(messageId)) return reject(new Error(`unroutable: no queue is bound for ${exchange} / ${routingKey}`));
+          resolve();
+        },
       );
     });
   }
 
   /**
    * Consumes a work queue. The handler's disposition is applied after it resolves (so after its
-   * commit); a handler that throws is treated as `retry`. Messages that keep failing beyond
-   * `maxRetries` delays are dead-lettered.
+   * commit); a handler that throws is treated as `retry`. `retry` goes through the queue's delay
+   * queue with no limit by default (a PostgreSQL outage must not dead-letter accepted work);
+   * only `dead` (or a quorum queue's delivery limit: a message that kills its consumer) parks a
+   * message in `<queue>.dead`.
    */
-  async consume<T>(queue: string, prefetch: number, handler: Handler<T>, maxRetries = 60): Promise<void> {
-    const registration: ConsumerRegistration = { queue, prefetch, handler: handler as Handler<unknown>, maxRetries, inFlight: new Set() };
+  async consume<T>(queue: string, prefetch: number | (() => number), handler: Handler<T>, maxRetries = Infinity): Promise<void> {
+    const registration: ConsumerRegistration = {
+      queue,
+      prefetch: typeof prefetch === 'number' ? () => prefetch : prefetch,
+      handler: handler as Handler<unknown>,
+      maxRetries,
+      inFlight: new Set(),
+    };
     this.consumers.push(registration);
     if (this.model && this.connected) await this.attach(this.model as unknown as ChannelModel, registration);
   }
@@ -174,8 +213,16 @@ export class Broker {
   private async attach(model: ChannelModel, consumer: ConsumerRegistration): Promise<void> {
     const channel = await model.createChannel();
     channel.on('error', (err: Error) => this.logger.warn('RabbitMQ consumer channel error', { queue: consumer.queue, error: err.message }));
-    await channel.prefetch(consumer.prefetch);
+    await channel.prefetch(Math.max(1, consumer.prefetch()));
     consumer.channel = channel;
+    // The broker may close just this channel (e.g. consumer_timeout on a very long call): attach again.
+    channel.on('close', () => {
+      if (consumer.channel !== channel || this.closing || !this.consuming || this.currentModel !== model) return;
+      setTimeout(() => {
+        if (consumer.channel !== channel || this.closing || !this.consuming || this.currentModel !== model) return;
+        this.attach(model, consumer).catch((err: Error) => this.logger.warn('could not re-attach consumer', { queue: consumer.queue, error: err.message }));
+      }, 500).unref();
+    });
     const reply = await channel.consume(this.name(consumer.queue), (msg) => {
       if (!msg) return; // cancelled by the broker (queue deleted); recovery re-attaches
       const work = this.handle(channel, consumer, msg).finally(() => consumer.inFlight.delete(work));
@@ -213,6 +260,8 @@ export class Broker {
       }
     } catch (error) {
       // The channel died under us: the broker redelivers the unacked message; nothing is lost.
+      // (On a live channel, give the message back rather than hold a prefetch slot forever.)
+      try { channel.nack(msg, false, true); } catch { /* channel closed */ }
       this.logger.warn('could not settle message; it will be redelivered', { queue: consumer.queue, messageId, error: (error as Error).message });
     }
   }

@@ -8,6 +8,11 @@ import { Exchanges, Queues, RoutingKeys } from '#libs/contracts';
  */
 export interface WorkQueueSpec {
   name: string;
+  /**
+   * quorum: replicated, with a delivery limit against poison messages (commands).
+   * classic: far cheaper per message on a single broker; used where messages are many and small.
+   */
+  type: 'quorum' | 'classic';
   bindings: { exchange: string; routingKey: string }[];
   retryDelayMs: number;
   deliveryLimit: number;
@@ -26,12 +31,14 @@ export const REQUEUE_EXCHANGE = 'verigate.requeue';
 export const WORK_QUEUES: WorkQueueSpec[] = [
   {
     name: Queues.voiceCalls,
+    type: 'quorum',
     bindings: [{ exchange: Exchanges.commands, routingKey: RoutingKeys.placeCall }],
     retryDelayMs: 5000,
     deliveryLimit: 10,
   },
   {
     name: Queues.notifierCallEvents,
+    type: 'classic',
     bindings: [{ exchange: Exchanges.callEvents, routingKey: 'call.#' }],
     retryDelayMs: 2000,
     deliveryLimit: 10,

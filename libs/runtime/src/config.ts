@@ -29,6 +29,8 @@ export interface PlatformConfig {
     maxCallSeconds: number;
     /** On a graceful stop, live calls get this long to finish before they are ended. */
     shutdownGraceSeconds: number;
+    /** How often each voice worker looks for orphaned calls (0 = never; tests call it directly). */
+    orphanSweepSeconds: number;
   };
   webhooks: {
     allowPrivate: boolean;
@@ -140,6 +142,7 @@ export function loadConfig(env: Env = process.env, defaults: { healthPort?: numb
       ringTimeoutSeconds: int('VERIGATE_RING_TIMEOUT_S', 45, 1, 600),
       maxCallSeconds: int('VERIGATE_MAX_CALL_S', 300, 1, 3600),
       shutdownGraceSeconds: int('VERIGATE_SHUTDOWN_GRACE_S', 10, 0, 3600),
+      orphanSweepSeconds: int('VERIGATE_ORPHAN_SWEEP_S', 10, 0, 3600),
     },
     webhooks: {
       allowPrivate: bool('VERIGATE_WEBHOOK_ALLOW_PRIVATE', false),

@@ -1,7 +1,8 @@
-import { Catch, HttpException, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { APP_LOGGER, JsonLogger } from '#libs/runtime';
 import { AdminError } from './rest-error.js';
+import { statusOf } from './rest-exception.filter.js';
 
 /** Management-API failures leave as `{error_code, error_msg}` with a meaningful HTTP status. */
 @Catch()
@@ -15,9 +16,10 @@ export class AdminExceptionFilter implements ExceptionFilter {
     if (exception instanceof AdminError) {
       status = exception.httpStatus;
       body = { error_code: exception.code, error_msg: exception.message };
-    } else if (exception instanceof HttpException) {
-      status = exception.getStatus();
-      body = { error_code: status === 404 ? 'NOT_FOUND' : 'BAD_REQUEST', error_msg: exception.message };
+    } else if (statusOf(exception) !== undefined && statusOf(exception)! < 500) {
+      status = statusOf(exception)!;
+      const code = status === 404 ? 'NOT_FOUND' : status === 413 ? 'BODY_TOO_LARGE' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST';
+      body = { error_code: code, error_msg: (exception as Error).message };
     } else if ((exception as { code?: string }).code === '23505') {
       status = 409;
       body = { error_code: 'ALREADY_EXISTS', error_msg: 'the resource already exists' };

@@ -23,4 +23,8 @@ export function configureBodyParsers(fastify: FastifyInstance): void {
   fastify.addContentTypeParser(['audio/wav', 'audio/x-wav', 'audio/wave', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: MAX_TONE_BYTES }, (_req, body, done) => {
     done(null, body);
   });
+  // Any other media type reaches the handler too (after authentication) and is refused there.
+  fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: JSON_BODY_LIMIT }, (req, _body, done) => {
+    done(null, new InvalidJsonBody(`Content-Type must be application/json (got ${String(req.headers['content-type']).slice(0, 60)})`));
+  });
 }

@@ -4,6 +4,13 @@ import { ResultCodes, resultBody } from '#libs/contracts';
 import { APP_LOGGER, JsonLogger } from '#libs/runtime';
 import { RestError } from './rest-error.js';
 
+/** The HTTP status an error carries: Nest's HttpException, or Fastify's own errors (body too large…). */
+export function statusOf(exception: unknown): number | undefined {
+  if (exception instanceof HttpException) return exception.getStatus();
+  const status = (exception as { statusCode?: unknown })?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 600 ? status : undefined;
+}
+
 /** Every `/rest/` failure leaves as `{resultcode, resultdesc}` with the table's HTTP status. */
 @Catch()
 export class RestExceptionFilter implements ExceptionFilter {
@@ -14,10 +21,12 @@ export class RestExceptionFilter implements ExceptionFilter {
     let error: RestError;
     if (exception instanceof RestError) {
       error = exception;
-    } else if (exception instanceof HttpException && exception.getStatus() === 404) {
+    } else if (statusOf(exception) === 404) {
       error = new RestError(ResultCodes.INVALID_REST_API);
-    } else if (exception instanceof HttpException && exception.getStatus() < 500) {
-      error = RestError.parameter(exception.message);
+    } else if (statusOf(exception) === 413) {
+      error = RestError.parameter('the request body is too large');
+    } else if ((statusOf(exception) ?? 500) < 500) {
+      error = RestError.parameter((exception as Error).message);
     } else {
       this.logger.error('unexpected error on /rest/', { error: exception });
       error = new RestError(ResultCodes.INTERNAL_SYSTEM_ERROR);

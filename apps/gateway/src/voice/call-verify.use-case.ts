@@ -47,6 +47,9 @@ export class CallVerifyUseCase {
       throw RestError.parameter(`posTone "${request.posTone}" is not an approved tone file of this app`);
     }
 
+    // Asked before accepting: once the session is committed, nothing may turn the answer into an
+    // error. The port this call will take is no longer idle.
+    const idlePort = request.returnIdlePort ? Math.max(0, (await this.ports.idlePorts()) - 1) : undefined;
     const sessionId = randomUUID();
     const command: PlaceCallCommand = { sessionId };
     // One statement: the nonce (a replay inserts nothing, so nothing follows), the session and
@@ -73,9 +76,7 @@ export class CallVerifyUseCase {
     void this.outbox.dispatch(outboxRows);
     this.logger.info('call accepted', { sessionId, appKey: app.appKey });
 
-    const result: CallVerifyResult = { sessionId };
-    if (request.returnIdlePort) result.idlePort = await this.ports.idlePorts();
-    return result;
+    return idlePort === undefined ? { sessionId } : { sessionId, idlePort };
   }
 
   /**

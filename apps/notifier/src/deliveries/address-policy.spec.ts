@@ -1,4 +1,4 @@
-import { classifyAddress, isPublicAddress, parseIPv6 } from './address-policy.js';
+import { AddressRefusedError, checkWebhookUrl, classifyAddress, InvalidWebhookUrlError, isPublicAddress, parseIPv6 } from './address-policy.js';
 
 describe('classifyAddress', () => {
   it.each([
@@ -112,4 +112,36 @@ describe('parseIPv6', () => {
     expect(parseIPv6('1:2:3:4:5:6:7:8::')).toBeNull();
     expect(parseIPv6('1.2.3.4::')).toBeNull();
   });
+});
+
+describe('checkWebhookUrl', () => {
+  it('accepts http(s) URLs with public IPs or host names (names are checked at connect time)', () => {
+    const checked = checkWebhookUrl('https://user:p%40ss@hooks.example.com:8443/a?b=1', false);
+    expect(checked).toMatchObject({ secure: true, hostname: 'hooks.example.com', auth: 'user:p@ss' });
+    expect(checkWebhookUrl('http://8.8.8.8/x', false)).toMatchObject({ secure: false, hostname: '8.8.8.8' });
+    expect(checkWebhookUrl('http://[2606:4700::1111]/x', false)).toMatchObject({ hostname: '2606:4700::1111' });
+    expect(checkWebhookUrl('http://localhost:3000/x', false)).toMatchObject({ hostname: 'localhost' });
+    expect(checkWebhookUrl('http://example.com/x', false)).not.toHaveProperty('auth');
+  });
+
+  it.each(['http://127.0.0.1:3000/x', 'http://10.1.2.3/x', 'http://[::1]/x', 'http://[::ffff:192.168.0.1]/x', 'http://169.254.169.254/latest'])(
+    'refuses the non-public IP literal %s',
+    (url) => {
+      const checked = checkWebhookUrl(url, false);
+      expect('error' in checked && checked.error).toBeInstanceOf(AddressRefusedError);
+    },
+  );
+
+  it('allows non-public IP literals when the operator does', () => {
+    expect(checkWebhookUrl('http://127.0.0.1:3000/x', true)).toMatchObject({ hostname: '127.0.0.1' });
+    expect(checkWebhookUrl('http://[::1]:3000/x', true)).toMatchObject({ hostname: '::1' });
+  });
+
+  it.each(['not a url', '', 'ftp://example.com/x', 'file:///etc/passwd', 'javascript:alert(1)', 'http://a%zz@example.com/'])(
+    'rejects %p as an invalid URL',
+    (url) => {
+      const checked = checkWebhookUrl(url, true);
+      expect('error' in checked && checked.error).toBeInstanceOf(InvalidWebhookUrlError);
+    },
+  );
 });

@@ -289,7 +289,9 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
       httpStatus: result.httpStatus,
       error: result.error,
       ok: result.ok,
-      retryDelayMs: result.ok || result.permanent ? null : retryDelay(delivery.attempts + 1, this.schedule),
+      // A permanent failure (refused address, invalid URL) fails at once, CDRs included; else the
+      // retry schedule decides (a CDR is never given up on, see `retryDelay`).
+      retryDelayMs: result.ok || result.permanent ? null : retryDelay(delivery.stream, delivery.attempts + 1, this.schedule),
       claimNext: delivery.stream === 'status' && !this.stopped,
       leaseMs: this.leaseMs,
     };
@@ -324,7 +326,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
       ...(result.error !== null ? { error: result.error } : {}),
     };
     if (recorded.status === 'delivered') this.log.debug('webhook delivered', outcome);
-    else if (recorded.status === 'failed') this.log.warn('webhook delivery failed for good', outcome);
+    else if (recorded.status === 'failed') this.log.warn('webhook delivery failed for good', { ...outcome, permanent: result.permanent });
     else this.log.info('webhook attempt failed; will retry', { ...outcome, nextAttemptAt: recorded.nextAttemptAt });
     return recorded;
   }

@@ -2,11 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
-import { isIP, type LookupFunction } from 'node:net';
+import type { LookupFunction } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
-import { classifyAddress } from './address-policy.js';
-import { errorText } from './delivery-policy.js';
+import { AddressRefusedError, checkWebhookUrl, classifyAddress, type WebhookTarget } from './address-policy.js';
+import { errorText, isPermanentFailure } from './delivery-policy.js';
 
 /** The outcome of one POST (one delivery attempt). */
 export interface PostResult {
@@ -15,7 +15,7 @@ export interface PostResult {
   httpStatus: number | null;
   error: string | null;
   durationMs: number;
-  /** Retrying cannot help (the URL is malformed or not http/https). */
+  /** Retrying cannot help (refused address, malformed URL, not http/https): see `isPermanentFailure`. */
   permanent: boolean;
   /** Cut off by shutdown: not a verdict on the receiver, so not recorded. */
   aborted: boolean;
@@ -24,15 +24,6 @@ export interface PostResult {
 /** A receiver's response body is read and discarded; past this size the connection is dropped. */
 const MAX_RESPONSE_BYTES = 64 * 1024;
 const USER_AGENT = 'Verigate-Notifier/1.0';
-
-/** Raised (at connect time) when a webhook host is or resolves to a non-public address. */
-export class AddressRefusedError extends Error {
-  readonly code = 'EWEBHOOKADDRESS';
-  constructor(host: string, address: string, kind: string) {
-    super(host === address ? `refused: ${address} is a ${kind} address` : `refused: ${host} resolves to ${address}, a ${kind} address`);
-    this.name = 'AddressRefusedError';
-  }
-}
 
 class ShutdownAbort extends Error {
   constructor() {
@@ -87,10 +78,6 @@ export class WebhookClient {
     this.httpsAgent = new https.Agent(agentOptions);
   }
 
-  get inFlight(): number {
-    return this.live.size;
-  }
-
   async post(url: string, body: string, headers: Record<string, string> = {}): Promise<PostResult> {
     const started = performance.now();
     const result = (partial: Partial<PostResult>): PostResult => ({
@@ -104,27 +91,15 @@ export class WebhookClient {
     });
     if (this.closed) return result({ error: 'aborted by shutdown', aborted: true });
 
-    let target: URL;
-    try {
-      target = new URL(url);
-    } catch {
-      return result({ error: 'invalid URL', permanent: true });
-    }
-    if (target.protocol !== 'http:' && target.protocol !== 'https:') {
-      return result({ error: `unsupported URL scheme ${target.protocol}`, permanent: true });
-    }
-    const hostname = target.hostname.replace(/^\[(.*)\]$/, '$1');
-    if (!this.allowPrivate && isIP(hostname)) {
-      // A literal IP never goes through `lookup`, so it is checked here.
-      const kind = classifyAddress(hostname);
-      if (kind !== 'public') return result({ error: new AddressRefusedError(hostname, hostname, kind).message });
-    }
+    // A literal IP never goes through `lookup`, so it is checked here (names at connect time).
+    const target = checkWebhookUrl(url, this.allowPrivate);
+    if ('error' in target) return result({ error: target.error.message, permanent: true });
 
     const payload = Buffer.from(body, 'utf8');
     const deadline = started + this.timeoutMs;
     // A keep-alive socket the receiver closed while idle fails at once: try once more on a fresh one.
     for (let tries = 0; ; tries++) {
-      const outcome = await this.send(target, hostname, payload, headers, Math.max(1, deadline - performance.now()));
+      const outcome = await this.send(target, payload, headers, Math.max(1, deadline - performance.now()));
       if ('status' in outcome) {
         if (outcome.status === 200) return result({ ok: true, httpStatus: 200 });
         const redirect = outcome.status >= 300 && outcome.status < 400 ? 'redirect not followed' : null;
@@ -132,13 +107,13 @@ export class WebhookClient {
       }
       if (outcome.error instanceof ShutdownAbort) return result({ error: outcome.error.message, aborted: true });
       if (outcome.staleSocket && tries === 0 && deadline - performance.now() > 1) continue;
-      return result({ error: errorText(outcome.error) });
+      return result({ error: errorText(outcome.error), permanent: isPermanentFailure(outcome.error) });
     }
   }
 
-  private send(target: URL, hostname: string, payload: Buffer, headers: Record<string, string>, timeoutMs: number): Promise<SendOutcome> {
+  private send(target: WebhookTarget, payload: Buffer, headers: Record<string, string>, timeoutMs: number): Promise<SendOutcome> {
+    const { url, secure, hostname, auth } = target;
     return new Promise<SendOutcome>((resolve) => {
-      const secure = target.protocol === 'https:';
       let settled = false;
       const settle = (outcome: SendOutcome) => {
         if (settled) return;
@@ -148,8 +123,8 @@ export class WebhookClient {
       const options: https.RequestOptions = {
         method: 'POST',
         hostname,
-        port: target.port ? Number(target.port) : undefined,
-        path: `${target.pathname}${target.search}`,
+        port: url.port ? Number(url.port) : undefined,
+        path: `${url.pathname}${url.search}`,
         agent: secure ? this.httpsAgent : this.httpAgent,
         headers: {
           ...headers,
@@ -157,7 +132,7 @@ export class WebhookClient {
           'Content-Length': String(payload.length),
           'User-Agent': USER_AGENT,
         },
-        ...(target.username ? { auth: `${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}` } : {}),
+        ...(auth !== undefined ? { auth } : {}),
         ...(this.allowPrivate ? {} : { lookup: publicOnlyLookup }),
       };
       let req: http.ClientRequest;

@@ -133,15 +133,20 @@ export class CallSessionsRepository {
     );
   }
 
-  /** Sessions still `calling` whose worker stopped heart-beating: their worker is gone. */
-  async findOrphans(staleSeconds: number, limit = 100): Promise<ClaimedCall[]> {
+  /**
+   * Sessions still `calling` that nobody will finish: their worker stopped heart-beating, or the
+   * call has lasted longer than any call can (its worker lost track of it, e.g. the database was
+   * away when the call ended).
+   */
+  async findOrphans(staleWorkerSeconds: number, longestCallSeconds: number, limit = 100): Promise<ClaimedCall[]> {
     const rows = await queryRows(this.dataSource,
       `SELECT ${SESSION_COLUMNS} FROM call_sessions s
         WHERE s.state = 'calling'
-          AND NOT EXISTS (SELECT 1 FROM voice_workers w
-                           WHERE w.id = s.worker_id AND w.heartbeat_at > now() - ($1::int * interval '1 second'))
-        ORDER BY s.started_at LIMIT $2`,
-      [staleSeconds, limit],
+          AND (s.started_at < now() - ($2::int * interval '1 second')
+               OR NOT EXISTS (SELECT 1 FROM voice_workers w
+                               WHERE w.id = s.worker_id AND w.heartbeat_at > now() - ($1::int * interval '1 second')))
+        ORDER BY s.started_at LIMIT $3`,
+      [staleWorkerSeconds, longestCallSeconds, limit],
     );
     return rows.map(toClaimedCall);
   }

@@ -16,8 +16,9 @@ export class PlaceCallConsumer implements OnApplicationBootstrap, BeforeApplicat
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    // Prefetch = voice ports: RabbitMQ never hands this worker more calls than it can carry.
-    await this.broker.consume<PlaceCallCommand>(Queues.voiceCalls, this.config.voice.ports, async (delivery) => {
+    // Prefetch = free voice ports: RabbitMQ never hands this worker more calls than it can carry
+    // (after a reconnect, calls still running on the old channel count against the new one).
+    await this.broker.consume<PlaceCallCommand>(Queues.voiceCalls, () => this.ports.capacity - this.placeCall.liveCalls, async (delivery) => {
       const sessionId = delivery.payload?.sessionId;
       if (typeof sessionId !== 'string' || sessionId.length === 0) return { action: 'dead', reason: 'place-call command without sessionId' };
       return this.placeCall.execute({ sessionId, messageId: delivery.messageId });
@@ -26,15 +27,15 @@ export class PlaceCallConsumer implements OnApplicationBootstrap, BeforeApplicat
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.broker.stopConsuming();
+    // Always drain: a handler may be between its claim and its call, not yet counted as live.
+    this.logger.info('stopping: letting live calls finish', { liveCalls: this.placeCall.liveCalls });
+    await this.broker.drain(this.config.voice.shutdownGraceSeconds * 1000);
     if (this.placeCall.liveCalls > 0) {
-      this.logger.info('waiting for live calls to finish', { liveCalls: this.placeCall.liveCalls });
-      await this.broker.drain(this.config.voice.shutdownGraceSeconds * 1000);
-      if (this.placeCall.liveCalls > 0) {
-        this.logger.warn('ending live calls for shutdown', { liveCalls: this.placeCall.liveCalls });
-        this.placeCall.abortAll();
-        await this.broker.drain(5000);
-      }
+      this.logger.warn('ending live calls for shutdown', { liveCalls: this.placeCall.liveCalls });
+      this.placeCall.abortAll();
     }
+    // Handlers still running (calls being ended and recorded) settle before connections close.
+    await this.broker.drain(15_000);
     await this.ports.unregister();
   }
 }

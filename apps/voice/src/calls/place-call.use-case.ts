@@ -8,6 +8,9 @@ import { VoicePortsService } from '../ports/voice-ports.service.js';
 import { CallSessionsRepository, type ClaimedCall } from './call-sessions.repository.js';
 import { CallStateMachine } from './call-state-machine.js';
 
+/** ~2 minutes of retries (backoff up to 10 s) before giving the end of a call up to the sweeper. */
+const FINISH_ATTEMPTS = 16;
+
 export interface PlaceCallCommandInput {
   sessionId: string;
   messageId: string;
@@ -54,12 +57,31 @@ export class PlaceCallUseCase {
     log.info('call placed', { carrier: this.carrier.name, icid: call.icid });
     try {
       const ending = await this.run(call, machine, controller.signal);
-      await this.sessions.finish(call, ending);
+      await this.finishWithRetries(call, ending, log);
       log.info('call ended', { ending: ending.kind, ...('sipStatus' in ending ? { sipStatus: ending.sipStatus } : {}) });
       return { action: 'ack' };
     } finally {
       this.ports.release();
       this.live.delete(call.sessionId);
+    }
+  }
+
+  /**
+   * The call has happened; its record must follow even through a database outage. `finish` is a
+   * compare-and-set, so retrying is safe. If the database stays away for minutes, the error
+   * propagates (the command is retried, finds the session taken and is acked) and the stale-call
+   * sweeper ends the session later.
+   */
+  private async finishWithRetries(call: ClaimedCall, ending: CallEnding, log: JsonLogger): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.sessions.finish(call, ending);
+        return;
+      } catch (error) {
+        if (attempt >= FINISH_ATTEMPTS) throw error;
+        log.warn('could not record the end of the call; retrying', { attempt, error: (error as Error).message });
+        await new Promise((r) => setTimeout(r, Math.min(10_000, 250 * 2 ** attempt)));
+      }
     }
   }
 

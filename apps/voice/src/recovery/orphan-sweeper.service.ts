@@ -1,7 +1,10 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { VOICE_WORKER_STALE_SECONDS } from '#libs/contracts';
-import { APP_LOGGER, JsonLogger } from '#libs/runtime';
+import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
 import { CallSessionsRepository } from '../calls/call-sessions.repository.js';
+
+/** Beyond ring timeout + longest call, a session still `calling` has been lost track of. */
+const STALE_CALL_MARGIN_S = 120;
 
 /**
  * A worker killed mid-call (SIGKILL, host lost) cannot report its calls' ends. Any live voice
@@ -16,10 +19,12 @@ export class OrphanSweeperService implements OnApplicationBootstrap, OnApplicati
   constructor(
     private readonly sessions: CallSessionsRepository,
     @Inject(APP_LOGGER) private readonly logger: JsonLogger,
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.sweep(), 10_000);
+    if (this.config.voice.orphanSweepSeconds === 0) return;
+    this.timer = setInterval(() => void this.sweep(), this.config.voice.orphanSweepSeconds * 1000);
     this.timer.unref();
   }
 
@@ -27,10 +32,12 @@ export class OrphanSweeperService implements OnApplicationBootstrap, OnApplicati
     if (this.timer) clearInterval(this.timer);
   }
 
+  /** Ends every orphaned call found now; returns how many this sweeper ended. */
   async sweep(): Promise<number> {
     try {
       let ended = 0;
-      for (const call of await this.sessions.findOrphans(VOICE_WORKER_STALE_SECONDS)) {
+      const longestCall = this.config.voice.ringTimeoutSeconds + this.config.voice.maxCallSeconds + STALE_CALL_MARGIN_S;
+      for (const call of await this.sessions.findOrphans(VOICE_WORKER_STALE_SECONDS, longestCall)) {
         // Another sweeper may end it first; `finish` is a compare-and-set, so only one CDR exists.
         if (await this.sessions.finish(call, { kind: 'internal', reason: 'voice worker lost during the call' })) {
           ended += 1;

@@ -81,20 +81,21 @@ export class CallsController {
     }));
   }
 
-  /** Sends a failed (or pending) delivery again now. */
+  /** Sends a failed (or waiting, not in-flight) delivery again now. */
   @Post('deliveries/:id/redeliver')
   @HttpCode(202)
   async redeliver(@Param('id') id: string) {
     if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound(`delivery ${id}`);
     const rows = await queryRows(this.dataSource,
       `UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = now(), lease_until = NULL
-        WHERE id = $1 AND status <> 'delivered' RETURNING id`,
+        WHERE id = $1 AND (status = 'failed' OR (status = 'pending' AND (lease_until IS NULL OR lease_until < now())))
+        RETURNING id`,
       [id],
     );
     if (rows.length === 0) {
       const exists: unknown[] = await this.dataSource.query('SELECT 1 FROM webhook_deliveries WHERE id = $1', [id]);
       if (exists.length === 0) throw notFound(`delivery ${id}`);
-      throw new AdminError(409, 'ALREADY_DELIVERED', 'the delivery was already acknowledged by the receiver');
+      throw new AdminError(409, 'NOT_REDELIVERABLE', 'the delivery was already acknowledged, or is being sent right now');
     }
     return { id, status: 'pending' };
   }

@@ -32,6 +32,16 @@ describe('sim carrier', () => {
     expect(await run(carrier, '+8613800000021')).toEqual({ progress: ['alerting', 'answer'], ending: { kind: 'completed', by: 'platform' } });
   });
 
+  it('gives up ringing after the ring timeout (CANCEL → ring-timeout)', async () => {
+    const longRing = new SimCarrier({ ringMs: 5000, promptMs: 0 });
+    const progress: string[] = [];
+    const ending = await longRing.placeCall({ ...request('+8613800000021'), ringTimeoutMs: 10 }, {
+      onAlerting: async () => { progress.push('alerting'); },
+      onAnswer: async () => { progress.push('answer'); },
+    }, new AbortController().signal);
+    expect({ progress, ending }).toEqual({ progress: ['alerting'], ending: { kind: 'ring-timeout' } });
+  });
+
   it('ends the call when aborted while ringing', async () => {
     const slow = new SimCarrier({ ringMs: 10_000, promptMs: 0 });
     const controller = new AbortController();

@@ -26,6 +26,11 @@ export class SimCarrier implements Carrier {
       return { kind: 'sip-final', sipStatus: failure.sipStatus };
     }
     await progress.onAlerting();
+    // A callee that would ring longer than the ring timeout is given up on (CANCEL → 487).
+    if (this.timing.ringMs > request.ringTimeoutMs) {
+      if (!(await this.wait(request.ringTimeoutMs, signal))) return { kind: 'internal', reason: 'call cancelled while ringing' };
+      return { kind: 'ring-timeout' };
+    }
     if (!(await this.wait(this.timing.ringMs, signal))) return { kind: 'internal', reason: 'call cancelled while ringing' };
     if (failure) return { kind: 'sip-final', sipStatus: failure.sipStatus };
     await progress.onAnswer();

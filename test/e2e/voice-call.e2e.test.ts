@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { SecretBox } from '#libs/auth';
-import { Exchanges, RoutingKeys } from '#libs/contracts';
+import { Exchanges, Queues, RoutingKeys } from '#libs/contracts';
 import { Broker } from '#libs/messaging';
 import { expectEventually } from '#libs/testing';
 import { OrphanSweeperService } from '../../apps/voice/src/recovery/orphan-sweeper.service.js';
@@ -13,7 +13,8 @@ describe('voice verification call, end to end', () => {
   let app: TestApp;
 
   beforeAll(async () => {
-    await platform.start({ VERIGATE_WEBHOOK_RETRY_SCHEDULE: '200ms,400ms,800ms' });
+    // The periodic orphan sweep is off: the test below sweeps by hand, without racing a timer.
+    await platform.start({ VERIGATE_WEBHOOK_RETRY_SCHEDULE: '200ms,400ms,800ms', VERIGATE_ORPHAN_SWEEP_S: '0' });
     app = await platform.createApp();
   });
 
@@ -110,27 +111,28 @@ describe('voice verification call, end to end', () => {
     expect(fee.callOutUnaswRsn).toBeGreaterThan(0);
   });
 
-  it('a redelivered place-call command places the call only once', async () => {
+  it('a command delivered several times at once places the call only once', async () => {
     const broker = platform.gateway.get(Broker);
-    const response = await platform.callVerify(app, platform.callBody(app, '+8613700000001', { statusUrl: platform.receiver.base64Url('/dup') }));
-    const sessionId: string = response.body.sessionId;
-    // The same command three more times, as RabbitMQ would redeliver it.
-    await Promise.all([1, 2, 3].map(() => broker.publish(Exchanges.commands, RoutingKeys.placeCall, { sessionId }, { messageId: sessionId })));
+    const sessionId = await insertUnpublishedSession('accepted', null, '/dup');
+    // Four copies at the same moment, as a redelivery racing the original would arrive.
+    await Promise.all([1, 2, 3, 4].map(() => broker.publish(Exchanges.commands, RoutingKeys.placeCall, { sessionId }, { messageId: sessionId })));
     await expectEventually(async () => {
       const [row] = await platform.infra.query<{ state: string }>('SELECT state FROM call_sessions WHERE id = $1', [sessionId]);
       expect(row!.state).toBe('ended');
     });
-    // Give the duplicates time to be consumed (they must be skipped, not executed).
-    await expectEventually(async () => {
-      const ready = await platform.infra.query<{ n: string }>(`SELECT count(*) AS n FROM outbox`);
-      expect(Number(ready[0]!.n)).toBe(0);
-    });
-    await new Promise((r) => setTimeout(r, 500));
-    const events = await platform.infra.query('SELECT seq FROM call_events WHERE session_id = $1', [sessionId]);
-    expect(events).toHaveLength(4);
-    const cdrs = await platform.infra.query('SELECT id FROM cdrs WHERE session_id = $1', [sessionId]);
-    expect(cdrs).toHaveLength(1);
+    // Every copy consumed (skipped, not executed) before counting.
+    await expectEventually(async () => expect(await platform.infra.queueDepth(Queues.voiceCalls)).toBe(0));
+    await new Promise((r) => setTimeout(r, 300));
+    const events = await platform.infra.query<{ event_type: string }>('SELECT event_type FROM call_events WHERE session_id = $1 ORDER BY seq', [sessionId]);
+    expect(events.map((e) => e.event_type)).toEqual(['callout', 'alerting', 'answer', 'disconnect']);
+    expect(await platform.infra.query('SELECT id FROM cdrs WHERE session_id = $1', [sessionId])).toHaveLength(1);
+    await expectEventually(() => expect(statusBodies('/dup', sessionId)).toHaveLength(4));
     expect(statusBodies('/dup', sessionId).filter((b) => b.eventType === 'callout')).toHaveLength(1);
+  });
+
+  it('a publish nobody can route is refused, so its outbox row would be kept', async () => {
+    const broker = platform.gateway.get(Broker);
+    await expect(broker.publish(Exchanges.commands, 'no.such.route', { sessionId: 'x' })).rejects.toThrow(/unroutable/);
   });
 
   it('a receiver that answers 500 gets the CDR again on retry, and every attempt is recorded', async () => {
@@ -158,8 +160,11 @@ describe('voice verification call, end to end', () => {
     const dead = await platform.callVerify(app, platform.callBody(app, '+8613700000003', { statusUrl: platform.receiver.base64Url('/dead') }));
     const alive = await platform.callVerify(app, platform.callBody(app, '+8613700000004', { statusUrl: platform.receiver.base64Url('/alive') }));
     await expectEventually(() => expect(statusBodies('/alive', alive.body.sessionId)).toHaveLength(4));
-    // The dead receiver saw only the first event (order holds: nothing after an unacknowledged one).
-    expect(statusBodies('/dead', dead.body.sessionId).every((b) => b.eventType === 'callout')).toBe(true);
+    // The dead receiver was tried, but only with the first event (order holds: nothing is sent
+    // after an event that was not acknowledged).
+    const tried = statusBodies('/dead', dead.body.sessionId);
+    expect(tried.length).toBeGreaterThanOrEqual(1);
+    expect(tried.every((b) => b.eventType === 'callout')).toBe(true);
     platform.receiver.respond = () => 200;
   });
 

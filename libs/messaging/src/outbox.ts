@@ -1,14 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { JsonLogger } from '#libs/runtime';
 import type { Broker } from './broker.js';
-
-export interface OutboxMessage {
-  exchange: string;
-  routingKey: string;
-  payload: unknown;
-  messageId?: string;
-}
 
 export interface OutboxRow {
   id: string;
@@ -31,7 +23,7 @@ export function outboxInsertFrom(select: string): string {
 
 /**
  * Transactional outbox. A producer writes its state change and the message in one PostgreSQL
- * transaction (`add`), then, after commit, hands the rows to `dispatch`, which publishes with
+ * statement (`outboxInsertFrom`), then, after commit, hands the rows to `dispatch`, which publishes with
  * confirms and deletes them. If the process dies or RabbitMQ is away between commit and confirm,
  * the relay (`startRelay`, run by every producer instance, rows claimed with SKIP LOCKED)
  * publishes them later. A message may thus be published twice, never zero times: consumers are
@@ -49,22 +41,6 @@ export class Outbox {
     private readonly broker: Broker,
     private readonly logger: JsonLogger,
   ) {}
-
-  /** Inserts messages inside the caller's transaction; returns the rows to dispatch after commit. */
-  async add(manager: EntityManager, messages: OutboxMessage[]): Promise<OutboxRow[]> {
-    if (messages.length === 0) return [];
-    const values: unknown[] = [];
-    const tuples = messages.map((m, i) => {
-      values.push(m.exchange, m.routingKey, m.messageId ?? randomUUID(), JSON.stringify(m.payload));
-      return `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4}::json)`;
-    });
-    const rows: OutboxRow[] = await manager.query(
-      `INSERT INTO outbox (exchange, routing_key, message_id, payload) VALUES ${tuples.join(', ')}
-       RETURNING id, exchange, routing_key, message_id, payload`,
-      values,
-    );
-    return rows;
-  }
 
   /** Publishes committed rows now (best effort: the relay covers any failure). */
   dispatch(rows: OutboxRow[]): Promise<void> {
@@ -118,7 +94,7 @@ export class Outbox {
       await this.dataSource.transaction(async (manager) => {
         const rows: OutboxRow[] = await manager.query(
           `SELECT id, exchange, routing_key, message_id, payload FROM outbox
-            WHERE published_at IS NULL AND created_at < now() - ($1::int * interval '1 millisecond')
+            WHERE created_at < now() - ($1::int * interval '1 millisecond')
             ORDER BY id LIMIT 500 FOR UPDATE SKIP LOCKED`,
           [staleMs],
         );

@@ -29,7 +29,10 @@ export class Platform {
   notifier?: INestApplicationContext;
   baseUrl!: string;
 
+  private env: Record<string, string> = {};
+
   async start(env: Record<string, string> = {}, apps: { voice?: boolean; notifier?: boolean } = {}): Promise<this> {
+    this.env = env;
     this.config = this.infra.config(env);
     await this.receiver.start();
     this.gateway = await createGateway(this.config, this.infra.logger('gateway'));
@@ -44,15 +47,11 @@ export class Platform {
   }
 
   async startVoice(env: Record<string, string> = {}): Promise<INestApplicationContext> {
-    const config = Object.keys(env).length ? this.infra.config({ ...this.envOf(), ...env }) : this.config;
+    const config = Object.keys(env).length ? this.infra.config({ ...this.env, ...env }) : this.config;
     const voice = await NestFactory.createApplicationContext(VoiceModule.register(config, this.infra.logger('voice')), { logger: false });
     await voice.init();
     this.voice = voice;
     return voice;
-  }
-
-  private envOf(): Record<string, string> {
-    return {};
   }
 
   async stop(): Promise<void> {

@@ -115,7 +115,6 @@ export class OutboxEntity {
   @Column({ name: 'message_id', type: 'text' }) messageId: string;
   @Column({ type: 'json' }) payload: unknown;
   @Column({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
-  @Column({ name: 'published_at', type: 'timestamptz', nullable: true }) publishedAt: Date | null;
 }
 
 @Entity('auth_nonces')

@@ -109,10 +109,10 @@ export class InitialSchema1764300000000 implements MigrationInterface {
         routing_key text NOT NULL,
         message_id text NOT NULL,
         payload json NOT NULL,
-        created_at timestamptz NOT NULL DEFAULT now(),
-        published_at timestamptz
+        created_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await q.query(`CREATE INDEX outbox_unpublished ON outbox (created_at) WHERE published_at IS NULL`);
+    // Rows are deleted once the broker confirmed them: whatever is here is not yet published.
+    await q.query(`CREATE INDEX outbox_created ON outbox (created_at)`);
     await q.query(`
       CREATE TABLE auth_nonces (
         app_key text NOT NULL,

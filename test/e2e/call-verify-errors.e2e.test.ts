@@ -173,4 +173,28 @@ describe('callVerify refuses bad requests with the seed result codes', () => {
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error_code: 'INVALID_TONE' });
   });
+
+  it('black and white lists: 1013004 callee blacklisted, 1013010 display number blacklisted, 1013011 not whitelisted', async () => {
+    const other = await platform.createApp('+8675528000066');
+    const sign = () => signAksk(other.appKey, other.appSecret);
+    // Platform-wide blacklist entry for a callee.
+    expect((await platform.admin('POST', '/lists', { list: 'blacklist', number: '+8613900000001' })).status).toBe(201);
+    await expectRefused(sign(), platform.callBody(other, '+8613900000001'), 403, '1013004', 'Callee in blacklist.');
+    // The app's own blacklist entry for its display number.
+    await platform.admin('POST', '/lists', { list: 'blacklist', number: other.displayNbr, appKey: other.appKey });
+    await expectRefused(sign(), platform.callBody(other, '+8613900000002'), 403, '1013010', 'Caller in blacklist.');
+    await platform.admin('DELETE', `/lists?list=blacklist&number=${encodeURIComponent(other.displayNbr)}&appKey=${other.appKey}`);
+    // An app whitelist: only its numbers may be called.
+    await platform.admin('POST', '/lists', { list: 'whitelist', number: '+8613900000003', appKey: other.appKey });
+    await expectRefused(sign(), platform.callBody(other, '+8613900000004'), 403, '1013011', 'Callee is not on the whitelist.');
+    expect((await platform.callVerify(other, platform.callBody(other, '+8613900000003'))).body.resultcode).toBe('0');
+    // Another app is not affected by this app's whitelist.
+    expect((await platform.callVerify(app, platform.callBody(app, '+8613900000004'))).body.resultcode).toBe('0');
+    const listed = (await (await platform.admin('GET', `/lists?appKey=${other.appKey}`)).json()) as Array<{ list: string; number: string }>;
+    expect(listed.map((e) => [e.list, e.number])).toEqual([['whitelist', '+8613900000003']]);
+    // Removing the platform entry lifts the refusal at once on this gateway.
+    expect((await platform.admin('DELETE', `/lists?list=blacklist&number=${encodeURIComponent('+8613900000001')}`)).status).toBe(200);
+    expect((await platform.callVerify(app, platform.callBody(app, '+8613900000001'))).body.resultcode).toBe('0');
+    expect((await platform.admin('POST', '/lists', { list: 'greylist', number: '+8613900000001' })).status).toBe(400);
+  });
 });

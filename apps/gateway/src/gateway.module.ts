@@ -4,6 +4,7 @@ import type { JsonLogger, PlatformConfig } from '#libs/runtime';
 import { AppsAdminService } from './admin/apps/apps-admin.service.js';
 import { AppsController } from './admin/apps/apps.controller.js';
 import { CallsController } from './admin/calls/calls.controller.js';
+import { ListsController } from './admin/lists/lists.controller.js';
 import { NumbersController } from './admin/numbers/numbers.controller.js';
 import { OperatorTokenGuard } from './admin/operator-token.guard.js';
 import { TonesController } from './admin/tones/tones.controller.js';
@@ -20,7 +21,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [PlatformModule.register({ config, logger, poolSize: 20, runOutboxRelay: true })],
-      controllers: [HealthController, CallVerifyController, AppsController, NumbersController, TonesController, CallsController],
+      controllers: [HealthController, CallVerifyController, AppsController, NumbersController, TonesController, ListsController, CallsController],
       providers: [AppDirectory, AkskAuthenticator, VoicePortGauge, CallVerifyUseCase, AppsAdminService, OperatorTokenGuard],
     };
   }

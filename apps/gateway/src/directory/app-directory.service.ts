@@ -13,20 +13,30 @@ export interface DirectoryApp {
   permissions: Permission[];
   numbers: Map<string, NumberStatus>;
   approvedTones: Set<string>;
+  /** The app's own list entries (platform-wide ones: `platformLists`). */
+  blacklist: Set<string>;
+  whitelist: Set<string>;
+}
+
+export interface PlatformLists {
+  blacklist: Set<string>;
+  whitelist: Set<string>;
 }
 
 /** How long a looked-up app is reused; management changes take effect within this time. */
 export const DIRECTORY_TTL_MS = 1000;
 
 /**
- * Read-through cache of apps for the hot request path: one query per app per second instead of
- * four per request. Management writes call `invalidate` so this instance sees them at once;
+ * Read-through cache of apps (with their numbers, approved tones and list entries) and of the
+ * platform-wide lists for the hot request path: one query per app per second instead of several
+ * per request. Management writes call `invalidate` so this instance sees them at once;
  * other gateway instances within `DIRECTORY_TTL_MS`.
  */
 @Injectable()
 export class AppDirectory {
   private readonly cache = new Map<string, { at: number; app: Promise<DirectoryApp | null> }>();
   private readonly secretBox: SecretBox;
+  private platform?: { at: number; lists: Promise<PlatformLists> };
 
   constructor(
     private readonly dataSource: DataSource,
@@ -54,12 +64,14 @@ export class AppDirectory {
     const rows: Array<Record<string, unknown>> = await this.dataSource.query(
       `SELECT a.id, a.app_key, a.secret_sealed, a.status, a.permissions,
               COALESCE((SELECT json_agg(json_build_array(n.number, n.status)) FROM app_numbers n WHERE n.app_id = a.id), '[]') AS numbers,
-              COALESCE((SELECT json_agg(t.name) FROM tone_files t WHERE t.app_id = a.id AND t.status = 'approved'), '[]') AS tones
+              COALESCE((SELECT json_agg(t.name) FROM tone_files t WHERE t.app_id = a.id AND t.status = 'approved'), '[]') AS tones,
+              COALESCE((SELECT json_agg(json_build_array(l.list, l.number)) FROM number_lists l WHERE l.app_id = a.id), '[]') AS lists
          FROM apps a WHERE a.app_key = $1`,
       [appKey],
     );
     const row = rows[0];
     if (!row) return null;
+    const lists = row.lists as Array<[string, string]>;
     return {
       id: row.id as string,
       appKey: row.app_key as string,
@@ -68,6 +80,25 @@ export class AppDirectory {
       permissions: row.permissions as Permission[],
       numbers: new Map(row.numbers as Array<[string, NumberStatus]>),
       approvedTones: new Set(row.tones as string[]),
+      blacklist: new Set(lists.filter(([l]) => l === 'blacklist').map(([, n]) => n)),
+      whitelist: new Set(lists.filter(([l]) => l === 'whitelist').map(([, n]) => n)),
     };
+  }
+
+  /** Platform-wide black and white lists (cached like apps). */
+  platformLists(): Promise<PlatformLists> {
+    const now = Date.now();
+    if (this.platform && now - this.platform.at < DIRECTORY_TTL_MS) return this.platform.lists;
+    const lists = this.dataSource.query(`SELECT list, number FROM number_lists WHERE app_id IS NULL`).then((rows: Array<{ list: string; number: string }>) => ({
+      blacklist: new Set(rows.filter((r) => r.list === 'blacklist').map((r) => r.number)),
+      whitelist: new Set(rows.filter((r) => r.list === 'whitelist').map((r) => r.number)),
+    }));
+    this.platform = { at: now, lists };
+    lists.catch(() => (this.platform = undefined));
+    return lists;
+  }
+
+  invalidatePlatformLists(): void {
+    this.platform = undefined;
   }
 }

@@ -6,7 +6,7 @@ import { Exchanges, ResultCodes, RoutingKeys, type PlaceCallCommand } from '#lib
 import { Outbox, outboxInsertFrom, type OutboxRow } from '#libs/messaging';
 import { preparedRows } from '#libs/persistence';
 import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
-import type { DirectoryApp } from '../directory/app-directory.service.js';
+import { AppDirectory, type DirectoryApp } from '../directory/app-directory.service.js';
 import { NONCE_REPLAYED, type NonceClaim } from './aksk-authenticator.service.js';
 import { RestError } from '../http/rest-error.js';
 import type { CallVerifyRequest } from './call-verify.validation.js';
@@ -30,6 +30,7 @@ export class CallVerifyUseCase {
     private readonly dataSource: DataSource,
     private readonly outbox: Outbox,
     private readonly ports: VoicePortGauge,
+    private readonly directory: AppDirectory,
     @Inject(PLATFORM_CONFIG) config: PlatformConfig,
     @Inject(APP_LOGGER) private readonly logger: JsonLogger,
   ) {
@@ -42,6 +43,7 @@ export class CallVerifyUseCase {
     if (!app.permissions.includes('voice')) throw new RestError(ResultCodes.API_NOT_PERMITTED);
 
     const displayNbr = this.chooseDisplayNumber(app, request.displayNbr);
+    await this.checkLists(app, displayNbr, request.calleeNbr);
     if (!app.approvedTones.has(request.preTone)) throw RestError.parameter(`preTone "${request.preTone}" is not an approved tone file of this app`);
     if (request.posTone !== null && !app.approvedTones.has(request.posTone)) {
       throw RestError.parameter(`posTone "${request.posTone}" is not an approved tone file of this app`);
@@ -77,6 +79,19 @@ export class CallVerifyUseCase {
     this.logger.info('call accepted', { sessionId, appKey: app.appKey });
 
     return idlePort === undefined ? { sessionId } : { sessionId, idlePort };
+  }
+
+  /**
+   * Black and white lists, platform-wide and the app's own: a blacklisted callee (1013004) or
+   * display number (1013010) is refused; when any whitelist applies to the app, only callees on
+   * it may be called (1013011).
+   */
+  private async checkLists(app: DirectoryApp, displayNbr: string, calleeNbr: string): Promise<void> {
+    const platform = await this.directory.platformLists();
+    if (platform.blacklist.has(calleeNbr) || app.blacklist.has(calleeNbr)) throw new RestError(ResultCodes.CALLEE_BLACKLISTED);
+    if (platform.blacklist.has(displayNbr) || app.blacklist.has(displayNbr)) throw new RestError(ResultCodes.CALLER_BLACKLISTED);
+    const whitelisted = platform.whitelist.size + app.whitelist.size > 0;
+    if (whitelisted && !platform.whitelist.has(calleeNbr) && !app.whitelist.has(calleeNbr)) throw new RestError(ResultCodes.CALLEE_NOT_WHITELISTED);
   }
 
   /**

@@ -32,6 +32,18 @@ export class AppNumberEntity {
   @Column({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
 }
 
+export type NumberListName = 'blacklist' | 'whitelist';
+
+@Entity('number_lists')
+export class NumberListEntryEntity {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ type: 'text' }) list: NumberListName;
+  @Column({ type: 'text' }) number: string;
+  /** null: the entry applies to every app. */
+  @Column({ name: 'app_id', type: 'uuid', nullable: true }) appId: string | null;
+  @Column({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
+}
+
 export type ToneStatus = 'pending' | 'approved' | 'rejected';
 
 @Entity('tone_files')
@@ -169,6 +181,6 @@ export class DeliveryAttemptEntity {
 }
 
 export const ENTITIES = [
-  AppEntity, AppNumberEntity, ToneFileEntity, CallSessionEntity, CallEventEntity, CdrEntity,
+  AppEntity, AppNumberEntity, NumberListEntryEntity, ToneFileEntity, CallSessionEntity, CallEventEntity, CdrEntity,
   OutboxEntity, AuthNonceEntity, VoiceWorkerEntity, WebhookDeliveryEntity, DeliveryAttemptEntity,
 ];

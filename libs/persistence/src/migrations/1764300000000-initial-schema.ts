@@ -30,6 +30,16 @@ export class InitialSchema1764300000000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         UNIQUE (app_id, number)
       )`);
+    // Blacklist / whitelist entries: app_id NULL = platform-wide.
+    await q.query(`
+      CREATE TABLE number_lists (
+        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        list text NOT NULL CHECK (list IN ('blacklist','whitelist')),
+        number text NOT NULL,
+        app_id uuid REFERENCES apps(id) ON DELETE CASCADE,
+        created_at timestamptz NOT NULL DEFAULT now()
+      )`);
+    await q.query(`CREATE UNIQUE INDEX number_lists_entry ON number_lists (list, number, COALESCE(app_id, '00000000-0000-0000-0000-000000000000'))`);
     await q.query(`
       CREATE TABLE tone_files (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -166,7 +176,7 @@ export class InitialSchema1764300000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const table of ['delivery_attempts', 'webhook_deliveries', 'voice_workers', 'auth_nonces', 'outbox', 'cdrs', 'call_events', 'call_sessions', 'tone_files', 'app_numbers', 'apps']) {
+    for (const table of ['delivery_attempts', 'webhook_deliveries', 'voice_workers', 'auth_nonces', 'outbox', 'cdrs', 'call_events', 'call_sessions', 'tone_files', 'number_lists', 'app_numbers', 'apps']) {
       await q.query(`DROP TABLE IF EXISTS ${table}`);
     }
   }

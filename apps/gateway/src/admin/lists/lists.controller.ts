@@ -1,0 +1,74 @@
+import { Body, Controller, Delete, Get, HttpCode, Post, Query, UseFilters, UseGuards } from '@nestjs/common';
+import { DataSource, IsNull } from 'typeorm';
+import { NumberListEntryEntity, type NumberListName } from '#libs/persistence';
+import { AppDirectory } from '../../directory/app-directory.service.js';
+import { AdminExceptionFilter } from '../../http/admin-exception.filter.js';
+import { invalid, notFound, objectBody, optionalEnum, optionalString, requiredString } from '../admin-input.js';
+import { AppsAdminService } from '../apps/apps-admin.service.js';
+import { OperatorTokenGuard } from '../operator-token.guard.js';
+
+const LISTS: readonly NumberListName[] = ['blacklist', 'whitelist'];
+const NUMBER = /^\+?[0-9]{4,31}$/;
+
+/**
+ * Black and white lists of numbers, platform-wide or for one app (`appKey`). Enforced by
+ * callVerify: 1013004 callee blacklisted, 1013010 display number blacklisted, 1013011 callee not
+ * on a whitelist that applies to the app.
+ */
+@Controller('admin/v1/lists')
+@UseGuards(OperatorTokenGuard)
+@UseFilters(AdminExceptionFilter)
+export class ListsController {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly apps: AppsAdminService,
+    private readonly directory: AppDirectory,
+  ) {}
+
+  private get repo() {
+    return this.dataSource.getRepository(NumberListEntryEntity);
+  }
+
+  @Post()
+  @HttpCode(201)
+  async add(@Body() input: unknown) {
+    const entry = await this.entry(objectBody(input));
+    await this.repo.save(this.repo.create(entry.values));
+    this.invalidate(entry.appKey);
+    return { list: entry.values.list, number: entry.values.number, appKey: entry.appKey ?? null };
+  }
+
+  /** `DELETE /admin/v1/lists?list=…&number=…[&appKey=…]` (or the same fields as a JSON body). */
+  @Delete()
+  async remove(@Query() query: Record<string, unknown>, @Body() input: unknown) {
+    const fields = input && typeof input === 'object' && !Array.isArray(input) ? objectBody(input) : query;
+    const entry = await this.entry(fields);
+    const result = await this.repo.delete({ list: entry.values.list, number: entry.values.number, appId: entry.values.appId ?? IsNull() });
+    if (!result.affected) throw notFound(`${entry.values.list} entry ${entry.values.number}`);
+    this.invalidate(entry.appKey);
+    return { list: entry.values.list, number: entry.values.number, appKey: entry.appKey ?? null, removed: true };
+  }
+
+  @Get()
+  async list(@Query('list') list?: string, @Query('appKey') appKey?: string) {
+    const name = optionalEnum({ list }, 'list', LISTS);
+    const appId = appKey ? (await this.apps.entity(appKey)).id : null;
+    const rows = await this.repo.find({ where: { ...(name ? { list: name } : {}), appId: appId ?? IsNull() }, order: { number: 'ASC' } });
+    return rows.map((r) => ({ list: r.list, number: r.number, appKey: appKey ?? null, createdAt: r.createdAt }));
+  }
+
+  private async entry(body: Record<string, unknown>) {
+    const list = optionalEnum(body, 'list', LISTS);
+    if (!list) throw invalid('list', 'blacklist or whitelist');
+    const number = requiredString(body, 'number', 32);
+    if (!NUMBER.test(number)) throw invalid('number', '4-31 digits with an optional leading +');
+    const appKey = optionalString(body, 'appKey', 64);
+    const appId = appKey ? (await this.apps.entity(appKey)).id : null;
+    return { appKey, values: { list, number, appId } };
+  }
+
+  private invalidate(appKey: string | undefined): void {
+    if (appKey) this.directory.invalidate(appKey);
+    else this.directory.invalidatePlatformLists();
+  }
+}

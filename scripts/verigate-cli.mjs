@@ -9,6 +9,7 @@
 //   npm run cli -- numbers add <appKey> <number> | numbers list <appKey> | numbers set <appKey> <number> <normal|suspended>
 //   npm run cli -- tones upload <appKey> <file.wav> [--name name.wav] | tones list <appKey>
 //   npm run cli -- tones approve|reject <appKey> <name>
+//   npm run cli -- lists add|remove blacklist|whitelist <number> [--app-key K] | lists show [--app-key K]
 //   npm run cli -- calls get <sessionId> | cdrs [--app-key K] [--session-id S] [--from T] [--to T]
 //   npm run cli -- deliveries <sessionId> | redeliver <deliveryId>
 import { readFile } from 'node:fs/promises';
@@ -84,6 +85,13 @@ switch (`${group} ${action ?? ''}`.trim()) {
   case 'tones list': await call('GET', `/apps/${enc(a1)}/tones`); break;
   case 'tones approve': await call('POST', `/apps/${enc(a1)}/tones/${enc(a2)}/approve`); break;
   case 'tones reject': await call('POST', `/apps/${enc(a1)}/tones/${enc(a2)}/reject`); break;
+  case 'lists add': await call('POST', '/lists', { list: a1, number: a2, appKey: opts['app-key'] }); break;
+  case 'lists remove': {
+    const q = new URLSearchParams(Object.entries({ list: a1, number: a2, appKey: opts['app-key'] }).filter(([, v]) => v));
+    await call('DELETE', `/lists?${q}`);
+    break;
+  }
+  case 'lists show': await call('GET', `/lists${opts['app-key'] ? `?appKey=${enc(opts['app-key'])}` : ''}`); break;
   case 'calls get': await call('GET', `/calls/${enc(a1)}`); break;
   default:
     if (group === 'cdrs') {

@@ -3,6 +3,8 @@ import { PlatformModule } from '#libs/platform';
 import type { JsonLogger, PlatformConfig } from '#libs/runtime';
 import { AppsAdminService } from './admin/apps/apps-admin.service.js';
 import { AppsController } from './admin/apps/apps.controller.js';
+import { AuditController } from './admin/audit/audit.controller.js';
+import { AuditInterceptor } from './admin/audit/audit.interceptor.js';
 import { CallsController } from './admin/calls/calls.controller.js';
 import { ListsController } from './admin/lists/lists.controller.js';
 import { NumbersController } from './admin/numbers/numbers.controller.js';
@@ -21,8 +23,8 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [PlatformModule.register({ config, logger, poolSize: 20, runOutboxRelay: true })],
-      controllers: [HealthController, CallVerifyController, AppsController, NumbersController, TonesController, ListsController, CallsController],
-      providers: [AppDirectory, AkskAuthenticator, VoicePortGauge, CallVerifyUseCase, AppsAdminService, OperatorTokenGuard],
+      controllers: [HealthController, CallVerifyController, AppsController, NumbersController, TonesController, ListsController, CallsController, AuditController],
+      providers: [AppDirectory, AkskAuthenticator, VoicePortGauge, CallVerifyUseCase, AppsAdminService, OperatorTokenGuard, AuditInterceptor],
     };
   }
 }

@@ -36,3 +36,19 @@ export function invalid(name: string, expected: string): AdminError {
 export function notFound(what: string): AdminError {
   return new AdminError(404, 'NOT_FOUND', `${what} not found`);
 }
+
+/** An optional ISO 8601 time of a query string. */
+export function optionalTime(name: string, value: string | undefined): Date | undefined {
+  if (value === undefined || value === '') return undefined;
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) throw invalid(name, 'an ISO 8601 time');
+  return d;
+}
+
+/** A page size of a query string: 1-1000, 100 by default. */
+export function pageLimit(value: string | undefined): number {
+  if (value === undefined || value === '') return 100;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 1000) throw invalid('limit', 'an integer 1-1000');
+  return n;
+}

@@ -180,7 +180,21 @@ export class DeliveryAttemptEntity {
   @Column({ type: 'text', nullable: true }) error: string | null;
 }
 
+/** One management change: who (`operator:<token fingerprint>`), what (action, target, detail), when. */
+@Entity('audit_log')
+export class AuditLogEntity {
+  @PrimaryGeneratedColumn({ type: 'bigint' }) id: string;
+  @Column({ type: 'timestamptz' }) at: Date;
+  @Column({ type: 'text' }) actor: string;
+  @Column({ type: 'text' }) action: string;
+  @Column({ type: 'text', nullable: true }) target: string | null;
+  /** The changed fields, never a secret nor file content. */
+  @Column({ type: 'json', nullable: true }) detail: unknown;
+  @Column({ name: 'request_id', type: 'text', nullable: true }) requestId: string | null;
+}
+
 export const ENTITIES = [
   AppEntity, AppNumberEntity, NumberListEntryEntity, ToneFileEntity, CallSessionEntity, CallEventEntity, CdrEntity,
   OutboxEntity, AuthNonceEntity, VoiceWorkerEntity, WebhookDeliveryEntity, DeliveryAttemptEntity,
+  AuditLogEntity,
 ];

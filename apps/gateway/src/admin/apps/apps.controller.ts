@@ -1,4 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
+import { Audited } from '../audit/audited.decorator.js';
+import { AuditInterceptor } from '../audit/audit.interceptor.js';
 import { AdminExceptionFilter } from '../../http/admin-exception.filter.js';
 import { OperatorTokenGuard } from '../operator-token.guard.js';
 import { AppsAdminService } from './apps-admin.service.js';
@@ -6,11 +8,13 @@ import { AppsAdminService } from './apps-admin.service.js';
 @Controller('admin/v1/apps')
 @UseGuards(OperatorTokenGuard)
 @UseFilters(AdminExceptionFilter)
+@UseInterceptors(AuditInterceptor)
 export class AppsController {
   constructor(private readonly apps: AppsAdminService) {}
 
   @Post()
   @HttpCode(201)
+  @Audited('app.create', (_req, result) => result?.appKey)
   create(@Body() body: unknown) {
     return this.apps.create(body);
   }
@@ -26,12 +30,14 @@ export class AppsController {
   }
 
   @Patch(':appKey')
+  @Audited('app.update', (req) => req.params.appKey)
   update(@Param('appKey') appKey: string, @Body() body: unknown) {
     return this.apps.update(appKey, body);
   }
 
   @Post(':appKey/secret')
   @HttpCode(200)
+  @Audited('app.rotate-secret', (req) => req.params.appKey, (req) => ({ appKey: req.params.appKey }))
   rotateSecret(@Param('appKey') appKey: string) {
     return this.apps.rotateSecret(appKey);
   }

@@ -1,7 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Post, Query, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post, Query, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
 import { DataSource, IsNull } from 'typeorm';
 import { NumberListEntryEntity, type NumberListName } from '#libs/persistence';
 import { AppDirectory } from '../../directory/app-directory.service.js';
+import { Audited } from '../audit/audited.decorator.js';
+import { AuditInterceptor } from '../audit/audit.interceptor.js';
 import { AdminExceptionFilter } from '../../http/admin-exception.filter.js';
 import { invalid, notFound, objectBody, optionalEnum, optionalString, requiredString } from '../admin-input.js';
 import { AppsAdminService } from '../apps/apps-admin.service.js';
@@ -18,6 +20,7 @@ const NUMBER = /^\+?[0-9]{4,31}$/;
 @Controller('admin/v1/lists')
 @UseGuards(OperatorTokenGuard)
 @UseFilters(AdminExceptionFilter)
+@UseInterceptors(AuditInterceptor)
 export class ListsController {
   constructor(
     private readonly dataSource: DataSource,
@@ -31,6 +34,7 @@ export class ListsController {
 
   @Post()
   @HttpCode(201)
+  @Audited('list.add', (_req, result) => result?.number, (_req, result) => result)
   async add(@Body() input: unknown) {
     const entry = await this.entry(objectBody(input));
     await this.repo.save(this.repo.create(entry.values));
@@ -40,6 +44,7 @@ export class ListsController {
 
   /** `DELETE /admin/v1/lists?list=…&number=…[&appKey=…]` (or the same fields as a JSON body). */
   @Delete()
+  @Audited('list.remove', (_req, result) => result?.number, (_req, result) => ({ list: result?.list, number: result?.number, appKey: result?.appKey }))
   async remove(@Query() query: Record<string, unknown>, @Body() input: unknown) {
     const fields = input && typeof input === 'object' && !Array.isArray(input) ? objectBody(input) : query;
     const entry = await this.entry(fields);

@@ -1,7 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppNumberEntity, type NumberStatus } from '#libs/persistence';
 import { AppDirectory } from '../../directory/app-directory.service.js';
+import { Audited } from '../audit/audited.decorator.js';
+import { AuditInterceptor } from '../audit/audit.interceptor.js';
 import { AdminExceptionFilter } from '../../http/admin-exception.filter.js';
 import { invalid, notFound, objectBody, optionalEnum, requiredString } from '../admin-input.js';
 import { AppsAdminService } from '../apps/apps-admin.service.js';
@@ -14,6 +16,7 @@ const DISPLAY_NUMBER = /^\+?[0-9]{4,31}$/;
 @Controller('admin/v1/apps/:appKey/numbers')
 @UseGuards(OperatorTokenGuard)
 @UseFilters(AdminExceptionFilter)
+@UseInterceptors(AuditInterceptor)
 export class NumbersController {
   constructor(
     private readonly dataSource: DataSource,
@@ -27,6 +30,7 @@ export class NumbersController {
 
   @Post()
   @HttpCode(201)
+  @Audited('number.add', (_req, result) => result?.number)
   async add(@Param('appKey') appKey: string, @Body() input: unknown) {
     const body = objectBody(input);
     const number = requiredString(body, 'number', 32);
@@ -44,6 +48,7 @@ export class NumbersController {
   }
 
   @Patch(':number')
+  @Audited('number.update', (req) => req.params.number)
   async update(@Param('appKey') appKey: string, @Param('number') number: string, @Body() input: unknown) {
     const status = optionalEnum(objectBody(input), 'status', NUMBER_STATUSES);
     if (!status) throw invalid('status', `one of ${NUMBER_STATUSES.join(', ')}`);

@@ -1,8 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ToneFileEntity, type ToneStatus } from '#libs/persistence';
 import { AppDirectory } from '../../directory/app-directory.service.js';
+import { Audited } from '../audit/audited.decorator.js';
+import { AuditInterceptor } from '../audit/audit.interceptor.js';
 import { AdminExceptionFilter } from '../../http/admin-exception.filter.js';
 import { AdminError } from '../../http/rest-error.js';
 import { invalid, notFound } from '../admin-input.js';
@@ -23,6 +25,7 @@ function toneView(t: ToneFileEntity) {
 @Controller('admin/v1/apps/:appKey/tones')
 @UseGuards(OperatorTokenGuard)
 @UseFilters(AdminExceptionFilter)
+@UseInterceptors(AuditInterceptor)
 export class TonesController {
   constructor(
     private readonly dataSource: DataSource,
@@ -36,6 +39,10 @@ export class TonesController {
 
   @Post()
   @HttpCode(201)
+  // The file itself never reaches the audit log: its digest, size and format do.
+  @Audited('tone.upload', (_req, result) => result?.name, (_req, result, defaults) => ({
+    ...defaults, sha256: result?.sha256, sizeBytes: result?.sizeBytes, encoding: result?.encoding, durationMs: result?.durationMs, status: result?.status,
+  }))
   async upload(@Param('appKey') appKey: string, @Query('name') name: string | undefined, @Body() body: unknown) {
     if (!name || !TONE_NAME.test(name)) throw invalid('name', 'a file name ending in .wav (letters, digits, _ . -)');
     if (!Buffer.isBuffer(body)) throw new AdminError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the WAV file as the body with Content-Type: audio/wav');
@@ -62,12 +69,14 @@ export class TonesController {
 
   @Post(':name/approve')
   @HttpCode(200)
+  @Audited('tone.approve', (req) => req.params.name)
   approve(@Param('appKey') appKey: string, @Param('name') name: string) {
     return this.review(appKey, name, 'approved');
   }
 
   @Post(':name/reject')
   @HttpCode(200)
+  @Audited('tone.reject', (req) => req.params.name)
   reject(@Param('appKey') appKey: string, @Param('name') name: string) {
     return this.review(appKey, name, 'rejected');
   }

@@ -10,6 +10,8 @@ import { CallStateMachine } from './call-state-machine.js';
 
 /** ~2 minutes of retries (backoff up to 10 s) before giving the end of a call up to the sweeper. */
 const FINISH_ATTEMPTS = 16;
+/** A database blip while ringing or answering must not end the call: ~15 s of retries. */
+const PROGRESS_ATTEMPTS = 6;
 
 export interface PlaceCallCommandInput {
   sessionId: string;
@@ -73,13 +75,17 @@ export class PlaceCallUseCase {
    * sweeper ends the session later.
    */
   private async finishWithRetries(call: ClaimedCall, ending: CallEnding, log: JsonLogger): Promise<void> {
+    await this.withRetries(() => this.sessions.finish(call, ending), FINISH_ATTEMPTS, log);
+  }
+
+  /** Each step is a compare-and-set, so repeating it after a database error is safe. */
+  private async withRetries<T>(step: () => Promise<T>, attempts: number, log: JsonLogger = this.logger): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.sessions.finish(call, ending);
-        return;
+        return await step();
       } catch (error) {
-        if (attempt >= FINISH_ATTEMPTS) throw error;
-        log.warn('could not record the end of the call; retrying', { attempt, error: (error as Error).message });
+        if (attempt >= attempts) throw error;
+        log.warn('could not record a call step; retrying', { attempt, error: (error as Error).message });
         await new Promise((r) => setTimeout(r, Math.min(10_000, 250 * 2 ** attempt)));
       }
     }
@@ -111,12 +117,12 @@ export class PlaceCallUseCase {
           onAlerting: async () => {
             if (!machine.can('alerting')) return;
             machine.advance('alerting');
-            await this.sessions.progress(call, 'alerting');
+            await this.withRetries(() => this.sessions.progress(call, 'alerting'), PROGRESS_ATTEMPTS);
           },
           onAnswer: async () => {
             if (!machine.can('answer')) return;
             machine.advance('answer');
-            await this.sessions.progress(call, 'answer');
+            await this.withRetries(() => this.sessions.progress(call, 'answer'), PROGRESS_ATTEMPTS);
           },
         },
         signal,

@@ -50,10 +50,13 @@ const CLOCK_TICKS = 100;
 
 /** CPU seconds used so far by each app, PostgreSQL, RabbitMQ and this load generator (Linux /proc). */
 function cpuSeconds() {
-  const read = (pid) => {
+  // utime + stime, plus (withChildren) the reaped children's: PostgreSQL backends come and go,
+  // and an exited backend's CPU lives on only in the postmaster's cutime/cstime.
+  const read = (pid, withChildren = false) => {
     try {
       const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+      const own = Number(fields[11]) + Number(fields[12]);
+      return (own + (withChildren ? Number(fields[13]) + Number(fields[14]) : 0)) / CLOCK_TICKS;
     } catch { return 0; }
   };
   const out = {};
@@ -63,8 +66,8 @@ function cpuSeconds() {
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     let comm = '';
     try { comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim(); } catch { continue; }
-    if (comm === 'postgres') out.postgres += read(pid);
-    else if (comm === 'beam.smp') out.rabbitmq += read(pid);
+    if (comm === 'postgres') out.postgres += read(pid, true);
+    else if (comm === 'beam.smp') out.rabbitmq += read(pid, true);
   }
   const self = process.cpuUsage();
   out['load generator'] = (self.user + self.system) / 1e6;
@@ -93,6 +96,23 @@ function pauseWorkers(paused) {
 async function countEnded(client, ids) {
   const { rows } = await client.query(`SELECT count(*)::int AS n FROM call_sessions WHERE state = 'ended' AND created_at >= $1`, [ids]);
   return rows[0].n;
+}
+
+/** Waits until every accepted call has ended and no webhook is pending: phases must not overlap. */
+async function waitIdle(timeoutMs = 180_000) {
+  const client = new pg.Client({ connectionString: env.DATABASE_URL });
+  await client.connect();
+  const deadline = Date.now() + timeoutMs;
+  try {
+    for (;;) {
+      const { rows } = await client.query(`SELECT (SELECT count(*) FROM call_sessions WHERE state <> 'ended')
+                                                + (SELECT count(*) FROM webhook_deliveries WHERE status = 'pending') AS busy`);
+      if (Number(rows[0].busy) === 0 || Date.now() > deadline) return;
+      await sleep(500);
+    }
+  } finally {
+    await client.end();
+  }
 }
 
 function stopApps() {
@@ -248,17 +268,18 @@ try {
   const drain = { calls: ended, perSecond: ended / ((performance.now() - drainStart) / 1000) };
   console.log('A2', drain);
   await db.end();
-  await sleep(2000);
+  await waitIdle();
   // A3: accept with every app live (each accepted call is also placed, recorded and published).
   const cpuA0 = cpuSeconds();
   const a = await phaseThroughput(app);
-  await sleep(2000); // let the workers finish the calls accepted during the phase
+  await waitIdle(); // the CPU of placing and recording these calls belongs to this phase
   a.cpu = cpuPerCall(cpuA0, cpuSeconds(), a.accepted);
   console.log('A', a);
   await sleep(3000);
   const bs = [];
   for (const rate of RATES) {
-    await sleep(3000);
+    await waitIdle();
+    await sleep(1000);
     const cpuB0 = cpuSeconds();
     const b = await phaseEventLatency(app, rate);
     b.rate = rate;

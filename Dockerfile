@@ -1,5 +1,6 @@
 # One image for all five apps; docker-compose.yml picks the app with `command`.
-FROM node:20-bookworm-slim AS build
+# Node 22: some NestJS 12 dependencies declare it (the code is also tested on Node 20).
+FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci
@@ -8,7 +9,7 @@ COPY apps apps
 COPY libs libs
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:22-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/package.json ./

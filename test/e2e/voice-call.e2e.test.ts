@@ -130,6 +130,14 @@ describe('voice verification call, end to end', () => {
     expect(statusBodies('/dup', sessionId).filter((b) => b.eventType === 'callout')).toHaveLength(1);
   });
 
+  it('when the broker closes the publish channel (unknown exchange), a new one is opened and calls go on', async () => {
+    const broker = platform.gateway.get(Broker);
+    await expect(broker.publish('no-such-exchange', 'x', {})).rejects.toThrow();
+    await expectEventually(() => expect(broker.isConnected).toBe(true));
+    const response = await platform.callVerify(app, platform.callBody(app, '+8613700000009', { statusUrl: platform.receiver.base64Url('/after-reopen') }));
+    await expectEventually(() => expect(statusBodies('/after-reopen', response.body.sessionId)).toHaveLength(4));
+  });
+
   it('a publish nobody can route is refused, so its outbox row would be kept', async () => {
     const broker = platform.gateway.get(Broker);
     await expect(broker.publish(Exchanges.commands, 'no.such.route', { sessionId: 'x' })).rejects.toThrow(/unroutable/);

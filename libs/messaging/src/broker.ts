@@ -24,8 +24,7 @@ export type Handler<T> = (delivery: Delivery<T>) => Promise<Disposition>;
 
 interface ConsumerRegistration {
   queue: string;
-  /** A function so a re-attached consumer takes only what the process can still carry. */
-  prefetch: () => number;
+  prefetch: number;
   handler: Handler<unknown>;
   maxRetries: number;
   channel?: Channel;
@@ -34,6 +33,7 @@ interface ConsumerRegistration {
 }
 
 const RETRY_HEADER = 'x-verigate-retries';
+const PUBLISH_ID_HEADER = 'x-verigate-publish-id';
 
 /**
  * One AMQP connection per process, with:
@@ -51,7 +51,7 @@ export class Broker {
   private readonly consumers: ConsumerRegistration[] = [];
   private consuming = true;
   private currentModel?: ChannelModel;
-  /** messageIds the broker returned as unroutable, until their confirm arrives. */
+  /** Publish ids (header PUBLISH_ID_HEADER) the broker returned as unroutable, until their confirm arrives. */
   private readonly returned = new Set<string>();
 
   constructor(
@@ -59,6 +59,17 @@ export class Broker {
     private readonly namespace: string,
     private readonly logger: JsonLogger,
   ) {}
+
+  /** Runs `action` with backoff (0.5 s … 5 s) until it succeeds or `wanted()` turns false. */
+  private retryUntil(wanted: () => boolean, action: () => Promise<unknown>, what: string, attempt = 0): void {
+    setTimeout(() => {
+      if (!wanted()) return;
+      action().catch((err: Error) => {
+        this.logger.warn(`could not ${what}; will try again`, { attempt, error: err.message });
+        this.retryUntil(wanted, action, what, attempt + 1);
+      });
+    }, Math.min(5000, 500 * 2 ** attempt)).unref();
+  }
 
   /** Physical name of a logical exchange or queue. */
   name(logical: string): string {
@@ -111,19 +122,16 @@ export class Broker {
     const channel = await model.createConfirmChannel();
     channel.on('error', (err: Error) => this.logger.warn('RabbitMQ publish channel error', { error: err.message }));
     channel.on('return', (msg) => {
-      const messageId = String(msg.properties.messageId ?? '');
-      this.returned.add(messageId);
-      this.logger.error('message returned unroutable', { exchange: msg.fields.exchange, routingKey: msg.fields.routingKey, messageId });
+      const publishId = String((msg.properties.headers ?? {})[PUBLISH_ID_HEADER] ?? '');
+      this.returned.add(publishId);
+      this.logger.error('message returned unroutable', { exchange: msg.fields.exchange, routingKey: msg.fields.routingKey, messageId: msg.properties.messageId });
     });
     channel.on('close', () => {
+      this.returned.clear();
       if (this.publishChannel !== channel) return;
       this.publishChannel = undefined;
-      if (!this.closing && this.currentModel === model) {
-        setTimeout(() => {
-          if (this.closing || this.currentModel !== model) return;
-          this.openPublishChannel(model).catch((err: Error) => this.logger.warn('could not reopen the publish channel', { error: err.message }));
-        }, 500).unref();
-      }
+      const stillWanted = () => !this.closing && this.currentModel === model && this.publishChannel === undefined;
+      if (stillWanted()) this.retryUntil(stillWanted, () => this.openPublishChannel(model), 'reopen the publish channel');
     });
     this.publishChannel = channel;
     return channel;
@@ -169,6 +177,8 @@ export class Broker {
     if (!channel) throw new Error('RabbitMQ is not connected');
     const body = Buffer.from(JSON.stringify(payload));
     const messageId = options.messageId ?? randomUUID();
+    // Unique per publish (a messageId may be published twice at once by dispatch and relay).
+    const publishId = randomUUID();
     await new Promise<void>((resolve, reject) => {
       channel.publish(
         this.name(exchange),
@@ -180,11 +190,11 @@ export class Broker {
           contentType: 'application/json',
           messageId,
           timestamp: Math.floor(Date.now() / 1000),
-          headers: options.headers,
+          headers: { ...options.headers, [PUBLISH_ID_HEADER]: publishId },
         },
         (err: unknown) => {
           if (err) return reject(err instanceof Error ? err : new Error('publish nacked by broker'));
-          if (this.returned.delete(messageId)) return reject(new Error(`unroutable: no queue is bound for ${exchange} / ${routingKey}`));
+          if (this.returned.delete(publishId)) return reject(new Error(`unroutable: no queue is bound for ${exchange} / ${routingKey}`));
           resolve();
         },
       );
@@ -198,30 +208,28 @@ export class Broker {
    * only `dead` (or a quorum queue's delivery limit: a message that kills its consumer) parks a
    * message in `<queue>.dead`.
    */
-  async consume<T>(queue: string, prefetch: number | (() => number), handler: Handler<T>, maxRetries = Infinity): Promise<void> {
+  async consume<T>(queue: string, prefetch: number, handler: Handler<T>, maxRetries = Infinity): Promise<void> {
     const registration: ConsumerRegistration = {
       queue,
-      prefetch: typeof prefetch === 'number' ? () => prefetch : prefetch,
+      prefetch,
       handler: handler as Handler<unknown>,
       maxRetries,
       inFlight: new Set(),
     };
     this.consumers.push(registration);
-    if (this.model && this.connected) await this.attach(this.model as unknown as ChannelModel, registration);
+    if (this.currentModel && this.connected && this.consuming) await this.attach(this.currentModel, registration);
   }
 
   private async attach(model: ChannelModel, consumer: ConsumerRegistration): Promise<void> {
     const channel = await model.createChannel();
     channel.on('error', (err: Error) => this.logger.warn('RabbitMQ consumer channel error', { queue: consumer.queue, error: err.message }));
-    await channel.prefetch(Math.max(1, consumer.prefetch()));
+    await channel.prefetch(consumer.prefetch);
     consumer.channel = channel;
     // The broker may close just this channel (e.g. consumer_timeout on a very long call): attach again.
     channel.on('close', () => {
-      if (consumer.channel !== channel || this.closing || !this.consuming || this.currentModel !== model) return;
-      setTimeout(() => {
-        if (consumer.channel !== channel || this.closing || !this.consuming || this.currentModel !== model) return;
-        this.attach(model, consumer).catch((err: Error) => this.logger.warn('could not re-attach consumer', { queue: consumer.queue, error: err.message }));
-      }, 500).unref();
+      const stillWanted = () => consumer.channel === channel && !this.closing && this.consuming && this.currentModel === model;
+      if (!stillWanted()) return;
+      this.retryUntil(stillWanted, () => this.attach(model, consumer), `re-attach consumer of ${consumer.queue}`);
     });
     const reply = await channel.consume(this.name(consumer.queue), (msg) => {
       if (!msg) return; // cancelled by the broker (queue deleted); recovery re-attaches
@@ -260,8 +268,11 @@ export class Broker {
       }
     } catch (error) {
       // The channel died under us: the broker redelivers the unacked message; nothing is lost.
-      // (On a live channel, give the message back rather than hold a prefetch slot forever.)
-      try { channel.nack(msg, false, true); } catch { /* channel closed */ }
+      // On a live channel (the retry publish failed), give the message back after a pause rather
+      // than hold a prefetch slot forever or spin through the quorum queue's delivery limit.
+      setTimeout(() => {
+        try { channel.nack(msg, false, true); } catch { /* channel closed meanwhile: redelivered anyway */ }
+      }, 2000).unref();
       this.logger.warn('could not settle message; it will be redelivered', { queue: consumer.queue, messageId, error: (error as Error).message });
     }
   }

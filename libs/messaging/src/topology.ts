@@ -34,7 +34,9 @@ export const WORK_QUEUES: WorkQueueSpec[] = [
     type: 'quorum',
     bindings: [{ exchange: Exchanges.commands, routingKey: RoutingKeys.placeCall }],
     retryDelayMs: 5000,
-    deliveryLimit: 10,
+    // Returns to the queue on connection loss count too: high enough for a flapping network,
+    // low enough that a message that kills its consumer stops after a while.
+    deliveryLimit: 50,
   },
   {
     name: Queues.notifierCallEvents,

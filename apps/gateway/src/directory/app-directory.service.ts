@@ -51,7 +51,9 @@ export class AppDirectory {
     if (hit && now - hit.at < DIRECTORY_TTL_MS) return hit.app;
     const app = this.load(appKey);
     this.cache.set(appKey, { at: now, app });
-    app.catch(() => this.cache.delete(appKey));
+    app.catch(() => {
+      if (this.cache.get(appKey)?.app === app) this.cache.delete(appKey);
+    });
     if (this.cache.size > 10_000) this.cache.delete(this.cache.keys().next().value!);
     return app;
   }
@@ -94,7 +96,9 @@ export class AppDirectory {
       whitelist: new Set(rows.filter((r) => r.list === 'whitelist').map((r) => r.number)),
     }));
     this.platform = { at: now, lists };
-    lists.catch(() => (this.platform = undefined));
+    lists.catch(() => {
+      if (this.platform?.lists === lists) this.platform = undefined;
+    });
     return lists;
   }
 

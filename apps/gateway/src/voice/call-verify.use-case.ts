@@ -6,7 +6,7 @@ import { Exchanges, ResultCodes, RoutingKeys, type PlaceCallCommand } from '#lib
 import { Outbox, outboxInsertFrom, type OutboxRow } from '#libs/messaging';
 import { preparedRows } from '#libs/persistence';
 import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
-import { AppDirectory, type DirectoryApp } from '../directory/app-directory.service.js';
+import { AppDirectory, type DirectoryApp, type PlatformLists } from '../directory/app-directory.service.js';
 import { NONCE_REPLAYED, type NonceClaim } from './aksk-authenticator.service.js';
 import { RestError } from '../http/rest-error.js';
 import type { CallVerifyRequest } from './call-verify.validation.js';
@@ -42,8 +42,10 @@ export class CallVerifyUseCase {
     if (app.status === 'unavailable') throw new RestError(ResultCodes.APP_UNAVAILABLE);
     if (!app.permissions.includes('voice')) throw new RestError(ResultCodes.API_NOT_PERMITTED);
 
-    const displayNbr = this.chooseDisplayNumber(app, request.displayNbr);
-    await this.checkLists(app, displayNbr, request.calleeNbr);
+    const platformLists = await this.directory.platformLists();
+    const blacklisted = (n: string) => platformLists.blacklist.has(n) || app.blacklist.has(n);
+    const displayNbr = this.chooseDisplayNumber(app, request.displayNbr, blacklisted);
+    this.checkLists(app, platformLists, displayNbr, request.calleeNbr);
     if (!app.approvedTones.has(request.preTone)) throw RestError.parameter(`preTone "${request.preTone}" is not an approved tone file of this app`);
     if (request.posTone !== null && !app.approvedTones.has(request.posTone)) {
       throw RestError.parameter(`posTone "${request.posTone}" is not an approved tone file of this app`);
@@ -86,8 +88,7 @@ export class CallVerifyUseCase {
    * display number (1013010) is refused; when any whitelist applies to the app, only callees on
    * it may be called (1013011).
    */
-  private async checkLists(app: DirectoryApp, displayNbr: string, calleeNbr: string): Promise<void> {
-    const platform = await this.directory.platformLists();
+  private checkLists(app: DirectoryApp, platform: PlatformLists, displayNbr: string, calleeNbr: string): void {
     if (platform.blacklist.has(calleeNbr) || app.blacklist.has(calleeNbr)) throw new RestError(ResultCodes.CALLEE_BLACKLISTED);
     if (platform.blacklist.has(displayNbr) || app.blacklist.has(displayNbr)) throw new RestError(ResultCodes.CALLER_BLACKLISTED);
     const whitelisted = platform.whitelist.size + app.whitelist.size > 0;
@@ -98,11 +99,12 @@ export class CallVerifyUseCase {
    * The seed: displayNbr must be a number of the app; if it is suspended, another available
    * number of the app is used instead.
    */
-  private chooseDisplayNumber(app: DirectoryApp, requested: string): string {
+  private chooseDisplayNumber(app: DirectoryApp, requested: string, blacklisted: (n: string) => boolean): string {
     const status = app.numbers.get(requested);
     if (status === undefined) throw new RestError(ResultCodes.INVALID_DISPLAY_NUMBER, `${requested} is not a display number of this app`);
     if (status === 'normal') return requested;
-    const available = [...app.numbers].filter(([, s]) => s === 'normal').map(([n]) => n);
+    // A replacement is never a blacklisted number (that would refuse the call at random).
+    const available = [...app.numbers].filter(([n, s]) => s === 'normal' && !blacklisted(n)).map(([n]) => n);
     if (available.length === 0) throw new RestError(ResultCodes.INVALID_DISPLAY_NUMBER, 'the display number is suspended and the app has no other available number');
     return available[Math.floor(Math.random() * available.length)]!;
   }

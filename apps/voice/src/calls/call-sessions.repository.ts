@@ -26,6 +26,8 @@ export interface ClaimedCall {
   icid: string;
   /** Seq of the session's last recorded event (events are numbered 1, 2, 3 … per session). */
   eventSeq: number;
+  /** The event being recorded: kept across retries, so a commit whose reply was lost is recognised. */
+  pendingEvent?: { seq: number; id: string };
   startedAt: Date;
   alertingAt: Date | null;
   answeredAt: Date | null;
@@ -36,7 +38,7 @@ export type ClaimResult =
   | { outcome: 'already-handled' }
   | { outcome: 'unknown-session' };
 
-const SESSION_COLUMNS = `id, app_key, display_nbr, callee_nbr, language_type, pre_tone, pos_tone, verify_code_sealed,
+const SESSION_COLUMNS = `id, worker_id, app_key, display_nbr, callee_nbr, language_type, pre_tone, pos_tone, verify_code_sealed,
   times, status_url, fee_url, user_data, icid, event_seq, started_at, alerting_at, answered_at, state`;
 
 /** Session columns an event sets, with the state the session must be in for the event to apply. */
@@ -64,9 +66,11 @@ export class CallSessionsRepository {
    * `accepted` was already taken (a redelivered command): the caller skips it, so a call is never
    * placed twice.
    */
-  async claim(sessionId: string, workerId: string): Promise<ClaimResult> {
+  async claim(sessionId: string, workerId: string, isLiveHere: (sessionId: string) => boolean): Promise<ClaimResult> {
     const [row] = await preparedRows(this.dataSource, `SELECT ${SESSION_COLUMNS} FROM call_sessions WHERE id = $1`, [sessionId]);
     if (!row) return { outcome: 'unknown-session' };
+    // This worker's own claim whose reply was lost (the command came back to it): place the call.
+    if (row.state === 'calling' && row.worker_id === workerId && !isLiveHere(sessionId)) return { outcome: 'claimed', call: toClaimedCall(row) };
     if (row.state !== 'accepted') return { outcome: 'already-handled' };
     const call = toClaimedCall(row);
     call.icid = randomUUID();
@@ -164,7 +168,8 @@ export class CallSessionsRepository {
     also?: { cte: (p: number) => string; params: unknown[]; message: (p: number) => string; messageParams: unknown[] },
   ): Promise<boolean> {
     const seq = call.eventSeq + 1;
-    const eventId = randomUUID();
+    const eventId = call.pendingEvent?.seq === seq ? call.pendingEvent.id : randomUUID();
+    call.pendingEvent = { seq, id: eventId };
     const statusInfo: StatusInfo = {
       sessionId: call.sessionId,
       timestamp: formatUtc(at),
@@ -200,9 +205,16 @@ export class CallSessionsRepository {
        ${outboxInsertFrom(`SELECT $7, $8, e.id::text, $9::json FROM e${extraMessage}`)}`,
       params,
     );
-    if (rows.length === 0) return false;
+    if (rows.length === 0) {
+      // A retry after a commit whose reply was lost finds its own event: that is success (the
+      // outbox rows committed with it; the relay publishes them).
+      const [own] = await preparedRows(this.dataSource, 'SELECT 1 FROM call_events WHERE id = $1', [eventId]);
+      if (!own) return false;
+    } else {
+      void this.outbox.dispatch(rows);
+    }
     call.eventSeq = seq;
-    void this.outbox.dispatch(rows);
+    call.pendingEvent = undefined;
     return true;
   }
 }

@@ -16,11 +16,12 @@ export class PlaceCallConsumer implements OnApplicationBootstrap, BeforeApplicat
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    // Prefetch = free voice ports: RabbitMQ never hands this worker more calls than it can carry
-    // (after a reconnect, calls still running on the old channel count against the new one).
-    await this.broker.consume<PlaceCallCommand>(Queues.voiceCalls, () => this.ports.capacity - this.placeCall.liveCalls, async (delivery) => {
+    // Prefetch = voice ports: RabbitMQ never hands this worker more calls than it can carry.
+    await this.broker.consume<PlaceCallCommand>(Queues.voiceCalls, this.ports.capacity, async (delivery) => {
       const sessionId = delivery.payload?.sessionId;
       if (typeof sessionId !== 'string' || sessionId.length === 0) return { action: 'dead', reason: 'place-call command without sessionId' };
+      // After a channel was re-attached, calls from the old channel still hold ports: wait for one.
+      if (this.placeCall.liveCalls >= this.ports.capacity) return { action: 'retry', reason: 'no free voice port on this worker' };
       return this.placeCall.execute({ sessionId, messageId: delivery.messageId });
     });
   }

@@ -44,7 +44,7 @@ export class PlaceCallUseCase {
 
   async execute(command: PlaceCallCommandInput): Promise<Disposition> {
     const log = this.logger.child({ sessionId: command.sessionId, messageId: command.messageId });
-    const claim = await this.sessions.claim(command.sessionId, this.ports.workerId);
+    const claim = await this.sessions.claim(command.sessionId, this.ports.workerId, (id) => this.live.has(id));
     if (claim.outcome === 'unknown-session') return { action: 'dead', reason: `unknown session ${command.sessionId}` };
     if (claim.outcome === 'already-handled') {
       log.info('duplicate place-call command skipped');

@@ -3,8 +3,11 @@ import { VOICE_WORKER_STALE_SECONDS } from '#libs/contracts';
 import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
 import { CallSessionsRepository } from '../calls/call-sessions.repository.js';
 
-/** Beyond ring timeout + longest call, a session still `calling` has been lost track of. */
-const STALE_CALL_MARGIN_S = 120;
+/**
+ * Beyond ring timeout + longest call + this, a session still `calling` has been lost track of.
+ * Longer than the worker's own retries to record a call's end (~2 minutes).
+ */
+const STALE_CALL_MARGIN_S = 300;
 
 /**
  * A worker killed mid-call (SIGKILL, host lost) cannot report its calls' ends. Any live voice

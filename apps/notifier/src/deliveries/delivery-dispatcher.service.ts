@@ -24,8 +24,12 @@ const CLAIM_BATCH = 64;
 const MAX_POKED = 10_000;
 /** In-flight requests get this long to finish on shutdown; their leases expire otherwise. */
 const SHUTDOWN_GRACE_MS = 5000;
-/** Tries to record an attempt while the database is briefly away (else the lease expires and it is re-sent). */
-const RECORD_RETRY_DELAYS_MS = [100, 500, 2000];
+/**
+ * Tries to record an attempt while the database is briefly away (else the lease expires and the
+ * request is sent again: a repeat at the receiver). ~24 s in all, which stays inside the lease
+ * (slot wait + request timeout + 30 s) with the default timeout.
+ */
+const RECORD_RETRY_DELAYS_MS = [100, 500, 1000, 2000, 4000, 8000, 8000];
 
 /**
  * Sends due webhook deliveries. Work reaches it three ways:

@@ -338,14 +338,28 @@ ${bs.map((b) => `- at ${b.rate} calls/s: ${b.cpu}`).join('\n')}
   record in the notifier. PostgreSQL and RabbitMQ take most of it (see the CPU lines): the
   machine runs out of CPU at a few hundred calls per second end to end (A2, A3), well below the
   accept path alone (A1).
-- Event delivery: unloaded, an event reaches its receiver about 10–40 ms after its commit
-  (measured with single calls: consumer insert ≈ 5–15 ms, lease and send ≈ 3–30 ms). Under steady
-  load the median stays near that but the p99 is several hundred milliseconds even at 50 calls/s,
-  where the CPU is not saturated. Not yet explained; suspects, unverified: with the sim's zero
-  ring and prompt time a session's four events are committed within a few milliseconds, and each
-  waits for the previous one's delivery round trip (a chain of four); fixed background work
-  (pollers, heartbeats, relays) inflates the per-call CPU at low rates; PostgreSQL commit latency
-  spikes on this VM. Shortening the notifier's poll from 500 ms to 100 ms did not change it.
+- Event delivery: unloaded, an event reaches its receiver about 10–40 ms after its commit. Under
+  steady load the p99 is several hundred milliseconds even at 50 calls/s. A breakdown at 50
+  calls/s (500 calls, p50/p99 in ms, first attempts; one run):
+
+  | sim timing | event | commit → delivery row | row → sent | commit → arrival |
+  |---|---|---|---|---|
+  | ring 0, prompt 0 | callout | 11 / 120 | 12 / 101 | 28 / 217 |
+  | ring 0, prompt 0 | alerting | 12 / 126 | 22 / 286 | 37 / 378 |
+  | ring 0, prompt 0 | answer | 12 / 146 | 31 / 341 | 46 / 423 |
+  | ring 0, prompt 0 | disconnect | 11 / 126 | 40 / 374 | 55 / 485 |
+  | ring 300 ms, prompt 300 ms | callout | 18 / 90 | 16 / 65 | 41 / 145 |
+  | ring 300 ms, prompt 300 ms | alerting | 17 / 81 | 28 / 137 | 53 / 188 |
+  | ring 300 ms, prompt 300 ms | answer | 12 / 79 | 12 / 50 | 29 / 141 |
+  | ring 300 ms, prompt 300 ms | disconnect | 15 / 81 | 14 / 75 | 37 / 148 |
+
+  Two causes: (1) with zero ring and prompt time (the benchmark's setting) a session's four events
+  are committed within milliseconds and each waits for the previous one's delivery (the order
+  guarantee), so the wait compounds along the chain; with events spaced as in real calls that
+  part disappears except for \`alerting\`, which follows \`callout\` at once. (2) Both stages (broker
+  → consumer insert, and claim → send) have a tail of ~50–150 ms at p99 on this 2-core VM shared
+  by a dozen processes; their medians are 10–20 ms. Reaching p99 < 50 ms needs less work per
+  event (fewer statements and messages per webhook) or more cores.
 - The ordering guarantee costs latency: a session's event is sent only after the previous one was
   acknowledged, so \`alerting\` waits for \`callout\`'s round trip to the receiver.
 - Goals not met on this machine are not hidden: see the Goal lines against the tables.

@@ -138,6 +138,16 @@ describe('voice verification call, end to end', () => {
     await expectEventually(() => expect(statusBodies('/after-reopen', response.body.sessionId)).toHaveLength(4));
   });
 
+  it('when a consumer channel closes under a live connection, the worker consumes again', async () => {
+    const voiceBroker = platform.voice!.get(Broker) as unknown as { consumers: Array<{ queue: string; channel?: { close(): Promise<void> } }> };
+    const consumer = voiceBroker.consumers.find((c) => c.queue === Queues.voiceCalls)!;
+    const closed = consumer.channel!;
+    await closed.close();
+    await expectEventually(() => expect(consumer.channel).not.toBe(closed));
+    const response = await platform.callVerify(app, platform.callBody(app, '+8613700000010', { statusUrl: platform.receiver.base64Url('/after-reattach') }));
+    await expectEventually(() => expect(statusBodies('/after-reattach', response.body.sessionId)).toHaveLength(4));
+  });
+
   it('a publish nobody can route is refused, so its outbox row would be kept', async () => {
     const broker = platform.gateway.get(Broker);
     await expect(broker.publish(Exchanges.commands, 'no.such.route', { sessionId: 'x' })).rejects.toThrow(/unroutable/);

@@ -197,4 +197,25 @@ describe('callVerify refuses bad requests with the seed result codes', () => {
     expect((await platform.callVerify(app, platform.callBody(app, '+8613900000001'))).body.resultcode).toBe('0');
     expect((await platform.admin('POST', '/lists', { list: 'greylist', number: '+8613900000001' })).status).toBe(400);
   });
+
+  it('403 1020166 when the client address is not on the app\'s IP whitelist', async () => {
+    const other = await platform.createApp('+8675528000055');
+    await platform.admin('PATCH', `/apps/${other.appKey}`, { ipWhitelist: ['203.0.113.0/24'] });
+    await expectRefused(signAksk(other.appKey, other.appSecret), platform.callBody(other, '+8613900000020'), 403, '1020166', 'The app client ip is not in ip white list.');
+    await platform.admin('PATCH', `/apps/${other.appKey}`, { ipWhitelist: ['127.0.0.0/8', '::1'] });
+    expect((await platform.callVerify(other, platform.callBody(other, '+8613900000020'))).body.resultcode).toBe('0');
+  });
+
+  it('403 1013121 during the app\'s rest hours', async () => {
+    const other = await platform.createApp('+8675528000044');
+    // Rest hours from an hour ago to an hour from now (UTC): now is inside them.
+    const now = new Date();
+    const hhmm = (d: Date) => d.toISOString().slice(11, 16);
+    const to = new Date(now.getTime() - 2 * 60_000);
+    const from = new Date(now.getTime() - 60 * 60_000);
+    await platform.admin('PATCH', `/apps/${other.appKey}`, { restHours: { from: hhmm(from), to: hhmm(new Date(now.getTime() + 60 * 60_000)), tz: 'UTC' } });
+    await expectRefused(signAksk(other.appKey, other.appSecret), platform.callBody(other, '+8613900000021'), 403, '1013121', 'Call black time forbidden.');
+    await platform.admin('PATCH', `/apps/${other.appKey}`, { restHours: { from: hhmm(from), to: hhmm(to), tz: 'UTC' } });
+    expect((await platform.callVerify(other, platform.callBody(other, '+8613900000021'))).body.resultcode).toBe('0');
+  });
 });

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SecretBox } from '#libs/auth';
-import type { AppStatus, NumberStatus, Permission } from '#libs/persistence';
+import type { AppStatus, NumberStatus, Permission, RestHours } from '#libs/persistence';
 import { PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
 
 /** An app as the request path needs it: identity, secret, status, numbers and approved tones. */
@@ -11,6 +11,8 @@ export interface DirectoryApp {
   appSecret: string;
   status: AppStatus;
   permissions: Permission[];
+  ipWhitelist: string[];
+  restHours: RestHours | null;
   numbers: Map<string, NumberStatus>;
   approvedTones: Set<string>;
   /** The app's own list entries (platform-wide ones: `platformLists`). */
@@ -64,7 +66,7 @@ export class AppDirectory {
 
   private async load(appKey: string): Promise<DirectoryApp | null> {
     const rows: Array<Record<string, unknown>> = await this.dataSource.query(
-      `SELECT a.id, a.app_key, a.secret_sealed, a.status, a.permissions,
+      `SELECT a.id, a.app_key, a.secret_sealed, a.status, a.permissions, a.ip_whitelist, a.rest_hours,
               COALESCE((SELECT json_agg(json_build_array(n.number, n.status)) FROM app_numbers n WHERE n.app_id = a.id), '[]') AS numbers,
               COALESCE((SELECT json_agg(t.name) FROM tone_files t WHERE t.app_id = a.id AND t.status = 'approved'), '[]') AS tones,
               COALESCE((SELECT json_agg(json_build_array(l.list, l.number)) FROM number_lists l WHERE l.app_id = a.id), '[]') AS lists
@@ -80,6 +82,8 @@ export class AppDirectory {
       appSecret: this.secretBox.open(row.secret_sealed as string),
       status: row.status as AppStatus,
       permissions: row.permissions as Permission[],
+      ipWhitelist: row.ip_whitelist as string[],
+      restHours: (row.rest_hours as RestHours | null) ?? null,
       numbers: new Map(row.numbers as Array<[string, NumberStatus]>),
       approvedTones: new Set(row.tones as string[]),
       blacklist: new Set(lists.filter(([l]) => l === 'blacklist').map(([, n]) => n)),

@@ -1,5 +1,5 @@
-import { All, Body, Controller, Headers, HttpCode, Post, Res, UseFilters } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import { All, Body, Controller, Headers, HttpCode, Post, Req, Res, UseFilters } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ResultCodes, resultBody } from '#libs/contracts';
 import { InvalidJsonBody } from '../http/invalid-json-body.js';
 import { RestError } from '../http/rest-error.js';
@@ -22,10 +22,13 @@ export class CallVerifyController {
     @Headers('authorization') authorization: string | undefined,
     @Headers('x-aksk') xAksk: string | undefined,
     @Body() body: unknown,
+    @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     reply.header('content-type', 'application/json;charset=UTF-8');
     const { app, nonce } = await this.authenticator.authenticate(authorization, xAksk);
+    // The socket's address (Fastify's trustProxy is off: X-Forwarded-For is not believed).
+    this.callVerify.admit(app, request.ip);
     if (body instanceof InvalidJsonBody) throw RestError.parameter(`the body is not valid JSON (${body.reason})`);
     const validation = validateCallVerify(body);
     if (!validation.ok) throw RestError.parameter(validation.detail);

@@ -8,6 +8,7 @@ import { preparedRows } from '#libs/persistence';
 import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
 import { AppDirectory, type DirectoryApp, type PlatformLists } from '../directory/app-directory.service.js';
 import { NONCE_REPLAYED, type NonceClaim } from './aksk-authenticator.service.js';
+import { inRestHours, ipAllowed } from './call-admission.js';
 import { RestError } from '../http/rest-error.js';
 import type { CallVerifyRequest } from './call-verify.validation.js';
 import { VoicePortGauge } from './voice-port-gauge.service.js';
@@ -37,10 +38,16 @@ export class CallVerifyUseCase {
     this.secretBox = new SecretBox(config.masterKey);
   }
 
-  async execute(app: DirectoryApp, nonce: NonceClaim, request: CallVerifyRequest): Promise<CallVerifyResult> {
+  /** Checks that come before reading the body: who may call at all. */
+  admit(app: DirectoryApp, clientIp: string): void {
     if (app.status === 'suspended') throw new RestError(ResultCodes.APP_KEY_SUSPENDED);
     if (app.status === 'unavailable') throw new RestError(ResultCodes.APP_UNAVAILABLE);
     if (!app.permissions.includes('voice')) throw new RestError(ResultCodes.API_NOT_PERMITTED);
+    if (!ipAllowed(app.ipWhitelist, clientIp)) throw new RestError(ResultCodes.IP_NOT_WHITELISTED);
+  }
+
+  async execute(app: DirectoryApp, nonce: NonceClaim, request: CallVerifyRequest, now = new Date()): Promise<CallVerifyResult> {
+    if (inRestHours(app.restHours, now)) throw new RestError(ResultCodes.REST_HOURS);
 
     const platformLists = await this.directory.platformLists();
     const blacklisted = (n: string) => platformLists.blacklist.has(n) || app.blacklist.has(n);

@@ -1,0 +1,53 @@
+import { BlockList, isIP } from 'node:net';
+import type { RestHours } from '#libs/persistence';
+
+/**
+ * Pure admission rules of callVerify that depend only on the app's settings, the client and the
+ * clock. Kept free of I/O so each rule is unit-tested on its own.
+ */
+
+/** `::ffff:10.0.0.1` (an IPv4 client on a dual-stack socket) → `10.0.0.1`. */
+export function normaliseIp(ip: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  return mapped ? mapped[1]! : ip;
+}
+
+/** An empty whitelist allows every address; otherwise the client must match an address or CIDR. */
+export function ipAllowed(whitelist: readonly string[], clientIp: string): boolean {
+  if (whitelist.length === 0) return true;
+  const ip = normaliseIp(clientIp);
+  const family = isIP(ip);
+  if (!family) return false;
+  const list = new BlockList();
+  for (const entry of whitelist) {
+    const [address, bits] = entry.split('/');
+    const entryFamily = isIP(address ?? '');
+    if (!entryFamily) continue;
+    const type = entryFamily === 4 ? 'ipv4' : 'ipv6';
+    if (bits === undefined) list.addAddress(address!, type);
+    else list.addSubnet(address!, Number(bits), type);
+  }
+  return list.check(ip, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+/** Minutes since midnight of `now` in the time zone `tz`. */
+function minutesIn(now: Date, tz: string): number {
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(now);
+  const hour = Number(parts.find((p) => p.type === 'hour')?.value);
+  const minute = Number(parts.find((p) => p.type === 'minute')?.value);
+  return hour * 60 + minute;
+}
+
+/**
+ * Whether `now` falls in the app's rest hours (calls forbidden: 1013121). `from` is inclusive,
+ * `to` exclusive; a range that crosses midnight (22:00–08:00) is handled; from == to means none.
+ */
+export function inRestHours(restHours: RestHours | null, now: Date): boolean {
+  if (!restHours) return false;
+  const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+  const from = toMinutes(restHours.from);
+  const to = toMinutes(restHours.to);
+  if (from === to) return false;
+  const current = minutesIn(now, restHours.tz);
+  return from < to ? current >= from && current < to : current >= from || current < to;
+}

@@ -18,8 +18,8 @@ export function readConfigOrExit(app: string, defaults: { healthPort?: number } 
   }
 }
 
-/** Health checks every app shares: PostgreSQL answers and RabbitMQ is connected. */
-export function platformHealthChecks(app: INestApplicationContext): Record<string, HealthCheck> {
+/** Health checks every app shares (workers' health server and the gateway's /health): PostgreSQL answers and RabbitMQ is connected. */
+export function platformHealthChecks(app: Pick<INestApplicationContext, 'get'>): Record<string, HealthCheck> {
   const dataSource = app.get(DataSource);
   const broker = app.get(Broker);
   return {

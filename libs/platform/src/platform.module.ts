@@ -1,5 +1,6 @@
 import { Global, Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { SecretBox } from '#libs/auth';
 import { Broker, Outbox } from '#libs/messaging';
 import { openDatabase } from '#libs/persistence';
 import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
@@ -40,7 +41,7 @@ export interface PlatformOptions {
 
 /**
  * What every app needs: validated configuration, the JSON logger, a migrated PostgreSQL
- * DataSource, the RabbitMQ broker connection and the outbox.
+ * DataSource, the RabbitMQ broker connection, the outbox and the SecretBox.
  */
 @Global()
 @Module({})
@@ -68,10 +69,12 @@ export class PlatformModule {
           inject: [DataSource, Broker],
           useFactory: (dataSource: DataSource, broker: Broker) => new Outbox(dataSource, broker, options.logger.child({ component: 'outbox' })),
         },
+        // Seals app secrets and verification codes under VERIGATE_MASTER_KEY (gateway and voice).
+        { provide: SecretBox, useValue: new SecretBox(options.config.masterKey) },
         { provide: RUN_OUTBOX_RELAY, useValue: options.runOutboxRelay ?? false },
         ConnectionLifecycle,
       ],
-      exports: [PLATFORM_CONFIG, APP_LOGGER, DataSource, Broker, Outbox],
+      exports: [PLATFORM_CONFIG, APP_LOGGER, DataSource, Broker, Outbox, SecretBox],
     };
   }
 }

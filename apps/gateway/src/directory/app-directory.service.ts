@@ -1,8 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SecretBox } from '#libs/auth';
 import type { AppStatus, NumberStatus, Permission, RestHours } from '#libs/persistence';
-import { PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
 
 /** An app as the request path needs it: identity, secret, status, numbers and approved tones. */
 export interface DirectoryApp {
@@ -37,15 +36,12 @@ export const DIRECTORY_TTL_MS = 1000;
 @Injectable()
 export class AppDirectory {
   private readonly cache = new Map<string, { at: number; app: Promise<DirectoryApp | null> }>();
-  private readonly secretBox: SecretBox;
   private platform?: { at: number; lists: Promise<PlatformLists> };
 
   constructor(
     private readonly dataSource: DataSource,
-    @Inject(PLATFORM_CONFIG) config: PlatformConfig,
-  ) {
-    this.secretBox = new SecretBox(config.masterKey);
-  }
+    private readonly secretBox: SecretBox,
+  ) {}
 
   find(appKey: string): Promise<DirectoryApp | null> {
     const now = Date.now();

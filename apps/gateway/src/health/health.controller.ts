@@ -1,23 +1,17 @@
 import { Controller, Get, Res } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
-import { DataSource } from 'typeorm';
-import { Broker } from '#libs/messaging';
+import { platformHealthChecks } from '#libs/platform';
 import { runChecks } from '#libs/runtime';
 
-/** Readiness: PostgreSQL answers and RabbitMQ is connected (503 otherwise). */
+/** Readiness: PostgreSQL answers and RabbitMQ is connected (503 otherwise), as for every app. */
 @Controller('health')
 export class HealthController {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly broker: Broker,
-  ) {}
+  constructor(private readonly moduleRef: ModuleRef) {}
 
   @Get()
   async health(@Res({ passthrough: true }) reply: FastifyReply) {
-    const report = await runChecks({
-      postgres: async () => { await this.dataSource.query('SELECT 1'); },
-      rabbitmq: async () => { if (!this.broker.isConnected) throw new Error('not connected'); },
-    });
+    const report = await runChecks(platformHealthChecks(this.moduleRef));
     reply.status(report.status === 'ok' ? 200 : 503);
     return report;
   }

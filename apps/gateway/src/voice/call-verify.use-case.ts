@@ -5,7 +5,7 @@ import { SecretBox } from '#libs/auth';
 import { Exchanges, ResultCodes, RoutingKeys, type PlaceCallCommand } from '#libs/contracts';
 import { Outbox, outboxInsertFrom, type OutboxRow } from '#libs/messaging';
 import { preparedRows } from '#libs/persistence';
-import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
+import { APP_LOGGER, JsonLogger } from '#libs/runtime';
 import { AppDirectory, type DirectoryApp, type PlatformLists } from '../directory/app-directory.service.js';
 import { NONCE_REPLAYED, type NonceClaim } from './aksk-authenticator.service.js';
 import { inRestHours, ipAllowed } from './call-admission.js';
@@ -25,18 +25,15 @@ export interface CallVerifyResult {
  */
 @Injectable()
 export class CallVerifyUseCase {
-  private readonly secretBox: SecretBox;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly outbox: Outbox,
     private readonly ports: VoicePortGauge,
     private readonly directory: AppDirectory,
-    @Inject(PLATFORM_CONFIG) config: PlatformConfig,
+    private readonly secretBox: SecretBox,
     @Inject(APP_LOGGER) private readonly logger: JsonLogger,
-  ) {
-    this.secretBox = new SecretBox(config.masterKey);
-  }
+  ) {}
 
   /** Checks that come before reading the body: who may call at all. */
   admit(app: DirectoryApp, clientIp: string): void {

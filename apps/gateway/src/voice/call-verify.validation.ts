@@ -1,3 +1,5 @@
+import { PHONE_NUMBER, PHONE_NUMBER_RULE } from './phone-number.js';
+
 /**
  * The seed's 表4, field by field. Pure: takes the parsed JSON body, returns either the normalised
  * request or the precise reason for 1020001.
@@ -21,7 +23,6 @@ export type ValidationResult = { ok: true; request: CallVerifyRequest } | { ok: 
 /** 1 = English (an extension of the seed), 2 = Chinese (the seed's only value). */
 export const LANGUAGE_TYPES = [1, 2] as const;
 
-const NUMBER = /^\+?[0-9]{4,31}$/;
 const DIGITS = /^[0-9]{2,8}$/;
 const URL_CHARS = /^[A-Za-z0-9\-:./]+$/;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
@@ -61,11 +62,11 @@ export function validateCallVerify(input: unknown): ValidationResult {
 
   const displayNbr = field(body, 'displayNbr');
   if (isAbsent(displayNbr)) return { ok: false, detail: 'displayNbr is required' };
-  if (typeof displayNbr !== 'string' || !NUMBER.test(displayNbr)) return { ok: false, detail: 'displayNbr must be 4-31 digits with an optional leading +' };
+  if (typeof displayNbr !== 'string' || !PHONE_NUMBER.test(displayNbr)) return { ok: false, detail: `displayNbr must be ${PHONE_NUMBER_RULE}` };
 
   const calleeNbr = field(body, 'calleeNbr');
   if (isAbsent(calleeNbr)) return { ok: false, detail: 'calleeNbr is required' };
-  if (typeof calleeNbr !== 'string' || !NUMBER.test(calleeNbr)) return { ok: false, detail: 'calleeNbr must be 4-31 digits with an optional leading +' };
+  if (typeof calleeNbr !== 'string' || !PHONE_NUMBER.test(calleeNbr)) return { ok: false, detail: `calleeNbr must be ${PHONE_NUMBER_RULE}` };
 
   const languageType = field(body, 'languageType');
   if (isAbsent(languageType)) return { ok: false, detail: 'languageType is required' };

@@ -25,7 +25,6 @@ export interface PlaceCallCommandInput {
  */
 @Injectable()
 export class PlaceCallUseCase {
-  private readonly secretBox: SecretBox;
   private readonly live = new Map<string, AbortController>();
 
   constructor(
@@ -34,9 +33,8 @@ export class PlaceCallUseCase {
     @Inject(CARRIER) private readonly carrier: Carrier,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
     @Inject(APP_LOGGER) private readonly logger: JsonLogger,
-  ) {
-    this.secretBox = new SecretBox(config.masterKey);
-  }
+    private readonly secretBox: SecretBox,
+  ) {}
 
   get liveCalls(): number {
     return this.live.size;

@@ -1,10 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { DataSource } from 'typeorm';
 import { SecretBox } from '#libs/auth';
 import { AppEntity, type AppStatus, type Permission, type RestHours } from '#libs/persistence';
-import { PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
 import { AppDirectory } from '../../directory/app-directory.service.js';
 import { invalid, notFound, objectBody, optionalEnum, optionalString, requiredString } from '../admin-input.js';
 
@@ -93,15 +92,12 @@ function voicePortsField(body: Record<string, unknown>): number | null | undefin
 
 @Injectable()
 export class AppsAdminService {
-  private readonly secretBox: SecretBox;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly directory: AppDirectory,
-    @Inject(PLATFORM_CONFIG) config: PlatformConfig,
-  ) {
-    this.secretBox = new SecretBox(config.masterKey);
-  }
+    private readonly secretBox: SecretBox,
+  ) {}
 
   private get repo() {
     return this.dataSource.getRepository(AppEntity);

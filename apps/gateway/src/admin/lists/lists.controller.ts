@@ -8,9 +8,9 @@ import { AdminExceptionFilter } from '../../http/admin-exception.filter.js';
 import { invalid, notFound, objectBody, optionalEnum, optionalString, requiredString } from '../admin-input.js';
 import { AppsAdminService } from '../apps/apps-admin.service.js';
 import { OperatorTokenGuard } from '../operator-token.guard.js';
+import { PHONE_NUMBER, PHONE_NUMBER_RULE } from '../../voice/phone-number.js';
 
 const LISTS: readonly NumberListName[] = ['blacklist', 'whitelist'];
-const NUMBER = /^\+?[0-9]{4,31}$/;
 
 /**
  * Black and white lists of numbers, platform-wide or for one app (`appKey`). Enforced by
@@ -66,7 +66,7 @@ export class ListsController {
     const list = optionalEnum(body, 'list', LISTS);
     if (!list) throw invalid('list', 'blacklist or whitelist');
     const number = requiredString(body, 'number', 32);
-    if (!NUMBER.test(number)) throw invalid('number', '4-31 digits with an optional leading +');
+    if (!PHONE_NUMBER.test(number)) throw invalid('number', PHONE_NUMBER_RULE);
     const appKey = optionalString(body, 'appKey', 64);
     const appId = appKey ? (await this.apps.entity(appKey)).id : null;
     return { appKey, values: { list, number, appId } };

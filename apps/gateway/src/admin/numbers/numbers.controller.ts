@@ -8,9 +8,9 @@ import { AdminExceptionFilter } from '../../http/admin-exception.filter.js';
 import { invalid, notFound, objectBody, optionalEnum, requiredString } from '../admin-input.js';
 import { AppsAdminService } from '../apps/apps-admin.service.js';
 import { OperatorTokenGuard } from '../operator-token.guard.js';
+import { PHONE_NUMBER, PHONE_NUMBER_RULE } from '../../voice/phone-number.js';
 
 const NUMBER_STATUSES: readonly NumberStatus[] = ['normal', 'suspended'];
-const DISPLAY_NUMBER = /^\+?[0-9]{4,31}$/;
 
 /** Display numbers of an app (the seed's 号显号码): `normal` or `suspended`. */
 @Controller('admin/v1/apps/:appKey/numbers')
@@ -34,7 +34,7 @@ export class NumbersController {
   async add(@Param('appKey') appKey: string, @Body() input: unknown) {
     const body = objectBody(input);
     const number = requiredString(body, 'number', 32);
-    if (!DISPLAY_NUMBER.test(number)) throw invalid('number', '4-31 digits with an optional leading +');
+    if (!PHONE_NUMBER.test(number)) throw invalid('number', PHONE_NUMBER_RULE);
     const app = await this.apps.entity(appKey);
     const saved = await this.repo.save(this.repo.create({ appId: app.id, number, status: optionalEnum(body, 'status', NUMBER_STATUSES) ?? 'normal' }));
     this.directory.invalidate(appKey);

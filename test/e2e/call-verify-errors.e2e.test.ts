@@ -25,6 +25,7 @@ describe('callVerify refuses bad requests with the seed result codes', () => {
 
   beforeAll(async () => {
     await platform.start({}, { voice: false, notifier: false });
+    await platform.provideVoicePorts(1000);
     app = await platform.createApp();
   });
 
@@ -128,8 +129,9 @@ describe('callVerify refuses bad requests with the seed result codes', () => {
     await expectRefused(signAksk(app.appKey, app.appSecret), '{"displayNbr":', 500, '1020001', /not valid JSON/);
   });
 
-  it('403 1010023 for a display number that is not the app\'s', async () => {
-    await expectRefused(signAksk(app.appKey, app.appSecret), { ...body(), displayNbr: '+8610000000000' }, 403, '1010023', /not a display number of this app/);
+  it('403 1012006 for a display number the platform does not have, 1010023 for a malformed one', async () => {
+    await expectRefused(signAksk(app.appKey, app.appSecret), { ...body(), displayNbr: '+8610000000000' }, 403, '1012006', /not a number of the platform/);
+    await expectRefused(signAksk(app.appKey, app.appSecret), { ...body(), displayNbr: '+86-10-0000' }, 403, '1010023', /displayNbr must be/);
   });
 
   it('a suspended display number is replaced by another available number of the app', async () => {

@@ -6,6 +6,8 @@ import { AppsController } from './admin/apps/apps.controller.js';
 import { AuditController } from './admin/audit/audit.controller.js';
 import { AuditInterceptor } from './admin/audit/audit.interceptor.js';
 import { CallsController } from './admin/calls/calls.controller.js';
+import { EnterprisesController } from './admin/enterprises/enterprises.controller.js';
+import { IpRulesController } from './admin/ip-rules/ip-rules.controller.js';
 import { ListsController } from './admin/lists/lists.controller.js';
 import { NumbersController } from './admin/numbers/numbers.controller.js';
 import { OperatorTokenGuard } from './admin/operator-token.guard.js';
@@ -15,6 +17,7 @@ import { HealthController } from './health/health.controller.js';
 import { AkskAuthenticator } from './voice/aksk-authenticator.service.js';
 import { CallVerifyController } from './voice/call-verify.controller.js';
 import { CallVerifyUseCase } from './voice/call-verify.use-case.js';
+import { IpGuard } from './voice/ip-guard.service.js';
 import { VoicePortGauge } from './voice/voice-port-gauge.service.js';
 
 @Module({})
@@ -22,9 +25,9 @@ export class GatewayModule {
   static register(config: PlatformConfig, logger: JsonLogger): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [PlatformModule.register({ config, logger, poolSize: 20, runOutboxRelay: true })],
-      controllers: [HealthController, CallVerifyController, AppsController, NumbersController, TonesController, ListsController, CallsController, AuditController],
-      providers: [AppDirectory, AkskAuthenticator, VoicePortGauge, CallVerifyUseCase, AppsAdminService, OperatorTokenGuard, AuditInterceptor],
+      imports: [PlatformModule.register({ config, logger, poolSize: 20, statementTimeoutMs: config.controls.statementTimeoutMs, runOutboxRelay: true })],
+      controllers: [HealthController, CallVerifyController, AppsController, NumbersController, TonesController, ListsController, CallsController, AuditController, EnterprisesController, IpRulesController],
+      providers: [AppDirectory, IpGuard, AkskAuthenticator, VoicePortGauge, CallVerifyUseCase, AppsAdminService, OperatorTokenGuard, AuditInterceptor],
     };
   }
 }

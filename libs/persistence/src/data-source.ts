@@ -3,13 +3,18 @@ import { DataSource } from 'typeorm';
 import { ENTITIES } from './entities/index.js';
 import { InitialSchema1764300000000 } from './migrations/1764300000000-initial-schema.js';
 import { AuditLog1764300000300 } from './migrations/1764300000300-audit-log.js';
+import { OperatingControls1764300000500 } from './migrations/1764300000500-operating-controls.js';
 
-export const MIGRATIONS = [InitialSchema1764300000000, AuditLog1764300000300];
+export const MIGRATIONS = [InitialSchema1764300000000, AuditLog1764300000300, OperatingControls1764300000500];
 
 /** An arbitrary constant: the advisory lock that serialises migrations across processes. */
 const MIGRATION_LOCK = 0x76657269; // "veri"
 
-export function createDataSource(databaseUrl: string, poolSize = 10): DataSource {
+/**
+ * `statementTimeoutMs`: the server cancels (and rolls back) any statement of this pool that runs
+ * longer, so a caller can answer "timed out" knowing nothing was kept.
+ */
+export function createDataSource(databaseUrl: string, poolSize = 10, statementTimeoutMs?: number): DataSource {
   return new DataSource({
     type: 'postgres',
     url: databaseUrl,
@@ -18,7 +23,7 @@ export function createDataSource(databaseUrl: string, poolSize = 10): DataSource
     migrationsRun: false,
     synchronize: false,
     logging: false,
-    extra: { max: poolSize, connectionTimeoutMillis: 5000 },
+    extra: { max: poolSize, connectionTimeoutMillis: 5000, ...(statementTimeoutMs ? { statement_timeout: statementTimeoutMs } : {}) },
   });
 }
 
@@ -61,10 +66,21 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
 }
 
 /** Connects, creating the database and applying migrations first. */
-export async function openDatabase(databaseUrl: string, poolSize = 10): Promise<DataSource> {
+export async function openDatabase(databaseUrl: string, poolSize = 10, statementTimeoutMs?: number): Promise<DataSource> {
   await ensureDatabase(databaseUrl);
-  const dataSource = createDataSource(databaseUrl, poolSize);
+  if (statementTimeoutMs) {
+    // Migrations may take longer than the pool's statement timeout: they get a connection without it.
+    // Two connections: one holds the migration lock, the other runs the migrations.
+    const migrator = createDataSource(databaseUrl, 2);
+    await migrator.initialize();
+    try {
+      await runMigrations(migrator);
+    } finally {
+      await migrator.destroy();
+    }
+  }
+  const dataSource = createDataSource(databaseUrl, poolSize, statementTimeoutMs);
   await dataSource.initialize();
-  await runMigrations(dataSource);
+  if (!statementTimeoutMs) await runMigrations(dataSource);
   return dataSource;
 }

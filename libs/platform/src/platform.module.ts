@@ -35,6 +35,8 @@ export interface PlatformOptions {
   logger: JsonLogger;
   /** PostgreSQL pool size of this process. */
   poolSize?: number;
+  /** Server-side timeout of every statement of this process's pool (migrations excepted). */
+  statementTimeoutMs?: number;
   /** Apps that write to the outbox run its relay. */
   runOutboxRelay?: boolean;
 }
@@ -54,7 +56,7 @@ export class PlatformModule {
         { provide: APP_LOGGER, useValue: options.logger },
         {
           provide: DataSource,
-          useFactory: () => openDatabase(options.config.databaseUrl, options.poolSize ?? 10),
+          useFactory: () => openDatabase(options.config.databaseUrl, options.poolSize ?? 10, options.statementTimeoutMs),
         },
         {
           provide: Broker,

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 
 /**
@@ -20,6 +21,34 @@ export interface PlatformConfig {
   spId: string;
   hostName: string;
   auth: { skewSeconds: number };
+  /** Platform-wide operating controls of the voice API (per-app ones live in the apps table). */
+  controls: {
+    /** Proxies whose X-Forwarded-For is believed (addresses or CIDRs). */
+    trustedProxies: string[];
+    /** `commercial`: apps in stage `test` are refused here (1010011). */
+    addressKind: 'commercial' | 'test';
+    /** Requests per second across all gateways (403 1010010); null = no limit. */
+    platformRequestsPerSecond: number | null;
+    /** Calls per day of the whole SP (1013001); null = no limit. */
+    spCallsPerDay: number | null;
+    /** Calls per service (display) number per minute across all apps (1013118); null = no limit. */
+    serviceNumberCallsPerMinute: number | null;
+    /** Callee prefixes the platform never calls, e.g. premium-rate ranges (1013100). */
+    blockedCalleePrefixes: string[];
+    /** A callee with this many failed calls within the window is not called again (1013101); 0 = off. */
+    abnormalCalleeFailures: number;
+    abnormalCalleeWindowSeconds: number;
+    /** Default international rules for apps without their own; empty prefixes = rule off. */
+    homePrefixes: string[];
+    /** Authentication failures of one IP within the window before it is banned (1020176). */
+    authFailuresBeforeBan: number;
+    authFailureWindowSeconds: number;
+    authBanSeconds: number;
+    /** Server-side limit of every gateway statement; a callVerify beyond it answers 1023002 and nothing is kept. */
+    statementTimeoutMs: number;
+    /** Below this many idle ports the platform port check is exact (serialised); above, cached. */
+    exactPortCheckBelow: number;
+  };
   voice: {
     carrier: 'sim';
     simRingMs: number;
@@ -119,6 +148,24 @@ export function loadConfig(env: Env = process.env, defaults: { healthPort?: numb
   const namespace = str('VERIGATE_AMQP_NAMESPACE', '');
   if (!/^[A-Za-z0-9_.-]*$/.test(namespace)) problems.push('VERIGATE_AMQP_NAMESPACE may contain only letters, digits, _ . -');
 
+  const list = (name: string, fallback: string, check: (item: string) => boolean, what: string) => {
+    const items = str(name, fallback).split(',').map((p) => p.trim()).filter(Boolean);
+    const bad = items.filter((item) => !check(item));
+    if (bad.length) problems.push(`${name} has invalid entries (${bad.join(', ')}): each must be ${what}`);
+    return items.filter(check);
+  };
+  const optionalLimit = (name: string) => {
+    const n = int(name, 0, 0, 1_000_000_000);
+    return n === 0 ? null : n;
+  };
+  const isCidr = (item: string) => {
+    const [address, bits, extra] = item.split('/');
+    const family = isIP(address ?? '');
+    if (!family || extra !== undefined) return false;
+    return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+  };
+  const isPrefix = (item: string) => /^\+?\d{1,15}$/.test(item);
+
   const config: PlatformConfig = {
     production,
     databaseUrl: url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/verigate', ['postgres:', 'postgresql:']),
@@ -134,6 +181,22 @@ export function loadConfig(env: Env = process.env, defaults: { healthPort?: numb
     spId: str('VERIGATE_SP_ID', 'verigate'),
     hostName: str('VERIGATE_HOST_NAME', hostname()),
     auth: { skewSeconds: int('VERIGATE_AUTH_SKEW_S', 900, 1, 7 * 24 * 3600) },
+    controls: {
+      trustedProxies: list('VERIGATE_TRUSTED_PROXIES', '', isCidr, 'an IP address or CIDR'),
+      addressKind: oneOf('VERIGATE_ADDRESS_KIND', 'commercial', ['commercial', 'test'] as const),
+      platformRequestsPerSecond: optionalLimit('VERIGATE_PLATFORM_REQUESTS_PER_S'),
+      spCallsPerDay: optionalLimit('VERIGATE_SP_CALLS_PER_DAY'),
+      serviceNumberCallsPerMinute: optionalLimit('VERIGATE_SERVICE_NUMBER_CALLS_PER_MIN'),
+      blockedCalleePrefixes: list('VERIGATE_BLOCKED_CALLEE_PREFIXES', '', isPrefix, 'a number prefix such as +86900'),
+      abnormalCalleeFailures: int('VERIGATE_ABNORMAL_CALLEE_FAILURES', 10, 0, 1_000_000),
+      abnormalCalleeWindowSeconds: int('VERIGATE_ABNORMAL_CALLEE_WINDOW_S', 3600, 1, 30 * 24 * 3600),
+      homePrefixes: list('VERIGATE_HOME_PREFIXES', '', isPrefix, 'a number prefix such as +86'),
+      authFailuresBeforeBan: int('VERIGATE_AUTH_FAILURES_BEFORE_BAN', 10, 1, 1_000_000),
+      authFailureWindowSeconds: int('VERIGATE_AUTH_FAILURE_WINDOW_S', 600, 1, 24 * 3600),
+      authBanSeconds: int('VERIGATE_AUTH_BAN_S', 1800, 1, 30 * 24 * 3600),
+      statementTimeoutMs: int('VERIGATE_DB_STATEMENT_TIMEOUT_MS', 5000, 10, 600_000),
+      exactPortCheckBelow: int('VERIGATE_EXACT_PORT_CHECK_BELOW', 64, 0, 65535),
+    },
     voice: {
       carrier: oneOf('VERIGATE_VOICE_CARRIER', 'sim', ['sim'] as const, ' (the sip carrier is not part of this build yet)'),
       simRingMs: int('VERIGATE_SIM_RING_MS', 2000, 0, 600_000),

@@ -54,6 +54,19 @@ export class Platform {
     return voice;
   }
 
+  /**
+   * For files that run no voice worker: registers voice-port capacity as a live worker would
+   * (heartbeat an hour ahead), so callVerify is not refused with 1020154. Returns its id.
+   */
+  async provideVoicePorts(ports: number, id = 'test-capacity'): Promise<string> {
+    await this.infra.query(
+      `INSERT INTO voice_workers (id, host_name, ports, heartbeat_at) VALUES ($1, 'test', $2, now() + interval '1 hour')
+       ON CONFLICT (id) DO UPDATE SET ports = EXCLUDED.ports, heartbeat_at = EXCLUDED.heartbeat_at`,
+      [id, ports],
+    );
+    return id;
+  }
+
   async stop(): Promise<void> {
     await this.notifier?.close();
     await this.voice?.close();

@@ -1,14 +1,22 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SecretBox } from '#libs/auth';
-import type { AppStatus, NumberStatus, Permission, RestHours } from '#libs/persistence';
+import { APP_LOGGER, JsonLogger } from '#libs/runtime';
+import type { AppLimits, AppStage, AppStatus, InternationalRules, NumberStatus, Permission, RestHours } from '#libs/persistence';
 
 /** An app as the request path needs it: identity, secret, status, numbers and approved tones. */
 export interface DirectoryApp {
   id: string;
   appKey: string;
-  appSecret: string;
+  /** null when the sealed secret cannot be opened (wrong master key, damaged row): 1023001. */
+  appSecret: string | null;
   status: AppStatus;
+  stage: AppStage;
+  /** The app's sub-enterprise's status; null when the app belongs to none. */
+  enterpriseStatus: 'normal' | 'suspended' | null;
+  limits: AppLimits;
+  voicePorts: number | null;
+  international: InternationalRules | null;
   permissions: Permission[];
   ipWhitelist: string[];
   restHours: RestHours | null;
@@ -41,6 +49,7 @@ export class AppDirectory {
   constructor(
     private readonly dataSource: DataSource,
     private readonly secretBox: SecretBox,
+    @Inject(APP_LOGGER) private readonly logger: JsonLogger,
   ) {}
 
   find(appKey: string): Promise<DirectoryApp | null> {
@@ -60,13 +69,18 @@ export class AppDirectory {
     this.cache.delete(appKey);
   }
 
+  invalidateAll(): void {
+    this.cache.clear();
+  }
+
   private async load(appKey: string): Promise<DirectoryApp | null> {
     const rows: Array<Record<string, unknown>> = await this.dataSource.query(
       `SELECT a.id, a.app_key, a.secret_sealed, a.status, a.permissions, a.ip_whitelist, a.rest_hours,
+              a.stage, a.limits, a.voice_ports, a.international, e.status AS enterprise_status,
               COALESCE((SELECT json_agg(json_build_array(n.number, n.status)) FROM app_numbers n WHERE n.app_id = a.id), '[]') AS numbers,
               COALESCE((SELECT json_agg(t.name) FROM tone_files t WHERE t.app_id = a.id AND t.status = 'approved'), '[]') AS tones,
               COALESCE((SELECT json_agg(json_build_array(l.list, l.number)) FROM number_lists l WHERE l.app_id = a.id), '[]') AS lists
-         FROM apps a WHERE a.app_key = $1`,
+         FROM apps a LEFT JOIN enterprises e ON e.id = a.enterprise_id WHERE a.app_key = $1`,
       [appKey],
     );
     const row = rows[0];
@@ -75,8 +89,13 @@ export class AppDirectory {
     return {
       id: row.id as string,
       appKey: row.app_key as string,
-      appSecret: this.secretBox.open(row.secret_sealed as string),
+      appSecret: this.openSecret(row.app_key as string, row.secret_sealed as string),
       status: row.status as AppStatus,
+      stage: row.stage as AppStage,
+      enterpriseStatus: (row.enterprise_status as 'normal' | 'suspended' | null) ?? null,
+      limits: row.limits as AppLimits,
+      voicePorts: (row.voice_ports as number | null) ?? null,
+      international: (row.international as InternationalRules | null) ?? null,
       permissions: row.permissions as Permission[],
       ipWhitelist: row.ip_whitelist as string[],
       restHours: (row.rest_hours as RestHours | null) ?? null,
@@ -85,6 +104,21 @@ export class AppDirectory {
       blacklist: new Set(lists.filter(([l]) => l === 'blacklist').map(([, n]) => n)),
       whitelist: new Set(lists.filter(([l]) => l === 'whitelist').map(([, n]) => n)),
     };
+  }
+
+  private openSecret(appKey: string, sealed: string): string | null {
+    try {
+      return this.secretBox.open(sealed);
+    } catch (error) {
+      this.logger.error('app secret cannot be opened (is VERIGATE_MASTER_KEY the one it was sealed with?)', { appKey, error: (error as Error).message });
+      return null;
+    }
+  }
+
+  /** Whether a number is registered to any app (asked only on the refusal path). */
+  async numberRegistered(number: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(`SELECT 1 FROM app_numbers WHERE number = $1 LIMIT 1`, [number]);
+    return rows.length > 0;
   }
 
   /** Platform-wide black and white lists (cached like apps). */

@@ -11,6 +11,8 @@ export const JSON_BODY_LIMIT = 64 * 1024;
  */
 export function configureBodyParsers(fastify: FastifyInstance): void {
   fastify.removeContentTypeParser('application/json');
+  // text/plain would reach handlers as a string; like every other non-JSON type it is refused.
+  fastify.removeContentTypeParser('text/plain');
   fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: JSON_BODY_LIMIT }, (_req, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') return done(null, undefined);
@@ -25,6 +27,6 @@ export function configureBodyParsers(fastify: FastifyInstance): void {
   });
   // Any other media type reaches the handler too (after authentication) and is refused there.
   fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: JSON_BODY_LIMIT }, (req, _body, done) => {
-    done(null, new InvalidJsonBody(`Content-Type must be application/json (got ${String(req.headers['content-type']).slice(0, 60)})`));
+    done(null, new InvalidJsonBody(`Content-Type must be application/json (got ${String(req.headers['content-type']).slice(0, 60)})`, 'media-type'));
   });
 }

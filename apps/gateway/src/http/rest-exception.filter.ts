@@ -23,6 +23,8 @@ export class RestExceptionFilter implements ExceptionFilter {
       error = exception;
     } else if (statusOf(exception) === 404) {
       error = new RestError(ResultCodes.INVALID_REST_API);
+    } else if (statusOf(exception) === 415) {
+      error = new RestError(ResultCodes.INVALID_REQUEST, 'Content-Type must be application/json;charset=UTF-8');
     } else if (statusOf(exception) === 413) {
       error = RestError.parameter('the request body is too large');
     } else if ((statusOf(exception) ?? 500) < 500) {

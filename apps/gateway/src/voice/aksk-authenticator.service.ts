@@ -5,6 +5,10 @@ import { ResultCodes } from '#libs/contracts';
 import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
 import { AppDirectory, type DirectoryApp } from '../directory/app-directory.service.js';
 import { RestError } from '../http/rest-error.js';
+import { IpGuard } from './ip-guard.service.js';
+
+/** What an app_key can look like (ours are 28 alphanumerics; imported keys may use - and _). */
+const APP_KEY = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
  * The seed's AKSK check, in the order a client can act on: header faults (1023xxx), unknown
@@ -18,16 +22,20 @@ export class AkskAuthenticator implements OnApplicationBootstrap, OnApplicationS
 
   constructor(
     private readonly apps: AppDirectory,
+    private readonly ipGuard: IpGuard,
     private readonly dataSource: DataSource,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
     @Inject(APP_LOGGER) private readonly logger: JsonLogger,
   ) {}
 
   onApplicationBootstrap(): void {
+    // Expired nonces, counter windows and bans (every gateway does it; the deletes are idempotent).
     this.cleanupTimer = setInterval(() => {
-      this.dataSource.query('DELETE FROM auth_nonces WHERE expires_at < now()').catch((error: Error) =>
-        this.logger.warn('nonce cleanup failed', { error: error.message }),
-      );
+      this.dataSource.query(
+        `WITH nonces AS (DELETE FROM auth_nonces WHERE expires_at < now()),
+              counters AS (DELETE FROM rate_counters WHERE expires_at < now())
+         DELETE FROM ip_bans WHERE banned_until < now()`,
+      ).catch((error: Error) => this.logger.warn('expired-row cleanup failed', { error: error.message }));
     }, 60_000);
     this.cleanupTimer.unref();
   }
@@ -36,25 +44,41 @@ export class AkskAuthenticator implements OnApplicationBootstrap, OnApplicationS
     if (this.cleanupTimer) clearInterval(this.cleanupTimer);
   }
 
-  async authenticate(authorization: string | undefined, xAksk: string | undefined, now = Date.now()): Promise<{ app: DirectoryApp; nonce: NonceClaim }> {
+  /**
+   * `clientIp` is charged with an authentication failure (towards the 1020176 ban) for an unknown
+   * or malformed app_key and for an invalid digest: the failures a credential-guessing client makes.
+   */
+  async authenticate(authorization: string | undefined, xAksk: string | undefined, clientIp: string, now = Date.now()): Promise<{ app: DirectoryApp & { appSecret: string }; nonce: NonceClaim }> {
     const parsed = parseAksk(authorization, xAksk);
     if (!parsed.ok) throw new RestError(parsed.fault, parsed.detail);
     const { credentials } = parsed;
 
+    // No app_key has other characters or is longer: refused without a lookup (500 per the seed).
+    if (!APP_KEY.test(credentials.appKey)) {
+      await this.ipGuard.recordAuthFailure(clientIp);
+      throw new RestError(ResultCodes.APP_KEY_INVALID, 'Username must be 1-64 letters, digits, - or _');
+    }
     const app = await this.apps.find(credentials.appKey);
-    if (!app) throw new RestError(ResultCodes.INVALID_APP_KEY);
+    if (!app) {
+      await this.ipGuard.recordAuthFailure(clientIp);
+      throw new RestError(ResultCodes.INVALID_APP_KEY);
+    }
+    if (app.appSecret === null) throw new RestError(ResultCodes.AUTH_INTERNAL_ERROR);
 
     const created = parseCreated(credentials.created);
     if (created === null) throw new RestError(ResultCodes.TIME_OUT_LIMIT, 'Created must be yyyy-MM-ddTHH:mm:ssZ');
     const skewMs = this.config.auth.skewSeconds * 1000;
     if (Math.abs(now - created) > skewMs) throw new RestError(ResultCodes.TIME_OUT_LIMIT);
 
-    if (!digestMatches(app.appSecret, credentials)) throw new RestError(ResultCodes.INVALID_DIGEST);
+    if (!digestMatches(app.appSecret, credentials)) {
+      await this.ipGuard.recordAuthFailure(clientIp);
+      throw new RestError(ResultCodes.INVALID_DIGEST);
+    }
 
     // The nonce is remembered until Created leaves the window (after that the window check refuses
     // it). It is recorded in the transaction that accepts the request (see CallVerifyUseCase), so
     // authentication and acceptance cost one statement together; a replay answers 401 1010010.
-    return { app, nonce: { appKey: app.appKey, nonce: credentials.nonce, expiresAt: new Date(created + skewMs) } };
+    return { app: app as DirectoryApp & { appSecret: string }, nonce: { appKey: app.appKey, nonce: credentials.nonce, expiresAt: new Date(created + skewMs) } };
   }
 }
 

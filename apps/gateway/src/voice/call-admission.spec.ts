@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { inRestHours, ipAllowed, normaliseIp } from './call-admission.js';
+import { normaliseIp } from '../http/client-address.js';
+import { inRestHours, ipAllowed } from './call-admission.js';
 
 describe('IP whitelist', () => {
   it('allows everyone when empty', () => {

@@ -1,33 +1,14 @@
-import { BlockList, isIP } from 'node:net';
 import type { RestHours } from '#libs/persistence';
+import { addressList, listContains } from '../http/client-address.js';
 
 /**
  * Pure admission rules of callVerify that depend only on the app's settings, the client and the
  * clock. Kept free of I/O so each rule is unit-tested on its own.
  */
 
-/** `::ffff:10.0.0.1` (an IPv4 client on a dual-stack socket) → `10.0.0.1`. */
-export function normaliseIp(ip: string): string {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  return mapped ? mapped[1]! : ip;
-}
-
 /** An empty whitelist allows every address; otherwise the client must match an address or CIDR. */
 export function ipAllowed(whitelist: readonly string[], clientIp: string): boolean {
-  if (whitelist.length === 0) return true;
-  const ip = normaliseIp(clientIp);
-  const family = isIP(ip);
-  if (!family) return false;
-  const list = new BlockList();
-  for (const entry of whitelist) {
-    const [address, bits] = entry.split('/');
-    const entryFamily = isIP(address ?? '');
-    if (!entryFamily) continue;
-    const type = entryFamily === 4 ? 'ipv4' : 'ipv6';
-    if (bits === undefined) list.addAddress(address!, type);
-    else list.addSubnet(address!, Number(bits), type);
-  }
-  return list.check(ip, family === 4 ? 'ipv4' : 'ipv6');
+  return whitelist.length === 0 || listContains(addressList(whitelist), clientIp);
 }
 
 /** Minutes since midnight of `now` in the time zone `tz`. */

@@ -2,13 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { SecretBox } from '#libs/auth';
-import { Exchanges, ResultCodes, RoutingKeys, type PlaceCallCommand } from '#libs/contracts';
+import { Exchanges, ResultCodes, RoutingKeys, VOICE_WORKER_STALE_SECONDS, type PlaceCallCommand, type ResultCodeName } from '#libs/contracts';
 import { Outbox, outboxInsertFrom, type OutboxRow } from '#libs/messaging';
 import { preparedRows } from '#libs/persistence';
-import { APP_LOGGER, JsonLogger } from '#libs/runtime';
+import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
 import { AppDirectory, type DirectoryApp, type PlatformLists } from '../directory/app-directory.service.js';
 import { NONCE_REPLAYED, type NonceClaim } from './aksk-authenticator.service.js';
 import { inRestHours, ipAllowed } from './call-admission.js';
+import { ADMISSION_REFUSED_SQLSTATE, calleeBlocked, callCounterClaims, counterArrays, internationalRefusal, requestCounterClaims } from './call-policy.js';
 import { RestError } from '../http/rest-error.js';
 import type { CallVerifyRequest } from './call-verify.validation.js';
 import { VoicePortGauge } from './voice-port-gauge.service.js';
@@ -32,6 +33,7 @@ export class CallVerifyUseCase {
     private readonly ports: VoicePortGauge,
     private readonly directory: AppDirectory,
     private readonly secretBox: SecretBox,
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
     @Inject(APP_LOGGER) private readonly logger: JsonLogger,
   ) {}
 
@@ -39,8 +41,22 @@ export class CallVerifyUseCase {
   admit(app: DirectoryApp, clientIp: string): void {
     if (app.status === 'suspended') throw new RestError(ResultCodes.APP_KEY_SUSPENDED);
     if (app.status === 'unavailable') throw new RestError(ResultCodes.APP_UNAVAILABLE);
+    if (app.enterpriseStatus === 'suspended') throw new RestError(ResultCodes.SUB_ENTERPRISE_SUSPENDED);
+    if (app.stage === 'test' && this.config.controls.addressKind === 'commercial') throw new RestError(ResultCodes.COMMERCIAL_ADDRESS_FORBIDDEN);
     if (!app.permissions.includes('voice')) throw new RestError(ResultCodes.API_NOT_PERMITTED);
     if (!ipAllowed(app.ipWhitelist, clientIp)) throw new RestError(ResultCodes.IP_NOT_WHITELISTED);
+  }
+
+  /**
+   * The app's API quota (1010009) and the platform's flow limit (403 1010010), counted for every
+   * authenticated request whatever its outcome. Losing the last counts in a database crash is
+   * harmless, so this commit does not wait for the disk.
+   */
+  async takeRequestQuota(app: DirectoryApp): Promise<void> {
+    const claims = requestCounterClaims(app.id, app.limits, this.config.controls);
+    if (claims.length === 0) return;
+    await this.refusingQuery(() => preparedRows(this.dataSource,
+      `SELECT set_config('synchronous_commit', 'off', true), verigate_take_counters($1, $2, $3, $4)`, counterArrays(claims)));
   }
 
   async execute(app: DirectoryApp, nonce: NonceClaim, request: CallVerifyRequest, now = new Date()): Promise<CallVerifyResult> {
@@ -48,23 +64,38 @@ export class CallVerifyUseCase {
 
     const platformLists = await this.directory.platformLists();
     const blacklisted = (n: string) => platformLists.blacklist.has(n) || app.blacklist.has(n);
-    const displayNbr = this.chooseDisplayNumber(app, request.displayNbr, blacklisted);
+    const displayNbr = await this.chooseDisplayNumber(app, request.displayNbr, blacklisted);
+    if (displayNbr === request.calleeNbr) throw new RestError(ResultCodes.INVALID_CALLER_NUMBER, 'the display number is the callee');
+    const controls = this.config.controls;
+    if (calleeBlocked(request.calleeNbr, controls.blockedCalleePrefixes)) throw new RestError(ResultCodes.SECURITY_COMMON_ERROR, 'the callee is in a range the platform does not call');
+    const international = internationalRefusal(app.international, controls.homePrefixes, { displayNbr, calleeNbr: request.calleeNbr });
+    if (international) throw new RestError(international);
     this.checkLists(app, platformLists, displayNbr, request.calleeNbr);
     if (!app.approvedTones.has(request.preTone)) throw RestError.parameter(`preTone "${request.preTone}" is not an approved tone file of this app`);
     if (request.posTone !== null && !app.approvedTones.has(request.posTone)) {
       throw RestError.parameter(`posTone "${request.posTone}" is not an approved tone file of this app`);
     }
+    await this.checkCalleeHistory(request.calleeNbr);
 
-    // Asked before accepting: once the session is committed, nothing may turn the answer into an
-    // error. The port this call will take is no longer idle.
-    const idlePort = request.returnIdlePort ? Math.max(0, (await this.ports.idlePorts()) - 1) : undefined;
+    // Ports: the cached count decides whether the exact (serialised) check is needed; the app's
+    // own limit is always checked exactly. Both happen inside the accepting statement.
+    const cachedIdle = await this.ports.idlePorts();
+    const exactPlatformCheck = cachedIdle < controls.exactPortCheckBelow;
+    if (!exactPlatformCheck && cachedIdle <= 0) throw new RestError(ResultCodes.INSUFFICIENT_VOICE_PORTS);
+    // The port this call will take is no longer idle.
+    const idlePort = request.returnIdlePort ? Math.max(0, cachedIdle - 1) : undefined;
+    const counters = counterArrays(callCounterClaims(app.id, app.limits, controls, { displayNbr, calleeNbr: request.calleeNbr }));
+
     const sessionId = randomUUID();
     const command: PlaceCallCommand = { sessionId };
-    // One statement: the nonce (a replay inserts nothing, so nothing follows), the session and
-    // its place-call command commit together or not at all.
-    const outboxRows = await preparedRows<OutboxRow>(this.dataSource,
-      `WITH nonce AS (
-         INSERT INTO auth_nonces (app_key, nonce, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1
+    // One statement: the frequency caps and port limits (a refusal raises and rolls everything
+    // back), the nonce (a replay violates its key, likewise), the session and its place-call
+    // command commit together or not at all.
+    const outboxRows = await this.refusingQuery(() => preparedRows<OutboxRow>(this.dataSource,
+      `WITH admitted AS (
+         SELECT verigate_take_counters($20, $21, $22, $23) AND verigate_take_voice_port($5, $24, $25, $26) AS ok
+       ), nonce AS (
+         INSERT INTO auth_nonces (app_key, nonce, expires_at) SELECT $1, $2, $3 FROM admitted WHERE ok RETURNING 1
        ), session AS (
          INSERT INTO call_sessions (id, app_id, app_key, display_nbr, requested_display_nbr, callee_nbr, language_type,
                                     pre_tone, pos_tone, verify_code_sealed, times, status_url, fee_url, user_data)
@@ -78,13 +109,51 @@ export class CallVerifyUseCase {
         request.preTone, request.posTone, this.secretBox.seal(request.verifyCode), request.times,
         request.statusUrl, request.feeUrl, request.userData,
         Exchanges.commands, RoutingKeys.placeCall, JSON.stringify(command),
+        ...counters,
+        app.voicePorts, exactPlatformCheck, VOICE_WORKER_STALE_SECONDS,
       ],
-    );
-    if (outboxRows.length === 0) throw new RestError(ResultCodes.INVALID_DIGEST, NONCE_REPLAYED);
+    ));
+    if (outboxRows.length === 0) throw new RestError(ResultCodes.INTERNAL_ERROR, 'the call was not recorded');
     void this.outbox.dispatch(outboxRows);
     this.logger.info('call accepted', { sessionId, appKey: app.appKey });
 
     return idlePort === undefined ? { sessionId } : { sessionId, idlePort };
+  }
+
+  /**
+   * 1013101, the seed's "abnormal call": a callee whose recent calls keep failing (busy, no
+   * answer, rejected…) is not called again for a while: it is being pumped or harassed.
+   */
+  private async checkCalleeHistory(calleeNbr: string): Promise<void> {
+    const { abnormalCalleeFailures, abnormalCalleeWindowSeconds } = this.config.controls;
+    if (abnormalCalleeFailures === 0) return;
+    const [row] = await this.refusingQuery(() => preparedRows<{ failures: number }>(this.dataSource,
+      `SELECT count(*)::int AS failures FROM cdrs
+        WHERE callee_num = $1 AND call_start > now() - $2::int * interval '1 second' AND state_code <> 0`,
+      [calleeNbr, abnormalCalleeWindowSeconds]));
+    if ((row?.failures ?? 0) >= abnormalCalleeFailures) {
+      throw new RestError(ResultCodes.ABNORMAL_CALL, `${row!.failures} failed calls to this callee within ${abnormalCalleeWindowSeconds} s`);
+    }
+  }
+
+  /**
+   * Runs a statement of the accepting path and turns database outcomes into answers: an admission
+   * refusal (SQLSTATE VG001) into its result code, a replayed nonce into 401 1010010, the statement
+   * timeout into 1023002 and any other database failure into 1020002 — nothing was kept in each case.
+   */
+  private async refusingQuery<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      const pgError = error as { code?: string; message?: string; constraint?: string };
+      if (pgError.code === ADMISSION_REFUSED_SQLSTATE && pgError.message && pgError.message in ResultCodes) {
+        throw new RestError(ResultCodes[pgError.message as ResultCodeName]);
+      }
+      if (pgError.code === '23505' && pgError.constraint === 'auth_nonces_pkey') throw new RestError(ResultCodes.INVALID_DIGEST, NONCE_REPLAYED);
+      if (pgError.code === '57014') throw new RestError(ResultCodes.RESPONSE_TIMEOUT);
+      this.logger.error('database failure while accepting a call', { error: pgError.message, code: pgError.code });
+      throw new RestError(ResultCodes.INTERNAL_ERROR);
+    }
   }
 
   /**
@@ -101,15 +170,21 @@ export class CallVerifyUseCase {
 
   /**
    * The seed: displayNbr must be a number of the app; if it is suspended, another available
-   * number of the app is used instead.
+   * number of the app is used instead. An app without numbers has applied for none (1012006); a
+   * number of another app is not bound to this one (1012001); a revoked number is invalid (1020151).
    */
-  private chooseDisplayNumber(app: DirectoryApp, requested: string, blacklisted: (n: string) => boolean): string {
+  private async chooseDisplayNumber(app: DirectoryApp, requested: string, blacklisted: (n: string) => boolean): Promise<string> {
+    if (app.numbers.size === 0) throw new RestError(ResultCodes.SERVICE_NUMBER_NOT_APPLIED, 'the app has no display numbers');
     const status = app.numbers.get(requested);
-    if (status === undefined) throw new RestError(ResultCodes.INVALID_DISPLAY_NUMBER, `${requested} is not a display number of this app`);
+    if (status === undefined) {
+      if (await this.directory.numberRegistered(requested)) throw new RestError(ResultCodes.NUMBER_RESOURCE_NOT_APPLIED, `${requested} is not bound to this app`);
+      throw new RestError(ResultCodes.SERVICE_NUMBER_NOT_APPLIED, `${requested} is not a number of the platform`);
+    }
+    if (status === 'revoked') throw new RestError(ResultCodes.BIND_NUM_INVALID, `${requested} has been revoked`);
     if (status === 'normal') return requested;
     // A replacement is never a blacklisted number (that would refuse the call at random).
     const available = [...app.numbers].filter(([n, s]) => s === 'normal' && !blacklisted(n)).map(([n]) => n);
-    if (available.length === 0) throw new RestError(ResultCodes.INVALID_DISPLAY_NUMBER, 'the display number is suspended and the app has no other available number');
+    if (available.length === 0) throw new RestError(ResultCodes.SERVICE_NUMBER_SUSPENDED, 'the display number is suspended and the app has no other available number');
     return available[Math.floor(Math.random() * available.length)]!;
   }
 }

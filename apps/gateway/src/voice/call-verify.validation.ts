@@ -18,7 +18,8 @@ export interface CallVerifyRequest {
   userData: string | null;
 }
 
-export type ValidationResult = { ok: true; request: CallVerifyRequest } | { ok: false; detail: string };
+/** A refusal: 1020001 unless `code` names a more specific row (a malformed displayNbr is 1010023). */
+export type ValidationResult = { ok: true; request: CallVerifyRequest } | { ok: false; detail: string; code?: 'INVALID_DISPLAY_NUMBER' };
 
 /** 1 = English (an extension of the seed), 2 = Chinese (the seed's only value). */
 export const LANGUAGE_TYPES = [1, 2] as const;
@@ -62,7 +63,7 @@ export function validateCallVerify(input: unknown): ValidationResult {
 
   const displayNbr = field(body, 'displayNbr');
   if (isAbsent(displayNbr)) return { ok: false, detail: 'displayNbr is required' };
-  if (typeof displayNbr !== 'string' || !PHONE_NUMBER.test(displayNbr)) return { ok: false, detail: `displayNbr must be ${PHONE_NUMBER_RULE}` };
+  if (typeof displayNbr !== 'string' || !PHONE_NUMBER.test(displayNbr)) return { ok: false, detail: `displayNbr must be ${PHONE_NUMBER_RULE}`, code: 'INVALID_DISPLAY_NUMBER' };
 
   const calleeNbr = field(body, 'calleeNbr');
   if (isAbsent(calleeNbr)) return { ok: false, detail: 'calleeNbr is required' };

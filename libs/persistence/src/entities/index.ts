@@ -17,11 +17,62 @@ export class AppEntity {
   @Column({ name: 'ip_whitelist', type: 'text', array: true }) ipWhitelist: string[];
   @Column({ name: 'rest_hours', type: 'jsonb', nullable: true }) restHours: RestHours | null;
   @Column({ name: 'voice_ports', type: 'integer', nullable: true }) voicePorts: number | null;
+  /** Quotas and frequency caps (see AppLimits); a missing key means no limit. */
+  @Column({ type: 'jsonb' }) limits: AppLimits;
+  /** A `test` app may not use a gateway that serves the commercial address (1010011). */
+  @Column({ type: 'text' }) stage: AppStage;
+  @Column({ name: 'enterprise_id', type: 'text', nullable: true }) enterpriseId: string | null;
+  /** International call rules; null = the platform's default. */
+  @Column({ type: 'jsonb', nullable: true }) international: InternationalRules | null;
   @Column({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @Column({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }
 
-export type NumberStatus = 'normal' | 'suspended';
+export type NumberStatus = 'normal' | 'suspended' | 'revoked';
+
+export type AppStage = 'commercial' | 'test';
+
+/** An app's quotas and frequency caps (all optional; absent = unlimited). */
+export interface AppLimits {
+  /** API invocations per minute (1010009). */
+  apiPerMinute?: number;
+  /** Calls accepted per day, UTC (1013002). */
+  callsPerDay?: number;
+  /** Calls per display number per day (1013003). */
+  displayNumberCallsPerDay?: number;
+  /** Calls from one caller (display) number per minute (1013116). */
+  callerCallsPerMinute?: number;
+  /** Calls to one callee per hour (1013117). */
+  calleeCallsPerHour?: number;
+}
+
+/** Numbers are domestic when they start with one of homePrefixes (e.g. "+86"). */
+export interface InternationalRules {
+  homePrefixes: string[];
+  /** Calls to callees outside the home prefixes (1013112 when false). */
+  allowCallout: boolean;
+  /** Calls presenting a display number from outside the home prefixes (1013111 when false). */
+  allowCallin: boolean;
+}
+
+@Entity('enterprises')
+export class EnterpriseEntity {
+  @PrimaryColumn({ type: 'text' }) id: string;
+  @Column({ type: 'text' }) status: 'normal' | 'suspended';
+  @Column({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
+  @Column({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
+}
+
+export type IpRuleKind = 'blacklist' | 'restricted-area';
+
+@Entity('ip_rules')
+export class IpRuleEntity {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ type: 'text' }) kind: IpRuleKind;
+  @Column({ type: 'cidr' }) cidr: string;
+  @Column({ type: 'text', nullable: true }) area: string | null;
+  @Column({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
+}
 
 @Entity('app_numbers')
 export class AppNumberEntity {
@@ -196,5 +247,5 @@ export class AuditLogEntity {
 export const ENTITIES = [
   AppEntity, AppNumberEntity, NumberListEntryEntity, ToneFileEntity, CallSessionEntity, CallEventEntity, CdrEntity,
   OutboxEntity, AuthNonceEntity, VoiceWorkerEntity, WebhookDeliveryEntity, DeliveryAttemptEntity,
-  AuditLogEntity,
+  AuditLogEntity, EnterpriseEntity, IpRuleEntity,
 ];

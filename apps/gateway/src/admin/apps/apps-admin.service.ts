@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { DataSource } from 'typeorm';
 import { SecretBox } from '#libs/auth';
-import { AppEntity, type AppStatus, type Permission, type RestHours } from '#libs/persistence';
+import { AppEntity, EnterpriseEntity, type AppLimits, type AppStage, type AppStatus, type InternationalRules, type Permission, type RestHours } from '#libs/persistence';
 import { AppDirectory } from '../../directory/app-directory.service.js';
 import { invalid, notFound, objectBody, optionalEnum, optionalString, requiredString } from '../admin-input.js';
 
@@ -31,6 +31,10 @@ export interface AppView {
   ipWhitelist: string[];
   restHours: RestHours | null;
   voicePorts: number | null;
+  limits: AppLimits;
+  stage: AppStage;
+  enterpriseId: string | null;
+  international: InternationalRules | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -38,7 +42,8 @@ export interface AppView {
 function view(app: AppEntity): AppView {
   return {
     appKey: app.appKey, name: app.name, signature: app.signature, status: app.status, permissions: app.permissions,
-    ipWhitelist: app.ipWhitelist, restHours: app.restHours, voicePorts: app.voicePorts, createdAt: app.createdAt, updatedAt: app.updatedAt,
+    ipWhitelist: app.ipWhitelist, restHours: app.restHours, voicePorts: app.voicePorts, limits: app.limits, stage: app.stage,
+    enterpriseId: app.enterpriseId, international: app.international, createdAt: app.createdAt, updatedAt: app.updatedAt,
   };
 }
 
@@ -90,6 +95,37 @@ function voicePortsField(body: Record<string, unknown>): number | null | undefin
   return v;
 }
 
+export const APP_STAGES: readonly AppStage[] = ['commercial', 'test'];
+const LIMIT_NAMES = ['apiPerMinute', 'callsPerDay', 'displayNumberCallsPerDay', 'callerCallsPerMinute', 'calleeCallsPerHour'] as const;
+
+/** `limits`: an object of the known caps, each a positive integer or null (no limit). Merged into the current limits. */
+function limitsField(body: Record<string, unknown>, current: AppLimits): AppLimits | undefined {
+  const v = body.limits;
+  if (v === undefined) return undefined;
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw invalid('limits', `an object with any of ${LIMIT_NAMES.join(', ')}`);
+  const next: AppLimits = { ...current };
+  for (const [name, value] of Object.entries(v)) {
+    if (!(LIMIT_NAMES as readonly string[]).includes(name)) throw invalid(`limits.${name}`, `one of ${LIMIT_NAMES.join(', ')}`);
+    if (value === null) delete next[name as keyof AppLimits];
+    else if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 1_000_000_000) next[name as keyof AppLimits] = value;
+    else throw invalid(`limits.${name}`, 'an integer 0-1000000000 or null');
+  }
+  return next;
+}
+
+/** `international`: `{homePrefixes: ["+86"], allowCallout, allowCallin}` or null (the platform default). */
+function internationalField(body: Record<string, unknown>): InternationalRules | null | undefined {
+  const v = body.international;
+  if (v === undefined) return undefined;
+  if (v === null) return null;
+  const r = v as Record<string, unknown>;
+  const prefixesOk = Array.isArray(r?.homePrefixes) && r.homePrefixes.every((p) => typeof p === 'string' && /^\+?\d{1,15}$/.test(p));
+  if (typeof v !== 'object' || !prefixesOk || typeof r.allowCallout !== 'boolean' || typeof r.allowCallin !== 'boolean') {
+    throw invalid('international', '{"homePrefixes":["+86"],"allowCallout":false,"allowCallin":false} or null');
+  }
+  return { homePrefixes: r.homePrefixes as string[], allowCallout: r.allowCallout, allowCallin: r.allowCallin };
+}
+
 @Injectable()
 export class AppsAdminService {
 
@@ -117,6 +153,10 @@ export class AppsAdminService {
       ipWhitelist: cidrListField(body) ?? [],
       restHours: restHoursField(body) ?? null,
       voicePorts: voicePortsField(body) ?? null,
+      limits: limitsField(body, {}) ?? {},
+      stage: optionalEnum(body, 'stage', APP_STAGES) ?? 'commercial',
+      enterpriseId: await this.enterpriseField(body) ?? null,
+      international: internationalField(body) ?? null,
     }));
     const app = await this.repo.findOneByOrFail({ id: saved.id });
     return { ...view(app), appSecret };
@@ -147,6 +187,14 @@ export class AppsAdminService {
     if (restHours !== undefined) patch.restHours = restHours;
     const voicePorts = voicePortsField(body);
     if (voicePorts !== undefined) patch.voicePorts = voicePorts;
+    const limits = limitsField(body, app.limits);
+    if (limits !== undefined) patch.limits = limits;
+    const stage = optionalEnum(body, 'stage', APP_STAGES);
+    if (stage !== undefined) patch.stage = stage;
+    const enterpriseId = await this.enterpriseField(body);
+    if (enterpriseId !== undefined) patch.enterpriseId = enterpriseId;
+    const international = internationalField(body);
+    if (international !== undefined) patch.international = international;
     if (Object.keys(patch).length > 0) {
       await this.repo.update({ id: app.id }, { ...patch, updatedAt: new Date() });
       this.directory.invalidate(appKey);
@@ -160,6 +208,15 @@ export class AppsAdminService {
     await this.repo.update({ id: app.id }, { secretSealed: this.secretBox.seal(appSecret), updatedAt: new Date() });
     this.directory.invalidate(appKey);
     return { appKey, appSecret };
+  }
+
+  /** `enterpriseId`: an existing sub-enterprise (see EnterprisesController) or null. */
+  private async enterpriseField(body: Record<string, unknown>): Promise<string | null | undefined> {
+    if (body.enterpriseId === null) return null;
+    const id = optionalString(body, 'enterpriseId', 64);
+    if (id === undefined) return undefined;
+    if (!(await this.dataSource.getRepository(EnterpriseEntity).existsBy({ id }))) throw notFound(`enterprise ${id}`);
+    return id;
   }
 
   async entity(appKey: string): Promise<AppEntity> {

@@ -10,9 +10,12 @@ import { AppsAdminService } from '../apps/apps-admin.service.js';
 import { OperatorTokenGuard } from '../operator-token.guard.js';
 import { PHONE_NUMBER, PHONE_NUMBER_RULE } from '../../voice/phone-number.js';
 
-const NUMBER_STATUSES: readonly NumberStatus[] = ['normal', 'suspended'];
+const NUMBER_STATUSES: readonly NumberStatus[] = ['normal', 'suspended', 'revoked'];
 
-/** Display numbers of an app (the seed's 号显号码): `normal` or `suspended`. */
+/**
+ * Display numbers of an app (the seed's 号显号码): `normal`, `suspended` (callVerify uses another
+ * number of the app, 1013119 when there is none) or `revoked` (withdrawn: 1020151).
+ */
 @Controller('admin/v1/apps/:appKey/numbers')
 @UseGuards(OperatorTokenGuard)
 @UseFilters(AdminExceptionFilter)

@@ -1,0 +1,48 @@
+import { Body, Controller, Get, Param, Put, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { EnterpriseEntity } from '#libs/persistence';
+import { AppDirectory } from '../../directory/app-directory.service.js';
+import { AdminExceptionFilter } from '../../http/admin-exception.filter.js';
+import { invalid, objectBody, optionalEnum } from '../admin-input.js';
+import { Audited } from '../audit/audited.decorator.js';
+import { AuditInterceptor } from '../audit/audit.interceptor.js';
+import { OperatorTokenGuard } from '../operator-token.guard.js';
+
+const ENTERPRISE_ID = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/**
+ * Sub-enterprises: a group of apps an operator can suspend at once (callVerify then answers
+ * 1013122 for each of them). An app joins one with `PATCH /admin/v1/apps/{appKey}` `{enterpriseId}`.
+ */
+@Controller('admin/v1/enterprises')
+@UseGuards(OperatorTokenGuard)
+@UseFilters(AdminExceptionFilter)
+@UseInterceptors(AuditInterceptor)
+export class EnterprisesController {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly directory: AppDirectory,
+  ) {}
+
+  /** Creates or updates: `{status: "normal" | "suspended"}`. */
+  @Put(':id')
+  @Audited('enterprise.put', (req) => (req.params as { id?: string }).id, (_req, result) => result)
+  async put(@Param('id') id: string, @Body() input: unknown) {
+    if (!ENTERPRISE_ID.test(id)) throw invalid('id', '1-64 letters, digits, _ . -');
+    const status = optionalEnum(objectBody(input), 'status', ['normal', 'suspended'] as const) ?? 'normal';
+    await this.dataSource.query(
+      `INSERT INTO enterprises (id, status) VALUES ($1, $2)
+       ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, updated_at = now()`,
+      [id, status],
+    );
+    // The status is part of every cached app of the enterprise.
+    this.directory.invalidateAll();
+    return { id, status };
+  }
+
+  @Get()
+  async list() {
+    const rows = await this.dataSource.getRepository(EnterpriseEntity).find({ order: { id: 'ASC' } });
+    return rows.map((e) => ({ id: e.id, status: e.status, createdAt: e.createdAt, updatedAt: e.updatedAt }));
+  }
+}

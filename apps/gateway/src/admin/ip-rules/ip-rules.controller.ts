@@ -1,0 +1,98 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
+import { isIP } from 'node:net';
+import { DataSource } from 'typeorm';
+import { IpRuleEntity, type IpRuleKind } from '#libs/persistence';
+import { AdminExceptionFilter } from '../../http/admin-exception.filter.js';
+import { invalid, notFound, objectBody, optionalEnum, optionalString, requiredString } from '../admin-input.js';
+import { Audited } from '../audit/audited.decorator.js';
+import { AuditInterceptor } from '../audit/audit.interceptor.js';
+import { OperatorTokenGuard } from '../operator-token.guard.js';
+import { IpGuard } from '../../voice/ip-guard.service.js';
+
+const KINDS: readonly IpRuleKind[] = ['blacklist', 'restricted-area'];
+const UUID = /^[0-9a-f-]{36}$/;
+
+function cidrField(body: Record<string, unknown>): string {
+  const cidr = requiredString(body, 'cidr', 64);
+  const [address, bits, extra] = cidr.split('/');
+  const family = isIP(address ?? '');
+  const ok = family !== 0 && extra === undefined && (bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128)));
+  if (!ok) throw invalid('cidr', 'an IP address or CIDR');
+  return cidr;
+}
+
+/**
+ * Platform IP rules for `/rest/` clients, and the bans that repeated authentication failures
+ * cause. `blacklist`: 1020168. `restricted-area`: 1020171; an area is a named set of CIDRs (no
+ * GeoIP database ships with Verigate: load the ranges of a region from your own source).
+ * Changes reach every gateway within a second.
+ */
+@Controller('admin/v1')
+@UseGuards(OperatorTokenGuard)
+@UseFilters(AdminExceptionFilter)
+@UseInterceptors(AuditInterceptor)
+export class IpRulesController {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly ipGuard: IpGuard,
+  ) {}
+
+  private get repo() {
+    return this.dataSource.getRepository(IpRuleEntity);
+  }
+
+  @Post('ip-rules')
+  @HttpCode(201)
+  @Audited('ip-rule.add', (_req, result) => result?.id, (_req, result) => result)
+  async add(@Body() input: unknown) {
+    const body = objectBody(input);
+    const kind = optionalEnum(body, 'kind', KINDS);
+    if (!kind) throw invalid('kind', KINDS.join(' or '));
+    const cidr = cidrField(body);
+    const area = optionalString(body, 'area', 64) ?? null;
+    if (kind === 'restricted-area' && !area) throw invalid('area', 'the name of the restricted area');
+    const [row] = await this.dataSource.query(
+      `INSERT INTO ip_rules (kind, cidr, area) VALUES ($1, $2, $3)
+       ON CONFLICT (kind, cidr) DO UPDATE SET area = EXCLUDED.area RETURNING id, kind, cidr::text AS cidr, area`,
+      [kind, cidr, area],
+    ) as Array<{ id: string; kind: IpRuleKind; cidr: string; area: string | null }>;
+    this.ipGuard.invalidate();
+    return row;
+  }
+
+  @Get('ip-rules')
+  async list() {
+    const rows: Array<Record<string, unknown>> = await this.dataSource.query(`SELECT id, kind, cidr::text AS cidr, area, created_at AS "createdAt" FROM ip_rules ORDER BY kind, cidr`);
+    return rows;
+  }
+
+  @Delete('ip-rules/:id')
+  @Audited('ip-rule.remove', (req) => (req.params as { id?: string }).id)
+  async remove(@Param('id') id: string) {
+    if (!UUID.test(id) || !(await this.repo.delete({ id })).affected) throw notFound(`ip rule ${id}`);
+    this.ipGuard.invalidate();
+    return { id, removed: true };
+  }
+
+  /** Addresses banned now for repeated authentication failures (1020176). */
+  @Get('ip-bans')
+  async bans() {
+    return this.dataSource.query(`SELECT host(ip) AS ip, banned_until AS "bannedUntil", reason FROM ip_bans WHERE banned_until > now() ORDER BY banned_until DESC`);
+  }
+
+  /** Lifts a ban at once (the failures counted so far are forgotten too). */
+  @Delete('ip-bans/:ip')
+  @Audited('ip-ban.lift', (req) => (req.params as { ip?: string }).ip)
+  async lift(@Param('ip') ip: string) {
+    if (!isIP(ip)) throw invalid('ip', 'an IP address');
+    const rows: unknown[] = await this.dataSource.query(
+      `WITH lifted AS (DELETE FROM ip_bans WHERE ip = $1::inet AND banned_until > now() RETURNING 1),
+            forgotten AS (DELETE FROM rate_counters WHERE key = 'auth-failure:' || host($1::inet))
+       SELECT 1 FROM lifted`,
+      [ip],
+    );
+    if (rows.length === 0) throw notFound(`ban of ${ip}`);
+    this.ipGuard.invalidate();
+    return { ip, lifted: true };
+  }
+}

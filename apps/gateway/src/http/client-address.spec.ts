@@ -1,0 +1,30 @@
+import { describe, expect, it } from '@jest/globals';
+import { addressList, normaliseIp, resolveClientAddress } from './client-address.js';
+
+describe('client address', () => {
+  const proxies = addressList(['10.0.0.0/8', '127.0.0.1']);
+
+  it('is the socket peer when no proxy is trusted, whatever X-Forwarded-For says', () => {
+    expect(resolveClientAddress('203.0.113.9', '1.2.3.4', null)).toBe('203.0.113.9');
+    expect(resolveClientAddress('::ffff:203.0.113.9', undefined, proxies)).toBe('203.0.113.9');
+    expect(resolveClientAddress('203.0.113.9', '1.2.3.4', proxies)).toBe('203.0.113.9');
+  });
+
+  it('behind trusted proxies: the right-most hop that is not a trusted proxy', () => {
+    expect(resolveClientAddress('10.1.1.1', '198.51.100.7', proxies)).toBe('198.51.100.7');
+    expect(resolveClientAddress('10.1.1.1', '6.6.6.6, 198.51.100.7, 10.2.2.2', proxies)).toBe('198.51.100.7');
+    expect(resolveClientAddress('127.0.0.1', ['6.6.6.6', '198.51.100.8'], proxies)).toBe('198.51.100.8');
+  });
+
+  it('null when a trusted proxy names no client or a malformed one', () => {
+    expect(resolveClientAddress('10.1.1.1', undefined, proxies)).toBeNull();
+    expect(resolveClientAddress('10.1.1.1', '10.2.2.2', proxies)).toBeNull();
+    expect(resolveClientAddress('10.1.1.1', 'evil\r\nx', proxies)).toBeNull();
+    expect(resolveClientAddress(undefined, '1.2.3.4', proxies)).toBeNull();
+  });
+
+  it('normalises IPv4-mapped IPv6', () => {
+    expect(normaliseIp('::ffff:127.0.0.1')).toBe('127.0.0.1');
+    expect(normaliseIp('::1')).toBe('::1');
+  });
+});

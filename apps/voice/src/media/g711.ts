@@ -4,7 +4,7 @@
  */
 const BIAS = 0x84;
 const ULAW_CLIP = 8159;
-const SEG_END = [0xff, 0x1ff, 0x3ff, 0x7ff, 0xfff, 0x1fff, 0x3fff, 0x7fff];
+const SEG_AEND = [0x1f, 0x3f, 0x7f, 0xff, 0x1ff, 0x3ff, 0x7ff, 0xfff];
 const SEG_UEND = [0x3f, 0x7f, 0xff, 0x1ff, 0x3ff, 0x7ff, 0xfff, 0x1fff];
 
 function search(value: number, table: readonly number[]): number {
@@ -47,7 +47,7 @@ export function linearToAlaw(sample: number): number {
     mask = 0x55;
     pcm = -pcm - 1;
   }
-  const seg = search(pcm, SEG_END);
+  const seg = search(pcm, SEG_AEND);
   if (seg >= 8) return 0x7f ^ mask;
   let aval = seg << 4;
   aval |= seg < 2 ? (pcm >> 1) & 0x0f : (pcm >> seg) & 0x0f;

@@ -152,8 +152,8 @@ export class SipCarrier implements Carrier {
       this.digits.forCode(request.verifyCode, promptLanguage(request.languageType)),
     ]);
     // Approved at accept time, withdrawn since: the code is still worth hearing.
-    if (!preTone) log.warn('pre-tone no longer approved; playing the code without it', { tone: request.preTone });
-    if (request.posTone && !posTone) log.warn('post-tone no longer approved; playing the code without it', { tone: request.posTone });
+    if (!preTone) log.warn('pre-tone not found or no longer approved; playing the code without it', { tone: request.preTone });
+    if (request.posTone && !posTone) log.warn('post-tone not found or no longer approved; playing the code without it', { tone: request.posTone });
     return assemblePlay({ preTone: preTone ?? new Int16Array(0), digits, posTone });
   }
 }

@@ -106,4 +106,36 @@ describe('voice verification call over SIP, end to end', () => {
     expect(fee.feeLst[0]).toMatchObject({ sipStatusCode: 486, callOutUnaswRsn: 17, ulFailReason: 4, callOutAnswerTime: '' });
     expect((await uas.exited).code).toBe(0);
   });
+
+  it('a worker stopped gracefully mid-prompt hangs up with BYE; disconnect 8000 and one CDR say so', async () => {
+    const uas = await SippUas.start('answer.xml', { rtp_ip: '127.0.0.1', rtp_port: rtp.port, pt: 0, codec: 'PCMU' });
+    sipps.push(uas);
+    await platform.voice?.close();
+    const voice = await platform.startVoice({ ...(await sipEnv(uas.port)), VERIGATE_SHUTDOWN_GRACE_S: '0' });
+    const response = await platform.callVerify(app, platform.callBody(app, '+8613800000023', {
+      statusUrl: platform.receiver.base64Url('/status'), feeUrl: platform.receiver.base64Url('/fee'), times: 0,
+    }));
+    const sessionId: string = response.body.sessionId;
+    await expectEventually(() => expect(statusBodies(sessionId).map((e) => e.eventType)).toContain('answer'), { timeoutMs: 30_000 });
+    const before = rtp.packets.length;
+    // Mid-prompt: some of this call's audio has arrived.
+    await expectEventually(() => expect(rtp.packets.length).toBeGreaterThan(before + 10));
+    await voice.close();
+    platform.voice = undefined;
+    expect((await uas.exited).code).toBe(0); // SIPp received our BYE and answered it
+    const events = await expectEventually(() => {
+      const bodies = statusBodies(sessionId);
+      expect(bodies.at(-1)?.eventType).toBe('disconnect');
+      return bodies;
+    });
+    expect(events.map((e) => e.eventType)).toEqual(['callout', 'alerting', 'answer', 'disconnect']);
+    expect(events[3].statusInfo).toMatchObject({ stateCode: 8000 });
+    const cdrs = await platform.infra.query('SELECT state_code FROM cdrs WHERE session_id = $1', [sessionId]);
+    expect(cdrs).toEqual([{ state_code: 8000 }]);
+    // The stream stopped with the call.
+    const after = rtp.packets.length;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(rtp.packets.length).toBe(after);
+    expect(after).toBeLessThan(before + 200); // far from the 300 s a `times: 0` call could last
+  });
 });

@@ -87,8 +87,8 @@ async function expectedAudio(req: CallRequest, codec: G711Codec): Promise<Uint8A
   return encodeG711(play, codec);
 }
 
-async function sipp(scenario: string, keys: Record<string, string | number> = {}) {
-  const uas = await SippUas.start(scenario, keys);
+async function sipp(scenario: string, keys: Record<string, string | number> = {}, calls = 1) {
+  const uas = await SippUas.start(scenario, keys, calls);
   cleanups.push(() => uas.stop());
   return uas;
 }
@@ -128,9 +128,10 @@ describe('sip carrier against SIPp', () => {
     // Real-time pacing: the stream lasts (n-1) × 20 ms, give or take timer jitter, and does not drift.
     const spanMs = packets.at(-1)!.at - packets[0]!.at;
     const idealMs = (packets.length - 1) * 20;
-    expect(Math.abs(spanMs - idealMs)).toBeLessThan(80);
+    // (A setInterval(20) would drift by its lateness on every one of the ~220 ticks.)
+    expect(Math.abs(spanMs - idealMs)).toBeLessThan(120);
     const late = packets.map((p, i) => p.at - packets[0]!.at - i * 20);
-    expect(Math.max(...late)).toBeLessThan(60);
+    expect(Math.max(...late)).toBeLessThan(120); // receive side, in the same (busy) process
     // The bytes are the prompt, twice, in A-law.
     const heard = Buffer.concat(packets.map((p) => p.payload));
     expect(heard.subarray(0, expected.length).equals(Buffer.from(expected))).toBe(true);
@@ -140,6 +141,21 @@ describe('sip carrier against SIPp', () => {
     process.stdout.write(`sip answered: ${packets.length} RTP packets (expected ${expectedPackets}), span ${spanMs.toFixed(1)} ms (ideal ${idealMs} ms), max lateness ${Math.max(...late).toFixed(1)} ms\n`);
 
     expect(callOutcome(ending)).toMatchObject({ stateCode: 0, sipStatusCode: 200, callOutUnaswRsn: 0, ulFailReason: 0 });
+  });
+
+  it('two calls at once on one carrier: separate dialogs, RTP ports and streams', async () => {
+    const rtp = await capture();
+    const uas = await sipp('answer.xml', { rtp_ip: '127.0.0.1', rtp_port: rtp.port, pt: 0, codec: 'PCMU' }, 2);
+    const h = await harness({ trunkPort: uas.port });
+    const [a, b] = await Promise.all([place(h, request({ verifyCode: '12' })), place(h, request({ verifyCode: '9876' }))]);
+    expect(a).toEqual({ kind: 'completed', by: 'platform' });
+    expect(b).toEqual({ kind: 'completed', by: 'platform' });
+    expect((await uas.exited).code).toBe(0); // both calls completed for SIPp
+    const bySsrc = new Map<number, number>();
+    for (const p of rtp.packets) bySsrc.set(p.ssrc, (bySsrc.get(p.ssrc) ?? 0) + 1);
+    expect(bySsrc.size).toBe(2);
+    const expected = [await expectedAudio(request({ verifyCode: '12' }), 'PCMU'), await expectedAudio(request({ verifyCode: '9876' }), 'PCMU')].map((x) => x.length / 160);
+    expect([...bySsrc.values()].sort((x, y) => x - y)).toEqual(expected.sort((x, y) => x - y));
   });
 
   it('busy: 486 → stateCode 8102, CDR sipStatusCode 486 and Q.850 17 from the Reason header', async () => {

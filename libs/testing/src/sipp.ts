@@ -38,8 +38,8 @@ export class SippUas {
   private readonly child: ChildProcess;
   private output = '';
 
-  private constructor(readonly port: number, scenario: string, keys: Record<string, string | number>, mediaPort: number) {
-    const args = ['-sf', scenario, '-i', '127.0.0.1', '-p', String(port), '-mp', String(mediaPort), '-m', '1', '-nostdin', '-timeout', '30s', '-timeout_error'];
+  private constructor(readonly port: number, scenario: string, keys: Record<string, string | number>, mediaPort: number, calls: number) {
+    const args = ['-sf', scenario, '-i', '127.0.0.1', '-p', String(port), '-mp', String(mediaPort), '-m', String(calls), '-nostdin', '-timeout', '30s', '-timeout_error'];
     for (const [k, v] of Object.entries(keys)) args.push('-key', k, String(v));
     this.child = spawn('sipp', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     for (const stream of [this.child.stdout!, this.child.stderr!]) {
@@ -61,10 +61,11 @@ export class SippUas {
     return found;
   }
 
-  static async start(scenarioName: string, keys: Record<string, string | number> = {}): Promise<SippUas> {
+  /** `calls`: how many calls SIPp takes (concurrently) before it exits. */
+  static async start(scenarioName: string, keys: Record<string, string | number> = {}, calls = 1): Promise<SippUas> {
     const port = await freeTestPort();
     const mediaPort = await freeTestPort(new Set([port]), true);
-    const uas = new SippUas(port, SippUas.scenario(scenarioName), keys, mediaPort);
+    const uas = new SippUas(port, SippUas.scenario(scenarioName), keys, mediaPort, calls);
     // SIPp binds its port at once; give it a moment, and fail early if it died.
     const early = await Promise.race([uas.exited, new Promise<null>((r) => setTimeout(() => r(null), 300))]);
     if (early) throw new Error(`sipp exited at start (${early.code}):\n${early.output.slice(-2000)}`);

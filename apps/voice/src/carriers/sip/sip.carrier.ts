@@ -259,7 +259,14 @@ class SipCall {
     }
     if (status >= 100 && rs.headers.to?.params?.tag !== undefined) this.heardFromTrunk = true;
     if (status < 200) return this.onProvisional(rs);
-    if (status < 300) return void this.onSuccess(rs);
+    if (status < 300) {
+      this.onSuccess(rs).catch((error) => {
+        this.log.error('answered call failed', { error: (error as Error).message });
+        this.finish({ kind: 'internal', reason: `answered call failed: ${(error as Error).message}` });
+        this.sendBye().catch(() => undefined);
+      });
+      return;
+    }
     this.onFailure(rs);
   }
 
@@ -335,7 +342,9 @@ class SipCall {
     const dialog = this.buildAck(rs);
     const previous = this.dialog;
     this.dialog = dialog;
-    void this.sendAck().then(() => this.sendBye()).finally(() => { if (previous) this.dialog = previous; });
+    this.sendAck().then(() => this.sendBye())
+      .catch((error) => this.log.warn('could not hang up an unwanted 2xx', { error: (error as Error).message }))
+      .finally(() => { if (previous) this.dialog = previous; });
   }
 
   private async onSuccess(rs: SipMessage): Promise<void> {
@@ -499,6 +508,6 @@ class SipCall {
   }
 
   onStrayResponse(rs: SipMessage): void {
-    if (rs.headers.cseq?.method === 'INVITE' && (rs.status ?? 0) >= 200 && (rs.status ?? 0) < 300 && this.dialog) void this.sendAck();
+    if (rs.headers.cseq?.method === 'INVITE' && (rs.status ?? 0) >= 200 && (rs.status ?? 0) < 300 && this.dialog) this.sendAck().catch(() => undefined);
   }
 }

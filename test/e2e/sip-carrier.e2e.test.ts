@@ -199,6 +199,25 @@ describe('sip carrier against SIPp', () => {
     expect(Buffer.concat(rtp.packets.map((p) => p.payload)).subarray(0, 1600).equals(Buffer.from(expected.subarray(0, 1600)))).toBe(true);
   });
 
+  it('407 proxy digest challenge: answered with Proxy-Authorization', async () => {
+    const rtp = await capture();
+    const uas = await sipp('proxy-digest-answer.xml', { rtp_ip: '127.0.0.1', rtp_port: rtp.port, pt: 0, codec: 'PCMU' });
+    const h = await harness({ trunkPort: uas.port, username: 'trunk-user', password: 'pr0xy-pw' });
+    const ending = await place(h, request({ posTone: null, verifyCode: '55' }));
+    expect(ending).toEqual({ kind: 'completed', by: 'platform' });
+    expect((await uas.exited).code).toBe(0);
+    expect(rtp.packets.length).toBeGreaterThan(20);
+  });
+
+  it('407 without credentials configured: the call ends with 407 → unreachable, Q.850 21', async () => {
+    const uas = await sipp('proxy-digest-answer.xml', { rtp_ip: '127.0.0.1', rtp_port: 9, pt: 0, codec: 'PCMU' });
+    const h = await harness({ trunkPort: uas.port });
+    const ending = await place(h, request());
+    expect(ending).toEqual({ kind: 'sip-final', sipStatus: 407 });
+    expect(callOutcome(ending)).toMatchObject({ stateCode: 8103, callOutUnaswRsn: 21 });
+    uas.stop();
+  });
+
   it('401 with wrong credentials: the trunk refuses (403) and the call ends rejected', async () => {
     const uas = await sipp('digest-answer.xml', { rtp_ip: '127.0.0.1', rtp_port: 9, pt: 0, codec: 'PCMU', user: 'verigate', password: 'right-password' });
     const h = await harness({ trunkPort: uas.port, username: 'verigate', password: 'wrong-password' });

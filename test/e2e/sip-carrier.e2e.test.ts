@@ -33,7 +33,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-async function harness(overrides: Partial<SipCarrierOptions> & { trunkPort: number }): Promise<Harness> {
+async function harness(overrides: Partial<SipCarrierOptions> & { trunkPort: number }, logger?: JsonLogger): Promise<Harness> {
   const rtpMin = await freeTestPort(new Set(), true);
   const carrier = new SipCarrier(
     {
@@ -51,7 +51,7 @@ async function harness(overrides: Partial<SipCarrierOptions> & { trunkPort: numb
     },
     new ToneCache(new MapToneSource({ 'welcome.wav': PRE_TONE, 'bye.wav': POS_TONE })),
     new DigitPrompts(),
-    new JsonLogger('voice-test', (process.env.TEST_LOG_LEVEL as 'warn') ?? 'error'),
+    logger ?? new JsonLogger('voice-test', (process.env.TEST_LOG_LEVEL as 'warn') ?? 'error'),
   );
   cleanups.push(() => carrier.close());
   return { carrier, events: [] };
@@ -235,6 +235,29 @@ describe('sip carrier against SIPp', () => {
     expect((await uas.exited).code).toBe(0);
     expect(callOutcome(ending)).toMatchObject({ stateCode: 8004 });
     expect(cdr(ending)).toMatchObject({ sipStatusCode: 603, callOutUnaswRsn: 21, ulFailReason: 7 });
+  });
+
+  it('times 0 plays until the longest call ends, then hangs up; the code never reaches the log', async () => {
+    const rtp = await capture();
+    const uas = await sipp('answer.xml', { rtp_ip: '127.0.0.1', rtp_port: rtp.port, pt: 0, codec: 'PCMU' });
+    const lines: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      if (typeof chunk === 'string' && chunk.includes('"app":"voice-log"')) { lines.push(chunk); return true; }
+      return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
+    }) as typeof process.stdout.write;
+    try {
+      const h = await harness({ trunkPort: uas.port }, new JsonLogger('voice-log', 'debug'));
+      const ending = await place(h, request({ verifyCode: '86420975', times: 0, maxCallMs: 1500 }));
+      expect(ending).toEqual({ kind: 'completed', by: 'platform' });
+    } finally {
+      process.stdout.write = write;
+    }
+    expect((await uas.exited).code).toBe(0);
+    expect(rtp.packets.length).toBeGreaterThanOrEqual(1500 / 20 - 1);
+    expect(rtp.packets.length).toBeLessThanOrEqual(1500 / 20);
+    expect(lines.length).toBeGreaterThan(3); // INVITE, ringing, answered, prompt sent, BYE …
+    expect(lines.join('')).not.toContain('86420975');
   });
 
   it('the callee hangs up mid-prompt: BYE from the far end is answered and the stream stops', async () => {

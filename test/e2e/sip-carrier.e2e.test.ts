@@ -260,6 +260,25 @@ describe('sip carrier against SIPp', () => {
     expect(lines.join('')).not.toContain('86420975');
   });
 
+  it('a re-INVITE moves the callee\'s media: the stream follows to the new port, without a gap or a restart', async () => {
+    const first = await capture();
+    const second = await capture();
+    const uas = await sipp('reinvite.xml', { rtp_ip: '127.0.0.1', rtp_port: first.port, rtp_port2: second.port });
+    const h = await harness({ trunkPort: uas.port });
+    const req = request({ verifyCode: '1234', times: 1 });
+    const ending = await place(h, req);
+    expect(ending).toEqual({ kind: 'completed', by: 'platform' });
+    expect((await uas.exited).code).toBe(0); // our 200 to the re-INVITE kept PCMU; BYE came after
+    expect(first.packets.length).toBeGreaterThan(20);
+    expect(second.packets.length).toBeGreaterThan(20);
+    const all = [...first.packets, ...second.packets];
+    const expected = await expectedAudio(req, 'PCMU');
+    expect(all.length).toBe(expected.length / 160);
+    // One stream: the sequence numbers carry on across the move.
+    expect((second.packets[0]!.sequence - first.packets.at(-1)!.sequence) & 0xffff).toBe(1);
+    expect(second.packets[0]!.ssrc).toBe(first.packets[0]!.ssrc);
+  });
+
   it('the callee hangs up mid-prompt: BYE from the far end is answered and the stream stops', async () => {
     const rtp = await capture();
     const uas = await sipp('callee-hangs-up.xml', { rtp_ip: '127.0.0.1', rtp_port: rtp.port, pt: 0, codec: 'PCMU' });

@@ -111,6 +111,7 @@ export class RtpSession {
     const perPlay = Math.ceil(audio.length / SAMPLES_PER_PACKET);
     const total = Math.min(perPlay * plays, Math.floor(maxMs / PACKET_MS));
     const payloadType = PAYLOAD_TYPES[remote.codec];
+    // The destination is read per packet: a re-INVITE may move the callee's media mid-stream.
     let sent = 0;
     return new Promise<PlayResult>((resolve) => {
       if (total <= 0 || perPlay === 0) return resolve({ packets: 0, interrupted: false });
@@ -131,7 +132,8 @@ export class RtpSession {
           const offset = (sent % perPlay) * SAMPLES_PER_PACKET;
           const payload = audio.subarray(offset, offset + SAMPLES_PER_PACKET);
           const packet = rtpPacket({ payloadType, marker: this.first, sequence: this.sequence, timestamp: this.timestamp, ssrc: this.ssrc }, payload);
-          this.socket.send(packet, remote.port, remote.address);
+          const to = this.remote ?? remote;
+          this.socket.send(packet, to.port, to.address);
           this.first = false;
           this.sequence = (this.sequence + 1) & 0xffff;
           this.timestamp = (this.timestamp + SAMPLES_PER_PACKET) >>> 0;

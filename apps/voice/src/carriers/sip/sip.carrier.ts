@@ -177,6 +177,8 @@ class SipCall {
   private settle!: (ending: CallEnding) => void;
   private readonly ended: Promise<CallEnding>;
   private ringTimer?: NodeJS.Timeout;
+  private readonly sdpSession = randomInt(1, 2 ** 31);
+  private sdpVersion = this.sdpSession;
 
   constructor(
     private readonly stack: SipStack,
@@ -217,7 +219,7 @@ class SipCall {
         'user-agent': 'Verigate',
         'content-type': 'application/sdp',
       },
-      content: buildOffer({ address: this.stack.publicAddress, port: this.rtp.port, codecs: this.options.codecs, sessionId: randomInt(1, 2 ** 31) }),
+      content: buildOffer({ address: this.stack.publicAddress, port: this.rtp.port, codecs: this.options.codecs, sessionId: this.sdpSession, version: this.sdpVersion }),
     };
   }
 
@@ -496,11 +498,23 @@ class SipCall {
       return;
     }
     if (rq.method === 'INVITE' && this.state === 'answered') {
-      // A re-INVITE (session refresh or hold): keep the media as it is.
+      // A re-INVITE: the callee's media may move (a PBX re-routing media, a session refresh). Keep our
+      // codec; follow the new address and port when the offer has them; without an offer, re-offer ours.
+      const codec = this.rtp.codec!;
+      if (rq.content) {
+        const offer = parseAnswer(rq.content, [codec]);
+        if ('error' in offer) {
+          this.log.warn('re-INVITE refused', { reason: offer.error });
+          this.stack.respond(sip.makeResponse(rq, 488, 'Not Acceptable Here'));
+          return;
+        }
+        this.rtp.connect(offer.address, offer.port, codec);
+        this.log.info('SIP re-INVITE: media moved', { rtp: `${offer.address}:${offer.port}` });
+      }
       const rs = sip.makeResponse(rq, 200, 'OK');
       rs.headers.contact = [{ uri: `sip:verigate@${this.stack.publicAddress}:${this.stack.localPort}`, params: {} }];
       rs.headers['content-type'] = 'application/sdp';
-      rs.content = buildOffer({ address: this.stack.publicAddress, port: this.rtp.port, codecs: [this.rtp.codec!], sessionId: 1, version: 2 });
+      rs.content = buildOffer({ address: this.stack.publicAddress, port: this.rtp.port, codecs: [codec], sessionId: this.sdpSession, version: ++this.sdpVersion });
       this.stack.respond(rs);
       return;
     }

@@ -289,7 +289,7 @@ describe('sip carrier against SIPp', () => {
     expect((await uas.exited).code).toBe(0); // SIPp's BYE got its 200
     // ~600 ms of talk: about 30 packets, far fewer than the three plays (several seconds).
     expect(rtp.packets.length).toBeGreaterThan(15);
-    expect(rtp.packets.length).toBeLessThan(60);
+    expect(rtp.packets.length).toBeLessThan(120); // the three plays would be > 300 packets
     const count = rtp.packets.length;
     await new Promise((r) => setTimeout(r, 200));
     expect(rtp.packets.length).toBe(count);
@@ -313,7 +313,7 @@ describe('sip carrier against SIPp', () => {
     setTimeout(() => controller2.abort(), 700);
     expect(await placing).toEqual({ kind: 'internal', reason: 'call ended by the platform during the prompt' });
     expect((await answering.exited).code).toBe(0); // SIPp got our BYE
-    expect(rtp.packets.length).toBeLessThan(60);
+    expect(rtp.packets.length).toBeLessThan(120); // `times: 0` would have gone on for 30 s (1500 packets)
   });
 
   it('an unreachable trunk (nothing answers, not even 100 Trying) ends as unreachable at the ring timeout', async () => {
@@ -321,7 +321,7 @@ describe('sip carrier against SIPp', () => {
     const h = await harness({ trunkPort: silentPort });
     const started = performance.now();
     const ending = await place(h, request({ ringTimeoutMs: 500 }));
-    expect(performance.now() - started).toBeLessThan(2000);
+    expect(performance.now() - started).toBeLessThan(3000);
     expect(h.events).toEqual([]);
     expect(ending).toEqual({ kind: 'unreachable', reason: 'no response from the SIP trunk' });
     expect(callOutcome(ending)).toMatchObject({ stateCode: 8103 });

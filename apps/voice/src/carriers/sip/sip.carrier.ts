@@ -326,27 +326,24 @@ class SipCall {
   }
 
   /** Where in-dialog requests go: the first Route, else the remote target. */
-  private async dialogDestination(): Promise<{ address: string; port: number }> {
-    const next = this.dialog?.route[0]?.uri ?? this.dialog?.target;
+  private async dialogDestination(dialog = this.dialog): Promise<{ address: string; port: number }> {
+    const next = dialog?.route[0]?.uri ?? dialog?.target;
     if (!next) return this.trunk;
     const uri = sip.parseUri(next);
     const address = isIP(uri.host) ? uri.host : (await lookup(uri.host, { family: 4 })).address;
     return { address, port: Number(uri.port) || 5060 };
   }
 
-  private async sendAck(): Promise<void> {
-    if (!this.dialog) return;
-    this.stack.request(sip.copyMessage(this.dialog.ack, true), await this.dialogDestination());
+  private async sendAck(dialog = this.dialog): Promise<void> {
+    if (!dialog) return;
+    this.stack.request(sip.copyMessage(dialog.ack, true), await this.dialogDestination(dialog));
   }
 
   /** A 2xx we do not want (cancelled, aborted, a stale INVITE): confirm it and hang up at once. */
   private ackAndBye(rs: SipMessage): void {
     const dialog = this.buildAck(rs);
-    const previous = this.dialog;
-    this.dialog = dialog;
-    this.sendAck().then(() => this.sendBye())
-      .catch((error) => this.log.warn('could not hang up an unwanted 2xx', { error: (error as Error).message }))
-      .finally(() => { if (previous) this.dialog = previous; });
+    this.sendAck(dialog).then(() => this.sendBye(dialog))
+      .catch((error) => this.log.warn('could not hang up an unwanted 2xx', { error: (error as Error).message }));
   }
 
   private async onSuccess(rs: SipMessage): Promise<void> {
@@ -408,22 +405,22 @@ class SipCall {
     return padded;
   }
 
-  private async sendBye(): Promise<void> {
-    if (!this.dialog) return;
+  private async sendBye(dialog = this.dialog): Promise<void> {
+    if (!dialog) return;
     this.cseq += 1;
     const bye: SipMessage = {
       method: 'BYE',
-      uri: this.dialog.target,
+      uri: dialog.target,
       headers: {
-        to: this.dialog.remoteTag,
+        to: dialog.remoteTag,
         from: this.invite.headers.from,
         'call-id': this.callId,
         cseq: { method: 'BYE', seq: this.cseq },
         'max-forwards': 70,
-        ...(this.dialog.route.length ? { route: this.dialog.route } : {}),
+        ...(dialog.route.length ? { route: dialog.route } : {}),
       },
     };
-    const destination = await this.dialogDestination();
+    const destination = await this.dialogDestination(dialog);
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, BYE_WAIT_MS);
       this.stack.request(bye, destination, (rs) => {

@@ -6,7 +6,7 @@
  */
 export type CallEnding =
   | { kind: 'completed'; by: 'platform' | 'callee' }
-  | { kind: 'sip-final'; sipStatus: number }
+  | { kind: 'sip-final'; sipStatus: number; /** Q.850 cause the far end gave (`Reason: Q.850;cause=N`, RFC 3326); overrides the table's. */ q850?: number }
   | { kind: 'ring-timeout' }
   | { kind: 'unreachable'; reason: string }
   | { kind: 'no-ports' }
@@ -45,6 +45,15 @@ const SIP_FINAL_RESPONSES: ReadonlyMap<number, Row> = new Map([
   [504, { stateCode: 8103, stateDesc: 'The user is unreachable', q850: 102, ulFailReason: 5 }],
   [603, { stateCode: 8004, stateDesc: 'The call was rejected while ringing', q850: 21, ulFailReason: 7 }],
   [403, { stateCode: 8004, stateDesc: 'The call was rejected while ringing', q850: 21, ulFailReason: 7 }],
+  // Added with the sip carrier (RFC 3398 §8.2.6.1). A trunk refusing our credentials or the
+  // request itself is unreachable from the platform's side.
+  [400, { stateCode: 8103, stateDesc: 'The user is unreachable', q850: 41, ulFailReason: 5 }],
+  [401, { stateCode: 8103, stateDesc: 'The user is unreachable', q850: 21, ulFailReason: 5 }],
+  [407, { stateCode: 8103, stateDesc: 'The user is unreachable', q850: 21, ulFailReason: 5 }],
+  [485, { stateCode: 8100, stateDesc: 'The number does not exist', q850: 1, ulFailReason: 2 }],
+  [488, { stateCode: 8103, stateDesc: 'The user is unreachable', q850: 65, ulFailReason: 5 }],
+  [501, { stateCode: 8103, stateDesc: 'The user is unreachable', q850: 79, ulFailReason: 5 }],
+  [606, { stateCode: 8103, stateDesc: 'The user is unreachable', q850: 58, ulFailReason: 5 }],
 ]);
 
 const OTHER_FAILURE: Row = { stateCode: 8103, stateDesc: 'The user is unreachable', q850: 31, ulFailReason: 5 };
@@ -65,7 +74,8 @@ export function callOutcome(ending: CallEnding): CallOutcome {
       return { stateCode: 8000, stateDesc: 'Internal error', sipStatusCode: 500, callOutUnaswRsn: 41, ulFailReason: 1 };
     case 'sip-final': {
       const row = SIP_FINAL_RESPONSES.get(ending.sipStatus) ?? OTHER_FAILURE;
-      return { stateCode: row.stateCode, stateDesc: row.stateDesc, sipStatusCode: ending.sipStatus, callOutUnaswRsn: row.q850, ulFailReason: row.ulFailReason };
+      const q850 = ending.q850 !== undefined && Number.isInteger(ending.q850) && ending.q850 > 0 && ending.q850 < 128 ? ending.q850 : row.q850;
+      return { stateCode: row.stateCode, stateDesc: row.stateDesc, sipStatusCode: ending.sipStatus, callOutUnaswRsn: q850, ulFailReason: row.ulFailReason };
     }
   }
 }

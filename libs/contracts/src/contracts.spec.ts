@@ -81,4 +81,11 @@ describe('FeeInfo', () => {
   it('formats times as UTC yyyy-MM-dd HH:mm:ss', () => {
     expect(formatUtc(new Date('2019-01-24T03:04:24.999Z'))).toBe('2019-01-24 03:04:24');
   });
+
+  it('a Q.850 cause given by the far end (Reason header) is the CDR\'s; an invalid one is ignored', () => {
+    expect(callOutcome({ kind: 'sip-final', sipStatus: 486, q850: 34 })).toMatchObject({ stateCode: 8102, sipStatusCode: 486, callOutUnaswRsn: 34 });
+    expect(callOutcome({ kind: 'sip-final', sipStatus: 486, q850: 999 })).toMatchObject({ callOutUnaswRsn: 17 });
+    expect(callOutcome({ kind: 'sip-final', sipStatus: 401 })).toMatchObject({ stateCode: 8103, callOutUnaswRsn: 21 });
+    expect(callOutcome({ kind: 'sip-final', sipStatus: 407 })).toMatchObject({ stateCode: 8103, callOutUnaswRsn: 21 });
+  });
 });

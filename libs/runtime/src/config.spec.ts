@@ -34,4 +34,38 @@ describe('configuration', () => {
     expect(parseDurationList('200ms, 1s,5m,1h')).toEqual([200, 1000, 300_000, 3_600_000]);
     expect(parseDurationList('soon')).toBeNull();
   });
+
+  describe('sip section', () => {
+    const sip = { VERIGATE_VOICE_CARRIER: 'sip', VERIGATE_SIP_TRUNK: 'sip:10.0.0.5:5080' };
+
+    it('accepts the sip carrier with a trunk, and has defaults for the rest', () => {
+      const config = loadConfig(sip);
+      expect(config.voice.carrier).toBe('sip');
+      expect(config.sip).toEqual({
+        trunk: { uri: 'sip:10.0.0.5:5080', host: '10.0.0.5', port: 5080 }, username: null, password: null, localPort: 5060,
+        bindAddress: '0.0.0.0', publicAddress: null, rtpPortMin: 10000, rtpPortMax: 20000, codecs: ['PCMU', 'PCMA'], fromDomain: null, stripPlus: false,
+      });
+      expect(loadConfig({ ...sip, VERIGATE_SIP_TRUNK: 'sip:pbx.example.com' }).sip.trunk).toEqual({ uri: 'sip:pbx.example.com', host: 'pbx.example.com', port: 5060 });
+      expect(loadConfig({ ...sip, VERIGATE_SIP_CODECS: 'pcma, PCMU', VERIGATE_SIP_USERNAME: 'u', VERIGATE_SIP_PASSWORD: 'p' }).sip).toMatchObject({ codecs: ['PCMA', 'PCMU'], username: 'u', password: 'p' });
+    });
+
+    it('requires a trunk for the sip carrier', () => {
+      expect(() => loadConfig({ VERIGATE_VOICE_CARRIER: 'sip' })).toThrow(/VERIGATE_SIP_TRUNK is required/);
+    });
+
+    it.each([
+      [{ VERIGATE_SIP_TRUNK: 'http://pbx' }, /VERIGATE_SIP_TRUNK="http:\/\/pbx" must look like sip:host/],
+      [{ VERIGATE_SIP_TRUNK: 'sip:pbx:99999' }, /VERIGATE_SIP_TRUNK="sip:pbx:99999" has an invalid port/],
+      [{ VERIGATE_SIP_TRUNK: 'sip:pbx;transport=tcp' }, /only transport=udp/],
+      [{ VERIGATE_SIP_PASSWORD: 'secret' }, /VERIGATE_SIP_PASSWORD is set but VERIGATE_SIP_USERNAME is not/],
+      [{ VERIGATE_RTP_PORT_MIN: '20000', VERIGATE_RTP_PORT_MAX: '10000' }, /VERIGATE_RTP_PORT_MIN \(20000\) must be below VERIGATE_RTP_PORT_MAX/],
+      [{ VERIGATE_RTP_PORT_MIN: '80' }, /VERIGATE_RTP_PORT_MIN="80" must be an integer between 1024/],
+      [{ VERIGATE_RTP_PORT_MIN: '30000', VERIGATE_RTP_PORT_MAX: '30010', VERIGATE_VOICE_PORTS: '30' }, /hold 6 RTP ports .* fewer than VERIGATE_VOICE_PORTS=30/],
+      [{ VERIGATE_SIP_CODECS: 'G729' }, /VERIGATE_SIP_CODECS="G729" must list PCMU and\/or PCMA/],
+      [{ VERIGATE_SIP_BIND_ADDRESS: '300.1.1.1' }, /VERIGATE_SIP_BIND_ADDRESS="300.1.1.1" must be an IPv4 address/],
+      [{ VERIGATE_SIP_LOCAL_PORT: 'x' }, /VERIGATE_SIP_LOCAL_PORT="x"/],
+    ])('names the bad variable: %j', (env, message) => {
+      expect(() => loadConfig({ ...sip, ...env })).toThrow(message);
+    });
+  });
 });

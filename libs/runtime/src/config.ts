@@ -50,7 +50,7 @@ export interface PlatformConfig {
     exactPortCheckBelow: number;
   };
   voice: {
-    carrier: 'sim';
+    carrier: 'sim' | 'sip';
     simRingMs: number;
     simPromptMs: number;
     ports: number;
@@ -61,6 +61,8 @@ export interface PlatformConfig {
     /** How often each voice worker looks for orphaned calls (0 = never; tests call it directly). */
     orphanSweepSeconds: number;
   };
+  /** The sip carrier (read when VERIGATE_VOICE_CARRIER=sip; validated always). */
+  sip: SipConfig;
   webhooks: {
     allowPrivate: boolean;
     retryScheduleMs: number[];
@@ -68,6 +70,24 @@ export interface PlatformConfig {
     concurrency: number;
     perHostConcurrency: number;
   };
+}
+
+export interface SipConfig {
+  /** VERIGATE_SIP_TRUNK `sip:host[:port]` (UDP); null when not set (required with carrier sip). */
+  trunk: { uri: string; host: string; port: number } | null;
+  username: string | null;
+  password: string | null;
+  /** VERIGATE_SIP_LOCAL_PORT; 0 = any free port. */
+  localPort: number;
+  bindAddress: string;
+  /** VERIGATE_SIP_PUBLIC_ADDRESS: the address in Via/Contact/SDP; null = the one that routes to the trunk. */
+  publicAddress: string | null;
+  rtpPortMin: number;
+  rtpPortMax: number;
+  /** Offered in this order of preference. */
+  codecs: ('PCMU' | 'PCMA')[];
+  fromDomain: string | null;
+  stripPlus: boolean;
 }
 
 export class ConfigError extends Error {
@@ -165,6 +185,16 @@ export function loadConfig(env: Env = process.env, defaults: { healthPort?: numb
     return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
   };
   const isPrefix = (item: string) => /^\+?\d{1,15}$/.test(item);
+  const sip = loadSipConfig(env, str, int, bool, problems);
+  const carrier = oneOf('VERIGATE_VOICE_CARRIER', 'sim', ['sim', 'sip'] as const);
+  if (carrier === 'sip') {
+    if (!sip.trunk && !problems.some((p) => p.startsWith('VERIGATE_SIP_TRUNK'))) problems.push('VERIGATE_SIP_TRUNK is required when VERIGATE_VOICE_CARRIER=sip (e.g. sip:pbx.example.com:5060)');
+    const voicePorts = Number(env.VERIGATE_VOICE_PORTS || 30);
+    const rtpPorts = Math.floor((sip.rtpPortMax - (sip.rtpPortMin + (sip.rtpPortMin % 2))) / 2) + 1;
+    if (Number.isInteger(voicePorts) && rtpPorts < voicePorts) {
+      problems.push(`VERIGATE_RTP_PORT_MIN/_MAX ${sip.rtpPortMin}-${sip.rtpPortMax} hold ${Math.max(0, rtpPorts)} RTP ports (even ones), fewer than VERIGATE_VOICE_PORTS=${voicePorts}`);
+    }
+  }
 
   const config: PlatformConfig = {
     production,
@@ -198,7 +228,7 @@ export function loadConfig(env: Env = process.env, defaults: { healthPort?: numb
       exactPortCheckBelow: int('VERIGATE_EXACT_PORT_CHECK_BELOW', 64, 0, 65535),
     },
     voice: {
-      carrier: oneOf('VERIGATE_VOICE_CARRIER', 'sim', ['sim'] as const, ' (the sip carrier is not part of this build yet)'),
+      carrier,
       simRingMs: int('VERIGATE_SIM_RING_MS', 2000, 0, 600_000),
       simPromptMs: int('VERIGATE_SIM_PROMPT_MS', 3000, 0, 600_000),
       ports: int('VERIGATE_VOICE_PORTS', 30, 1, 65535),
@@ -207,6 +237,7 @@ export function loadConfig(env: Env = process.env, defaults: { healthPort?: numb
       shutdownGraceSeconds: int('VERIGATE_SHUTDOWN_GRACE_S', 10, 0, 3600),
       orphanSweepSeconds: int('VERIGATE_ORPHAN_SWEEP_S', 10, 0, 3600),
     },
+    sip,
     webhooks: {
       allowPrivate: bool('VERIGATE_WEBHOOK_ALLOW_PRIVATE', false),
       retryScheduleMs: retryScheduleMs ?? [],
@@ -217,4 +248,64 @@ export function loadConfig(env: Env = process.env, defaults: { healthPort?: numb
   };
   if (problems.length) throw new ConfigError(problems);
   return config;
+}
+
+/** The `sip` section: VERIGATE_SIP_* and VERIGATE_RTP_PORT_MIN/_MAX. */
+function loadSipConfig(
+  env: Env,
+  str: (name: string, fallback: string) => string,
+  int: (name: string, fallback: number, min: number, max: number) => number,
+  bool: (name: string, fallback: boolean) => boolean,
+  problems: string[],
+): SipConfig {
+  let trunk: SipConfig['trunk'] = null;
+  const trunkText = str('VERIGATE_SIP_TRUNK', '');
+  if (trunkText) {
+    // sip:host[:port][;transport=udp]; a user part is allowed and ignored (the callee replaces it).
+    const m = /^sip:(?:[^@;]+@)?(\[[^\]]+\]|[A-Za-z0-9.-]+)(?::(\d+))?((?:;[^;=]+(?:=[^;]*)?)*)$/i.exec(trunkText);
+    const port = m?.[2] ? Number(m[2]) : 5060;
+    const params = (m?.[3] ?? '').toLowerCase();
+    const transport = /;transport=([^;]*)/.exec(params)?.[1];
+    if (!m) problems.push(`VERIGATE_SIP_TRUNK="${trunkText}" must look like sip:host or sip:host:port (e.g. sip:10.0.0.5:5060)`);
+    else if (port < 1 || port > 65535) problems.push(`VERIGATE_SIP_TRUNK="${trunkText}" has an invalid port`);
+    else if (m[1]!.startsWith('[')) problems.push(`VERIGATE_SIP_TRUNK="${trunkText}": IPv6 trunks are not supported (use an IPv4 address or a host name)`);
+    else if (transport && transport !== 'udp') problems.push(`VERIGATE_SIP_TRUNK="${trunkText}": only transport=udp is supported`);
+    else trunk = { uri: trunkText, host: m[1]!, port };
+  }
+  const username = str('VERIGATE_SIP_USERNAME', '') || null;
+  const password = str('VERIGATE_SIP_PASSWORD', '') || null;
+  if (password && !username) problems.push('VERIGATE_SIP_PASSWORD is set but VERIGATE_SIP_USERNAME is not');
+  if (username && !password) problems.push('VERIGATE_SIP_USERNAME is set but VERIGATE_SIP_PASSWORD is not');
+  const ipv4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+  const address = (name: string, fallback: string) => {
+    const v = str(name, fallback);
+    if (v && !(ipv4.exec(v)?.slice(1).every((o) => Number(o) <= 255) ?? false)) problems.push(`${name}="${v}" must be an IPv4 address`);
+    return v;
+  };
+  const bindAddress = address('VERIGATE_SIP_BIND_ADDRESS', '0.0.0.0');
+  const publicAddress = address('VERIGATE_SIP_PUBLIC_ADDRESS', '') || null;
+  if (publicAddress === '0.0.0.0') problems.push('VERIGATE_SIP_PUBLIC_ADDRESS must be an address the trunk can reach, not 0.0.0.0');
+  const rtpPortMin = int('VERIGATE_RTP_PORT_MIN', 10000, 1024, 65534);
+  const rtpPortMax = int('VERIGATE_RTP_PORT_MAX', 20000, 1025, 65535);
+  if (rtpPortMin >= rtpPortMax) problems.push(`VERIGATE_RTP_PORT_MIN (${rtpPortMin}) must be below VERIGATE_RTP_PORT_MAX (${rtpPortMax})`);
+  const codecText = str('VERIGATE_SIP_CODECS', 'PCMU,PCMA');
+  const codecs = codecText.split(',').map((c) => c.trim().toUpperCase()).filter(Boolean);
+  if (!codecs.length || codecs.some((c) => c !== 'PCMU' && c !== 'PCMA') || new Set(codecs).size !== codecs.length) {
+    problems.push(`VERIGATE_SIP_CODECS="${codecText}" must list PCMU and/or PCMA, in order of preference (e.g. PCMA,PCMU)`);
+  }
+  const fromDomain = str('VERIGATE_SIP_FROM_DOMAIN', '') || null;
+  if (fromDomain && !/^[A-Za-z0-9.-]+$/.test(fromDomain)) problems.push(`VERIGATE_SIP_FROM_DOMAIN="${fromDomain}" must be a host name or address`);
+  return {
+    trunk,
+    username,
+    password,
+    localPort: int('VERIGATE_SIP_LOCAL_PORT', 5060, 0, 65535),
+    bindAddress,
+    publicAddress,
+    rtpPortMin,
+    rtpPortMax,
+    codecs: codecs.filter((c): c is 'PCMU' | 'PCMA' => c === 'PCMU' || c === 'PCMA'),
+    fromDomain,
+    stripPlus: bool('VERIGATE_SIP_STRIP_PLUS', false),
+  };
 }

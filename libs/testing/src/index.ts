@@ -2,3 +2,4 @@ export * from './expect-eventually.js';
 export * from './webhook-receiver.js';
 export * from './test-infrastructure.js';
 export * from './wav.js';
+export * from './sipp.js';

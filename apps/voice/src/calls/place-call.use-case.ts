@@ -101,6 +101,7 @@ export class PlaceCallUseCase {
       return await this.carrier.placeCall(
         {
           sessionId: call.sessionId,
+          appKey: call.appKey,
           caller: call.displayNbr,
           callee: call.calleeNbr,
           languageType: call.languageType,

@@ -3,6 +3,8 @@ import type { CallEnding } from '#libs/contracts';
 /** What a carrier needs to place one verification call. */
 export interface CallRequest {
   sessionId: string;
+  /** The app whose approved tones are played (the sip carrier reads them by app and name). */
+  appKey?: string;
   caller: string;
   callee: string;
   languageType: number;
@@ -28,6 +30,10 @@ export interface CallProgress {
 export interface Carrier {
   readonly name: string;
   placeCall(request: CallRequest, progress: CallProgress, signal: AbortSignal): Promise<CallEnding>;
+  /** Optional: acquire what the carrier needs (sockets) at start-up, so a bad setting fails the start. */
+  start?(): Promise<unknown>;
+  /** Optional: release it after the last call ended. */
+  close?(): void;
 }
 
 export const CARRIER = Symbol('CARRIER');

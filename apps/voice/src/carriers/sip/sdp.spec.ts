@@ -1,0 +1,29 @@
+import { describe, expect, it } from '@jest/globals';
+import { buildOffer, parseAnswer } from './sdp.js';
+
+describe('SDP', () => {
+  it('offers PCMU and PCMA in order of preference, 20 ms', () => {
+    const offer = buildOffer({ address: '10.0.0.2', port: 40000, codecs: ['PCMA', 'PCMU'], sessionId: 7 });
+    expect(offer).toContain('c=IN IP4 10.0.0.2\r\n');
+    expect(offer).toContain('m=audio 40000 RTP/AVP 8 0\r\n');
+    expect(offer).toContain('a=rtpmap:8 PCMA/8000\r\na=rtpmap:0 PCMU/8000\r\n');
+    expect(offer).toContain('a=ptime:20');
+    expect(offer.startsWith('v=0\r\no=verigate 7 7 IN IP4 10.0.0.2\r\n')).toBe(true);
+  });
+
+  it('reads the answered address, port and codec (media-level c= wins over session-level)', () => {
+    const sdp = 'v=0\r\no=- 1 1 IN IP4 1.1.1.1\r\ns=-\r\nc=IN IP4 1.1.1.1\r\nt=0 0\r\nm=audio 5004 RTP/AVP 8 101\r\nc=IN IP4 2.2.2.2\r\na=rtpmap:8 PCMA/8000\r\na=rtpmap:101 telephone-event/8000\r\n';
+    expect(parseAnswer(sdp, ['PCMU', 'PCMA'])).toEqual({ address: '2.2.2.2', port: 5004, codec: 'PCMA' });
+  });
+
+  it('takes static payload types without rtpmap, and the first offered one', () => {
+    expect(parseAnswer('v=0\nc=IN IP4 3.3.3.3\nm=audio 6000 RTP/AVP 0 8\n', ['PCMU', 'PCMA'])).toEqual({ address: '3.3.3.3', port: 6000, codec: 'PCMU' });
+  });
+
+  it('explains unusable answers', () => {
+    expect(parseAnswer('v=0\r\nc=IN IP4 3.3.3.3\r\nm=audio 0 RTP/AVP 0\r\n', ['PCMU'])).toEqual({ error: expect.stringMatching(/port 0/) });
+    expect(parseAnswer('v=0\r\nc=IN IP4 3.3.3.3\r\nm=audio 6000 RTP/AVP 18\r\n', ['PCMU', 'PCMA'])).toEqual({ error: expect.stringMatching(/codecs/) });
+    expect(parseAnswer('v=0\r\nm=audio 6000 RTP/AVP 0\r\n', ['PCMU'])).toEqual({ error: expect.stringMatching(/address/) });
+    expect(parseAnswer('', ['PCMU'])).toEqual({ error: expect.stringMatching(/no audio/) });
+  });
+});

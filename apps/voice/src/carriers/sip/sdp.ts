@@ -1,0 +1,60 @@
+import { PAYLOAD_TYPES, type G711Codec } from '../../media/g711.js';
+
+/** An SDP offer (RFC 4566 / 3264) for one audio stream of G.711 at 8 kHz, 20 ms packets. */
+export function buildOffer(options: { address: string; port: number; codecs: readonly G711Codec[]; sessionId: number; version?: number }): string {
+  const pts = options.codecs.map((c) => PAYLOAD_TYPES[c]);
+  return [
+    'v=0',
+    `o=verigate ${options.sessionId} ${options.version ?? options.sessionId} IN IP4 ${options.address}`,
+    's=verigate',
+    `c=IN IP4 ${options.address}`,
+    't=0 0',
+    `m=audio ${options.port} RTP/AVP ${pts.join(' ')}`,
+    ...options.codecs.map((c) => `a=rtpmap:${PAYLOAD_TYPES[c]} ${c}/8000`),
+    'a=ptime:20',
+    'a=sendrecv',
+    '',
+  ].join('\r\n');
+}
+
+export interface SdpAnswer {
+  address: string;
+  port: number;
+  codec: G711Codec;
+}
+
+/**
+ * The media address, port and codec of an answer: the first payload type of the audio line that
+ * we offered (by static number or by rtpmap name). Returns a reason when the answer is unusable.
+ */
+export function parseAnswer(sdp: string, offered: readonly G711Codec[]): SdpAnswer | { error: string } {
+  const lines = sdp.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  let sessionAddress: string | undefined;
+  let media: { port: number; pts: number[]; address?: string; rtpmap: Map<number, string> } | undefined;
+  for (const line of lines) {
+    if (line.startsWith('m=')) {
+      if (media) break; // the first audio stream only
+      const m = /^m=audio\s+(\d+)(?:\/\d+)?\s+RTP\/AVP\s+([\d\s]+)$/.exec(line);
+      if (!m) continue;
+      media = { port: Number(m[1]), pts: m[2]!.trim().split(/\s+/).map(Number), rtpmap: new Map() };
+    } else if (line.startsWith('c=')) {
+      const c = /^c=IN\s+IP4\s+(\S+)/.exec(line);
+      if (!c) continue;
+      if (media) media.address = c[1];
+      else sessionAddress = c[1];
+    } else if (line.startsWith('a=rtpmap:') && media) {
+      const a = /^a=rtpmap:(\d+)\s+([^/\s]+)\//.exec(line);
+      if (a) media.rtpmap.set(Number(a[1]), a[2]!.toUpperCase());
+    }
+  }
+  if (!media) return { error: 'no audio stream in the answer' };
+  if (media.port === 0) return { error: 'the audio stream was refused (port 0)' };
+  const address = media.address ?? sessionAddress;
+  if (!address) return { error: 'no connection address in the answer' };
+  for (const pt of media.pts) {
+    const name = media.rtpmap.get(pt) ?? (pt === 0 ? 'PCMU' : pt === 8 ? 'PCMA' : undefined);
+    const codec = offered.find((c) => c === name);
+    if (codec) return { address, port: media.port, codec };
+  }
+  return { error: `none of the offered codecs was accepted (answer: ${media.pts.join(' ')})` };
+}

@@ -1,0 +1,155 @@
+import { randomInt } from 'node:crypto';
+import { createSocket, type Socket } from 'node:dgram';
+import { performance } from 'node:perf_hooks';
+import { PAYLOAD_TYPES, type G711Codec } from './g711.js';
+
+/** 20 ms of 8 kHz G.711: 160 samples, one byte each. */
+export const PACKET_MS = 20;
+export const SAMPLES_PER_PACKET = 160;
+
+export interface RtpHeaderFields {
+  payloadType: number;
+  marker: boolean;
+  sequence: number;
+  timestamp: number;
+  ssrc: number;
+}
+
+/** RFC 3550 §5.1 fixed header (V=2, no padding, no extension, no CSRC) followed by the payload. */
+export function rtpPacket(fields: RtpHeaderFields, payload: Uint8Array): Buffer {
+  const packet = Buffer.allocUnsafe(12 + payload.length);
+  packet[0] = 0x80;
+  packet[1] = (fields.marker ? 0x80 : 0) | (fields.payloadType & 0x7f);
+  packet.writeUInt16BE(fields.sequence & 0xffff, 2);
+  packet.writeUInt32BE(fields.timestamp >>> 0, 4);
+  packet.writeUInt32BE(fields.ssrc >>> 0, 8);
+  packet.set(payload, 12);
+  return packet;
+}
+
+export function parseRtpHeader(packet: Uint8Array): RtpHeaderFields & { version: number; payloadLength: number } {
+  const b = Buffer.from(packet.buffer, packet.byteOffset, packet.byteLength);
+  return {
+    version: b[0]! >> 6,
+    marker: (b[1]! & 0x80) !== 0,
+    payloadType: b[1]! & 0x7f,
+    sequence: b.readUInt16BE(2),
+    timestamp: b.readUInt32BE(4),
+    ssrc: b.readUInt32BE(8),
+    payloadLength: b.length - 12 - (b[0]! & 0x0f) * 4,
+  };
+}
+
+export class RtpPortsExhausted extends Error {}
+
+const portsInUse = new Set<number>();
+
+export interface PlayResult {
+  packets: number;
+  /** True when the signal stopped the stream before its end. */
+  interrupted: boolean;
+}
+
+/**
+ * One call's RTP endpoint: an even UDP port from the configured range (RTCP would be the odd one,
+ * which is not used), a random SSRC, sequence number and timestamp origin.
+ */
+export class RtpSession {
+  private remote?: { address: string; port: number; codec: G711Codec };
+  private readonly ssrc = randomInt(1, 0xffffffff);
+  private sequence = randomInt(0, 0x10000);
+  private timestamp = randomInt(0, 0xffffffff);
+  private first = true;
+  private closed = false;
+  /** Packets the far end sent us (not played anywhere; counted for the logs). */
+  received = 0;
+
+  private constructor(private readonly socket: Socket, readonly port: number) {
+    socket.on('message', () => { this.received++; });
+    socket.on('error', () => undefined);
+  }
+
+  /** Binds a free even port of [min, max] on `address`. */
+  static async open(range: { min: number; max: number }, address: string): Promise<RtpSession> {
+    const first = range.min + (range.min % 2);
+    const count = Math.floor((range.max - first) / 2) + 1;
+    if (count <= 0) throw new RtpPortsExhausted(`no even port in ${range.min}-${range.max}`);
+    const start = randomInt(0, count);
+    for (let i = 0; i < count; i++) {
+      const port = first + ((start + i) % count) * 2;
+      if (portsInUse.has(port)) continue;
+      portsInUse.add(port);
+      const socket = createSocket({ type: 'udp4' });
+      const bound = await new Promise<boolean>((resolve) => {
+        socket.once('error', () => resolve(false));
+        socket.bind(port, address, () => resolve(true));
+      });
+      if (bound) return new RtpSession(socket, port);
+      portsInUse.delete(port);
+      socket.close();
+    }
+    throw new RtpPortsExhausted(`all RTP ports of ${range.min}-${range.max} are in use`);
+  }
+
+  /** Where to send, and in which law (from the callee's SDP answer). */
+  connect(address: string, port: number, codec: G711Codec): void {
+    this.remote = { address, port, codec };
+  }
+
+  get codec(): G711Codec | undefined {
+    return this.remote?.codec;
+  }
+
+  /**
+   * Sends `audio` (G.711 bytes, a multiple of 160) `plays` times, or until `maxMs`, one packet every
+   * 20 ms. Packet k leaves at start + k × 20 ms (a schedule from one start time, so timer lateness
+   * never accumulates); packets that are due after a stall go out at once.
+   */
+  play(audio: Uint8Array, plays: number, maxMs: number, signal: AbortSignal): Promise<PlayResult> {
+    const remote = this.remote;
+    if (!remote) throw new Error('RTP session has no remote endpoint');
+    const perPlay = Math.ceil(audio.length / SAMPLES_PER_PACKET);
+    const total = Math.min(perPlay * plays, Math.floor(maxMs / PACKET_MS));
+    const payloadType = PAYLOAD_TYPES[remote.codec];
+    // The destination is read per packet: a re-INVITE may move the callee's media mid-stream.
+    let sent = 0;
+    return new Promise<PlayResult>((resolve) => {
+      if (total <= 0 || perPlay === 0) return resolve({ packets: 0, interrupted: false });
+      let timer: NodeJS.Timeout | undefined;
+      const finish = (interrupted: boolean) => {
+        if (timer) clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        resolve({ packets: sent, interrupted });
+      };
+      const onAbort = () => finish(true);
+      if (signal.aborted) return finish(true);
+      signal.addEventListener('abort', onAbort, { once: true });
+      const start = performance.now();
+      const tick = () => {
+        if (this.closed) return finish(true);
+        const due = Math.min(total, Math.floor((performance.now() - start) / PACKET_MS) + 1);
+        while (sent < due) {
+          const offset = (sent % perPlay) * SAMPLES_PER_PACKET;
+          const payload = audio.subarray(offset, offset + SAMPLES_PER_PACKET);
+          const packet = rtpPacket({ payloadType, marker: this.first, sequence: this.sequence, timestamp: this.timestamp, ssrc: this.ssrc }, payload);
+          const to = this.remote ?? remote;
+          this.socket.send(packet, to.port, to.address);
+          this.first = false;
+          this.sequence = (this.sequence + 1) & 0xffff;
+          this.timestamp = (this.timestamp + SAMPLES_PER_PACKET) >>> 0;
+          sent++;
+        }
+        if (sent >= total) return finish(false);
+        timer = setTimeout(tick, Math.max(0, start + sent * PACKET_MS - performance.now()));
+      };
+      tick();
+    });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    portsInUse.delete(this.port);
+    try { this.socket.close(); } catch { /* already closed */ }
+  }
+}

@@ -3,8 +3,9 @@ import { DataSource } from 'typeorm';
 import { ENTITIES } from './entities/index.js';
 import { InitialSchema1764300000000 } from './migrations/1764300000000-initial-schema.js';
 import { AuditLog1764300000300 } from './migrations/1764300000300-audit-log.js';
+import { Captcha1764400000000 } from './migrations/1764400000000-captcha.js';
 
-export const MIGRATIONS = [InitialSchema1764300000000, AuditLog1764300000300];
+export const MIGRATIONS = [InitialSchema1764300000000, AuditLog1764300000300, Captcha1764400000000];
 
 /** An arbitrary constant: the advisory lock that serialises migrations across processes. */
 const MIGRATION_LOCK = 0x76657269; // "veri"

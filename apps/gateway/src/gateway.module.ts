@@ -5,6 +5,7 @@ import { AppsAdminService } from './admin/apps/apps-admin.service.js';
 import { AppsController } from './admin/apps/apps.controller.js';
 import { AuditController } from './admin/audit/audit.controller.js';
 import { AuditInterceptor } from './admin/audit/audit.interceptor.js';
+import { CaptchaGatewayModule } from './captcha/captcha-gateway.module.js';
 import { CallsController } from './admin/calls/calls.controller.js';
 import { ListsController } from './admin/lists/lists.controller.js';
 import { NumbersController } from './admin/numbers/numbers.controller.js';
@@ -22,7 +23,7 @@ export class GatewayModule {
   static register(config: PlatformConfig, logger: JsonLogger): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [PlatformModule.register({ config, logger, poolSize: 20, runOutboxRelay: true })],
+      imports: [PlatformModule.register({ config, logger, poolSize: 20, runOutboxRelay: true }), CaptchaGatewayModule],
       controllers: [HealthController, CallVerifyController, AppsController, NumbersController, TonesController, ListsController, CallsController, AuditController],
       providers: [AppDirectory, AkskAuthenticator, VoicePortGauge, CallVerifyUseCase, AppsAdminService, OperatorTokenGuard, AuditInterceptor],
     };

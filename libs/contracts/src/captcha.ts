@@ -19,7 +19,7 @@ export interface CaptchaCaller {
 
 export type CaptchaRpcRequest =
   | { op: 'get'; caller: CaptchaCaller; captchaType: CaptchaType; lang: CaptchaLanguage }
-  | { op: 'check'; caller: CaptchaCaller; captchaType: CaptchaType; token: string; pointJson: string }
+  | { op: 'check'; caller: CaptchaCaller; captchaType: CaptchaType; token: string; pointJson: string; trajectory?: unknown }
   | { op: 'verify'; caller: CaptchaCaller; captchaVerification: string };
 
 /** The seed's response body (every field present; unused ones are null). */

@@ -22,8 +22,8 @@ interface PieceMask {
 }
 
 /** Margin of the window drawn around every gap (px each side); the outer FRAME px are its frame. */
-const MARGIN = 9;
-const FRAME = 4;
+export const MARGIN = 11;
+export const FRAME = 6;
 
 function pieceMask(rng: Rng): PieceMask {
   const side = rng.int(36, 42);

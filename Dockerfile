@@ -15,6 +15,8 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
+# The captcha widget bundle and demo page (served by the gateway).
+COPY --from=build /app/apps/gateway/public apps/gateway/public
 COPY scripts scripts
 USER node
 # The gateway listens on PORT (3000); workers answer /health on VERIGATE_HEALTH_PORT.

@@ -204,6 +204,18 @@ describe('image captcha (SPEC §2.1)', () => {
     expect(plain!.client_ip).toBe('127.0.0.1');
   });
 
+  it('serves the widget (one JS file) and the demo page', async () => {
+    const widget = await fetch(`${platform.baseUrl}/captcha/widget.js`);
+    expect(widget.status).toBe(200);
+    expect(widget.headers.get('content-type')).toContain('javascript');
+    const source = await widget.text();
+    expect(source).toContain('VerigateCaptcha');
+    expect(source).not.toMatch(/^\s*import\s/m);
+    const demo = await fetch(`${platform.baseUrl}/demo/captcha`);
+    expect(demo.status).toBe(200);
+    expect(await demo.text()).toContain('<script src="/captcha/widget.js"></script>');
+  });
+
   it('two workers serve one flow: get on one instance, check and verify on another', async () => {
     expect(platform.captchaWorkers).toHaveLength(2);
     await platform.stopCaptcha(platform.captchaWorkers[0]!);

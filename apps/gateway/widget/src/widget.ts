@@ -131,7 +131,7 @@ export class CaptchaWidget {
     this.current = body;
     for (const child of [...this.stage.children]) if (!child.classList.contains('verigate-refresh')) child.remove();
     this.bar.replaceChildren();
-    const background = el('img', 'position:absolute;inset:0;width:100%;height:100%;display:block', { alt: '', draggable: 'false', src: `data:image/png;base64,${body.originalImageBase64}` });
+    const background = el('img', 'position:absolute;inset:0;width:100%;height:100%;display:block', { class: 'verigate-background', alt: '', draggable: 'false', src: `data:image/png;base64,${body.originalImageBase64}` });
     this.stage.prepend(background);
     if (this.type === 'blockPuzzle') this.showPuzzle(body);
     else this.showClickWord(body, background);
@@ -144,7 +144,7 @@ export class CaptchaWidget {
   private showPuzzle(body: CaptchaBody): void {
     const t = TEXT[this.lang];
     this.status.textContent = t.slide;
-    const piece = el('img', 'position:absolute;top:0;left:0;height:100%;z-index:2;pointer-events:none', { alt: '', draggable: 'false', src: `data:image/png;base64,${body.jigsawImageBase64}` });
+    const piece = el('img', 'position:absolute;top:0;left:0;height:100%;z-index:2;pointer-events:none', { class: 'verigate-piece', alt: '', draggable: 'false', src: `data:image/png;base64,${body.jigsawImageBase64}` });
     this.stage.append(piece);
     const handle = el('div', 'position:absolute;top:0;left:0;width:48px;height:38px;border-radius:19px;background:#3d7eff;color:#fff;display:flex;align-items:center;justify-content:center;cursor:grab;touch-action:none;font-size:18px', {
       role: 'slider', tabindex: '0', 'aria-label': t.slider, 'aria-valuemin': '0', 'aria-valuemax': String(IMAGE_W), 'aria-valuenow': '0', class: 'verigate-handle',

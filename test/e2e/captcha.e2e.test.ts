@@ -236,5 +236,14 @@ describe('image captcha (SPEC §2.1)', () => {
     const got = await call('GET', '', sdkHeaders(fingerprint()));
     expect(got).toMatchObject({ status: 503, body: { error_code: 'CAPTCHA.SERVICE_UNAVAILABLE' } });
     expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
+
+    // The request expired in the queue with the gateway's timeout: a worker that starts later
+    // does not draw a captcha nobody waits for.
+    const device = `late-${Date.now()}`;
+    expect((await call('GET', '', sdkHeaders(device))).status).toBe(503);
+    await platform.startCaptcha();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await platform.infra.query('SELECT 1 FROM captcha_sessions WHERE fingerprint = $1', [device])).toHaveLength(0);
+    expect((await call('GET', '', sdkHeaders(device))).status).toBe(200);
   });
 });

@@ -101,7 +101,20 @@ function paintProcedural(ctx: SKRSContext2D, rng: Rng, width: number, height: nu
         ctx.fillRect(x, y, size * rng.range(0.3, 1.5), size * rng.range(0.3, 1.5));
     }
   }
+  // A few bold strokes across the whole picture: large structure a person can follow through
+  // a window's frame (the cue that tells the real gap from its decoys).
   ctx.globalAlpha = 1;
+  const strokes = rng.int(3, 5);
+  for (let i = 0; i < strokes; i++) {
+    ctx.strokeStyle = hsl(rng, hue + 180, 90);
+    ctx.lineWidth = rng.range(5, 10);
+    ctx.lineCap = 'round';
+    ctx.beginPath();
+    const y0 = rng.range(0, height);
+    ctx.moveTo(-10, y0);
+    ctx.bezierCurveTo(width * 0.33, rng.range(-20, height + 20), width * 0.66, rng.range(-20, height + 20), width + 10, rng.range(0, height));
+    ctx.stroke();
+  }
 }
 
 /** Adds independent per-pixel noise (σ in 0–255 units) to a canvas region. */

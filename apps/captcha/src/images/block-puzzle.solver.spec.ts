@@ -1,4 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
+import { createCanvas } from '@napi-rs/canvas';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ATTACKS, BlockPuzzleAttacker, type AttackName } from '../../../../test/solver/block-puzzle-attacker.js';
 import { Backgrounds } from './background.js';
 import { drawBlockPuzzle } from './block-puzzle.js';
@@ -50,3 +54,44 @@ describe(`blockPuzzle against an attacker's solver (${N} challenges)`, () => {
     expect(hits.context / N).toBeLessThanOrEqual(0.95);
   });
 });
+
+/** Operator backgrounds: a handful of pictures reused again and again is where diffs against earlier captchas could work. */
+describe('blockPuzzle with operator backgrounds against diffs with earlier captchas', () => {
+  it('draws from the folder and the history attack stays at chance', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'verigate-bg-'));
+    try {
+      for (let i = 0; i < 3; i++) {
+        const canvas = createCanvas(640, 320);
+        const ctx = canvas.getContext('2d');
+        ctx.fillStyle = ['#c0392b', '#d35400', '#8e44ad'][i]!;
+        ctx.fillRect(0, 0, 640, 320);
+        for (let k = 0; k < 40; k++) {
+          ctx.fillStyle = `hsl(${(k * 37) % 360}, 70%, ${30 + (k % 5) * 10}%)`;
+          ctx.beginPath();
+          ctx.arc((k * 97) % 640, (k * 53) % 320, 10 + (k % 7) * 6, 0, Math.PI * 2);
+          ctx.fill();
+        }
+        writeFileSync(join(dir, `bg${i}.png`), canvas.toBuffer('image/png'));
+      }
+      writeFileSync(join(dir, 'notes.txt'), 'not an image');
+      const backgrounds = new Backgrounds();
+      expect(await backgrounds.loadFolder(dir)).toBe(3);
+      const attacker = new BlockPuzzleAttacker();
+      const n = 40;
+      let history = 0;
+      let seamOnGap = 0;
+      for (let i = 0; i < n; i++) {
+        const c = drawBlockPuzzle(backgrounds, DECOYS);
+        const guesses = await attacker.solve(c.background, c.piece);
+        if (Math.abs(guesses.history - c.answer.x) <= TOLERANCE) history++;
+        if (c.gapXs.some((x) => Math.abs(guesses.seam - x) <= TOLERANCE)) seamOnGap++;
+      }
+      process.stdout.write(`operator backgrounds (3 pictures, ${n} challenges): history attack ${(history / n * 100).toFixed(1)} %, seam attack on some gap ${(seamOnGap / n * 100).toFixed(1)} %\n`);
+      expect(history / n).toBeLessThanOrEqual(1 / 3 + 3 * Math.sqrt((1 / 3) * (2 / 3) / n));
+      expect(seamOnGap / n).toBeGreaterThanOrEqual(0.8);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+

@@ -1,6 +1,5 @@
-import { Body, Controller, Get, Headers, HttpCode, Post, Query, Req, Res, UseFilters, type OnModuleInit } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Post, Query, Req, Res, UseFilters, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { Inject } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CAPTCHA_TYPES, type CaptchaCaller, type CaptchaResponseBody, type CaptchaRpcRequest, type CaptchaType } from '#libs/contracts';
 import { PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';

@@ -204,6 +204,12 @@ describe('image captcha (SPEC §2.1)', () => {
     expect(plain!.client_ip).toBe('127.0.0.1');
   });
 
+  it('GET /health answers 200 (its checks find the global DataSource and Broker)', async () => {
+    const health = await fetch(`${platform.baseUrl}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok' });
+  });
+
   it('serves the widget (one JS file) and the demo page', async () => {
     const widget = await fetch(`${platform.baseUrl}/captcha/widget.js`);
     expect(widget.status).toBe(200);

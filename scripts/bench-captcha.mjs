@@ -61,10 +61,10 @@ async function raw(type) {
   const { drawClickWord } = await import(pathToFileURL(join(root, 'dist/apps/captcha/src/images/click-word.js')).href);
   const backgrounds = new Backgrounds();
   const draw = type === 'clickWord' ? () => drawClickWord(backgrounds, 'zh') : () => drawBlockPuzzle(backgrounds, 2);
-  for (let i = 0; i < 20; i++) draw();
+  for (let i = 0; i < 20; i++) await draw();
   const times = [];
   const end = performance.now() + (SECONDS * 1000) / 2;
-  while (performance.now() < end) { const t = performance.now(); draw(); times.push(performance.now() - t); }
+  while (performance.now() < end) { const t = performance.now(); await draw(); times.push(performance.now() - t); }
   times.sort((a, b) => a - b);
   return { rate: times.length / (times.reduce((a, b) => a + b, 0) / 1000), p50: quantile(times, 0.5), p99: quantile(times, 0.99) };
 }
@@ -111,10 +111,14 @@ the load generator, PostgreSQL and RabbitMQ share it. Last run: ${new Date().toI
 |---|---|---|---|---|
 ${rows.map(({ type, r, one, many }) => `| ${type} | ${f(r.rate)}/s (p50 ${f(r.p50)} ms, p99 ${f(r.p99)} ms) | ${f(one.rate)}/s, p50 ${f(one.p50)} ms, p99 ${f(one.p99)} ms | ${f(many.rate)}/s, p50 ${f(many.p50)} ms, p99 ${f(many.p99)} ms${many.errors ? `, ${many.errors} errors` : ''} | ${f((many.rate / r.rate) * 100)} % |`).join('\n')}
 
-"raw" is one core drawing in a loop; the worker is one process (one core for drawing), so the
-end-to-end rate can approach it only while the gateway, PostgreSQL, RabbitMQ and the load
-generator find CPU elsewhere — on a 2-core machine they compete with the worker. Scale drawing
-by running more captcha workers (competing consumers on \`captcha.rpc\`).
+"raw" is one process drawing in a loop (the PNG encoding runs on libuv's thread pool, as in the
+worker). The issue's goals on this 2-core machine: end to end ≥ 80 % of the raw rate, p50 < 15 ms.
+${rows.map(({ type, r, one, many }) => `${type}: ${many.rate >= 0.8 * r.rate ? 'rate goal met' : 'rate goal NOT met'} (${f((many.rate / r.rate) * 100)} %), ${one.p50 < 15 ? 'p50 goal met' : 'p50 goal NOT met'} (${f(one.p50)} ms at concurrency 1).`).join('\n')}
+The end-to-end path adds, per captcha, two RabbitMQ hops, one PostgreSQL insert, and the ~100–140 kB
+JSON (Base64 PNGs; the noise that hides the gaps makes them compress poorly) parsed and written
+again by the gateway; and on 2 cores the gateway, PostgreSQL, RabbitMQ and the load generator take
+CPU from the worker. Scale drawing by running more captcha workers (competing consumers on
+\`captcha.rpc\`).
 `;
 writeFileSync(join(root, 'docs/benchmarks-captcha.md'), md);
 console.log(md);

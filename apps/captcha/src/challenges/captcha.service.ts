@@ -46,12 +46,12 @@ export class CaptchaService {
     const body = { ...emptyCaptchaBody(), token, secretKey };
     let answer: unknown;
     if (request.captchaType === 'clickWord') {
-      const drawn = drawClickWord(this.backgrounds, request.lang);
+      const drawn = await drawClickWord(this.backgrounds, request.lang);
       answer = drawn.points;
       body.originalImageBase64 = drawn.background.toString('base64');
       body.wordList = drawn.words;
     } else {
-      const drawn = drawBlockPuzzle(this.backgrounds, this.config.captcha.decoys);
+      const drawn = await drawBlockPuzzle(this.backgrounds, this.config.captcha.decoys);
       answer = drawn.answer;
       body.originalImageBase64 = drawn.background.toString('base64');
       body.jigsawImageBase64 = drawn.piece.toString('base64');

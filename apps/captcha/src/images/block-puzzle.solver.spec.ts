@@ -24,7 +24,7 @@ describe(`blockPuzzle against an attacker's solver (${N} challenges)`, () => {
     const onAGap = Object.fromEntries(ATTACKS.map((a) => [a, 0])) as Record<AttackName, number>;
     let blindRange = 0;
     for (let i = 0; i < N; i++) {
-      const c = drawBlockPuzzle(backgrounds, DECOYS);
+      const c = await drawBlockPuzzle(backgrounds, DECOYS);
       blindRange += 310 - c.pieceWidth + 1;
       const guesses = await attacker.solve(c.background, c.piece);
       for (const attack of ATTACKS) {
@@ -81,7 +81,7 @@ describe('blockPuzzle with operator backgrounds against diffs with earlier captc
       let history = 0;
       let seamOnGap = 0;
       for (let i = 0; i < n; i++) {
-        const c = drawBlockPuzzle(backgrounds, DECOYS);
+        const c = await drawBlockPuzzle(backgrounds, DECOYS);
         const guesses = await attacker.solve(c.background, c.piece);
         if (Math.abs(guesses.history - c.answer.x) <= TOLERANCE) history++;
         if (c.gapXs.some((x) => Math.abs(guesses.seam - x) <= TOLERANCE)) seamOnGap++;

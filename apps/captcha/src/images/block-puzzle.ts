@@ -105,7 +105,7 @@ function masked(content: Canvas | null, fill: string | null, mask: PieceMask, sx
  * - independent noise on the background and on the piece after all drawing, so no pixel of the
  *   piece equals a pixel of the background; backgrounds are new for every captcha.
  */
-export function drawBlockPuzzle(backgrounds: Backgrounds, decoys: number): BlockPuzzleImages {
+export async function drawBlockPuzzle(backgrounds: Backgrounds, decoys: number): Promise<BlockPuzzleImages> {
   const rng = new Rng();
   const mask = pieceMask(rng);
   const patchW = mask.width + 2 * MARGIN;
@@ -155,9 +155,11 @@ export function drawBlockPuzzle(backgrounds: Backgrounds, decoys: number): Block
   sctx.shadowBlur = 3;
   sctx.drawImage(cut, 0, y);
 
+  // PNG encoding runs on libuv's thread pool (off the event loop, on another core).
+  const [background, piece] = await Promise.all([canvas.encode('png'), strip.encode('png')]);
   return {
-    background: canvas.toBuffer('image/png'),
-    piece: strip.toBuffer('image/png'),
+    background,
+    piece,
     answer: { x: real, y },
     gapXs: xs,
     pieceWidth: mask.width,

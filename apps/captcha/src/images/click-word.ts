@@ -20,7 +20,7 @@ export interface ClickWordImages {
  * 3–4 characters to click in order, among 2–3 decoys, each rotated, in its own colour with a
  * contrasting outline, over a procedural (or operator) background with noise.
  */
-export function drawClickWord(backgrounds: Backgrounds, lang: 'zh' | 'en'): ClickWordImages {
+export async function drawClickWord(backgrounds: Backgrounds, lang: 'zh' | 'en'): Promise<ClickWordImages> {
   registerCaptchaFont();
   const rng = new Rng();
   const canvas = newCanvas(WIDTH, HEIGHT);
@@ -66,7 +66,7 @@ export function drawClickWord(backgrounds: Backgrounds, lang: 'zh' | 'en'): Clic
 
   const chosen = placed.slice(0, targets);
   return {
-    background: canvas.toBuffer('image/png'),
+    background: await canvas.encode('png'), // on libuv's thread pool
     words: chosen.map((p) => p.char),
     points: chosen.map(({ x, y }) => ({ x, y })),
     fontSize,

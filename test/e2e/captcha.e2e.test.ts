@@ -210,6 +210,24 @@ describe('image captcha (SPEC §2.1)', () => {
     expect(await health.json()).toMatchObject({ status: 'ok' });
   });
 
+  it('allows cross-origin calls from the widget on customers\' pages (CORS preflight and answers)', async () => {
+    for (const path of ['', '/check', '/verify']) {
+      const preflight = await fetch(`${platform.baseUrl}/api/v2/sdk/captcha${path}`, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'x-client-id,x-device-fingerprint,content-type' },
+      });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+      expect(preflight.headers.get('access-control-allow-headers')).toMatch(/X-client-id.*X-L/);
+    }
+    const got = await fetch(`${platform.baseUrl}/api/v2/sdk/captcha`, { headers: { ...sdkHeaders(fingerprint()), origin: 'https://shop.example' } });
+    expect(got.status).toBe(200);
+    expect(got.headers.get('access-control-allow-origin')).toBe('*');
+    const refused = await fetch(`${platform.baseUrl}/api/v2/sdk/captcha`, { headers: { origin: 'https://shop.example' } });
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get('access-control-allow-origin')).toBe('*');
+  });
+
   it('serves the widget (one JS file) and the demo page', async () => {
     const widget = await fetch(`${platform.baseUrl}/captcha/widget.js`);
     expect(widget.status).toBe(200);

@@ -87,4 +87,21 @@ describeWithBrowser('captcha widget in headless Chromium', () => {
     await page.locator('.verigate-handle').waitFor();
     await page.close();
   });
+
+  it('solves a clickWord in English by clicking the characters in order', async () => {
+    const page = await browser.newPage({ viewport: { width: 700, height: 800 } });
+    await page.goto(`${platform.baseUrl}/demo/captcha?clientId=${appKey}&type=clickWord&lang=en`);
+    const image = page.locator('.verigate-background');
+    await image.waitFor();
+    const session = (await latestSession()) as unknown as { answer: Array<{ x: number; y: number }> };
+    expect(await page.locator('[role=status]').textContent()).toMatch(/^Click in order: [A-Z]( [A-Z]){2,3}$/);
+    const box = (await image.boundingBox())!;
+    const scale = box.width / 310;
+    for (const point of session.answer) {
+      await page.mouse.click(box.x + (point.x + 2) * scale, box.y + (point.y - 2) * scale);
+      await page.waitForTimeout(80);
+    }
+    await expectEventually(async () => expect(await page.evaluate(() => (window as any).captchaEvents.map((e: any) => e.kind))).toEqual(['success']));
+    await page.close();
+  });
 });

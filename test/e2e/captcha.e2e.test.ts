@@ -92,6 +92,18 @@ describe('image captcha (SPEC §2.1)', () => {
     expect(again).toMatchObject({ status: 400, body: { error_code: 'CAPTCHA.VERIFICATION_INVALID' } });
   });
 
+  it('verify also accepts the plain form (token---pointJson) of an AES credential, still once', async () => {
+    const headers = sdkHeaders(fingerprint());
+    const got = (await call('GET', '', headers)).body;
+    const answer = await answerOf(got.token);
+    const pointJson = JSON.stringify({ x: answer.x, y: 5 });
+    const checked = await call('POST', '/check', headers, { token: got.token, pointJson: aes(pointJson, got.secretKey) });
+    const plain = unaes(checked.body.captchaVerification, got.secretKey);
+    expect((await call('POST', '/verify', headers, { captchaVerification: `${got.token}---{"x":1,"y":5}` })).body.error_code).toBe('CAPTCHA.VERIFICATION_INVALID');
+    expect((await call('POST', '/verify', headers, { captchaVerification: plain })).body.result).toBe(true);
+    expect((await call('POST', '/verify', headers, { captchaVerification: checked.body.captchaVerification })).body.error_code).toBe('CAPTCHA.VERIFICATION_INVALID');
+  });
+
   it('clickWord in English with plain pointJson: Latin words, check in order, plain captchaVerification', async () => {
     const headers = sdkHeaders(fingerprint(), { 'x-l': 'en' });
     const got = (await call('GET', '?captchaType=clickWord', headers)).body;

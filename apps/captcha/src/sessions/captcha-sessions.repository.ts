@@ -83,6 +83,13 @@ export class CaptchaSessions {
     return rows.length === 1;
   }
 
+  /** The secretKey of a session whose credential is still to be verified (for the plain form of an AES credential). */
+  async secretKeyOfPassed(token: string, appKey: string): Promise<string | null> {
+    const rows = await preparedRows<{ secret_key_sealed: string }>(this.dataSource,
+      `SELECT secret_key_sealed FROM captcha_sessions WHERE token = $1 AND app_key = $2 AND state = 'passed'`, [token, appKey]);
+    return rows[0] ? this.secretBox.open(rows[0].secret_key_sealed) : null;
+  }
+
   /** Deletes sessions an hour past any use (expired captchas and credentials). */
   async sweep(): Promise<void> {
     await this.dataSource.query(

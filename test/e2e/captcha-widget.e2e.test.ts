@@ -104,4 +104,22 @@ describeWithBrowser('captcha widget in headless Chromium', () => {
     await expectEventually(async () => expect(await page.evaluate(() => (window as any).captchaEvents.map((e: any) => e.kind))).toEqual(['success']));
     await page.close();
   });
+
+  it('can be solved with the keyboard alone (slider: arrow keys, Enter)', async () => {
+    const page = await browser.newPage({ viewport: { width: 900, height: 800 } });
+    await page.goto(`${platform.baseUrl}/demo/captcha?clientId=${appKey}&type=blockPuzzle&lang=en`);
+    const handle = page.locator('.verigate-handle');
+    await handle.waitFor();
+    await page.waitForFunction(() => (document.querySelector('.verigate-piece') as HTMLImageElement | null)?.complete === true);
+    const session = await latestSession();
+    expect(await handle.getAttribute('role')).toBe('slider');
+    await handle.focus();
+    for (let i = 0; i < Math.floor(session.answer.x / 10); i++) await page.keyboard.press('Shift+ArrowRight');
+    for (let i = 0; i < session.answer.x % 10; i++) await page.keyboard.press('ArrowRight');
+    expect(Number(await handle.getAttribute('aria-valuenow'))).toBe(session.answer.x);
+    await page.keyboard.press('Enter');
+    await expectEventually(async () => expect(await page.evaluate(() => (window as any).captchaEvents.map((e: any) => e.kind))).toEqual(['success']));
+    await page.close();
+  });
 });
+

@@ -230,6 +230,7 @@
       const naturalWidth = () => pieceWidth || (pieceWidth = piece.naturalWidth || 50);
       let offset = 0;
       const trajectory = [];
+      let usedKeyboard = false;
       let started = 0;
       const maxOffset = () => IMAGE_W - naturalWidth();
       const place = (imageX, y) => {
@@ -262,7 +263,7 @@
         if (!dragFrom) return;
         dragFrom = null;
         handle.style.cursor = "grab";
-        void this.submitPuzzle(offset, trajectory);
+        void this.submitPuzzle(offset, usedKeyboard ? void 0 : trajectory);
       };
       handle.addEventListener("pointerdown", down);
       window.addEventListener("pointermove", move);
@@ -271,10 +272,14 @@
       const key = (e) => {
         if (this.busy) return;
         const step = e.shiftKey ? 10 : 1;
-        if (e.key === "ArrowRight") place(offset + step, 0);
-        else if (e.key === "ArrowLeft") place(offset - step, 0);
-        else if (e.key === "Enter" || e.key === " ") void this.submitPuzzle(offset, trajectory);
-        else return;
+        if (e.key === "ArrowRight" || e.key === "ArrowLeft") {
+          usedKeyboard = true;
+          place(offset + (e.key === "ArrowRight" ? step : -step), 0);
+        } else if (e.key === "Enter" || e.key === " ") {
+          void this.submitPuzzle(offset, usedKeyboard ? void 0 : trajectory);
+        } else {
+          return;
+        }
         e.preventDefault();
       };
       handle.addEventListener("keydown", key);

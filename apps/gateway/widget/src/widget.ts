@@ -156,6 +156,9 @@ export class CaptchaWidget {
     const naturalWidth = () => (pieceWidth ||= piece.naturalWidth || 50);
     let offset = 0; // piece's left edge in image px
     const trajectory: Array<[number, number, number]> = [];
+    // Keyboard moves are steady by nature and would look like a script's drag: a captcha moved
+    // with the keyboard is sent without a trajectory (accepted unless the operator requires one).
+    let usedKeyboard = false;
     let started = 0;
     const maxOffset = () => IMAGE_W - naturalWidth();
     const place = (imageX: number, y: number) => {
@@ -189,7 +192,7 @@ export class CaptchaWidget {
       if (!dragFrom) return;
       dragFrom = null;
       handle.style.cursor = 'grab';
-      void this.submitPuzzle(offset, trajectory);
+      void this.submitPuzzle(offset, usedKeyboard ? undefined : trajectory);
     };
     handle.addEventListener('pointerdown', down);
     window.addEventListener('pointermove', move);
@@ -198,10 +201,14 @@ export class CaptchaWidget {
     const key = (e: KeyboardEvent) => {
       if (this.busy) return;
       const step = e.shiftKey ? 10 : 1;
-      if (e.key === 'ArrowRight') place(offset + step, 0);
-      else if (e.key === 'ArrowLeft') place(offset - step, 0);
-      else if (e.key === 'Enter' || e.key === ' ') void this.submitPuzzle(offset, trajectory);
-      else return;
+      if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
+        usedKeyboard = true;
+        place(offset + (e.key === 'ArrowRight' ? step : -step), 0);
+      } else if (e.key === 'Enter' || e.key === ' ') {
+        void this.submitPuzzle(offset, usedKeyboard ? undefined : trajectory);
+      } else {
+        return;
+      }
       e.preventDefault();
     };
     handle.addEventListener('keydown', key);
@@ -233,7 +240,7 @@ export class CaptchaWidget {
     this.bar.style.display = 'none';
   }
 
-  private async submitPuzzle(offset: number, trajectory: Array<[number, number, number]>): Promise<void> {
+  private async submitPuzzle(offset: number, trajectory: Array<[number, number, number]> | undefined): Promise<void> {
     await this.check(JSON.stringify({ x: Math.round(offset * 10) / 10, y: 5 }), trajectory);
   }
 

@@ -17,6 +17,8 @@ COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
 # The sip carrier's spoken digits (found from dist/ at ../../../../../apps/voice/assets).
 COPY apps/voice/assets apps/voice/assets
+# The captcha widget bundle and demo page (served by the gateway).
+COPY --from=build /app/apps/gateway/public apps/gateway/public
 COPY scripts scripts
 USER node
 # The gateway listens on PORT (3000); workers answer /health on VERIGATE_HEALTH_PORT.

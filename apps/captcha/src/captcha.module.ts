@@ -1,11 +1,16 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { PlatformModule } from '#libs/platform';
 import type { JsonLogger, PlatformConfig } from '#libs/runtime';
+import { CaptchaService } from './challenges/captcha.service.js';
+import { Backgrounds } from './images/background.js';
+import { CallerLimits } from './limits/caller-limits.repository.js';
+import { CaptchaRpcConsumer } from './rpc/captcha-rpc.consumer.js';
+import { CaptchaSessions } from './sessions/captcha-sessions.repository.js';
 
 /**
- * The captcha worker. Until its capability lands (SPEC §2.1) it starts, connects to
- * PostgreSQL and RabbitMQ (applying migrations) and reports health, so the platform's process
- * layout, configuration and deployment are already final.
+ * The captcha worker (SPEC §2.1): serves get / check / verify requests from the gateway over
+ * RabbitMQ (queue `captcha.rpc`); sessions and rate-limit counters live in PostgreSQL, so any
+ * number of workers (and gateways) can serve any step.
  */
 @Module({})
 export class CaptchaModule {
@@ -13,6 +18,7 @@ export class CaptchaModule {
     return {
       module: CaptchaModule,
       imports: [PlatformModule.register({ config, logger, poolSize: 5 })],
+      providers: [{ provide: Backgrounds, useValue: new Backgrounds() }, CaptchaSessions, CallerLimits, CaptchaService, CaptchaRpcConsumer],
     };
   }
 }

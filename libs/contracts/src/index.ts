@@ -4,3 +4,4 @@ export * from './messaging.js';
 export * from './fee-info.js';
 export * from './time.js';
 export * from './voice-ports.js';
+export * from './captcha.js';

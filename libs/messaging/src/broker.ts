@@ -18,6 +18,9 @@ export interface Delivery<T> {
   /** How many times this message went through the delay queue. */
   retries: number;
   headers: Record<string, unknown>;
+  /** Request/response (see rpc.ts): where the answer goes and what it answers. */
+  replyTo?: string;
+  correlationId?: string;
 }
 
 export type Handler<T> = (delivery: Delivery<T>) => Promise<Disposition>;
@@ -53,6 +56,8 @@ export class Broker {
   private currentModel?: ChannelModel;
   /** Publish ids (header PUBLISH_ID_HEADER) the broker returned as unroutable, until their confirm arrives. */
   private readonly returned = new Set<string>();
+  /** Extra per-connection set-up (e.g. the RPC client's reply channel), run after every (re)connect. */
+  private readonly setupHooks: Array<(model: ChannelModel) => Promise<void>> = [];
 
   constructor(
     private readonly url: string,
@@ -110,7 +115,33 @@ export class Broker {
     const channel = await this.openPublishChannel(model);
     await this.assertTopology(channel);
     if (this.consuming) for (const consumer of this.consumers) await this.attach(model, consumer);
+    for (const hook of this.setupHooks) await hook(model);
     this.connected = true;
+  }
+
+  /** Registers per-connection set-up: run now if connected, and after every reconnect. */
+  async onSetup(hook: (model: ChannelModel) => Promise<void>): Promise<void> {
+    this.setupHooks.push(hook);
+    if (this.currentModel && this.connected) await hook(this.currentModel);
+  }
+
+  /** True while this process is stopping (hooks use it to stop re-opening channels). */
+  get isClosing(): boolean {
+    return this.closing;
+  }
+
+  /**
+   * Sends an RPC answer to a requester's reply queue (direct reply-to, default exchange; not
+   * persistent: an answer nobody waits for any more may be dropped).
+   */
+  async reply(replyTo: string, correlationId: string | undefined, payload: unknown): Promise<void> {
+    const channel = this.publishChannel;
+    if (!channel) throw new Error('RabbitMQ is not connected');
+    await new Promise<void>((resolve, reject) => {
+      channel.publish('', replyTo, Buffer.from(JSON.stringify(payload)), { contentType: 'application/json', correlationId, persistent: false }, (err: unknown) =>
+        err ? reject(err instanceof Error ? err : new Error('reply nacked')) : resolve(),
+      );
+    });
   }
 
   /**
@@ -251,7 +282,7 @@ export class Broker {
       disposition = { action: 'dead', reason: 'message body is not JSON' };
     }
     disposition ??= await consumer
-      .handler({ messageId, payload, redelivered: msg.fields.redelivered, retries, headers })
+      .handler({ messageId, payload, redelivered: msg.fields.redelivered, retries, headers, replyTo: msg.properties.replyTo, correlationId: msg.properties.correlationId })
       .catch((error: unknown): Disposition => ({ action: 'retry', reason: error instanceof Error ? error.message : String(error) }));
 
     try {

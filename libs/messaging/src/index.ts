@@ -1,3 +1,4 @@
 export * from './broker.js';
 export * from './outbox.js';
 export * from './topology.js';
+export * from './rpc.js';

@@ -1,4 +1,4 @@
-import { Exchanges, Queues, RoutingKeys } from '#libs/contracts';
+import { CAPTCHA_RPC_QUEUE, Exchanges, Queues, RoutingKeys } from '#libs/contracts';
 
 /**
  * The whole RabbitMQ topology in one place. Work queues are quorum queues (replicated, with a
@@ -44,5 +44,14 @@ export const WORK_QUEUES: WorkQueueSpec[] = [
     bindings: [{ exchange: Exchanges.callEvents, routingKey: 'call.#' }],
     retryDelayMs: 2000,
     deliveryLimit: 10,
+  },
+  {
+    // Captcha RPC requests (get/check/verify): classic and durable; requests are not persistent
+    // and carry an expiration (the gateway's timeout), so a backlog never outlives its callers.
+    name: CAPTCHA_RPC_QUEUE,
+    type: 'classic',
+    bindings: [{ exchange: Exchanges.commands, routingKey: CAPTCHA_RPC_QUEUE }],
+    retryDelayMs: 1000,
+    deliveryLimit: 5,
   },
 ];

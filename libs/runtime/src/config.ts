@@ -22,9 +22,9 @@ export interface PlatformConfig {
   hostName: string;
   auth: { skewSeconds: number };
   /** Platform-wide operating controls of the voice API (per-app ones live in the apps table). */
+  /** Reverse proxies whose X-Forwarded-For the gateway believes (addresses or CIDRs), for every API. */
+  trustedProxies: string[];
   controls: {
-    /** Proxies whose X-Forwarded-For is believed (addresses or CIDRs). */
-    trustedProxies: string[];
     /** `commercial`: apps in stage `test` are refused here (1010011). */
     addressKind: 'commercial' | 'test';
     /** Requests per second across all gateways (403 1010010); null = no limit. */
@@ -70,6 +70,37 @@ export interface PlatformConfig {
     concurrency: number;
     perHostConcurrency: number;
   };
+  /** Image captcha (SPEC §2.1); README "Captcha configuration" documents each variable. */
+  captcha: CaptchaConfig;
+}
+
+export interface CaptchaConfig {
+  /** How long a captcha can be answered (VERIGATE_CAPTCHA_TTL_S, 120). */
+  ttlSeconds: number;
+  /** How long a captchaVerification stays valid, single use (VERIGATE_CAPTCHA_VERIFICATION_TTL_S, 180). */
+  verificationTtlSeconds: number;
+  /** blockPuzzle: accepted distance in px between the answer's x and the gap (VERIGATE_CAPTCHA_TOLERANCE_PX, 5). */
+  tolerancePx: number;
+  /** blockPuzzle: decoy gaps drawn beside the real one (VERIGATE_CAPTCHA_DECOYS, 2). */
+  decoys: number;
+  /** Folder of the operator's own background images (PNG/JPEG); empty = procedural (VERIGATE_CAPTCHA_BACKGROUNDS_DIR). */
+  backgroundsDir: string;
+  /** Gateway → worker request timeout (VERIGATE_CAPTCHA_RPC_TIMEOUT_MS, 3000). */
+  rpcTimeoutMs: number;
+  /** Requests one captcha worker handles at once (VERIGATE_CAPTCHA_PREFETCH, 8). */
+  prefetch: number;
+  /** `get` rate limit per window: per device fingerprint and per client IP (VERIGATE_CAPTCHA_GET_LIMIT_FP 30, _IP 300, _WINDOW_S 60). */
+  getLimitPerFingerprint: number;
+  getLimitPerIp: number;
+  getWindowSeconds: number;
+  /** Failed checks within the window that lock the caller out (VERIGATE_CAPTCHA_FAIL_LIMIT_FP 5, _IP 30, _WINDOW_S 600). */
+  failLimitPerFingerprint: number;
+  failLimitPerIp: number;
+  failWindowSeconds: number;
+  /** How long a lock-out lasts (VERIGATE_CAPTCHA_LOCKOUT_S, 600). */
+  lockoutSeconds: number;
+  /** Reject a blockPuzzle check that carries no drag trajectory (VERIGATE_CAPTCHA_REQUIRE_TRAJECTORY, false: AJ-Captcha clients send none). */
+  requireTrajectory: boolean;
 }
 
 export interface SipConfig {
@@ -211,8 +242,8 @@ export function loadConfig(env: Env = process.env, defaults: { healthPort?: numb
     spId: str('VERIGATE_SP_ID', 'verigate'),
     hostName: str('VERIGATE_HOST_NAME', hostname()),
     auth: { skewSeconds: int('VERIGATE_AUTH_SKEW_S', 900, 1, 7 * 24 * 3600) },
+    trustedProxies: list('VERIGATE_TRUSTED_PROXIES', '', isCidr, 'an IP address or CIDR'),
     controls: {
-      trustedProxies: list('VERIGATE_TRUSTED_PROXIES', '', isCidr, 'an IP address or CIDR'),
       addressKind: oneOf('VERIGATE_ADDRESS_KIND', 'commercial', ['commercial', 'test'] as const),
       platformRequestsPerSecond: optionalLimit('VERIGATE_PLATFORM_REQUESTS_PER_S'),
       spCallsPerDay: optionalLimit('VERIGATE_SP_CALLS_PER_DAY'),
@@ -245,6 +276,23 @@ export function loadConfig(env: Env = process.env, defaults: { healthPort?: numb
       concurrency: int('VERIGATE_WEBHOOK_CONCURRENCY', 256, 1, 10_000),
       perHostConcurrency: int('VERIGATE_WEBHOOK_HOST_CONCURRENCY', 32, 1, 10_000),
     },
+  } as PlatformConfig;
+  config.captcha = {
+    ttlSeconds: int('VERIGATE_CAPTCHA_TTL_S', 120, 5, 3600),
+    verificationTtlSeconds: int('VERIGATE_CAPTCHA_VERIFICATION_TTL_S', 180, 5, 3600),
+    tolerancePx: int('VERIGATE_CAPTCHA_TOLERANCE_PX', 5, 1, 20),
+    decoys: int('VERIGATE_CAPTCHA_DECOYS', 2, 0, 2),
+    backgroundsDir: str('VERIGATE_CAPTCHA_BACKGROUNDS_DIR', ''),
+    rpcTimeoutMs: int('VERIGATE_CAPTCHA_RPC_TIMEOUT_MS', 3000, 100, 60_000),
+    prefetch: int('VERIGATE_CAPTCHA_PREFETCH', 8, 1, 1000),
+    getLimitPerFingerprint: int('VERIGATE_CAPTCHA_GET_LIMIT_FP', 30, 1, 1_000_000),
+    getLimitPerIp: int('VERIGATE_CAPTCHA_GET_LIMIT_IP', 300, 1, 1_000_000),
+    getWindowSeconds: int('VERIGATE_CAPTCHA_GET_WINDOW_S', 60, 1, 86_400),
+    failLimitPerFingerprint: int('VERIGATE_CAPTCHA_FAIL_LIMIT_FP', 5, 1, 1_000_000),
+    failLimitPerIp: int('VERIGATE_CAPTCHA_FAIL_LIMIT_IP', 30, 1, 1_000_000),
+    failWindowSeconds: int('VERIGATE_CAPTCHA_FAIL_WINDOW_S', 600, 1, 86_400),
+    lockoutSeconds: int('VERIGATE_CAPTCHA_LOCKOUT_S', 600, 1, 86_400),
+    requireTrajectory: bool('VERIGATE_CAPTCHA_REQUIRE_TRAJECTORY', false),
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

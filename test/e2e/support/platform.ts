@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { signAksk } from '#libs/auth';
 import { sineWav, TestInfrastructure, WebhookReceiver } from '#libs/testing';
 import type { PlatformConfig } from '#libs/runtime';
+import { CaptchaModule } from '../../../apps/captcha/src/captcha.module.js';
 import { createGateway } from '../../../apps/gateway/src/main.js';
 import { NotifierModule } from '../../../apps/notifier/src/notifier.module.js';
 import { VoiceModule } from '../../../apps/voice/src/voice.module.js';
@@ -28,6 +29,8 @@ export class Platform {
   voice?: INestApplicationContext;
   notifier?: INestApplicationContext;
   baseUrl!: string;
+  /** Captcha workers started with `startCaptcha` (closed by `stop`). */
+  readonly captchaWorkers: INestApplicationContext[] = [];
 
   private env: Record<string, string> = {};
 
@@ -67,7 +70,21 @@ export class Platform {
     return id;
   }
 
+  /** Starts one more captcha worker (several may run: competing consumers). */
+  async startCaptcha(): Promise<INestApplicationContext> {
+    const worker = await NestFactory.createApplicationContext(CaptchaModule.register(this.config, this.infra.logger('captcha')), { logger: false });
+    await worker.init();
+    this.captchaWorkers.push(worker);
+    return worker;
+  }
+
+  async stopCaptcha(worker: INestApplicationContext): Promise<void> {
+    this.captchaWorkers.splice(this.captchaWorkers.indexOf(worker), 1);
+    await worker.close();
+  }
+
   async stop(): Promise<void> {
+    for (const worker of this.captchaWorkers.splice(0)) await worker.close();
     await this.notifier?.close();
     await this.voice?.close();
     await this.gateway?.close();

@@ -23,7 +23,7 @@ export class CallVerifyController {
     private readonly ipGuard: IpGuard,
     @Inject(PLATFORM_CONFIG) config: PlatformConfig,
   ) {
-    this.trustedProxies = config.controls.trustedProxies.length ? addressList(config.controls.trustedProxies) : null;
+    this.trustedProxies = config.trustedProxies.length ? addressList(config.trustedProxies) : null;
   }
 
   @Post('httpsessions/callVerify/v1.0')

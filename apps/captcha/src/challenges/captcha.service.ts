@@ -1,0 +1,110 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { emptyCaptchaBody, type CaptchaErrorCode, type CaptchaRpcReply, type CaptchaRpcRequest } from '#libs/contracts';
+import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
+import { aesEncrypt, captchaVerification, decodePointJson, newSecretKey } from '../crypto/aj-aes.js';
+import { Backgrounds } from '../images/background.js';
+import { drawBlockPuzzle } from '../images/block-puzzle.js';
+import { drawClickWord } from '../images/click-word.js';
+import { CallerLimits } from '../limits/caller-limits.repository.js';
+import { CaptchaSessions } from '../sessions/captcha-sessions.repository.js';
+import { blockPuzzleCorrect, checkTrajectory, clickWordCorrect, type Point } from './answer-check.js';
+
+/** clickWord: how far (px) a click may land from a character's centre. */
+export const CLICK_RADIUS = 22;
+
+const fail = (code: CaptchaErrorCode): CaptchaRpcReply => ({ ok: false, code });
+
+/**
+ * The captcha worker's use-cases: get (draw + store), check (one attempt per token), verify
+ * (single-use credential). Answers, secret keys, tokens and credentials are never logged.
+ */
+@Injectable()
+export class CaptchaService {
+  constructor(
+    private readonly sessions: CaptchaSessions,
+    private readonly limits: CallerLimits,
+    private readonly backgrounds: Backgrounds,
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
+    @Inject(APP_LOGGER) private readonly logger: JsonLogger,
+  ) {}
+
+  handle(request: CaptchaRpcRequest): Promise<CaptchaRpcReply> {
+    switch (request?.op) {
+      case 'get': return this.get(request);
+      case 'check': return this.check(request);
+      case 'verify': return this.verify(request);
+      default: return Promise.resolve(fail('PARAMETER_INVALID'));
+    }
+  }
+
+  private async get(request: Extract<CaptchaRpcRequest, { op: 'get' }>): Promise<CaptchaRpcReply> {
+    const admission = await this.limits.admitGet(request.caller);
+    if (admission !== 'ok') return fail(admission);
+    const token = randomBytes(16).toString('hex');
+    const secretKey = newSecretKey();
+    const body = { ...emptyCaptchaBody(), token, secretKey };
+    let answer: unknown;
+    if (request.captchaType === 'clickWord') {
+      const drawn = await drawClickWord(this.backgrounds, request.lang);
+      answer = drawn.points;
+      body.originalImageBase64 = drawn.background.toString('base64');
+      body.wordList = drawn.words;
+    } else {
+      const drawn = await drawBlockPuzzle(this.backgrounds, this.config.captcha.decoys);
+      answer = drawn.answer;
+      body.originalImageBase64 = drawn.background.toString('base64');
+      body.jigsawImageBase64 = drawn.piece.toString('base64');
+    }
+    await this.sessions.insert({
+      token, appKey: request.caller.appKey, captchaType: request.captchaType, answer, secretKey,
+      ttlSeconds: this.config.captcha.ttlSeconds, fingerprint: request.caller.fingerprint, clientIp: request.caller.clientIp,
+    });
+    return { ok: true, body };
+  }
+
+  private async check(request: Extract<CaptchaRpcRequest, { op: 'check' }>): Promise<CaptchaRpcReply> {
+    if (await this.limits.lockedOut(request.caller)) return fail('LOCKED_OUT');
+    const claimed = await this.sessions.claim(request.token, request.caller.appKey, request.captchaType);
+    if (!claimed) return fail('TOKEN_INVALID');
+    const decoded = decodePointJson(request.pointJson, claimed.secretKey);
+    let correct = false;
+    let reason = 'wrong answer';
+    if (!decoded) {
+      reason = 'pointJson is neither JSON nor AES under the secretKey';
+    } else if (request.captchaType === 'clickWord') {
+      correct = clickWordCorrect(claimed.answer as Point[], decoded.value, CLICK_RADIUS);
+    } else {
+      correct = blockPuzzleCorrect(claimed.answer as Point, decoded.value, this.config.captcha.tolerancePx);
+      if (correct && (request.trajectory !== undefined || this.config.captcha.requireTrajectory)) {
+        const verdict = checkTrajectory(request.trajectory, (decoded.value as Point).x);
+        if (!verdict.ok) {
+          correct = false;
+          reason = `trajectory refused: ${verdict.reason}`;
+        }
+      }
+    }
+    if (!correct || !decoded) {
+      await this.sessions.fail(request.token);
+      const locked = await this.limits.recordFailure(request.caller);
+      this.logger.info('captcha check failed', { appKey: request.caller.appKey, captchaType: request.captchaType, reason, lockedOut: locked });
+      return fail('CAPTCHA_WRONG');
+    }
+    const verification = captchaVerification(request.token, decoded, claimed.secretKey);
+    if (!(await this.sessions.pass(request.token, verification, this.config.captcha.verificationTtlSeconds))) return fail('TOKEN_INVALID');
+    return { ok: true, body: { ...emptyCaptchaBody(), token: request.token, result: true, captchaVerification: verification } };
+  }
+
+  private async verify(request: Extract<CaptchaRpcRequest, { op: 'verify' }>): Promise<CaptchaRpcReply> {
+    let ok = await this.sessions.consumeVerification(request.captchaVerification, request.caller.appKey);
+    // SPEC §2.2 accepts a credential in plain or AES form: `token---pointJson` in plain, when the
+    // client encrypted, is the decrypted form of what was handed out.
+    const plain = /^([0-9a-f]{32})---/.exec(request.captchaVerification);
+    if (!ok && plain) {
+      const secretKey = await this.sessions.secretKeyOfPassed(plain[1]!, request.caller.appKey);
+      if (secretKey) ok = await this.sessions.consumeVerification(aesEncrypt(request.captchaVerification, secretKey), request.caller.appKey);
+    }
+    if (!ok) return fail('VERIFICATION_INVALID');
+    return { ok: true, body: { ...emptyCaptchaBody(), result: true } };
+  }
+}

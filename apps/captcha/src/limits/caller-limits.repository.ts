@@ -1,0 +1,82 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { CaptchaCaller } from '#libs/contracts';
+import { preparedRows } from '#libs/persistence';
+import { PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
+
+export type GetAdmission = 'ok' | 'RATE_LIMITED' | 'LOCKED_OUT';
+
+/** Counter keys: the device fingerprint counts per app (apps do not share devices), the IP platform-wide. */
+export function limitKeys(caller: CaptchaCaller): { fingerprint: string; ip: string } {
+  return { fingerprint: `fp:${caller.appKey}:${caller.fingerprint}`, ip: `ip:${caller.clientIp}` };
+}
+
+/**
+ * Rate limits on `get` and lock-outs after failed checks, per device fingerprint and per client
+ * IP, in PostgreSQL (`captcha_limits`) so every worker instance sees the same counts. Each change
+ * is one atomic `INSERT … ON CONFLICT DO UPDATE` over both keys, so concurrent requests never
+ * lose a count (fixed windows: a window restarts at the first event after it ended).
+ */
+@Injectable()
+export class CallerLimits {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
+  ) {}
+
+  async admitGet(caller: CaptchaCaller): Promise<GetAdmission> {
+    const keys = limitKeys(caller);
+    const c = this.config.captcha;
+    const rows = await preparedRows<{ key: string; gets: number; locked: boolean }>(this.dataSource,
+      `INSERT INTO captcha_limits AS l (key, get_window_start, gets) VALUES ($1, now(), 1), ($2, now(), 1)
+       ON CONFLICT (key) DO UPDATE SET
+         gets = CASE WHEN l.get_window_start <= now() - make_interval(secs => $3) THEN 1 ELSE l.gets + 1 END,
+         get_window_start = CASE WHEN l.get_window_start <= now() - make_interval(secs => $3) THEN now() ELSE l.get_window_start END
+       RETURNING key, gets, COALESCE(locked_until > now(), false) AS locked`,
+      [keys.fingerprint, keys.ip, c.getWindowSeconds],
+    );
+    if (rows.some((r) => r.locked)) return 'LOCKED_OUT';
+    for (const row of rows) {
+      const limit = row.key === keys.fingerprint ? c.getLimitPerFingerprint : c.getLimitPerIp;
+      if (row.gets > limit) return 'RATE_LIMITED';
+    }
+    return 'ok';
+  }
+
+  async lockedOut(caller: CaptchaCaller): Promise<boolean> {
+    const keys = limitKeys(caller);
+    const rows = await preparedRows<{ locked: boolean | null }>(this.dataSource,
+      `SELECT bool_or(locked_until > now()) AS locked FROM captcha_limits WHERE key IN ($1, $2)`, [keys.fingerprint, keys.ip]);
+    return rows[0]?.locked === true;
+  }
+
+  /** Counts a failed check; returns true when this failure locked the caller out. */
+  async recordFailure(caller: CaptchaCaller): Promise<boolean> {
+    const keys = limitKeys(caller);
+    const c = this.config.captcha;
+    const rows = await preparedRows<{ locked: boolean }>(this.dataSource,
+      `INSERT INTO captcha_limits AS l (key, fail_window_start, failures, locked_until)
+         VALUES ($1, now(), 1, CASE WHEN 1 >= $3 THEN now() + make_interval(secs => $6) END),
+                ($2, now(), 1, CASE WHEN 1 >= $4 THEN now() + make_interval(secs => $6) END)
+       ON CONFLICT (key) DO UPDATE SET
+         failures = CASE WHEN l.fail_window_start <= now() - make_interval(secs => $5) THEN 1 ELSE l.failures + 1 END,
+         fail_window_start = CASE WHEN l.fail_window_start <= now() - make_interval(secs => $5) THEN now() ELSE l.fail_window_start END,
+         locked_until = CASE
+           WHEN (CASE WHEN l.fail_window_start <= now() - make_interval(secs => $5) THEN 1 ELSE l.failures + 1 END)
+                >= (CASE WHEN l.key = $1 THEN $3 ELSE $4 END)
+           THEN now() + make_interval(secs => $6) ELSE l.locked_until END
+       RETURNING COALESCE(locked_until > now(), false) AS locked`,
+      [keys.fingerprint, keys.ip, c.failLimitPerFingerprint, c.failLimitPerIp, c.failWindowSeconds, c.lockoutSeconds],
+    );
+    return rows.some((r) => r.locked);
+  }
+
+  /** Forgets counters that no window or lock-out needs any more. */
+  async sweep(): Promise<void> {
+    const c = this.config.captcha;
+    const keep = Math.max(c.getWindowSeconds, c.failWindowSeconds);
+    await this.dataSource.query(
+      `DELETE FROM captcha_limits WHERE get_window_start < now() - make_interval(secs => $1)
+         AND fail_window_start < now() - make_interval(secs => $1) AND (locked_until IS NULL OR locked_until < now())`, [keep]);
+  }
+}

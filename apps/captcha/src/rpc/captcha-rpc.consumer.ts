@@ -1,0 +1,48 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { CAPTCHA_RPC_QUEUE, type CaptchaRpcReply, type CaptchaRpcRequest } from '#libs/contracts';
+import { Broker, serveRpc } from '#libs/messaging';
+import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
+import { CaptchaService } from '../challenges/captcha.service.js';
+import { Backgrounds } from '../images/background.js';
+import { registerCaptchaFont } from '../images/fonts.js';
+import { CallerLimits } from '../limits/caller-limits.repository.js';
+import { CaptchaSessions } from '../sessions/captcha-sessions.repository.js';
+
+/** Thin adapter: captcha RPC requests from the durable queue → CaptchaService → reply-to. */
+@Injectable()
+export class CaptchaRpcConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private sweeper?: NodeJS.Timeout;
+
+  constructor(
+    private readonly broker: Broker,
+    private readonly service: CaptchaService,
+    private readonly backgrounds: Backgrounds,
+    private readonly sessions: CaptchaSessions,
+    private readonly limits: CallerLimits,
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
+    @Inject(APP_LOGGER) private readonly logger: JsonLogger,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    registerCaptchaFont();
+    const images = await this.backgrounds.loadFolder(this.config.captcha.backgroundsDir);
+    if (this.config.captcha.backgroundsDir) this.logger.info('captcha backgrounds loaded', { dir: this.config.captcha.backgroundsDir, images });
+    await serveRpc<CaptchaRpcRequest, CaptchaRpcReply>(
+      this.broker, CAPTCHA_RPC_QUEUE, this.config.captcha.prefetch,
+      (request) => this.service.handle(request),
+      (error, request) => {
+        this.logger.error('captcha request failed', { op: (request as { op?: string })?.op, error });
+        return { ok: false, code: 'INTERNAL_ERROR' };
+      },
+      this.logger,
+    );
+    this.sweeper = setInterval(() => {
+      Promise.all([this.sessions.sweep(), this.limits.sweep()]).catch((error: Error) => this.logger.warn('captcha sweep failed', { error: error.message }));
+    }, 60_000);
+    this.sweeper.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.sweeper) clearInterval(this.sweeper);
+  }
+}

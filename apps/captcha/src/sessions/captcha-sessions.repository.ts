@@ -1,0 +1,99 @@
+import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { SecretBox } from '#libs/auth';
+import type { CaptchaType } from '#libs/contracts';
+import { preparedRows } from '#libs/persistence';
+
+export interface NewSession {
+  token: string;
+  appKey: string;
+  captchaType: CaptchaType;
+  answer: unknown;
+  secretKey: string;
+  ttlSeconds: number;
+  fingerprint: string;
+  clientIp: string;
+}
+
+export interface ClaimedSession {
+  answer: unknown;
+  secretKey: string;
+}
+
+/** What is stored of a captchaVerification: its SHA-256 (the credential itself never is). */
+export function verificationHash(captchaVerification: string): string {
+  return createHash('sha256').update(captchaVerification, 'utf8').digest('hex');
+}
+
+/**
+ * Captcha sessions in PostgreSQL (any worker serves any step). Every transition is one
+ * compare-and-set statement on `state`:
+ *   issued ─claim→ attempted ─→ passed ─verify→ verified
+ *                            └─→ failed
+ * `claim` burns the token whatever the answer turns out to be (one attempt per token).
+ */
+@Injectable()
+export class CaptchaSessions {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly secretBox: SecretBox,
+  ) {}
+
+  async insert(s: NewSession): Promise<void> {
+    await preparedRows(this.dataSource,
+      `INSERT INTO captcha_sessions (token, app_key, captcha_type, answer, secret_key_sealed, expires_at, fingerprint, client_ip)
+       VALUES ($1, $2, $3, $4::json, $5, now() + make_interval(secs => $6), $7, $8)`,
+      [s.token, s.appKey, s.captchaType, JSON.stringify(s.answer), this.secretBox.seal(s.secretKey), s.ttlSeconds, s.fingerprint, s.clientIp],
+    );
+  }
+
+  /** issued → attempted, if the token exists, belongs to the app, has this type and has not expired. */
+  async claim(token: string, appKey: string, captchaType: CaptchaType): Promise<ClaimedSession | null> {
+    const rows = await preparedRows<{ answer: unknown; secret_key_sealed: string }>(this.dataSource,
+      `UPDATE captcha_sessions SET state = 'attempted'
+        WHERE token = $1 AND app_key = $2 AND captcha_type = $3 AND state = 'issued' AND expires_at > now()
+        RETURNING answer, secret_key_sealed`,
+      [token, appKey, captchaType],
+    );
+    const row = rows[0];
+    return row ? { answer: row.answer, secretKey: this.secretBox.open(row.secret_key_sealed) } : null;
+  }
+
+  async pass(token: string, captchaVerification: string, ttlSeconds: number): Promise<boolean> {
+    const rows = await preparedRows(this.dataSource,
+      `UPDATE captcha_sessions SET state = 'passed', verification_hash = $2, verification_expires_at = now() + make_interval(secs => $3)
+        WHERE token = $1 AND state = 'attempted' RETURNING 1`,
+      [token, verificationHash(captchaVerification), ttlSeconds],
+    );
+    return rows.length === 1;
+  }
+
+  async fail(token: string): Promise<void> {
+    await preparedRows(this.dataSource, `UPDATE captcha_sessions SET state = 'failed' WHERE token = $1 AND state = 'attempted'`, [token]);
+  }
+
+  /** passed → verified, once, within the credential's lifetime, for the same app. */
+  async consumeVerification(captchaVerification: string, appKey: string): Promise<boolean> {
+    const rows = await preparedRows(this.dataSource,
+      `UPDATE captcha_sessions SET state = 'verified'
+        WHERE verification_hash = $1 AND app_key = $2 AND state = 'passed' AND verification_expires_at > now() RETURNING 1`,
+      [verificationHash(captchaVerification), appKey],
+    );
+    return rows.length === 1;
+  }
+
+  /** The secretKey of a session whose credential is still to be verified (for the plain form of an AES credential). */
+  async secretKeyOfPassed(token: string, appKey: string): Promise<string | null> {
+    const rows = await preparedRows<{ secret_key_sealed: string }>(this.dataSource,
+      `SELECT secret_key_sealed FROM captcha_sessions WHERE token = $1 AND app_key = $2 AND state = 'passed'`, [token, appKey]);
+    return rows[0] ? this.secretBox.open(rows[0].secret_key_sealed) : null;
+  }
+
+  /** Deletes sessions an hour past any use (expired captchas and credentials). */
+  async sweep(): Promise<void> {
+    await this.dataSource.query(
+      `DELETE FROM captcha_sessions WHERE expires_at < now() - interval '1 hour'
+         AND (verification_expires_at IS NULL OR verification_expires_at < now() - interval '1 hour')`);
+  }
+}

@@ -1,0 +1,139 @@
+import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
+import { randomUUID } from 'node:crypto';
+import type { JsonLogger } from '#libs/runtime';
+import type { Broker } from './broker.js';
+
+/** RabbitMQ's direct reply-to pseudo-queue: replies come straight back on the requester's channel. */
+const DIRECT_REPLY_TO = 'amq.rabbitmq.reply-to';
+
+/** No answer within the timeout (worker down, overloaded, or the request expired in the queue). */
+export class RpcTimeoutError extends Error {
+  constructor(readonly routingKey: string, readonly timeoutMs: number) {
+    super(`no answer to ${routingKey} within ${timeoutMs} ms`);
+  }
+}
+
+/** The request could not be sent at all (not connected, or no queue bound for it). */
+export class RpcUnavailableError extends Error {}
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * Request/response over RabbitMQ. A request is published to a durable command queue (through
+ * an exchange, mandatory, with `expiration` = the timeout so a request nobody can answer in time
+ * is dropped by the broker rather than processed late) with `replyTo` = direct reply-to and a
+ * correlation id; the answer comes back on this client's channel. One channel per connection,
+ * re-created after every reconnect by the broker's set-up hook (same TCP connection: no-delay).
+ */
+export class RpcClient {
+  private channel?: Channel;
+  private readonly pending = new Map<string, Pending>();
+
+  constructor(
+    private readonly broker: Broker,
+    private readonly logger: JsonLogger,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.broker.onSetup((model) => this.attach(model));
+  }
+
+  private async attach(model: ChannelModel): Promise<void> {
+    const channel = await model.createChannel();
+    channel.on('error', (err: Error) => this.logger.warn('RPC channel error', { error: err.message }));
+    channel.on('return', (msg: ConsumeMessage) => {
+      this.settle(String(msg.properties.correlationId ?? ''), undefined, new RpcUnavailableError(`no queue is bound for ${msg.fields.routingKey}`));
+    });
+    channel.on('close', () => {
+      if (this.channel !== channel) return;
+      this.channel = undefined;
+      // In-flight requests can no longer get their answer (it would go to the old channel).
+      for (const id of [...this.pending.keys()]) this.settle(id, undefined, new RpcUnavailableError('RabbitMQ channel closed'));
+      const retry = (delay: number) => setTimeout(() => {
+        if (this.channel || this.broker.isClosing) return;
+        this.attach(model).catch(() => retry(Math.min(5000, delay * 2)));
+      }, delay).unref();
+      retry(200);
+    });
+    await channel.consume(DIRECT_REPLY_TO, (msg) => {
+      if (!msg) return;
+      let body: unknown;
+      try {
+        body = JSON.parse(msg.content.toString('utf8'));
+      } catch {
+        this.settle(String(msg.properties.correlationId ?? ''), undefined, new Error('RPC answer is not JSON'));
+        return;
+      }
+      this.settle(String(msg.properties.correlationId ?? ''), body);
+    }, { noAck: true });
+    this.channel = channel;
+  }
+
+  private settle(correlationId: string, value: unknown, error?: Error): void {
+    const pending = this.pending.get(correlationId);
+    if (!pending) return; // late answer after a timeout: dropped
+    this.pending.delete(correlationId);
+    clearTimeout(pending.timer);
+    if (error) pending.reject(error);
+    else pending.resolve(value);
+  }
+
+  /** Sends `payload` and resolves with the answer; rejects with RpcTimeoutError / RpcUnavailableError. */
+  call<T>(exchange: string, routingKey: string, payload: unknown, timeoutMs: number): Promise<T> {
+    const channel = this.channel;
+    if (!channel) return Promise.reject(new RpcUnavailableError('RabbitMQ is not connected'));
+    const correlationId = randomUUID();
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => this.settle(correlationId, undefined, new RpcTimeoutError(routingKey, timeoutMs)), timeoutMs);
+      this.pending.set(correlationId, { resolve: resolve as (v: unknown) => void, reject, timer });
+      try {
+        channel.publish(this.broker.name(exchange), routingKey, Buffer.from(JSON.stringify(payload)), {
+          replyTo: DIRECT_REPLY_TO,
+          correlationId,
+          expiration: String(timeoutMs),
+          mandatory: true,
+          persistent: false,
+          contentType: 'application/json',
+        });
+      } catch (error) {
+        this.settle(correlationId, undefined, new RpcUnavailableError((error as Error).message));
+      }
+    });
+  }
+
+  /** Fails every request still waiting (used on shutdown). */
+  stop(): void {
+    for (const id of [...this.pending.keys()]) this.settle(id, undefined, new RpcUnavailableError('shutting down'));
+  }
+}
+
+/**
+ * Serves requests from a durable command queue with manual acks and an explicit prefetch: the
+ * handler's answer (or `onError`'s, if it throws) goes to the requester's `replyTo`, then the
+ * request is acked. Requests are never retried: the requester has its own timeout.
+ */
+export async function serveRpc<Req, Res>(
+  broker: Broker,
+  queue: string,
+  prefetch: number,
+  handler: (request: Req) => Promise<Res>,
+  onError: (error: unknown, request: Req) => Res,
+  logger: JsonLogger,
+): Promise<void> {
+  await broker.consume<Req>(queue, prefetch, async (delivery) => {
+    let answer: Res;
+    try {
+      answer = await handler(delivery.payload);
+    } catch (error) {
+      answer = onError(error, delivery.payload);
+    }
+    if (delivery.replyTo) {
+      await broker.reply(delivery.replyTo, delivery.correlationId, answer).catch((error: Error) => logger.warn('could not send RPC answer', { queue, error: error.message }));
+    }
+    return { action: 'ack' };
+  }, 0);
+}

@@ -5,8 +5,13 @@
 //   npm run cli -- apps create <name> [--signature S] [--permissions voice,sms]
 //   npm run cli -- apps list | apps get <appKey> | apps rotate-secret <appKey>
 //   npm run cli -- apps set <appKey> [--status normal|suspended|unavailable] [--permissions a,b]
-//                                     [--voice-ports N] [--ip-whitelist cidr,cidr]
-//   npm run cli -- numbers add <appKey> <number> | numbers list <appKey> | numbers set <appKey> <number> <normal|suspended>
+//                                     [--voice-ports N] [--ip-whitelist cidr,cidr] [--stage commercial|test]
+//                                     [--enterprise ID|none] [--limits apiPerMinute=60,callsPerDay=1000,calleeCallsPerHour=none]
+//                                     [--international +86,+852:callout,callin | none]
+//   npm run cli -- numbers add <appKey> <number> | numbers list <appKey> | numbers set <appKey> <number> <normal|suspended|revoked>
+//   npm run cli -- enterprises set <id> <normal|suspended> | enterprises list
+//   npm run cli -- ip-rules add blacklist <cidr> | ip-rules add restricted-area <cidr> --area NAME | ip-rules list | ip-rules remove <id>
+//   npm run cli -- ip-bans list | ip-bans lift <ip>
 //   npm run cli -- tones upload <appKey> <file.wav> [--name name.wav] | tones list <appKey>
 //   npm run cli -- tones approve|reject <appKey> <name>
 //   npm run cli -- lists add|remove blacklist|whitelist <number> [--app-key K] | lists show [--app-key K]
@@ -27,6 +32,11 @@ const { values: opts, positionals } = parseArgs({
     status: { type: 'string' },
     'voice-ports': { type: 'string' },
     'ip-whitelist': { type: 'string' },
+    stage: { type: 'string' },
+    enterprise: { type: 'string' },
+    limits: { type: 'string' },
+    international: { type: 'string' },
+    area: { type: 'string' },
     name: { type: 'string' },
     'app-key': { type: 'string' },
     'session-id': { type: 'string' },
@@ -50,6 +60,24 @@ async function call(method, path, body, contentType = 'application/json') {
 
 const list = (value) => (value === undefined ? undefined : value.split(',').map((s) => s.trim()).filter(Boolean));
 const enc = encodeURIComponent;
+
+/** `apiPerMinute=60,calleeCallsPerHour=none` → `{apiPerMinute: 60, calleeCallsPerHour: null}` (the server validates). */
+function limitsOption(value) {
+  if (value === undefined) return undefined;
+  return Object.fromEntries(list(value).map((pair) => {
+    const [name, raw] = pair.split('=');
+    return [name, raw === 'none' ? null : Number(raw)];
+  }));
+}
+
+/** `+86,+852:callout,callin` → home prefixes and what is allowed; `none` → the platform default. */
+function internationalOption(value) {
+  if (value === undefined) return undefined;
+  if (value === 'none') return null;
+  const [prefixes, allowed = ''] = value.split(':');
+  const allow = list(allowed);
+  return { homePrefixes: list(prefixes), allowCallout: allow.includes('callout'), allowCallin: allow.includes('callin') };
+}
 const [group, action, a1, a2, a3] = positionals;
 
 function usage() {
@@ -71,8 +99,19 @@ switch (`${group} ${action ?? ''}`.trim()) {
       permissions: list(opts.permissions),
       voicePorts: opts['voice-ports'] === undefined ? undefined : Number(opts['voice-ports']),
       ipWhitelist: list(opts['ip-whitelist']),
+      stage: opts.stage,
+      enterpriseId: opts.enterprise === undefined ? undefined : opts.enterprise === 'none' ? null : opts.enterprise,
+      limits: limitsOption(opts.limits),
+      international: internationalOption(opts.international),
     });
     break;
+  case 'enterprises set': await call('PUT', `/enterprises/${enc(a1)}`, { status: a2 }); break;
+  case 'enterprises list': await call('GET', '/enterprises'); break;
+  case 'ip-rules add': await call('POST', '/ip-rules', { kind: a1, cidr: a2, area: opts.area }); break;
+  case 'ip-rules list': await call('GET', '/ip-rules'); break;
+  case 'ip-rules remove': await call('DELETE', `/ip-rules/${enc(a1)}`); break;
+  case 'ip-bans list': await call('GET', '/ip-bans'); break;
+  case 'ip-bans lift': await call('DELETE', `/ip-bans/${enc(a1)}`); break;
   case 'numbers add': await call('POST', `/apps/${enc(a1)}/numbers`, { number: a2 }); break;
   case 'numbers list': await call('GET', `/apps/${enc(a1)}/numbers`); break;
   case 'numbers set': await call('PATCH', `/apps/${enc(a1)}/numbers/${enc(a2)}`, { status: a3 }); break;

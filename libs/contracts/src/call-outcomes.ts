@@ -79,3 +79,10 @@ export function callOutcome(ending: CallEnding): CallOutcome {
     }
   }
 }
+
+/**
+ * The stateCodes of calls that failed because of the callee (no such number, no answer, busy,
+ * ring timeout, rejected while ringing), as opposed to the platform's or the network's own
+ * failures (8000 internal, 7109 no ports, 8103 unreachable). Used by the abnormal-callee rule.
+ */
+export const CALLEE_SIDE_FAILURE_STATE_CODES: readonly number[] = [8100, 8101, 8102, 8003, 8004];

@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { parseCidr } from './cidr.js';
 import { hostname } from 'node:os';
 
 /**
@@ -209,12 +209,7 @@ export function loadConfig(env: Env = process.env, defaults: { healthPort?: numb
     const n = int(name, 0, 0, 1_000_000_000);
     return n === 0 ? null : n;
   };
-  const isCidr = (item: string) => {
-    const [address, bits, extra] = item.split('/');
-    const family = isIP(address ?? '');
-    if (!family || extra !== undefined) return false;
-    return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
-  };
+  const isCidr = (item: string) => parseCidr(item) !== null;
   const isPrefix = (item: string) => /^\+?\d{1,15}$/.test(item);
   const sip = loadSipConfig(env, str, int, bool, problems);
   const carrier = oneOf('VERIGATE_VOICE_CARRIER', 'sim', ['sim', 'sip'] as const);

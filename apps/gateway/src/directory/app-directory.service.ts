@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { BlockList } from 'node:net';
 import { DataSource } from 'typeorm';
 import { SecretBox } from '#libs/auth';
 import { APP_LOGGER, JsonLogger } from '#libs/runtime';
+import { addressList } from '../http/client-address.js';
 import type { AppLimits, AppStage, AppStatus, InternationalRules, NumberStatus, Permission, RestHours } from '#libs/persistence';
 
 /** An app as the request path needs it: identity, secret, status, numbers and approved tones. */
@@ -19,6 +21,8 @@ export interface DirectoryApp {
   international: InternationalRules | null;
   permissions: Permission[];
   ipWhitelist: string[];
+  /** `ipWhitelist` ready to match (built once per load); null when empty (any address). */
+  ipWhitelistList: BlockList | null;
   restHours: RestHours | null;
   numbers: Map<string, NumberStatus>;
   approvedTones: Set<string>;
@@ -98,6 +102,7 @@ export class AppDirectory {
       international: (row.international as InternationalRules | null) ?? null,
       permissions: row.permissions as Permission[],
       ipWhitelist: row.ip_whitelist as string[],
+      ipWhitelistList: (row.ip_whitelist as string[]).length ? addressList(row.ip_whitelist as string[]) : null,
       restHours: (row.rest_hours as RestHours | null) ?? null,
       numbers: new Map(row.numbers as Array<[string, NumberStatus]>),
       approvedTones: new Set(row.tones as string[]),

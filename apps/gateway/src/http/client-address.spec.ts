@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { parseCidr } from '#libs/runtime';
 import { addressList, normaliseIp, resolveClientAddress } from './client-address.js';
 
 describe('client address', () => {
@@ -23,8 +24,26 @@ describe('client address', () => {
     expect(resolveClientAddress(undefined, '1.2.3.4', proxies)).toBeNull();
   });
 
+  it('reads hops written with a port', () => {
+    expect(resolveClientAddress('10.1.1.1', '198.51.100.7:4711', proxies)).toBe('198.51.100.7');
+    expect(resolveClientAddress('10.1.1.1', '[2001:db8::7]:4711, 10.2.2.2', proxies)).toBe('2001:db8::7');
+  });
+
   it('normalises IPv4-mapped IPv6', () => {
     expect(normaliseIp('::ffff:127.0.0.1')).toBe('127.0.0.1');
     expect(normaliseIp('::1')).toBe('::1');
+  });
+});
+
+describe('parseCidr (the one address/CIDR rule)', () => {
+  it.each([
+    ['10.0.0.1', { address: '10.0.0.1', bits: 32, family: 4 }],
+    ['10.0.0.1/24', { address: '10.0.0.1', bits: 24, family: 4 }],
+    [' 2001:db8::/32', { address: '2001:db8::', bits: 32, family: 6 }],
+    ['::1', { address: '::1', bits: 128, family: 6 }],
+  ])('%s', (text, expected) => expect(parseCidr(text)).toEqual(expected));
+
+  it.each(['10.0.0.1/33', '2001:db8::/129', '10.0.0.1/24/1', 'proxy.local', '10.0.0.1/', '10.0.0.1/-1', ''])('refuses %j', (text) => {
+    expect(parseCidr(text)).toBeNull();
   });
 });

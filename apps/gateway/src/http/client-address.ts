@@ -1,4 +1,5 @@
 import { BlockList, isIP } from 'node:net';
+import { parseCidr } from '#libs/runtime';
 
 /** `::ffff:10.0.0.1` (an IPv4 client on a dual-stack socket) → `10.0.0.1`. */
 export function normaliseIp(ip: string): string {
@@ -6,18 +7,23 @@ export function normaliseIp(ip: string): string {
   return mapped ? mapped[1]! : ip;
 }
 
-/** A BlockList of addresses and CIDRs (entries that are neither are skipped). */
+/** A BlockList of addresses and CIDRs (entries that `parseCidr` refuses are skipped). */
 export function addressList(entries: readonly string[]): BlockList {
   const list = new BlockList();
   for (const entry of entries) {
-    const [address, bits] = entry.split('/');
-    const family = isIP(address ?? '');
-    if (!family) continue;
-    const type = family === 4 ? 'ipv4' : 'ipv6';
-    if (bits === undefined) list.addAddress(address!, type);
-    else list.addSubnet(address!, Number(bits), type);
+    const cidr = parseCidr(entry);
+    if (!cidr) continue;
+    list.addSubnet(cidr.address, cidr.bits, cidr.family === 4 ? 'ipv4' : 'ipv6');
   }
   return list;
+}
+
+/** `203.0.113.5:4711` and `[2001:db8::1]:4711` (as some load balancers write them) → the address. */
+function withoutPort(hop: string): string {
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(hop);
+  if (bracketed) return bracketed[1]!;
+  const v4 = /^(\d+\.\d+\.\d+\.\d+):\d+$/.exec(hop);
+  return v4 ? v4[1]! : hop;
 }
 
 export function listContains(list: BlockList, ip: string): boolean {
@@ -37,7 +43,7 @@ export function resolveClientAddress(socketIp: string | undefined, forwardedFor:
   if (!peer) return null;
   if (!trustedProxies || !listContains(trustedProxies, peer)) return peer;
   const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor ?? '')
-    .split(',').map((h) => normaliseIp(h.trim())).filter(Boolean);
+    .split(',').map((h) => normaliseIp(withoutPort(h.trim()))).filter(Boolean);
   for (let i = hops.length - 1; i >= 0; i--) {
     const hop = hops[i]!;
     if (!isIP(hop)) return null;

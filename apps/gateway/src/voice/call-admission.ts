@@ -1,14 +1,15 @@
 import type { RestHours } from '#libs/persistence';
-import { addressList, listContains } from '../http/client-address.js';
+import type { BlockList } from 'node:net';
+import { listContains } from '../http/client-address.js';
 
 /**
  * Pure admission rules of callVerify that depend only on the app's settings, the client and the
  * clock. Kept free of I/O so each rule is unit-tested on its own.
  */
 
-/** An empty whitelist allows every address; otherwise the client must match an address or CIDR. */
-export function ipAllowed(whitelist: readonly string[], clientIp: string): boolean {
-  return whitelist.length === 0 || listContains(addressList(whitelist), clientIp);
+/** No whitelist (null) allows every address; otherwise the client must match an address or CIDR. */
+export function ipAllowed(whitelist: BlockList | null, clientIp: string): boolean {
+  return whitelist === null || listContains(whitelist, clientIp);
 }
 
 /** Minutes since midnight of `now` in the time zone `tz`. */

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { SecretBox } from '#libs/auth';
-import { Exchanges, ResultCodes, RoutingKeys, VOICE_WORKER_STALE_SECONDS, type PlaceCallCommand, type ResultCodeName } from '#libs/contracts';
+import { CALLEE_SIDE_FAILURE_STATE_CODES, Exchanges, ResultCodes, RoutingKeys, VOICE_WORKER_STALE_SECONDS, type PlaceCallCommand, type ResultCodeName } from '#libs/contracts';
 import { Outbox, outboxInsertFrom, type OutboxRow } from '#libs/messaging';
 import { preparedRows } from '#libs/persistence';
 import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
@@ -44,7 +44,7 @@ export class CallVerifyUseCase {
     if (app.enterpriseStatus === 'suspended') throw new RestError(ResultCodes.SUB_ENTERPRISE_SUSPENDED);
     if (app.stage === 'test' && this.config.controls.addressKind === 'commercial') throw new RestError(ResultCodes.COMMERCIAL_ADDRESS_FORBIDDEN);
     if (!app.permissions.includes('voice')) throw new RestError(ResultCodes.API_NOT_PERMITTED);
-    if (!ipAllowed(app.ipWhitelist, clientIp)) throw new RestError(ResultCodes.IP_NOT_WHITELISTED);
+    if (!ipAllowed(app.ipWhitelistList, clientIp)) throw new RestError(ResultCodes.IP_NOT_WHITELISTED);
   }
 
   /**
@@ -75,7 +75,6 @@ export class CallVerifyUseCase {
     if (request.posTone !== null && !app.approvedTones.has(request.posTone)) {
       throw RestError.parameter(`posTone "${request.posTone}" is not an approved tone file of this app`);
     }
-    await this.checkCalleeHistory(request.calleeNbr);
 
     // Ports: the cached count decides whether the exact (serialised) check is needed; the app's
     // own limit is always checked exactly. Both happen inside the accepting statement.
@@ -88,12 +87,15 @@ export class CallVerifyUseCase {
 
     const sessionId = randomUUID();
     const command: PlaceCallCommand = { sessionId };
-    // One statement: the frequency caps and port limits (a refusal raises and rolls everything
-    // back), the nonce (a replay violates its key, likewise), the session and its place-call
+    // One statement: the callee's recent failures (1013101: a callee whose calls keep failing on
+    // its side — no such number, no answer, busy, ring timeout, rejected — is being pumped or
+    // harassed; the platform's own failures do not count), the frequency caps and port limits (a
+    // refusal raises and rolls everything back), the nonce (a replay violates its key, likewise), the session and its place-call
     // command commit together or not at all.
     const outboxRows = await this.refusingQuery(() => preparedRows<OutboxRow>(this.dataSource,
       `WITH admitted AS (
-         SELECT verigate_take_counters($20, $21, $22, $23) AND verigate_take_voice_port($5, $24, $25, $26) AS ok
+         SELECT verigate_check_callee($8, $27, $28, $29) AND verigate_take_counters($20, $21, $22, $23)
+                AND verigate_take_voice_port($5, $24, $25, $26) AS ok
        ), nonce AS (
          INSERT INTO auth_nonces (app_key, nonce, expires_at) SELECT $1, $2, $3 FROM admitted WHERE ok RETURNING 1
        ), session AS (
@@ -111,6 +113,7 @@ export class CallVerifyUseCase {
         Exchanges.commands, RoutingKeys.placeCall, JSON.stringify(command),
         ...counters,
         app.voicePorts, exactPlatformCheck, VOICE_WORKER_STALE_SECONDS,
+        controls.abnormalCalleeFailures, controls.abnormalCalleeWindowSeconds, CALLEE_SIDE_FAILURE_STATE_CODES,
       ],
     ));
     if (outboxRows.length === 0) throw new RestError(ResultCodes.INTERNAL_ERROR, 'the call was not recorded');
@@ -118,22 +121,6 @@ export class CallVerifyUseCase {
     this.logger.info('call accepted', { sessionId, appKey: app.appKey });
 
     return idlePort === undefined ? { sessionId } : { sessionId, idlePort };
-  }
-
-  /**
-   * 1013101, the seed's "abnormal call": a callee whose recent calls keep failing (busy, no
-   * answer, rejected…) is not called again for a while: it is being pumped or harassed.
-   */
-  private async checkCalleeHistory(calleeNbr: string): Promise<void> {
-    const { abnormalCalleeFailures, abnormalCalleeWindowSeconds } = this.config.controls;
-    if (abnormalCalleeFailures === 0) return;
-    const [row] = await this.refusingQuery(() => preparedRows<{ failures: number }>(this.dataSource,
-      `SELECT count(*)::int AS failures FROM cdrs
-        WHERE callee_num = $1 AND call_start > now() - $2::int * interval '1 second' AND state_code <> 0`,
-      [calleeNbr, abnormalCalleeWindowSeconds]));
-    if ((row?.failures ?? 0) >= abnormalCalleeFailures) {
-      throw new RestError(ResultCodes.ABNORMAL_CALL, `${row!.failures} failed calls to this callee within ${abnormalCalleeWindowSeconds} s`);
-    }
   }
 
   /**

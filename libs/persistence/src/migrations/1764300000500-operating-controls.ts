@@ -107,6 +107,27 @@ export class OperatingControls1764300000500 implements MigrationInterface {
         RETURN true;
       END $$`);
 
+    // The "abnormal call" rule (1013101): a callee with this many callee-side failures within the
+    // window is not called. Part of the accepting statement, so it costs no extra round trip.
+    await q.query(`
+      CREATE FUNCTION verigate_check_callee(callee text, max_failures integer, window_seconds integer, failure_codes integer[]) RETURNS boolean
+      LANGUAGE plpgsql STABLE AS $$
+      DECLARE
+        failures integer;
+      BEGIN
+        IF max_failures = 0 THEN
+          RETURN true;
+        END IF;
+        SELECT count(*) INTO failures FROM (
+          SELECT 1 FROM cdrs
+           WHERE callee_num = callee AND call_start > now() - window_seconds * interval '1 second' AND state_code = ANY(failure_codes)
+           LIMIT max_failures) recent;
+        IF failures >= max_failures THEN
+          RAISE EXCEPTION USING ERRCODE = 'VG001', MESSAGE = 'ABNORMAL_CALL';
+        END IF;
+        RETURN true;
+      END $$`);
+
     // Counts an authentication failure of an address and bans it (1020176) at the threshold.
     await q.query(`
       CREATE FUNCTION verigate_auth_failure(address inet, threshold integer, window_seconds integer, ban_seconds integer) RETURNS boolean
@@ -131,6 +152,7 @@ export class OperatingControls1764300000500 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP FUNCTION IF EXISTS verigate_auth_failure(inet, integer, integer, integer)`);
+    await q.query(`DROP FUNCTION IF EXISTS verigate_check_callee(text, integer, integer, integer[])`);
     await q.query(`DROP FUNCTION IF EXISTS verigate_take_voice_port(uuid, integer, boolean, integer)`);
     await q.query(`DROP FUNCTION IF EXISTS verigate_take_counters(text[], integer[], integer[], text[])`);
     await q.query(`DROP TABLE IF EXISTS rate_counters`);

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { isIP } from 'node:net';
 import { DataSource } from 'typeorm';
 import { SecretBox } from '#libs/auth';
 import { AppEntity, EnterpriseEntity, type AppLimits, type AppStage, type AppStatus, type InternationalRules, type Permission, type RestHours } from '#libs/persistence';
+import { parseCidr } from '#libs/runtime';
 import { AppDirectory } from '../../directory/app-directory.service.js';
 import { invalid, notFound, objectBody, optionalEnum, optionalString, requiredString } from '../admin-input.js';
 
@@ -57,16 +57,7 @@ function permissionsField(body: Record<string, unknown>): Permission[] | undefin
 function cidrListField(body: Record<string, unknown>): string[] | undefined {
   const v = body.ipWhitelist;
   if (v === undefined) return undefined;
-  const ok = Array.isArray(v) && v.every((c) => {
-    if (typeof c !== 'string') return false;
-    const [ip, bits, extra] = c.split('/');
-    const family = isIP(ip ?? '');
-    if (!family || extra !== undefined) return false;
-    if (bits === undefined) return true;
-    const n = Number(bits);
-    return /^\d+$/.test(bits) && n >= 0 && n <= (family === 4 ? 32 : 128);
-  });
-  if (!ok) throw invalid('ipWhitelist', 'an array of IP addresses or CIDRs');
+  if (!Array.isArray(v) || !v.every((c) => typeof c === 'string' && parseCidr(c) !== null)) throw invalid('ipWhitelist', 'an array of IP addresses or CIDRs');
   return v as string[];
 }
 

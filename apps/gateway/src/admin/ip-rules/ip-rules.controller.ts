@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseFilters, UseGu
 import { isIP } from 'node:net';
 import { DataSource } from 'typeorm';
 import { IpRuleEntity, type IpRuleKind } from '#libs/persistence';
+import { parseCidr } from '#libs/runtime';
 import { AdminExceptionFilter } from '../../http/admin-exception.filter.js';
 import { invalid, notFound, objectBody, optionalEnum, optionalString, requiredString } from '../admin-input.js';
 import { Audited } from '../audit/audited.decorator.js';
@@ -14,10 +15,7 @@ const UUID = /^[0-9a-f-]{36}$/;
 
 function cidrField(body: Record<string, unknown>): string {
   const cidr = requiredString(body, 'cidr', 64);
-  const [address, bits, extra] = cidr.split('/');
-  const family = isIP(address ?? '');
-  const ok = family !== 0 && extra === undefined && (bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128)));
-  if (!ok) throw invalid('cidr', 'an IP address or CIDR');
+  if (!parseCidr(cidr)) throw invalid('cidr', 'an IP address or CIDR');
   return cidr;
 }
 
@@ -52,7 +50,7 @@ export class IpRulesController {
     const area = optionalString(body, 'area', 64) ?? null;
     if (kind === 'restricted-area' && !area) throw invalid('area', 'the name of the restricted area');
     const [row] = await this.dataSource.query(
-      `INSERT INTO ip_rules (kind, cidr, area) VALUES ($1, $2, $3)
+      `INSERT INTO ip_rules (kind, cidr, area) VALUES ($1, network($2::inet), $3)
        ON CONFLICT (kind, cidr) DO UPDATE SET area = EXCLUDED.area RETURNING id, kind, cidr::text AS cidr, area`,
       [kind, cidr, area],
     ) as Array<{ id: string; kind: IpRuleKind; cidr: string; area: string | null }>;

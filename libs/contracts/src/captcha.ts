@@ -3,8 +3,15 @@
  * worker, and the SDK error codes with their messages in both languages.
  */
 
-/** The captcha worker's durable command queue (bound to `verigate.commands` with the same key). */
-export const CAPTCHA_RPC_QUEUE = 'captcha.rpc';
+/**
+ * The captcha worker's durable RPC queue (bound to `verigate.commands` with the same key). `.v2`:
+ * an RPC queue without dead-lettering and with a length cap (libs/messaging topology.ts); queue
+ * arguments cannot change in place, so the old queue is replaced, not redeclared.
+ */
+export const CAPTCHA_RPC_QUEUE = 'captcha.rpc.v2';
+
+/** The queue of earlier versions (a work queue with `.dead` and `.retry`): obsolete. */
+export const LEGACY_CAPTCHA_RPC_QUEUE = 'captcha.rpc';
 
 export const CAPTCHA_TYPES = ['blockPuzzle', 'clickWord'] as const;
 export type CaptchaType = (typeof CAPTCHA_TYPES)[number];

@@ -60,6 +60,18 @@ export class TestInfrastructure {
     }
   }
 
+  /** Whether one of this namespace's queues exists. */
+  async queueExists(queue: string): Promise<boolean> {
+    const connection = await amqp.connect(RABBITMQ_URL);
+    try {
+      const channel = await connection.createChannel();
+      channel.on('error', () => undefined);
+      return await channel.checkQueue(`${this.id}.${queue}`).then(() => true, () => false);
+    } finally {
+      await connection.close();
+    }
+  }
+
   async dispose(): Promise<void> {
     const connection = await amqp.connect(RABBITMQ_URL);
     try {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CAPTCHA_RPC_QUEUE, Exchanges } from '#libs/contracts';
+import amqp from 'amqplib';
+import { CAPTCHA_RPC_QUEUE, Exchanges, LEGACY_CAPTCHA_RPC_QUEUE } from '#libs/contracts';
 import { Broker, RpcClient, RpcTimeoutError, RpcUnavailableError, serveRpc } from '#libs/messaging';
 import { TestInfrastructure } from '#libs/testing';
 
@@ -114,5 +115,33 @@ describe('RPC queue (no dead-lettering, length cap with reject-publish)', () => 
     await expect(rpc.call(Exchanges.commands, CAPTCHA_RPC_QUEUE, { n: 3 }, 1500)).rejects.toBeInstanceOf(RpcUnavailableError);
     expect(Date.now() - started).toBeLessThan(500);
     for (const outcome of await Promise.all(waiting)) expect(outcome).toBeInstanceOf(RpcTimeoutError);
+  });
+
+  it('a process configured with another cap uses the existing queue instead of failing its set-up', async () => {
+    const config = infra.config();
+    const other = new Broker(config.rabbitmqUrl, config.amqpNamespace, logger, 5);
+    try {
+      await other.connect();
+      for (let i = 0; i < 100 && !other.isConnected; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(other.isConnected).toBe(true);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('deletes the obsolete captcha.rpc queues when empty, and leaves one that still holds messages', async () => {
+    const raw = await amqp.connect(infra.config().rabbitmqUrl);
+    try {
+      const channel = await raw.createChannel();
+      for (const suffix of ['', '.retry', '.dead']) await channel.assertQueue(`${infra.id}.${LEGACY_CAPTCHA_RPC_QUEUE}${suffix}`, { durable: true });
+      channel.sendToQueue(`${infra.id}.${LEGACY_CAPTCHA_RPC_QUEUE}.dead`, Buffer.from('{}'));
+      await channel.close();
+    } finally {
+      await raw.close();
+    }
+    expect(await client.deleteObsoleteQueues()).toEqual([`${infra.id}.${LEGACY_CAPTCHA_RPC_QUEUE}.dead`]);
+    expect(await infra.queueExists(LEGACY_CAPTCHA_RPC_QUEUE)).toBe(false);
+    expect(await infra.queueExists(`${LEGACY_CAPTCHA_RPC_QUEUE}.retry`)).toBe(false);
+    expect(await infra.queueExists(`${LEGACY_CAPTCHA_RPC_QUEUE}.dead`)).toBe(true);
   });
 });

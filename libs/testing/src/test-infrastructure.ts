@@ -49,24 +49,23 @@ export class TestInfrastructure {
     }
   }
 
-  /** Messages ready in one of this namespace's work queues. */
+  /** Messages ready in one of this namespace's queues. */
   async queueDepth(queue: string): Promise<number> {
-    const connection = await amqp.connect(RABBITMQ_URL);
-    try {
-      const channel = await connection.createChannel();
-      return (await channel.checkQueue(`${this.id}.${queue}`)).messageCount;
-    } finally {
-      await connection.close();
-    }
+    return this.withChannel(async (channel) => (await channel.checkQueue(`${this.id}.${queue}`)).messageCount);
   }
 
   /** Whether one of this namespace's queues exists. */
   async queueExists(queue: string): Promise<boolean> {
+    return this.withChannel((channel) => channel.checkQueue(`${this.id}.${queue}`).then(() => true, () => false));
+  }
+
+  /** A channel on a connection of its own (a failed check closes the channel, not the test). */
+  private async withChannel<T>(use: (channel: amqp.Channel) => Promise<T>): Promise<T> {
     const connection = await amqp.connect(RABBITMQ_URL);
     try {
       const channel = await connection.createChannel();
       channel.on('error', () => undefined);
-      return await channel.checkQueue(`${this.id}.${queue}`).then(() => true, () => false);
+      return await use(channel);
     } finally {
       await connection.close();
     }

@@ -118,7 +118,7 @@ The end-to-end path adds, per captcha, two RabbitMQ hops, one PostgreSQL insert,
 JSON (Base64 PNGs; the noise that hides the gaps makes them compress poorly) parsed and written
 again by the gateway; and on 2 cores the gateway, PostgreSQL, RabbitMQ and the load generator take
 CPU from the worker. Scale drawing by running more captcha workers (competing consumers on
-\`captcha.rpc\`).
+\`captcha.rpc.v2\`).
 `;
 writeFileSync(join(root, 'docs/benchmarks-captcha.md'), md);
 console.log(md);

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { loadImage } from '@napi-rs/canvas';
 import { createCipheriv, createDecipheriv } from 'node:crypto';
+import type { RpcClient } from '#libs/messaging';
+import { CaptchaRpcClient } from '../../apps/gateway/src/captcha/captcha-rpc.client.js';
 import { Platform } from './support/platform.js';
 
 const aes = (plain: string, key: string) => {
@@ -41,8 +43,12 @@ describe('image captcha (SPEC §2.1)', () => {
     await platform.stop();
   });
 
+  /** As a client behind the trusted proxy 127.0.0.1 (which names it in X-Forwarded-For). */
   function sdkHeaders(device: string, extra: Record<string, string> = {}): Record<string, string> {
-    return { 'x-operating-sys-version': 'Android 10', 'x-device-fingerprint': device, 'x-agent': 'Mozilla/5.0 (test)', 'x-client-id': appKey, ...extra };
+    return {
+      'x-operating-sys-version': 'Android 10', 'x-device-fingerprint': device, 'x-agent': 'Mozilla/5.0 (test)', 'x-client-id': appKey,
+      'x-forwarded-for': '198.51.100.1', ...extra,
+    };
   }
 
   async function call(method: 'GET' | 'POST', path: string, headers: Record<string, string>, body?: unknown): Promise<{ status: number; body: any }> {
@@ -211,9 +217,18 @@ describe('image captcha (SPEC §2.1)', () => {
     const got = (await call('GET', '', sdkHeaders(fingerprint(), { 'x-forwarded-for': '203.0.113.50, 198.51.100.7', 'x-device-ip': '10.10.10.1' }))).body;
     const [row] = await platform.infra.query<{ client_ip: string }>('SELECT client_ip FROM captcha_sessions WHERE token = $1', [got.token]);
     expect(row!.client_ip).toBe('198.51.100.7');
-    const direct = (await call('GET', '', sdkHeaders(fingerprint()))).body;
-    const [plain] = await platform.infra.query<{ client_ip: string }>('SELECT client_ip FROM captcha_sessions WHERE token = $1', [direct.token]);
-    expect(plain!.client_ip).toBe('127.0.0.1');
+  });
+
+  it('refuses (400 CLIENT_ADDRESS_MISSING) a request from a trusted proxy that names no client, rather than limit everyone behind it as one', async () => {
+    const { 'x-forwarded-for': _xff, ...fromProxy } = sdkHeaders(fingerprint());
+    expect(await call('GET', '', fromProxy)).toEqual({
+      status: 400, body: { error_code: 'CAPTCHA.CLIENT_ADDRESS_MISSING', error_msg: '无法确定客户端地址：受信任代理未通过 X-Forwarded-For 提供客户端 IP' },
+    });
+    expect(await call('POST', '/check', { ...fromProxy, 'x-l': 'en' }, { token: 'a'.repeat(32), pointJson: '{}' })).toEqual({
+      status: 400, body: { error_code: 'CAPTCHA.CLIENT_ADDRESS_MISSING', error_msg: 'The client address is unknown: the trusted proxy did not send it in X-Forwarded-For' },
+    });
+    // Only trusted proxies in the chain: still nobody to attribute the request to.
+    expect((await call('POST', '/verify', { ...fromProxy, 'x-forwarded-for': '127.0.0.1' }, { captchaVerification: 'x---y' })).body.error_code).toBe('CAPTCHA.CLIENT_ADDRESS_MISSING');
   });
 
   it('GET /health answers 200 (its checks find the global DataSource and Broker)', async () => {
@@ -250,6 +265,35 @@ describe('image captcha (SPEC §2.1)', () => {
     const demo = await fetch(`${platform.baseUrl}/demo/captcha`);
     expect(demo.status).toBe(200);
     expect(await demo.text()).toContain('<script src="/captcha/widget.js"></script>');
+  });
+
+  it('a verify the gateway gave up on is not run late by a busy worker: the credential stays usable, once', async () => {
+    const headers = sdkHeaders(fingerprint());
+    const got = (await call('GET', '', headers)).body;
+    const answer = await answerOf(got.token);
+    const checked = await call('POST', '/check', headers, { token: got.token, pointJson: JSON.stringify({ x: answer.x, y: 5 }) });
+    expect(checked.body.result).toBe(true);
+
+    // The verify reaches a worker whose event loop is busy (drawing) past the gateway's 1.5 s
+    // timeout. Gateway and workers share this process: stalling it right after the publish does that.
+    const rpc = (platform.gateway.get(CaptchaRpcClient) as unknown as { rpc: RpcClient }).rpc;
+    const call0 = rpc.call;
+    rpc.call = function (this: RpcClient, ...args: Parameters<RpcClient['call']>) {
+      const pending = call0.apply(this, args);
+      for (const until = Date.now() + 1700; Date.now() < until;) { /* busy */ }
+      return pending;
+    } as RpcClient['call'];
+    let timedOut: { status: number; body: any };
+    try {
+      timedOut = await call('POST', '/verify', sdkHeaders('backend'), { captchaVerification: checked.body.captchaVerification });
+    } finally {
+      rpc.call = call0;
+    }
+    expect(timedOut).toMatchObject({ status: 503, body: { error_code: 'CAPTCHA.SERVICE_UNAVAILABLE' } });
+    await new Promise((r) => setTimeout(r, 500));
+
+    expect(await call('POST', '/verify', sdkHeaders('backend'), { captchaVerification: checked.body.captchaVerification })).toMatchObject({ status: 200, body: { result: true } });
+    expect((await call('POST', '/verify', sdkHeaders('backend'), { captchaVerification: checked.body.captchaVerification })).body.error_code).toBe('CAPTCHA.VERIFICATION_INVALID');
   });
 
   it('two workers serve one flow: get on one instance, check and verify on another', async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CAPTCHA_RPC_QUEUE, Exchanges } from '#libs/contracts';
+import amqp from 'amqplib';
+import { CAPTCHA_RPC_QUEUE, Exchanges, LEGACY_CAPTCHA_RPC_QUEUE } from '#libs/contracts';
 import { Broker, RpcClient, RpcTimeoutError, RpcUnavailableError, serveRpc } from '#libs/messaging';
 import { TestInfrastructure } from '#libs/testing';
 
@@ -22,8 +23,10 @@ describe('RPC over RabbitMQ (direct reply-to)', () => {
     for (let i = 0; i < 100 && !(server.isConnected && client.isConnected); i++) await new Promise((r) => setTimeout(r, 50));
     rpc = new RpcClient(client, logger);
     await rpc.start();
-    await serveRpc<{ n: number; delayMs?: number; fail?: boolean }, { doubled: number } | { error: string }>(server, CAPTCHA_RPC_QUEUE, 4, async (req) => {
+    await serveRpc<{ n: number; delayMs?: number; busyMs?: number; fail?: boolean }, { doubled: number } | { error: string }>(server, CAPTCHA_RPC_QUEUE, 4, async (req) => {
       seen.push(req.n);
+      // CPU-bound work (like drawing a captcha): the process handles nothing else meanwhile.
+      if (req.busyMs) for (const until = Date.now() + req.busyMs; Date.now() < until;) { /* busy */ }
       if (req.delayMs) await new Promise((r) => setTimeout(r, req.delayMs));
       if (req.fail) throw new Error('boom');
       return { doubled: req.n * 2 };
@@ -57,9 +60,88 @@ describe('RPC over RabbitMQ (direct reply-to)', () => {
     expect(await rpc.call(Exchanges.commands, CAPTCHA_RPC_QUEUE, { n: 2 }, 3000)).toEqual({ doubled: 4 });
   });
 
+  it('skips a request that reaches the worker after its deadline: no handler call, no answer', async () => {
+    // The first request keeps the worker busy for 700 ms; the second is already delivered (prefetch
+    // 4) but its caller gives up after 200 ms: when the worker gets to it, it must not run it.
+    const busy = rpc.call(Exchanges.commands, CAPTCHA_RPC_QUEUE, { n: 300, busyMs: 700 }, 3000);
+    const late = rpc.call(Exchanges.commands, CAPTCHA_RPC_QUEUE, { n: 301 }, 200);
+    await expect(late).rejects.toBeInstanceOf(RpcTimeoutError);
+    expect(await busy).toEqual({ doubled: 600 });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(seen).toContain(300);
+    expect(seen).not.toContain(301);
+    expect(await rpc.call(Exchanges.commands, CAPTCHA_RPC_QUEUE, { n: 302 }, 3000)).toEqual({ doubled: 604 });
+  });
+
   it('fails at once with RpcUnavailableError when no queue is bound for the routing key', async () => {
     const started = Date.now();
     await expect(rpc.call(Exchanges.commands, 'nobody.listens', { n: 1 }, 3000)).rejects.toBeInstanceOf(RpcUnavailableError);
     expect(Date.now() - started).toBeLessThan(1000);
+  });
+});
+
+/** The RPC queue itself, with no worker: expired requests vanish, a full queue refuses at once. */
+describe('RPC queue (no dead-lettering, length cap with reject-publish)', () => {
+  const infra = new TestInfrastructure();
+  const logger = infra.logger('rpc-queue');
+  let client: Broker;
+  let rpc: RpcClient;
+
+  beforeAll(async () => {
+    const config = infra.config();
+    client = new Broker(config.rabbitmqUrl, config.amqpNamespace, logger, 3);
+    await client.connect();
+    for (let i = 0; i < 100 && !client.isConnected; i++) await new Promise((r) => setTimeout(r, 50));
+    rpc = new RpcClient(client, logger);
+    await rpc.start();
+  });
+
+  afterAll(async () => {
+    rpc?.stop();
+    await client?.close();
+    await infra.dispose();
+  });
+
+  it('drops an expired request: nothing is dead-lettered or kept in RabbitMQ', async () => {
+    await expect(rpc.call(Exchanges.commands, CAPTCHA_RPC_QUEUE, { secret: 'answer' }, 200)).rejects.toBeInstanceOf(RpcTimeoutError);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await infra.queueDepth(CAPTCHA_RPC_QUEUE)).toBe(0);
+    for (const suffix of ['.dead', '.retry']) expect(await infra.queueExists(`${CAPTCHA_RPC_QUEUE}${suffix}`)).toBe(false);
+  });
+
+  it('refuses a request at once with RpcUnavailableError when the queue is full (x-max-length 3)', async () => {
+    const waiting = Array.from({ length: 3 }, (_, n) => rpc.call(Exchanges.commands, CAPTCHA_RPC_QUEUE, { n }, 1500).catch((e: Error) => e));
+    const started = Date.now();
+    await expect(rpc.call(Exchanges.commands, CAPTCHA_RPC_QUEUE, { n: 3 }, 1500)).rejects.toBeInstanceOf(RpcUnavailableError);
+    expect(Date.now() - started).toBeLessThan(500);
+    for (const outcome of await Promise.all(waiting)) expect(outcome).toBeInstanceOf(RpcTimeoutError);
+  });
+
+  it('a process configured with another cap uses the existing queue instead of failing its set-up', async () => {
+    const config = infra.config();
+    const other = new Broker(config.rabbitmqUrl, config.amqpNamespace, logger, 5);
+    try {
+      await other.connect();
+      for (let i = 0; i < 100 && !other.isConnected; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(other.isConnected).toBe(true);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('deletes the obsolete captcha.rpc queues when empty, and leaves one that still holds messages', async () => {
+    const raw = await amqp.connect(infra.config().rabbitmqUrl);
+    try {
+      const channel = await raw.createChannel();
+      for (const suffix of ['', '.retry', '.dead']) await channel.assertQueue(`${infra.id}.${LEGACY_CAPTCHA_RPC_QUEUE}${suffix}`, { durable: true });
+      channel.sendToQueue(`${infra.id}.${LEGACY_CAPTCHA_RPC_QUEUE}.dead`, Buffer.from('{}'));
+      await channel.close();
+    } finally {
+      await raw.close();
+    }
+    expect(await client.deleteObsoleteQueues()).toEqual([`${infra.id}.${LEGACY_CAPTCHA_RPC_QUEUE}.dead`]);
+    expect(await infra.queueExists(LEGACY_CAPTCHA_RPC_QUEUE)).toBe(false);
+    expect(await infra.queueExists(`${LEGACY_CAPTCHA_RPC_QUEUE}.retry`)).toBe(false);
+    expect(await infra.queueExists(`${LEGACY_CAPTCHA_RPC_QUEUE}.dead`)).toBe(true);
   });
 });

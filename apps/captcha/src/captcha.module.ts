@@ -9,7 +9,7 @@ import { CaptchaSessions } from './sessions/captcha-sessions.repository.js';
 
 /**
  * The captcha worker (SPEC §2.1): serves get / check / verify requests from the gateway over
- * RabbitMQ (queue `captcha.rpc`); sessions and rate-limit counters live in PostgreSQL, so any
+ * RabbitMQ (queue `captcha.rpc.v2`); sessions and rate-limit counters live in PostgreSQL, so any
  * number of workers (and gateways) can serve any step.
  */
 @Module({})

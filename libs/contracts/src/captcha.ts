@@ -3,8 +3,15 @@
  * worker, and the SDK error codes with their messages in both languages.
  */
 
-/** The captcha worker's durable command queue (bound to `verigate.commands` with the same key). */
-export const CAPTCHA_RPC_QUEUE = 'captcha.rpc';
+/**
+ * The captcha worker's durable RPC queue (bound to `verigate.commands` with the same key). `.v2`:
+ * an RPC queue without dead-lettering and with a length cap (libs/messaging topology.ts); queue
+ * arguments cannot change in place, so the old queue is replaced, not redeclared.
+ */
+export const CAPTCHA_RPC_QUEUE = 'captcha.rpc.v2';
+
+/** The queue of earlier versions (a work queue with `.dead` and `.retry`): obsolete. */
+export const LEGACY_CAPTCHA_RPC_QUEUE = 'captcha.rpc';
 
 export const CAPTCHA_TYPES = ['blockPuzzle', 'clickWord'] as const;
 export type CaptchaType = (typeof CAPTCHA_TYPES)[number];
@@ -63,6 +70,7 @@ export const CAPTCHA_ERRORS = {
   CLIENT_ID_INVALID: { httpStatus: 400, zh: 'X-client-id 无效', en: 'Unknown X-client-id' },
   APP_NOT_PERMITTED: { httpStatus: 400, zh: '应用未开通图形验证码或状态不可用', en: 'The app may not use the captcha API or is not in normal status' },
   PARAMETER_INVALID: { httpStatus: 400, zh: '请求参数错误', en: 'Invalid request parameter' },
+  CLIENT_ADDRESS_MISSING: { httpStatus: 400, zh: '无法确定客户端地址：受信任代理未通过 X-Forwarded-For 提供客户端 IP', en: 'The client address is unknown: the trusted proxy did not send it in X-Forwarded-For' },
   CAPTCHA_TYPE_INVALID: { httpStatus: 400, zh: 'captchaType 必须是 blockPuzzle 或 clickWord', en: 'captchaType must be blockPuzzle or clickWord' },
   TOKEN_INVALID: { httpStatus: 400, zh: '验证码已失效，请重新获取', en: 'The captcha is invalid, used or expired; get a new one' },
   CAPTCHA_WRONG: { httpStatus: 400, zh: '验证失败，请重新获取验证码', en: 'Wrong answer; get a new captcha' },

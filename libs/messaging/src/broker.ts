@@ -1,7 +1,7 @@
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage, type RecoveringChannelModel } from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import type { JsonLogger } from '#libs/runtime';
-import { DEAD_LETTER_EXCHANGE, EXCHANGES, REQUEUE_EXCHANGE, RETRY_EXCHANGE, WORK_QUEUES, type WorkQueueSpec } from './topology.js';
+import { DEAD_LETTER_EXCHANGE, DEFAULT_RPC_QUEUE_MAX_LENGTH, EXCHANGES, OBSOLETE_QUEUES, REQUEUE_EXCHANGE, RETRY_EXCHANGE, RPC_QUEUES, WORK_QUEUES, type RpcQueueSpec, type WorkQueueSpec } from './topology.js';
 
 /** What a handler decides about a message once its effect is committed (or not). */
 export type Disposition =
@@ -63,6 +63,8 @@ export class Broker {
     private readonly url: string,
     private readonly namespace: string,
     private readonly logger: JsonLogger,
+    /** `x-max-length` of the RPC queues; every process must use the same value (queue arguments are fixed). */
+    private readonly rpcQueueMaxLength = DEFAULT_RPC_QUEUE_MAX_LENGTH,
   ) {}
 
   /** Runs `action` with backoff (0.5 s … 5 s) until it succeeds or `wanted()` turns false. */
@@ -114,6 +116,7 @@ export class Broker {
     this.currentModel = model;
     const channel = await this.openPublishChannel(model);
     await this.assertTopology(channel);
+    for (const spec of RPC_QUEUES) await this.assertRpcQueue(model, spec);
     if (this.consuming) for (const consumer of this.consumers) await this.attach(model, consumer);
     for (const hook of this.setupHooks) await hook(model);
     this.connected = true;
@@ -200,6 +203,59 @@ export class Broker {
       },
     });
     await channel.bindQueue(`${queue}.retry`, this.name(RETRY_EXCHANGE), spec.name);
+  }
+
+  /**
+   * An RPC queue (see RpcQueueSpec): no dead-lettering, no retry queue, capped with
+   * reject-publish. Declared on a channel of its own: if the queue already exists with other
+   * arguments (another process configured with a different VERIGATE_CAPTCHA_RPC_QUEUE_MAX), the
+   * broker refuses the declaration; the existing queue is then used as it is, with an error logged,
+   * rather than failing the whole connection set-up again and again.
+   */
+  private async assertRpcQueue(model: ChannelModel, spec: RpcQueueSpec): Promise<void> {
+    const queue = this.name(spec.name);
+    const channel = await model.createChannel();
+    channel.on('error', () => undefined);
+    try {
+      await channel.assertQueue(queue, {
+        durable: true,
+        arguments: { 'x-queue-type': 'classic', 'x-queue-version': 2, 'x-max-length': this.rpcQueueMaxLength, 'x-overflow': 'reject-publish' },
+      });
+      for (const b of spec.bindings) await channel.bindQueue(queue, this.name(b.exchange), b.routingKey);
+      await channel.close();
+    } catch (error) {
+      this.logger.error('RPC queue exists with other arguments; using it as it is', { queue, maxLength: this.rpcQueueMaxLength, error: (error as Error).message });
+    }
+  }
+
+  /**
+   * Deletes the queues of earlier versions (OBSOLETE_QUEUES) that still exist, only if empty and
+   * without consumers; returns those it had to leave (an operator decides about their messages).
+   */
+  async deleteObsoleteQueues(): Promise<string[]> {
+    const model = this.currentModel;
+    if (!model) throw new Error('RabbitMQ is not connected');
+    const left: string[] = [];
+    for (const logical of OBSOLETE_QUEUES) {
+      const queue = this.name(logical);
+      // A failed check or delete closes the channel: one channel per queue.
+      const channel = await model.createChannel();
+      channel.on('error', () => undefined);
+      try {
+        await channel.checkQueue(queue);
+      } catch {
+        continue; // does not exist (any more)
+      }
+      try {
+        await channel.deleteQueue(queue, { ifEmpty: true, ifUnused: true });
+        await channel.close();
+        this.logger.info('obsolete queue deleted', { queue });
+      } catch (error) {
+        left.push(queue);
+        this.logger.warn('obsolete queue not deleted: it still holds messages or has consumers; delete it by hand', { queue, error: (error as Error).message });
+      }
+    }
+    return left;
   }
 
   /** Publishes and waits for the broker's confirm. Rejects if the broker is unreachable. */

@@ -1,10 +1,16 @@
-import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
+import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import type { JsonLogger } from '#libs/runtime';
 import type { Broker } from './broker.js';
 
 /** RabbitMQ's direct reply-to pseudo-queue: replies come straight back on the requester's channel. */
 const DIRECT_REPLY_TO = 'amq.rabbitmq.reply-to';
+
+/**
+ * Header of every request: the absolute time (epoch ms, the caller's clock) after which nobody
+ * waits for the answer. serveRpc drops a request that reaches its handler later than that.
+ */
+export const RPC_DEADLINE_HEADER = 'x-deadline';
 
 /** No answer within the timeout (worker down, overloaded, or the request expired in the queue). */
 export class RpcTimeoutError extends Error {
@@ -13,7 +19,7 @@ export class RpcTimeoutError extends Error {
   }
 }
 
-/** The request could not be sent at all (not connected, or no queue bound for it). */
+/** The request could not be sent at all (not connected, no queue bound for it, or the queue is full). */
 export class RpcUnavailableError extends Error {}
 
 interface Pending {
@@ -23,14 +29,17 @@ interface Pending {
 }
 
 /**
- * Request/response over RabbitMQ. A request is published to a durable command queue (through
- * an exchange, mandatory, with `expiration` = the timeout so a request nobody can answer in time
- * is dropped by the broker rather than processed late) with `replyTo` = direct reply-to and a
- * correlation id; the answer comes back on this client's channel. One channel per connection,
- * re-created after every reconnect by the broker's set-up hook (same TCP connection: no-delay).
+ * Request/response over RabbitMQ. A request is published to a durable RPC queue (topology.ts
+ * RPC_QUEUES; through an exchange, mandatory) with `expiration` = the timeout, so a request
+ * nobody can answer in time is dropped by the broker rather than processed late, and header
+ * RPC_DEADLINE_HEADER, so one already delivered to a busy worker is skipped there; `replyTo` =
+ * direct reply-to and a correlation id: the answer comes back on this client's channel. The
+ * channel is in confirm mode: a request refused by a full queue (reject-publish) is nacked and
+ * fails at once with RpcUnavailableError. One channel per connection, re-created after every
+ * reconnect by the broker's set-up hook (same TCP connection: no-delay).
  */
 export class RpcClient {
-  private channel?: Channel;
+  private channel?: ConfirmChannel;
   private readonly pending = new Map<string, Pending>();
 
   constructor(
@@ -43,7 +52,7 @@ export class RpcClient {
   }
 
   private async attach(model: ChannelModel): Promise<void> {
-    const channel = await model.createChannel();
+    const channel = await model.createConfirmChannel();
     channel.on('error', (err: Error) => this.logger.warn('RPC channel error', { error: err.message }));
     channel.on('return', (msg: ConsumeMessage) => {
       this.settle(String(msg.properties.correlationId ?? ''), undefined, new RpcUnavailableError(`no queue is bound for ${msg.fields.routingKey}`));
@@ -95,9 +104,13 @@ export class RpcClient {
           replyTo: DIRECT_REPLY_TO,
           correlationId,
           expiration: String(timeoutMs),
+          headers: { [RPC_DEADLINE_HEADER]: String(Date.now() + timeoutMs) },
           mandatory: true,
           persistent: false,
           contentType: 'application/json',
+        }, (err: unknown) => {
+          // Nacked: the queue is full (x-overflow reject-publish) or the broker could not take it.
+          if (err) this.settle(correlationId, undefined, new RpcUnavailableError(`RabbitMQ refused the request for ${routingKey} (queue full)`));
         });
       } catch (error) {
         this.settle(correlationId, undefined, new RpcUnavailableError((error as Error).message));
@@ -112,9 +125,12 @@ export class RpcClient {
 }
 
 /**
- * Serves requests from a durable command queue with manual acks and an explicit prefetch: the
+ * Serves requests from a durable RPC queue with manual acks and an explicit prefetch: the
  * handler's answer (or `onError`'s, if it throws) goes to the requester's `replyTo`, then the
- * request is acked. Requests are never retried: the requester has its own timeout.
+ * request is acked. Requests are never retried: the requester has its own timeout. A request
+ * that reaches this worker after its deadline (RPC_DEADLINE_HEADER; e.g. it waited in the
+ * prefetch buffer while the worker was busy) is acked without calling the handler or answering:
+ * its caller has given up, and a late `check` or `verify` would burn a token or a credential.
  */
 export async function serveRpc<Req, Res>(
   broker: Broker,
@@ -125,6 +141,11 @@ export async function serveRpc<Req, Res>(
   logger: JsonLogger,
 ): Promise<void> {
   await broker.consume<Req>(queue, prefetch, async (delivery) => {
+    const deadline = Number(delivery.headers[RPC_DEADLINE_HEADER]);
+    if (Number.isFinite(deadline) && deadline > 0 && Date.now() > deadline) {
+      logger.debug('RPC request past its deadline: skipped', { queue, lateMs: Date.now() - deadline });
+      return { action: 'ack' };
+    }
     let answer: Res;
     try {
       answer = await handler(delivery.payload);

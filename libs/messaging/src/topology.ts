@@ -1,4 +1,4 @@
-import { CAPTCHA_RPC_QUEUE, Exchanges, Queues, RoutingKeys } from '#libs/contracts';
+import { CAPTCHA_RPC_QUEUE, Exchanges, LEGACY_CAPTCHA_RPC_QUEUE, Queues, RoutingKeys } from '#libs/contracts';
 
 /**
  * The whole RabbitMQ topology in one place. Work queues are quorum queues (replicated, with a
@@ -45,13 +45,33 @@ export const WORK_QUEUES: WorkQueueSpec[] = [
     retryDelayMs: 2000,
     deliveryLimit: 10,
   },
-  {
-    // Captcha RPC requests (get/check/verify): classic and durable; requests are not persistent
-    // and carry an expiration (the gateway's timeout), so a backlog never outlives its callers.
-    name: CAPTCHA_RPC_QUEUE,
-    type: 'classic',
-    bindings: [{ exchange: Exchanges.commands, routingKey: CAPTCHA_RPC_QUEUE }],
-    retryDelayMs: 1000,
-    deliveryLimit: 5,
-  },
 ];
+
+/**
+ * A request/response queue (rpc.ts): classic and durable, but unlike a work queue nothing is
+ * ever dead-lettered or retried — an expired or refused request is simply dropped, so requests
+ * (tokens, answers, credentials) never pile up in RabbitMQ. Its length is capped
+ * (`x-max-length`, `x-overflow: reject-publish`): when full, the broker nacks the publish and
+ * the caller fails at once instead of filling the disk (RabbitMQ's disk alarm would stop every
+ * publisher, voice commands included). Each request carries its own expiry (the caller's timeout).
+ */
+export interface RpcQueueSpec {
+  name: string;
+  bindings: { exchange: string; routingKey: string }[];
+}
+
+/** Default `x-max-length` of RPC queues (VERIGATE_CAPTCHA_RPC_QUEUE_MAX). */
+export const DEFAULT_RPC_QUEUE_MAX_LENGTH = 1000;
+
+export const RPC_QUEUES: RpcQueueSpec[] = [
+  // Captcha get/check/verify. Routed by its own (new) name so gateways of the previous version,
+  // which publish with routing key `captcha.rpc`, never reach it.
+  { name: CAPTCHA_RPC_QUEUE, bindings: [{ exchange: Exchanges.commands, routingKey: CAPTCHA_RPC_QUEUE }] },
+];
+
+/**
+ * Queues of earlier versions that nothing uses any more (arguments of an existing queue cannot
+ * change, so the captcha RPC queue got a new name). `Broker.deleteObsoleteQueues` removes them
+ * when they are empty and unused; docs/architecture.md tells operators what to do otherwise.
+ */
+export const OBSOLETE_QUEUES: string[] = [LEGACY_CAPTCHA_RPC_QUEUE, `${LEGACY_CAPTCHA_RPC_QUEUE}.retry`, `${LEGACY_CAPTCHA_RPC_QUEUE}.dead`];

@@ -61,7 +61,7 @@ export class PlatformModule {
         {
           provide: Broker,
           useFactory: async () => {
-            const broker = new Broker(options.config.rabbitmqUrl, options.config.amqpNamespace, options.logger.child({ component: 'broker' }));
+            const broker = new Broker(options.config.rabbitmqUrl, options.config.amqpNamespace, options.logger.child({ component: 'broker' }), options.config.captcha.rpcQueueMaxLength);
             await broker.connect();
             return broker;
           },

@@ -89,6 +89,11 @@ export interface CaptchaConfig {
   rpcTimeoutMs: number;
   /** Requests one captcha worker handles at once (VERIGATE_CAPTCHA_PREFETCH, 8). */
   prefetch: number;
+  /**
+   * Length cap of the captcha RPC queue (VERIGATE_CAPTCHA_RPC_QUEUE_MAX, 1000): beyond it requests
+   * are refused at once (503). Same value in every process: it is an argument of the queue.
+   */
+  rpcQueueMaxLength: number;
   /** `get` rate limit per window: per device fingerprint and per client IP (VERIGATE_CAPTCHA_GET_LIMIT_FP 30, _IP 300, _WINDOW_S 60). */
   getLimitPerFingerprint: number;
   getLimitPerIp: number;
@@ -280,6 +285,7 @@ export function loadConfig(env: Env = process.env, defaults: { healthPort?: numb
     backgroundsDir: str('VERIGATE_CAPTCHA_BACKGROUNDS_DIR', ''),
     rpcTimeoutMs: int('VERIGATE_CAPTCHA_RPC_TIMEOUT_MS', 3000, 100, 60_000),
     prefetch: int('VERIGATE_CAPTCHA_PREFETCH', 8, 1, 1000),
+    rpcQueueMaxLength: int('VERIGATE_CAPTCHA_RPC_QUEUE_MAX', 1000, 1, 1_000_000),
     getLimitPerFingerprint: int('VERIGATE_CAPTCHA_GET_LIMIT_FP', 30, 1, 1_000_000),
     getLimitPerIp: int('VERIGATE_CAPTCHA_GET_LIMIT_IP', 300, 1, 1_000_000),
     getWindowSeconds: int('VERIGATE_CAPTCHA_GET_WINDOW_S', 60, 1, 86_400),

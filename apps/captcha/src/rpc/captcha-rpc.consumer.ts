@@ -36,6 +36,8 @@ export class CaptchaRpcConsumer implements OnApplicationBootstrap, OnApplication
       },
       this.logger,
     );
+    // The RPC queue of earlier versions (captcha.rpc with .dead/.retry): gone once drained.
+    this.broker.deleteObsoleteQueues().catch((error: Error) => this.logger.warn('could not look for obsolete queues', { error: error.message }));
     this.sweeper = setInterval(() => {
       Promise.all([this.sessions.sweep(), this.limits.sweep()]).catch((error: Error) => this.logger.warn('captcha sweep failed', { error: error.message }));
     }, 60_000);

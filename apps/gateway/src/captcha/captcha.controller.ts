@@ -8,7 +8,7 @@ import { AppDirectory } from '../directory/app-directory.service.js';
 import { InvalidJsonBody } from '../http/invalid-json-body.js';
 import { CaptchaError, CaptchaExceptionFilter } from './captcha-error.js';
 import { CaptchaRpcClient } from './captcha-rpc.client.js';
-import { addressList, normaliseIp, resolveClientAddress } from '../http/client-address.js';
+import { addressList, resolveClientAddress } from '../http/client-address.js';
 import { parseSdkHeaders, type SdkHeaders } from './sdk-headers.js';
 
 type HeaderBag = Record<string, string | string[] | undefined>;
@@ -82,9 +82,11 @@ export class CaptchaController implements OnModuleInit {
     const app = await this.directory.find(sdk.clientId);
     if (!app) throw new CaptchaError('CLIENT_ID_INVALID', sdk.lang);
     if (app.status !== 'normal' || !app.permissions.includes('captcha')) throw new CaptchaError('APP_NOT_PERMITTED', sdk.lang);
-    // A trusted proxy that names no client: its own address is all there is to limit by.
-    const peer = request.socket.remoteAddress ?? request.ip;
-    const clientIp = resolveClientAddress(peer, headers['x-forwarded-for'], this.trustedProxies) ?? normaliseIp(peer);
+    // A trusted proxy that names no client is refused: falling back to the proxy's own address
+    // would put everyone behind it in one rate-limit and lock-out bucket (one attacker locks
+    // out all of them).
+    const clientIp = resolveClientAddress(request.socket.remoteAddress ?? request.ip, headers['x-forwarded-for'], this.trustedProxies);
+    if (clientIp === null) throw new CaptchaError('CLIENT_ADDRESS_MISSING', sdk.lang);
     return { sdk, caller: { appKey: app.appKey, fingerprint: sdk.fingerprint, clientIp } };
   }
 

@@ -76,8 +76,9 @@ export class CallVerifyUseCase {
       throw RestError.parameter(`posTone "${request.posTone}" is not an approved tone file of this app`);
     }
 
-    // Ports: the cached count decides whether the exact (serialised) check is needed; the app's
-    // own limit is always checked exactly. Both happen inside the accepting statement.
+    // Ports: the cached count decides whether the exact (serialised) check is needed; above the
+    // threshold a burst within the cache's 250 ms may take a few more ports than are idle (the
+    // calls then wait for a port in RabbitMQ). The app's own limit is always checked exactly.
     const cachedIdle = await this.ports.idlePorts();
     const exactPlatformCheck = cachedIdle < controls.exactPortCheckBelow;
     if (!exactPlatformCheck && cachedIdle <= 0) throw new RestError(ResultCodes.INSUFFICIENT_VOICE_PORTS);
@@ -89,9 +90,9 @@ export class CallVerifyUseCase {
     const command: PlaceCallCommand = { sessionId };
     // One statement: the callee's recent failures (1013101: a callee whose calls keep failing on
     // its side — no such number, no answer, busy, ring timeout, rejected — is being pumped or
-    // harassed; the platform's own failures do not count), the frequency caps and port limits (a
-    // refusal raises and rolls everything back), the nonce (a replay violates its key, likewise), the session and its place-call
-    // command commit together or not at all.
+    // harassed; the platform's own failures do not count), the frequency caps and port limits
+    // (a refusal raises and rolls everything back), the nonce (a replay violates its key,
+    // likewise), the session and its place-call command commit together or not at all.
     const outboxRows = await this.refusingQuery(() => preparedRows<OutboxRow>(this.dataSource,
       `WITH admitted AS (
          SELECT verigate_check_callee($8, $27, $28, $29) AND verigate_take_counters($20, $21, $22, $23)

@@ -4,7 +4,7 @@ import type { CallEnding } from '#libs/contracts';
 export interface CallRequest {
   sessionId: string;
   /** The app whose approved tones are played (the sip carrier reads them by app and name). */
-  appKey?: string;
+  appKey: string;
   caller: string;
   callee: string;
   languageType: number;

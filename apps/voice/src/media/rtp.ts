@@ -1,44 +1,14 @@
 import { randomInt } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
+import { evenPortCount, rtpPacket } from '#libs/media';
 import { PAYLOAD_TYPES, type G711Codec } from './g711.js';
 
 /** 20 ms of 8 kHz G.711: 160 samples, one byte each. */
 export const PACKET_MS = 20;
 export const SAMPLES_PER_PACKET = 160;
 
-export interface RtpHeaderFields {
-  payloadType: number;
-  marker: boolean;
-  sequence: number;
-  timestamp: number;
-  ssrc: number;
-}
-
-/** RFC 3550 §5.1 fixed header (V=2, no padding, no extension, no CSRC) followed by the payload. */
-export function rtpPacket(fields: RtpHeaderFields, payload: Uint8Array): Buffer {
-  const packet = Buffer.allocUnsafe(12 + payload.length);
-  packet[0] = 0x80;
-  packet[1] = (fields.marker ? 0x80 : 0) | (fields.payloadType & 0x7f);
-  packet.writeUInt16BE(fields.sequence & 0xffff, 2);
-  packet.writeUInt32BE(fields.timestamp >>> 0, 4);
-  packet.writeUInt32BE(fields.ssrc >>> 0, 8);
-  packet.set(payload, 12);
-  return packet;
-}
-
-export function parseRtpHeader(packet: Uint8Array): RtpHeaderFields & { version: number; payloadLength: number } {
-  const b = Buffer.from(packet.buffer, packet.byteOffset, packet.byteLength);
-  return {
-    version: b[0]! >> 6,
-    marker: (b[1]! & 0x80) !== 0,
-    payloadType: b[1]! & 0x7f,
-    sequence: b.readUInt16BE(2),
-    timestamp: b.readUInt32BE(4),
-    ssrc: b.readUInt32BE(8),
-    payloadLength: b.length - 12 - (b[0]! & 0x0f) * 4,
-  };
-}
+export { parseRtpHeader, rtpPacket, type RtpHeaderFields } from '#libs/media';
 
 export class RtpPortsExhausted extends Error {}
 
@@ -72,8 +42,8 @@ export class RtpSession {
   /** Binds a free even port of [min, max] on `address`. */
   static async open(range: { min: number; max: number }, address: string): Promise<RtpSession> {
     const first = range.min + (range.min % 2);
-    const count = Math.floor((range.max - first) / 2) + 1;
-    if (count <= 0) throw new RtpPortsExhausted(`no even port in ${range.min}-${range.max}`);
+    const count = evenPortCount(range.min, range.max);
+    if (count === 0) throw new RtpPortsExhausted(`no even port in ${range.min}-${range.max}`);
     const start = randomInt(0, count);
     for (let i = 0; i < count; i++) {
       const port = first + ((start + i) % count) * 2;

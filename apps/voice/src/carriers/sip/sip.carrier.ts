@@ -145,7 +145,6 @@ export class SipCarrier implements Carrier {
   }
 
   private async buildPlay(request: CallRequest, log: JsonLogger): Promise<Int16Array> {
-    if (!request.appKey) throw new Error('the call request has no appKey (tones cannot be found)');
     const [preTone, posTone, digits] = await Promise.all([
       this.tones.get(request.appKey, request.preTone),
       request.posTone ? this.tones.get(request.appKey, request.posTone) : Promise.resolve(null),

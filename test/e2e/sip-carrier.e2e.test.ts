@@ -6,6 +6,7 @@ import type { CallRequest } from '../../apps/voice/src/carriers/carrier.js';
 import { SipCarrier, type SipCarrierOptions } from '../../apps/voice/src/carriers/sip/sip.carrier.js';
 import { encodeG711, type G711Codec } from '../../apps/voice/src/media/g711.js';
 import { assemblePlay, DigitPrompts, promptLanguage, toNarrowband } from '../../apps/voice/src/media/prompt.js';
+import { RtpSession } from '../../apps/voice/src/media/rtp.js';
 import { ToneCache, type ToneSource } from '../../apps/voice/src/media/tone-cache.js';
 
 /**
@@ -336,5 +337,75 @@ describe('sip carrier against SIPp', () => {
     const ending = await place(h, request({ ringTimeoutMs: 20_000 }), controller.signal);
     expect(performance.now() - started).toBeLessThan(3500);
     expect(ending).toEqual({ kind: 'internal', reason: 'call cancelled while ringing' });
+  });
+});
+
+describe('sip carrier: hostile or odd signalling', () => {
+  it('an answer with an RTP port out of range ends the call as a failure, without sending a packet', async () => {
+    const uas = await sipp('answer.xml', { rtp_ip: '127.0.0.1', rtp_port: 70000, pt: 0, codec: 'PCMU' });
+    const h = await harness({ trunkPort: uas.port });
+    const ending = await place(h, request());
+    expect(ending).toEqual({ kind: 'internal', reason: expect.stringMatching(/unusable SDP answer: .*70000 is out of range/) });
+    expect(callOutcome(ending).stateCode).not.toBe(0);
+    expect((await uas.exited).code).toBe(0); // ACKed and hung up
+  });
+
+  it('re-INVITEs with an RTP port out of range or a host name are refused with 488; the call plays on', async () => {
+    const rtp = await capture();
+    const uas = await sipp('reinvite-unusable.xml', { rtp_ip: '127.0.0.1', rtp_port: rtp.port });
+    const h = await harness({ trunkPort: uas.port });
+    const req = request({ verifyCode: '1234', times: 1 });
+    const ending = await place(h, req);
+    expect(ending).toEqual({ kind: 'completed', by: 'platform' });
+    expect((await uas.exited).code).toBe(0); // both 488s came, then our BYE
+    expect(rtp.packets.length).toBe((await expectedAudio(req, 'PCMU')).length / 160);
+  });
+
+  it('BYEs whose From or To tag is not the dialog\'s get 481 and do not end the call', async () => {
+    const rtp = await capture();
+    const uas = await sipp('bye-wrong-tags.xml', { rtp_ip: '127.0.0.1', rtp_port: rtp.port });
+    const h = await harness({ trunkPort: uas.port });
+    const req = request({ verifyCode: '12', times: 1 });
+    const ending = await place(h, req);
+    expect(ending).toEqual({ kind: 'completed', by: 'platform' });
+    expect((await uas.exited).code).toBe(0);
+    expect(rtp.packets.length).toBe((await expectedAudio(req, 'PCMU')).length / 160);
+  });
+
+  it('a retransmitted 200 OK is only ACKed again: the prompt is played once', async () => {
+    const rtp = await capture();
+    const uas = await sipp('answer-twice.xml', { rtp_ip: '127.0.0.1', rtp_port: rtp.port });
+    const h = await harness({ trunkPort: uas.port });
+    const req = request({ verifyCode: '12', times: 1 });
+    const ending = await place(h, req);
+    expect(ending).toEqual({ kind: 'completed', by: 'platform' });
+    expect((await uas.exited).code).toBe(0);
+    const packets = rtp.packets;
+    expect(packets.length).toBe((await expectedAudio(req, 'PCMU')).length / 160);
+    expect(new Set(packets.map((p) => p.sequence)).size).toBe(packets.length);
+  });
+
+  it('shutdown while ringing: a trunk that never sends 487 lets the call go soon; a late 200 OK is still ACKed and hung up before close() returns', async () => {
+    const uas = await sipp('cancel-late-answer.xml');
+    const h = await harness({ trunkPort: uas.port });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 400);
+    const started = performance.now();
+    const ending = await place(h, request({ ringTimeoutMs: 20_000 }), controller.signal);
+    expect(performance.now() - started).toBeLessThan(6000); // well within the consumer's 15 s drain, not timer C's 32 s
+    expect(ending).toEqual({ kind: 'internal', reason: 'call cancelled while ringing' });
+    await h.carrier.close(); // waits for the INVITE's final response, its ACK and our BYE
+    expect((await uas.exited).code).toBe(0);
+  });
+
+  it('an RTP packet the socket refuses ends the stream with an error instead of throwing', async () => {
+    const session = await RtpSession.open({ min: 40000, max: 40100 }, '127.0.0.1');
+    try {
+      session.connect('127.0.0.1', 70000, 'PCMU');
+      const result = await session.play(new Uint8Array(1600), 1, 10_000, new AbortController().signal);
+      expect(result).toEqual({ packets: 0, interrupted: true, error: expect.stringMatching(/70000/) });
+    } finally {
+      session.close();
+    }
   });
 });

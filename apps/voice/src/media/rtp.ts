@@ -18,6 +18,8 @@ export interface PlayResult {
   packets: number;
   /** True when the signal stopped the stream before its end. */
   interrupted: boolean;
+  /** Why the stream stopped early when a packet could not be sent (the socket refused it). */
+  error?: string;
 }
 
 /**
@@ -26,6 +28,8 @@ export interface PlayResult {
  */
 export class RtpSession {
   private remote?: { address: string; port: number; codec: G711Codec };
+  /** On hold (c=0.0.0.0): the schedule runs on, nothing is sent until the next connect(). */
+  private held = false;
   private readonly ssrc = randomInt(1, 0xffffffff);
   private sequence = randomInt(0, 0x10000);
   private timestamp = randomInt(0, 0xffffffff);
@@ -64,6 +68,12 @@ export class RtpSession {
   /** Where to send, and in which law (from the callee's SDP answer). */
   connect(address: string, port: number, codec: G711Codec): void {
     this.remote = { address, port, codec };
+    this.held = false;
+  }
+
+  /** The far end put the call on hold: stop sending (sequence and timestamps still advance). */
+  hold(): void {
+    this.held = true;
   }
 
   get codec(): G711Codec | undefined {
@@ -86,10 +96,10 @@ export class RtpSession {
     return new Promise<PlayResult>((resolve) => {
       if (total <= 0 || perPlay === 0) return resolve({ packets: 0, interrupted: false });
       let timer: NodeJS.Timeout | undefined;
-      const finish = (interrupted: boolean) => {
+      const finish = (interrupted: boolean, error?: string) => {
         if (timer) clearTimeout(timer);
         signal.removeEventListener('abort', onAbort);
-        resolve({ packets: sent, interrupted });
+        resolve({ packets: sent, interrupted, ...(error ? { error } : {}) });
       };
       const onAbort = () => finish(true);
       if (signal.aborted) return finish(true);
@@ -103,7 +113,14 @@ export class RtpSession {
           const payload = audio.subarray(offset, offset + SAMPLES_PER_PACKET);
           const packet = rtpPacket({ payloadType, marker: this.first, sequence: this.sequence, timestamp: this.timestamp, ssrc: this.ssrc }, payload);
           const to = this.remote ?? remote;
-          this.socket.send(packet, to.port, to.address);
+          if (!this.held) {
+            try {
+              this.socket.send(packet, to.port, to.address);
+            } catch (error) {
+              // A synchronous refusal (a bad port or address) must end this stream, not the worker.
+              return finish(true, `RTP send to ${to.address}:${to.port} failed: ${(error as Error).message}`);
+            }
+          }
           this.first = false;
           this.sequence = (this.sequence + 1) & 0xffff;
           this.timestamp = (this.timestamp + SAMPLES_PER_PACKET) >>> 0;

@@ -387,6 +387,24 @@ describe('sip carrier: hostile or odd signalling', () => {
     expect((await uas.exited).code).toBe(0);
   });
 
+  it('hold (c=0.0.0.0) stops the packets and a new address resumes them, the sequence running on', async () => {
+    const rtp = await capture();
+    const session = await RtpSession.open({ min: 40200, max: 40300 }, '127.0.0.1');
+    try {
+      session.connect('127.0.0.1', rtp.port, 'PCMU');
+      const playing = session.play(new Uint8Array(160 * 30), 1, 10_000, new AbortController().signal);
+      setTimeout(() => session.hold(), 190);
+      setTimeout(() => session.connect('127.0.0.1', rtp.port, 'PCMU'), 390);
+      expect(await playing).toEqual({ packets: 30, interrupted: false });
+      expect(rtp.packets.length).toBeGreaterThan(15);
+      expect(rtp.packets.length).toBeLessThan(28); // about 10 packets were held back
+      const gaps = rtp.packets.slice(1).map((p, i) => (p.sequence - rtp.packets[i]!.sequence) & 0xffff);
+      expect(Math.max(...gaps)).toBeGreaterThan(5);
+    } finally {
+      session.close();
+    }
+  });
+
   it('an RTP packet the socket refuses ends the stream with an error instead of throwing', async () => {
     const session = await RtpSession.open({ min: 40000, max: 40100 }, '127.0.0.1');
     try {

@@ -14,6 +14,8 @@ if (!port || !out) {
 }
 const idleMs = Number(idleArg ?? 3) * 1000;
 
+// G.711 decoding as in apps/voice/src/media/g711.ts (ulawToLinear / alawToLinear), kept here on
+// purpose: this script runs without a build (it cannot import TypeScript), so keep both in step.
 function ulaw(b) {
   const u = ~b & 0xff;
   let t = ((u & 0x0f) << 3) + 0x84;

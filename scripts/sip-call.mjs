@@ -63,4 +63,4 @@ const ending = await carrier.placeCall({
   onAnswer: async () => console.log(`${at()} answer`),
 }, controller.signal);
 console.log(`${at()} disconnect`, JSON.stringify({ ending, ...callOutcome(ending) }));
-carrier.close();
+await carrier.close();

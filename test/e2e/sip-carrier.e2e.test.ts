@@ -1,4 +1,6 @@
+import { createSocket } from 'node:dgram';
 import { afterEach, describe, expect, it } from '@jest/globals';
+import sip, { type SipMessage } from 'sip';
 import { buildFeeInfo, callOutcome, type CallEnding } from '#libs/contracts';
 import { JsonLogger } from '#libs/runtime';
 import { freeTestPort, RtpCapture, sineWav, SippUas } from '#libs/testing';
@@ -6,6 +8,7 @@ import type { CallRequest } from '../../apps/voice/src/carriers/carrier.js';
 import { SipCarrier, type SipCarrierOptions } from '../../apps/voice/src/carriers/sip/sip.carrier.js';
 import { encodeG711, type G711Codec } from '../../apps/voice/src/media/g711.js';
 import { assemblePlay, DigitPrompts, promptLanguage, toNarrowband } from '../../apps/voice/src/media/prompt.js';
+import { RtpSession } from '../../apps/voice/src/media/rtp.js';
 import { ToneCache, type ToneSource } from '../../apps/voice/src/media/tone-cache.js';
 
 /**
@@ -336,5 +339,114 @@ describe('sip carrier against SIPp', () => {
     const ending = await place(h, request({ ringTimeoutMs: 20_000 }), controller.signal);
     expect(performance.now() - started).toBeLessThan(3500);
     expect(ending).toEqual({ kind: 'internal', reason: 'call cancelled while ringing' });
+  });
+});
+
+describe('sip carrier: hostile or odd signalling', () => {
+  it('an answer with an RTP port out of range ends the call as a failure, without sending a packet', async () => {
+    const uas = await sipp('answer.xml', { rtp_ip: '127.0.0.1', rtp_port: 70000, pt: 0, codec: 'PCMU' });
+    const h = await harness({ trunkPort: uas.port });
+    const ending = await place(h, request());
+    expect(ending).toEqual({ kind: 'internal', reason: expect.stringMatching(/unusable SDP answer: .*70000 is out of range/) });
+    expect(callOutcome(ending).stateCode).not.toBe(0);
+    expect((await uas.exited).code).toBe(0); // ACKed and hung up
+  });
+
+  /** One PCMU call against `scenario`: completed by our BYE, SIPp content, the prompt heard once and whole. */
+  async function playsOnce(scenario: string) {
+    const rtp = await capture();
+    const uas = await sipp(scenario, { rtp_ip: '127.0.0.1', rtp_port: rtp.port });
+    const h = await harness({ trunkPort: uas.port });
+    const req = request({ verifyCode: '1234', times: 1 });
+    expect(await place(h, req)).toEqual({ kind: 'completed', by: 'platform' });
+    const sippResult = await uas.exited;
+    if (sippResult.code !== 0) process.stdout.write(`SIPPFAIL ${scenario}\n${sippResult.output.slice(-4000)}\n`);
+    expect(sippResult.code).toBe(0);
+    expect(rtp.packets.length).toBe((await expectedAudio(req, 'PCMU')).length / 160);
+    expect(new Set(rtp.packets.map((p) => p.sequence)).size).toBe(rtp.packets.length);
+  }
+
+  it('re-INVITEs with an RTP port out of range or a host name are refused with 488; the call plays on', async () => {
+    await playsOnce('reinvite-unusable.xml'); // SIPp checks both 488s
+  });
+
+  it('BYEs whose From or To tag is not the dialog\'s get 481 and do not end the call', async () => {
+    await playsOnce('bye-wrong-tags.xml'); // SIPp checks both 481s
+  });
+
+  it('a retransmitted 200 OK is only ACKed again: the prompt is played once', async () => {
+    // A hand-made callee rather than SIPp: its two 200s leave in one go, so our ACK (sent after a DNS
+    // lookup of the Contact's host name) can only come after both, whatever the machine's load.
+    const rtp = await capture();
+    const trunkPort = await freeTestPort();
+    const trunk = createSocket('udp4');
+    await new Promise<void>((resolve) => trunk.bind(trunkPort, '127.0.0.1', () => resolve()));
+    cleanups.push(() => new Promise<void>((resolve) => trunk.close(() => resolve())));
+    const seen: string[] = [];
+    trunk.on('message', (b, from) => {
+      const m = sip.parse(b.toString('utf8'));
+      seen.push(m.method ?? String(m.status));
+      const reply = (rs: SipMessage) => trunk.send(sip.stringify(rs), from.port, from.address);
+      if (m.method === 'INVITE' && seen.filter((x) => x === 'INVITE').length === 1) {
+        const rs = sip.makeResponse(m, 200, 'OK');
+        rs.headers.to = { ...m.headers.to!, params: { ...m.headers.to!.params, tag: 'callee-tag' } };
+        rs.headers.contact = [{ uri: `sip:callee@localhost:${trunkPort}`, params: {} }];
+        rs.headers['content-type'] = 'application/sdp';
+        rs.content = `v=0\r\no=callee 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio ${rtp.port} RTP/AVP 0\r\n`;
+        reply(rs);
+        reply(rs); // the retransmission
+      } else if (m.method === 'BYE') {
+        reply(sip.makeResponse(m, 200, 'OK'));
+      }
+    });
+    const h = await harness({ trunkPort });
+    const req = request({ verifyCode: '12', times: 1 });
+    expect(await place(h, req)).toEqual({ kind: 'completed', by: 'platform' });
+    expect(seen.filter((x) => x === 'BYE')).toHaveLength(1);
+    expect(seen.filter((x) => x === 'ACK').length).toBeGreaterThanOrEqual(1);
+    expect(rtp.packets.length).toBe((await expectedAudio(req, 'PCMU')).length / 160);
+    expect(new Set(rtp.packets.map((p) => p.sequence)).size).toBe(rtp.packets.length);
+  });
+
+  it('shutdown while ringing: a trunk that never sends 487 lets the call go soon; a late 200 OK is still ACKed and hung up before close() returns', async () => {
+    const uas = await sipp('cancel-late-answer.xml');
+    const h = await harness({ trunkPort: uas.port });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 400);
+    const started = performance.now();
+    const ending = await place(h, request({ ringTimeoutMs: 20_000 }), controller.signal);
+    expect(performance.now() - started).toBeLessThan(5000); // before the late 200 (5.5 s after the CANCEL), well within the consumer's 15 s drain, not timer C's 32 s
+    expect(ending).toEqual({ kind: 'internal', reason: 'call cancelled while ringing' });
+    await h.carrier.close(); // waits for the INVITE's final response, its ACK and our BYE
+    expect((await uas.exited).code).toBe(0);
+  });
+
+  it('hold (c=0.0.0.0) stops the packets and a new address resumes them, the sequence running on', async () => {
+    const rtp = await capture();
+    const session = await RtpSession.open({ min: 40200, max: 40300 }, '127.0.0.1');
+    try {
+      session.connect('127.0.0.1', rtp.port, 'PCMU');
+      const playing = session.play(new Uint8Array(160 * 30), 1, 10_000, new AbortController().signal);
+      setTimeout(() => session.hold(), 190);
+      setTimeout(() => session.connect('127.0.0.1', rtp.port, 'PCMU'), 390);
+      expect(await playing).toEqual({ packets: 30, interrupted: false });
+      expect(rtp.packets.length).toBeGreaterThan(15);
+      expect(rtp.packets.length).toBeLessThan(28); // about 10 packets were held back
+      const gaps = rtp.packets.slice(1).map((p, i) => (p.sequence - rtp.packets[i]!.sequence) & 0xffff);
+      expect(Math.max(...gaps)).toBeGreaterThan(5);
+    } finally {
+      session.close();
+    }
+  });
+
+  it('an RTP packet the socket refuses ends the stream with an error instead of throwing', async () => {
+    const session = await RtpSession.open({ min: 40000, max: 40100 }, '127.0.0.1');
+    try {
+      session.connect('127.0.0.1', 70000, 'PCMU');
+      const result = await session.play(new Uint8Array(1600), 1, 10_000, new AbortController().signal);
+      expect(result).toEqual({ packets: 0, interrupted: true, error: expect.stringMatching(/70000/) });
+    } finally {
+      session.close();
+    }
   });
 });

@@ -51,8 +51,8 @@ class CarrierLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     await this.carrier.start?.();
   }
 
-  onApplicationShutdown(): void {
-    this.carrier.close?.();
+  async onApplicationShutdown(): Promise<void> {
+    await this.carrier.close?.();
   }
 }
 

@@ -61,6 +61,8 @@ describe('configuration', () => {
       [{ VERIGATE_RTP_PORT_MIN: '20000', VERIGATE_RTP_PORT_MAX: '10000' }, /VERIGATE_RTP_PORT_MIN \(20000\) must be below VERIGATE_RTP_PORT_MAX/],
       [{ VERIGATE_RTP_PORT_MIN: '80' }, /VERIGATE_RTP_PORT_MIN="80" must be an integer between 1024/],
       [{ VERIGATE_RTP_PORT_MIN: '30000', VERIGATE_RTP_PORT_MAX: '30010', VERIGATE_VOICE_PORTS: '30' }, /hold 6 RTP ports .* fewer than VERIGATE_VOICE_PORTS=30/],
+      [{ VERIGATE_RTP_PORT_MIN: '30001', VERIGATE_RTP_PORT_MAX: '30004', VERIGATE_VOICE_PORTS: '3' }, /hold 2 RTP ports .* fewer than VERIGATE_VOICE_PORTS=3/],
+      [{ VERIGATE_VOICE_PORTS: '99999' }, /^(?![\s\S]*RTP ports)[\s\S]*VERIGATE_VOICE_PORTS="99999" must be an integer/],
       [{ VERIGATE_SIP_CODECS: 'G729' }, /VERIGATE_SIP_CODECS="G729" must list PCMU and\/or PCMA/],
       [{ VERIGATE_SIP_BIND_ADDRESS: '300.1.1.1' }, /VERIGATE_SIP_BIND_ADDRESS="300.1.1.1" must be an IPv4 address/],
       [{ VERIGATE_SIP_LOCAL_PORT: 'x' }, /VERIGATE_SIP_LOCAL_PORT="x"/],

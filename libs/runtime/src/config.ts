@@ -1,3 +1,4 @@
+import { evenPortCount } from '#libs/media';
 import { parseCidr } from './cidr.js';
 import { hostname } from 'node:os';
 
@@ -217,13 +218,13 @@ export function loadConfig(env: Env = process.env, defaults: { healthPort?: numb
   const isCidr = (item: string) => parseCidr(item) !== null;
   const isPrefix = (item: string) => /^\+?\d{1,15}$/.test(item);
   const sip = loadSipConfig(env, str, int, bool, problems);
+  const voicePorts = int('VERIGATE_VOICE_PORTS', 30, 1, 65535);
   const carrier = oneOf('VERIGATE_VOICE_CARRIER', 'sim', ['sim', 'sip'] as const);
   if (carrier === 'sip') {
     if (!sip.trunk && !problems.some((p) => p.startsWith('VERIGATE_SIP_TRUNK'))) problems.push('VERIGATE_SIP_TRUNK is required when VERIGATE_VOICE_CARRIER=sip (e.g. sip:pbx.example.com:5060)');
-    const voicePorts = Number(env.VERIGATE_VOICE_PORTS || 30);
-    const rtpPorts = Math.floor((sip.rtpPortMax - (sip.rtpPortMin + (sip.rtpPortMin % 2))) / 2) + 1;
-    if (Number.isInteger(voicePorts) && rtpPorts < voicePorts) {
-      problems.push(`VERIGATE_RTP_PORT_MIN/_MAX ${sip.rtpPortMin}-${sip.rtpPortMax} hold ${Math.max(0, rtpPorts)} RTP ports (even ones), fewer than VERIGATE_VOICE_PORTS=${voicePorts}`);
+    const rtpPorts = evenPortCount(sip.rtpPortMin, sip.rtpPortMax);
+    if (rtpPorts < voicePorts && !problems.some((p) => p.startsWith('VERIGATE_VOICE_PORTS'))) {
+      problems.push(`VERIGATE_RTP_PORT_MIN/_MAX ${sip.rtpPortMin}-${sip.rtpPortMax} hold ${rtpPorts} RTP ports (even ones), fewer than VERIGATE_VOICE_PORTS=${voicePorts}`);
     }
   }
 
@@ -262,7 +263,7 @@ export function loadConfig(env: Env = process.env, defaults: { healthPort?: numb
       carrier,
       simRingMs: int('VERIGATE_SIM_RING_MS', 2000, 0, 600_000),
       simPromptMs: int('VERIGATE_SIM_PROMPT_MS', 3000, 0, 600_000),
-      ports: int('VERIGATE_VOICE_PORTS', 30, 1, 65535),
+      ports: voicePorts,
       ringTimeoutSeconds: int('VERIGATE_RING_TIMEOUT_S', 45, 1, 600),
       maxCallSeconds: int('VERIGATE_MAX_CALL_S', 300, 1, 3600),
       shutdownGraceSeconds: int('VERIGATE_SHUTDOWN_GRACE_S', 10, 0, 3600),

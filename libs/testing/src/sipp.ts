@@ -3,6 +3,7 @@ import { randomInt } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseRtpHeader } from '#libs/media';
 
 /**
  * A UDP port in 25000–29999 that is free right now (random, then bound and released), so tests on
@@ -99,14 +100,9 @@ export class RtpCapture {
     this.socket = createSocket('udp4');
     this.socket.on('message', (b: Buffer) => {
       if (b.length < 12) return;
+      const { version, marker, payloadType, sequence, timestamp, ssrc } = parseRtpHeader(b);
       this.packets.push({
-        at: performance.now(),
-        version: b[0]! >> 6,
-        marker: (b[1]! & 0x80) !== 0,
-        payloadType: b[1]! & 0x7f,
-        sequence: b.readUInt16BE(2),
-        timestamp: b.readUInt32BE(4),
-        ssrc: b.readUInt32BE(8),
+        at: performance.now(), version, marker, payloadType, sequence, timestamp, ssrc,
         payload: b.subarray(12),
       });
     });

@@ -4,7 +4,7 @@ import type { CallEnding } from '#libs/contracts';
 export interface CallRequest {
   sessionId: string;
   /** The app whose approved tones are played (the sip carrier reads them by app and name). */
-  appKey?: string;
+  appKey: string;
   caller: string;
   callee: string;
   languageType: number;
@@ -32,8 +32,8 @@ export interface Carrier {
   placeCall(request: CallRequest, progress: CallProgress, signal: AbortSignal): Promise<CallEnding>;
   /** Optional: acquire what the carrier needs (sockets) at start-up, so a bad setting fails the start. */
   start?(): Promise<unknown>;
-  /** Optional: release it after the last call ended. */
-  close?(): void;
+  /** Optional: release it after the last call ended (may wait, briefly, for what is still on the wire). */
+  close?(): void | Promise<void>;
 }
 
 export const CARRIER = Symbol('CARRIER');

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { resample } from './resample.js';
+import { resample, resampleYielding } from './resample.js';
 import { decodeWav } from './wav-decode.js';
 
 /** Everything the media path handles is 8 kHz mono 16-bit linear PCM until it is G.711-encoded. */
@@ -69,6 +69,12 @@ export function promptDurationMs(play: Int16Array, times: number, maxCallMs: num
 export function toNarrowband(file: Uint8Array): Int16Array {
   const audio = decodeWav(file);
   return audio.sampleRate === SAMPLE_RATE ? audio.samples : resample(audio.samples, audio.sampleRate, SAMPLE_RATE);
+}
+
+/** toNarrowband for the worker's tone cache: the conversion yields to the event loop (live calls' RTP). */
+export async function toNarrowbandYielding(file: Uint8Array): Promise<Int16Array> {
+  const audio = decodeWav(file);
+  return audio.sampleRate === SAMPLE_RATE ? audio.samples : resampleYielding(audio.samples, audio.sampleRate, SAMPLE_RATE);
 }
 
 /** Where the digit prompts are, from the sources (ts-jest, tsx) or from dist/. */

@@ -1,44 +1,14 @@
 import { randomInt } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
+import { evenPortCount, rtpPacket } from '#libs/media';
 import { PAYLOAD_TYPES, type G711Codec } from './g711.js';
 
 /** 20 ms of 8 kHz G.711: 160 samples, one byte each. */
 export const PACKET_MS = 20;
 export const SAMPLES_PER_PACKET = 160;
 
-export interface RtpHeaderFields {
-  payloadType: number;
-  marker: boolean;
-  sequence: number;
-  timestamp: number;
-  ssrc: number;
-}
-
-/** RFC 3550 §5.1 fixed header (V=2, no padding, no extension, no CSRC) followed by the payload. */
-export function rtpPacket(fields: RtpHeaderFields, payload: Uint8Array): Buffer {
-  const packet = Buffer.allocUnsafe(12 + payload.length);
-  packet[0] = 0x80;
-  packet[1] = (fields.marker ? 0x80 : 0) | (fields.payloadType & 0x7f);
-  packet.writeUInt16BE(fields.sequence & 0xffff, 2);
-  packet.writeUInt32BE(fields.timestamp >>> 0, 4);
-  packet.writeUInt32BE(fields.ssrc >>> 0, 8);
-  packet.set(payload, 12);
-  return packet;
-}
-
-export function parseRtpHeader(packet: Uint8Array): RtpHeaderFields & { version: number; payloadLength: number } {
-  const b = Buffer.from(packet.buffer, packet.byteOffset, packet.byteLength);
-  return {
-    version: b[0]! >> 6,
-    marker: (b[1]! & 0x80) !== 0,
-    payloadType: b[1]! & 0x7f,
-    sequence: b.readUInt16BE(2),
-    timestamp: b.readUInt32BE(4),
-    ssrc: b.readUInt32BE(8),
-    payloadLength: b.length - 12 - (b[0]! & 0x0f) * 4,
-  };
-}
+export { parseRtpHeader, rtpPacket, type RtpHeaderFields } from '#libs/media';
 
 export class RtpPortsExhausted extends Error {}
 
@@ -48,6 +18,8 @@ export interface PlayResult {
   packets: number;
   /** True when the signal stopped the stream before its end. */
   interrupted: boolean;
+  /** Why the stream stopped early when a packet could not be sent (the socket refused it). */
+  error?: string;
 }
 
 /**
@@ -56,6 +28,8 @@ export interface PlayResult {
  */
 export class RtpSession {
   private remote?: { address: string; port: number; codec: G711Codec };
+  /** On hold (c=0.0.0.0): the schedule runs on, nothing is sent until the next connect(). */
+  private held = false;
   private readonly ssrc = randomInt(1, 0xffffffff);
   private sequence = randomInt(0, 0x10000);
   private timestamp = randomInt(0, 0xffffffff);
@@ -72,8 +46,8 @@ export class RtpSession {
   /** Binds a free even port of [min, max] on `address`. */
   static async open(range: { min: number; max: number }, address: string): Promise<RtpSession> {
     const first = range.min + (range.min % 2);
-    const count = Math.floor((range.max - first) / 2) + 1;
-    if (count <= 0) throw new RtpPortsExhausted(`no even port in ${range.min}-${range.max}`);
+    const count = evenPortCount(range.min, range.max);
+    if (count === 0) throw new RtpPortsExhausted(`no even port in ${range.min}-${range.max}`);
     const start = randomInt(0, count);
     for (let i = 0; i < count; i++) {
       const port = first + ((start + i) % count) * 2;
@@ -94,6 +68,12 @@ export class RtpSession {
   /** Where to send, and in which law (from the callee's SDP answer). */
   connect(address: string, port: number, codec: G711Codec): void {
     this.remote = { address, port, codec };
+    this.held = false;
+  }
+
+  /** The far end put the call on hold: stop sending (sequence and timestamps still advance). */
+  hold(): void {
+    this.held = true;
   }
 
   get codec(): G711Codec | undefined {
@@ -116,10 +96,10 @@ export class RtpSession {
     return new Promise<PlayResult>((resolve) => {
       if (total <= 0 || perPlay === 0) return resolve({ packets: 0, interrupted: false });
       let timer: NodeJS.Timeout | undefined;
-      const finish = (interrupted: boolean) => {
+      const finish = (interrupted: boolean, error?: string) => {
         if (timer) clearTimeout(timer);
         signal.removeEventListener('abort', onAbort);
-        resolve({ packets: sent, interrupted });
+        resolve({ packets: sent, interrupted, ...(error ? { error } : {}) });
       };
       const onAbort = () => finish(true);
       if (signal.aborted) return finish(true);
@@ -133,7 +113,14 @@ export class RtpSession {
           const payload = audio.subarray(offset, offset + SAMPLES_PER_PACKET);
           const packet = rtpPacket({ payloadType, marker: this.first, sequence: this.sequence, timestamp: this.timestamp, ssrc: this.ssrc }, payload);
           const to = this.remote ?? remote;
-          this.socket.send(packet, to.port, to.address);
+          if (!this.held) {
+            try {
+              this.socket.send(packet, to.port, to.address);
+            } catch (error) {
+              // A synchronous refusal (a bad port or address) must end this stream, not the worker.
+              return finish(true, `RTP send to ${to.address}:${to.port} failed: ${(error as Error).message}`);
+            }
+          }
           this.first = false;
           this.sequence = (this.sequence + 1) & 0xffff;
           this.timestamp = (this.timestamp + SAMPLES_PER_PACKET) >>> 0;

@@ -1,4 +1,4 @@
-import { toNarrowband } from './prompt.js';
+import { toNarrowbandYielding } from './prompt.js';
 
 /** Where approved tone files come from (PostgreSQL in the worker; a map in unit tests). */
 export interface ToneSource {
@@ -40,7 +40,7 @@ export class ToneCache {
       conversion = (async () => {
         const content = await this.source.content(appKey, name);
         if (!content) throw new Error(`tone ${name} disappeared while being read`);
-        const samples = toNarrowband(content);
+        const samples = await toNarrowbandYielding(content);
         this.store(key, digest, samples);
         return samples;
       })().finally(() => this.pending.delete(pendingKey));

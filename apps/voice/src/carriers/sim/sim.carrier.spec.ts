@@ -3,7 +3,7 @@ import type { CallRequest } from '../carrier.js';
 import { SimCarrier } from './sim.carrier.js';
 
 function request(callee: string, times = 2): CallRequest {
-  return { sessionId: 's', caller: '+8675528000088', callee, languageType: 2, verifyCode: '1234', preTone: 'a.wav', posTone: null, times, maxCallMs: 60_000, ringTimeoutMs: 45_000 };
+  return { sessionId: 's', appKey: 'app', caller: '+8675528000088', callee, languageType: 2, verifyCode: '1234', preTone: 'a.wav', posTone: null, times, maxCallMs: 60_000, ringTimeoutMs: 45_000 };
 }
 
 async function run(carrier: SimCarrier, callee: string, signal = new AbortController().signal) {

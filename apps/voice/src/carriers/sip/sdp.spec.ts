@@ -26,4 +26,18 @@ describe('SDP', () => {
     expect(parseAnswer('v=0\r\nm=audio 6000 RTP/AVP 0\r\n', ['PCMU'])).toEqual({ error: expect.stringMatching(/address/) });
     expect(parseAnswer('', ['PCMU'])).toEqual({ error: expect.stringMatching(/no audio/) });
   });
+
+  it('refuses ports a socket cannot send to and addresses that are not literal unicast IPv4', () => {
+    const sdp = (c: string, port: number | string) => `v=0\r\nc=IN IP4 ${c}\r\nm=audio ${port} RTP/AVP 0\r\n`;
+    expect(parseAnswer(sdp('3.3.3.3', 70000), ['PCMU'])).toEqual({ error: expect.stringMatching(/port 70000 is out of range/) });
+    expect(parseAnswer(sdp('3.3.3.3', 65536), ['PCMU'])).toEqual({ error: expect.stringMatching(/out of range/) });
+    expect(parseAnswer(sdp('3.3.3.3', 65535), ['PCMU'])).toEqual({ address: '3.3.3.3', port: 65535, codec: 'PCMU' });
+    for (const bad of ['pbx.example.com', '224.0.0.1', '255.255.255.255', '0.1.2.3', '999.1.1.1']) {
+      expect(parseAnswer(sdp(bad, 6000), ['PCMU'])).toEqual({ error: expect.stringMatching(/not a literal unicast/) });
+    }
+  });
+
+  it('reads c=0.0.0.0 as hold', () => {
+    expect(parseAnswer('v=0\r\nc=IN IP4 0.0.0.0\r\nm=audio 6000 RTP/AVP 0\r\n', ['PCMU'])).toEqual({ address: '0.0.0.0', port: 6000, codec: 'PCMU', hold: true });
+  });
 });

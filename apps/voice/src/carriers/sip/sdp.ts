@@ -1,3 +1,4 @@
+import { isIPv4 } from 'node:net';
 import { PAYLOAD_TYPES, type G711Codec } from '../../media/g711.js';
 
 /** An SDP offer (RFC 4566 / 3264) for one audio stream of G.711 at 8 kHz, 20 ms packets. */
@@ -21,6 +22,15 @@ export interface SdpAnswer {
   address: string;
   port: number;
   codec: G711Codec;
+  /** `c=IN IP4 0.0.0.0` (RFC 2543 hold): send nothing until a later offer gives an address again. */
+  hold?: true;
+}
+
+/** A literal IPv4 unicast address (not 0.x, multicast, reserved or broadcast): no DNS lookup per packet. */
+export function isUnicastIPv4(address: string): boolean {
+  if (!isIPv4(address)) return false;
+  const first = Number(address.split('.')[0]);
+  return first !== 0 && first < 224;
 }
 
 /**
@@ -49,12 +59,15 @@ export function parseAnswer(sdp: string, offered: readonly G711Codec[]): SdpAnsw
   }
   if (!media) return { error: 'no audio stream in the answer' };
   if (media.port === 0) return { error: 'the audio stream was refused (port 0)' };
+  if (media.port > 65535) return { error: `the audio port ${media.port} is out of range (1-65535)` };
   const address = media.address ?? sessionAddress;
   if (!address) return { error: 'no connection address in the answer' };
+  const hold = address === '0.0.0.0';
+  if (!hold && !isUnicastIPv4(address)) return { error: `the connection address ${address} is not a literal unicast IPv4 address` };
   for (const pt of media.pts) {
     const name = media.rtpmap.get(pt) ?? (pt === 0 ? 'PCMU' : pt === 8 ? 'PCMA' : undefined);
     const codec = offered.find((c) => c === name);
-    if (codec) return { address, port: media.port, codec };
+    if (codec) return { address, port: media.port, codec, ...(hold ? { hold: true as const } : {}) };
   }
   return { error: `none of the offered codecs was accepted (answer: ${media.pts.join(' ')})` };
 }

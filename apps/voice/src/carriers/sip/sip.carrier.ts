@@ -33,6 +33,14 @@ export interface SipCarrierOptions {
 
 /** How long to wait for the answer to our BYE before calling the call ended anyway. */
 const BYE_WAIT_MS = 2000;
+/**
+ * After a CANCEL on shutdown, how long to wait for the INVITE's final response before the call is
+ * let go (instead of timer C's 32 s): well inside the consumer's 15 s drain. The INVITE transaction
+ * runs on, so a late 200 OK is still ACKed and hung up while close() waits.
+ */
+const ABORT_GIVE_UP_MS = 4000;
+/** How long close() waits for open INVITE transactions and BYEs before it closes the SIP port anyway. */
+const CLOSE_WAIT_MS = 8000;
 
 function tag(): string {
   return randomBytes(6).toString('hex');
@@ -64,6 +72,8 @@ export class SipCarrier implements Carrier {
   private starting?: Promise<SipStack>;
   private trunkAddress?: string;
   private readonly dialogs = new Map<string, SipCall>();
+  /** Calls with something still open on the wire (see SipCall.idle). */
+  private readonly calls = new Set<SipCall>();
 
   constructor(
     private readonly options: SipCarrierOptions,
@@ -95,7 +105,17 @@ export class SipCarrier implements Carrier {
     return this.starting;
   }
 
-  close(): void {
+  /**
+   * Closes the SIP port once no call has anything left on the wire (an INVITE without its final
+   * response, a BYE, the ACK and BYE of a late 200 OK), or after CLOSE_WAIT_MS at the most.
+   */
+  async close(): Promise<void> {
+    const open = [...this.calls].map((c) => c.idle());
+    if (open.length) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all(open), new Promise<void>((resolve) => { timer = setTimeout(resolve, CLOSE_WAIT_MS); })]);
+      clearTimeout(timer);
+    }
     this.stack?.close();
     this.stack = undefined;
     this.starting = undefined;
@@ -135,6 +155,8 @@ export class SipCarrier implements Carrier {
     }
     const call = new SipCall(stack, this.options, this.trunkAddress!, request, rtp, play, progress, log);
     this.dialogs.set(call.callId, call);
+    this.calls.add(call);
+    void call.idle().then(() => this.calls.delete(call));
     try {
       return await call.run(signal);
     } finally {
@@ -145,7 +167,6 @@ export class SipCarrier implements Carrier {
   }
 
   private async buildPlay(request: CallRequest, log: JsonLogger): Promise<Int16Array> {
-    if (!request.appKey) throw new Error('the call request has no appKey (tones cannot be found)');
     const [preTone, posTone, digits] = await Promise.all([
       this.tones.get(request.appKey, request.preTone),
       request.posTone ? this.tones.get(request.appKey, request.posTone) : Promise.resolve(null),
@@ -179,6 +200,11 @@ class SipCall {
   private ringTimer?: NodeJS.Timeout;
   private readonly sdpSession = randomInt(1, 2 ** 31);
   private sdpVersion = this.sdpSession;
+  /** Where in-dialog requests may come from: the trunk and the dialog's next hop. */
+  private peerAddress?: string;
+  /** Things still open on the wire: the run itself, the current INVITE transaction, BYEs in flight. */
+  private openWork = 1;
+  private idleWaiters: (() => void)[] = [];
 
   constructor(
     private readonly stack: SipStack,
@@ -192,6 +218,22 @@ class SipCall {
   ) {
     this.callId = `${randomUUID()}@${stack.publicAddress}`;
     this.ended = new Promise((resolve) => { this.settle = resolve; });
+  }
+
+  /** Resolves when the call ended and nothing of it is left open on the wire. */
+  idle(): Promise<void> {
+    if (this.openWork === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.openWork++;
+    return work.finally(() => this.release());
+  }
+
+  private release(): void {
+    if (--this.openWork > 0) return;
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
   private number(n: string): string {
@@ -227,10 +269,12 @@ class SipCall {
     const onAbort = () => this.abort();
     signal.addEventListener('abort', onAbort, { once: true });
     try {
-      if (signal.aborted) return { kind: 'internal', reason: 'call cancelled before it was placed' };
-      this.invite = this.buildInvite();
-      this.sendInvite();
-      this.ringTimer = setTimeout(() => this.cancel('ring-timeout'), this.request.ringTimeoutMs);
+      if (signal.aborted) this.finish({ kind: 'internal', reason: 'call cancelled before it was placed' });
+      else {
+        this.invite = this.buildInvite();
+        this.sendInvite();
+        this.ringTimer = setTimeout(() => this.cancel('ring-timeout'), this.request.ringTimeoutMs);
+      }
       return await this.ended;
     } finally {
       signal.removeEventListener('abort', onAbort);
@@ -242,7 +286,17 @@ class SipCall {
     const invite = sip.copyMessage(this.invite, true);
     this.invite = invite;
     this.log.info('SIP INVITE', { callId: this.callId, rtpPort: this.rtp.port, cseq: this.cseq });
-    this.stack.request(invite, this.trunk, (rs) => this.onInviteResponse(invite, rs));
+    // Open until its final response (a made-up 408 at timer B at the latest).
+    this.openWork++;
+    let open = true;
+    this.stack.request(invite, this.trunk, (rs) => {
+      if (open && (rs.status ?? 0) >= 200) {
+        open = false;
+        // After this response's handling has had its chance to start an ACK/BYE.
+        queueMicrotask(() => this.release());
+      }
+      this.onInviteResponse(invite, rs);
+    });
   }
 
   private finish(ending: CallEnding): void {
@@ -250,6 +304,7 @@ class SipCall {
     this.state = 'ended';
     clearTimeout(this.ringTimer);
     this.settle(ending);
+    this.release(); // the run's own share of openWork
   }
 
   private onInviteResponse(invite: SipMessage, rs: SipMessage): void {
@@ -336,42 +391,49 @@ class SipCall {
 
   private async sendAck(dialog = this.dialog): Promise<void> {
     if (!dialog) return;
-    this.stack.request(sip.copyMessage(dialog.ack, true), await this.dialogDestination(dialog));
+    const destination = await this.dialogDestination(dialog);
+    if (dialog === this.dialog) this.peerAddress = destination.address;
+    this.stack.request(sip.copyMessage(dialog.ack, true), destination);
   }
 
   /** A 2xx we do not want (cancelled, aborted, a stale INVITE): confirm it and hang up at once. */
   private ackAndBye(rs: SipMessage): void {
     const dialog = this.buildAck(rs);
-    this.sendAck(dialog).then(() => this.sendBye(dialog))
+    void this.track(this.sendAck(dialog).then(() => this.sendBye(dialog)))
       .catch((error) => this.log.warn('could not hang up an unwanted 2xx', { error: (error as Error).message }));
   }
 
   private async onSuccess(rs: SipMessage): Promise<void> {
     this.heardFromTrunk = true;
-    if (this.state === 'ended' && !this.dialog) return this.ackAndBye(rs); // answered after we gave up
-    if (this.state === 'answered' || this.state === 'ending' || this.state === 'ended') {
-      // A retransmitted 200 OK: our ACK was lost.
-      if (this.dialog) await this.sendAck();
-      return;
+    if (this.dialog) {
+      // A retransmitted 200 OK (our ACK was lost) only gets the ACK again; a 2xx of another
+      // branch (a forking proxy) would be a second dialog: end it.
+      if (rs.headers.to?.params?.tag === this.dialog.remoteTag.params?.tag) return this.sendAck();
+      return this.ackAndBye(rs);
     }
-    this.dialog = this.buildAck(rs);
-    await this.sendAck();
+    if (this.state === 'ended') return this.ackAndBye(rs); // answered after we gave up
+    // Everything up to the first await is synchronous: a retransmission of this 200 arriving while
+    // the ACK goes out finds the dialog and the new state, and cannot start the prompt a second time.
+    const dialog = this.buildAck(rs);
+    this.dialog = dialog;
     clearTimeout(this.ringTimer);
-    if (this.cancelReason) {
-      // Answered just as we gave up: hang up at once.
+    const answer = this.cancelReason ? undefined : parseAnswer(rs.content ?? '', this.options.codecs);
+    if (!answer || 'error' in answer || answer.hold) {
       this.state = 'ending';
+      await this.sendAck();
+      if (!answer) {
+        // Answered just as we gave up: hang up at once.
+        await this.sendBye();
+        return this.finish(this.cancelReason === 'ring-timeout' ? { kind: 'ring-timeout' } : { kind: 'internal', reason: 'call cancelled while ringing' });
+      }
+      const reason = 'error' in answer ? answer.error : 'the answer puts the call on hold (c=0.0.0.0)';
+      this.log.warn('unusable SDP answer; hanging up', { reason });
       await this.sendBye();
-      return this.finish(this.cancelReason === 'ring-timeout' ? { kind: 'ring-timeout' } : { kind: 'internal', reason: 'call cancelled while ringing' });
-    }
-    const answer = parseAnswer(rs.content ?? '', this.options.codecs);
-    if ('error' in answer) {
-      this.log.warn('unusable SDP answer; hanging up', { reason: answer.error });
-      this.state = 'ending';
-      await this.sendBye();
-      return this.finish({ kind: 'internal', reason: `unusable SDP answer: ${answer.error}` });
+      return this.finish({ kind: 'internal', reason: `unusable SDP answer: ${reason}` });
     }
     this.state = 'answered';
     this.rtp.connect(answer.address, answer.port, answer.codec);
+    await this.sendAck();
     this.log.info('SIP answered', { codec: answer.codec, rtp: `${answer.address}:${answer.port}` });
     try {
       await this.progress.onAnswer();
@@ -388,11 +450,12 @@ class SipCall {
     const playMs = this.play.length / SAMPLES_PER_MS;
     const plays = playCount(this.request.times, playMs, this.request.maxCallMs);
     const result = await this.rtp.play(audio, plays, this.request.maxCallMs, this.remoteHangup.signal);
-    this.log.info('prompt sent', { packets: result.packets, interrupted: result.interrupted, plays, codec });
+    this.log.info('prompt sent', { packets: result.packets, interrupted: result.interrupted, plays, codec, ...(result.error ? { error: result.error } : {}) });
     if (this.state === 'ended') return; // the callee hung up (BYE answered in onRequest)
     const aborted = this.cancelReason === 'aborted';
     this.state = 'ending';
     await this.sendBye();
+    if (result.error) return this.finish({ kind: 'internal', reason: `media failed: ${result.error}` });
     this.finish(aborted ? { kind: 'internal', reason: 'call ended by the platform during the prompt' } : { kind: 'completed', by: 'platform' });
   }
 
@@ -421,7 +484,7 @@ class SipCall {
       },
     };
     const destination = await this.dialogDestination(dialog);
-    await new Promise<void>((resolve) => {
+    await this.track(new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, BYE_WAIT_MS);
       this.stack.request(bye, destination, (rs) => {
         if ((rs.status ?? 0) >= 200) {
@@ -430,7 +493,7 @@ class SipCall {
           resolve();
         }
       });
-    });
+    }));
   }
 
   private sendCancel(): void {
@@ -449,12 +512,13 @@ class SipCall {
     };
     this.log.info('SIP CANCEL', { reason: this.cancelReason });
     this.stack.request(cancel, this.trunk);
-    // A trunk that never answers the INVITE after our CANCEL (RFC 3261 timer C territory): give up after 64×T1.
+    // A trunk that never answers the INVITE after our CANCEL (RFC 3261 timer C territory): give up
+    // after 64×T1, or much sooner on shutdown, so the call ends within the consumer's drain.
     setTimeout(() => {
       if (this.state === 'calling' || this.state === 'proceeding') {
         this.finish(this.cancelReason === 'aborted' ? { kind: 'internal', reason: 'call cancelled while ringing' } : { kind: 'ring-timeout' });
       }
-    }, 32_000).unref();
+    }, this.cancelReason === 'aborted' ? ABORT_GIVE_UP_MS : 32_000).unref();
   }
 
   /** Gives up ringing: CANCEL now, or as soon as a provisional response allows it (RFC 3261 §9.1). */
@@ -484,7 +548,25 @@ class SipCall {
     }
   }
 
-  onRequest(rq: SipMessage, _remote: Remote): void {
+  /**
+   * Whether an in-dialog request belongs to this dialog (RFC 3261 §12.2.2): the From tag is the
+   * callee's, the To tag ours, and it comes from the trunk or the dialog's next hop.
+   */
+  private inDialog(rq: SipMessage, remote: Remote): boolean {
+    if (!this.dialog) return false;
+    const remoteTag = this.dialog.remoteTag.params?.tag;
+    return remoteTag !== undefined
+      && rq.headers.from?.params?.tag === remoteTag
+      && rq.headers.to?.params?.tag === this.fromTag
+      && (remote.address === this.trunkAddress || remote.address === this.peerAddress);
+  }
+
+  onRequest(rq: SipMessage, remote: Remote): void {
+    if ((rq.method === 'BYE' || rq.method === 'INVITE') && !this.inDialog(rq, remote)) {
+      this.log.warn('SIP in-dialog request refused: not this dialog', { method: rq.method, from: remote.address });
+      this.stack.respond(sip.makeResponse(rq, 481, 'Call/Transaction Does Not Exist'));
+      return;
+    }
     if (rq.method === 'BYE') {
       this.stack.respond(sip.makeResponse(rq, 200, 'OK'));
       if (this.state === 'answered') {
@@ -505,8 +587,13 @@ class SipCall {
           this.stack.respond(sip.makeResponse(rq, 488, 'Not Acceptable Here'));
           return;
         }
-        this.rtp.connect(offer.address, offer.port, codec);
-        this.log.info('SIP re-INVITE: media moved', { rtp: `${offer.address}:${offer.port}` });
+        if (offer.hold) {
+          this.rtp.hold();
+          this.log.info('SIP re-INVITE: on hold');
+        } else {
+          this.rtp.connect(offer.address, offer.port, codec);
+          this.log.info('SIP re-INVITE: media moved', { rtp: `${offer.address}:${offer.port}` });
+        }
       }
       const rs = sip.makeResponse(rq, 200, 'OK');
       rs.headers.contact = [{ uri: `sip:verigate@${this.stack.publicAddress}:${this.stack.localPort}`, params: {} }];

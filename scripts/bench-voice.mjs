@@ -318,6 +318,11 @@ gateway answers 1020154 once the queued calls fill the ports. A3's refusals, if 
 with every app live, calls are accepted faster than one voice worker (VERIGATE_VOICE_PORTS=500,
 sim carrier) places them; the backlog fills its ports and the gateway refuses further calls,
 the seed's back-pressure ("insufficient voice ports, retry later") instead of a growing queue.
+Near exhaustion (fewer than VERIGATE_EXACT_PORT_CHECK_BELOW idle ports) acceptances also
+serialise on the exact platform port check, so A3 is lower than it was before port limits were
+enforced (then 475/s with no refusals, the surplus queueing in RabbitMQ without bound; two runs
+now: 219 and 223/s with 242 and 162 refusals). A1, the accept path itself, is unaffected:
+1414 and 1598/s (p99 51 and 46 ms) in two runs, against 1005/s (p99 78 ms) before.
 
 Goal: ≥ 1,000 accepted/s with p99 < 50 ms.
 

@@ -130,22 +130,29 @@ describe('operating controls: per-app, per-number and per-client rules', () => {
     await expectRefusal(platform, () => call(platform, app, platform.callBody(app, '+8690012345678')), 403, '1013100', /Common error code: the callee is in a range the platform does not call/);
   });
 
-  it('403 1013101 for a callee whose recent calls keep failing', async () => {
+  it('403 1013101 for a callee whose recent calls keep failing on its side; the platform\'s own failures do not count', async () => {
     const app = await newApp();
-    const target = callee(11);
-    // Three failed calls (busy) to the callee within the window, as the voice worker records them.
-    for (let i = 0; i < 3; i++) {
-      const [session] = await platform.infra.query<{ id: string }>(
-        `INSERT INTO call_sessions (id, app_id, app_key, display_nbr, requested_display_nbr, callee_nbr, language_type, pre_tone, times, state, state_code)
-         SELECT gen_random_uuid()::text, id, app_key, $2, $2, $3, 2, 'welcome.wav', 1, 'ended', 8102 FROM apps WHERE app_key = $1 RETURNING id`,
-        [app.appKey, app.displayNbr, target]);
-      await platform.infra.query(
-        `INSERT INTO cdrs (session_id, app_key, caller_num, callee_num, call_start, call_end, state_code, fee_info)
-         VALUES ($1, $2, $3, $4, now() - interval '5 minutes', now() - interval '5 minutes', 8102, '{}')`,
-        [session!.id, app.appKey, app.displayNbr, target]);
-    }
-    await expectRefusal(platform, () => call(platform, app, platform.callBody(app, target)), 403, '1013101', 'Abnormal call restricted .');
-    expectAccepted(await call(platform, app, platform.callBody(app, callee(12))));
+    /** Failed calls to a callee within the window, as the voice worker records them. */
+    const recordFailures = async (target: string, stateCode: number, count: number) => {
+      for (let i = 0; i < count; i++) {
+        const [session] = await platform.infra.query<{ id: string }>(
+          `INSERT INTO call_sessions (id, app_id, app_key, display_nbr, requested_display_nbr, callee_nbr, language_type, pre_tone, times, state, state_code)
+           SELECT gen_random_uuid()::text, id, app_key, $2, $2, $3, 2, 'welcome.wav', 1, 'ended', $4 FROM apps WHERE app_key = $1 RETURNING id`,
+          [app.appKey, app.displayNbr, target, stateCode]);
+        await platform.infra.query(
+          `INSERT INTO cdrs (session_id, app_key, caller_num, callee_num, call_start, call_end, state_code, fee_info)
+           VALUES ($1, $2, $3, $4, now() - interval '5 minutes', now() - interval '5 minutes', $5, '{}')`,
+          [session!.id, app.appKey, app.displayNbr, target, stateCode]);
+      }
+    };
+    const busy = callee(11);
+    await recordFailures(busy, 8102, 3); // busy three times
+    await expectRefusal(platform, () => call(platform, app, platform.callBody(app, busy)), 403, '1013101', 'Abnormal call restricted .');
+    // Internal errors (8000) and an unreachable trunk (8103) are the platform's failures, not the callee's.
+    const unlucky = callee(12);
+    await recordFailures(unlucky, 8000, 3);
+    await recordFailures(unlucky, 8103, 3);
+    expectAccepted(await call(platform, app, platform.callBody(app, unlucky)));
   });
 
   it('403 1013112 international call-out and 1013111 international call-in when the app forbids them', async () => {

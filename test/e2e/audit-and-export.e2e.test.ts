@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import { expectEventually, sineWav } from '#libs/testing';
 import { Platform, type TestApp } from './support/platform.js';
+import { insertCdrsForSessions } from './support/cdr-fixtures.js';
 
 /** The management audit trail, and the CDR export (JSON pages and streamed CSV). */
 describe('audit log and CDR export', () => {
@@ -98,18 +99,7 @@ describe('audit log and CDR export', () => {
                'ended', 4, CASE WHEN g % 10 = 0 THEN 8102 ELSE 0 END,
                timestamptz '2025-01-01 00:00:00Z' + g * interval '1 second', timestamptz '2025-01-01 00:00:20Z' + g * interval '1 second'
           FROM apps a, generate_series(1, ${TOTAL}) g WHERE a.app_key = $1`, [app.appKey]);
-      await platform.infra.query(`
-        INSERT INTO cdrs (session_id, app_key, caller_num, callee_num, call_start, call_end, state_code, fee_info)
-        SELECT s.id, s.app_key, s.display_nbr, s.callee_nbr, s.started_at, s.ended_at, s.state_code, json_build_object(
-                 'direction', 0, 'spId', 'verigate', 'appKey', s.app_key, 'icid', 'icid-' || s.id, 'bindNum', s.display_nbr,
-                 'sessionId', s.id, 'callerNum', s.display_nbr, 'calleeNum', s.callee_nbr,
-                 'callOutStartTime', to_char(s.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'),
-                 'callOutAlertingTime', to_char(s.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'),
-                 'callOutAnswerTime', CASE WHEN s.state_code = 0 THEN to_char(s.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') ELSE '' END,
-                 'callEndTime', to_char(s.ended_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'),
-                 'callOutUnaswRsn', CASE WHEN s.state_code = 0 THEN 0 ELSE 17 END, 'sipStatusCode', CASE WHEN s.state_code = 0 THEN 200 ELSE 486 END,
-                 'ulFailReason', 0, 'serviceType', '001', 'hostName', 'test-host', 'userData', s.user_data)
-          FROM call_sessions s WHERE s.id LIKE 'exp-%'`);
+      await insertCdrsForSessions(platform.infra, 'exp-%');
       console.log(`inserted ${TOTAL} call sessions and CDRs in ${Date.now() - started} ms`);
     });
 

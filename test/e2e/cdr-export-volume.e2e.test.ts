@@ -4,6 +4,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { expectEventually } from '#libs/testing';
 import { Platform, type TestApp } from './support/platform.js';
+import { insertCdrsForSessions } from './support/cdr-fixtures.js';
 
 /**
  * The CSV export of CDRs at volume: 100,000 CDRs of two apps (90,000 of app A, 10,000 of app B,
@@ -164,18 +165,7 @@ describe('CDR CSV export at volume', () => {
         FROM generate_series(1, ${TOTAL}) g
         JOIN (SELECT id, app_key, CASE app_key WHEN $1 THEN '+8675528000031' ELSE '+8675528000032' END AS nbr FROM apps WHERE app_key IN ($1, $2)) a
           ON a.app_key = CASE WHEN g % 10 = 0 THEN $2 ELSE $1 END`, [appA.appKey, appB.appKey]);
-    await platform.infra.query(`
-      INSERT INTO cdrs (session_id, app_key, caller_num, callee_num, call_start, call_end, state_code, fee_info)
-      SELECT s.id, s.app_key, s.display_nbr, s.callee_nbr, s.started_at, s.ended_at, s.state_code, json_build_object(
-               'direction', 0, 'spId', 'verigate', 'appKey', s.app_key, 'icid', 'icid-' || s.id, 'bindNum', s.display_nbr,
-               'sessionId', s.id, 'callerNum', s.display_nbr, 'calleeNum', s.callee_nbr,
-               'callOutStartTime', to_char(s.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'),
-               'callOutAlertingTime', to_char(s.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'),
-               'callOutAnswerTime', CASE WHEN s.state_code = 0 THEN to_char(s.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') ELSE '' END,
-               'callEndTime', to_char(s.ended_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'),
-               'callOutUnaswRsn', CASE WHEN s.state_code = 0 THEN 0 ELSE 17 END, 'sipStatusCode', CASE WHEN s.state_code = 0 THEN 200 ELSE 486 END,
-               'ulFailReason', 0, 'serviceType', '001', 'hostName', 'test-host', 'userData', s.user_data)
-        FROM call_sessions s WHERE s.id LIKE 'vol-%'`);
+    await insertCdrsForSessions(platform.infra, 'vol-%');
     await platform.infra.query('ANALYZE cdrs');
     console.log(`inserted ${TOTAL} call sessions and CDRs (${COUNT_A} app A, ${COUNT_B} app B) in ${Date.now() - started} ms`);
   }, 60_000);

@@ -1,1 +1,2 @@
 export * from './rtp-header.js';
+export * from './wav.js';

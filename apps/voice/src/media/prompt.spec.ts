@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { assemblePlay, DigitPrompts, playCount, PROMPT_GAPS, promptDurationMs, promptLanguage, SAMPLES_PER_MS, toNarrowband } from './prompt.js';
-import { encodeWav } from './wav-decode.js';
+import { encodeWav } from '#libs/media';
 
 const tone = (ms: number, value = 1000) => new Int16Array(ms * SAMPLES_PER_MS).fill(value);
 const ms = (samples: number) => samples / SAMPLES_PER_MS;

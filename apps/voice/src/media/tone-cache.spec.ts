@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { ToneCache, type ToneSource } from './tone-cache.js';
-import { encodeWav } from './wav-decode.js';
+import { encodeWav } from '#libs/media';
 
 class CountingSource implements ToneSource {
   reads = 0;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { decodeWav, encodeWav } from './wav-decode.js';
+import { encodeWav } from '#libs/media';
+import { decodeWav } from './wav-decode.js';
 
 function wav(format: number, bits: number, channels: number, rate: number, data: Buffer): Buffer {
   const header = Buffer.alloc(44);

@@ -51,6 +51,11 @@ export class OperatingControls1764300000500 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX rate_counters_expiry ON rate_counters (expires_at)`);
 
+    // The start of the fixed window (UTC-aligned) that now falls in.
+    await q.query(`
+      CREATE FUNCTION verigate_window_start(window_seconds integer) RETURNS timestamptz
+      LANGUAGE sql STABLE AS $$ SELECT to_timestamp(floor(extract(epoch FROM now()) / window_seconds) * window_seconds) $$`);
+
     // Takes one unit of each counter, or none: a counter at its limit raises SQLSTATE VG001 with
     // the result code's name (ResultCodes) as the message, which rolls back the whole statement (earlier counters and
     // whatever the calling statement inserted). ON CONFLICT DO UPDATE locks the row and re-reads
@@ -65,7 +70,7 @@ export class OperatingControls1764300000500 implements MigrationInterface {
         taken integer;
       BEGIN
         FOR i IN 1 .. coalesce(array_length(keys, 1), 0) LOOP
-          started := to_timestamp(floor(extract(epoch FROM now()) / windows[i]) * windows[i]);
+          started := verigate_window_start(windows[i]);
           INSERT INTO rate_counters AS c (key, window_start, count, expires_at)
             VALUES (keys[i], started, 1, started + windows[i] * interval '1 second')
             ON CONFLICT (key, window_start) DO UPDATE SET count = c.count + 1 WHERE c.count < limits[i]
@@ -133,7 +138,7 @@ export class OperatingControls1764300000500 implements MigrationInterface {
       CREATE FUNCTION verigate_auth_failure(address inet, threshold integer, window_seconds integer, ban_seconds integer) RETURNS boolean
       LANGUAGE plpgsql VOLATILE AS $$
       DECLARE
-        started timestamptz := to_timestamp(floor(extract(epoch FROM now()) / window_seconds) * window_seconds);
+        started timestamptz := verigate_window_start(window_seconds);
         failures integer;
       BEGIN
         INSERT INTO rate_counters AS c (key, window_start, count, expires_at)
@@ -155,6 +160,7 @@ export class OperatingControls1764300000500 implements MigrationInterface {
     await q.query(`DROP FUNCTION IF EXISTS verigate_check_callee(text, integer, integer, integer[])`);
     await q.query(`DROP FUNCTION IF EXISTS verigate_take_voice_port(uuid, integer, boolean, integer)`);
     await q.query(`DROP FUNCTION IF EXISTS verigate_take_counters(text[], integer[], integer[], text[])`);
+    await q.query(`DROP FUNCTION IF EXISTS verigate_window_start(integer)`);
     await q.query(`DROP TABLE IF EXISTS rate_counters`);
     await q.query(`DROP TABLE IF EXISTS ip_bans`);
     await q.query(`DROP TABLE IF EXISTS ip_rules`);

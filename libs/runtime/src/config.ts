@@ -73,6 +73,63 @@ export interface PlatformConfig {
   };
   /** Image captcha (SPEC §2.1); README "Captcha configuration" documents each variable. */
   captcha: CaptchaConfig;
+  /** SMS verification codes (SPEC §2.2); README "SMS configuration" documents each variable. */
+  sms: SmsConfig;
+}
+
+/** Platform defaults of an app's SMS limits (each can be overridden in the app's `limits`). */
+export interface SmsDefaults {
+  /** Digits of a code (VERIGATE_SMS_CODE_LENGTH, 6). */
+  codeLength: number;
+  /** How long a code can be verified (VERIGATE_SMS_CODE_TTL_S, 300). */
+  codeTtlSeconds: number;
+  /** Wrong verifications before the code is dead (VERIGATE_SMS_VERIFY_ATTEMPTS, 5). */
+  verifyAttempts: number;
+  /** Minimum time between two sends to one (mobile, type) (VERIGATE_SMS_RESEND_COOLDOWN_S, 60). */
+  resendCooldownSeconds: number;
+  /** Sends to one mobile per rolling hour / day (VERIGATE_SMS_PER_MOBILE_HOUR 5, _DAY 10). */
+  perMobilePerHour: number;
+  perMobilePerDay: number;
+  /** Sends per device fingerprint / per client IP per rolling hour (VERIGATE_SMS_PER_DEVICE_HOUR 10, VERIGATE_SMS_PER_IP_HOUR 50). */
+  perDevicePerHour: number;
+  perIpPerHour: number;
+}
+
+export interface SmppConfig {
+  /** From VERIGATE_SMPP_URL `smpp://system_id:password@host:port` (or `ssmpp://` for TLS). */
+  host: string;
+  port: number;
+  tls: boolean;
+  systemId: string;
+  password: string;
+  /** VERIGATE_SMPP_SYSTEM_TYPE (''). */
+  systemType: string;
+  /** source_addr of every submit_sm, e.g. a short code or alphanumeric sender (VERIGATE_SMPP_SOURCE_ADDR, ''). */
+  sourceAddr: string;
+  /** Prepended to the mobile to form destination_addr, e.g. `86` (VERIGATE_SMPP_DEST_PREFIX, ''). */
+  destPrefix: string;
+  /** Outstanding submit_sm without a response, per connection (VERIGATE_SMPP_WINDOW, 10). */
+  window: number;
+  /** enquire_link interval (VERIGATE_SMPP_ENQUIRE_LINK_S, 30). */
+  enquireLinkSeconds: number;
+  /** How long to wait for any response PDU before the connection is deemed dead (VERIGATE_SMPP_RESPONSE_TIMEOUT_MS, 10000). */
+  responseTimeoutMs: number;
+}
+
+export interface SmsConfig {
+  /** VERIGATE_SMS_PROVIDER: log (default; development), smpp or http. */
+  provider: 'log' | 'smpp' | 'http';
+  /** Set when provider is smpp (validated whenever VERIGATE_SMPP_URL is set). */
+  smpp: SmppConfig | null;
+  /** provider http: VERIGATE_SMS_HTTP_URL and VERIGATE_SMS_HTTP_SECRET (signs each request). */
+  http: { url: string; secret: string } | null;
+  /** provider log: the file every message is appended to (VERIGATE_SMS_LOG_FILE, var/sms-log.jsonl). */
+  logFile: string;
+  /** A valid `mobile` (VERIGATE_SMS_MOBILE_PATTERN, `^[0-9]{11}$`: the seed's rule). */
+  mobilePattern: RegExp;
+  /** Send commands one sms worker handles at once (VERIGATE_SMS_PREFETCH, 64). */
+  prefetch: number;
+  defaults: SmsDefaults;
 }
 
 export interface CaptchaConfig {
@@ -296,6 +353,7 @@ export function loadConfig(env: Env = process.env, defaults: { healthPort?: numb
     lockoutSeconds: int('VERIGATE_CAPTCHA_LOCKOUT_S', 600, 1, 86_400),
     requireTrajectory: bool('VERIGATE_CAPTCHA_REQUIRE_TRAJECTORY', false),
   };
+  config.sms = loadSmsConfig(env, str, int, oneOf, problems, production);
   if (problems.length) throw new ConfigError(problems);
   return config;
 }
@@ -357,5 +415,106 @@ function loadSipConfig(
     codecs: codecs.filter((c): c is 'PCMU' | 'PCMA' => c === 'PCMU' || c === 'PCMA'),
     fromDomain,
     stripPlus: bool('VERIGATE_SIP_STRIP_PLUS', false),
+  };
+}
+
+/** Parses VERIGATE_SMPP_URL `smpp://system_id:password@host[:port]` (`ssmpp://` = TLS; port 2775 / 3550). */
+export function parseSmppUrl(text: string): Pick<SmppConfig, 'host' | 'port' | 'tls' | 'systemId' | 'password'> | string {
+  let u: URL;
+  try {
+    u = new URL(text);
+  } catch {
+    return 'is not a URL like smpp://system_id:password@host:2775';
+  }
+  if (u.protocol !== 'smpp:' && u.protocol !== 'ssmpp:') return `must use smpp: or ssmpp: (got ${u.protocol})`;
+  if (!u.hostname) return 'has no host';
+  const systemId = decodeURIComponent(u.username);
+  const password = decodeURIComponent(u.password);
+  // SMPP 3.4 §5.2: system_id is at most 15 characters, password at most 8.
+  if (!systemId || systemId.length > 15) return 'needs a system_id of 1-15 characters before the @';
+  if (password.length > 8) return 'has a password longer than SMPP\'s 8 characters';
+  const tls = u.protocol === 'ssmpp:';
+  return { host: u.hostname.replace(/^\[|\]$/g, ''), port: u.port ? Number(u.port) : tls ? 3550 : 2775, tls, systemId, password };
+}
+
+/** The `sms` section: VERIGATE_SMS_* and VERIGATE_SMPP_*. */
+function loadSmsConfig(
+  env: Env,
+  str: (name: string, fallback: string) => string,
+  int: (name: string, fallback: number, min: number, max: number) => number,
+  oneOf: <T extends string>(name: string, fallback: T, allowed: readonly T[], hint?: string) => T,
+  problems: string[],
+  production: boolean,
+): SmsConfig {
+  const provider = oneOf('VERIGATE_SMS_PROVIDER', 'log', ['log', 'smpp', 'http'] as const);
+  let smpp: SmppConfig | null = null;
+  const smppText = str('VERIGATE_SMPP_URL', '');
+  if (smppText) {
+    const parsed = parseSmppUrl(smppText);
+    // The URL carries the password: never echo it back.
+    if (typeof parsed === 'string') problems.push(`VERIGATE_SMPP_URL ${parsed}`);
+    else {
+      const sourceAddr = str('VERIGATE_SMPP_SOURCE_ADDR', '');
+      if (sourceAddr.length > 20) problems.push('VERIGATE_SMPP_SOURCE_ADDR must be at most 20 characters');
+      const destPrefix = str('VERIGATE_SMPP_DEST_PREFIX', '');
+      if (!/^\d{0,6}$/.test(destPrefix)) problems.push(`VERIGATE_SMPP_DEST_PREFIX="${destPrefix}" must be up to 6 digits (a country code such as 86)`);
+      const systemType = str('VERIGATE_SMPP_SYSTEM_TYPE', '');
+      if (systemType.length > 12) problems.push('VERIGATE_SMPP_SYSTEM_TYPE must be at most 12 characters');
+      smpp = {
+        ...parsed,
+        systemType,
+        sourceAddr,
+        destPrefix,
+        window: int('VERIGATE_SMPP_WINDOW', 10, 1, 1000),
+        enquireLinkSeconds: int('VERIGATE_SMPP_ENQUIRE_LINK_S', 30, 1, 3600),
+        responseTimeoutMs: int('VERIGATE_SMPP_RESPONSE_TIMEOUT_MS', 10_000, 100, 600_000),
+      };
+    }
+  } else if (provider === 'smpp') {
+    problems.push('VERIGATE_SMPP_URL is required when VERIGATE_SMS_PROVIDER=smpp (e.g. smpp://system_id:password@smsc.example.com:2775)');
+  }
+  let http: SmsConfig['http'] = null;
+  const httpUrl = str('VERIGATE_SMS_HTTP_URL', '');
+  const httpSecret = str('VERIGATE_SMS_HTTP_SECRET', '');
+  if (httpUrl) {
+    try {
+      const u = new URL(httpUrl);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') problems.push(`VERIGATE_SMS_HTTP_URL must use http: or https: (got ${u.protocol})`);
+    } catch {
+      problems.push('VERIGATE_SMS_HTTP_URL is not a valid URL');
+    }
+    if (httpSecret.length < 16) problems.push('VERIGATE_SMS_HTTP_SECRET must be at least 16 characters (it signs every request to VERIGATE_SMS_HTTP_URL)');
+    http = { url: httpUrl, secret: httpSecret };
+  } else if (provider === 'http') {
+    problems.push('VERIGATE_SMS_HTTP_URL is required when VERIGATE_SMS_PROVIDER=http');
+  }
+  if (provider === 'log' && production && env.VERIGATE_SMS_PROVIDER !== 'log') {
+    problems.push('VERIGATE_SMS_PROVIDER must be set when NODE_ENV=production (smpp or http; log writes codes to a file and is for development)');
+  }
+  const patternText = str('VERIGATE_SMS_MOBILE_PATTERN', '^[0-9]{11}$');
+  let mobilePattern = /^[0-9]{11}$/;
+  try {
+    mobilePattern = new RegExp(patternText);
+    if (!patternText.startsWith('^') || !patternText.endsWith('$')) problems.push(`VERIGATE_SMS_MOBILE_PATTERN="${patternText}" must be anchored with ^ and $`);
+  } catch {
+    problems.push(`VERIGATE_SMS_MOBILE_PATTERN="${patternText}" is not a valid regular expression`);
+  }
+  return {
+    provider,
+    smpp,
+    http,
+    logFile: str('VERIGATE_SMS_LOG_FILE', 'var/sms-log.jsonl'),
+    mobilePattern,
+    prefetch: int('VERIGATE_SMS_PREFETCH', 64, 1, 10_000),
+    defaults: {
+      codeLength: int('VERIGATE_SMS_CODE_LENGTH', 6, 4, 10),
+      codeTtlSeconds: int('VERIGATE_SMS_CODE_TTL_S', 300, 30, 86_400),
+      verifyAttempts: int('VERIGATE_SMS_VERIFY_ATTEMPTS', 5, 1, 100),
+      resendCooldownSeconds: int('VERIGATE_SMS_RESEND_COOLDOWN_S', 60, 0, 86_400),
+      perMobilePerHour: int('VERIGATE_SMS_PER_MOBILE_HOUR', 5, 1, 1_000_000),
+      perMobilePerDay: int('VERIGATE_SMS_PER_MOBILE_DAY', 10, 1, 1_000_000),
+      perDevicePerHour: int('VERIGATE_SMS_PER_DEVICE_HOUR', 10, 1, 1_000_000),
+      perIpPerHour: int('VERIGATE_SMS_PER_IP_HOUR', 50, 1, 1_000_000),
+    },
   };
 }

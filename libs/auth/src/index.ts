@@ -1,2 +1,3 @@
 export * from './aksk.js';
 export * from './secret-box.js';
+export * from './aj-aes.js';

@@ -1,7 +1,8 @@
 /**
  * The image captcha (SPEC §2.1): RPC names and payloads between the gateway and the captcha
- * worker, and the SDK error codes with their messages in both languages.
+ * worker (its error codes are in sdk-errors.ts).
  */
+import type { CaptchaErrorCode, SdkLanguage } from './sdk-errors.js';
 
 /**
  * The captcha worker's durable RPC queue (bound to `verigate.commands` with the same key). `.v2`:
@@ -15,7 +16,6 @@ export const LEGACY_CAPTCHA_RPC_QUEUE = 'captcha.rpc';
 
 export const CAPTCHA_TYPES = ['blockPuzzle', 'clickWord'] as const;
 export type CaptchaType = (typeof CAPTCHA_TYPES)[number];
-export type CaptchaLanguage = 'zh' | 'en';
 
 /** Who is asking, as the gateway established it (used for rate limits and lock-outs). */
 export interface CaptchaCaller {
@@ -25,7 +25,7 @@ export interface CaptchaCaller {
 }
 
 export type CaptchaRpcRequest =
-  | { op: 'get'; caller: CaptchaCaller; captchaType: CaptchaType; lang: CaptchaLanguage }
+  | { op: 'get'; caller: CaptchaCaller; captchaType: CaptchaType; lang: SdkLanguage }
   | { op: 'check'; caller: CaptchaCaller; captchaType: CaptchaType; token: string; pointJson: string; trajectory?: unknown }
   | { op: 'verify'; caller: CaptchaCaller; captchaVerification: string };
 
@@ -56,35 +56,4 @@ export function emptyCaptchaBody(): CaptchaResponseBody {
     secretKey: null, originalImageBase64: null, point: null, jigsawImageBase64: null, wordList: null,
     pointList: null, pointJson: null, token: null, result: false, captchaVerification: null,
   };
-}
-
-interface CaptchaErrorRow {
-  readonly httpStatus: 400 | 429 | 500 | 503;
-  readonly zh: string;
-  readonly en: string;
-}
-
-/** SDK error codes of the captcha API: stable strings, the HTTP status and the message per `X-L`. */
-export const CAPTCHA_ERRORS = {
-  HEADER_MISSING: { httpStatus: 400, zh: '缺少必填请求头', en: 'A required header is missing' },
-  CLIENT_ID_INVALID: { httpStatus: 400, zh: 'X-client-id 无效', en: 'Unknown X-client-id' },
-  APP_NOT_PERMITTED: { httpStatus: 400, zh: '应用未开通图形验证码或状态不可用', en: 'The app may not use the captcha API or is not in normal status' },
-  PARAMETER_INVALID: { httpStatus: 400, zh: '请求参数错误', en: 'Invalid request parameter' },
-  CLIENT_ADDRESS_MISSING: { httpStatus: 400, zh: '无法确定客户端地址：受信任代理未通过 X-Forwarded-For 提供客户端 IP', en: 'The client address is unknown: the trusted proxy did not send it in X-Forwarded-For' },
-  CAPTCHA_TYPE_INVALID: { httpStatus: 400, zh: 'captchaType 必须是 blockPuzzle 或 clickWord', en: 'captchaType must be blockPuzzle or clickWord' },
-  TOKEN_INVALID: { httpStatus: 400, zh: '验证码已失效，请重新获取', en: 'The captcha is invalid, used or expired; get a new one' },
-  CAPTCHA_WRONG: { httpStatus: 400, zh: '验证失败，请重新获取验证码', en: 'Wrong answer; get a new captcha' },
-  VERIFICATION_INVALID: { httpStatus: 400, zh: '二次校验凭证无效、已使用或已过期', en: 'The captchaVerification is invalid, used or expired' },
-  RATE_LIMITED: { httpStatus: 429, zh: '请求过于频繁，请稍后再试', en: 'Too many captcha requests; try again later' },
-  LOCKED_OUT: { httpStatus: 429, zh: '失败次数过多，请稍后再试', en: 'Too many failed attempts; try again later' },
-  SERVICE_UNAVAILABLE: { httpStatus: 503, zh: '验证码服务暂不可用', en: 'The captcha service is unavailable; try again' },
-  INTERNAL_ERROR: { httpStatus: 500, zh: '系统内部错误', en: 'Internal error' },
-} as const satisfies Record<string, CaptchaErrorRow>;
-
-export type CaptchaErrorCode = keyof typeof CAPTCHA_ERRORS;
-
-/** Error code as sent on the wire: `CAPTCHA.` + key (stable). */
-export function captchaErrorBody(code: CaptchaErrorCode, lang: CaptchaLanguage, detail?: string): { error_code: string; error_msg: string } {
-  const row = CAPTCHA_ERRORS[code];
-  return { error_code: `CAPTCHA.${code}`, error_msg: detail ? `${row[lang]}: ${detail}` : row[lang] };
 }

@@ -5,3 +5,5 @@ export * from './fee-info.js';
 export * from './time.js';
 export * from './voice-ports.js';
 export * from './captcha.js';
+export * from './sdk-errors.js';
+export * from './sms.js';

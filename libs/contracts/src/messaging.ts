@@ -7,16 +7,21 @@ export const Exchanges = {
   commands: 'verigate.commands',
   /** Call events and CDRs (topic, routing keys `call.<eventType>`). */
   callEvents: 'verigate.call-events',
+  /** SMS delivery-status events (topic, routing keys `sms.<status>`). */
+  smsEvents: 'verigate.sms-events',
 } as const;
 
 export const RoutingKeys = {
   placeCall: 'voice.place-call',
+  sendSms: 'sms.send',
   callEvent: (eventType: CallEventType | 'fee') => `call.${eventType}`,
 } as const;
 
 export const Queues = {
   voiceCalls: 'voice.place-call',
   notifierCallEvents: 'notifier.call-events',
+  smsSend: 'sms.send',
+  notifierSmsEvents: 'notifier.sms-events',
 } as const;
 
 /** Command: the voice worker places the call of an accepted session. */

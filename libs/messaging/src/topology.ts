@@ -21,6 +21,7 @@ export interface WorkQueueSpec {
 export const EXCHANGES: { name: string; type: 'direct' | 'topic' }[] = [
   { name: Exchanges.commands, type: 'direct' },
   { name: Exchanges.callEvents, type: 'topic' },
+  { name: Exchanges.smsEvents, type: 'topic' },
 ];
 
 /** Dead letters and delayed retries are routed by the original queue name. */
@@ -37,6 +38,21 @@ export const WORK_QUEUES: WorkQueueSpec[] = [
     // Returns to the queue on connection loss count too: high enough for a flapping network,
     // low enough that a message that kills its consumer stops after a while.
     deliveryLimit: 50,
+  },
+  {
+    name: Queues.smsSend,
+    type: 'quorum',
+    bindings: [{ exchange: Exchanges.commands, routingKey: RoutingKeys.sendSms }],
+    // An SMS centre that is down or throttling: try again soon (the code's validity is short).
+    retryDelayMs: 2000,
+    deliveryLimit: 50,
+  },
+  {
+    name: Queues.notifierSmsEvents,
+    type: 'classic',
+    bindings: [{ exchange: Exchanges.smsEvents, routingKey: 'sms.#' }],
+    retryDelayMs: 2000,
+    deliveryLimit: 10,
   },
   {
     name: Queues.notifierCallEvents,

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { emptyCaptchaBody, type CaptchaErrorCode, type CaptchaRpcReply, type CaptchaRpcRequest } from '#libs/contracts';
 import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
-import { aesEncrypt, captchaVerification, decodePointJson, newSecretKey } from '../crypto/aj-aes.js';
+import { aesEncrypt, captchaVerification, decodePointJson, newSecretKey, plainCredentialToken } from '#libs/auth';
 import { Backgrounds } from '../images/background.js';
 import { drawBlockPuzzle } from '../images/block-puzzle.js';
 import { drawClickWord } from '../images/click-word.js';
@@ -99,9 +99,9 @@ export class CaptchaService {
     let ok = await this.sessions.consumeVerification(request.captchaVerification, request.caller.appKey);
     // SPEC §2.2 accepts a credential in plain or AES form: `token---pointJson` in plain, when the
     // client encrypted, is the decrypted form of what was handed out.
-    const plain = /^([0-9a-f]{32})---/.exec(request.captchaVerification);
-    if (!ok && plain) {
-      const secretKey = await this.sessions.secretKeyOfPassed(plain[1]!, request.caller.appKey);
+    const plainToken = plainCredentialToken(request.captchaVerification);
+    if (!ok && plainToken) {
+      const secretKey = await this.sessions.secretKeyOfPassed(plainToken, request.caller.appKey);
       if (secretKey) ok = await this.sessions.consumeVerification(aesEncrypt(request.captchaVerification, secretKey), request.caller.appKey);
     }
     if (!ok) return fail('VERIFICATION_INVALID');

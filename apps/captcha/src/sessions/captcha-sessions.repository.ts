@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { SecretBox } from '#libs/auth';
+import { SecretBox, verificationHash } from '#libs/auth';
 import type { CaptchaType } from '#libs/contracts';
 import { preparedRows } from '#libs/persistence';
 
@@ -19,11 +18,6 @@ export interface NewSession {
 export interface ClaimedSession {
   answer: unknown;
   secretKey: string;
-}
-
-/** What is stored of a captchaVerification: its SHA-256 (the credential itself never is). */
-export function verificationHash(captchaVerification: string): string {
-  return createHash('sha256').update(captchaVerification, 'utf8').digest('hex');
 }
 
 /**

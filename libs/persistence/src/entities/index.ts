@@ -24,6 +24,8 @@ export class AppEntity {
   @Column({ name: 'enterprise_id', type: 'text', nullable: true }) enterpriseId: string | null;
   /** International call rules; null = the platform's default. */
   @Column({ type: 'jsonb', nullable: true }) international: InternationalRules | null;
+  /** Where the notifier posts this app's SMS delivery-status changes; null = nowhere. */
+  @Column({ name: 'sms_status_url', type: 'text', nullable: true }) smsStatusUrl: string | null;
   @Column({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @Column({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }
@@ -44,6 +46,15 @@ export interface AppLimits {
   callerCallsPerMinute?: number;
   /** Calls to one callee per hour (1013117). */
   calleeCallsPerHour?: number;
+  /** SMS (SPEC §2.2); absent = the platform default (VERIGATE_SMS_*), not unlimited. */
+  smsCodeLength?: number;
+  smsCodeTtlSeconds?: number;
+  smsVerifyAttempts?: number;
+  smsResendCooldownSeconds?: number;
+  smsPerMobilePerHour?: number;
+  smsPerMobilePerDay?: number;
+  smsPerDevicePerHour?: number;
+  smsPerIpPerHour?: number;
 }
 
 /** Numbers are domestic when they start with one of homePrefixes (e.g. "+86"). */

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomInt } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomInt } from 'node:crypto';
 
 /**
  * AJ-Captcha's client scheme: AES-128-ECB with PKCS#7 padding, the 16-character secretKey's
@@ -69,4 +69,17 @@ function parseJson(text: string): unknown {
 export function captchaVerification(token: string, decoded: DecodedPointJson, secretKey: string): string {
   const plain = `${token}---${decoded.plain}`;
   return decoded.encrypted ? aesEncrypt(plain, secretKey) : plain;
+}
+
+/**
+ * What is stored of a captchaVerification: its SHA-256 (the credential itself never is). The
+ * captcha worker stores it; the SMS send consumes it by the same hash.
+ */
+export function verificationHash(captchaVerification: string): string {
+  return createHash('sha256').update(captchaVerification, 'utf8').digest('hex');
+}
+
+/** The 32-hex-digit token of a credential in plain form (`token---pointJson`), or null. */
+export function plainCredentialToken(captchaVerification: string): string | null {
+  return /^([0-9a-f]{32})---/.exec(captchaVerification)?.[1] ?? null;
 }

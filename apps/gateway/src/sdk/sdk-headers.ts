@@ -1,15 +1,15 @@
-import type { CaptchaErrorCode, CaptchaLanguage } from '#libs/contracts';
+import type { SdkErrorCode, SdkLanguage } from '#libs/contracts';
 
-/** SPEC §2: the SDK headers every captcha / SMS call carries. */
+/** SPEC §2: the SDK headers every captcha and SMS call carries. */
 export interface SdkHeaders {
-  lang: CaptchaLanguage;
+  lang: SdkLanguage;
   clientId: string;
   fingerprint: string;
   osVersion: string;
   agent: string;
 }
 
-export type SdkHeadersResult = { ok: true; headers: SdkHeaders } | { ok: false; lang: CaptchaLanguage; code: CaptchaErrorCode; detail: string };
+export type SdkHeadersResult = { ok: true; headers: SdkHeaders } | { ok: false; lang: SdkLanguage; code: SdkErrorCode; detail: string };
 
 const REQUIRED = [
   ['x-operating-sys-version', 256],
@@ -19,7 +19,7 @@ const REQUIRED = [
 ] as const;
 
 /** `X-L`: `en…` → English; anything else (or none) → Chinese, the seed's default. */
-export function languageOf(value: unknown): CaptchaLanguage {
+export function languageOf(value: unknown): SdkLanguage {
   return typeof value === 'string' && value.trim().toLowerCase().startsWith('en') ? 'en' : 'zh';
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { captchaErrorBody } from '#libs/contracts';
+import { sdkErrorBody } from '#libs/contracts';
 import { languageOf, parseSdkHeaders } from './sdk-headers.js';
 
 const good = { 'x-operating-sys-version': 'Android 10', 'x-device-fingerprint': '156aysdna213sac', 'x-agent': 'Mozilla/5.0', 'x-client-id': 'abc' };
@@ -23,7 +23,7 @@ describe('SDK headers', () => {
     expect(languageOf(undefined)).toBe('zh');
     expect(languageOf('zh')).toBe('zh');
     expect(languageOf('en-US')).toBe('en');
-    expect(captchaErrorBody('HEADER_MISSING', 'zh', 'x-agent')).toEqual({ error_code: 'CAPTCHA.HEADER_MISSING', error_msg: '缺少必填请求头: x-agent' });
-    expect(captchaErrorBody('HEADER_MISSING', 'en').error_msg).toBe('A required header is missing');
+    expect(sdkErrorBody('CAPTCHA', 'HEADER_MISSING', 'zh', 'x-agent')).toEqual({ error_code: 'CAPTCHA.HEADER_MISSING', error_msg: '缺少必填请求头: x-agent' });
+    expect(sdkErrorBody('SMS', 'HEADER_MISSING', 'en').error_msg).toBe('A required header is missing');
   });
 });

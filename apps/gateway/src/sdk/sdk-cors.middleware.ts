@@ -4,8 +4,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 const ALLOWED_HEADERS = 'Content-Type, X-operating-sys-version, X-device-fingerprint, X-device-ip, X-agent, X-client-id, X-L, X-tenant-id';
 
 /**
- * CORS for the captcha SDK API: the widget runs on customers' pages, on other origins than the
- * gateway, and sends custom headers (so browsers send a preflight). The API takes no cookies, so
+ * CORS for the SDK APIs (captcha and SMS): the widget and customers' pages run on other origins
+ * than the gateway and send custom headers (so browsers send a preflight). The API takes no cookies, so
  * any origin may call it (`*`, no credentials); what protects it is the app key, the rate limits
  * and the lock-outs.
  */

@@ -1,0 +1,277 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * SMS verification codes (SPEC §2.2): one row per accepted send, its segments at the SMS centre,
+ * delivery receipts, and the functions that admit a send, verify a code and move a message
+ * through its delivery states. Each of those is one statement for its caller, so a refusal or a
+ * crash leaves nothing half done. Status changes write their notification into the outbox in the
+ * same transaction (the notifier delivers it to the app's SMS status URL).
+ */
+export class Sms1764500000000 implements MigrationInterface {
+  name = 'Sms1764500000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE apps ADD COLUMN sms_status_url text`);
+    await q.query(`
+      CREATE TABLE sms_messages (
+        id uuid PRIMARY KEY,
+        app_id uuid NOT NULL REFERENCES apps(id),
+        app_key text NOT NULL,
+        mobile text NOT NULL,
+        type text NOT NULL,
+        lang text NOT NULL CHECK (lang IN ('zh','en')),
+        -- HMAC-SHA256 of the code under a key derived from the master key: the code is never stored in clear
+        code_hash text NOT NULL,
+        -- the code sealed (AES-GCM) for the worker that sends it; wiped when the message leaves 'accepted'
+        code_sealed text,
+        code_expires_at timestamptz NOT NULL,
+        code_state text NOT NULL DEFAULT 'active' CHECK (code_state IN ('active','used','dead','superseded')),
+        verify_attempts integer NOT NULL DEFAULT 0,
+        max_verify_attempts integer NOT NULL,
+        verified_at timestamptz,
+        status text NOT NULL DEFAULT 'accepted'
+          CHECK (status IN ('accepted','submitted','delivered','undeliverable','expired','failed')),
+        -- notifications written so far (the n-th status change after acceptance is notification n)
+        notify_seq integer NOT NULL DEFAULT 0,
+        provider text,
+        segments integer,
+        submit_attempts integer NOT NULL DEFAULT 0,
+        -- a worker submitting the message holds it until then (another one leaves it alone)
+        submit_lease_until timestamptz,
+        error text,
+        -- the captcha session whose captchaVerification this send consumed (one send per captcha)
+        captcha_token text NOT NULL UNIQUE,
+        fingerprint text NOT NULL,
+        client_ip text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        submitted_at timestamptz,
+        done_at timestamptz,
+        updated_at timestamptz NOT NULL DEFAULT now()
+      )`);
+    // The caps count recent sends per key (rolling windows, exact under an advisory lock per key).
+    await q.query(`CREATE INDEX sms_messages_mobile ON sms_messages (app_id, mobile, created_at)`);
+    await q.query(`CREATE INDEX sms_messages_device ON sms_messages (app_id, fingerprint, created_at)`);
+    await q.query(`CREATE INDEX sms_messages_ip ON sms_messages (app_id, client_ip, created_at)`);
+    await q.query(`CREATE INDEX sms_messages_created ON sms_messages (created_at)`);
+    await q.query(`
+      CREATE TABLE sms_message_parts (
+        provider text NOT NULL,
+        -- the SMS centre's id of the segment (submit_sm_resp message_id)
+        provider_id text NOT NULL,
+        message_id uuid NOT NULL REFERENCES sms_messages(id) ON DELETE CASCADE,
+        part_no integer NOT NULL,
+        status text NOT NULL DEFAULT 'submitted',
+        done_at timestamptz,
+        error_code text,
+        PRIMARY KEY (provider, provider_id)
+      )`);
+    await q.query(`CREATE INDEX sms_message_parts_message ON sms_message_parts (message_id)`);
+    // A receipt can overtake the record of its submission (the SMS centre answers submit_sm and
+    // sends the receipt at once): it waits here until that record exists.
+    await q.query(`
+      CREATE TABLE sms_receipts (
+        provider text NOT NULL,
+        provider_id text NOT NULL,
+        status text NOT NULL,
+        done_at timestamptz,
+        error_code text,
+        received_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (provider, provider_id)
+      )`);
+
+    // Admits a send: consumes the captcha credential (any of the given hashes: the plain and the
+    // AES form), then checks the cool-down and the caps and supersedes the (mobile, type)'s
+    // earlier codes. Raises VG001 with an SMS error code name to refuse; the caller's statement
+    // then rolls back, so a refused send consumes neither the credential nor a cap. The advisory
+    // locks (taken in key order, so two sends cannot deadlock) make each count exact: a send
+    // counts the sends committed before it. Returns the consumed captcha session's token.
+    await q.query(`
+      CREATE FUNCTION verigate_admit_sms(app uuid, the_app_key text, the_mobile text, the_type text, the_fingerprint text, the_ip text,
+                                         credential_hashes text[], cooldown_seconds integer, per_mobile_hour integer,
+                                         per_mobile_day integer, per_device_hour integer, per_ip_hour integer) RETURNS text
+      LANGUAGE plpgsql VOLATILE AS $$
+      DECLARE
+        consumed text;
+        lock_key bigint;
+        recent integer;
+      BEGIN
+        UPDATE captcha_sessions SET state = 'verified'
+         WHERE verification_hash = ANY(credential_hashes) AND app_key = the_app_key AND state = 'passed' AND verification_expires_at > now()
+         RETURNING token INTO consumed;
+        IF consumed IS NULL THEN
+          RAISE EXCEPTION USING ERRCODE = 'VG001', MESSAGE = 'CAPTCHA_TOKEN_INVALID';
+        END IF;
+        FOR lock_key IN SELECT k FROM unnest(ARRAY[
+            hashtextextended('verigate.sms-mobile:' || app::text || ':' || the_mobile, 0),
+            hashtextextended('verigate.sms-device:' || app::text || ':' || the_fingerprint, 0),
+            hashtextextended('verigate.sms-ip:' || app::text || ':' || the_ip, 0)]) AS k ORDER BY k LOOP
+          PERFORM pg_advisory_xact_lock(lock_key);
+        END LOOP;
+        IF cooldown_seconds > 0 AND EXISTS (
+            SELECT 1 FROM sms_messages WHERE app_id = app AND mobile = the_mobile AND type = the_type
+               AND created_at > now() - cooldown_seconds * interval '1 second') THEN
+          RAISE EXCEPTION USING ERRCODE = 'VG001', MESSAGE = 'RESEND_TOO_SOON';
+        END IF;
+        SELECT count(*) INTO recent FROM (SELECT 1 FROM sms_messages WHERE app_id = app AND mobile = the_mobile
+            AND created_at > now() - interval '1 hour' LIMIT per_mobile_hour) r;
+        IF recent >= per_mobile_hour THEN
+          RAISE EXCEPTION USING ERRCODE = 'VG001', MESSAGE = 'MOBILE_HOURLY_LIMIT';
+        END IF;
+        SELECT count(*) INTO recent FROM (SELECT 1 FROM sms_messages WHERE app_id = app AND mobile = the_mobile
+            AND created_at > now() - interval '1 day' LIMIT per_mobile_day) r;
+        IF recent >= per_mobile_day THEN
+          RAISE EXCEPTION USING ERRCODE = 'VG001', MESSAGE = 'MOBILE_DAILY_LIMIT';
+        END IF;
+        SELECT count(*) INTO recent FROM (SELECT 1 FROM sms_messages WHERE app_id = app AND fingerprint = the_fingerprint
+            AND created_at > now() - interval '1 hour' LIMIT per_device_hour) r;
+        IF recent >= per_device_hour THEN
+          RAISE EXCEPTION USING ERRCODE = 'VG001', MESSAGE = 'DEVICE_LIMIT';
+        END IF;
+        SELECT count(*) INTO recent FROM (SELECT 1 FROM sms_messages WHERE app_id = app AND client_ip = the_ip
+            AND created_at > now() - interval '1 hour' LIMIT per_ip_hour) r;
+        IF recent >= per_ip_hour THEN
+          RAISE EXCEPTION USING ERRCODE = 'VG001', MESSAGE = 'IP_LIMIT';
+        END IF;
+        -- Only the newest code of a (mobile, type) can be verified.
+        UPDATE sms_messages SET code_state = 'superseded', updated_at = now()
+         WHERE app_id = app AND mobile = the_mobile AND type = the_type AND code_state = 'active';
+        RETURN consumed;
+      END $$`);
+
+    // Verifies a code against the newest one sent to (mobile, type): 'OK' once, else the SMS
+    // error code name. A wrong code counts an attempt; the last allowed wrong attempt kills the code.
+    await q.query(`
+      CREATE FUNCTION verigate_verify_sms_code(app uuid, the_mobile text, the_type text, candidate_hash text) RETURNS text
+      LANGUAGE plpgsql VOLATILE AS $$
+      DECLARE
+        m record;
+      BEGIN
+        SELECT id, code_hash, code_state, code_expires_at, verify_attempts, max_verify_attempts INTO m
+          FROM sms_messages WHERE app_id = app AND mobile = the_mobile AND type = the_type
+         ORDER BY created_at DESC, id DESC LIMIT 1 FOR UPDATE;
+        IF NOT FOUND OR m.code_state = 'superseded' THEN RETURN 'CODE_NOT_FOUND'; END IF;
+        IF m.code_state = 'used' THEN RETURN 'CODE_USED'; END IF;
+        IF m.code_state = 'dead' THEN RETURN 'CODE_ATTEMPTS_EXCEEDED'; END IF;
+        IF m.code_expires_at <= now() THEN RETURN 'CODE_EXPIRED'; END IF;
+        IF m.code_hash = candidate_hash THEN
+          UPDATE sms_messages SET code_state = 'used', verified_at = now(), updated_at = now() WHERE id = m.id;
+          RETURN 'OK';
+        END IF;
+        UPDATE sms_messages SET verify_attempts = verify_attempts + 1, updated_at = now(),
+               code_state = CASE WHEN verify_attempts + 1 >= max_verify_attempts THEN 'dead' ELSE code_state END
+         WHERE id = m.id;
+        RETURN CASE WHEN m.verify_attempts + 1 >= m.max_verify_attempts THEN 'CODE_ATTEMPTS_EXCEEDED' ELSE 'CODE_WRONG' END;
+      END $$`);
+
+    // Moves a message to a new delivery status if it is in one of from_statuses, and writes the
+    // notification of the change into the outbox. Returns the outbox rows (none if it did not move).
+    await q.query(`
+      CREATE FUNCTION verigate_sms_set_status(msg uuid, new_status text, from_statuses text[], reason text, events_exchange text)
+        RETURNS TABLE (id bigint, exchange text, routing_key text, message_id text, payload json)
+      LANGUAGE plpgsql VOLATILE AS $$
+      BEGIN
+        RETURN QUERY
+        WITH moved AS (
+          UPDATE sms_messages m SET status = new_status, notify_seq = m.notify_seq + 1, error = COALESCE(reason, m.error),
+                 code_sealed = NULL, submit_lease_until = NULL, updated_at = now(),
+                 submitted_at = CASE WHEN new_status = 'submitted' THEN now() ELSE m.submitted_at END,
+                 done_at = CASE WHEN new_status IN ('delivered','undeliverable','expired','failed') THEN now() ELSE m.done_at END
+           WHERE m.id = msg AND m.status = ANY(from_statuses)
+          RETURNING m.*
+        )
+        INSERT INTO outbox AS o (exchange, routing_key, message_id, payload)
+        SELECT events_exchange, 'sms.' || moved.status, moved.id::text || ':' || moved.notify_seq,
+               json_build_object(
+                 'eventId', moved.id::text || ':' || moved.notify_seq,
+                 'sessionId', moved.id::text,
+                 'appKey', moved.app_key,
+                 'seq', moved.notify_seq,
+                 'statusUrl', a.sms_status_url,
+                 'body', json_build_object('eventType', 'smsStatus', 'statusInfo', json_build_object(
+                   'messageId', moved.id::text, 'mobile', moved.mobile, 'type', moved.type, 'status', moved.status,
+                   'segments', moved.segments, 'error', moved.error,
+                   'timestamp', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'))))
+          FROM moved JOIN apps a ON a.id = moved.app_id
+        RETURNING o.id, o.exchange, o.routing_key, o.message_id, o.payload;
+      END $$`);
+
+    // Applies the receipts received for a submitted message's segments and derives its status:
+    // any segment undeliverable / expired / failed decides; all segments delivered → delivered.
+    // The message row is locked first, so receipts of two segments handled at once by two
+    // workers see each other's effect.
+    await q.query(`
+      CREATE FUNCTION verigate_sms_apply_receipts(msg uuid, events_exchange text)
+        RETURNS TABLE (id bigint, exchange text, routing_key text, message_id text, payload json)
+      LANGUAGE plpgsql VOLATILE AS $$
+      DECLARE
+        created timestamptz;
+        verdict text;
+        verdict_error text;
+      BEGIN
+        SELECT m.created_at INTO created FROM sms_messages m WHERE m.id = msg FOR UPDATE;
+        -- A receipt older than the message belongs to an earlier use of a recycled SMSC id.
+        UPDATE sms_message_parts p SET status = r.status, done_at = r.done_at, error_code = r.error_code
+          FROM sms_receipts r
+         WHERE p.message_id = msg AND r.provider = p.provider AND r.provider_id = p.provider_id AND r.received_at >= created;
+        DELETE FROM sms_receipts r USING sms_message_parts p
+         WHERE p.message_id = msg AND r.provider = p.provider AND r.provider_id = p.provider_id;
+        SELECT p.status, p.error_code INTO verdict, verdict_error FROM sms_message_parts p
+         WHERE p.message_id = msg AND p.status IN ('undeliverable','expired','failed') ORDER BY p.part_no LIMIT 1;
+        IF verdict IS NULL AND NOT EXISTS (SELECT 1 FROM sms_message_parts p WHERE p.message_id = msg AND p.status <> 'delivered')
+           AND EXISTS (SELECT 1 FROM sms_message_parts p WHERE p.message_id = msg) THEN
+          verdict := 'delivered';
+        END IF;
+        IF verdict IS NULL THEN RETURN; END IF;
+        RETURN QUERY SELECT * FROM verigate_sms_set_status(msg, verdict, ARRAY['submitted'],
+          CASE WHEN verdict_error IS NULL THEN NULL ELSE 'receipt error ' || verdict_error END, events_exchange);
+      END $$`);
+
+    // Records a submission: the segments' ids, then the status 'submitted', then any receipt
+    // that arrived first.
+    await q.query(`
+      CREATE FUNCTION verigate_sms_submitted(msg uuid, the_provider text, provider_ids text[], events_exchange text)
+        RETURNS TABLE (id bigint, exchange text, routing_key text, message_id text, payload json)
+      LANGUAGE plpgsql VOLATILE AS $$
+      BEGIN
+        -- An SMSC may recycle ids: the newest message owns an id.
+        INSERT INTO sms_message_parts AS p (provider, provider_id, message_id, part_no)
+        SELECT the_provider, t.pid, msg, t.ord FROM unnest(provider_ids) WITH ORDINALITY AS t(pid, ord)
+        ON CONFLICT (provider, provider_id) DO UPDATE SET message_id = EXCLUDED.message_id, part_no = EXCLUDED.part_no,
+               status = 'submitted', done_at = NULL, error_code = NULL;
+        UPDATE sms_messages m SET provider = the_provider, segments = cardinality(provider_ids) WHERE m.id = msg AND m.status = 'accepted';
+        RETURN QUERY SELECT * FROM verigate_sms_set_status(msg, 'submitted', ARRAY['accepted'], NULL, events_exchange);
+        RETURN QUERY SELECT * FROM verigate_sms_apply_receipts(msg, events_exchange);
+      END $$`);
+
+    // Records a delivery receipt and applies it if its submission is already recorded.
+    await q.query(`
+      CREATE FUNCTION verigate_sms_receipt(the_provider text, the_provider_id text, the_status text, the_done_at timestamptz,
+                                           the_error_code text, events_exchange text)
+        RETURNS TABLE (id bigint, exchange text, routing_key text, message_id text, payload json)
+      LANGUAGE plpgsql VOLATILE AS $$
+      DECLARE
+        msg uuid;
+      BEGIN
+        INSERT INTO sms_receipts AS r (provider, provider_id, status, done_at, error_code)
+        VALUES (the_provider, the_provider_id, the_status, the_done_at, the_error_code)
+        ON CONFLICT (provider, provider_id) DO UPDATE SET status = EXCLUDED.status, done_at = EXCLUDED.done_at,
+               error_code = EXCLUDED.error_code, received_at = now();
+        SELECT p.message_id INTO msg FROM sms_message_parts p WHERE p.provider = the_provider AND p.provider_id = the_provider_id;
+        IF msg IS NULL THEN RETURN; END IF;
+        RETURN QUERY SELECT * FROM verigate_sms_apply_receipts(msg, events_exchange);
+      END $$`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP FUNCTION IF EXISTS verigate_sms_receipt(text, text, text, timestamptz, text, text)`);
+    await q.query(`DROP FUNCTION IF EXISTS verigate_sms_submitted(uuid, text, text[], text)`);
+    await q.query(`DROP FUNCTION IF EXISTS verigate_sms_apply_receipts(uuid, text)`);
+    await q.query(`DROP FUNCTION IF EXISTS verigate_sms_set_status(uuid, text, text[], text, text)`);
+    await q.query(`DROP FUNCTION IF EXISTS verigate_verify_sms_code(uuid, text, text, text)`);
+    await q.query(`DROP FUNCTION IF EXISTS verigate_admit_sms(uuid, text, text, text, text, text, text[], integer, integer, integer, integer, integer)`);
+    await q.query(`DROP TABLE IF EXISTS sms_receipts`);
+    await q.query(`DROP TABLE IF EXISTS sms_message_parts`);
+    await q.query(`DROP TABLE IF EXISTS sms_messages`);
+    await q.query(`ALTER TABLE apps DROP COLUMN sms_status_url`);
+  }
+}

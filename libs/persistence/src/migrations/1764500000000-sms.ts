@@ -79,6 +79,19 @@ export class Sms1764500000000 implements MigrationInterface {
         PRIMARY KEY (provider, provider_id)
       )`);
 
+    // The development provider (VERIGATE_SMS_PROVIDER=log) keeps what it would have sent here, so
+    // a developer can read the code (management API GET /admin/v1/sms/dev-inbox). The only table
+    // with a code in clear, written by nothing else.
+    await q.query(`
+      CREATE TABLE sms_dev_inbox (
+        provider_id text PRIMARY KEY,
+        message_id uuid NOT NULL,
+        mobile text NOT NULL,
+        text text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+      )`);
+    await q.query(`CREATE INDEX sms_dev_inbox_mobile ON sms_dev_inbox (mobile, created_at)`);
+
     // Admits a send: consumes the captcha credential (any of the given hashes: the plain and the
     // AES form), then checks the cool-down and the caps and supersedes the (mobile, type)'s
     // earlier codes. Raises VG001 with an SMS error code name to refuse; the caller's statement
@@ -269,6 +282,7 @@ export class Sms1764500000000 implements MigrationInterface {
     await q.query(`DROP FUNCTION IF EXISTS verigate_sms_set_status(uuid, text, text[], text, text)`);
     await q.query(`DROP FUNCTION IF EXISTS verigate_verify_sms_code(uuid, text, text, text)`);
     await q.query(`DROP FUNCTION IF EXISTS verigate_admit_sms(uuid, text, text, text, text, text, text[], integer, integer, integer, integer, integer)`);
+    await q.query(`DROP TABLE IF EXISTS sms_dev_inbox`);
     await q.query(`DROP TABLE IF EXISTS sms_receipts`);
     await q.query(`DROP TABLE IF EXISTS sms_message_parts`);
     await q.query(`DROP TABLE IF EXISTS sms_messages`);

@@ -7,6 +7,7 @@ import { AuditController } from './admin/audit/audit.controller.js';
 import { AuditInterceptor } from './admin/audit/audit.interceptor.js';
 import { CaptchaGatewayModule } from './captcha/captcha-gateway.module.js';
 import { SdkModule } from './sdk/sdk.module.js';
+import { SmsGatewayModule } from './sms/sms-gateway.module.js';
 import { CallsController } from './admin/calls/calls.controller.js';
 import { EnterprisesController } from './admin/enterprises/enterprises.controller.js';
 import { IpRulesController } from './admin/ip-rules/ip-rules.controller.js';
@@ -27,7 +28,7 @@ export class GatewayModule {
   static register(config: PlatformConfig, logger: JsonLogger): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [PlatformModule.register({ config, logger, poolSize: 20, statementTimeoutMs: config.controls.statementTimeoutMs, runOutboxRelay: true }), SdkModule, CaptchaGatewayModule],
+      imports: [PlatformModule.register({ config, logger, poolSize: 20, statementTimeoutMs: config.controls.statementTimeoutMs, runOutboxRelay: true }), SdkModule, CaptchaGatewayModule, SmsGatewayModule],
       controllers: [HealthController, CallVerifyController, AppsController, NumbersController, TonesController, ListsController, CallsController, AuditController, EnterprisesController, IpRulesController],
       providers: [AppDirectory, IpGuard, AkskAuthenticator, VoicePortGauge, CallVerifyUseCase, AppsAdminService, OperatorTokenGuard, AuditInterceptor],
     };

@@ -1,18 +1,33 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { PlatformModule } from '#libs/platform';
-import type { JsonLogger, PlatformConfig } from '#libs/runtime';
+import { APP_LOGGER, PLATFORM_CONFIG, type JsonLogger, type PlatformConfig } from '#libs/runtime';
+import { SmsMessagesRepository } from './messages/sms-messages.repository.js';
+import { createSmsProvider } from './providers/provider.factory.js';
+import { SMS_PROVIDER } from './providers/sms-provider.js';
+import { RecordReceiptUseCase } from './receipts/record-receipt.use-case.js';
+import { SendSmsConsumer } from './send/send-sms.consumer.js';
+import { SendSmsUseCase } from './send/send-sms.use-case.js';
 
-/**
- * The sms worker. Until its capability lands (SPEC §2.2) it starts, connects to
- * PostgreSQL and RabbitMQ (applying migrations) and reports health, so the platform's process
- * layout, configuration and deployment are already final.
- */
+/** The sms worker: consumes send commands, submits through the configured provider, records receipts. */
 @Module({})
 export class SmsModule {
   static register(config: PlatformConfig, logger: JsonLogger): DynamicModule {
     return {
       module: SmsModule,
-      imports: [PlatformModule.register({ config, logger, poolSize: 5 })],
+      // The worker writes status notifications to the outbox: it runs the relay too.
+      imports: [PlatformModule.register({ config, logger, poolSize: 10, runOutboxRelay: true })],
+      providers: [
+        SmsMessagesRepository,
+        SendSmsUseCase,
+        RecordReceiptUseCase,
+        SendSmsConsumer,
+        {
+          provide: SMS_PROVIDER,
+          inject: [PLATFORM_CONFIG, DataSource, APP_LOGGER],
+          useFactory: (c: PlatformConfig, dataSource: DataSource, log: JsonLogger) => createSmsProvider(c, dataSource, log),
+        },
+      ],
     };
   }
 }

@@ -3,12 +3,13 @@ import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AddressInfo } from 'node:net';
-import { signAksk } from '#libs/auth';
+import { aesEncrypt, signAksk } from '#libs/auth';
 import { sineWav, TestInfrastructure, WebhookReceiver } from '#libs/testing';
 import type { PlatformConfig } from '#libs/runtime';
 import { CaptchaModule } from '../../../apps/captcha/src/captcha.module.js';
 import { createGateway } from '../../../apps/gateway/src/main.js';
 import { NotifierModule } from '../../../apps/notifier/src/notifier.module.js';
+import { SmsModule } from '../../../apps/sms/src/sms.module.js';
 import { VoiceModule } from '../../../apps/voice/src/voice.module.js';
 
 export interface TestApp {
@@ -31,6 +32,8 @@ export class Platform {
   baseUrl!: string;
   /** Captcha workers started with `startCaptcha` (closed by `stop`). */
   readonly captchaWorkers: INestApplicationContext[] = [];
+  /** SMS workers started with `startSms` (closed by `stop`). */
+  readonly smsWorkers: INestApplicationContext[] = [];
 
   private env: Record<string, string> = {};
 
@@ -78,6 +81,54 @@ export class Platform {
     return worker;
   }
 
+  /** Starts an sms worker (several may run: competing consumers); `env` adds to the platform's. */
+  async startSms(env: Record<string, string> = {}): Promise<INestApplicationContext> {
+    const config = Object.keys(env).length ? this.infra.config({ ...this.env, ...env }) : this.config;
+    const worker = await NestFactory.createApplicationContext(SmsModule.register(config, this.infra.logger('sms')), { logger: false });
+    await worker.init();
+    this.smsWorkers.push(worker);
+    return worker;
+  }
+
+  async stopSms(worker: INestApplicationContext): Promise<void> {
+    this.smsWorkers.splice(this.smsWorkers.indexOf(worker), 1);
+    await worker.close();
+  }
+
+  /** SDK headers of a client of `appKey` behind the trusted proxy 127.0.0.1, which names it in X-Forwarded-For. */
+  sdkHeaders(appKey: string, device: string, clientIp = '198.51.100.1', extra: Record<string, string> = {}): Record<string, string> {
+    return {
+      'x-operating-sys-version': 'Android 10', 'x-device-fingerprint': device, 'x-agent': 'Mozilla/5.0 (test)', 'x-client-id': appKey,
+      'x-forwarded-for': clientIp, ...extra,
+    };
+  }
+
+  /** POST/GET on the SDK API; the body as JSON (or a raw string). */
+  async sdk(method: 'GET' | 'POST', path: string, headers: Record<string, string>, body?: unknown): Promise<{ status: number; body: any }> {
+    const response = await fetch(`${this.baseUrl}/api/v2/sdk${path}`, {
+      method,
+      headers: { ...headers, ...(body !== undefined ? { 'content-type': 'application/json;charset=utf8' } : {}) },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    return { status: response.status, body: await response.json() };
+  }
+
+  /**
+   * Solves a blockPuzzle as a client would (the answer read from the database stands in for the
+   * person) and returns its captchaVerification, the SMS API's captcha_token: plain form, or the
+   * AES form when `aes` (then also returns the plain form the client could send instead).
+   */
+  async solveCaptcha(headers: Record<string, string>, aes = false): Promise<{ credential: string; plain: string }> {
+    const got = await this.sdk('GET', '/captcha?captchaType=blockPuzzle', headers);
+    if (got.status !== 200) throw new Error(`captcha get: ${got.status} ${JSON.stringify(got.body)}`);
+    const [row] = await this.infra.query<{ answer: { x: number; y: number } }>('SELECT answer FROM captcha_sessions WHERE token = $1', [got.body.token]);
+    const plainPoint = JSON.stringify({ x: row!.answer.x, y: row!.answer.y });
+    const pointJson = aes ? aesEncrypt(plainPoint, got.body.secretKey) : plainPoint;
+    const checked = await this.sdk('POST', '/captcha/check', headers, { captchaType: 'blockPuzzle', token: got.body.token, pointJson });
+    if (checked.status !== 200) throw new Error(`captcha check: ${checked.status} ${JSON.stringify(checked.body)}`);
+    return { credential: checked.body.captchaVerification, plain: `${got.body.token}---${plainPoint}` };
+  }
+
   async stopCaptcha(worker: INestApplicationContext): Promise<void> {
     this.captchaWorkers.splice(this.captchaWorkers.indexOf(worker), 1);
     await worker.close();
@@ -85,6 +136,7 @@ export class Platform {
 
   async stop(): Promise<void> {
     for (const worker of this.captchaWorkers.splice(0)) await worker.close();
+    for (const worker of this.smsWorkers.splice(0)) await worker.close();
     await this.notifier?.close();
     await this.voice?.close();
     await this.gateway?.close();

@@ -1,0 +1,46 @@
+import { describe, expect, it } from '@jest/globals';
+import { newCode, SmsCodeHasher, smsPolicy } from './sms-policy.js';
+
+const defaults = {
+  codeLength: 6, codeTtlSeconds: 300, verifyAttempts: 5, resendCooldownSeconds: 60,
+  perMobilePerHour: 5, perMobilePerDay: 10, perDevicePerHour: 10, perIpPerHour: 50,
+};
+
+describe('SMS policy', () => {
+  it('takes the app\'s own limits over the platform defaults, key by key', () => {
+    expect(smsPolicy({}, defaults)).toEqual(defaults);
+    expect(smsPolicy({ smsCodeLength: 4, smsResendCooldownSeconds: 0, callsPerDay: 3 }, defaults))
+      .toEqual({ ...defaults, codeLength: 4, resendCooldownSeconds: 0 });
+  });
+
+  it('draws codes of the asked length over all digits', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 2000; i++) {
+      const code = newCode(6);
+      expect(code).toMatch(/^\d{6}$/);
+      for (const digit of code) seen.add(digit);
+    }
+    expect(seen.size).toBe(10);
+    expect(newCode(8)).toHaveLength(8);
+  });
+});
+
+describe('SmsCodeHasher', () => {
+  const hasher = new SmsCodeHasher('a-master-key-of-some-length');
+
+  it('is keyed: another master key gives another hash, and the hash is not a plain digest of the code', () => {
+    const h = hasher.hash('app', '13800000000', 'LOGIN_SMS', '123456');
+    expect(h).toMatch(/^[0-9a-f]{64}$/);
+    expect(new SmsCodeHasher('another-master-key-xx').hash('app', '13800000000', 'LOGIN_SMS', '123456')).not.toBe(h);
+    expect(h).not.toContain('123456');
+  });
+
+  it('binds the code to the app, mobile and type', () => {
+    const h = hasher.hash('app', '13800000000', 'LOGIN_SMS', '123456');
+    expect(hasher.hash('app', '13800000000', 'LOGIN_SMS', '123456')).toBe(h);
+    expect(hasher.hash('app2', '13800000000', 'LOGIN_SMS', '123456')).not.toBe(h);
+    expect(hasher.hash('app', '13800000001', 'LOGIN_SMS', '123456')).not.toBe(h);
+    expect(hasher.hash('app', '13800000000', 'REGISTER_SMS', '123456')).not.toBe(h);
+    expect(hasher.hash('app', '13800000000', 'LOGIN_SMS', '123457')).not.toBe(h);
+  });
+});

@@ -1,0 +1,42 @@
+import { createHmac, hkdfSync, randomInt } from 'node:crypto';
+import type { AppLimits } from '#libs/persistence';
+import type { SmsDefaults } from '#libs/runtime';
+
+/** An app's SMS limits: its own `limits.sms*`, else the platform defaults (VERIGATE_SMS_*). */
+export function smsPolicy(limits: AppLimits, defaults: SmsDefaults): SmsDefaults {
+  return {
+    codeLength: limits.smsCodeLength ?? defaults.codeLength,
+    codeTtlSeconds: limits.smsCodeTtlSeconds ?? defaults.codeTtlSeconds,
+    verifyAttempts: limits.smsVerifyAttempts ?? defaults.verifyAttempts,
+    resendCooldownSeconds: limits.smsResendCooldownSeconds ?? defaults.resendCooldownSeconds,
+    perMobilePerHour: limits.smsPerMobilePerHour ?? defaults.perMobilePerHour,
+    perMobilePerDay: limits.smsPerMobilePerDay ?? defaults.perMobilePerDay,
+    perDevicePerHour: limits.smsPerDevicePerHour ?? defaults.perDevicePerHour,
+    perIpPerHour: limits.smsPerIpPerHour ?? defaults.perIpPerHour,
+  };
+}
+
+/** A uniformly random numeric code of `length` digits (leading zeros allowed). */
+export function newCode(length: number): string {
+  let code = '';
+  for (let i = 0; i < length; i++) code += String(randomInt(10));
+  return code;
+}
+
+/**
+ * Keyed hashes of codes (HMAC-SHA256 under a key derived from the master key): what the
+ * database keeps, so a copy of it does not give the codes away, even though a code has only
+ * 10^6 values. The app, mobile and type are part of the input, so one hash never matches
+ * another (mobile, type)'s code.
+ */
+export class SmsCodeHasher {
+  private readonly key: Buffer;
+
+  constructor(masterKey: string) {
+    this.key = Buffer.from(hkdfSync('sha256', masterKey, 'verigate', 'sms-code-hash v1', 32));
+  }
+
+  hash(appId: string, mobile: string, type: string, code: string): string {
+    return createHmac('sha256', this.key).update(`${appId}\n${mobile}\n${type}\n${code}`).digest('hex');
+  }
+}

@@ -1,0 +1,96 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Exchanges, type SdkLanguage, type SmsType } from '#libs/contracts';
+import type { OutboxRow } from '#libs/messaging';
+import { preparedRows } from '#libs/persistence';
+import type { DeliveryReceipt } from '../providers/sms-provider.js';
+
+/**
+ * How long a worker holds a message it is submitting. Longer than a submission can take (the
+ * SMPP provider gives up on a throttled message well before), so two workers never submit the
+ * same message at once; after a crash another worker takes it over once the lease ran out.
+ */
+export const SUBMIT_LEASE_SECONDS = 90;
+
+export interface ClaimedMessage {
+  mobile: string;
+  type: SmsType;
+  lang: SdkLanguage;
+  codeSealed: string | null;
+  codeExpired: boolean;
+  ttlSeconds: number;
+  signature: string;
+  submitAttempts: number;
+}
+
+export type Claim =
+  | { outcome: 'claimed'; message: ClaimedMessage }
+  /** Already submitted or final: a duplicate command. */
+  | { outcome: 'done' }
+  /** Another worker is submitting it right now. */
+  | { outcome: 'leased' }
+  | { outcome: 'unknown' };
+
+/**
+ * sms_messages as the worker sees it. Every status change goes through the database functions
+ * of the SMS migration, which write the notification into the outbox in the same transaction;
+ * each method returns those outbox rows for the caller to dispatch.
+ */
+@Injectable()
+export class SmsMessagesRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async claim(messageId: string): Promise<Claim> {
+    const rows = await preparedRows<{
+      mobile: string; type: SmsType; lang: SdkLanguage; code_sealed: string | null; code_expired: boolean;
+      ttl_seconds: number; signature: string; submit_attempts: number;
+    }>(this.dataSource,
+      `UPDATE sms_messages m SET submit_lease_until = now() + make_interval(secs => $2), submit_attempts = m.submit_attempts + 1, updated_at = now()
+         FROM apps a
+        WHERE m.id = $1 AND a.id = m.app_id AND m.status = 'accepted' AND (m.submit_lease_until IS NULL OR m.submit_lease_until < now())
+       RETURNING m.mobile, m.type, m.lang, m.code_sealed, m.code_expires_at <= now() AS code_expired,
+                 round(extract(epoch FROM m.code_expires_at - m.created_at))::int AS ttl_seconds,
+                 COALESCE(NULLIF(a.signature, ''), a.name) AS signature, m.submit_attempts`,
+      [messageId, SUBMIT_LEASE_SECONDS],
+    );
+    const row = rows[0];
+    if (row) {
+      return {
+        outcome: 'claimed',
+        message: {
+          mobile: row.mobile, type: row.type, lang: row.lang, codeSealed: row.code_sealed, codeExpired: row.code_expired,
+          ttlSeconds: row.ttl_seconds, signature: row.signature, submitAttempts: row.submit_attempts,
+        },
+      };
+    }
+    const state = await preparedRows<{ status: string; leased: boolean }>(this.dataSource,
+      `SELECT status, COALESCE(submit_lease_until >= now(), false) AS leased FROM sms_messages WHERE id = $1`, [messageId]);
+    if (!state[0]) return { outcome: 'unknown' };
+    return state[0].status === 'accepted' && state[0].leased ? { outcome: 'leased' } : { outcome: 'done' };
+  }
+
+  /** Gives a claimed message back (a transient failure): the next delivery of its command may take it at once. */
+  async release(messageId: string): Promise<void> {
+    await preparedRows(this.dataSource, `UPDATE sms_messages SET submit_lease_until = NULL WHERE id = $1 AND status = 'accepted'`, [messageId]);
+  }
+
+  submitted(messageId: string, provider: string, providerIds: string[]): Promise<OutboxRow[]> {
+    return preparedRows<OutboxRow>(this.dataSource, `SELECT * FROM verigate_sms_submitted($1, $2, $3, $4)`,
+      [messageId, provider, providerIds, Exchanges.smsEvents]);
+  }
+
+  failed(messageId: string, reason: string): Promise<OutboxRow[]> {
+    return preparedRows<OutboxRow>(this.dataSource, `SELECT * FROM verigate_sms_set_status($1, 'failed', ARRAY['accepted'], $2, $3)`,
+      [messageId, reason.slice(0, 500), Exchanges.smsEvents]);
+  }
+
+  receipt(provider: string, receipt: DeliveryReceipt): Promise<OutboxRow[]> {
+    return preparedRows<OutboxRow>(this.dataSource, `SELECT * FROM verigate_sms_receipt($1, $2, $3, $4, $5, $6)`,
+      [provider, receipt.providerId, receipt.status, receipt.doneAt, receipt.errorCode, Exchanges.smsEvents]);
+  }
+
+  /** Forgets receipts that matched no submission within a day (ids of other systems, or lost records). */
+  async sweepReceipts(): Promise<void> {
+    await this.dataSource.query(`DELETE FROM sms_receipts WHERE received_at < now() - interval '1 day'`);
+  }
+}

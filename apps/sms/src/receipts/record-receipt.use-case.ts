@@ -1,0 +1,27 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Outbox } from '#libs/messaging';
+import { APP_LOGGER, JsonLogger } from '#libs/runtime';
+import { SmsMessagesRepository } from '../messages/sms-messages.repository.js';
+import { SMS_PROVIDER, type DeliveryReceipt, type SmsProvider } from '../providers/sms-provider.js';
+
+/**
+ * A delivery receipt from the provider: recorded, applied to its message (whose status and
+ * notification follow in the same transaction), then dispatched. Resolves only after the
+ * commit: the provider acknowledges the receipt to the SMS centre after that, so a crash before
+ * makes the centre send it again (recording is idempotent).
+ */
+@Injectable()
+export class RecordReceiptUseCase {
+  constructor(
+    private readonly messages: SmsMessagesRepository,
+    private readonly outbox: Outbox,
+    @Inject(SMS_PROVIDER) private readonly provider: SmsProvider,
+    @Inject(APP_LOGGER) private readonly logger: JsonLogger,
+  ) {}
+
+  async execute(receipt: DeliveryReceipt): Promise<void> {
+    const rows = await this.messages.receipt(this.provider.name, receipt);
+    void this.outbox.dispatch(rows);
+    this.logger.debug('delivery receipt recorded', { providerId: receipt.providerId, status: receipt.status, applied: rows.length > 0 });
+  }
+}

@@ -1,0 +1,52 @@
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Queues, type SendSmsCommand } from '#libs/contracts';
+import { Broker } from '#libs/messaging';
+import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
+import { SmsMessagesRepository } from '../messages/sms-messages.repository.js';
+import { SMS_PROVIDER, type SmsProvider } from '../providers/sms-provider.js';
+import { RecordReceiptUseCase } from '../receipts/record-receipt.use-case.js';
+import { SendSmsUseCase } from './send-sms.use-case.js';
+
+/** Handlers still running at shutdown get this long to finish their submission and commit. */
+const DRAIN_MS = 15_000;
+
+/**
+ * The sms worker's life: the provider connects first (its receipts go to RecordReceiptUseCase),
+ * then `sms.send` is consumed. On shutdown: stop taking commands, let submissions in flight
+ * finish and commit, then disconnect the provider (receipts are answered until then).
+ */
+@Injectable()
+export class SendSmsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private sweeper?: NodeJS.Timeout;
+
+  constructor(
+    private readonly broker: Broker,
+    private readonly send: SendSmsUseCase,
+    private readonly receipts: RecordReceiptUseCase,
+    private readonly messages: SmsMessagesRepository,
+    @Inject(SMS_PROVIDER) private readonly provider: SmsProvider,
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
+    @Inject(APP_LOGGER) private readonly logger: JsonLogger,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.provider.start((receipt) => this.receipts.execute(receipt));
+    await this.broker.consume<SendSmsCommand>(Queues.smsSend, this.config.sms.prefetch, (delivery) => {
+      const messageId = delivery.payload?.messageId;
+      if (typeof messageId !== 'string' || !/^[0-9a-f-]{36}$/.test(messageId)) return Promise.resolve({ action: 'dead', reason: 'send command without a valid messageId' });
+      return this.send.execute(messageId);
+    });
+    this.sweeper = setInterval(() => {
+      this.messages.sweepReceipts().catch((error: Error) => this.logger.warn('receipt sweep failed', { error: error.message }));
+    }, 3_600_000);
+    this.sweeper.unref();
+    this.logger.info('sms worker consuming', { provider: this.provider.name, prefetch: this.config.sms.prefetch });
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper);
+    await this.broker.stopConsuming();
+    await this.broker.drain(DRAIN_MS);
+    await this.provider.stop();
+  }
+}

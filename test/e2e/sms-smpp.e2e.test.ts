@@ -117,7 +117,7 @@ describe('SMS verification codes over SMPP, end to end', () => {
     // Stopped before the sends: their commands wait in the queue.
     await platform.stopSms(worker);
     const waiting = [newMobile(), newMobile(), newMobile()];
-    const waitingIds = [];
+    const waitingIds: string[] = [];
     for (const mobile of waiting) waitingIds.push(await send(mobile));
     expect(waiting.flatMap(accepted)).toHaveLength(0);
     worker = await platform.startSms();

@@ -1,10 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { SecretBox } from '#libs/auth';
-import { Outbox, type Disposition } from '#libs/messaging';
+import { Outbox, type Disposition, type OutboxRow } from '#libs/messaging';
 import { APP_LOGGER, JsonLogger } from '#libs/runtime';
-import { SmsMessagesRepository } from '../messages/sms-messages.repository.js';
+import { SmsMessagesRepository, SUBMIT_LEASE_SECONDS } from '../messages/sms-messages.repository.js';
 import { SMS_PROVIDER, SmsSubmitError, type SmsProvider } from '../providers/sms-provider.js';
 import { renderSmsText } from './sms-template.js';
+
+/** How long a submitted message's record is retried (well within its lease, which then still protects it). */
+const RECORD_PATIENCE_MS = (SUBMIT_LEASE_SECONDS * 1000) / 2;
 
 /**
  * Sends one accepted message: claims it (a lease, so no other worker sends it meanwhile),
@@ -52,10 +56,29 @@ export class SendSmsUseCase {
       await this.messages.release(messageId);
       return { action: 'retry', reason: `submission failed: ${(error as Error).message}` };
     }
-    const rows = await this.messages.submitted(messageId, this.provider.name, providerIds);
+    const rows = await this.recordSubmission(messageId, providerIds);
     void this.outbox.dispatch(rows);
     log.info('sms submitted', { provider: this.provider.name, segments: providerIds.length, attempt: message.submitAttempts });
     return { action: 'ack' };
+  }
+
+  /**
+   * The SMS centre has the message: recording that must not be given up lightly, since a command
+   * retried after a failed record would submit the message again. So a database that is away
+   * (a PostgreSQL restart) is waited for here, within the message's lease; only after that does
+   * the error go to the broker (and the message may be sent twice).
+   */
+  private async recordSubmission(messageId: string, providerIds: string[]): Promise<OutboxRow[]> {
+    const deadline = Date.now() + RECORD_PATIENCE_MS;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.messages.submitted(messageId, this.provider.name, providerIds);
+      } catch (error) {
+        if (Date.now() >= deadline) throw error;
+        this.logger.warn('could not record a submitted sms; trying again', { messageId, attempt, error: (error as Error).message });
+        await sleep(Math.min(5000, 250 * 2 ** attempt));
+      }
+    }
   }
 
   private async fail(messageId: string, reason: string): Promise<Disposition> {

@@ -352,7 +352,7 @@ export class SmppProvider implements SmsProvider {
   /** Pauses all sending on this connection, doubling the pause while throttling goes on. */
   private throttle(job: SegmentJob, status: number): void {
     // Answers to PDUs sent before the current pause began are the same episode: do not escalate.
-    if (job.sentAt < this.pauseStartedAt) return;
+    if (job.sentAt <= this.pauseStartedAt) return;
     this.throttleMs = this.throttleMs ? Math.min(this.throttleMs * 2, this.timings.throttleMaxMs) : this.timings.throttleBaseMs;
     this.pauseStartedAt = Date.now();
     this.pausedUntil = this.pauseStartedAt + this.throttleMs;

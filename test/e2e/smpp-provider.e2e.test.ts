@@ -7,7 +7,7 @@ import { SmppProvider, type SmppTimings } from '../../apps/sms/src/providers/smp
 /** The SMPP provider against a real SMPP server (TestSmsc) on loopback. */
 describe('SmppProvider against TestSmsc', () => {
   const APP = 'smpp-e2e';
-  const PASSWORD = 'pw-Secr3t-7781';
+  const PASSWORD = 'Xq7pL2vZ'; // SMPP passwords are at most 8 characters
   /** Short back-offs so retries show within a test; the shape (doubling, caps) is production's. */
   const FAST: Partial<SmppTimings> = { reconnectBaseMs: 50, reconnectMaxMs: 400, throttleBaseMs: 100, throttleMaxMs: 1_600 };
   const logs: Record<string, unknown>[] = [];
@@ -245,6 +245,38 @@ describe('SmppProvider against TestSmsc', () => {
     expect(await smsc.sendReceipt(providerIds[0]!, 'DELIVRD')).toBe(0x64);
     expect(calls).toBe(1);
     expect(msgs('smpp receipt not stored, asking the SMSC to retry')).toHaveLength(1);
+  });
+
+  it('acknowledges a mobile-originated deliver_sm with status 0 without calling onReceipt', async () => {
+    let calls = 0;
+    const p = await setUp({}, async () => {
+      calls++;
+    });
+    await bound(p);
+    expect(await smsc.sendMo('8613800000009', 'STOP')).toBe(0);
+    expect(calls).toBe(0);
+    expect(msgs('smpp deliver_sm ignored (not a receipt)')).toHaveLength(1);
+  });
+
+  it('answers an unbind from the SMSC with unbind_resp and binds again', async () => {
+    const p = await setUp();
+    await bound(p);
+    expect(await smsc.unbindSessions()).toEqual([0]);
+    await expectEventually(() => expect([smsc.connections, smsc.sessions, smsc.boundSessions]).toEqual([2, 1, 1]));
+    await bound(p);
+    await expect(p.submit({ messageId: 'u1', to: '1', text: 'after unbind' })).resolves.toMatchObject({ providerIds: [expect.any(String)] });
+  });
+
+  it('gives up (transient) on a message throttled for longer than the limit', async () => {
+    const p = await setUp({}, async () => undefined, { ...FAST, throttleGiveUpMs: 500 });
+    await bound(p);
+    smsc.throttleNext(1_000);
+    const error = await p.submit({ messageId: 'g1', to: '1', text: 'code' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ transient: true, providerCode: 'ESME_RTHROTTLED' });
+    // 100 + 200 + 400 ms of pauses fit in 500 ms of waiting only up to the fourth attempt.
+    expect(smsc.submits.length).toBeGreaterThanOrEqual(3);
+    expect(smsc.submits.length).toBeLessThanOrEqual(5);
+    expect(smsc.submits.every((s) => s.status === 0x58)).toBe(true);
   });
 
   it('keeps the link alive with enquire_link', async () => {

@@ -187,11 +187,30 @@ export class TestSmsc {
       data_coding: 0,
       short_message: Buffer.from(text, 'ascii'),
     });
+    return this.request(s, pdu).then((status) => {
+      this.receiptResponses.push({ messageId, commandStatus: status, at: Date.now() });
+      return status;
+    });
+  }
+
+  /** Sends a mobile-originated SMS (a deliver_sm that is no receipt); resolves with the response status. */
+  sendMo(from: string, text: string): Promise<number> {
+    const s = [...this.live].find((candidate) => candidate.bound);
+    if (!s) return Promise.reject(new Error('TestSmsc: no bound session for an MO message'));
+    return this.request(s, new smpp.PDU('deliver_sm', { source_addr: from, esm_class: 0, data_coding: 0, short_message: Buffer.from(text, 'ascii') }));
+  }
+
+  /** Sends unbind on every bound session, as an SMSC going down would; resolves with the unbind_resp statuses. */
+  unbindSessions(): Promise<number[]> {
+    return Promise.all([...this.live].filter((s) => s.bound).map((s) => {
+      s.bound = false;
+      return this.request(s, new smpp.PDU('unbind'));
+    }));
+  }
+
+  private request(s: SmscSession, pdu: PDU): Promise<number> {
     return new Promise((resolve, reject) => {
-      const sent = s.session.send(pdu, (response) => {
-        this.receiptResponses.push({ messageId, commandStatus: response.command_status, at: Date.now() });
-        resolve(response.command_status);
-      });
+      const sent = s.session.send(pdu, (response) => resolve(response.command_status));
       if (!sent) reject(new Error('TestSmsc: connection gone'));
     });
   }

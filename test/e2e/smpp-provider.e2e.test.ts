@@ -203,11 +203,27 @@ describe('SmppProvider against TestSmsc', () => {
     const p = await setUp({ responseTimeoutMs: 300 });
     await bound(p);
     smsc.holdResponses(true);
+    const began = Date.now();
     const caught = await p.submit({ messageId: 'r1', to: '1', text: 'held' }).catch((e: unknown) => e);
     expect(caught).toMatchObject({ transient: true });
+    // Silence for 300 ms is enough; the 3× cap (900 ms) is for an SMSC that still answers probes.
+    expect(Date.now() - began).toBeLessThan(800);
     smsc.holdResponses(false);
     expect(msgs('smpp no response, dropping the connection')).toHaveLength(1);
     await expectEventually(() => expect([smsc.connections, smsc.sessions, smsc.boundSessions]).toEqual([2, 1, 1]));
+  });
+
+  it('drops a connection that answers enquire_link but sits on a submit for 3× responseTimeoutMs', async () => {
+    const p = await setUp({ responseTimeoutMs: 1_500, enquireLinkSeconds: 1 });
+    await bound(p);
+    smsc.holdResponses(true);
+    const began = Date.now();
+    const caught = await p.submit({ messageId: 'r2', to: '1', text: 'held' }).catch((e: unknown) => e);
+    const waited = Date.now() - began;
+    smsc.holdResponses(false);
+    expect(caught).toMatchObject({ transient: true, message: 'SMPP connection lost' });
+    expect(smsc.enquireLinks).toBeGreaterThanOrEqual(3);
+    expect(waited).toBeGreaterThanOrEqual(4_500);
   });
 
   it('hands a receipt to onReceipt and answers deliver_sm_resp 0 only after it resolved', async () => {

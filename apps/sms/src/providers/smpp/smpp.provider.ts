@@ -385,6 +385,7 @@ export class SmppProvider implements SmsProvider {
     this.pauseTimer = null;
     this.throttleMs = 0;
     this.pausedUntil = 0;
+    // Outstanding segments may have been accepted already; the use-case's retry then sends them twice.
     const lost = new SmsSubmitError('SMPP connection lost', true);
     const jobs = [...this.requests.values()].flatMap((r) => (r.job ? [r.job] : []));
     this.requests.clear();

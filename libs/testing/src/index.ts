@@ -3,3 +3,4 @@ export * from './webhook-receiver.js';
 export * from './test-infrastructure.js';
 export * from './wav.js';
 export * from './sipp.js';
+export * from './smsc.js';

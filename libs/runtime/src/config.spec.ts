@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, loadConfig, parseDurationList } from './config.js';
+import { ConfigError, loadConfig, parseDurationList, parseSmppUrl } from './config.js';
 
 describe('configuration', () => {
   it('has working development defaults (SPEC §5)', () => {
@@ -69,5 +69,30 @@ describe('configuration', () => {
     ])('names the bad variable: %j', (env, message) => {
       expect(() => loadConfig({ ...sip, ...env })).toThrow(message);
     });
+  });
+});
+
+describe('parseSmppUrl', () => {
+  it('reads system_id, password, host and port (2775 by default, 3550 for ssmpp)', () => {
+    expect(parseSmppUrl('smpp://verigate:s%40cret@smsc.example.com')).toEqual({ host: 'smsc.example.com', port: 2775, tls: false, systemId: 'verigate', password: 's@cret' });
+    expect(parseSmppUrl('ssmpp://id:pw@10.0.0.5')).toMatchObject({ port: 3550, tls: true });
+    expect(parseSmppUrl('smpp://id:pw@10.0.0.5:9000')).toMatchObject({ port: 9000 });
+  });
+
+  it('says what is wrong without echoing the password', () => {
+    expect(parseSmppUrl('http://id:pw@host')).toContain('must use smpp:');
+    expect(parseSmppUrl('smpp://host:2775')).toContain('system_id');
+    expect(parseSmppUrl('smpp://sixteen-characters:pw@host')).toContain('system_id');
+    expect(parseSmppUrl('smpp://id:ninechars@host')).toContain('8 characters');
+    expect(parseSmppUrl('smpp://id:%zz@host')).toContain('%-escape');
+    expect(parseSmppUrl('smpp://id:hunter2@host:99999')).not.toContain('hunter2');
+  });
+
+  it('is required with the smpp provider, and the configuration names the variable', () => {
+    expect(() => loadConfig({ VERIGATE_SMS_PROVIDER: 'smpp' })).toThrow(/VERIGATE_SMPP_URL is required/);
+    expect(() => loadConfig({ VERIGATE_SMS_PROVIDER: 'http' })).toThrow(/VERIGATE_SMS_HTTP_URL is required/);
+    expect(() => loadConfig({ VERIGATE_SMS_MOBILE_PATTERN: '[0-9]+' })).toThrow(/VERIGATE_SMS_MOBILE_PATTERN.*anchored/);
+    expect(() => loadConfig({ NODE_ENV: 'production', VERIGATE_ADMIN_TOKEN: 'x'.repeat(12), VERIGATE_MASTER_KEY: 'y'.repeat(16) })).toThrow(/VERIGATE_SMS_PROVIDER must be set/);
+    expect(loadConfig({ VERIGATE_SMS_PROVIDER: 'smpp', VERIGATE_SMPP_URL: 'smpp://id:pw@127.0.0.1:2775', VERIGATE_SMPP_DEST_PREFIX: '86' }).sms.smpp).toMatchObject({ destPrefix: '86', window: 10 });
   });
 });

@@ -428,8 +428,14 @@ export function parseSmppUrl(text: string): Pick<SmppConfig, 'host' | 'port' | '
   }
   if (u.protocol !== 'smpp:' && u.protocol !== 'ssmpp:') return `must use smpp: or ssmpp: (got ${u.protocol})`;
   if (!u.hostname) return 'has no host';
-  const systemId = decodeURIComponent(u.username);
-  const password = decodeURIComponent(u.password);
+  let systemId: string;
+  let password: string;
+  try {
+    systemId = decodeURIComponent(u.username);
+    password = decodeURIComponent(u.password);
+  } catch {
+    return 'has a malformed %-escape in its system_id or password';
+  }
   // SMPP 3.4 §5.2: system_id is at most 15 characters, password at most 8.
   if (!systemId || systemId.length > 15) return 'needs a system_id of 1-15 characters before the @';
   if (password.length > 8) return 'has a password longer than SMPP\'s 8 characters';

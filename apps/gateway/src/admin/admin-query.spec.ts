@@ -62,3 +62,14 @@ describe('listFormat', () => {
     expect(() => listFormat('')).toThrow('format must be json or csv');
   });
 });
+
+describe('SqlFilter.addTimeRange', () => {
+  it('adds from (inclusive) and to (exclusive) when given, and names a bad time', () => {
+    const where = new SqlFilter();
+    where.addTimeRange('at', '2026-01-01T00:00:00Z', undefined);
+    where.addTimeRange('at', '', '2026-01-02T00:00:00Z');
+    expect(where.where).toBe('WHERE at >= $1 AND at < $2');
+    expect(where.params).toEqual([new Date('2026-01-01T00:00:00Z'), new Date('2026-01-02T00:00:00Z')]);
+    expect(() => where.addTimeRange('at', undefined, 'tomorrow')).toThrow('to must be an ISO 8601 time');
+  });
+});

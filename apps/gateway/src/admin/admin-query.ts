@@ -5,7 +5,7 @@ import QueryStream from 'pg-query-stream';
 import type { DataSource } from 'typeorm';
 import type { JsonLogger } from '#libs/runtime';
 import { AdminError } from '../http/rest-error.js';
-import { invalid } from './admin-input.js';
+import { invalid, optionalTime } from './admin-input.js';
 
 /** The WHERE clause of a listing, built condition by condition with `$n` placeholders. */
 export class SqlFilter {
@@ -16,6 +16,14 @@ export class SqlFilter {
   add(sql: string, value: unknown): void {
     this.params.push(value);
     this.clauses.push(sql.replaceAll('?', `$${this.params.length}`));
+  }
+
+  /** `from` (inclusive) and `to` (exclusive) of a query string, ISO 8601 times, on `column`. */
+  addTimeRange(column: string, from: string | undefined, to: string | undefined): void {
+    const fromTime = optionalTime('from', from);
+    const toTime = optionalTime('to', to);
+    if (fromTime) this.add(`${column} >= ?`, fromTime);
+    if (toTime) this.add(`${column} < ?`, toTime);
   }
 
   /** Adds a parameter that is no condition (e.g. LIMIT); returns its placeholder. */

@@ -4,7 +4,7 @@ import { queryRows, CallEventEntity, CallSessionEntity, CdrEntity, DeliveryAttem
 import { APP_LOGGER, JsonLogger } from '#libs/runtime';
 import { AdminExceptionFilter } from '../../http/admin-exception.filter.js';
 import { AdminError } from '../../http/rest-error.js';
-import { invalid, notFound, optionalTime, pageLimit } from '../admin-input.js';
+import { invalid, notFound, pageLimit } from '../admin-input.js';
 import { addBefore, cursorTimeSql, listFormat, nextBefore, SqlFilter, streamCsvExport } from '../admin-query.js';
 import { Audited } from '../audit/audited.decorator.js';
 import { AuditInterceptor } from '../audit/audit.interceptor.js';
@@ -25,10 +25,7 @@ function cdrWhere(filter: CdrFilter): SqlFilter {
   if (filter.appKey) where.add('app_key = ?', filter.appKey);
   if (filter.sessionId) where.add('session_id = ?', filter.sessionId);
   if (filter.number) where.add('(callee_num = ? OR caller_num = ?)', filter.number);
-  const fromTime = optionalTime('from', filter.from);
-  const toTime = optionalTime('to', filter.to);
-  if (fromTime) where.add('call_start >= ?', fromTime);
-  if (toTime) where.add('call_start < ?', toTime);
+  where.addTimeRange('call_start', filter.from, filter.to);
   return where;
 }
 

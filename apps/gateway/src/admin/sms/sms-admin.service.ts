@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { normaliseSmsType, SMS_STATUSES } from '#libs/contracts';
 import { queryRows } from '#libs/persistence';
 import { APP_LOGGER, JsonLogger } from '#libs/runtime';
-import { invalid, notFound, optionalTime, pageLimit } from '../admin-input.js';
+import { invalid, notFound, pageLimit } from '../admin-input.js';
 import { addBefore, cursorTimeSql, nextBefore, SqlFilter, streamCsvExport } from '../admin-query.js';
 import { csvStream } from '../csv.js';
 import { SMS_COLUMNS, SMS_CSV_COLUMNS, smsCsvLine, smsView, type SmsPart, type SmsRow } from './sms-view.js';
@@ -42,10 +42,7 @@ function smsWhere(filter: SmsFilter): SqlFilter {
     if (!type) throw invalid('type', 'an SMS type such as LOGIN_SMS');
     where.add('m.type = ?', type);
   }
-  const fromTime = optionalTime('from', filter.from);
-  const toTime = optionalTime('to', filter.to);
-  if (fromTime) where.add('m.created_at >= ?', fromTime);
-  if (toTime) where.add('m.created_at < ?', toTime);
+  where.addTimeRange('m.created_at', filter.from, filter.to);
   return where;
 }
 

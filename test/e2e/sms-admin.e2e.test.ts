@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { Exchanges } from '#libs/contracts';
 import { Outbox, type OutboxRow } from '#libs/messaging';
 import { expectEventually } from '#libs/testing';
@@ -101,6 +102,26 @@ describe('SMS status notifications and management API', () => {
       'SELECT status, code_sealed, notify_seq FROM sms_messages WHERE id = $1', [id]);
     expect(row).toEqual({ status: 'delivered', code_sealed: null, notify_seq: 2 });
     expect(await platform.infra.query('SELECT 1 FROM sms_receipts WHERE provider_id = $1', ['P-B1'])).toEqual([]);
+  });
+
+  it('applies a receipt that arrives while the submission is being recorded (no lost receipt)', async () => {
+    const id = await insertMessage(appKey, '+8613800000004');
+    // The sms worker's submission, still uncommitted while the receipt comes in on another connection.
+    const submitter = new pg.Client({ connectionString: platform.infra.databaseUrl });
+    await submitter.connect();
+    try {
+      await submitter.query('BEGIN');
+      const { rows: first } = await submitter.query<OutboxRow>('SELECT * FROM verigate_sms_submitted($1, $2, $3::text[], $4)', [id, 'smpp', ['P-R1'], Exchanges.smsEvents]);
+      expect(first.map((r) => r.routing_key)).toEqual(['sms.submitted']);
+      const receiving = receipt('P-R1', 'delivered');
+      await new Promise((r) => setTimeout(r, 300));
+      await submitter.query('COMMIT');
+      expect((await receiving).map((r) => r.routing_key)).toEqual(['sms.delivered']);
+    } finally {
+      await submitter.end();
+    }
+    const [row] = await platform.infra.query<{ status: string }>('SELECT status FROM sms_messages WHERE id = $1', [id]);
+    expect(row!.status).toBe('delivered');
   });
 
   it('makes a message of two segments undeliverable when one segment is', async () => {

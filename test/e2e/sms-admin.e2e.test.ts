@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { Exchanges } from '#libs/contracts';
 import { Outbox, type OutboxRow } from '#libs/messaging';
@@ -308,5 +310,25 @@ describe('SMS status notifications and management API', () => {
     expect((await ok(await platform.admin('PATCH', `/apps/${otherAppKey}`, { smsStatusUrl: longest }))).smsStatusUrl).toBe(longest);
     expect((await platform.admin('POST', '/apps', { name: 'bad', smsStatusUrl: 'mailto:x@example.com' })).status).toBe(400);
     expect((await platform.admin('POST', '/apps', { name: 'bad', limits: { smsCodeLength: 12 } })).status).toBe(400);
+  });
+
+  it('is driven by the CLI: sms list / show / inbox and the app options', async () => {
+    const cli = async (...args: string[]) => {
+      const { stdout } = await promisify(execFile)(process.execPath, ['scripts/verigate-cli.mjs', ...args], {
+        env: { ...process.env, VERIGATE_URL: platform.baseUrl, VERIGATE_ADMIN_TOKEN: platform.config.adminToken },
+      });
+      return JSON.parse(stdout);
+    };
+    const id = await insertMessage(appKey, '+8613600000001');
+    const listed = await cli('sms', 'list', '--app-key', appKey, '--mobile', '+8613600000001', '--status', 'accepted', '--limit', '5');
+    expect(listed.items.map((m: any) => m.messageId)).toEqual([id]);
+    expect((await cli('sms', 'show', id)).messageId).toBe(id);
+    await platform.infra.query(`INSERT INTO sms_dev_inbox (provider_id, message_id, mobile, text) VALUES ('log-cli', $1, '+8613600000001', 'code 1234')`, [id]);
+    expect((await cli('sms', 'inbox', '--mobile', '+8613600000001')).items.map((i: any) => i.text)).toEqual(['code 1234']);
+    const set = await cli('apps', 'set', otherAppKey, '--sms-status-url', 'https://cli.example.com/sms', '--limits', 'smsCodeLength=6,smsPerIpPerHour=none');
+    expect(set.smsStatusUrl).toBe('https://cli.example.com/sms');
+    expect(set.limits.smsCodeLength).toBe(6);
+    expect(set.limits).not.toHaveProperty('smsPerIpPerHour');
+    expect((await cli('apps', 'set', otherAppKey, '--sms-status-url', 'none')).smsStatusUrl).toBeNull();
   });
 });

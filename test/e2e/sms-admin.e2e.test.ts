@@ -6,7 +6,7 @@ import pg from 'pg';
 import { Exchanges } from '#libs/contracts';
 import { Outbox, type OutboxRow } from '#libs/messaging';
 import { expectEventually } from '#libs/testing';
-import { Platform } from './support/platform.js';
+import { ok, Platform } from './support/platform.js';
 
 /**
  * SMS status notifications (database functions → outbox → notifier → the app's smsStatusUrl)
@@ -28,12 +28,6 @@ describe('SMS status notifications and management API', () => {
   afterAll(async () => {
     await platform.stop();
   });
-
-  async function ok(response: Response, status = 200): Promise<any> {
-    const text = await response.text();
-    if (response.status !== status) throw new Error(`expected ${status}, got ${response.status}: ${text}`);
-    return text ? JSON.parse(text) : undefined;
-  }
 
   /** Inserts an accepted message (as the gateway's send would) and returns its id. */
   async function insertMessage(key: string, mobile: string, extra: { type?: string; createdAt?: string } = {}): Promise<string> {
@@ -65,6 +59,14 @@ describe('SMS status notifications and management API', () => {
   const notified = (messageId: string) =>
     platform.receiver.on(STATUS_PATH).map((r) => r.body).filter((b) => b.statusInfo?.messageId === messageId);
 
+  /** Waits until `count` notifications of a message have arrived; returns their bodies. */
+  const notifications = (messageId: string, count: number) =>
+    expectEventually(() => {
+      const got = notified(messageId);
+      expect(got).toHaveLength(count);
+      return got;
+    });
+
   const TIMESTAMP = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/;
 
   it('notifies submitted then delivered, in order, with the SMS status body', async () => {
@@ -73,11 +75,7 @@ describe('SMS status notifications and management API', () => {
     expect(event).toMatchObject({ routing_key: 'sms.submitted', message_id: `${id}:1` });
     expect(await receipt('P-A1', 'delivered')).toHaveLength(1);
 
-    const bodies = await expectEventually(() => {
-      const got = notified(id);
-      expect(got).toHaveLength(2);
-      return got;
-    });
+    const bodies = await notifications(id, 2);
     expect(bodies).toEqual([
       { eventType: 'smsStatus', statusInfo: { messageId: id, mobile: '+8613800000001', type: 'LOGIN_SMS', status: 'submitted', segments: 1, error: null, timestamp: expect.stringMatching(TIMESTAMP) } },
       { eventType: 'smsStatus', statusInfo: { messageId: id, mobile: '+8613800000001', type: 'LOGIN_SMS', status: 'delivered', segments: 1, error: null, timestamp: expect.stringMatching(TIMESTAMP) } },
@@ -94,11 +92,7 @@ describe('SMS status notifications and management API', () => {
     expect(await receipt('P-B1', 'delivered')).toEqual([]);
     const rows = await submitted(id, ['P-B1']);
     expect(rows.map((r) => r.routing_key)).toEqual(['sms.submitted', 'sms.delivered']);
-    const bodies = await expectEventually(() => {
-      const got = notified(id);
-      expect(got).toHaveLength(2);
-      return got;
-    });
+    const bodies = await notifications(id, 2);
     expect(bodies.map((b) => b.statusInfo.status)).toEqual(['submitted', 'delivered']);
     const [row] = await platform.infra.query<{ status: string; code_sealed: string | null; notify_seq: number }>(
       'SELECT status, code_sealed, notify_seq FROM sms_messages WHERE id = $1', [id]);
@@ -131,11 +125,7 @@ describe('SMS status notifications and management API', () => {
     await submitted(id, ['P-C1', 'P-C2']);
     expect(await receipt('P-C1', 'delivered')).toEqual([]); // one of two: nothing decided yet
     expect((await receipt('P-C2', 'undeliverable', '001')).map((r) => r.routing_key)).toEqual(['sms.undeliverable']);
-    const bodies = await expectEventually(() => {
-      const got = notified(id);
-      expect(got).toHaveLength(2);
-      return got;
-    });
+    const bodies = await notifications(id, 2);
     expect(bodies.map((b) => [b.statusInfo.status, b.statusInfo.segments, b.statusInfo.error])).toEqual([
       ['submitted', 2, null],
       ['undeliverable', 2, 'receipt error 001'],

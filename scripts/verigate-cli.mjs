@@ -2,12 +2,13 @@
 // Verigate management CLI: the operations of /admin/v1 from a shell.
 //   VERIGATE_URL (default http://127.0.0.1:3000), VERIGATE_ADMIN_TOKEN (default: the development token)
 //
-//   npm run cli -- apps create <name> [--signature S] [--permissions voice,sms]
+//   npm run cli -- apps create <name> [--signature S] [--permissions voice,sms] [--sms-status-url URL]
 //   npm run cli -- apps list | apps get <appKey> | apps rotate-secret <appKey>
 //   npm run cli -- apps set <appKey> [--status normal|suspended|unavailable] [--permissions a,b]
 //                                     [--voice-ports N] [--ip-whitelist cidr,cidr] [--stage commercial|test]
 //                                     [--enterprise ID|none] [--limits apiPerMinute=60,callsPerDay=1000,calleeCallsPerHour=none]
-//                                     [--international +86,+852:callout,callin | none]
+//                                     [--international +86,+852:callout,callin | none] [--sms-status-url URL|none]
+//                                     (--limits also takes the SMS settings: smsCodeLength=6,smsPerMobilePerHour=5,...)
 //   npm run cli -- numbers add <appKey> <number> | numbers list <appKey> | numbers set <appKey> <number> <normal|suspended|revoked>
 //   npm run cli -- enterprises set <id> <normal|suspended> | enterprises list
 //   npm run cli -- ip-rules add blacklist <cidr> | ip-rules add restricted-area <cidr> --area NAME | ip-rules list | ip-rules remove <id>
@@ -17,6 +18,8 @@
 //   npm run cli -- lists add|remove blacklist|whitelist <number> [--app-key K] | lists show [--app-key K]
 //   npm run cli -- calls get <sessionId> | cdrs [--app-key K] [--session-id S] [--from T] [--to T]
 //   npm run cli -- deliveries <sessionId> | redeliver <deliveryId>
+//   npm run cli -- sms list [--app-key K] [--mobile M] [--status S] [--limit N] | sms show <messageId>
+//   npm run cli -- sms inbox [--mobile M] [--limit N]   (what the development `log` SMS provider would have sent)
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -42,6 +45,9 @@ const { values: opts, positionals } = parseArgs({
     'session-id': { type: 'string' },
     from: { type: 'string' },
     to: { type: 'string' },
+    'sms-status-url': { type: 'string' },
+    mobile: { type: 'string' },
+    limit: { type: 'string' },
   },
 });
 
@@ -60,6 +66,10 @@ async function call(method, path, body, contentType = 'application/json') {
 
 const list = (value) => (value === undefined ? undefined : value.split(',').map((s) => s.trim()).filter(Boolean));
 const enc = encodeURIComponent;
+/** A query string of the given parameters, leaving out the absent ones. */
+const query = (params) => new URLSearchParams(Object.entries(params).filter(([, v]) => v));
+/** `--sms-status-url`: a URL, `none` to clear, absent to leave as it is. */
+const smsStatusUrl = opts['sms-status-url'] === 'none' ? null : opts['sms-status-url'];
 
 /** `apiPerMinute=60,calleeCallsPerHour=none` → `{apiPerMinute: 60, calleeCallsPerHour: null}` (the server validates). */
 function limitsOption(value) {
@@ -88,7 +98,7 @@ function usage() {
 switch (`${group} ${action ?? ''}`.trim()) {
   case 'apps create':
     if (!a1) usage();
-    await call('POST', '/apps', { name: a1, signature: opts.signature, permissions: list(opts.permissions) });
+    await call('POST', '/apps', { name: a1, signature: opts.signature, permissions: list(opts.permissions), smsStatusUrl });
     break;
   case 'apps list': await call('GET', '/apps'); break;
   case 'apps get': await call('GET', `/apps/${enc(a1)}`); break;
@@ -103,6 +113,7 @@ switch (`${group} ${action ?? ''}`.trim()) {
       enterpriseId: opts.enterprise === undefined ? undefined : opts.enterprise === 'none' ? null : opts.enterprise,
       limits: limitsOption(opts.limits),
       international: internationalOption(opts.international),
+      smsStatusUrl,
     });
     break;
   case 'enterprises set': await call('PUT', `/enterprises/${enc(a1)}`, { status: a2 }); break;
@@ -125,17 +136,17 @@ switch (`${group} ${action ?? ''}`.trim()) {
   case 'tones approve': await call('POST', `/apps/${enc(a1)}/tones/${enc(a2)}/approve`); break;
   case 'tones reject': await call('POST', `/apps/${enc(a1)}/tones/${enc(a2)}/reject`); break;
   case 'lists add': await call('POST', '/lists', { list: a1, number: a2, appKey: opts['app-key'] }); break;
-  case 'lists remove': {
-    const q = new URLSearchParams(Object.entries({ list: a1, number: a2, appKey: opts['app-key'] }).filter(([, v]) => v));
-    await call('DELETE', `/lists?${q}`);
-    break;
-  }
+  case 'lists remove': await call('DELETE', `/lists?${query({ list: a1, number: a2, appKey: opts['app-key'] })}`); break;
   case 'lists show': await call('GET', `/lists${opts['app-key'] ? `?appKey=${enc(opts['app-key'])}` : ''}`); break;
   case 'calls get': await call('GET', `/calls/${enc(a1)}`); break;
+  case 'sms list':
+    await call('GET', `/sms?${query({ appKey: opts['app-key'], mobile: opts.mobile, status: opts.status, limit: opts.limit })}`);
+    break;
+  case 'sms show': if (!a1) usage(); await call('GET', `/sms/${enc(a1)}`); break;
+  case 'sms inbox': await call('GET', `/sms/dev-inbox?${query({ mobile: opts.mobile, limit: opts.limit })}`); break;
   default:
     if (group === 'cdrs') {
-      const q = new URLSearchParams(Object.entries({ appKey: opts['app-key'], sessionId: opts['session-id'], from: opts.from, to: opts.to }).filter(([, v]) => v));
-      await call('GET', `/cdrs?${q}`);
+      await call('GET', `/cdrs?${query({ appKey: opts['app-key'], sessionId: opts['session-id'], from: opts.from, to: opts.to })}`);
     } else if (group === 'deliveries' && action) {
       await call('GET', `/deliveries?sessionId=${enc(action)}`);
     } else if (group === 'redeliver' && action) {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import { expectEventually, sineWav } from '#libs/testing';
-import { Platform, type TestApp } from './support/platform.js';
+import { ok, Platform, type TestApp } from './support/platform.js';
 import { insertCdrsForSessions } from './support/cdr-fixtures.js';
 
 /** The management audit trail, and the CDR export (JSON pages and streamed CSV). */
@@ -16,12 +16,6 @@ describe('audit log and CDR export', () => {
   afterAll(async () => {
     await platform.stop();
   });
-
-  async function ok(response: Response, status = 200): Promise<any> {
-    const text = await response.text();
-    if (response.status !== status) throw new Error(`expected ${status}, got ${response.status}: ${text}`);
-    return text ? JSON.parse(text) : undefined;
-  }
 
   it('records every successful management change with the operator fingerprint and no secret', async () => {
     const app = await platform.createApp('+8675528000011'); // app.create, number.add, tone.upload, tone.approve

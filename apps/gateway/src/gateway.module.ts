@@ -14,6 +14,8 @@ import { IpRulesController } from './admin/ip-rules/ip-rules.controller.js';
 import { ListsController } from './admin/lists/lists.controller.js';
 import { NumbersController } from './admin/numbers/numbers.controller.js';
 import { OperatorTokenGuard } from './admin/operator-token.guard.js';
+import { SmsAdminService } from './admin/sms/sms-admin.service.js';
+import { SmsAdminController } from './admin/sms/sms-admin.controller.js';
 import { TonesController } from './admin/tones/tones.controller.js';
 import { AppDirectory } from './directory/app-directory.service.js';
 import { HealthController } from './health/health.controller.js';
@@ -29,8 +31,8 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [PlatformModule.register({ config, logger, poolSize: 20, statementTimeoutMs: config.controls.statementTimeoutMs, runOutboxRelay: true }), SdkModule, CaptchaGatewayModule, SmsGatewayModule],
-      controllers: [HealthController, CallVerifyController, AppsController, NumbersController, TonesController, ListsController, CallsController, AuditController, EnterprisesController, IpRulesController],
-      providers: [AppDirectory, IpGuard, AkskAuthenticator, VoicePortGauge, CallVerifyUseCase, AppsAdminService, OperatorTokenGuard, AuditInterceptor],
+      controllers: [HealthController, CallVerifyController, AppsController, NumbersController, TonesController, ListsController, CallsController, AuditController, EnterprisesController, IpRulesController, SmsAdminController],
+      providers: [AppDirectory, IpGuard, AkskAuthenticator, VoicePortGauge, CallVerifyUseCase, AppsAdminService, SmsAdminService, OperatorTokenGuard, AuditInterceptor],
     };
   }
 }

@@ -4,12 +4,13 @@ import type { JsonLogger, PlatformConfig } from '#libs/runtime';
 import { DeliveryDispatcher } from './deliveries/delivery-dispatcher.service.js';
 import { WebhookClient } from './deliveries/webhook-client.js';
 import { WebhookDeliveriesRepository } from './deliveries/webhook-deliveries.repository.js';
-import { CallEventsConsumer } from './events/call-events.consumer.js';
 import { EnqueueDeliveryUseCase } from './events/enqueue-delivery.use-case.js';
+import { StatusEventsConsumer } from './events/status-events.consumer.js';
 
 /**
- * The notifier worker (SPEC §3.2): call events and CDRs from RabbitMQ become webhook deliveries
- * in PostgreSQL, sent to the customer's statusUrl / feeUrl in order per session, with retries.
+ * The notifier worker (SPEC §3.2): call events, CDRs and SMS status events from RabbitMQ become
+ * webhook deliveries in PostgreSQL, sent to the customer's statusUrl / feeUrl / SMS status URL in
+ * order per session (per message for SMS), with retries.
  */
 @Module({})
 export class NotifierModule {
@@ -17,7 +18,7 @@ export class NotifierModule {
     return {
       module: NotifierModule,
       imports: [PlatformModule.register({ config, logger, poolSize: 10 })],
-      providers: [WebhookClient, WebhookDeliveriesRepository, DeliveryDispatcher, EnqueueDeliveryUseCase, CallEventsConsumer],
+      providers: [WebhookClient, WebhookDeliveriesRepository, DeliveryDispatcher, EnqueueDeliveryUseCase, StatusEventsConsumer],
       exports: [DeliveryDispatcher],
     };
   }

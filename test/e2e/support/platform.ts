@@ -12,6 +12,13 @@ import { NotifierModule } from '../../../apps/notifier/src/notifier.module.js';
 import { SmsModule } from '../../../apps/sms/src/sms.module.js';
 import { VoiceModule } from '../../../apps/voice/src/voice.module.js';
 
+/** The JSON body of a management-API answer, after checking its status (the body is in the error otherwise). */
+export async function ok(response: Response, status = 200): Promise<any> {
+  const text = await response.text();
+  if (response.status !== status) throw new Error(`expected ${status}, got ${response.status}: ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
 export interface TestApp {
   appKey: string;
   appSecret: string;

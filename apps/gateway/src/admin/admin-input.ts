@@ -29,6 +29,18 @@ export function optionalEnum<T extends string>(body: Record<string, unknown>, na
   return v as T;
 }
 
+/** An absolute http(s) URL of at most `max` characters, null to clear, undefined when absent. */
+export function optionalHttpUrl(body: Record<string, unknown>, name: string, max = 2048): string | null | undefined {
+  const v = body[name];
+  if (v === undefined) return undefined;
+  if (v === null) return null;
+  const expected = `an absolute http or https URL of at most ${max} characters, or null`;
+  if (typeof v !== 'string' || v.length > max || !URL.canParse(v)) throw invalid(name, expected);
+  const { protocol, hostname } = new URL(v);
+  if ((protocol !== 'http:' && protocol !== 'https:') || hostname === '') throw invalid(name, expected);
+  return v;
+}
+
 export function invalid(name: string, expected: string): AdminError {
   return new AdminError(400, 'INVALID_FIELD', `${name} must be ${expected}`);
 }

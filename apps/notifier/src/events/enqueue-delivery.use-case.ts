@@ -4,10 +4,10 @@ import { APP_LOGGER, JsonLogger } from '#libs/runtime';
 import { MicroBatcher } from '../batching/micro-batcher.js';
 import { DeliveryDispatcher } from '../deliveries/delivery-dispatcher.service.js';
 import { WebhookDeliveriesRepository, type NewDelivery } from '../deliveries/webhook-deliveries.repository.js';
-import { parseCallMessage } from './call-message.js';
+import { parseEventMessage } from './event-message.js';
 
 /**
- * Turns a call event or CDR into a webhook delivery row (idempotent: a redelivered message finds
+ * Turns a call event, CDR or SMS status event into a webhook delivery row (idempotent: a redelivered message finds
  * its row), then wakes the dispatcher so sending starts at once. The message is acked only after
  * the row is committed; a database error throws and the broker retries the message. Messages
  * handled at the same moment share one INSERT (see MicroBatcher).
@@ -25,8 +25,8 @@ export class EnqueueDeliveryUseCase {
   }
 
   async execute(payload: unknown, messageId: string): Promise<Disposition> {
-    const parsed = parseCallMessage(payload);
-    if (parsed.outcome === 'malformed') return { action: 'dead', reason: `malformed call message: ${parsed.reason}` };
+    const parsed = parseEventMessage(payload);
+    if (parsed.outcome === 'malformed') return { action: 'dead', reason: `malformed event message: ${parsed.reason}` };
     if (parsed.outcome === 'no-url') {
       this.logger.debug('no webhook URL; nothing to deliver', { sessionId: parsed.sessionId, stream: parsed.stream, messageId });
       return { action: 'ack' };
@@ -37,7 +37,7 @@ export class EnqueueDeliveryUseCase {
       this.dispatcher.poke(deliveryId);
       this.logger.debug('webhook delivery queued', { sessionId: delivery.sessionId, deliveryId, stream: delivery.stream, seq: delivery.seq });
     } else {
-      this.logger.debug('duplicate call message skipped', { sessionId: delivery.sessionId, stream: delivery.stream, messageId });
+      this.logger.debug('duplicate event message skipped', { sessionId: delivery.sessionId, stream: delivery.stream, messageId });
     }
     return { action: 'ack' };
   }

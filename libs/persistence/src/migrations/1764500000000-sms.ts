@@ -240,12 +240,22 @@ export class Sms1764500000000 implements MigrationInterface {
       END $$`);
 
     // Records a submission: the segments' ids, then the status 'submitted', then any receipt
-    // that arrived first.
+    // that arrived first. A receipt recorded at the same moment must see either the segments or
+    // be seen by them: without a lock, a receipt committed between this function's reading of
+    // sms_receipts and its own commit would find no segment yet and wait in sms_receipts for
+    // ever. So this and verigate_sms_receipt lock each segment id (advisory, in id order: two
+    // submissions sharing a recycled id cannot deadlock) until commit.
     await q.query(`
       CREATE FUNCTION verigate_sms_submitted(msg uuid, the_provider text, provider_ids text[], events_exchange text)
         RETURNS TABLE (id bigint, exchange text, routing_key text, message_id text, payload json)
       LANGUAGE plpgsql VOLATILE AS $$
+      DECLARE
+        lock_key bigint;
       BEGIN
+        FOR lock_key IN SELECT k FROM unnest(provider_ids) AS t(pid),
+            LATERAL (SELECT hashtextextended('verigate.sms-part:' || the_provider || ':' || t.pid, 0) AS k) h ORDER BY k LOOP
+          PERFORM pg_advisory_xact_lock(lock_key);
+        END LOOP;
         -- An SMSC may recycle ids: the newest message owns an id.
         INSERT INTO sms_message_parts AS p (provider, provider_id, message_id, part_no)
         SELECT the_provider, t.pid, msg, t.ord FROM unnest(provider_ids) WITH ORDINALITY AS t(pid, ord)
@@ -265,6 +275,8 @@ export class Sms1764500000000 implements MigrationInterface {
       DECLARE
         msg uuid;
       BEGIN
+        -- Waits for a submission of this id being recorded (see verigate_sms_submitted).
+        PERFORM pg_advisory_xact_lock(hashtextextended('verigate.sms-part:' || the_provider || ':' || the_provider_id, 0));
         INSERT INTO sms_receipts AS r (provider, provider_id, status, done_at, error_code)
         VALUES (the_provider, the_provider_id, the_status, the_done_at, the_error_code)
         ON CONFLICT (provider, provider_id) DO UPDATE SET status = EXCLUDED.status, done_at = EXCLUDED.done_at,

@@ -5,7 +5,7 @@ import { SecretBox } from '#libs/auth';
 import { AppEntity, EnterpriseEntity, type AppLimits, type AppStage, type AppStatus, type InternationalRules, type Permission, type RestHours } from '#libs/persistence';
 import { parseCidr } from '#libs/runtime';
 import { AppDirectory } from '../../directory/app-directory.service.js';
-import { invalid, notFound, objectBody, optionalEnum, optionalString, requiredString } from '../admin-input.js';
+import { invalid, notFound, objectBody, optionalEnum, optionalHttpUrl, optionalString, requiredString } from '../admin-input.js';
 
 export const PERMISSIONS: readonly Permission[] = ['captcha', 'sms', 'voice'];
 export const APP_STATUSES: readonly AppStatus[] = ['normal', 'suspended', 'unavailable'];
@@ -35,6 +35,7 @@ export interface AppView {
   stage: AppStage;
   enterpriseId: string | null;
   international: InternationalRules | null;
+  smsStatusUrl: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -43,7 +44,7 @@ function view(app: AppEntity): AppView {
   return {
     appKey: app.appKey, name: app.name, signature: app.signature, status: app.status, permissions: app.permissions,
     ipWhitelist: app.ipWhitelist, restHours: app.restHours, voicePorts: app.voicePorts, limits: app.limits, stage: app.stage,
-    enterpriseId: app.enterpriseId, international: app.international, createdAt: app.createdAt, updatedAt: app.updatedAt,
+    enterpriseId: app.enterpriseId, international: app.international, smsStatusUrl: app.smsStatusUrl, createdAt: app.createdAt, updatedAt: app.updatedAt,
   };
 }
 
@@ -87,19 +88,29 @@ function voicePortsField(body: Record<string, unknown>): number | null | undefin
 }
 
 export const APP_STAGES: readonly AppStage[] = ['commercial', 'test'];
-const LIMIT_NAMES = ['apiPerMinute', 'callsPerDay', 'displayNumberCallsPerDay', 'callerCallsPerMinute', 'calleeCallsPerHour'] as const;
+const CAP = [0, 1_000_000_000] as const;
+const SMS_CAP = [1, 1_000_000_000] as const;
+/** Every limit `limits` accepts, with its range (an absent SMS setting means the platform default). */
+export const LIMIT_RANGES: Readonly<Record<keyof AppLimits, readonly [min: number, max: number]>> = {
+  apiPerMinute: CAP, callsPerDay: CAP, displayNumberCallsPerDay: CAP, callerCallsPerMinute: CAP, calleeCallsPerHour: CAP,
+  smsCodeLength: [4, 10], smsCodeTtlSeconds: [30, 86_400], smsVerifyAttempts: [1, 100], smsResendCooldownSeconds: [0, 86_400],
+  smsPerMobilePerHour: SMS_CAP, smsPerMobilePerDay: SMS_CAP, smsPerDevicePerHour: SMS_CAP, smsPerIpPerHour: SMS_CAP,
+};
+const LIMIT_NAMES = Object.keys(LIMIT_RANGES) as (keyof AppLimits)[];
 
-/** `limits`: an object of the known caps, each a positive integer or null (no limit). Merged into the current limits. */
-function limitsField(body: Record<string, unknown>, current: AppLimits): AppLimits | undefined {
+/** `limits`: an object of the known limits, each an integer in its range or null (removed). Merged into the current limits. */
+export function limitsField(body: Record<string, unknown>, current: AppLimits): AppLimits | undefined {
   const v = body.limits;
   if (v === undefined) return undefined;
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw invalid('limits', `an object with any of ${LIMIT_NAMES.join(', ')}`);
   const next: AppLimits = { ...current };
   for (const [name, value] of Object.entries(v)) {
-    if (!(LIMIT_NAMES as readonly string[]).includes(name)) throw invalid(`limits.${name}`, `one of ${LIMIT_NAMES.join(', ')}`);
-    if (value === null) delete next[name as keyof AppLimits];
-    else if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 1_000_000_000) next[name as keyof AppLimits] = value;
-    else throw invalid(`limits.${name}`, 'an integer 0-1000000000 or null');
+    if (!Object.hasOwn(LIMIT_RANGES, name)) throw invalid(`limits.${name}`, `one of ${LIMIT_NAMES.join(', ')}`);
+    const key = name as keyof AppLimits;
+    const [min, max] = LIMIT_RANGES[key];
+    if (value === null) delete next[key];
+    else if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) next[key] = value;
+    else throw invalid(`limits.${name}`, `an integer ${min}-${max} or null`);
   }
   return next;
 }
@@ -148,6 +159,7 @@ export class AppsAdminService {
       stage: optionalEnum(body, 'stage', APP_STAGES) ?? 'commercial',
       enterpriseId: await this.enterpriseField(body) ?? null,
       international: internationalField(body) ?? null,
+      smsStatusUrl: optionalHttpUrl(body, 'smsStatusUrl') ?? null,
     }));
     const app = await this.repo.findOneByOrFail({ id: saved.id });
     return { ...view(app), appSecret };
@@ -186,6 +198,8 @@ export class AppsAdminService {
     if (enterpriseId !== undefined) patch.enterpriseId = enterpriseId;
     const international = internationalField(body);
     if (international !== undefined) patch.international = international;
+    const smsStatusUrl = optionalHttpUrl(body, 'smsStatusUrl');
+    if (smsStatusUrl !== undefined) patch.smsStatusUrl = smsStatusUrl;
     if (Object.keys(patch).length > 0) {
       await this.repo.update({ id: app.id }, { ...patch, updatedAt: new Date() });
       this.directory.invalidate(appKey);

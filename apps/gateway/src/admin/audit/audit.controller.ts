@@ -2,7 +2,8 @@ import { Controller, Get, Query, UseFilters, UseGuards } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { queryRows } from '#libs/persistence';
 import { AdminExceptionFilter } from '../../http/admin-exception.filter.js';
-import { invalid, optionalTime, pageLimit } from '../admin-input.js';
+import { invalid, pageLimit } from '../admin-input.js';
+import { SqlFilter } from '../admin-query.js';
 import { OperatorTokenGuard } from '../operator-token.guard.js';
 
 interface AuditRow {
@@ -31,28 +32,19 @@ export class AuditController {
     @Query('limit') limit?: string,
     @Query('before') before?: string,
   ) {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
-    const fromTime = optionalTime('from', from);
-    const toTime = optionalTime('to', to);
-    if (fromTime) add('at >= ?', fromTime);
-    if (toTime) add('at < ?', toTime);
-    if (action) add('action = ?', action);
-    if (target) add('target = ?', target);
+    const where = new SqlFilter();
+    where.addTimeRange('at', from, to);
+    if (action) where.add('action = ?', action);
+    if (target) where.add('target = ?', target);
     if (before !== undefined && before !== '') {
       if (!/^[1-9][0-9]{0,18}$/.test(before)) throw invalid('before', 'the id of an audit entry');
-      add('id < ?', before);
+      where.add('id < ?', before);
     }
     const take = pageLimit(limit);
-    params.push(take);
     const rows = await queryRows<AuditRow>(this.dataSource,
       `SELECT id, at, actor, action, target, detail, request_id FROM audit_log
-        ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${params.length}`,
-      params,
+        ${where.where} ORDER BY id DESC LIMIT ${where.param(take)}`,
+      where.params,
     );
     return {
       items: rows.map((r) => ({ id: r.id, at: r.at, actor: r.actor, action: r.action, target: r.target, detail: r.detail, requestId: r.request_id })),

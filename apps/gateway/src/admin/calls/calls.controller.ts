@@ -1,13 +1,11 @@
-import { Controller, Get, HttpCode, Inject, Param, Post, Query, StreamableFile, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
-import { pipeline } from 'node:stream';
-import type pg from 'pg';
-import QueryStream from 'pg-query-stream';
+import { Controller, Get, HttpCode, Inject, Param, Post, Query, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { queryRows, CallEventEntity, CallSessionEntity, CdrEntity, DeliveryAttemptEntity, WebhookDeliveryEntity } from '#libs/persistence';
 import { APP_LOGGER, JsonLogger } from '#libs/runtime';
 import { AdminExceptionFilter } from '../../http/admin-exception.filter.js';
 import { AdminError } from '../../http/rest-error.js';
-import { invalid, notFound, optionalTime, pageLimit } from '../admin-input.js';
+import { invalid, notFound, pageLimit } from '../admin-input.js';
+import { addBefore, cursorTimeSql, listFormat, nextBefore, SqlFilter, streamCsvExport } from '../admin-query.js';
 import { Audited } from '../audit/audited.decorator.js';
 import { AuditInterceptor } from '../audit/audit.interceptor.js';
 import { OperatorTokenGuard } from '../operator-token.guard.js';
@@ -21,36 +19,14 @@ interface CdrFilter {
   to?: string;
 }
 
-/** WHERE clause (with $n placeholders) and parameters of a CDR query. */
-function cdrWhere(filter: CdrFilter): { clauses: string[]; params: unknown[] } {
-  const clauses: string[] = [];
-  const params: unknown[] = [];
-  const add = (sql: string, value: unknown) => {
-    params.push(value);
-    clauses.push(sql.replaceAll('?', `$${params.length}`));
-  };
-  if (filter.appKey) add('app_key = ?', filter.appKey);
-  if (filter.sessionId) add('session_id = ?', filter.sessionId);
-  if (filter.number) add('(callee_num = ? OR caller_num = ?)', filter.number);
-  const fromTime = optionalTime('from', filter.from);
-  const toTime = optionalTime('to', filter.to);
-  if (fromTime) add('call_start >= ?', fromTime);
-  if (toTime) add('call_start < ?', toTime);
-  return { clauses, params };
-}
-
-const whereSql = (clauses: string[]) => (clauses.length ? `WHERE ${clauses.join(' AND ')}` : '');
-
-/** JSON paging cursor: the call start (UTC, microseconds) and id of the last CDR of a page. */
-const CURSOR = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z)\|([0-9a-f-]{36})$/;
-
-function parseBefore(value: string | undefined): { start: string; id: string | null } | undefined {
-  if (value === undefined || value === '') return undefined;
-  const cursor = CURSOR.exec(Buffer.from(value, 'base64url').toString('utf8'));
-  if (cursor) return { start: cursor[1]!, id: cursor[2]! };
-  const time = new Date(value);
-  if (Number.isNaN(time.getTime())) throw invalid('before', 'a nextBefore value or an ISO 8601 time');
-  return { start: time.toISOString(), id: null };
+/** The conditions of a CDR query. */
+function cdrWhere(filter: CdrFilter): SqlFilter {
+  const where = new SqlFilter();
+  if (filter.appKey) where.add('app_key = ?', filter.appKey);
+  if (filter.sessionId) where.add('session_id = ?', filter.sessionId);
+  if (filter.number) where.add('(callee_num = ? OR caller_num = ?)', filter.number);
+  where.addTimeRange('call_start', filter.from, filter.to);
+  return where;
 }
 
 /** Read side for operators and auditors: sessions with their events, CDRs, webhook deliveries. */
@@ -94,59 +70,22 @@ export class CallsController {
     @Query('before') before?: string,
   ) {
     const filter = { appKey, sessionId, number, from, to };
-    if (format === 'csv') return this.exportCsv(filter);
-    if (format !== undefined && format !== 'json') throw new AdminError(400, 'UNSUPPORTED_FORMAT', 'format must be json or csv');
-    const take = pageLimit(limit);
-    const { clauses, params } = cdrWhere(filter);
-    const cursor = parseBefore(before);
-    if (cursor) {
-      params.push(cursor.start);
-      if (cursor.id) {
-        params.push(cursor.id);
-        clauses.push(`(call_start, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
-      } else {
-        clauses.push(`call_start < $${params.length}::timestamptz`);
-      }
+    if (listFormat(format) === 'csv') {
+      const where = cdrWhere(filter);
+      return streamCsvExport(this.dataSource, this.logger, {
+        sql: `SELECT fee_info, state_code FROM cdrs ${where.where} ORDER BY call_start, id`,
+        params: where.params, csv: cdrCsvStream(), filename: 'cdrs.csv', what: 'CDR',
+      });
     }
-    params.push(take);
-    const rows = await queryRows<{ fee_info: Record<string, unknown>; id: string; start: string }>(this.dataSource,
-      `SELECT fee_info, id, to_char(call_start AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS start
-         FROM cdrs ${whereSql(clauses)} ORDER BY call_start DESC, id DESC LIMIT $${params.length}`,
-      params,
+    const take = pageLimit(limit);
+    const where = cdrWhere(filter);
+    addBefore(where, before, 'call_start');
+    const rows = await queryRows<{ fee_info: Record<string, unknown>; id: string; cursor_time: string }>(this.dataSource,
+      `SELECT fee_info, id, ${cursorTimeSql('call_start')} AS cursor_time
+         FROM cdrs ${where.where} ORDER BY call_start DESC, id DESC LIMIT ${where.param(take)}`,
+      where.params,
     );
-    const last = rows[rows.length - 1];
-    return {
-      items: rows.map((r) => r.fee_info),
-      count: rows.length,
-      nextBefore: rows.length === take && last ? Buffer.from(`${last.start}|${last.id}`).toString('base64url') : null,
-    };
-  }
-
-  /**
-   * Streams the CSV from a server-side cursor on a connection of its own: rows are fetched 1,000
-   * at a time as the client reads, so memory stays flat whatever the number of CDRs. The
-   * connection goes back to the pool when the export ends, and is closed if it fails or the
-   * client goes away mid-way.
-   */
-  private async exportCsv(filter: CdrFilter): Promise<StreamableFile> {
-    const { clauses, params } = cdrWhere(filter);
-    const pool = (this.dataSource.driver as unknown as { master: pg.Pool }).master;
-    const client = await pool.connect();
-    const onClientError = (error: Error) => this.logger.warn('CDR export connection failed', { error });
-    client.on('error', onClientError);
-    const rows = client.query(new QueryStream(
-      `SELECT fee_info, state_code FROM cdrs ${whereSql(clauses)} ORDER BY call_start, id`,
-      params,
-      { batchSize: 1000 },
-    ));
-    const csv = cdrCsvStream();
-    pipeline(rows, csv, (error) => {
-      client.removeListener('error', onClientError);
-      if (error && (error as { code?: string }).code !== 'ERR_STREAM_PREMATURE_CLOSE') this.logger.error('CDR export failed', { error });
-      // A connection left mid-cursor is not reused.
-      client.release(error ?? undefined);
-    });
-    return new StreamableFile(csv, { type: 'text/csv; charset=utf-8', disposition: 'attachment; filename="cdrs.csv"' });
+    return { items: rows.map((r) => r.fee_info), count: rows.length, nextBefore: nextBefore(rows, take) };
   }
 
   @Get('deliveries')

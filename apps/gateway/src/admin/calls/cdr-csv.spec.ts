@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { Readable } from 'node:stream';
-import { CDR_CSV_COLUMNS, cdrCsvLine, cdrCsvStream, csvCell, csvLine } from './cdr-csv.js';
+import { csvCell, csvLine } from '../csv.js';
+import { CDR_CSV_COLUMNS, cdrCsvLine, cdrCsvStream } from './cdr-csv.js';
 
 describe('csvCell', () => {
   it('writes plain values as they are', () => {

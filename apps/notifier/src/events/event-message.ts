@@ -1,17 +1,19 @@
 import type { NewDelivery } from '../deliveries/webhook-deliveries.repository.js';
 
 /**
- * What the consumer makes of a message of `notifier.call-events`. The routing key is not passed
- * to handlers, so the payload's shape decides: `cdrId` → a CDR for the feeUrl (CallFeeMessage),
- * `eventId` → a call-status event for the statusUrl (CallEventMessage).
+ * What the consumer makes of a message of `notifier.call-events` or `notifier.sms-events`. The
+ * routing key is not passed to handlers, so the payload's shape decides: `cdrId` → a CDR for the
+ * feeUrl (CallFeeMessage), `eventId` → a status event for the statusUrl: a call's
+ * (CallEventMessage) or an SMS's (SmsStatusMessage, whose sessionId is the message id). Both
+ * status events share the envelope, so both are delivered in `seq` order per sessionId.
  */
-export type ParsedCallMessage =
+export type ParsedEventMessage =
   | { outcome: 'deliver'; delivery: NewDelivery }
   /** The customer gave no URL for this stream: nothing to send. */
   | { outcome: 'no-url'; stream: 'status' | 'fee'; sessionId: string }
   | { outcome: 'malformed'; reason: string };
 
-export function parseCallMessage(payload: unknown): ParsedCallMessage {
+export function parseEventMessage(payload: unknown): ParsedEventMessage {
   if (!isObject(payload)) return malformed('payload is not an object');
   const isFee = 'cdrId' in payload;
   if (!isFee && !('eventId' in payload)) return malformed('payload has neither eventId nor cdrId');
@@ -39,7 +41,7 @@ export function parseCallMessage(payload: unknown): ParsedCallMessage {
   };
 }
 
-function malformed(reason: string): ParsedCallMessage {
+function malformed(reason: string): ParsedEventMessage {
   return { outcome: 'malformed', reason };
 }
 

@@ -1,4 +1,4 @@
-import { parseCallMessage } from './call-message.js';
+import { parseEventMessage } from './event-message.js';
 
 const statusEvent = {
   eventId: '0b4c6b2e-7a53-4f0e-9b43-0d5f3f1c8a11',
@@ -18,9 +18,9 @@ const feeEvent = {
   body: { eventType: 'fee', feeLst: [] },
 };
 
-describe('parseCallMessage', () => {
+describe('parseEventMessage', () => {
   it('reads a status event', () => {
-    expect(parseCallMessage(statusEvent)).toEqual({
+    expect(parseEventMessage(statusEvent)).toEqual({
       outcome: 'deliver',
       delivery: {
         sourceId: statusEvent.eventId,
@@ -35,7 +35,7 @@ describe('parseCallMessage', () => {
   });
 
   it('reads a CDR as the fee stream with seq 1', () => {
-    expect(parseCallMessage(feeEvent)).toEqual({
+    expect(parseEventMessage(feeEvent)).toEqual({
       outcome: 'deliver',
       delivery: {
         sourceId: feeEvent.cdrId,
@@ -49,9 +49,32 @@ describe('parseCallMessage', () => {
     });
   });
 
+  it('reads an SMS status event as the status stream of its message', () => {
+    const sms = {
+      eventId: '5d0f3e0a-93c4-4c5e-8f7e-1b2a3c4d5e6f:2',
+      sessionId: '5d0f3e0a-93c4-4c5e-8f7e-1b2a3c4d5e6f',
+      appKey: 'app-1',
+      seq: 2,
+      statusUrl: 'https://hooks.example.com/sms',
+      body: { eventType: 'smsStatus', statusInfo: { messageId: '5d0f3e0a-93c4-4c5e-8f7e-1b2a3c4d5e6f', status: 'delivered' } },
+    };
+    expect(parseEventMessage(sms)).toEqual({
+      outcome: 'deliver',
+      delivery: {
+        sourceId: sms.eventId,
+        stream: 'status',
+        sessionId: sms.sessionId,
+        appKey: 'app-1',
+        seq: 2,
+        url: 'https://hooks.example.com/sms',
+        body: sms.body,
+      },
+    });
+  });
+
   it('has nothing to deliver without a URL', () => {
-    expect(parseCallMessage({ ...statusEvent, statusUrl: null })).toEqual({ outcome: 'no-url', stream: 'status', sessionId: 'sess-1' });
-    expect(parseCallMessage({ ...feeEvent, feeUrl: null })).toEqual({ outcome: 'no-url', stream: 'fee', sessionId: 'sess-1' });
+    expect(parseEventMessage({ ...statusEvent, statusUrl: null })).toEqual({ outcome: 'no-url', stream: 'status', sessionId: 'sess-1' });
+    expect(parseEventMessage({ ...feeEvent, feeUrl: null })).toEqual({ outcome: 'no-url', stream: 'fee', sessionId: 'sess-1' });
   });
 
   it.each([
@@ -70,6 +93,6 @@ describe('parseCallMessage', () => {
     ['a string seq', { ...statusEvent, seq: '1' }],
     ['a numeric url', { ...statusEvent, statusUrl: 5 }],
   ])('rejects %s as malformed', (_label, payload) => {
-    expect(parseCallMessage(payload).outcome).toBe('malformed');
+    expect(parseEventMessage(payload).outcome).toBe('malformed');
   });
 });

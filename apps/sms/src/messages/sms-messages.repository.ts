@@ -45,8 +45,11 @@ export class SmsMessagesRepository {
       mobile: string; type: SmsType; lang: SdkLanguage; code_sealed: string | null; code_expired: boolean;
       ttl_seconds: number; signature: string; submit_attempts: number;
     }>(this.dataSource,
-      `UPDATE sms_messages m SET submit_lease_until = now() + make_interval(secs => $2), submit_attempts = m.submit_attempts + 1, updated_at = now()
-         FROM apps a
+      // The claim's commit does not wait for the disk: a lease lost in a database crash only
+      // lets another worker take the message over sooner (its status is what prevents a resend).
+      `WITH no_flush AS (SELECT set_config('synchronous_commit', 'off', true))
+       UPDATE sms_messages m SET submit_lease_until = now() + make_interval(secs => $2), submit_attempts = m.submit_attempts + 1, updated_at = now()
+         FROM apps a, no_flush
         WHERE m.id = $1 AND a.id = m.app_id AND m.status = 'accepted' AND (m.submit_lease_until IS NULL OR m.submit_lease_until < now())
        RETURNING m.mobile, m.type, m.lang, m.code_sealed, m.code_expires_at <= now() AS code_expired,
                  round(extract(epoch FROM m.code_expires_at - m.created_at))::int AS ttl_seconds,

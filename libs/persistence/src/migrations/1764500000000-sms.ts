@@ -47,7 +47,11 @@ export class Sms1764500000000 implements MigrationInterface {
         submitted_at timestamptz,
         done_at timestamptz,
         updated_at timestamptz NOT NULL DEFAULT now()
-      )`);
+      ) WITH (fillfactor = 60)`);
+    // fillfactor 60: a message is updated two or three times within seconds of its insert (claim,
+    // submitted, receipt); room in its page lets those be HOT updates that touch none of the six
+    // indexes. The same holds for a captcha session (attempted, passed, verified by this send).
+    await q.query(`ALTER TABLE captcha_sessions SET (fillfactor = 60)`);
     // The caps count recent sends per key (rolling windows, exact under an advisory lock per key).
     await q.query(`CREATE INDEX sms_messages_mobile ON sms_messages (app_id, mobile, created_at)`);
     await q.query(`CREATE INDEX sms_messages_device ON sms_messages (app_id, fingerprint, created_at)`);
@@ -97,7 +101,8 @@ export class Sms1764500000000 implements MigrationInterface {
     // earlier codes. Raises VG001 with an SMS error code name to refuse; the caller's statement
     // then rolls back, so a refused send consumes neither the credential nor a cap. The advisory
     // locks (taken in key order, so two sends cannot deadlock) make each count exact: a send
-    // counts the sends committed before it. Returns the consumed captcha session's token.
+    // counts the sends committed before it (each statement of a function takes a fresh snapshot,
+    // after the locks). Returns the consumed captcha session's token.
     await q.query(`
       CREATE FUNCTION verigate_admit_sms(app uuid, the_app_key text, the_mobile text, the_type text, the_fingerprint text, the_ip text,
                                          credential_hashes text[], cooldown_seconds integer, per_mobile_hour integer,
@@ -105,8 +110,11 @@ export class Sms1764500000000 implements MigrationInterface {
       LANGUAGE plpgsql VOLATILE AS $$
       DECLARE
         consumed text;
-        lock_key bigint;
-        recent integer;
+        too_soon boolean;
+        in_hour integer;
+        in_day integer;
+        by_device integer;
+        by_ip integer;
       BEGIN
         UPDATE captcha_sessions SET state = 'verified'
          WHERE verification_hash = ANY(credential_hashes) AND app_key = the_app_key AND state = 'passed' AND verification_expires_at > now()
@@ -114,35 +122,35 @@ export class Sms1764500000000 implements MigrationInterface {
         IF consumed IS NULL THEN
           RAISE EXCEPTION USING ERRCODE = 'VG001', MESSAGE = 'CAPTCHA_TOKEN_INVALID';
         END IF;
-        FOR lock_key IN SELECT k FROM unnest(ARRAY[
+        PERFORM pg_advisory_xact_lock(k) FROM (SELECT k FROM unnest(ARRAY[
             hashtextextended('verigate.sms-mobile:' || app::text || ':' || the_mobile, 0),
             hashtextextended('verigate.sms-device:' || app::text || ':' || the_fingerprint, 0),
-            hashtextextended('verigate.sms-ip:' || app::text || ':' || the_ip, 0)]) AS k ORDER BY k LOOP
-          PERFORM pg_advisory_xact_lock(lock_key);
-        END LOOP;
-        IF cooldown_seconds > 0 AND EXISTS (
-            SELECT 1 FROM sms_messages WHERE app_id = app AND mobile = the_mobile AND type = the_type
-               AND created_at > now() - cooldown_seconds * interval '1 second') THEN
+            hashtextextended('verigate.sms-ip:' || app::text || ':' || the_ip, 0)]) AS k ORDER BY k) ordered;
+        -- The mobile's sends of the last day, newest first, at most the day's cap: the cool-down,
+        -- the hour's and the day's counts in one index scan (the hour's sends are the newest ones).
+        SELECT COALESCE(bool_or(r.type = the_type AND r.created_at > now() - cooldown_seconds * interval '1 second'), false),
+               count(*) FILTER (WHERE r.created_at > now() - interval '1 hour'), count(*)
+          INTO too_soon, in_hour, in_day
+          FROM (SELECT created_at, type FROM sms_messages WHERE app_id = app AND mobile = the_mobile
+                   AND created_at > now() - interval '1 day' ORDER BY created_at DESC LIMIT per_mobile_day) r;
+        IF too_soon THEN
           RAISE EXCEPTION USING ERRCODE = 'VG001', MESSAGE = 'RESEND_TOO_SOON';
         END IF;
-        SELECT count(*) INTO recent FROM (SELECT 1 FROM sms_messages WHERE app_id = app AND mobile = the_mobile
-            AND created_at > now() - interval '1 hour' LIMIT per_mobile_hour) r;
-        IF recent >= per_mobile_hour THEN
+        IF in_hour >= per_mobile_hour THEN
           RAISE EXCEPTION USING ERRCODE = 'VG001', MESSAGE = 'MOBILE_HOURLY_LIMIT';
         END IF;
-        SELECT count(*) INTO recent FROM (SELECT 1 FROM sms_messages WHERE app_id = app AND mobile = the_mobile
-            AND created_at > now() - interval '1 day' LIMIT per_mobile_day) r;
-        IF recent >= per_mobile_day THEN
+        IF in_day >= per_mobile_day THEN
           RAISE EXCEPTION USING ERRCODE = 'VG001', MESSAGE = 'MOBILE_DAILY_LIMIT';
         END IF;
-        SELECT count(*) INTO recent FROM (SELECT 1 FROM sms_messages WHERE app_id = app AND fingerprint = the_fingerprint
-            AND created_at > now() - interval '1 hour' LIMIT per_device_hour) r;
-        IF recent >= per_device_hour THEN
+        SELECT (SELECT count(*) FROM (SELECT 1 FROM sms_messages WHERE app_id = app AND fingerprint = the_fingerprint
+                  AND created_at > now() - interval '1 hour' LIMIT per_device_hour) d),
+               (SELECT count(*) FROM (SELECT 1 FROM sms_messages WHERE app_id = app AND client_ip = the_ip
+                  AND created_at > now() - interval '1 hour' LIMIT per_ip_hour) i)
+          INTO by_device, by_ip;
+        IF by_device >= per_device_hour THEN
           RAISE EXCEPTION USING ERRCODE = 'VG001', MESSAGE = 'DEVICE_LIMIT';
         END IF;
-        SELECT count(*) INTO recent FROM (SELECT 1 FROM sms_messages WHERE app_id = app AND client_ip = the_ip
-            AND created_at > now() - interval '1 hour' LIMIT per_ip_hour) r;
-        IF recent >= per_ip_hour THEN
+        IF by_ip >= per_ip_hour THEN
           RAISE EXCEPTION USING ERRCODE = 'VG001', MESSAGE = 'IP_LIMIT';
         END IF;
         -- Only the newest code of a (mobile, type) can be verified.
@@ -177,7 +185,8 @@ export class Sms1764500000000 implements MigrationInterface {
       END $$`);
 
     // Moves a message to a new delivery status if it is in one of from_statuses, and writes the
-    // notification of the change into the outbox. Returns the outbox rows (none if it did not move).
+    // notification of the change into the outbox when the app has an SMS status URL. Returns the
+    // outbox rows (none if it did not move or nobody is to be told).
     await q.query(`
       CREATE FUNCTION verigate_sms_set_status(msg uuid, new_status text, from_statuses text[], reason text, events_exchange text)
         RETURNS TABLE (id bigint, exchange text, routing_key text, message_id text, payload json)
@@ -185,12 +194,16 @@ export class Sms1764500000000 implements MigrationInterface {
       BEGIN
         RETURN QUERY
         WITH moved AS (
-          UPDATE sms_messages m SET status = new_status, notify_seq = m.notify_seq + 1, error = COALESCE(reason, m.error),
-                 code_sealed = NULL, submit_lease_until = NULL, updated_at = now(),
+          -- Notifications are numbered among those written: an app without an SMS status URL
+          -- gets none (nothing to publish), and one that sets a URL later starts at 1.
+          UPDATE sms_messages m SET status = new_status,
+                 notify_seq = m.notify_seq + CASE WHEN a.sms_status_url IS NULL THEN 0 ELSE 1 END,
+                 error = COALESCE(reason, m.error), code_sealed = NULL, submit_lease_until = NULL, updated_at = now(),
                  submitted_at = CASE WHEN new_status = 'submitted' THEN now() ELSE m.submitted_at END,
                  done_at = CASE WHEN new_status IN ('delivered','undeliverable','expired','failed') THEN now() ELSE m.done_at END
-           WHERE m.id = msg AND m.status = ANY(from_statuses)
-          RETURNING m.*
+            FROM apps a
+           WHERE m.id = msg AND a.id = m.app_id AND m.status = ANY(from_statuses)
+          RETURNING m.*, a.sms_status_url AS status_url
         )
         INSERT INTO outbox AS o (exchange, routing_key, message_id, payload)
         SELECT events_exchange, 'sms.' || moved.status, moved.id::text || ':' || moved.notify_seq,
@@ -199,12 +212,12 @@ export class Sms1764500000000 implements MigrationInterface {
                  'sessionId', moved.id::text,
                  'appKey', moved.app_key,
                  'seq', moved.notify_seq,
-                 'statusUrl', a.sms_status_url,
+                 'statusUrl', moved.status_url,
                  'body', json_build_object('eventType', 'smsStatus', 'statusInfo', json_build_object(
                    'messageId', moved.id::text, 'mobile', moved.mobile, 'type', moved.type, 'status', moved.status,
                    'segments', moved.segments, 'error', moved.error,
                    'timestamp', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'))))
-          FROM moved JOIN apps a ON a.id = moved.app_id
+          FROM moved WHERE moved.status_url IS NOT NULL
         RETURNING o.id, o.exchange, o.routing_key, o.message_id, o.payload;
       END $$`);
 
@@ -263,7 +276,10 @@ export class Sms1764500000000 implements MigrationInterface {
                status = 'submitted', done_at = NULL, error_code = NULL;
         UPDATE sms_messages m SET provider = the_provider, segments = cardinality(provider_ids) WHERE m.id = msg AND m.status = 'accepted';
         RETURN QUERY SELECT * FROM verigate_sms_set_status(msg, 'submitted', ARRAY['accepted'], NULL, events_exchange);
-        RETURN QUERY SELECT * FROM verigate_sms_apply_receipts(msg, events_exchange);
+        -- Receipts that overtook this record (rare): applied now.
+        IF EXISTS (SELECT 1 FROM sms_receipts r WHERE r.provider = the_provider AND r.provider_id = ANY(provider_ids)) THEN
+          RETURN QUERY SELECT * FROM verigate_sms_apply_receipts(msg, events_exchange);
+        END IF;
       END $$`);
 
     // Records a delivery receipt and applies it if its submission is already recorded.
@@ -298,6 +314,7 @@ export class Sms1764500000000 implements MigrationInterface {
     await q.query(`DROP TABLE IF EXISTS sms_receipts`);
     await q.query(`DROP TABLE IF EXISTS sms_message_parts`);
     await q.query(`DROP TABLE IF EXISTS sms_messages`);
+    await q.query(`ALTER TABLE captcha_sessions RESET (fillfactor)`);
     await q.query(`ALTER TABLE apps DROP COLUMN sms_status_url`);
   }
 }

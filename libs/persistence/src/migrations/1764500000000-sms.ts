@@ -128,7 +128,9 @@ export class Sms1764500000000 implements MigrationInterface {
             hashtextextended('verigate.sms-ip:' || app::text || ':' || the_ip, 0)]) AS k ORDER BY k) ordered;
         -- The mobile's sends of the last day, newest first, at most the day's cap: the cool-down,
         -- the hour's and the day's counts in one index scan (the hour's sends are the newest ones).
-        SELECT COALESCE(bool_or(r.type = the_type AND r.created_at > now() - cooldown_seconds * interval '1 second'), false),
+        -- No cool-down means none: a send that started before this one but committed first may
+        -- carry a created_at (its transaction's start) later than this one's now().
+        SELECT COALESCE(bool_or(cooldown_seconds > 0 AND r.type = the_type AND r.created_at > now() - cooldown_seconds * interval '1 second'), false),
                count(*) FILTER (WHERE r.created_at > now() - interval '1 hour'), count(*)
           INTO too_soon, in_hour, in_day
           FROM (SELECT created_at, type FROM sms_messages WHERE app_id = app AND mobile = the_mobile

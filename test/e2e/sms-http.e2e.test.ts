@@ -60,7 +60,7 @@ describe('SMS over the HTTP provider', () => {
 
   const messageRow = async (id: string) => (await platform.infra.query<any>('SELECT status, submit_attempts, error, provider FROM sms_messages WHERE id = $1', [id]))[0];
 
-  it('posts the signed message; retries after a 503; records the gateway\'s id', async () => {
+  it('posts the signed message; retries after a 503; keys its segment by the message id', async () => {
     script.push(503);
     const id = await sendOne('13900000001');
     await expectEventually(async () => expect(await messageRow(id)).toMatchObject({ status: 'submitted', submit_attempts: 2, provider: 'http' }));
@@ -69,7 +69,7 @@ describe('SMS over the HTTP provider', () => {
     expect(mine.every((r) => r.signatureValid)).toBe(true);
     expect(mine[1]!.body).toEqual({ messageId: id, to: '13900000001', text: expect.stringMatching(/^\[Acme\] Your registration code is \d{6}\. Valid for 5 min\. Never share it\.$/) });
     const parts = await platform.infra.query('SELECT provider_id FROM sms_message_parts WHERE message_id = $1', [id]);
-    expect(parts).toEqual([{ provider_id: `gw-${received.indexOf(mine[1]!) + 1}` }]);
+    expect(parts).toEqual([{ provider_id: id }]);
   });
 
   it('marks the message failed when the gateway refuses it for good (400), without retrying', async () => {

@@ -25,7 +25,7 @@ describe('SMS verification codes (SPEC §2.2)', () => {
       return true;
     });
     void write;
-    await platform.start({ VERIGATE_TRUSTED_PROXIES: '127.0.0.1', VERIGATE_CAPTCHA_GET_LIMIT_FP: '1000', VERIGATE_CAPTCHA_GET_LIMIT_IP: '100000', VERIGATE_SMS_LOG_FILE: `/tmp/verigate-sms-${process.pid}.jsonl` }, { voice: false, notifier: false });
+    await platform.start({ VERIGATE_TRUSTED_PROXIES: '127.0.0.1', VERIGATE_CAPTCHA_GET_LIMIT_FP: '1000', VERIGATE_CAPTCHA_GET_LIMIT_IP: '100000', VERIGATE_SMS_VERIFY_PER_DEVICE_HOUR: '6', VERIGATE_SMS_LOG_FILE: `/tmp/verigate-sms-${process.pid}.jsonl` }, { voice: false, notifier: false });
     await platform.startCaptcha();
     await platform.startSms();
     const created = await platform.admin('POST', '/apps', { name: 'sms shop', signature: '华为云', permissions: ['captcha', 'sms'] });
@@ -78,8 +78,8 @@ describe('SMS verification codes (SPEC §2.2)', () => {
     expect(await verify(h, { mobile, type: 'BIND_MOBILE_SMS', code: wrong })).toMatchObject({ status: 400, body: { error_code: 'SMS.CODE_WRONG' } });
     expect(await verify(h, { mobile, type: 'BIND_MOBILE_SMS', code })).toEqual({ status: 200, body: { result: true } });
     expect(await verify(h, { mobile, type: 'BIND_MOBILE_SMS', code })).toMatchObject({ status: 400, body: { error_code: 'SMS.CODE_USED' } });
-    // Another type of the same mobile has no code.
-    expect(await verify(h, { mobile, type: 'LOGIN_SMS', code })).toMatchObject({ status: 400, body: { error_code: 'SMS.CODE_NOT_FOUND' } });
+    // Another type of the same mobile has no code: answered like a wrong code (no enumeration).
+    expect(await verify(h, { mobile, type: 'LOGIN_SMS', code })).toMatchObject({ status: 400, body: { error_code: 'SMS.CODE_WRONG' } });
   });
 
   it('writes the English template for X-L en', async () => {
@@ -149,7 +149,7 @@ describe('SMS verification codes (SPEC §2.2)', () => {
     const expiring = await send(h, { mobile: mobile2, type: 'FORGET_PWD_SMS', captcha_token: (await platform.solveCaptcha(h)).credential });
     const code2 = codeIn(await inboxText(expiring.body.message_id));
     await platform.infra.query(`UPDATE sms_messages SET code_expires_at = now() - interval '1 second' WHERE id = $1`, [expiring.body.message_id]);
-    expect((await verify(h, { mobile: mobile2, type: 'FORGET_PWD_SMS', code: code2 })).body.error_code).toBe('SMS.CODE_EXPIRED');
+    expect((await verify(headers(newDevice()), { mobile: mobile2, type: 'FORGET_PWD_SMS', code: code2 })).body.error_code).toBe('SMS.CODE_EXPIRED');
   });
 
   it('supersedes an earlier code of the same mobile and type', async () => {
@@ -246,6 +246,21 @@ describe('SMS verification codes (SPEC §2.2)', () => {
     expect(await platform.infra.query('SELECT count(*) AS n FROM sms_messages')).toEqual(before);
     // The credential was not consumed by any of them.
     expect((await send(h, { mobile: newMobile(), type: 'LOGIN_SMS', captcha_token: credential })).status).toBe(200);
+  });
+
+  it('budgets verify calls per device (a caller cannot spend other people\'s codes), counting no attempt when over', async () => {
+    const h = headers('verify-spender', {}, '198.51.100.99');
+    const target = headers(newDevice());
+    const mobile = newMobile();
+    const sent = await send(target, { mobile, type: 'LOGIN_SMS', captcha_token: (await platform.solveCaptcha(target)).credential });
+    const code = codeIn(await inboxText(sent.body.message_id));
+    const wrong = code === '000000' ? '111111' : '000000';
+    // VERIGATE_SMS_VERIFY_PER_DEVICE_HOUR=6 for this file: 6 calls on other numbers, then refused.
+    for (let i = 0; i < 6; i++) expect((await verify(h, { mobile: newMobile(), type: 'LOGIN_SMS', code: wrong })).body.error_code).toBe('SMS.CODE_WRONG');
+    expect(await verify(h, { mobile, type: 'LOGIN_SMS', code: wrong })).toMatchObject({ status: 429, body: { error_code: 'SMS.VERIFY_RATE_LIMITED' } });
+    const [row] = await platform.infra.query<{ verify_attempts: number }>('SELECT verify_attempts FROM sms_messages WHERE id = $1', [sent.body.message_id]);
+    expect(row!.verify_attempts).toBe(0);
+    expect((await verify(target, { mobile, type: 'LOGIN_SMS', code })).status).toBe(200);
   });
 
   it('refuses apps without the sms permission', async () => {

@@ -83,3 +83,15 @@ export function verificationHash(captchaVerification: string): string {
 export function plainCredentialToken(captchaVerification: string): string | null {
   return /^([0-9a-f]{32})---/.exec(captchaVerification)?.[1] ?? null;
 }
+
+/**
+ * SPEC §2.1/§2.2: a credential handed out in AES form may come back in its plain form
+ * (`token---pointJson`). Its AES form, for looking it up by hash, when `secretKeyOf` knows the
+ * token's key; null when the credential is not in plain form or its session is unknown.
+ */
+export async function aesFormOfPlainCredential(credential: string, secretKeyOf: (token: string) => Promise<string | null>): Promise<string | null> {
+  const token = plainCredentialToken(credential);
+  if (!token) return null;
+  const secretKey = await secretKeyOf(token);
+  return secretKey ? aesEncrypt(credential, secretKey) : null;
+}

@@ -37,7 +37,13 @@ export function warnAboutDevelopmentDefaults(config: PlatformConfig, logger: Jso
  * Starts a worker app (no public HTTP): a Nest application context plus a health endpoint,
  * stopped gracefully on SIGTERM/SIGINT.
  */
-export async function runWorker(name: string, buildModule: (config: PlatformConfig, logger: JsonLogger) => DynamicModule, healthPort: number): Promise<void> {
+export async function runWorker(
+  name: string,
+  buildModule: (config: PlatformConfig, logger: JsonLogger) => DynamicModule,
+  healthPort: number,
+  /** The worker's own readiness checks beside PostgreSQL and RabbitMQ (e.g. its SMS centre). */
+  extraChecks: (app: INestApplicationContext) => Record<string, HealthCheck> = () => ({}),
+): Promise<void> {
   const config = readConfigOrExit(name, { healthPort });
   const logger = new JsonLogger(name, config.logLevel);
   process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', { error: reason }));
@@ -45,7 +51,7 @@ export async function runWorker(name: string, buildModule: (config: PlatformConf
   try {
     const app = await NestFactory.createApplicationContext(buildModule(config, logger), { logger, abortOnError: false });
     app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
-    health = await startHealthServer(config.healthPort, platformHealthChecks(app));
+    health = await startHealthServer(config.healthPort, { ...platformHealthChecks(app), ...extraChecks(app) });
     process.once('SIGTERM', () => health?.close());
     process.once('SIGINT', () => health?.close());
     logger.info(`${name} started`, { healthPort: config.healthPort });

@@ -129,6 +129,13 @@ export interface SmsConfig {
   mobilePattern: RegExp;
   /** Send commands one sms worker handles at once (VERIGATE_SMS_PREFETCH, 64). */
   prefetch: number;
+  /**
+   * Verify calls per device fingerprint / per client IP (IPv6: /64) per hour, per app
+   * (VERIGATE_SMS_VERIFY_PER_DEVICE_HOUR 30, VERIGATE_SMS_VERIFY_PER_IP_HOUR 300): the attempts per
+   * code stop guessing one code; these stop one caller from spending other people's codes.
+   */
+  verifyPerDeviceHour: number;
+  verifyPerIpHour: number;
   defaults: SmsDefaults;
 }
 
@@ -512,6 +519,8 @@ function loadSmsConfig(
     logFile: str('VERIGATE_SMS_LOG_FILE', 'var/sms-log.jsonl'),
     mobilePattern,
     prefetch: int('VERIGATE_SMS_PREFETCH', 64, 1, 10_000),
+    verifyPerDeviceHour: int('VERIGATE_SMS_VERIFY_PER_DEVICE_HOUR', 30, 1, 1_000_000),
+    verifyPerIpHour: int('VERIGATE_SMS_VERIFY_PER_IP_HOUR', 300, 1, 1_000_000),
     defaults: {
       codeLength: int('VERIGATE_SMS_CODE_LENGTH', 6, 4, 10),
       codeTtlSeconds: int('VERIGATE_SMS_CODE_TTL_S', 300, 30, 86_400),

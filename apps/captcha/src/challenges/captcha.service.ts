@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { emptyCaptchaBody, type CaptchaErrorCode, type CaptchaRpcReply, type CaptchaRpcRequest } from '#libs/contracts';
 import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
-import { aesEncrypt, captchaVerification, decodePointJson, newSecretKey, plainCredentialToken } from '#libs/auth';
+import { aesFormOfPlainCredential, captchaVerification, decodePointJson, newSecretKey } from '#libs/auth';
 import { Backgrounds } from '../images/background.js';
 import { drawBlockPuzzle } from '../images/block-puzzle.js';
 import { drawClickWord } from '../images/click-word.js';
@@ -97,12 +97,9 @@ export class CaptchaService {
 
   private async verify(request: Extract<CaptchaRpcRequest, { op: 'verify' }>): Promise<CaptchaRpcReply> {
     let ok = await this.sessions.consumeVerification(request.captchaVerification, request.caller.appKey);
-    // SPEC §2.2 accepts a credential in plain or AES form: `token---pointJson` in plain, when the
-    // client encrypted, is the decrypted form of what was handed out.
-    const plainToken = plainCredentialToken(request.captchaVerification);
-    if (!ok && plainToken) {
-      const secretKey = await this.sessions.secretKeyOfPassed(plainToken, request.caller.appKey);
-      if (secretKey) ok = await this.sessions.consumeVerification(aesEncrypt(request.captchaVerification, secretKey), request.caller.appKey);
+    if (!ok) {
+      const aesForm = await aesFormOfPlainCredential(request.captchaVerification, (token) => this.sessions.secretKeyOfPassed(token, request.caller.appKey));
+      if (aesForm) ok = await this.sessions.consumeVerification(aesForm, request.caller.appKey);
     }
     if (!ok) return fail('VERIFICATION_INVALID');
     return { ok: true, body: { ...emptyCaptchaBody(), result: true } };

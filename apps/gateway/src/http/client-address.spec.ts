@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { parseCidr } from '#libs/runtime';
-import { addressList, normaliseIp, resolveClientAddress } from './client-address.js';
+import { addressBucket, addressList, normaliseIp, resolveClientAddress } from './client-address.js';
 
 describe('client address', () => {
   const proxies = addressList(['10.0.0.0/8', '127.0.0.1']);
@@ -45,5 +45,17 @@ describe('parseCidr (the one address/CIDR rule)', () => {
 
   it.each(['10.0.0.1/33', '2001:db8::/129', '10.0.0.1/24/1', 'proxy.local', '10.0.0.1/', '10.0.0.1/-1', ''])('refuses %j', (text) => {
     expect(parseCidr(text)).toBeNull();
+  });
+});
+
+describe('addressBucket', () => {
+  it('keeps IPv4 addresses and counts IPv6 ones by their /64', () => {
+    expect(addressBucket('203.0.113.5')).toBe('203.0.113.5');
+    expect(addressBucket('::ffff:203.0.113.5')).toBe('203.0.113.5');
+    expect(addressBucket('2001:db8:1:2:3:4:5:6')).toBe('2001:db8:1:2::/64');
+    expect(addressBucket('2001:0db8:0001:0002:ffff::1')).toBe('2001:db8:1:2::/64');
+    expect(addressBucket('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(addressBucket('2001:db8:1:2::')).toBe('2001:db8:1:2::/64');
+    expect(addressBucket('::1')).toBe('0:0:0:0::/64');
   });
 });

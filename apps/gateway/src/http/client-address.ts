@@ -51,3 +51,17 @@ export function resolveClientAddress(socketIp: string | undefined, forwardedFor:
   }
   return null;
 }
+
+/**
+ * What a per-IP limit counts: an IPv4 address as it is, an IPv6 address by its /64 (one
+ * subscriber usually holds a whole /64, so counting single IPv6 addresses would not limit anyone).
+ */
+export function addressBucket(ip: string): string {
+  const address = normaliseIp(ip);
+  if (isIP(address) !== 6) return address;
+  const [head = '', tail] = address.split('%')[0]!.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? left : [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+  return `${groups.slice(0, 4).map((g) => parseInt(g, 16).toString(16)).join(':')}::/64`;
+}

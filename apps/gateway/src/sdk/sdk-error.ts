@@ -2,6 +2,7 @@ import { Catch, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SDK_ERRORS, sdkErrorBody, type SdkApi, type SdkErrorCode, type SdkLanguage } from '#libs/contracts';
 import { APP_LOGGER, JsonLogger } from '#libs/runtime';
+import { databaseUnavailable } from '../http/database-errors.js';
 import { statusOf } from '../http/rest-exception.filter.js';
 import { languageOf } from './sdk-headers.js';
 
@@ -34,6 +35,10 @@ export class SdkExceptionFilter implements ExceptionFilter {
       const status = statusOf(exception);
       if (status !== undefined && status < 500) {
         error = new SdkError('PARAMETER_INVALID', lang, status === 413 ? 'the body is too large' : undefined);
+      } else if (databaseUnavailable(exception)) {
+        // e.g. the app lookup of a request, with PostgreSQL away: retryable, not a fault.
+        this.logger.warn(`database unavailable on the ${api.toLowerCase()} API`, { error: (exception as Error).message });
+        error = new SdkError('SERVICE_UNAVAILABLE', lang);
       } else {
         this.logger.error(`unexpected error on the ${api.toLowerCase()} API`, { error: exception });
         error = new SdkError('INTERNAL_ERROR', lang);

@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { aesEncrypt, plainCredentialToken, SecretBox, verificationHash } from '#libs/auth';
+import { aesFormOfPlainCredential, SecretBox, verificationHash } from '#libs/auth';
 import { Exchanges, RoutingKeys, type SendSmsCommand } from '#libs/contracts';
 import { Outbox, outboxInsertFrom, type OutboxRow } from '#libs/messaging';
 import { preparedRows } from '#libs/persistence';
 import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
+import { addressBucket } from '../http/client-address.js';
 import type { SdkCaller } from '../sdk/sdk-admission.service.js';
 import { SdkError } from '../sdk/sdk-error.js';
 import { maskMobile, smsStatement } from './sms-database.js';
@@ -64,17 +65,18 @@ export class SendSmsCodeUseCase {
     const command: SendSmsCommand = { messageId };
     return smsStatement(() => preparedRows<OutboxRow>(this.dataSource,
       `WITH admitted AS (
-         SELECT verigate_admit_sms($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) AS captcha_token
+         SELECT * FROM verigate_admit_sms($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
        ), message AS (
          INSERT INTO sms_messages (id, app_id, app_key, mobile, type, lang, code_hash, code_sealed, code_expires_at,
-                                   max_verify_attempts, captcha_token, fingerprint, client_ip)
-         SELECT $13, $1, $2, $3, $4, $14, $15, $16, now() + make_interval(secs => $17), $18, admitted.captcha_token, $5, $6
+                                   max_verify_attempts, captcha_token, fingerprint, client_ip, created_at, updated_at)
+         SELECT $13, $1, $2, $3, $4, $14, $15, $16, admitted.admitted_at + make_interval(secs => $17), $18, admitted.captcha_token,
+                $5, $6, admitted.admitted_at, admitted.admitted_at
            FROM admitted
          RETURNING id
        )
        ${outboxInsertFrom('SELECT $19, $20, message.id::text, $21::json FROM message')}`,
       [
-        app.id, app.appKey, request.mobile, request.type, sdk.fingerprint, clientIp, [credentialHash],
+        app.id, app.appKey, request.mobile, request.type, sdk.fingerprint, addressBucket(clientIp), credentialHash,
         policy.resendCooldownSeconds, policy.perMobilePerHour, policy.perMobilePerDay, policy.perDevicePerHour, policy.perIpPerHour,
         messageId, sdk.lang, this.hasher.hash(app.id, request.mobile, request.type, code), this.secretBox.seal(code),
         policy.codeTtlSeconds, policy.verifyAttempts,
@@ -84,12 +86,13 @@ export class SendSmsCodeUseCase {
   }
 
   /** The AES form of a plain-form credential whose captcha the client answered with AES, if any. */
-  private async aesForm(caller: SdkCaller, request: SendSmsRequest): Promise<string | null> {
-    const token = plainCredentialToken(request.captchaToken);
-    if (!token) return null;
-    const rows = await smsStatement(() => preparedRows<{ secret_key_sealed: string }>(this.dataSource,
-      `SELECT secret_key_sealed FROM captcha_sessions WHERE token = $1 AND app_key = $2 AND state = 'passed'`, [token, caller.app.appKey]),
-    caller.sdk.lang, this.logger);
-    return rows[0] ? aesEncrypt(request.captchaToken, this.secretBox.open(rows[0].secret_key_sealed)) : null;
+  private aesForm(caller: SdkCaller, request: SendSmsRequest): Promise<string | null> {
+    return aesFormOfPlainCredential(request.captchaToken, async (token) => {
+      const rows = await smsStatement(() => preparedRows<{ secret_key_sealed: string }>(this.dataSource,
+        `SELECT secret_key_sealed FROM captcha_sessions WHERE token = $1 AND app_key = $2 AND state = 'passed'`, [token, caller.app.appKey]),
+      caller.sdk.lang, this.logger);
+      return rows[0] ? this.secretBox.open(rows[0].secret_key_sealed) : null;
+    });
   }
+
 }

@@ -1,15 +1,7 @@
 import { SDK_ERRORS, type SdkErrorCode, type SdkLanguage } from '#libs/contracts';
 import type { JsonLogger } from '#libs/runtime';
+import { ADMISSION_REFUSED_SQLSTATE, databaseUnavailable } from '../http/database-errors.js';
 import { SdkError } from '../sdk/sdk-error.js';
-
-/** SQLSTATE of a refusal raised by the SMS functions of the database (message = SDK error code). */
-const REFUSED_SQLSTATE = 'VG001';
-
-/** The database cannot be reached or is shutting down (connection exceptions, admin shutdown, timeouts). */
-function unavailable(code: string | undefined): boolean {
-  return code === '57014' || code === '57P01' || code === '57P03' || (code?.startsWith('08') ?? false)
-    || code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT';
-}
 
 /**
  * Runs a statement of the SMS API and turns database outcomes into SDK answers: a refusal into
@@ -21,10 +13,10 @@ export async function smsStatement<T>(run: () => Promise<T>, lang: SdkLanguage, 
     return await run();
   } catch (error) {
     const pgError = error as { code?: string; message?: string };
-    if (pgError.code === REFUSED_SQLSTATE && pgError.message && pgError.message in SDK_ERRORS) {
+    if (pgError.code === ADMISSION_REFUSED_SQLSTATE && pgError.message && pgError.message in SDK_ERRORS) {
       throw new SdkError(pgError.message as SdkErrorCode, lang);
     }
-    if (unavailable(pgError.code) || /Connection terminated|timeout exceeded when trying to connect/i.test(pgError.message ?? '')) {
+    if (databaseUnavailable(error)) {
       logger.warn('database unavailable on the SMS API', { error: pgError.message, code: pgError.code });
       throw new SdkError('SERVICE_UNAVAILABLE', lang);
     }

@@ -75,8 +75,6 @@ export function internationalRefusal(rules: InternationalRules | null, defaultHo
   return null;
 }
 
-/** SQLSTATE of a refusal raised by the admission functions; the message is a ResultCodes name. */
-export const ADMISSION_REFUSED_SQLSTATE = 'VG001';
 
 /** The counters as the four parallel arrays verigate_take_counters takes. */
 export function counterArrays(claims: readonly CounterClaim[]): [string[], number[], number[], string[]] {

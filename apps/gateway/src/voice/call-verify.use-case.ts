@@ -9,7 +9,8 @@ import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#l
 import { AppDirectory, type DirectoryApp, type PlatformLists } from '../directory/app-directory.service.js';
 import { NONCE_REPLAYED, type NonceClaim } from './aksk-authenticator.service.js';
 import { inRestHours, ipAllowed } from './call-admission.js';
-import { ADMISSION_REFUSED_SQLSTATE, calleeBlocked, callCounterClaims, counterArrays, internationalRefusal, requestCounterClaims } from './call-policy.js';
+import { calleeBlocked, callCounterClaims, counterArrays, internationalRefusal, requestCounterClaims } from './call-policy.js';
+import { ADMISSION_REFUSED_SQLSTATE } from '../http/database-errors.js';
 import { RestError } from '../http/rest-error.js';
 import type { CallVerifyRequest } from './call-verify.validation.js';
 import { VoicePortGauge } from './voice-port-gauge.service.js';

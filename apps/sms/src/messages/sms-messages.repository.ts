@@ -6,11 +6,13 @@ import { preparedRows } from '#libs/persistence';
 import type { DeliveryReceipt } from '../providers/sms-provider.js';
 
 /**
- * How long a worker holds a message it is submitting. Longer than a submission can take (the
- * SMPP provider gives up on a throttled message well before), so two workers never submit the
- * same message at once; after a crash another worker takes it over once the lease ran out.
+ * How long a worker's hold on a message it is submitting lasts without renewal. The holder
+ * renews it every SUBMIT_LEASE_RENEW_SECONDS for as long as it works on the message (queued at
+ * the SMS centre's window, throttled, recording), so two workers never submit one message at
+ * once; after a crash another worker takes the message over once the lease ran out.
  */
 export const SUBMIT_LEASE_SECONDS = 90;
+export const SUBMIT_LEASE_RENEW_SECONDS = 30;
 
 export interface ClaimedMessage {
   mobile: string;
@@ -40,7 +42,8 @@ export type Claim =
 export class SmsMessagesRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async claim(messageId: string): Promise<Claim> {
+  /** Takes the message for `owner` (a token of this one attempt) if nobody holds it. */
+  async claim(messageId: string, owner: string): Promise<Claim> {
     const rows = await preparedRows<{
       mobile: string; type: SmsType; lang: SdkLanguage; code_sealed: string | null; code_expired: boolean;
       ttl_seconds: number; signature: string; submit_attempts: number;
@@ -48,13 +51,14 @@ export class SmsMessagesRepository {
       // The claim's commit does not wait for the disk: a lease lost in a database crash only
       // lets another worker take the message over sooner (its status is what prevents a resend).
       `WITH no_flush AS (SELECT set_config('synchronous_commit', 'off', true))
-       UPDATE sms_messages m SET submit_lease_until = now() + make_interval(secs => $2), submit_attempts = m.submit_attempts + 1, updated_at = now()
+       UPDATE sms_messages m SET submit_lease_until = now() + make_interval(secs => $2), submit_lease_owner = $3,
+              submit_attempts = m.submit_attempts + 1, updated_at = now()
          FROM apps a, no_flush
         WHERE m.id = $1 AND a.id = m.app_id AND m.status = 'accepted' AND (m.submit_lease_until IS NULL OR m.submit_lease_until < now())
        RETURNING m.mobile, m.type, m.lang, m.code_sealed, m.code_expires_at <= now() AS code_expired,
                  round(extract(epoch FROM m.code_expires_at - m.created_at))::int AS ttl_seconds,
                  COALESCE(NULLIF(a.signature, ''), a.name) AS signature, m.submit_attempts`,
-      [messageId, SUBMIT_LEASE_SECONDS],
+      [messageId, SUBMIT_LEASE_SECONDS, owner],
     );
     const row = rows[0];
     if (row) {
@@ -72,9 +76,18 @@ export class SmsMessagesRepository {
     return state[0].status === 'accepted' && state[0].leased ? { outcome: 'leased' } : { outcome: 'done' };
   }
 
+  /** Extends `owner`'s hold; false when it no longer holds the message. */
+  async renew(messageId: string, owner: string): Promise<boolean> {
+    const rows = await preparedRows(this.dataSource,
+      `UPDATE sms_messages SET submit_lease_until = now() + make_interval(secs => $3)
+        WHERE id = $1 AND submit_lease_owner = $2 AND status = 'accepted' RETURNING 1`, [messageId, owner, SUBMIT_LEASE_SECONDS]);
+    return rows.length === 1;
+  }
+
   /** Gives a claimed message back (a transient failure): the next delivery of its command may take it at once. */
-  async release(messageId: string): Promise<void> {
-    await preparedRows(this.dataSource, `UPDATE sms_messages SET submit_lease_until = NULL WHERE id = $1 AND status = 'accepted'`, [messageId]);
+  async release(messageId: string, owner: string): Promise<void> {
+    await preparedRows(this.dataSource,
+      `UPDATE sms_messages SET submit_lease_until = NULL WHERE id = $1 AND submit_lease_owner = $2 AND status = 'accepted'`, [messageId, owner]);
   }
 
   submitted(messageId: string, provider: string, providerIds: string[]): Promise<OutboxRow[]> {
@@ -90,6 +103,20 @@ export class SmsMessagesRepository {
   receipt(provider: string, receipt: DeliveryReceipt): Promise<OutboxRow[]> {
     return preparedRows<OutboxRow>(this.dataSource, `SELECT * FROM verigate_sms_receipt($1, $2, $3, $4, $5, $6)`,
       [provider, receipt.providerId, receipt.status, receipt.doneAt, receipt.errorCode, Exchanges.smsEvents]);
+  }
+
+  /**
+   * Fails messages still `accepted` a minute after their code expired and held by nobody: their
+   * command was dead-lettered or lost to an operator's purge. Their sealed code is wiped with it.
+   */
+  failExpired(): Promise<OutboxRow[]> {
+    return preparedRows<OutboxRow>(this.dataSource,
+      `SELECT o.* FROM (SELECT id FROM sms_messages
+                          WHERE status = 'accepted' AND code_expires_at < now() - interval '1 minute'
+                            AND (submit_lease_until IS NULL OR submit_lease_until < now())
+                          ORDER BY code_expires_at LIMIT 500) stale,
+              LATERAL verigate_sms_set_status(stale.id, 'failed', ARRAY['accepted'], 'the code expired before the message could be submitted', $1) o`,
+      [Exchanges.smsEvents]);
   }
 
   /** Forgets receipts that matched no submission within a day (ids of other systems, or lost records). */

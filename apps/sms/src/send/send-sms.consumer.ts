@@ -1,6 +1,6 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { Queues, type SendSmsCommand } from '#libs/contracts';
-import { Broker } from '#libs/messaging';
+import { Broker, Outbox } from '#libs/messaging';
 import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
 import { SmsMessagesRepository } from '../messages/sms-messages.repository.js';
 import { SMS_PROVIDER, type SmsProvider } from '../providers/sms-provider.js';
@@ -24,6 +24,7 @@ export class SendSmsConsumer implements OnApplicationBootstrap, BeforeApplicatio
     private readonly send: SendSmsUseCase,
     private readonly receipts: RecordReceiptUseCase,
     private readonly messages: SmsMessagesRepository,
+    private readonly outbox: Outbox,
     @Inject(SMS_PROVIDER) private readonly provider: SmsProvider,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
     @Inject(APP_LOGGER) private readonly logger: JsonLogger,
@@ -36,9 +37,17 @@ export class SendSmsConsumer implements OnApplicationBootstrap, BeforeApplicatio
       if (typeof messageId !== 'string' || !/^[0-9a-f-]{36}$/.test(messageId)) return Promise.resolve({ action: 'dead', reason: 'send command without a valid messageId' });
       return this.send.execute(messageId);
     });
+    // Every minute: messages whose command was lost or dead-lettered are failed once their code
+    // expired (any worker may do it; the statement is idempotent); stale receipts are forgotten.
     this.sweeper = setInterval(() => {
-      this.messages.sweepReceipts().catch((error: Error) => this.logger.warn('receipt sweep failed', { error: error.message }));
-    }, 3_600_000);
+      this.messages.failExpired()
+        .then((rows) => {
+          void this.outbox.dispatch(rows);
+          if (rows.length) this.logger.warn('sms messages never submitted failed after their code expired', { notifications: rows.length });
+        })
+        .then(() => this.messages.sweepReceipts())
+        .catch((error: Error) => this.logger.warn('sms sweep failed', { error: error.message }));
+    }, 60_000);
     this.sweeper.unref();
     this.logger.info('sms worker consuming', { provider: this.provider.name, prefetch: this.config.sms.prefetch });
   }
@@ -47,6 +56,8 @@ export class SendSmsConsumer implements OnApplicationBootstrap, BeforeApplicatio
     if (this.sweeper) clearInterval(this.sweeper);
     await this.broker.stopConsuming();
     await this.broker.drain(DRAIN_MS);
+    this.send.stop();
+    await this.broker.drain(1000);
     await this.provider.stop();
   }
 }

@@ -1,24 +1,25 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SecretBox } from '#libs/auth';
 import { Outbox, type Disposition, type OutboxRow } from '#libs/messaging';
 import { APP_LOGGER, JsonLogger } from '#libs/runtime';
-import { SmsMessagesRepository, SUBMIT_LEASE_SECONDS } from '../messages/sms-messages.repository.js';
+import { SmsMessagesRepository, SUBMIT_LEASE_RENEW_SECONDS } from '../messages/sms-messages.repository.js';
 import { SMS_PROVIDER, SmsSubmitError, type SmsProvider } from '../providers/sms-provider.js';
 import { renderSmsText } from './sms-template.js';
 
-/** How long a submitted message's record is retried (well within its lease, which then still protects it). */
-const RECORD_PATIENCE_MS = (SUBMIT_LEASE_SECONDS * 1000) / 2;
-
 /**
- * Sends one accepted message: claims it (a lease, so no other worker sends it meanwhile),
- * renders the text with the code, submits it, and records the outcome with its notification.
- * The command is acked only after that record is committed. A worker that dies between the
- * SMS centre's answer and that commit leaves the message `accepted`: it is submitted again
- * (with the same code) — the one window where a message can go out twice; never zero times.
+ * Sends one accepted message: claims it (a lease with an owner token, renewed while this
+ * attempt works on it, so no other worker sends it meanwhile), renders the text with the code,
+ * submits it, and records the outcome with its notification. The command is acked only after
+ * that record is committed. A worker that dies between the SMS centre's answer and that commit
+ * leaves the message `accepted`: another worker submits it again once the lease ran out (with
+ * the same code) — the one window where a message can go out twice; never zero times.
  */
 @Injectable()
 export class SendSmsUseCase {
+  private stopping = false;
+
   constructor(
     private readonly messages: SmsMessagesRepository,
     private readonly outbox: Outbox,
@@ -27,8 +28,16 @@ export class SendSmsUseCase {
     @Inject(APP_LOGGER) private readonly logger: JsonLogger,
   ) {}
 
+  /** On shutdown: an attempt still waiting for the database to record a submission gives up (see recordSubmission). */
+  stop(): void {
+    this.stopping = true;
+  }
+
   async execute(messageId: string): Promise<Disposition> {
-    const claim = await this.messages.claim(messageId);
+    // Not connected to the SMS centre: leave the message alone (no claim, no attempt counted).
+    if (!this.provider.isReady()) return { action: 'retry', reason: `the ${this.provider.name} provider is not connected` };
+    const owner = randomUUID();
+    const claim = await this.messages.claim(messageId, owner);
     if (claim.outcome === 'unknown') return { action: 'dead', reason: `no SMS message ${messageId}` };
     if (claim.outcome === 'done') return { action: 'ack' };
     if (claim.outcome === 'leased') return { action: 'retry', reason: 'another worker is submitting this message' };
@@ -45,37 +54,45 @@ export class SendSmsUseCase {
     }
     const text = renderSmsText({ type: message.type, lang: message.lang, signature: message.signature, code, ttlSeconds: message.ttlSeconds });
 
-    let providerIds: string[];
+    const renewal = setInterval(() => {
+      this.messages.renew(messageId, owner)
+        .then((held) => { if (!held) log.warn('lost the hold on an sms being submitted'); })
+        .catch((error: Error) => log.warn('could not renew the hold on an sms', { error: error.message }));
+    }, SUBMIT_LEASE_RENEW_SECONDS * 1000);
     try {
-      ({ providerIds } = await this.provider.submit({ messageId, to: message.mobile, text }));
-    } catch (error) {
-      if (error instanceof SmsSubmitError && !error.transient) {
-        log.warn('sms refused by the provider', { provider: this.provider.name, providerCode: error.providerCode, error: error.message });
-        return this.fail(messageId, `${error.providerCode ?? this.provider.name}: ${error.message}`);
+      let providerIds: string[];
+      try {
+        ({ providerIds } = await this.provider.submit({ messageId, to: message.mobile, text }));
+      } catch (error) {
+        if (error instanceof SmsSubmitError && !error.transient) {
+          log.warn('sms refused by the provider', { provider: this.provider.name, providerCode: error.providerCode, error: error.message });
+          return await this.fail(messageId, `${error.providerCode ?? this.provider.name}: ${error.message}`);
+        }
+        await this.messages.release(messageId, owner);
+        return { action: 'retry', reason: `submission failed: ${(error as Error).message}` };
       }
-      await this.messages.release(messageId);
-      return { action: 'retry', reason: `submission failed: ${(error as Error).message}` };
+      const rows = await this.recordSubmission(messageId, providerIds, log);
+      void this.outbox.dispatch(rows);
+      log.info('sms submitted', { provider: this.provider.name, segments: providerIds.length, attempt: message.submitAttempts });
+      return { action: 'ack' };
+    } finally {
+      clearInterval(renewal);
     }
-    const rows = await this.recordSubmission(messageId, providerIds);
-    void this.outbox.dispatch(rows);
-    log.info('sms submitted', { provider: this.provider.name, segments: providerIds.length, attempt: message.submitAttempts });
-    return { action: 'ack' };
   }
 
   /**
-   * The SMS centre has the message: recording that must not be given up lightly, since a command
-   * retried after a failed record would submit the message again. So a database that is away
-   * (a PostgreSQL restart) is waited for here, within the message's lease; only after that does
-   * the error go to the broker (and the message may be sent twice).
+   * The SMS centre has the message: recording that is not given up while this worker runs
+   * (the lease is renewed meanwhile), since a command retried after a failed record would
+   * submit the message again. Only a worker that is stopping gives up; its command then goes
+   * back to the queue and the message may be sent twice.
    */
-  private async recordSubmission(messageId: string, providerIds: string[]): Promise<OutboxRow[]> {
-    const deadline = Date.now() + RECORD_PATIENCE_MS;
+  private async recordSubmission(messageId: string, providerIds: string[], log: JsonLogger): Promise<OutboxRow[]> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.messages.submitted(messageId, this.provider.name, providerIds);
       } catch (error) {
-        if (Date.now() >= deadline) throw error;
-        this.logger.warn('could not record a submitted sms; trying again', { messageId, attempt, error: (error as Error).message });
+        if (this.stopping) throw error;
+        log.warn('could not record a submitted sms; trying again', { attempt, error: (error as Error).message });
         await sleep(Math.min(5000, 250 * 2 ** attempt));
       }
     }

@@ -36,8 +36,10 @@ export class Sms1764500000000 implements MigrationInterface {
         provider text,
         segments integer,
         submit_attempts integer NOT NULL DEFAULT 0,
-        -- a worker submitting the message holds it until then (another one leaves it alone)
+        -- a worker submitting the message holds it until then (another one leaves it alone); the
+        -- holder renews it while it works, and only the holder (its claim's token) may release it
         submit_lease_until timestamptz,
+        submit_lease_owner uuid,
         error text,
         -- the captcha session whose captchaVerification this send consumed (one send per captcha)
         captcha_token text NOT NULL UNIQUE,
@@ -57,6 +59,8 @@ export class Sms1764500000000 implements MigrationInterface {
     await q.query(`CREATE INDEX sms_messages_device ON sms_messages (app_id, fingerprint, created_at)`);
     await q.query(`CREATE INDEX sms_messages_ip ON sms_messages (app_id, client_ip, created_at)`);
     await q.query(`CREATE INDEX sms_messages_created ON sms_messages (created_at)`);
+    // The sweeper's view: messages still waiting for their first submission.
+    await q.query(`CREATE INDEX sms_messages_accepted ON sms_messages (code_expires_at) WHERE status = 'accepted'`);
     await q.query(`
       CREATE TABLE sms_message_parts (
         provider text NOT NULL,
@@ -96,8 +100,7 @@ export class Sms1764500000000 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX sms_dev_inbox_mobile ON sms_dev_inbox (mobile, created_at)`);
 
-    // Admits a send: consumes the captcha credential (any of the given hashes: the plain and the
-    // AES form), then checks the cool-down and the caps and supersedes the (mobile, type)'s
+    // Admits a send: consumes the captcha credential (by its hash), then checks the cool-down and the caps and supersedes the (mobile, type)'s
     // earlier codes. Raises VG001 with an SMS error code name to refuse; the caller's statement
     // then rolls back, so a refused send consumes neither the credential nor a cap. The advisory
     // locks (taken in key order, so two sends cannot deadlock) make each count exact: a send
@@ -105,20 +108,22 @@ export class Sms1764500000000 implements MigrationInterface {
     // after the locks). Returns the consumed captcha session's token.
     await q.query(`
       CREATE FUNCTION verigate_admit_sms(app uuid, the_app_key text, the_mobile text, the_type text, the_fingerprint text, the_ip text,
-                                         credential_hashes text[], cooldown_seconds integer, per_mobile_hour integer,
-                                         per_mobile_day integer, per_device_hour integer, per_ip_hour integer) RETURNS text
+                                         credential_hash text, cooldown_seconds integer, per_mobile_hour integer,
+                                         per_mobile_day integer, per_device_hour integer, per_ip_hour integer)
+        RETURNS TABLE (captcha_token text, admitted_at timestamptz)
       LANGUAGE plpgsql VOLATILE AS $$
       DECLARE
         consumed text;
+        at timestamptz;
         too_soon boolean;
         in_hour integer;
         in_day integer;
         by_device integer;
         by_ip integer;
       BEGIN
-        UPDATE captcha_sessions SET state = 'verified'
-         WHERE verification_hash = ANY(credential_hashes) AND app_key = the_app_key AND state = 'passed' AND verification_expires_at > now()
-         RETURNING token INTO consumed;
+        UPDATE captcha_sessions c SET state = 'verified'
+         WHERE c.verification_hash = credential_hash AND c.app_key = the_app_key AND c.state = 'passed' AND c.verification_expires_at > now()
+         RETURNING c.token INTO consumed;
         IF consumed IS NULL THEN
           RAISE EXCEPTION USING ERRCODE = 'VG001', MESSAGE = 'CAPTCHA_TOKEN_INVALID';
         END IF;
@@ -126,15 +131,17 @@ export class Sms1764500000000 implements MigrationInterface {
             hashtextextended('verigate.sms-mobile:' || app::text || ':' || the_mobile, 0),
             hashtextextended('verigate.sms-device:' || app::text || ':' || the_fingerprint, 0),
             hashtextextended('verigate.sms-ip:' || app::text || ':' || the_ip, 0)]) AS k ORDER BY k) ordered;
+        -- The send's time is taken now, after the locks, not at the transaction's start: a send
+        -- that waited for a lock is then later than the one it waited for, so windows count right
+        -- and "the newest code" of a (mobile, type) is the one admitted last.
+        at := clock_timestamp();
         -- The mobile's sends of the last day, newest first, at most the day's cap: the cool-down,
         -- the hour's and the day's counts in one index scan (the hour's sends are the newest ones).
-        -- No cool-down means none: a send that started before this one but committed first may
-        -- carry a created_at (its transaction's start) later than this one's now().
-        SELECT COALESCE(bool_or(cooldown_seconds > 0 AND r.type = the_type AND r.created_at > now() - cooldown_seconds * interval '1 second'), false),
-               count(*) FILTER (WHERE r.created_at > now() - interval '1 hour'), count(*)
+        SELECT COALESCE(bool_or(r.type = the_type AND r.created_at > at - cooldown_seconds * interval '1 second'), false),
+               count(*) FILTER (WHERE r.created_at > at - interval '1 hour'), count(*)
           INTO too_soon, in_hour, in_day
-          FROM (SELECT created_at, type FROM sms_messages WHERE app_id = app AND mobile = the_mobile
-                   AND created_at > now() - interval '1 day' ORDER BY created_at DESC LIMIT per_mobile_day) r;
+          FROM (SELECT m.created_at, m.type FROM sms_messages m WHERE m.app_id = app AND m.mobile = the_mobile
+                   AND m.created_at > at - interval '1 day' ORDER BY m.created_at DESC LIMIT per_mobile_day) r;
         IF too_soon THEN
           RAISE EXCEPTION USING ERRCODE = 'VG001', MESSAGE = 'RESEND_TOO_SOON';
         END IF;
@@ -144,10 +151,10 @@ export class Sms1764500000000 implements MigrationInterface {
         IF in_day >= per_mobile_day THEN
           RAISE EXCEPTION USING ERRCODE = 'VG001', MESSAGE = 'MOBILE_DAILY_LIMIT';
         END IF;
-        SELECT (SELECT count(*) FROM (SELECT 1 FROM sms_messages WHERE app_id = app AND fingerprint = the_fingerprint
-                  AND created_at > now() - interval '1 hour' LIMIT per_device_hour) d),
-               (SELECT count(*) FROM (SELECT 1 FROM sms_messages WHERE app_id = app AND client_ip = the_ip
-                  AND created_at > now() - interval '1 hour' LIMIT per_ip_hour) i)
+        SELECT (SELECT count(*) FROM (SELECT 1 FROM sms_messages m WHERE m.app_id = app AND m.fingerprint = the_fingerprint
+                  AND m.created_at > at - interval '1 hour' LIMIT per_device_hour) d),
+               (SELECT count(*) FROM (SELECT 1 FROM sms_messages m WHERE m.app_id = app AND m.client_ip = the_ip
+                  AND m.created_at > at - interval '1 hour' LIMIT per_ip_hour) i)
           INTO by_device, by_ip;
         IF by_device >= per_device_hour THEN
           RAISE EXCEPTION USING ERRCODE = 'VG001', MESSAGE = 'DEVICE_LIMIT';
@@ -156,13 +163,13 @@ export class Sms1764500000000 implements MigrationInterface {
           RAISE EXCEPTION USING ERRCODE = 'VG001', MESSAGE = 'IP_LIMIT';
         END IF;
         -- Only the newest code of a (mobile, type) can be verified.
-        UPDATE sms_messages SET code_state = 'superseded', updated_at = now()
-         WHERE app_id = app AND mobile = the_mobile AND type = the_type AND code_state = 'active';
-        RETURN consumed;
+        UPDATE sms_messages m SET code_state = 'superseded', updated_at = at
+         WHERE m.app_id = app AND m.mobile = the_mobile AND m.type = the_type AND m.code_state = 'active';
+        RETURN QUERY SELECT consumed, at;
       END $$`);
 
     // Verifies a code against the newest one sent to (mobile, type): 'OK' once, else the SMS
-    // error code name. A wrong code counts an attempt; the last allowed wrong attempt kills the code.
+    // error code name. The newest is the one admitted last (created_at is the admission time). A wrong code counts an attempt; the last allowed wrong attempt kills the code.
     await q.query(`
       CREATE FUNCTION verigate_verify_sms_code(app uuid, the_mobile text, the_type text, candidate_hash text) RETURNS text
       LANGUAGE plpgsql VOLATILE AS $$
@@ -172,7 +179,8 @@ export class Sms1764500000000 implements MigrationInterface {
         SELECT id, code_hash, code_state, code_expires_at, verify_attempts, max_verify_attempts INTO m
           FROM sms_messages WHERE app_id = app AND mobile = the_mobile AND type = the_type
          ORDER BY created_at DESC, id DESC LIMIT 1 FOR UPDATE;
-        IF NOT FOUND OR m.code_state = 'superseded' THEN RETURN 'CODE_NOT_FOUND'; END IF;
+        -- No code at all answers like a wrong one: verify must not tell who asked for a code.
+        IF NOT FOUND OR m.code_state = 'superseded' THEN RETURN 'CODE_WRONG'; END IF;
         IF m.code_state = 'used' THEN RETURN 'CODE_USED'; END IF;
         IF m.code_state = 'dead' THEN RETURN 'CODE_ATTEMPTS_EXCEEDED'; END IF;
         IF m.code_expires_at <= now() THEN RETURN 'CODE_EXPIRED'; END IF;
@@ -311,7 +319,7 @@ export class Sms1764500000000 implements MigrationInterface {
     await q.query(`DROP FUNCTION IF EXISTS verigate_sms_apply_receipts(uuid, text)`);
     await q.query(`DROP FUNCTION IF EXISTS verigate_sms_set_status(uuid, text, text[], text, text)`);
     await q.query(`DROP FUNCTION IF EXISTS verigate_verify_sms_code(uuid, text, text, text)`);
-    await q.query(`DROP FUNCTION IF EXISTS verigate_admit_sms(uuid, text, text, text, text, text, text[], integer, integer, integer, integer, integer)`);
+    await q.query(`DROP FUNCTION IF EXISTS verigate_admit_sms(uuid, text, text, text, text, text, text, integer, integer, integer, integer, integer)`);
     await q.query(`DROP TABLE IF EXISTS sms_dev_inbox`);
     await q.query(`DROP TABLE IF EXISTS sms_receipts`);
     await q.query(`DROP TABLE IF EXISTS sms_message_parts`);

@@ -22,8 +22,8 @@ export function httpStatusIsTransient(status: number): boolean {
 /**
  * Generic HTTP SMS gateway (VERIGATE_SMS_PROVIDER=http): `POST VERIGATE_SMS_HTTP_URL` with
  * `{"messageId","to","text"}` and a signature header; a 2xx answer may name the gateway's id as
- * `{"id": "…"}` (else the message id is used). Redirects are not followed. No delivery
- * receipts: messages stay `submitted`.
+ * `{"id": "…"}` (logged). Redirects are not followed. No delivery receipts: messages stay
+ * `submitted`.
  */
 export class HttpSmsProvider implements SmsProvider {
   readonly name = 'http' as const;
@@ -59,13 +59,16 @@ export class HttpSmsProvider implements SmsProvider {
     if (!response.ok) {
       throw new SmsSubmitError(`the HTTP gateway answered ${response.status}`, httpStatusIsTransient(response.status), `HTTP ${response.status}`);
     }
-    let id: unknown;
+    // The gateway's own id (`{"id": …}`) is logged, not used as the segment's key: nothing says
+    // an HTTP gateway's ids are unique, and this provider gets no receipts to match anyway.
+    let gatewayId: unknown;
     try {
-      id = (JSON.parse(answer) as { id?: unknown }).id;
+      gatewayId = (JSON.parse(answer) as { id?: unknown }).id;
     } catch {
-      id = undefined;
+      gatewayId = undefined;
     }
-    return { providerIds: [typeof id === 'string' && id.length > 0 && id.length <= 128 ? id : sms.messageId] };
+    if (typeof gatewayId === 'string' && gatewayId.length <= 128) this.logger.info('sms taken by the HTTP gateway', { messageId: sms.messageId, gatewayId });
+    return { providerIds: [sms.messageId] };
   }
 
   isReady(): boolean {

@@ -55,6 +55,13 @@ interface SmscSession {
   id: number;
   session: Session;
   bound: boolean;
+  /** Automatic receipts sent on this session and not answered yet. */
+  receiptsInFlight: Set<PendingReceipt>;
+}
+
+interface PendingReceipt {
+  messageId: string;
+  stat: ReceiptStat;
 }
 
 const ESME_RINVBNDSTS = 0x04;
@@ -89,6 +96,8 @@ export class TestSmsc {
   private throttleCount = 0;
   private failures: { count: number; status: number } | null = null;
   private holding = false;
+  /** Automatic receipts waiting for a bound session. */
+  private readonly undelivered: PendingReceipt[] = [];
   private held: { s: SmscSession; respond: () => void }[] = [];
 
   constructor(options: TestSmscOptions = {}) {
@@ -174,9 +183,18 @@ export class TestSmsc {
 
   /** Sends a delivery receipt for `messageId`; resolves with the client's deliver_sm_resp status. */
   sendReceipt(messageId: string, stat: ReceiptStat): Promise<number> {
-    const target = this.messageSession.get(messageId);
-    const s = target && this.live.has(target) ? target : [...this.live].find((candidate) => candidate.bound);
+    const s = this.receiptSession(messageId);
     if (!s) return Promise.reject(new Error('TestSmsc: no bound session for a receipt'));
+    return this.sendReceiptOn(s, messageId, stat);
+  }
+
+  /** The session that submitted the message if it is still bound, else any bound one. */
+  private receiptSession(messageId: string): SmscSession | undefined {
+    const target = this.messageSession.get(messageId);
+    return target && this.live.has(target) && target.bound ? target : [...this.live].find((candidate) => candidate.bound);
+  }
+
+  private sendReceiptOn(s: SmscSession, messageId: string, stat: ReceiptStat): Promise<number> {
     const submit = this.submits.find((x) => x.messageId === messageId);
     const date = receiptDate(new Date());
     const text = `id:${messageId} sub:001 dlvrd:${stat === 'DELIVRD' ? '001' : '000'} submit date:${date} done date:${date} stat:${stat} err:000 text:`;
@@ -190,6 +208,27 @@ export class TestSmsc {
     return this.request(s, pdu).then((status) => {
       this.receiptResponses.push({ messageId, commandStatus: status, at: Date.now() });
       return status;
+    });
+  }
+
+  /**
+   * An automatic receipt, delivered as a real SMSC does: kept while no session is bound or its
+   * connection dies before the answer (sent again at the next bind), and sent again half a second
+   * after a non-zero deliver_sm_resp.
+   */
+  private autoSendReceipt(receipt: PendingReceipt): void {
+    const s = this.receiptSession(receipt.messageId);
+    if (!s) {
+      this.undelivered.push(receipt);
+      return;
+    }
+    s.receiptsInFlight.add(receipt);
+    this.sendReceiptOn(s, receipt.messageId, receipt.stat).then((status) => {
+      s.receiptsInFlight.delete(receipt);
+      if (status !== 0) setTimeout(() => this.autoSendReceipt(receipt), 500).unref();
+    }, () => {
+      s.receiptsInFlight.delete(receipt);
+      this.undelivered.push(receipt);
     });
   }
 
@@ -216,7 +255,7 @@ export class TestSmsc {
   }
 
   private accept(session: Session): void {
-    const s: SmscSession = { id: ++this.nextSessionId, session, bound: false };
+    const s: SmscSession = { id: ++this.nextSessionId, session, bound: false, receiptsInFlight: new Set() };
     this.connections++;
     this.live.add(s);
     // Capture the octets the package reads for each PDU, to decode short_message ourselves.
@@ -236,6 +275,8 @@ export class TestSmsc {
     session.on('error', () => session.destroy());
     socket.on('close', () => {
       this.live.delete(s);
+      for (const receipt of s.receiptsInFlight) this.undelivered.push(receipt);
+      s.receiptsInFlight.clear();
       // Its held responses can never be sent: settle them so `outstanding` stays true.
       for (const entry of this.held.filter((h) => h.s === s)) {
         this.held.splice(this.held.indexOf(entry), 1);
@@ -253,6 +294,8 @@ export class TestSmsc {
         this.binds.push({ systemId: String(pdu.system_id), interfaceVersion: Number(pdu.interface_version), accepted });
         s.bound = accepted;
         session.send(pdu.response(accepted ? { system_id: 'TESTSMSC' } : { command_status: ESME_RBINDFAIL }));
+        // Store and forward: automatic receipts that found no bound session go out now.
+        if (accepted) for (const receipt of this.undelivered.splice(0)) this.autoSendReceipt(receipt);
         break;
       }
       case 'enquire_link':
@@ -293,7 +336,7 @@ export class TestSmsc {
       this.outstanding--;
       if (!this.live.has(s)) return;
       s.session.send(pdu.response(messageId ? { message_id: messageId } : { command_status: status }));
-      if (messageId && this.autoReceipt) this.sendReceipt(messageId, this.autoReceipt).catch(() => undefined);
+      if (messageId && this.autoReceipt) this.autoSendReceipt({ messageId, stat: this.autoReceipt });
     };
     if (this.holding) this.held.push({ s, respond });
     else respond();

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { SecretBox } from '#libs/auth';
 import { Outbox, type Disposition, type OutboxRow } from '#libs/messaging';
 import { APP_LOGGER, JsonLogger } from '#libs/runtime';
@@ -93,7 +92,7 @@ export class SendSmsUseCase {
       } catch (error) {
         if (this.stopping) throw error;
         log.warn('could not record a submitted sms; trying again', { attempt, error: (error as Error).message });
-        await sleep(Math.min(5000, 250 * 2 ** attempt));
+        await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 250 * 2 ** attempt)));
       }
     }
   }

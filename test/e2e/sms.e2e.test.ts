@@ -141,15 +141,20 @@ describe('SMS verification codes (SPEC §2.2)', () => {
     const sent = await send(h, { mobile, type: 'FORGET_PWD_SMS', captcha_token: (await platform.solveCaptcha(h)).credential });
     const code = codeIn(await inboxText(sent.body.message_id));
     const wrong = code === '000000' ? '111111' : '000000';
-    for (let i = 1; i <= 4; i++) expect((await verify(h, { mobile, type: 'FORGET_PWD_SMS', code: wrong })).body.error_code).toBe('SMS.CODE_WRONG');
-    expect((await verify(h, { mobile, type: 'FORGET_PWD_SMS', code: wrong })).body.error_code).toBe('SMS.CODE_ATTEMPTS_EXCEEDED');
-    expect((await verify(h, { mobile, type: 'FORGET_PWD_SMS', code })).body.error_code).toBe('SMS.CODE_ATTEMPTS_EXCEEDED');
+    // Wrong guesses all answer CODE_WRONG (even the one that kills the code, and any after it):
+    // only the right code learns that the code is dead.
+    for (let i = 1; i <= 6; i++) expect((await verify(h, { mobile, type: 'FORGET_PWD_SMS', code: wrong })).body.error_code).toBe('SMS.CODE_WRONG');
+    const [dead] = await platform.infra.query<{ code_state: string; verify_attempts: number }>('SELECT code_state, verify_attempts FROM sms_messages WHERE id = $1', [sent.body.message_id]);
+    expect(dead).toEqual({ code_state: 'dead', verify_attempts: 5 });
+    expect((await verify(headers(newDevice()), { mobile, type: 'FORGET_PWD_SMS', code })).body.error_code).toBe('SMS.CODE_ATTEMPTS_EXCEEDED');
 
     const mobile2 = newMobile();
     const expiring = await send(h, { mobile: mobile2, type: 'FORGET_PWD_SMS', captcha_token: (await platform.solveCaptcha(h)).credential });
     const code2 = codeIn(await inboxText(expiring.body.message_id));
     await platform.infra.query(`UPDATE sms_messages SET code_expires_at = now() - interval '1 second' WHERE id = $1`, [expiring.body.message_id]);
-    expect((await verify(headers(newDevice()), { mobile: mobile2, type: 'FORGET_PWD_SMS', code: code2 })).body.error_code).toBe('SMS.CODE_EXPIRED');
+    const other = headers(newDevice());
+    expect((await verify(other, { mobile: mobile2, type: 'FORGET_PWD_SMS', code: wrong === code2 ? '222222' : wrong })).body.error_code).toBe('SMS.CODE_WRONG');
+    expect((await verify(other, { mobile: mobile2, type: 'FORGET_PWD_SMS', code: code2 })).body.error_code).toBe('SMS.CODE_EXPIRED');
   });
 
   it('supersedes an earlier code of the same mobile and type', async () => {

@@ -1,3 +1,4 @@
 export * from './entities/index.js';
 export * from './data-source.js';
 export * from './query-rows.js';
+export * from './database-errors.js';

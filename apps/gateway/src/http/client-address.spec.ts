@@ -57,5 +57,14 @@ describe('addressBucket', () => {
     expect(addressBucket('2001:db8::1')).toBe('2001:db8:0:0::/64');
     expect(addressBucket('2001:db8:1:2::')).toBe('2001:db8:1:2::/64');
     expect(addressBucket('::1')).toBe('0:0:0:0::/64');
+    expect(addressBucket('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
+  });
+
+  it('counts an IPv4 address written inside IPv6 as that IPv4 address', () => {
+    expect(addressBucket('::ffff:c000:201')).toBe('192.0.2.1');
+    expect(addressBucket('0:0:0:0:0:ffff:1.2.3.4')).toBe('1.2.3.4');
+    expect(addressBucket('::ffff:0:1.2.3.4')).toBe('1.2.3.4');
+    expect(addressBucket('64:ff9b::198.51.100.7')).toBe('198.51.100.7');
+    expect(addressBucket('64:ff9b::c633:6408')).toBe('198.51.100.8');
   });
 });

@@ -52,16 +52,33 @@ export function resolveClientAddress(socketIp: string | undefined, forwardedFor:
   return null;
 }
 
+/** The eight 16-bit groups of an IPv6 address (`::` expanded, a trailing dotted quad converted, zone dropped). */
+function ipv6Groups(address: string): number[] {
+  let text = address.split('%')[0]!;
+  const quad = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (quad) {
+    const [a, b, c, d] = quad.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, quad.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head = '', tail] = text.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? left : [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+  return groups.map((g) => parseInt(g, 16));
+}
+
 /**
- * What a per-IP limit counts: an IPv4 address as it is, an IPv6 address by its /64 (one
- * subscriber usually holds a whole /64, so counting single IPv6 addresses would not limit anyone).
+ * What a per-IP limit counts: an IPv4 address as it is (also when written inside IPv6: mapped
+ * `::ffff:0:0/96`, translated `::ffff:0:0:0/96`, NAT64 `64:ff9b::/96`), any other IPv6 address
+ * by its /64 (one subscriber usually holds a whole /64, so counting single IPv6 addresses would
+ * not limit anyone).
  */
 export function addressBucket(ip: string): string {
   const address = normaliseIp(ip);
   if (isIP(address) !== 6) return address;
-  const [head = '', tail] = address.split('%')[0]!.split('::');
-  const left = head ? head.split(':') : [];
-  const right = tail ? tail.split(':') : [];
-  const groups = tail === undefined ? left : [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
-  return `${groups.slice(0, 4).map((g) => parseInt(g, 16).toString(16)).join(':')}::/64`;
+  const g = ipv6Groups(address);
+  const zero = (from: number, to: number) => g.slice(from, to).every((x) => x === 0);
+  const embedded = (zero(0, 5) && g[5] === 0xffff) || (zero(0, 4) && g[4] === 0xffff && g[5] === 0) || (g[0] === 0x64 && g[1] === 0xff9b && zero(2, 6));
+  if (embedded) return `${g[6]! >> 8}.${g[6]! & 255}.${g[7]! >> 8}.${g[7]! & 255}`;
+  return `${g.slice(0, 4).map((x) => x.toString(16)).join(':')}::/64`;
 }

@@ -1,8 +1,8 @@
 import { Catch, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SDK_ERRORS, sdkErrorBody, type SdkApi, type SdkErrorCode, type SdkLanguage } from '#libs/contracts';
+import { databaseUnavailable } from '#libs/persistence';
 import { APP_LOGGER, JsonLogger } from '#libs/runtime';
-import { databaseUnavailable } from '../http/database-errors.js';
 import { statusOf } from '../http/rest-exception.filter.js';
 import { languageOf } from './sdk-headers.js';
 

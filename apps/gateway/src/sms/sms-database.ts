@@ -1,6 +1,7 @@
 import { SDK_ERRORS, type SdkErrorCode, type SdkLanguage } from '#libs/contracts';
+import { databaseUnavailable } from '#libs/persistence';
 import type { JsonLogger } from '#libs/runtime';
-import { ADMISSION_REFUSED_SQLSTATE, databaseUnavailable } from '../http/database-errors.js';
+import { ADMISSION_REFUSED_SQLSTATE } from '../http/admission-refused.js';
 import { SdkError } from '../sdk/sdk-error.js';
 
 /**

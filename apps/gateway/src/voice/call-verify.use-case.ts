@@ -10,7 +10,7 @@ import { AppDirectory, type DirectoryApp, type PlatformLists } from '../director
 import { NONCE_REPLAYED, type NonceClaim } from './aksk-authenticator.service.js';
 import { inRestHours, ipAllowed } from './call-admission.js';
 import { calleeBlocked, callCounterClaims, counterArrays, internationalRefusal, requestCounterClaims } from './call-policy.js';
-import { ADMISSION_REFUSED_SQLSTATE } from '../http/database-errors.js';
+import { ADMISSION_REFUSED_SQLSTATE } from '../http/admission-refused.js';
 import { RestError } from '../http/rest-error.js';
 import type { CallVerifyRequest } from './call-verify.validation.js';
 import { VoicePortGauge } from './voice-port-gauge.service.js';

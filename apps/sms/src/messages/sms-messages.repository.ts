@@ -76,18 +76,18 @@ export class SmsMessagesRepository {
     return state[0].status === 'accepted' && state[0].leased ? { outcome: 'leased' } : { outcome: 'done' };
   }
 
-  /** Extends `owner`'s hold; false when it no longer holds the message. */
+  /** Extends `owner`'s hold; false when it no longer holds the message (released, taken over, or done). */
   async renew(messageId: string, owner: string): Promise<boolean> {
     const rows = await preparedRows(this.dataSource,
       `UPDATE sms_messages SET submit_lease_until = now() + make_interval(secs => $3)
-        WHERE id = $1 AND submit_lease_owner = $2 AND status = 'accepted' RETURNING 1`, [messageId, owner, SUBMIT_LEASE_SECONDS]);
+        WHERE id = $1 AND submit_lease_owner = $2 AND submit_lease_until IS NOT NULL AND status = 'accepted' RETURNING 1`, [messageId, owner, SUBMIT_LEASE_SECONDS]);
     return rows.length === 1;
   }
 
   /** Gives a claimed message back (a transient failure): the next delivery of its command may take it at once. */
   async release(messageId: string, owner: string): Promise<void> {
     await preparedRows(this.dataSource,
-      `UPDATE sms_messages SET submit_lease_until = NULL WHERE id = $1 AND submit_lease_owner = $2 AND status = 'accepted'`, [messageId, owner]);
+      `UPDATE sms_messages SET submit_lease_until = NULL, submit_lease_owner = NULL WHERE id = $1 AND submit_lease_owner = $2 AND status = 'accepted'`, [messageId, owner]);
   }
 
   submitted(messageId: string, provider: string, providerIds: string[]): Promise<OutboxRow[]> {

@@ -17,12 +17,14 @@ function setUp(claim: Claim, submit: (sms: OutgoingSms) => Promise<SubmitResult>
   const calls: string[] = [];
   let owner = '';
   let recordFailures = 0;
+  let recordBug = false;
   const repository = {
     claim: async (_id: string, o: string) => { owner = o; calls.push('claim'); return claim; },
     renew: async (_id: string, o: string) => { calls.push(o === owner ? 'renew' : 'renew-by-stranger'); return true; },
     release: async (_id: string, o: string) => { calls.push(o === owner ? 'release' : 'release-by-stranger'); },
     submitted: async (_id: string, _p: string, ids: string[]): Promise<OutboxRow[]> => {
-      if (recordFailures > 0) { recordFailures--; calls.push('record-failed'); throw new Error('connection terminated'); }
+      if (recordFailures > 0) { recordFailures--; calls.push('record-failed'); throw Object.assign(new Error('connection terminated'), { code: 'ECONNREFUSED' }); }
+      if (recordBug) { calls.push('record-bug'); throw new Error('ON CONFLICT DO UPDATE command cannot affect row a second time'); }
       calls.push(`submitted:${ids.join(',')}`);
       return [];
     },
@@ -35,7 +37,7 @@ function setUp(claim: Claim, submit: (sms: OutgoingSms) => Promise<SubmitResult>
   };
   const outbox = { dispatch: async () => undefined } as unknown as Outbox;
   const useCase = new SendSmsUseCase(repository, outbox, box, provider, new JsonLogger('test', 'error'));
-  return { useCase, calls, sent, provider, failRecords: (n: number) => { recordFailures = n; } };
+  return { useCase, calls, sent, provider, failRecords: (n: number) => { recordFailures = n; }, breakRecords: () => { recordBug = true; } };
 }
 
 describe('SendSmsUseCase', () => {
@@ -92,6 +94,13 @@ describe('SendSmsUseCase', () => {
     useCase.stop();
     await jest.advanceTimersByTimeAsync(10_000);
     await outcome;
+  });
+
+  it('parks the command when the record fails for another reason than an unavailable database (no endless loop)', async () => {
+    const { useCase, calls, breakRecords } = setUp(claimed(), async () => ({ providerIds: ['a1', 'a1'] }));
+    breakRecords();
+    await expect(useCase.execute('m1')).resolves.toMatchObject({ action: 'dead' });
+    expect(calls).toEqual(['claim', 'record-bug']);
   });
 
   it('never sends a code that expired or cannot be opened, and takes nothing while the provider is down', async () => {

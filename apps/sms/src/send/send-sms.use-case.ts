@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { SecretBox } from '#libs/auth';
 import { Outbox, type Disposition, type OutboxRow } from '#libs/messaging';
+import { databaseUnavailable } from '#libs/persistence';
 import { APP_LOGGER, JsonLogger } from '#libs/runtime';
 import { SmsMessagesRepository, SUBMIT_LEASE_RENEW_SECONDS } from '../messages/sms-messages.repository.js';
 import { SMS_PROVIDER, SmsSubmitError, type SmsProvider } from '../providers/sms-provider.js';
@@ -71,6 +72,7 @@ export class SendSmsUseCase {
         return { action: 'retry', reason: `submission failed: ${(error as Error).message}` };
       }
       const rows = await this.recordSubmission(messageId, providerIds, log);
+      if (!rows) return { action: 'dead', reason: 'the submission could not be recorded (see the error logged with it)' };
       void this.outbox.dispatch(rows);
       log.info('sms submitted', { provider: this.provider.name, segments: providerIds.length, attempt: message.submitAttempts });
       return { action: 'ack' };
@@ -80,16 +82,22 @@ export class SendSmsUseCase {
   }
 
   /**
-   * The SMS centre has the message: recording that is not given up while this worker runs
-   * (the lease is renewed meanwhile), since a command retried after a failed record would
-   * submit the message again. Only a worker that is stopping gives up; its command then goes
-   * back to the queue and the message may be sent twice.
+   * The SMS centre has the message: recording that is not given up while the database is away
+   * and this worker runs (the lease is renewed meanwhile), since a command retried after a failed
+   * record would submit the message again. A worker that is stopping gives up (its command goes
+   * back to the queue and the message may be sent twice); any other error is a defect: the
+   * command is parked in the dead-letter queue, and the message, never recorded as submitted,
+   * is failed by the sweeper once its code expired.
    */
-  private async recordSubmission(messageId: string, providerIds: string[], log: JsonLogger): Promise<OutboxRow[]> {
+  private async recordSubmission(messageId: string, providerIds: string[], log: JsonLogger): Promise<OutboxRow[] | null> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.messages.submitted(messageId, this.provider.name, providerIds);
       } catch (error) {
+        if (!databaseUnavailable(error)) {
+          log.error('could not record a submitted sms', { providerIds, error: (error as Error).message });
+          return null;
+        }
         if (this.stopping) throw error;
         log.warn('could not record a submitted sms; trying again', { attempt, error: (error as Error).message });
         await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 250 * 2 ** attempt)));

@@ -179,19 +179,23 @@ export class Sms1764500000000 implements MigrationInterface {
         SELECT id, code_hash, code_state, code_expires_at, verify_attempts, max_verify_attempts INTO m
           FROM sms_messages WHERE app_id = app AND mobile = the_mobile AND type = the_type
          ORDER BY created_at DESC, id DESC LIMIT 1 FOR UPDATE;
-        -- No code at all answers like a wrong one: verify must not tell who asked for a code.
+        -- Only the right code learns the code's state: any other answer is CODE_WRONG, whether
+        -- there is a code at all, it expired, was used or is dead — verify must not tell who
+        -- asked for a code. A wrong guess at a live code counts; the last allowed one kills it.
         IF NOT FOUND OR m.code_state = 'superseded' THEN RETURN 'CODE_WRONG'; END IF;
+        IF m.code_hash <> candidate_hash THEN
+          IF m.code_state = 'active' AND m.code_expires_at > now() THEN
+            UPDATE sms_messages SET verify_attempts = verify_attempts + 1, updated_at = now(),
+                   code_state = CASE WHEN verify_attempts + 1 >= max_verify_attempts THEN 'dead' ELSE code_state END
+             WHERE id = m.id;
+          END IF;
+          RETURN 'CODE_WRONG';
+        END IF;
         IF m.code_state = 'used' THEN RETURN 'CODE_USED'; END IF;
         IF m.code_state = 'dead' THEN RETURN 'CODE_ATTEMPTS_EXCEEDED'; END IF;
         IF m.code_expires_at <= now() THEN RETURN 'CODE_EXPIRED'; END IF;
-        IF m.code_hash = candidate_hash THEN
-          UPDATE sms_messages SET code_state = 'used', verified_at = now(), updated_at = now() WHERE id = m.id;
-          RETURN 'OK';
-        END IF;
-        UPDATE sms_messages SET verify_attempts = verify_attempts + 1, updated_at = now(),
-               code_state = CASE WHEN verify_attempts + 1 >= max_verify_attempts THEN 'dead' ELSE code_state END
-         WHERE id = m.id;
-        RETURN CASE WHEN m.verify_attempts + 1 >= m.max_verify_attempts THEN 'CODE_ATTEMPTS_EXCEEDED' ELSE 'CODE_WRONG' END;
+        UPDATE sms_messages SET code_state = 'used', verified_at = now(), updated_at = now() WHERE id = m.id;
+        RETURN 'OK';
       END $$`);
 
     // Moves a message to a new delivery status if it is in one of from_statuses, and writes the
@@ -281,7 +285,9 @@ export class Sms1764500000000 implements MigrationInterface {
         END LOOP;
         -- An SMSC may recycle ids: the newest message owns an id.
         INSERT INTO sms_message_parts AS p (provider, provider_id, message_id, part_no)
-        SELECT the_provider, t.pid, msg, t.ord FROM unnest(provider_ids) WITH ORDINALITY AS t(pid, ord)
+        -- An SMSC that answers two segments with one id gets one row (the first segment's).
+        SELECT DISTINCT ON (t.pid) the_provider, t.pid, msg, t.ord FROM unnest(provider_ids) WITH ORDINALITY AS t(pid, ord)
+         ORDER BY t.pid, t.ord
         ON CONFLICT (provider, provider_id) DO UPDATE SET message_id = EXCLUDED.message_id, part_no = EXCLUDED.part_no,
                status = 'submitted', done_at = NULL, error_code = NULL;
         UPDATE sms_messages m SET provider = the_provider, segments = cardinality(provider_ids) WHERE m.id = msg AND m.status = 'accepted';

@@ -4,8 +4,16 @@
 // Point a test callee's SDP at 127.0.0.1:<port> (e.g. SIPp with test/sipp/answer.xml and
 // `-key rtp_port <port>`). Stops after `idle-seconds` without packets (or Ctrl-C), writes 8 kHz
 // 16-bit PCM and prints packet count, duration, payload types and inter-arrival jitter.
+// Needs the build (`npm run build`): it decodes with the platform's own G.711 code.
 import { createSocket } from 'node:dgram';
 import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+// The platform's own G.711 decoders and WAV writer, from the build (`npm run build` first).
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { alawToLinear, ulawToLinear } = await import(pathToFileURL(join(root, 'dist/apps/voice/src/media/g711.js')).href);
+const { encodeWav } = await import(pathToFileURL(join(root, 'dist/libs/media/src/wav.js')).href);
 
 const [port, out, idleArg] = process.argv.slice(2);
 if (!port || !out) {
@@ -13,24 +21,6 @@ if (!port || !out) {
   process.exit(2);
 }
 const idleMs = Number(idleArg ?? 3) * 1000;
-
-// G.711 decoding as in apps/voice/src/media/g711.ts (ulawToLinear / alawToLinear), kept here on
-// purpose: this script runs without a build (it cannot import TypeScript), so keep both in step.
-function ulaw(b) {
-  const u = ~b & 0xff;
-  let t = ((u & 0x0f) << 3) + 0x84;
-  t <<= (u & 0x70) >> 4;
-  return u & 0x80 ? 0x84 - t : t - 0x84;
-}
-function alaw(b) {
-  const a = b ^ 0x55;
-  let t = (a & 0x0f) << 4;
-  const seg = (a & 0x70) >> 4;
-  if (seg === 0) t += 8;
-  else if (seg === 1) t += 0x108;
-  else t = (t + 0x108) << (seg - 1);
-  return a & 0x80 ? t : -t;
-}
 
 const samples = [];
 const arrivals = [];
@@ -42,7 +32,7 @@ socket.on('message', (b) => {
   arrivals.push(performance.now());
   const pt = b[1] & 0x7f;
   types.set(pt, (types.get(pt) ?? 0) + 1);
-  const decode = pt === 8 ? alaw : ulaw;
+  const decode = pt === 8 ? alawToLinear : ulawToLinear;
   for (let i = 12; i < b.length; i++) samples.push(decode(b[i]));
   clearTimeout(timer);
   timer = setTimeout(finish, idleMs);
@@ -52,13 +42,7 @@ process.on('SIGINT', finish);
 
 function finish() {
   socket.close();
-  const data = Buffer.alloc(samples.length * 2);
-  samples.forEach((s, i) => data.writeInt16LE(s, i * 2));
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0); header.writeUInt32LE(36 + data.length, 4); header.write('WAVEfmt ', 8);
-  header.writeUInt32LE(16, 16); header.writeUInt16LE(1, 20); header.writeUInt16LE(1, 22); header.writeUInt32LE(8000, 24);
-  header.writeUInt32LE(16000, 28); header.writeUInt16LE(2, 32); header.writeUInt16LE(16, 34); header.write('data', 36); header.writeUInt32LE(data.length, 40);
-  writeFileSync(out, Buffer.concat([header, data]));
+  writeFileSync(out, encodeWav(Int16Array.from(samples), 8000));
   const gaps = arrivals.slice(1).map((t, i) => t - arrivals[i]);
   const span = arrivals.length > 1 ? arrivals.at(-1) - arrivals[0] : 0;
   const jitter = gaps.length ? Math.max(...gaps.map((g) => Math.abs(g - 20))) : 0;

@@ -44,21 +44,8 @@ describe('image captcha (SPEC §2.1)', () => {
   });
 
   /** As a client behind the trusted proxy 127.0.0.1 (which names it in X-Forwarded-For). */
-  function sdkHeaders(device: string, extra: Record<string, string> = {}): Record<string, string> {
-    return {
-      'x-operating-sys-version': 'Android 10', 'x-device-fingerprint': device, 'x-agent': 'Mozilla/5.0 (test)', 'x-client-id': appKey,
-      'x-forwarded-for': '198.51.100.1', ...extra,
-    };
-  }
-
-  async function call(method: 'GET' | 'POST', path: string, headers: Record<string, string>, body?: unknown): Promise<{ status: number; body: any }> {
-    const response = await fetch(`${platform.baseUrl}/api/v2/sdk/captcha${path}`, {
-      method,
-      headers: { ...headers, ...(body !== undefined ? { 'content-type': 'application/json;charset=utf8' } : {}) },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    return { status: response.status, body: await response.json() };
-  }
+  const sdkHeaders = (device: string, extra: Record<string, string> = {}) => platform.sdkHeaders(appKey, device, '198.51.100.1', extra);
+  const call = (method: 'GET' | 'POST', path: string, headers: Record<string, string>, body?: unknown) => platform.sdk(method, `/captcha${path}`, headers, body);
 
   async function answerOf(token: string): Promise<any> {
     const [row] = await platform.infra.query<{ answer: any }>('SELECT answer FROM captcha_sessions WHERE token = $1', [token]);

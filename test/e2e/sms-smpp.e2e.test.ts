@@ -91,9 +91,11 @@ describe('SMS verification codes over SMPP, end to end', () => {
     const bad = newMobile();
     const badId = await send(bad);
     await expectEventually(async () => expect(accepted(bad)).toHaveLength(1));
-    // autoReceipt answered DELIVRD for this one too; an UNDELIV receipt of a delivered message changes nothing.
+    // autoReceipt answered DELIVRD for this one too; a later UNDELIV receipt of a delivered message changes nothing.
     await expectEventually(async () => expect(await status(badId)).toMatchObject({ status: 'delivered' }));
     smsc.autoReceipt = null;
+    expect(await smsc.sendReceipt(accepted(bad)[0]!.messageId!, 'UNDELIV')).toBe(0);
+    expect(await status(badId)).toMatchObject({ status: 'delivered' });
     const third = newMobile();
     const thirdId = await send(third);
     await expectEventually(async () => expect(await status(thirdId)).toMatchObject({ status: 'submitted' }));

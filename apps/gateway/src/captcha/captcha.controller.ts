@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CAPTCHA_TYPES, type CaptchaCaller, type CaptchaResponseBody, type CaptchaRpcRequest, type CaptchaType } from '#libs/contracts';
 import { SdkAdmission } from '../sdk/sdk-admission.service.js';
 import { SdkError, SdkExceptionFilter } from '../sdk/sdk-error.js';
+import { sdkJsonReply } from '../sdk/sdk-reply.js';
 import type { SdkHeaders } from '../sdk/sdk-headers.js';
 import { CaptchaRpcClient } from './captcha-rpc.client.js';
 
@@ -35,7 +36,7 @@ export class CaptchaController {
   @HttpCode(200)
   async check(@Headers() headers: HeaderBag, @Body() body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const { sdk, caller } = await this.admit(headers, request);
-    const fields = this.object(body, sdk);
+    const fields = SdkAdmission.object(body, sdk.lang);
     const type = fields.captchaType ?? 'blockPuzzle';
     if (!CAPTCHA_TYPES.includes(type as CaptchaType)) throw new SdkError('CAPTCHA_TYPE_INVALID', sdk.lang);
     if (typeof fields.token !== 'string' || fields.token === '') throw new SdkError('PARAMETER_INVALID', sdk.lang, 'token');
@@ -52,7 +53,7 @@ export class CaptchaController {
   @HttpCode(200)
   async verify(@Headers() headers: HeaderBag, @Body() body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const { sdk, caller } = await this.admit(headers, request);
-    const fields = this.object(body, sdk);
+    const fields = SdkAdmission.object(body, sdk.lang);
     const credential = fields.captchaVerification;
     if (typeof credential !== 'string' || credential === '' || credential.length > MAX_FIELD) throw new SdkError('PARAMETER_INVALID', sdk.lang, 'captchaVerification');
     return this.answer(sdk, reply, { op: 'verify', caller, captchaVerification: credential });
@@ -64,15 +65,10 @@ export class CaptchaController {
     return { sdk, caller: { appKey: app.appKey, fingerprint: sdk.fingerprint, clientIp } };
   }
 
-  private object(body: unknown, sdk: SdkHeaders): Record<string, unknown> {
-    return SdkAdmission.object(body, sdk.lang);
-  }
-
   private async answer(sdk: SdkHeaders, reply: FastifyReply, request: CaptchaRpcRequest): Promise<CaptchaResponseBody> {
     const result = await this.rpc.ask(request);
     if (!result.ok) throw new SdkError(result.code, sdk.lang);
-    reply.header('content-type', 'application/json;charset=UTF-8');
-    reply.header('cache-control', 'no-store');
+    sdkJsonReply(reply);
     return result.body;
   }
 }

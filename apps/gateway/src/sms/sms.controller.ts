@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
 import { SdkAdmission } from '../sdk/sdk-admission.service.js';
 import { SdkExceptionFilter } from '../sdk/sdk-error.js';
+import { sdkJsonReply } from '../sdk/sdk-reply.js';
 import { SendSmsCodeUseCase } from './send-sms-code.use-case.js';
 import { parseSendSms, parseVerifySms } from './sms-request.js';
 import { VerifySmsCodeUseCase } from './verify-sms-code.use-case.js';
@@ -27,7 +28,7 @@ export class SmsController {
     const caller = await this.admission.admit(headers, request, 'sms');
     const parsed = parseSendSms(SdkAdmission.object(body, caller.sdk.lang), this.config.sms.mobilePattern, caller.sdk);
     const result = await this.send.execute(caller, parsed);
-    noStore(reply);
+    sdkJsonReply(reply);
     return { result: true, message_id: result.messageId, expires_in: result.expiresIn, resend_after: result.resendAfter };
   }
 
@@ -38,12 +39,7 @@ export class SmsController {
     const caller = await this.admission.admit(headers, request, 'sms');
     const parsed = parseVerifySms(SdkAdmission.object(body, caller.sdk.lang), this.config.sms.mobilePattern, caller.sdk);
     await this.verify.execute(caller, parsed);
-    noStore(reply);
+    sdkJsonReply(reply);
     return { result: true };
   }
-}
-
-function noStore(reply: FastifyReply): void {
-  reply.header('content-type', 'application/json;charset=UTF-8');
-  reply.header('cache-control', 'no-store');
 }

@@ -30,7 +30,10 @@ export function requestIdFrom(value: unknown): string {
  */
 export interface RequestContext {
   requestId: string;
+  /** The call session a request created (callVerify). */
   sessionId?: string;
+  /** The SMS message a request created (sms/send). */
+  messageId?: string;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

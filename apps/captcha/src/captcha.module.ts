@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { CAPTCHA_RPC_QUEUE } from '#libs/contracts';
 import { PlatformModule } from '#libs/platform';
 import type { JsonLogger, PlatformConfig } from '#libs/runtime';
 import { CaptchaService } from './challenges/captcha.service.js';
@@ -17,7 +18,7 @@ export class CaptchaModule {
   static register(config: PlatformConfig, logger: JsonLogger): DynamicModule {
     return {
       module: CaptchaModule,
-      imports: [PlatformModule.register({ config, logger, poolSize: 5 })],
+      imports: [PlatformModule.register({ config, logger, poolSize: 5, queues: [CAPTCHA_RPC_QUEUE] })],
       providers: [{ provide: Backgrounds, useValue: new Backgrounds() }, CaptchaSessions, CallerLimits, CaptchaService, CaptchaRpcConsumer],
     };
   }

@@ -2,16 +2,24 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { readConfigOrExit, warnAboutDevelopmentDefaults } from '#libs/platform';
-import { JsonLogger, type PlatformConfig } from '#libs/runtime';
+import { JsonLogger, Metrics, requestIdFrom, type PlatformConfig } from '#libs/runtime';
 import { GatewayModule } from './gateway.module.js';
 import { configureBodyParsers } from './http/fastify-setup.js';
 import { HttpExceptionFilter } from './http/http-exception.filter.js';
+import { installHttpObservability } from './http/http-observability.js';
 
 /** Builds the gateway (used by main and by tests). */
 export async function createGateway(config: PlatformConfig, logger: JsonLogger): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ trustProxy: false, routerOptions: { maxParamLength: 300 } });
+  const adapter = new FastifyAdapter({
+    trustProxy: false,
+    routerOptions: { maxParamLength: 300 },
+    // request.id: the client's X-Request-Id when sane (1-128 of A-Z a-z 0-9 . _ : -), else a new UUID.
+    requestIdHeader: false,
+    genReqId: (req: { headers: Record<string, unknown> }) => requestIdFrom(req.headers['x-request-id']),
+  });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.register(config, logger), adapter, { logger, abortOnError: false, bodyParser: false });
   configureBodyParsers(app.getHttpAdapter().getInstance());
+  installHttpObservability(app.getHttpAdapter().getInstance(), app.get(Metrics), logger, config.accessLog);
   app.useGlobalFilters(new HttpExceptionFilter(logger));
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   return app;

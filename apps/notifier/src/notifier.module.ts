@@ -5,7 +5,7 @@ import { DeliveryDispatcher } from './deliveries/delivery-dispatcher.service.js'
 import { WebhookClient } from './deliveries/webhook-client.js';
 import { WebhookDeliveriesRepository } from './deliveries/webhook-deliveries.repository.js';
 import { EnqueueDeliveryUseCase } from './events/enqueue-delivery.use-case.js';
-import { StatusEventsConsumer } from './events/status-events.consumer.js';
+import { NOTIFIER_QUEUES, StatusEventsConsumer } from './events/status-events.consumer.js';
 
 /**
  * The notifier worker (SPEC §3.2): call events, CDRs and SMS status events from RabbitMQ become
@@ -17,7 +17,7 @@ export class NotifierModule {
   static register(config: PlatformConfig, logger: JsonLogger): DynamicModule {
     return {
       module: NotifierModule,
-      imports: [PlatformModule.register({ config, logger, poolSize: 10 })],
+      imports: [PlatformModule.register({ config, logger, poolSize: 10, queues: NOTIFIER_QUEUES })],
       providers: [WebhookClient, WebhookDeliveriesRepository, DeliveryDispatcher, EnqueueDeliveryUseCase, StatusEventsConsumer],
       exports: [DeliveryDispatcher],
     };

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { Queues } from '#libs/contracts';
 import { PlatformModule } from '#libs/platform';
 import { APP_LOGGER, PLATFORM_CONFIG, type JsonLogger, type PlatformConfig } from '#libs/runtime';
 import { SmsMessagesRepository } from './messages/sms-messages.repository.js';
@@ -16,7 +17,7 @@ export class SmsModule {
     return {
       module: SmsModule,
       // The worker writes status notifications to the outbox: it runs the relay too.
-      imports: [PlatformModule.register({ config, logger, poolSize: 10, runOutboxRelay: true })],
+      imports: [PlatformModule.register({ config, logger, poolSize: 10, runOutboxRelay: true, queues: [Queues.smsSend] })],
       providers: [
         SmsMessagesRepository,
         SendSmsUseCase,

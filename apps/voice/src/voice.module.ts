@@ -1,5 +1,6 @@
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { Queues } from '#libs/contracts';
 import { PlatformModule } from '#libs/platform';
 import type { JsonLogger, PlatformConfig } from '#libs/runtime';
 import { CallSessionsRepository } from './calls/call-sessions.repository.js';
@@ -61,7 +62,7 @@ export class VoiceModule {
   static register(config: PlatformConfig, logger: JsonLogger): DynamicModule {
     return {
       module: VoiceModule,
-      imports: [PlatformModule.register({ config, logger, poolSize: 10, runOutboxRelay: true })],
+      imports: [PlatformModule.register({ config, logger, poolSize: 10, runOutboxRelay: true, queues: [Queues.voiceCalls] })],
       providers: [
         { provide: CARRIER, useFactory: (dataSource: DataSource) => createCarrier(config, dataSource, logger), inject: [DataSource] },
         CarrierLifecycle,

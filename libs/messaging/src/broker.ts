@@ -1,6 +1,6 @@
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage, type RecoveringChannelModel } from 'amqplib';
 import { randomUUID } from 'node:crypto';
-import type { JsonLogger } from '#libs/runtime';
+import { currentRequestId, outsideRequestContext, REQUEST_ID_HEADER, runInRequestContext, saneRequestId, type JsonLogger } from '#libs/runtime';
 import { DEAD_LETTER_EXCHANGE, DEFAULT_RPC_QUEUE_MAX_LENGTH, EXCHANGES, OBSOLETE_QUEUES, REQUEUE_EXCHANGE, RETRY_EXCHANGE, RPC_QUEUES, WORK_QUEUES, type RpcQueueSpec, type WorkQueueSpec } from './topology.js';
 
 /** What a handler decides about a message once its effect is committed (or not). */
@@ -18,6 +18,8 @@ export interface Delivery<T> {
   /** How many times this message went through the delay queue. */
   retries: number;
   headers: Record<string, unknown>;
+  /** The `x-request-id` header when sane: the handler runs in its request context (every log line carries it). */
+  requestId?: string;
   /** Request/response (see rpc.ts): where the answer goes and what it answers. */
   replyTo?: string;
   correlationId?: string;
@@ -37,6 +39,9 @@ interface ConsumerRegistration {
 
 const RETRY_HEADER = 'x-verigate-retries';
 const PUBLISH_ID_HEADER = 'x-verigate-publish-id';
+
+/** Ready messages and consumers of one queue, or why it could not be checked. */
+export type QueueStats = { queue: string; ready: number; consumers: number } | { queue: string; error: string };
 
 /**
  * One AMQP connection per process, with:
@@ -69,13 +74,13 @@ export class Broker {
 
   /** Runs `action` with backoff (0.5 s … 5 s) until it succeeds or `wanted()` turns false. */
   private retryUntil(wanted: () => boolean, action: () => Promise<unknown>, what: string, attempt = 0): void {
-    setTimeout(() => {
+    outsideRequestContext(() => setTimeout(() => {
       if (!wanted()) return;
       action().catch((err: Error) => {
         this.logger.warn(`could not ${what}; will try again`, { attempt, error: err.message });
         this.retryUntil(wanted, action, what, attempt + 1);
       });
-    }, Math.min(5000, 500 * 2 ** attempt)).unref();
+    }, Math.min(5000, 500 * 2 ** attempt)).unref());
   }
 
   /** Physical name of a logical exchange or queue. */
@@ -277,7 +282,7 @@ export class Broker {
           contentType: 'application/json',
           messageId,
           timestamp: Math.floor(Date.now() / 1000),
-          headers: { ...options.headers, [PUBLISH_ID_HEADER]: publishId },
+          headers: { ...withRequestId(options.headers), [PUBLISH_ID_HEADER]: publishId },
         },
         (err: unknown) => {
           if (err) return reject(err instanceof Error ? err : new Error('publish nacked by broker'));
@@ -330,6 +335,7 @@ export class Broker {
     const headers = (msg.properties.headers ?? {}) as Record<string, unknown>;
     const retries = Number(headers[RETRY_HEADER] ?? 0) || 0;
     const messageId = String(msg.properties.messageId ?? '');
+    const requestId = saneRequestId(headers[REQUEST_ID_HEADER]) ?? undefined;
     let disposition: Disposition;
     let payload: unknown;
     try {
@@ -337,8 +343,11 @@ export class Broker {
     } catch {
       disposition = { action: 'dead', reason: 'message body is not JSON' };
     }
-    disposition ??= await consumer
-      .handler({ messageId, payload, redelivered: msg.fields.redelivered, retries, headers, replyTo: msg.properties.replyTo, correlationId: msg.properties.correlationId })
+    const delivery: Delivery<unknown> = { messageId, payload, redelivered: msg.fields.redelivered, retries, headers, requestId, replyTo: msg.properties.replyTo, correlationId: msg.properties.correlationId };
+    // The handler (and all it starts) runs in the message's request context: its log lines and the
+    // messages it publishes carry the request id. A message without one runs in no context.
+    const run = () => consumer.handler(delivery);
+    disposition ??= await (requestId ? runInRequestContext({ requestId }, run) : outsideRequestContext(run))
       .catch((error: unknown): Disposition => ({ action: 'retry', reason: error instanceof Error ? error.message : String(error) }));
 
     try {
@@ -374,6 +383,34 @@ export class Broker {
     });
   }
 
+  /**
+   * Ready messages and consumers of each logical queue (for /metrics), on a channel opened for
+   * the purpose and closed after (a check of a missing queue closes its channel: one more is
+   * opened for the rest). Queues that cannot be checked come back with their error.
+   */
+  async queueStats(logicalQueues: readonly string[]): Promise<QueueStats[]> {
+    const model = this.currentModel;
+    if (!model || !this.connected) return logicalQueues.map((queue) => ({ queue, error: 'RabbitMQ is not connected' }));
+    const stats: QueueStats[] = [];
+    let channel: Channel | undefined;
+    try {
+      for (const queue of logicalQueues) {
+        channel ??= await model.createChannel();
+        channel.on('error', () => undefined);
+        try {
+          const ok = await channel.checkQueue(this.name(queue));
+          stats.push({ queue, ready: ok.messageCount, consumers: ok.consumerCount });
+        } catch (error) {
+          stats.push({ queue, error: (error as Error).message });
+          channel = undefined; // closed by the broker
+        }
+      }
+    } finally {
+      await channel?.close().catch(() => undefined);
+    }
+    return stats;
+  }
+
   /** Stops taking new messages (in-flight handlers keep running and settle). */
   async stopConsuming(): Promise<void> {
     this.consuming = false;
@@ -393,4 +430,11 @@ export class Broker {
     this.connected = false;
     await this.model?.close().catch(() => undefined);
   }
+}
+
+/** `headers` with the request id of the current context added, unless they carry a (sane) one already. */
+function withRequestId(headers: Record<string, unknown> | undefined): Record<string, unknown> {
+  const own = saneRequestId(headers?.[REQUEST_ID_HEADER]);
+  const requestId = own ?? currentRequestId();
+  return requestId ? { ...headers, [REQUEST_ID_HEADER]: requestId } : { ...headers };
 }

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { JsonLogger } from '#libs/runtime';
+import { currentRequestId, outsideRequestContext, REQUEST_ID_HEADER, type JsonLogger } from '#libs/runtime';
 import type { Broker } from './broker.js';
 
 export interface OutboxRow {
@@ -8,6 +8,8 @@ export interface OutboxRow {
   routing_key: string;
   message_id: string;
   payload: unknown;
+  /** AMQP headers to publish with (the request id); null for rows written without. */
+  headers?: Record<string, unknown> | null;
 }
 
 /**
@@ -16,9 +18,26 @@ export interface OutboxRow {
  * (a chain of data-modifying CTEs is atomic on its own): one round trip instead of
  * BEGIN … COMMIT, which matters on machines where every socket write is expensive.
  */
-export function outboxInsertFrom(select: string): string {
-  return `INSERT INTO outbox (exchange, routing_key, message_id, payload) ${select}
-          RETURNING id, exchange, routing_key, message_id, payload`;
+export function outboxInsertFrom(select: string, headersParam?: string): string {
+  if (!headersParam) {
+    return `INSERT INTO outbox (exchange, routing_key, message_id, payload) ${select}
+          RETURNING id, exchange, routing_key, message_id, payload, headers`;
+  }
+  // The headers (a jsonb parameter, see `outboxHeaders`) go with every row of the select.
+  return `INSERT INTO outbox (exchange, routing_key, message_id, payload, headers)
+          SELECT o.exchange, o.routing_key, o.message_id, o.payload, ${headersParam}::jsonb
+            FROM (${select}) AS o(exchange, routing_key, message_id, payload)
+          RETURNING id, exchange, routing_key, message_id, payload, headers`;
+}
+
+/**
+ * The outbox `headers` of messages written now: the current request id (so the consumer's logs
+ * and what it publishes in turn carry it, even when the relay publishes the row later), as a JSON
+ * text parameter for `outboxInsertFrom`; null outside any request.
+ */
+export function outboxHeaders(): string | null {
+  const requestId = currentRequestId();
+  return requestId ? JSON.stringify({ [REQUEST_ID_HEADER]: requestId }) : null;
 }
 
 /**
@@ -47,7 +66,7 @@ export class Outbox {
     const work = (async () => {
       for (const row of rows) {
         try {
-          await this.broker.publish(row.exchange, row.routing_key, row.payload, { messageId: row.message_id });
+          await this.broker.publish(row.exchange, row.routing_key, row.payload, { messageId: row.message_id, headers: row.headers ?? undefined });
           this.markPublished(row.id);
         } catch (error) {
           this.logger.warn('publish failed; the outbox relay will retry', { messageId: row.message_id, error: (error as Error).message });
@@ -64,7 +83,8 @@ export class Outbox {
   private markPublished(id: string): void {
     this.published.push(id);
     if (this.published.length >= 500) void this.flush();
-    else this.flushTimer ??= setTimeout(() => void this.flush(), 10);
+    // One flush for the rows of many requests: outside any one request's context.
+    else this.flushTimer ??= outsideRequestContext(() => setTimeout(() => void this.flush(), 10));
   }
 
   async flush(): Promise<void> {
@@ -82,7 +102,7 @@ export class Outbox {
 
   /** Periodically publishes rows older than `staleMs` that no dispatch has confirmed. */
   startRelay(intervalMs = 1000, staleMs = 3000): void {
-    this.relayTimer = setInterval(() => void this.relayOnce(staleMs), intervalMs);
+    this.relayTimer = outsideRequestContext(() => setInterval(() => void this.relayOnce(staleMs), intervalMs));
     this.relayTimer.unref();
   }
 
@@ -93,7 +113,7 @@ export class Outbox {
     try {
       await this.dataSource.transaction(async (manager) => {
         const rows: OutboxRow[] = await manager.query(
-          `SELECT id, exchange, routing_key, message_id, payload FROM outbox
+          `SELECT id, exchange, routing_key, message_id, payload, headers FROM outbox
             WHERE created_at < now() - ($1::int * interval '1 millisecond')
             ORDER BY id LIMIT 500 FOR UPDATE SKIP LOCKED`,
           [staleMs],
@@ -101,7 +121,7 @@ export class Outbox {
         const done: string[] = [];
         for (const row of rows) {
           try {
-            await this.broker.publish(row.exchange, row.routing_key, row.payload, { messageId: row.message_id });
+            await this.broker.publish(row.exchange, row.routing_key, row.payload, { messageId: row.message_id, headers: row.headers ?? undefined });
             done.push(row.id);
           } catch {
             break;

@@ -1,6 +1,6 @@
 import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { randomUUID } from 'node:crypto';
-import type { JsonLogger } from '#libs/runtime';
+import { currentRequestId, REQUEST_ID_HEADER, type JsonLogger } from '#libs/runtime';
 import type { Broker } from './broker.js';
 
 /** RabbitMQ's direct reply-to pseudo-queue: replies come straight back on the requester's channel. */
@@ -104,7 +104,7 @@ export class RpcClient {
           replyTo: DIRECT_REPLY_TO,
           correlationId,
           expiration: String(timeoutMs),
-          headers: { [RPC_DEADLINE_HEADER]: String(Date.now() + timeoutMs) },
+          headers: { [RPC_DEADLINE_HEADER]: String(Date.now() + timeoutMs), ...requestIdHeader() },
           mandatory: true,
           persistent: false,
           contentType: 'application/json',
@@ -157,4 +157,10 @@ export async function serveRpc<Req, Res>(
     }
     return { action: 'ack' };
   }, 0);
+}
+
+/** The current request id as an AMQP header (the worker's log lines for the request carry it). */
+function requestIdHeader(): Record<string, string> {
+  const requestId = currentRequestId();
+  return requestId ? { [REQUEST_ID_HEADER]: requestId } : {};
 }

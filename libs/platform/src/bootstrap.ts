@@ -4,7 +4,7 @@ import type { DynamicModule, INestApplicationContext } from '@nestjs/common';
 import type { Server } from 'node:http';
 import { DataSource } from 'typeorm';
 import { Broker } from '#libs/messaging';
-import { ConfigError, JsonLogger, loadConfig, startHealthServer, type HealthCheck, type PlatformConfig } from '#libs/runtime';
+import { ConfigError, JsonLogger, loadConfig, Metrics, startHealthServer, type HealthCheck, type PlatformConfig } from '#libs/runtime';
 
 export function readConfigOrExit(app: string, defaults: { healthPort?: number } = {}): PlatformConfig {
   try {
@@ -34,6 +34,20 @@ export function warnAboutDevelopmentDefaults(config: PlatformConfig, logger: Jso
 }
 
 /**
+ * A worker's own HTTP endpoint: `GET /health` (PostgreSQL, RabbitMQ and `extraChecks`) and
+ * `GET /metrics` (the app's registry, behind VERIGATE_METRICS_TOKEN when set). Used by runWorker
+ * and by tests that start workers in-process.
+ */
+export function startWorkerEndpoint(
+  app: INestApplicationContext,
+  config: PlatformConfig,
+  extraChecks: Record<string, HealthCheck> = {},
+  host = '0.0.0.0',
+): Promise<Server> {
+  return startHealthServer(config.healthPort, { ...platformHealthChecks(app), ...extraChecks }, { metrics: app.get(Metrics), token: config.metricsToken }, host);
+}
+
+/**
  * Starts a worker app (no public HTTP): a Nest application context plus a health endpoint,
  * stopped gracefully on SIGTERM/SIGINT.
  */
@@ -51,7 +65,7 @@ export async function runWorker(
   try {
     const app = await NestFactory.createApplicationContext(buildModule(config, logger), { logger, abortOnError: false });
     app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
-    health = await startHealthServer(config.healthPort, { ...platformHealthChecks(app), ...extraChecks(app) });
+    health = await startWorkerEndpoint(app, config, extraChecks(app));
     process.once('SIGTERM', () => health?.close());
     process.once('SIGINT', () => health?.close());
     logger.info(`${name} started`, { healthPort: config.healthPort });

@@ -1,2 +1,3 @@
 export * from './platform.module.js';
 export * from './bootstrap.js';
+export * from './platform-metrics.js';

@@ -3,7 +3,8 @@ import { DataSource } from 'typeorm';
 import { SecretBox } from '#libs/auth';
 import { Broker, Outbox } from '#libs/messaging';
 import { openDatabase } from '#libs/persistence';
-import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
+import { APP_LOGGER, JsonLogger, Metrics, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
+import { PLATFORM_METRICS_OPTIONS, PlatformMetrics } from './platform-metrics.js';
 
 const RUN_OUTBOX_RELAY = Symbol('RUN_OUTBOX_RELAY');
 
@@ -37,13 +38,16 @@ export interface PlatformOptions {
   poolSize?: number;
   /** Server-side timeout of every statement of this process's pool (migrations excepted). */
   statementTimeoutMs?: number;
-  /** Apps that write to the outbox run its relay. */
+  /** Apps that write to the outbox run its relay (and report its backlog on /metrics). */
   runOutboxRelay?: boolean;
+  /** Logical queues the app consumes: their depth is reported on /metrics. */
+  queues?: readonly string[];
 }
 
 /**
  * What every app needs: validated configuration, the JSON logger, a migrated PostgreSQL
- * DataSource, the RabbitMQ broker connection, the outbox and the SecretBox.
+ * DataSource, the RabbitMQ broker connection, the outbox, the SecretBox and the app's metrics
+ * registry (one per app, named after its logger's app).
  */
 @Global()
 @Module({})
@@ -75,8 +79,11 @@ export class PlatformModule {
         { provide: SecretBox, useValue: new SecretBox(options.config.masterKey) },
         { provide: RUN_OUTBOX_RELAY, useValue: options.runOutboxRelay ?? false },
         ConnectionLifecycle,
+        { provide: Metrics, useValue: new Metrics(options.logger.appName) },
+        { provide: PLATFORM_METRICS_OPTIONS, useValue: { queues: options.queues ?? [], outbox: options.runOutboxRelay ?? false } },
+        PlatformMetrics,
       ],
-      exports: [PLATFORM_CONFIG, APP_LOGGER, DataSource, Broker, Outbox, SecretBox],
+      exports: [PLATFORM_CONFIG, APP_LOGGER, DataSource, Broker, Outbox, SecretBox, Metrics],
     };
   }
 }

@@ -26,6 +26,23 @@ describe('configuration', () => {
     for (const name of ['PORT', 'VERIGATE_WEBHOOK_ALLOW_PRIVATE', 'DATABASE_URL', 'VERIGATE_VOICE_CARRIER']) expect(message).toContain(name);
   });
 
+  it('names every bad variable at once, the observability ones included, without echoing the metrics token', () => {
+    let message = '';
+    try {
+      loadConfig({ VERIGATE_METRICS_TOKEN: 'short secret', VERIGATE_ACCESS_LOG: 'loud', LOG_LEVEL: 'chatty', VERIGATE_VOICE_PORTS: '0', RABBITMQ_URL: 'http://x' });
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      message = (e as Error).message;
+    }
+    for (const name of ['VERIGATE_METRICS_TOKEN', 'VERIGATE_ACCESS_LOG', 'LOG_LEVEL', 'VERIGATE_VOICE_PORTS', 'RABBITMQ_URL']) expect(message).toContain(name);
+    expect(message).not.toContain('short secret');
+  });
+
+  it('reads the metrics token and the access log level', () => {
+    expect(loadConfig({})).toMatchObject({ metricsToken: null, accessLog: 'info' });
+    expect(loadConfig({ VERIGATE_METRICS_TOKEN: 'a-long-enough-token', VERIGATE_ACCESS_LOG: 'off' })).toMatchObject({ metricsToken: 'a-long-enough-token', accessLog: 'off' });
+  });
+
   it('requires the operator token and master key in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/VERIGATE_ADMIN_TOKEN is required[\s\S]*VERIGATE_MASTER_KEY is required/);
   });

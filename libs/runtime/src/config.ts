@@ -19,6 +19,10 @@ export interface PlatformConfig {
   masterKey: string;
   masterKeyIsDefault: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** The gateway's one line per HTTP request: at `info`, at `debug`, or not at all (VERIGATE_ACCESS_LOG). */
+  accessLog: 'info' | 'debug' | 'off';
+  /** When set, every app's `GET /metrics` needs `Authorization: Bearer <token>` (VERIGATE_METRICS_TOKEN). */
+  metricsToken: string | null;
   spId: string;
   hostName: string;
   auth: { skewSeconds: number };
@@ -262,6 +266,12 @@ export function loadConfig(env: Env = process.env, defaults: { healthPort?: numb
   if (!masterKey) problems.push('VERIGATE_MASTER_KEY is required when NODE_ENV=production');
   else if (masterKey.length < 16) problems.push('VERIGATE_MASTER_KEY must be at least 16 characters');
 
+  // A secret: named but never echoed.
+  const metricsToken = str('VERIGATE_METRICS_TOKEN', '') || null;
+  if (metricsToken !== null && !/^[\x21-\x7e]{16,256}$/.test(metricsToken)) {
+    problems.push('VERIGATE_METRICS_TOKEN must be 16-256 printable characters without spaces (or unset: /metrics open)');
+  }
+
   const retryText = str('VERIGATE_WEBHOOK_RETRY_SCHEDULE', '1s,5s,30s,2m,10m,30m,1h,2h,6h');
   const retryScheduleMs = parseDurationList(retryText);
   if (!retryScheduleMs) problems.push(`VERIGATE_WEBHOOK_RETRY_SCHEDULE="${retryText}" must be a comma-separated list like 1s,30s,5m,1h`);
@@ -304,6 +314,8 @@ export function loadConfig(env: Env = process.env, defaults: { healthPort?: numb
     masterKey,
     masterKeyIsDefault: masterKey === DEV_MASTER_KEY,
     logLevel: oneOf('LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error'] as const),
+    accessLog: oneOf('VERIGATE_ACCESS_LOG', 'info', ['info', 'debug', 'off'] as const),
+    metricsToken,
     spId: str('VERIGATE_SP_ID', 'verigate'),
     hostName: str('VERIGATE_HOST_NAME', hostname()),
     auth: { skewSeconds: int('VERIGATE_AUTH_SKEW_S', 900, 1, 7 * 24 * 3600) },

@@ -1,13 +1,33 @@
 import { createServer, type Server } from 'node:http';
+import { metricsAuthorized, type Metrics } from './metrics.js';
 
 export type HealthCheck = () => Promise<void>;
 
+/** `GET /metrics` of a worker: its registry, behind VERIGATE_METRICS_TOKEN when that is set. */
+export interface MetricsEndpoint {
+  metrics: Metrics;
+  token: string | null;
+}
+
 /**
  * Workers have no HTTP API of their own; this tiny server answers `GET /health` for
- * orchestrators (docker compose healthchecks): 200 when every check passes, 503 otherwise.
+ * orchestrators (docker compose healthchecks): 200 when every check passes, 503 otherwise; and
+ * `GET /metrics` for Prometheus when given a registry.
  */
-export async function startHealthServer(port: number, checks: Record<string, HealthCheck>): Promise<Server> {
+export async function startHealthServer(port: number, checks: Record<string, HealthCheck>, metrics?: MetricsEndpoint, host = '0.0.0.0'): Promise<Server> {
   const server = createServer((req, res) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (req.method === 'GET' && path === '/metrics' && metrics) {
+      if (!metricsAuthorized(req.headers.authorization, metrics.token)) {
+        res.writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Bearer' }).end('metrics need Authorization: Bearer <VERIGATE_METRICS_TOKEN>\n');
+        return;
+      }
+      metrics.metrics.text().then(
+        (text) => res.writeHead(200, { 'content-type': metrics.metrics.contentType }).end(text),
+        (error: Error) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`metrics collection failed: ${error.message}\n`),
+      );
+      return;
+    }
     if (req.method !== 'GET' || (req.url !== '/health' && req.url !== '/health/live')) {
       res.writeHead(404).end();
       return;
@@ -22,7 +42,7 @@ export async function startHealthServer(port: number, checks: Record<string, Hea
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '0.0.0.0', () => resolve());
+    server.listen(port, host, () => resolve());
   });
   return server;
 }

@@ -3,3 +3,5 @@ export * from './logger.js';
 export * from './health-server.js';
 export * from './tokens.js';
 export * from './cidr.js';
+export * from './metrics.js';
+export * from './request-context.js';

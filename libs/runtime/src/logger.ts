@@ -1,11 +1,24 @@
 import type { LoggerService } from '@nestjs/common';
+import { currentRequestId } from './request-context.js';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
+/** Where lines go (stdout); tests replace it to read what an app logged. */
+export type LogSink = (line: string) => void;
+let sink: LogSink = (line) => process.stdout.write(line);
+
+/** Sends every logger's lines to `next` instead of stdout (tests); returns a function that restores the previous sink. */
+export function redirectLogs(next: LogSink): () => void {
+  const previous = sink;
+  sink = next;
+  return () => { sink = previous; };
+}
+
 /**
  * One JSON object per line on stdout. Callers pass identifiers (sessionId, messageId) as fields;
- * secrets and verification codes are never passed to the logger.
+ * secrets and verification codes are never passed to the logger. A line written while a request
+ * or message is being handled (see request-context.ts) carries its `requestId`.
  */
 export class JsonLogger implements LoggerService {
   constructor(
@@ -14,14 +27,20 @@ export class JsonLogger implements LoggerService {
     private readonly fields: Record<string, unknown> = {},
   ) {}
 
+  /** The app every line names (`app` field). */
+  get appName(): string {
+    return this.app;
+  }
+
   child(fields: Record<string, unknown>): JsonLogger {
     return new JsonLogger(this.app, this.minLevel, { ...this.fields, ...fields });
   }
 
   write(level: Level, msg: string, fields?: Record<string, unknown>): void {
     if (ORDER[level] < ORDER[this.minLevel]) return;
-    const line = { time: new Date().toISOString(), level, app: this.app, msg, ...this.fields, ...fields };
-    process.stdout.write(`${JSON.stringify(line, errorReplacer)}\n`);
+    const requestId = currentRequestId();
+    const line = { time: new Date().toISOString(), level, app: this.app, msg, ...(requestId ? { requestId } : {}), ...this.fields, ...fields };
+    sink(`${JSON.stringify(line, errorReplacer)}\n`);
   }
 
   debug(message: unknown, ...rest: unknown[]): void { this.write('debug', String(message), context(rest)); }

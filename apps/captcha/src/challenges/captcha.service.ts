@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { emptyCaptchaBody, type CaptchaErrorCode, type CaptchaRpcReply, type CaptchaRpcRequest } from '#libs/contracts';
-import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
+import { APP_LOGGER, JsonLogger, Metrics, PLATFORM_CONFIG, secondsSince, type PlatformConfig } from '#libs/runtime';
 import { aesFormOfPlainCredential, captchaVerification, decodePointJson, newSecretKey } from '#libs/auth';
 import { Backgrounds } from '../images/background.js';
 import { drawBlockPuzzle } from '../images/block-puzzle.js';
@@ -21,13 +21,18 @@ const fail = (code: CaptchaErrorCode): CaptchaRpcReply => ({ ok: false, code });
  */
 @Injectable()
 export class CaptchaService {
+  private readonly drawDuration;
+
   constructor(
     private readonly sessions: CaptchaSessions,
     private readonly limits: CallerLimits,
     private readonly backgrounds: Backgrounds,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
     @Inject(APP_LOGGER) private readonly logger: JsonLogger,
-  ) {}
+    metrics: Metrics,
+  ) {
+    this.drawDuration = metrics.histogram('captcha_draw_seconds', 'Drawing and encoding one captcha image set, by captcha type', ['captcha_type']);
+  }
 
   handle(request: CaptchaRpcRequest): Promise<CaptchaRpcReply> {
     switch (request?.op) {
@@ -45,6 +50,7 @@ export class CaptchaService {
     const secretKey = newSecretKey();
     const body = { ...emptyCaptchaBody(), token, secretKey };
     let answer: unknown;
+    const drawStarted = process.hrtime.bigint();
     if (request.captchaType === 'clickWord') {
       const drawn = await drawClickWord(this.backgrounds, request.lang);
       answer = drawn.points;
@@ -56,6 +62,7 @@ export class CaptchaService {
       body.originalImageBase64 = drawn.background.toString('base64');
       body.jigsawImageBase64 = drawn.piece.toString('base64');
     }
+    this.drawDuration.observe({ captcha_type: request.captchaType === 'clickWord' ? 'clickWord' : 'blockPuzzle' }, secondsSince(drawStarted));
     await this.sessions.insert({
       token, appKey: request.caller.appKey, captchaType: request.captchaType, answer, secretKey,
       ttlSeconds: this.config.captcha.ttlSeconds, fingerprint: request.caller.fingerprint, clientIp: request.caller.clientIp,

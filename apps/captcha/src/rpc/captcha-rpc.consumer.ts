@@ -1,17 +1,22 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { CAPTCHA_RPC_QUEUE, type CaptchaRpcReply, type CaptchaRpcRequest } from '#libs/contracts';
+import { CAPTCHA_RPC_QUEUE, SDK_ERRORS, type CaptchaRpcReply, type CaptchaRpcRequest } from '#libs/contracts';
 import { Broker, serveRpc } from '#libs/messaging';
-import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
+import { APP_LOGGER, boundedLabel, JsonLogger, Metrics, PLATFORM_CONFIG, secondsSince, type PlatformConfig } from '#libs/runtime';
 import { CaptchaService } from '../challenges/captcha.service.js';
 import { Backgrounds } from '../images/background.js';
 import { registerCaptchaFont } from '../images/fonts.js';
 import { CallerLimits } from '../limits/caller-limits.repository.js';
 import { CaptchaSessions } from '../sessions/captcha-sessions.repository.js';
 
+const OPERATIONS = ['get', 'check', 'verify'];
+const ERROR_CODES = Object.keys(SDK_ERRORS);
+
 /** Thin adapter: captcha RPC requests from the durable queue → CaptchaService → reply-to. */
 @Injectable()
 export class CaptchaRpcConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
   private sweeper?: NodeJS.Timeout;
+  private readonly rpcs;
+  private readonly rpcDuration;
 
   constructor(
     private readonly broker: Broker,
@@ -21,7 +26,25 @@ export class CaptchaRpcConsumer implements OnApplicationBootstrap, OnApplication
     private readonly limits: CallerLimits,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
     @Inject(APP_LOGGER) private readonly logger: JsonLogger,
-  ) {}
+    metrics: Metrics,
+  ) {
+    this.rpcs = metrics.counter('captcha_rpc_total', 'Captcha RPC requests answered, by operation (get, check, verify) and result (ok or the SDK error code)', ['operation', 'result']);
+    this.rpcDuration = metrics.histogram('captcha_rpc_duration_seconds', 'Time this worker spent on a captcha RPC request', ['operation']);
+  }
+
+  /** The service's answer, counted and timed (an exception becomes INTERNAL_ERROR, counted too). */
+  private async answer(request: CaptchaRpcRequest): Promise<CaptchaRpcReply> {
+    const operation = boundedLabel((request as { op?: unknown } | undefined)?.op, OPERATIONS);
+    const started = process.hrtime.bigint();
+    let reply: CaptchaRpcReply = { ok: false, code: 'INTERNAL_ERROR' };
+    try {
+      reply = await this.service.handle(request);
+      return reply;
+    } finally {
+      this.rpcDuration.observe({ operation }, secondsSince(started));
+      this.rpcs.inc({ operation, result: reply.ok ? 'ok' : boundedLabel(reply.code, ERROR_CODES) });
+    }
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     registerCaptchaFont();
@@ -29,7 +52,7 @@ export class CaptchaRpcConsumer implements OnApplicationBootstrap, OnApplication
     if (this.config.captcha.backgroundsDir) this.logger.info('captcha backgrounds loaded', { dir: this.config.captcha.backgroundsDir, images });
     await serveRpc<CaptchaRpcRequest, CaptchaRpcReply>(
       this.broker, CAPTCHA_RPC_QUEUE, this.config.captcha.prefetch,
-      (request) => this.service.handle(request),
+      (request) => this.answer(request),
       (error, request) => {
         this.logger.error('captcha request failed', { op: (request as { op?: string })?.op, error });
         return { ok: false, code: 'INTERNAL_ERROR' };

@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { aesFormOfPlainCredential, SecretBox, verificationHash } from '#libs/auth';
 import { Exchanges, RoutingKeys, type SendSmsCommand } from '#libs/contracts';
-import { Outbox, outboxInsertFrom, type OutboxRow } from '#libs/messaging';
+import { Outbox, outboxHeaders, outboxInsertFrom, type OutboxRow } from '#libs/messaging';
 import { preparedRows } from '#libs/persistence';
-import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
+import { APP_LOGGER, currentRequestContext, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
 import { addressBucket } from '../http/client-address.js';
 import type { SdkCaller } from '../sdk/sdk-admission.service.js';
 import { SdkError } from '../sdk/sdk-error.js';
@@ -56,6 +56,8 @@ export class SendSmsCodeUseCase {
     }
     if (rows.length === 0) throw new SdkError('INTERNAL_ERROR', caller.sdk.lang);
     void this.outbox.dispatch(rows);
+    const context = currentRequestContext();
+    if (context) context.messageId = messageId; // for the access log line
     this.logger.info('sms send accepted', { messageId, appKey: caller.app.appKey, mobile: maskMobile(request.mobile), type: request.type });
     return { messageId, expiresIn: policy.codeTtlSeconds, resendAfter: policy.resendCooldownSeconds };
   }
@@ -74,13 +76,13 @@ export class SendSmsCodeUseCase {
            FROM admitted
          RETURNING id
        )
-       ${outboxInsertFrom('SELECT $19, $20, message.id::text, $21::json FROM message')}`,
+       ${outboxInsertFrom('SELECT $19, $20, message.id::text, $21::json FROM message', '$22')}`,
       [
         app.id, app.appKey, request.mobile, request.type, sdk.fingerprint, addressBucket(clientIp), credentialHash,
         policy.resendCooldownSeconds, policy.perMobilePerHour, policy.perMobilePerDay, policy.perDevicePerHour, policy.perIpPerHour,
         messageId, sdk.lang, this.hasher.hash(app.id, request.mobile, request.type, code), this.secretBox.seal(code),
         policy.codeTtlSeconds, policy.verifyAttempts,
-        Exchanges.commands, RoutingKeys.sendSms, JSON.stringify(command),
+        Exchanges.commands, RoutingKeys.sendSms, JSON.stringify(command), outboxHeaders(),
       ],
     ), sdk.lang, this.logger);
   }

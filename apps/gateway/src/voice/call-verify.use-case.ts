@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { SecretBox } from '#libs/auth';
 import { CALLEE_SIDE_FAILURE_STATE_CODES, Exchanges, ResultCodes, RoutingKeys, VOICE_WORKER_STALE_SECONDS, type PlaceCallCommand, type ResultCodeName } from '#libs/contracts';
-import { Outbox, outboxInsertFrom, type OutboxRow } from '#libs/messaging';
+import { Outbox, outboxHeaders, outboxInsertFrom, type OutboxRow } from '#libs/messaging';
 import { preparedRows } from '#libs/persistence';
-import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
+import { APP_LOGGER, currentRequestContext, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
 import { AppDirectory, type DirectoryApp, type PlatformLists } from '../directory/app-directory.service.js';
 import { NONCE_REPLAYED, type NonceClaim } from './aksk-authenticator.service.js';
 import { inRestHours, ipAllowed } from './call-admission.js';
@@ -106,7 +106,7 @@ export class CallVerifyUseCase {
          SELECT $4, $5, $1, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16 FROM nonce
          RETURNING id
        )
-       ${outboxInsertFrom('SELECT $17, $18, session.id, $19::json FROM session')}`,
+       ${outboxInsertFrom('SELECT $17, $18, session.id, $19::json FROM session', '$30')}`,
       [
         nonce.appKey, nonce.nonce, nonce.expiresAt,
         sessionId, app.id, displayNbr, request.displayNbr, request.calleeNbr, request.languageType,
@@ -116,10 +116,13 @@ export class CallVerifyUseCase {
         ...counters,
         app.voicePorts, exactPlatformCheck, VOICE_WORKER_STALE_SECONDS,
         controls.abnormalCalleeFailures, controls.abnormalCalleeWindowSeconds, CALLEE_SIDE_FAILURE_STATE_CODES,
+        outboxHeaders(),
       ],
     ));
     if (outboxRows.length === 0) throw new RestError(ResultCodes.INTERNAL_ERROR, 'the call was not recorded');
     void this.outbox.dispatch(outboxRows);
+    const context = currentRequestContext();
+    if (context) context.sessionId = sessionId; // for the access log line
     this.logger.info('call accepted', { sessionId, appKey: app.appKey });
 
     return idlePort === undefined ? { sessionId } : { sessionId, idlePort };

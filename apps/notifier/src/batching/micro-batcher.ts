@@ -1,3 +1,4 @@
+import { outsideRequestContext } from '#libs/runtime';
 /**
  * Groups concurrent calls into one batch call (one SQL statement, one commit). Items wait at most
  * until the next turn of the event loop while a flush slot is free; when `maxConcurrent` flushes
@@ -43,10 +44,11 @@ export class MicroBatcher<T, R> {
   private schedule(): void {
     if (this.scheduled || this.running >= this.options.maxConcurrent || this.queue.length === 0) return;
     this.scheduled = true;
-    setImmediate(() => {
+    // A batch serves many requests: it runs in none of their contexts (log lines would name one).
+    outsideRequestContext(() => setImmediate(() => {
       this.scheduled = false;
       this.drain();
-    });
+    }));
   }
 
   private drain(): void {

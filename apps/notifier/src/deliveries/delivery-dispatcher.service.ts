@@ -1,5 +1,6 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
+import { APP_LOGGER, cachedProbe, JsonLogger, LATENCY_BUCKETS, Metrics, outsideRequestContext, PLATFORM_CONFIG, SLOW_BUCKETS, type PlatformConfig } from '#libs/runtime';
+import { attemptOutcome, streamLabel } from './delivery-metrics.js';
 import { MicroBatcher } from '../batching/micro-batcher.js';
 import { errorText, hostKey, retryDelay } from './delivery-policy.js';
 import { RequestSlots } from './request-slots.js';
@@ -66,12 +67,16 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
   /** Attempt records and successor claims of concurrent tasks share statements under load. */
   private readonly records: MicroBatcher<AttemptRecord, RecordedAttempt | null>;
   private readonly successors: MicroBatcher<ClaimedDelivery, ClaimedDelivery | null>;
+  private readonly attemptsCounter;
+  private readonly attemptDuration;
+  private readonly deliveryLag;
 
   constructor(
     private readonly deliveries: WebhookDeliveriesRepository,
     private readonly client: WebhookClient,
     @Inject(PLATFORM_CONFIG) config: PlatformConfig,
     @Inject(APP_LOGGER) logger: JsonLogger,
+    metrics: Metrics,
   ) {
     this.slots = new RequestSlots(config.webhooks.concurrency, config.webhooks.perHostConcurrency);
     this.maxTasks = 2 * config.webhooks.concurrency;
@@ -82,6 +87,21 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     this.log = logger.child({ component: 'dispatcher' });
     this.records = new MicroBatcher((items) => this.deliveries.recordAttempts(items), { maxBatch: 200, maxConcurrent: 2 });
     this.successors = new MicroBatcher((items) => this.claimSuccessors(items), { maxBatch: 200, maxConcurrent: 2 });
+    this.attemptsCounter = metrics.counter('webhook_attempts_total', 'Webhook delivery attempts, by stream (status, fee, sms) and outcome (ok, http_error, timeout, network_error, refused_address, invalid_url)', ['stream', 'outcome']);
+    this.attemptDuration = metrics.histogram('webhook_attempt_duration_seconds', 'One webhook HTTP attempt, from connecting to the response headers', ['stream'], LATENCY_BUCKETS);
+    this.deliveryLag = metrics.histogram('webhook_delivery_lag_seconds', 'From the notifier recording an event to the receiver acknowledging it with HTTP 200 (retries included)', ['stream'], SLOW_BUCKETS);
+    const backlogErrors = metrics.counter('webhook_backlog_check_errors_total', 'Pending-delivery queries at scrape time that failed or timed out');
+    const backlog = cachedProbe(() => this.deliveries.pendingBacklog(), { ttlMs: 5000, timeoutMs: 1500, onError: () => backlogErrors.inc() });
+    metrics.gauge('webhook_pending_deliveries', 'Webhook deliveries not yet delivered or failed for good, retries included (whole database)', [], async (g) => {
+      g.reset();
+      const b = await backlog();
+      if (b) g.set(b.pending);
+    });
+    metrics.gauge('webhook_oldest_pending_age_seconds', 'Age of the oldest pending webhook delivery (0 when none)', [], async (g) => {
+      g.reset();
+      const b = await backlog();
+      if (b) g.set(b.oldestSeconds);
+    });
   }
 
   onApplicationBootstrap(): void {
@@ -155,8 +175,9 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
       return;
     }
     this.pumping = true;
-    // setImmediate: pokes of the same tick (a prefetch batch) share one claim.
-    setImmediate(() => void this.pump());
+    // setImmediate: pokes of the same tick (a prefetch batch) share one claim. The pass serves
+    // many events: it runs in none of their request contexts (each attempt logs its own id).
+    outsideRequestContext(() => setImmediate(() => void this.pump()));
   }
 
   private async pump(): Promise<void> {
@@ -234,7 +255,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
         delivery = outcome.next ?? (this.stopped ? null : await this.claimSuccessor(delivery));
       }
     } catch (error) {
-      this.log.error('webhook delivery task failed', { deliveryId: delivery?.id, sessionId: delivery?.sessionId, error });
+      this.log.error('webhook delivery task failed', { deliveryId: delivery?.id, sessionId: delivery?.sessionId, requestId: delivery?.requestId ?? undefined, error });
     }
   }
 
@@ -266,7 +287,10 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
 
   /** One HTTP attempt (in a request slot) and its record. Returns null when nothing was recorded. */
   private async attempt(delivery: ClaimedDelivery): Promise<RecordedAttempt | null> {
-    const fields = { sessionId: delivery.sessionId, deliveryId: delivery.id, stream: delivery.stream, seq: delivery.seq };
+    const fields = {
+      sessionId: delivery.sessionId, deliveryId: delivery.id, stream: delivery.stream, seq: delivery.seq,
+      ...(delivery.requestId ? { requestId: delivery.requestId } : {}),
+    };
     const host = hostKey(delivery.url);
     if (!this.slots.tryAcquire(host)) {
       if (!(await this.waitForSlot(host))) {
@@ -286,6 +310,10 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
       this.log.info('webhook delivery abandoned by shutdown', fields);
       return null;
     }
+    const stream = streamLabel(delivery);
+    const outcome = attemptOutcome(result);
+    if (outcome) this.attemptsCounter.inc({ stream, outcome });
+    this.attemptDuration.observe({ stream }, result.durationMs / 1000);
     const record: AttemptRecord = {
       id: delivery.id,
       attemptedAt,
@@ -321,7 +349,10 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
       this.log.warn('webhook delivery was settled elsewhere while in flight', fields);
       return null;
     }
-    const outcome = {
+    if (recorded.status === 'delivered' && delivery.createdAt) {
+      this.deliveryLag.observe({ stream }, Math.max(0, (Date.now() - new Date(delivery.createdAt).getTime()) / 1000));
+    }
+    const logged = {
       ...fields,
       attempt: recorded.attempt,
       durationMs: result.durationMs,
@@ -329,9 +360,9 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
       ...(result.httpStatus !== null ? { httpStatus: result.httpStatus } : {}),
       ...(result.error !== null ? { error: result.error } : {}),
     };
-    if (recorded.status === 'delivered') this.log.debug('webhook delivered', outcome);
-    else if (recorded.status === 'failed') this.log.warn('webhook delivery failed for good', { ...outcome, permanent: result.permanent });
-    else this.log.info('webhook attempt failed; will retry', { ...outcome, nextAttemptAt: recorded.nextAttemptAt });
+    if (recorded.status === 'delivered') this.log.debug('webhook delivered', logged);
+    else if (recorded.status === 'failed') this.log.warn('webhook delivery failed for good', { ...logged, permanent: result.permanent });
+    else this.log.info('webhook attempt failed; will retry', { ...logged, nextAttemptAt: recorded.nextAttemptAt });
     return recorded;
   }
 

@@ -14,6 +14,8 @@ export interface NewDelivery {
   seq: number;
   url: string;
   body: unknown;
+  /** The request id of the API request behind the event (logged with every attempt), if any. */
+  requestId?: string | null;
 }
 
 /** A delivery this process holds the lease of. */
@@ -27,6 +29,9 @@ export interface ClaimedDelivery {
   body: unknown;
   /** Attempts made before this one. */
   attempts: number;
+  requestId: string | null;
+  /** When the notifier recorded the event (delivery lag is measured from here). */
+  createdAt: Date;
 }
 
 export interface ClaimOptions {
@@ -88,13 +93,13 @@ export class WebhookDeliveriesRepository {
   async insertMany(deliveries: NewDelivery[]): Promise<Array<string | null>> {
     if (deliveries.length === 0) return [];
     const rows: Array<{ id: string; source_id: string; stream: string }> = await this.dataSource.query(
-      `INSERT INTO webhook_deliveries (source_id, stream, session_id, app_key, seq, url, body, next_attempt_at)
-       SELECT v.source_id, v.stream, v.session_id, v.app_key, v.seq, v.url, v.body::json,
+      `INSERT INTO webhook_deliveries (source_id, stream, session_id, app_key, seq, url, body, request_id, next_attempt_at)
+       SELECT v.source_id, v.stream, v.session_id, v.app_key, v.seq, v.url, v.body::json, v.request_id,
               GREATEST(now(), (SELECT max(p.next_attempt_at) FROM webhook_deliveries p
                                 WHERE v.stream = 'status' AND p.session_id = v.session_id AND p.stream = 'status'
                                   AND p.seq < v.seq AND p.status = 'pending'))
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[])
-              AS v(source_id, stream, session_id, app_key, seq, url, body)
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[])
+              AS v(source_id, stream, session_id, app_key, seq, url, body, request_id)
        ON CONFLICT (source_id, stream) DO NOTHING
        RETURNING id, source_id, stream`,
       [
@@ -105,6 +110,7 @@ export class WebhookDeliveriesRepository {
         deliveries.map((d) => d.seq),
         deliveries.map((d) => d.url),
         deliveries.map((d) => JSON.stringify(d.body)),
+        deliveries.map((d) => d.requestId ?? null),
       ],
     );
     const ids = new Map(rows.map((r) => [`${r.stream}\u0000${r.source_id}`, r.id]));
@@ -170,7 +176,7 @@ export class WebhookDeliveriesRepository {
        ), leased AS (
          UPDATE webhook_deliveries d SET lease_until = now() + ${lease}::int * interval '1 millisecond'
            FROM chosen WHERE d.id = chosen.id
-         RETURNING d.id, d.session_id, d.app_key, d.stream, d.seq, d.url, d.body, d.attempts
+         RETURNING d.id, d.session_id, d.app_key, d.stream, d.seq, d.url, d.body, d.attempts, d.request_id, d.created_at
        )
        SELECT * FROM leased`,
       params,
@@ -223,7 +229,7 @@ export class WebhookDeliveriesRepository {
             AND s.session_id = upd.session_id AND s.stream = 'status' AND s.seq = upd.seq + 1
             AND s.status = 'pending' AND s.next_attempt_at <= now()
             AND (s.lease_until IS NULL OR s.lease_until < now())
-          RETURNING upd.id AS after_id, s.id, s.session_id, s.app_key, s.stream, s.seq, s.url, s.body, s.attempts
+          RETURNING upd.id AS after_id, s.id, s.session_id, s.app_key, s.stream, s.seq, s.url, s.body, s.attempts, s.request_id, s.created_at
        )
        SELECT u.id AS recorded_id, u.attempts AS recorded_attempts, u.status AS recorded_status,
               u.next_attempt_at AS recorded_next_attempt_at, s.*
@@ -269,6 +275,15 @@ export class WebhookDeliveriesRepository {
    * Safety net for the rule in `insertMany`: status deliveries that are due but sit behind a
    * predecessor waiting for a retry (a race between the two writes) are pushed back to it.
    */
+  /** Deliveries still to be sent (retries included) and the age in seconds of the oldest (for /metrics). */
+  async pendingBacklog(): Promise<{ pending: number; oldestSeconds: number }> {
+    const [row] = await this.dataSource.query(
+      `SELECT count(*)::int AS pending, COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8 AS oldest
+         FROM webhook_deliveries WHERE status = 'pending'`,
+    ) as Array<{ pending: number; oldest: number }>;
+    return { pending: row?.pending ?? 0, oldestSeconds: row?.oldest ?? 0 };
+  }
+
   async deferBlocked(limit = 1000): Promise<number> {
     const rows: Array<{ n: number }> = await this.dataSource.query(
       `WITH blocked AS (
@@ -304,5 +319,7 @@ function toClaimed(row: Record<string, unknown>): ClaimedDelivery {
     url: row.url as string,
     body: row.body,
     attempts: row.attempts as number,
+    requestId: (row.request_id as string | null) ?? null,
+    createdAt: row.created_at as Date,
   };
 }

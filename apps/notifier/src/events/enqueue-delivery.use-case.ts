@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Disposition } from '#libs/messaging';
-import { APP_LOGGER, JsonLogger } from '#libs/runtime';
+import { APP_LOGGER, currentRequestId, JsonLogger } from '#libs/runtime';
 import { MicroBatcher } from '../batching/micro-batcher.js';
 import { DeliveryDispatcher } from '../deliveries/delivery-dispatcher.service.js';
 import { WebhookDeliveriesRepository, type NewDelivery } from '../deliveries/webhook-deliveries.repository.js';
@@ -31,7 +31,8 @@ export class EnqueueDeliveryUseCase {
       this.logger.debug('no webhook URL; nothing to deliver', { sessionId: parsed.sessionId, stream: parsed.stream, messageId });
       return { action: 'ack' };
     }
-    const { delivery } = parsed;
+    // The request id of the event's message: the dispatcher logs it with every attempt.
+    const delivery = { ...parsed.delivery, requestId: currentRequestId() ?? null };
     const deliveryId = await this.inserts.add(delivery);
     if (deliveryId) {
       this.dispatcher.poke(deliveryId);

@@ -23,6 +23,8 @@ export interface ClaimedMessage {
   ttlSeconds: number;
   signature: string;
   submitAttempts: number;
+  /** When the gateway accepted the message (for the acceptance-to-submit latency metric). */
+  acceptedAt?: Date;
 }
 
 export type Claim =
@@ -46,7 +48,7 @@ export class SmsMessagesRepository {
   async claim(messageId: string, owner: string): Promise<Claim> {
     const rows = await preparedRows<{
       mobile: string; type: SmsType; lang: SdkLanguage; code_sealed: string | null; code_expired: boolean;
-      ttl_seconds: number; signature: string; submit_attempts: number;
+      ttl_seconds: number; signature: string; submit_attempts: number; created_at: Date;
     }>(this.dataSource,
       // The claim's commit does not wait for the disk: a lease lost in a database crash only
       // lets another worker take the message over sooner (its status is what prevents a resend).
@@ -57,7 +59,7 @@ export class SmsMessagesRepository {
         WHERE m.id = $1 AND a.id = m.app_id AND m.status = 'accepted' AND (m.submit_lease_until IS NULL OR m.submit_lease_until < now())
        RETURNING m.mobile, m.type, m.lang, m.code_sealed, m.code_expires_at <= now() AS code_expired,
                  round(extract(epoch FROM m.code_expires_at - m.created_at))::int AS ttl_seconds,
-                 COALESCE(NULLIF(a.signature, ''), a.name) AS signature, m.submit_attempts`,
+                 COALESCE(NULLIF(a.signature, ''), a.name) AS signature, m.submit_attempts, m.created_at`,
       [messageId, SUBMIT_LEASE_SECONDS, owner],
     );
     const row = rows[0];
@@ -66,7 +68,7 @@ export class SmsMessagesRepository {
         outcome: 'claimed',
         message: {
           mobile: row.mobile, type: row.type, lang: row.lang, codeSealed: row.code_sealed, codeExpired: row.code_expired,
-          ttlSeconds: row.ttl_seconds, signature: row.signature, submitAttempts: row.submit_attempts,
+          ttlSeconds: row.ttl_seconds, signature: row.signature, submitAttempts: row.submit_attempts, acceptedAt: row.created_at,
         },
       };
     }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { Queues, type SendSmsCommand } from '#libs/contracts';
 import { Broker, Outbox } from '#libs/messaging';
-import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
+import { APP_LOGGER, JsonLogger, Metrics, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
 import { SmsMessagesRepository } from '../messages/sms-messages.repository.js';
 import { SMS_PROVIDER, type SmsProvider } from '../providers/sms-provider.js';
 import { RecordReceiptUseCase } from '../receipts/record-receipt.use-case.js';
@@ -28,7 +28,13 @@ export class SendSmsConsumer implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(SMS_PROVIDER) private readonly provider: SmsProvider,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
     @Inject(APP_LOGGER) private readonly logger: JsonLogger,
-  ) {}
+    metrics: Metrics,
+  ) {
+    metrics.gauge('sms_provider_connected', '1 while the SMS provider can take messages (SMPP: bound)', ['provider'], (g) => {
+      g.reset();
+      g.set({ provider: provider.name }, provider.isReady() ? 1 : 0);
+    });
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.provider.start((receipt) => this.receipts.execute(receipt));

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { SecretBox } from '#libs/auth';
 import { Outbox, type Disposition, type OutboxRow } from '#libs/messaging';
 import { databaseUnavailable } from '#libs/persistence';
-import { APP_LOGGER, JsonLogger } from '#libs/runtime';
+import { APP_LOGGER, JsonLogger, Metrics, SLOW_BUCKETS } from '#libs/runtime';
 import { SmsMessagesRepository, SUBMIT_LEASE_RENEW_SECONDS } from '../messages/sms-messages.repository.js';
 import { SMS_PROVIDER, SmsSubmitError, type SmsProvider } from '../providers/sms-provider.js';
 import { renderSmsText } from './sms-template.js';
@@ -19,6 +19,8 @@ import { renderSmsText } from './sms-template.js';
 @Injectable()
 export class SendSmsUseCase {
   private stopping = false;
+  private readonly submits;
+  private readonly acceptedToSubmitted;
 
   constructor(
     private readonly messages: SmsMessagesRepository,
@@ -26,7 +28,13 @@ export class SendSmsUseCase {
     private readonly secretBox: SecretBox,
     @Inject(SMS_PROVIDER) private readonly provider: SmsProvider,
     @Inject(APP_LOGGER) private readonly logger: JsonLogger,
-  ) {}
+    metrics: Metrics = new Metrics('sms', { processMetrics: false }),
+  ) {
+    this.submits = metrics.counter('sms_submits_total',
+      'Send commands handled, by outcome: submitted, refused (by the provider, for good), failed (code expired or unreadable), retry (provider down, busy or transient error), duplicate',
+      ['outcome']);
+    this.acceptedToSubmitted = metrics.histogram('sms_accept_to_submit_seconds', 'From the gateway accepting a message to the SMS centre taking it', [], SLOW_BUCKETS);
+  }
 
   /** On shutdown: an attempt still waiting for the database to record a submission gives up (see recordSubmission). */
   stop(): void {
@@ -34,12 +42,21 @@ export class SendSmsUseCase {
   }
 
   async execute(messageId: string): Promise<Disposition> {
+    const disposition = await this.send(messageId);
+    if (disposition.action === 'retry') this.submits.inc({ outcome: 'retry' });
+    return disposition;
+  }
+
+  private async send(messageId: string): Promise<Disposition> {
     // Not connected to the SMS centre: leave the message alone (no claim, no attempt counted).
     if (!this.provider.isReady()) return { action: 'retry', reason: `the ${this.provider.name} provider is not connected` };
     const owner = randomUUID();
     const claim = await this.messages.claim(messageId, owner);
     if (claim.outcome === 'unknown') return { action: 'dead', reason: `no SMS message ${messageId}` };
-    if (claim.outcome === 'done') return { action: 'ack' };
+    if (claim.outcome === 'done') {
+      this.submits.inc({ outcome: 'duplicate' });
+      return { action: 'ack' };
+    }
     if (claim.outcome === 'leased') return { action: 'retry', reason: 'another worker is submitting this message' };
     const message = claim.message;
     const log = this.logger.child({ messageId });
@@ -66,7 +83,7 @@ export class SendSmsUseCase {
       } catch (error) {
         if (error instanceof SmsSubmitError && !error.transient) {
           log.warn('sms refused by the provider', { provider: this.provider.name, providerCode: error.providerCode, error: error.message });
-          return await this.fail(messageId, `${error.providerCode ?? this.provider.name}: ${error.message}`);
+          return await this.fail(messageId, `${error.providerCode ?? this.provider.name}: ${error.message}`, 'refused');
         }
         await this.messages.release(messageId, owner);
         return { action: 'retry', reason: `submission failed: ${(error as Error).message}` };
@@ -74,6 +91,8 @@ export class SendSmsUseCase {
       const rows = await this.recordSubmission(messageId, providerIds, log);
       if (!rows) return { action: 'dead', reason: 'the submission could not be recorded (see the error logged with it)' };
       void this.outbox.dispatch(rows);
+      this.submits.inc({ outcome: 'submitted' });
+      if (message.acceptedAt) this.acceptedToSubmitted.observe(Math.max(0, (Date.now() - message.acceptedAt.getTime()) / 1000));
       log.info('sms submitted', { provider: this.provider.name, segments: providerIds.length, attempt: message.submitAttempts });
       return { action: 'ack' };
     } finally {
@@ -105,8 +124,9 @@ export class SendSmsUseCase {
     }
   }
 
-  private async fail(messageId: string, reason: string): Promise<Disposition> {
+  private async fail(messageId: string, reason: string, outcome: 'failed' | 'refused' = 'failed'): Promise<Disposition> {
     const rows = await this.messages.failed(messageId, reason);
+    this.submits.inc({ outcome });
     void this.outbox.dispatch(rows);
     this.logger.warn('sms failed', { messageId, reason });
     return { action: 'ack' };

@@ -5,7 +5,7 @@ import {
   buildFeeInfo, callOutcome, Exchanges, formatUtc, RoutingKeys,
   type CallEnding, type CallEventMessage, type CallEventType, type CallFeeMessage, type StatusInfo,
 } from '#libs/contracts';
-import { Outbox, outboxInsertFrom, type OutboxRow } from '#libs/messaging';
+import { Outbox, outboxHeaders, outboxInsertFrom, type OutboxRow } from '#libs/messaging';
 import { preparedRows, queryRows } from '#libs/persistence';
 import { PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
 
@@ -195,6 +195,9 @@ export class CallSessionsRepository {
       extraMessage = ` UNION ALL ${also.message(next)}`;
       params.push(...also.messageParams);
     }
+    // The request id of the place-call command handled now (none for the orphan sweeper).
+    params.push(outboxHeaders());
+    const headersParam = `$${params.length}`;
     const rows = await preparedRows<OutboxRow>(this.dataSource,
       `WITH s AS (
          UPDATE call_sessions SET event_seq = $2${assignments ? `, ${assignments}` : ''}
@@ -202,7 +205,7 @@ export class CallSessionsRepository {
        ), e AS (
          INSERT INTO call_events (id, session_id, seq, event_type, body) SELECT $4, id, $2, $5, $6::json FROM s RETURNING id
        )${extraCte}
-       ${outboxInsertFrom(`SELECT $7, $8, e.id::text, $9::json FROM e${extraMessage}`)}`,
+       ${outboxInsertFrom(`SELECT $7, $8, e.id::text, $9::json FROM e${extraMessage}`, headersParam)}`,
       params,
     );
     if (rows.length === 0) {

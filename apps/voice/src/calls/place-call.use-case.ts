@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { CallEnding } from '#libs/contracts';
+import { callOutcome, type CallEnding } from '#libs/contracts';
 import { SecretBox } from '#libs/auth';
-import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
+import { APP_LOGGER, JsonLogger, Metrics, PLATFORM_CONFIG, secondsSince, SLOW_BUCKETS, type PlatformConfig } from '#libs/runtime';
 import type { Disposition } from '#libs/messaging';
 import { CARRIER, type Carrier } from '../carriers/carrier.js';
 import { VoicePortsService } from '../ports/voice-ports.service.js';
@@ -26,6 +26,9 @@ export interface PlaceCallCommandInput {
 @Injectable()
 export class PlaceCallUseCase {
   private readonly live = new Map<string, AbortController>();
+  private readonly placed;
+  private readonly ended;
+  private readonly duration;
 
   constructor(
     private readonly sessions: CallSessionsRepository,
@@ -34,7 +37,12 @@ export class PlaceCallUseCase {
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
     @Inject(APP_LOGGER) private readonly logger: JsonLogger,
     private readonly secretBox: SecretBox,
-  ) {}
+    metrics: Metrics,
+  ) {
+    this.placed = metrics.counter('voice_calls_placed_total', 'Calls this worker claimed and handed to its carrier (callout)');
+    this.ended = metrics.counter('voice_calls_ended_total', 'Calls ended and recorded, by the stateCode of their disconnect event', ['state_code']);
+    this.duration = metrics.histogram('voice_call_duration_seconds', 'From callout to the recorded end of a call', [], SLOW_BUCKETS);
+  }
 
   get liveCalls(): number {
     return this.live.size;
@@ -55,10 +63,15 @@ export class PlaceCallUseCase {
     this.live.set(call.sessionId, controller);
     this.ports.acquire();
     log.info('call placed', { carrier: this.carrier.name, icid: call.icid });
+    this.placed.inc();
+    const startedNs = process.hrtime.bigint();
     try {
       const ending = await this.run(call, machine, controller.signal);
       await this.finishWithRetries(call, ending, log);
-      log.info('call ended', { ending: ending.kind, ...('sipStatus' in ending ? { sipStatus: ending.sipStatus } : {}) });
+      const stateCode = callOutcome(ending).stateCode;
+      this.ended.inc({ state_code: String(stateCode) });
+      this.duration.observe(secondsSince(startedNs));
+      log.info('call ended', { ending: ending.kind, stateCode, ...('sipStatus' in ending ? { sipStatus: ending.sipStatus } : {}) });
       return { action: 'ack' };
     } finally {
       this.ports.release();

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common'
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { VOICE_WORKER_HEARTBEAT_MS } from '#libs/contracts';
-import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
+import { APP_LOGGER, JsonLogger, Metrics, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
 
 
 /**
@@ -19,8 +19,12 @@ export class VoicePortsService implements OnApplicationBootstrap {
     private readonly dataSource: DataSource,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
     @Inject(APP_LOGGER) private readonly logger: JsonLogger,
+    metrics: Metrics,
   ) {
     this.workerId = `${config.hostName}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    metrics.gauge('voice_active_calls', 'Calls this voice worker is carrying now', [], (g) => g.set(this.active));
+    metrics.gauge('voice_idle_ports', 'Voice ports of this worker not carrying a call (VERIGATE_VOICE_PORTS minus active calls)', [], (g) => g.set(Math.max(0, this.capacity - this.active)));
+    metrics.gauge('voice_ports', 'Voice ports of this worker (VERIGATE_VOICE_PORTS)', [], (g) => g.set(this.capacity));
   }
 
   get capacity(): number {

@@ -188,6 +188,7 @@ export class OutboxEntity {
   @Column({ name: 'routing_key', type: 'text' }) routingKey: string;
   @Column({ name: 'message_id', type: 'text' }) messageId: string;
   @Column({ type: 'json' }) payload: unknown;
+  @Column({ type: 'jsonb', nullable: true }) headers: Record<string, unknown> | null;
   @Column({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
 }
 
@@ -229,6 +230,7 @@ export class WebhookDeliveryEntity {
   @Column({ name: 'last_error', type: 'text', nullable: true }) lastError: string | null;
   @Column({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @Column({ name: 'delivered_at', type: 'timestamptz', nullable: true }) deliveredAt: Date | null;
+  @Column({ name: 'request_id', type: 'text', nullable: true }) requestId: string | null;
 }
 
 @Entity('delivery_attempts')

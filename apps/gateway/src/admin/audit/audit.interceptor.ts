@@ -14,9 +14,8 @@ export function actorOf(authorization: string | undefined): string {
   return token ? `operator:${createHash('sha256').update(token).digest('hex').slice(0, 8)}` : 'operator';
 }
 
+/** The request id the gateway answered with (X-Request-Id): the client's when sane, else generated (see createGateway). */
 function requestIdOf(req: FastifyRequest): string | null {
-  const header = req.headers['x-request-id'];
-  if (typeof header === 'string' && /^[\x21-\x7e]{1,128}$/.test(header)) return header;
   return req.id ? String(req.id) : null;
 }
 

@@ -10,11 +10,15 @@ const shared = {
   },
 };
 
-/** Two tiers: unit (pure logic, no I/O) and e2e (real PostgreSQL + RabbitMQ). */
+/**
+ * Three tiers: unit (pure logic, no I/O), e2e (real PostgreSQL + RabbitMQ) and faults (the apps as
+ * processes while this machine's PostgreSQL and RabbitMQ are restarted; `npm run test:faults` only).
+ */
 export default {
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e.test.ts'] },
+    { ...shared, displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.faults.test.ts'] },
   ],
   // A per-project testTimeout is ignored by Jest; e2e tests poll with expectEventually (15 s).
   testTimeout: 60_000,

@@ -4,3 +4,4 @@ export * from './test-infrastructure.js';
 export * from './wav.js';
 export * from './sipp.js';
 export * from './smsc.js';
+export * from './log-scan.js';

@@ -106,11 +106,11 @@ export class TestSmsc {
     this.autoReceipt = options.autoReceipt ?? null;
   }
 
-  /** Listens on an ephemeral loopback port; resolves with it. */
-  async start(): Promise<number> {
+  /** Listens on a loopback port (0: an ephemeral one); resolves with it. */
+  async start(port = 0): Promise<number> {
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
-      this.server.listen(0, '127.0.0.1', () => resolve());
+      this.server.listen(port, '127.0.0.1', () => resolve());
     });
     return (this.server.address() as AddressInfo).port;
   }

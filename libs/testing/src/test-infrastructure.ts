@@ -12,10 +12,10 @@ const RABBITMQ_URL = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5
  * its own RabbitMQ namespace (queue and exchange prefix), both removed by `dispose`.
  */
 export class TestInfrastructure {
-  readonly id = `t${randomBytes(4).toString('hex')}`;
   readonly databaseUrl: string;
 
-  constructor() {
+  /** `id` names the database (`verigate_<id>`) and the namespace; random unless a suite needs a fixed one. */
+  constructor(readonly id = `t${randomBytes(4).toString('hex')}`) {
     const url = new URL(BASE_DB);
     url.pathname = `/verigate_${this.id}`;
     this.databaseUrl = url.toString();

@@ -17,7 +17,8 @@ export class WebhookReceiver {
   respond: (req: ReceivedRequest, countForPath: number) => number | Promise<number> = () => 200;
   private server?: Server;
 
-  async start(): Promise<this> {
+  /** Listens on `port` (0: an ephemeral one); a stopped receiver can start again on its old port. */
+  async start(port = 0): Promise<this> {
     this.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -32,7 +33,7 @@ export class WebhookReceiver {
       });
     });
     this.server.keepAliveTimeout = 30_000;
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     return this;
   }
 

@@ -4,12 +4,24 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { readConfigOrExit, warnAboutDevelopmentDefaults } from '#libs/platform';
 import { JsonLogger, type PlatformConfig } from '#libs/runtime';
 import { GatewayModule } from './gateway.module.js';
+import { clientErrorHandler } from './http/client-error.js';
 import { configureBodyParsers } from './http/fastify-setup.js';
 import { HttpExceptionFilter } from './http/http-exception.filter.js';
 
 /** Builds the gateway (used by main and by tests). */
 export async function createGateway(config: PlatformConfig, logger: JsonLogger): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ trustProxy: false, routerOptions: { maxParamLength: 300 } });
+  const adapter = new FastifyAdapter({
+    trustProxy: false,
+    routerOptions: { maxParamLength: 300 },
+    // Slow or idle clients are cut off (README "Configuration", docs/operations.md): slowloris
+    // headers by headersTimeout, a body trickled in by requestTimeout, a silent socket by the idle
+    // timeout. Node checks the first two every connectionsCheckingInterval, hence 1 s.
+    connectionTimeout: config.http.idleTimeoutMs,
+    requestTimeout: config.http.requestTimeoutMs,
+    keepAliveTimeout: config.http.keepAliveTimeoutMs,
+    http: { headersTimeout: config.http.headersTimeoutMs, connectionsCheckingInterval: 1000 },
+    clientErrorHandler: clientErrorHandler(logger),
+  } as ConstructorParameters<typeof FastifyAdapter>[0]);
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.register(config, logger), adapter, { logger, abortOnError: false, bodyParser: false });
   configureBodyParsers(app.getHttpAdapter().getInstance());
   app.useGlobalFilters(new HttpExceptionFilter(logger));

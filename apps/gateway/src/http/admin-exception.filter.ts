@@ -1,5 +1,6 @@
 import { Catch, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import type { AdminErrorCode } from '#libs/contracts';
 import { APP_LOGGER, JsonLogger } from '#libs/runtime';
 import { AdminError } from './rest-error.js';
 import { statusOf } from './rest-exception.filter.js';
@@ -12,13 +13,13 @@ export class AdminExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     let status = 500;
-    let body = { error_code: 'INTERNAL_ERROR', error_msg: 'internal error' };
+    let body: { error_code: AdminErrorCode; error_msg: string } = { error_code: 'INTERNAL_ERROR', error_msg: 'internal error' };
     if (exception instanceof AdminError) {
       status = exception.httpStatus;
       body = { error_code: exception.code, error_msg: exception.message };
     } else if (statusOf(exception) !== undefined && statusOf(exception)! < 500) {
       status = statusOf(exception)!;
-      const code = status === 404 ? 'NOT_FOUND' : status === 413 ? 'BODY_TOO_LARGE' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST';
+      const code: AdminErrorCode = status === 404 ? 'NOT_FOUND' : status === 413 ? 'BODY_TOO_LARGE' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST';
       body = { error_code: code, error_msg: (exception as Error).message };
     } else if ((exception as { code?: string }).code === '23505') {
       status = 409;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { Platform } from './support/platform.js';
-import { violation } from './support/openapi-oracle.js';
+import { reportAnswersSeen, violation } from './support/openapi-oracle.js';
 import { hostileBody, hostileHeaders, hostileString, NUM_RUNS, percentEncoded, sendRequest } from './support/hostile-inputs.js';
 
 /**
@@ -20,7 +20,10 @@ describe('captcha SDK API under hostile input (property-based)', () => {
     good = platform.sdkHeaders(((await created.json()) as { appKey: string }).appKey, 'fuzz-device');
   });
 
-  afterAll(() => platform.stop());
+  afterAll(async () => {
+    reportAnswersSeen();
+    await platform.stop();
+  });
 
   it('GET /api/v2/sdk/captcha: any query and headers', async () => {
     const query = fc.oneof(fc.constantFrom('', '?captchaType=blockPuzzle', '?captchaType=clickWord', '?captchaType=', '?captchaType[]=x', '?captchaType=a&captchaType=b', '?%zz', '?captchaType=%00', '?captchaType=%ED%A0%80', '?captchaType=%C0%AF'), hostileString.map((s) => `?captchaType=${percentEncoded(s.slice(0, 2000))}`));

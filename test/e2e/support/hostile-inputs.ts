@@ -51,6 +51,8 @@ export const oddHeaderValue = fc.oneof(
 /** An object with one field of `valid` changed to a hostile value, removed, or with extra fields. */
 export function mutatedObject(valid: Record<string, unknown>): fc.Arbitrary<unknown> {
   const keys = Object.keys(valid);
+  const extraFields = fc.dictionary(fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 2 }), { minKeys: 1, maxKeys: 5 });
+  if (keys.length === 0) return extraFields;
   return fc.oneof(
     fc.record({ key: fc.constantFrom(...keys), value: hostileValue }).map(({ key, value }) => ({ ...valid, [key]: value })),
     fc.constantFrom(...keys).map((key) => Object.fromEntries(Object.entries(valid).filter(([k]) => k !== key))),

@@ -7,6 +7,13 @@ import { ERROR_CODE_FIELD, openApiDocument, type Operation } from '../../../apps
  */
 export const document = openApiDocument();
 
+/** With FC_STATS set: how often each (endpoint, status, code) was answered, to see what the generators reach. */
+export const answersSeen = new Map<string, number>();
+/** Called after a suite: writes the answers seen to stderr (FC_STATS only). */
+export function reportAnswersSeen(): void {
+  if (process.env.FC_STATS) process.stderr.write([...answersSeen].sort().map(([key, n]) => `${n}  ${key}\n`).join(''));
+}
+
 /** Codes the document lists because they can happen, but that a bad request must never cause. */
 const FAULT_CODES = new Set(['CAPTCHA.INTERNAL_ERROR', 'SMS.INTERNAL_ERROR', 'CAPTCHA.SERVICE_UNAVAILABLE', 'SMS.SERVICE_UNAVAILABLE', 'INTERNAL_ERROR', '1010001', '1020002', '1023001', '1023002']);
 
@@ -33,6 +40,10 @@ export function documentedCodes(method: string, path: string, status: number): s
  */
 export function violation(method: string, path: string, status: number, bodyText: string): string | null {
   const op = operation(method, path);
+  if (process.env.FC_STATS) {
+    const key = `${method} ${path} ${status} ${/"(?:error_code|resultcode)":"([^"]*)"/.exec(bodyText)?.[1] ?? ''}`;
+    answersSeen.set(key, (answersSeen.get(key) ?? 0) + 1);
+  }
   const at = `${method} ${path} answered ${status} ${bodyText.slice(0, 300)}`;
   if (!(String(status) in op.responses)) return `${at}: status not in the document (${Object.keys(op.responses).join(', ')})`;
   const field = codeField(path);

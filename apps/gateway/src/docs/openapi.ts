@@ -202,7 +202,7 @@ function voiceOperations(): Record<string, Record<string, Operation>> {
 // ---- Management API (SPEC §4) ----
 
 const ADMIN_COMMON: readonly AdminErrorCode[] = ['ADMIN_UNAUTHORIZED', 'BAD_REQUEST', 'INTERNAL_ERROR'];
-const ADMIN_JSON_BODY: readonly AdminErrorCode[] = [...ADMIN_COMMON, 'INVALID_JSON', 'INVALID_BODY', 'INVALID_FIELD', 'BODY_TOO_LARGE'];
+const ADMIN_JSON_BODY: readonly AdminErrorCode[] = [...ADMIN_COMMON, 'INVALID_JSON', 'INVALID_BODY', 'INVALID_FIELD', 'BODY_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'];
 
 interface AdminOp {
   id: string;
@@ -217,6 +217,9 @@ interface AdminOp {
   csv?: boolean;
 }
 
+/** Fastify refuses a body over its limit or with an unreadable Content-Type before any handler runs. */
+const ADMIN_ANY_BODY: readonly AdminErrorCode[] = ['BODY_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'];
+
 function adminOperation(op: AdminOp, pathParams: string[]): Operation {
   const content: Schema = json(op.okSchema ?? { type: 'object' });
   if (op.csv) content['text/csv'] = { schema: { type: 'string' } };
@@ -224,7 +227,7 @@ function adminOperation(op: AdminOp, pathParams: string[]): Operation {
     operationId: op.id, summary: op.summary, tags: [op.tag], security: [{ operatorToken: [] }],
     parameters: [...pathParams.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })), ...(op.query ?? [])],
     ...(op.body ? { requestBody: { required: true, content: json(op.body) } } : {}),
-    responses: { [String(op.ok ?? 200)]: { description: op.okDescription ?? 'Done.', content }, ...adminErrors([...new Set([...op.errors])]) },
+    responses: { [String(op.ok ?? 200)]: { description: op.okDescription ?? 'Done.', content }, ...adminErrors([...new Set([...op.errors, ...ADMIN_ANY_BODY])]) },
   };
 }
 

@@ -201,7 +201,8 @@ function voiceOperations(): Record<string, Record<string, Operation>> {
 
 // ---- Management API (SPEC §4) ----
 
-const ADMIN_COMMON: readonly AdminErrorCode[] = ['ADMIN_UNAUTHORIZED', 'BAD_REQUEST', 'INTERNAL_ERROR'];
+// INVALID_FIELD: any path or query parameter can be refused (e.g. %00, which PostgreSQL text cannot hold).
+const ADMIN_COMMON: readonly AdminErrorCode[] = ['ADMIN_UNAUTHORIZED', 'BAD_REQUEST', 'INVALID_FIELD', 'INTERNAL_ERROR'];
 const ADMIN_JSON_BODY: readonly AdminErrorCode[] = [...ADMIN_COMMON, 'INVALID_JSON', 'INVALID_BODY', 'INVALID_FIELD', 'BODY_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'];
 
 interface AdminOp {

@@ -18,6 +18,7 @@ import { SmsAdminService } from './admin/sms/sms-admin.service.js';
 import { SmsAdminController } from './admin/sms/sms-admin.controller.js';
 import { TonesController } from './admin/tones/tones.controller.js';
 import { AppDirectory } from './directory/app-directory.service.js';
+import { DocsController } from './docs/docs.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { MetricsController } from './health/metrics.controller.js';
 import { AkskAuthenticator } from './voice/aksk-authenticator.service.js';
@@ -32,7 +33,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [PlatformModule.register({ config, logger, poolSize: 20, statementTimeoutMs: config.controls.statementTimeoutMs, runOutboxRelay: true }), SdkModule, CaptchaGatewayModule, SmsGatewayModule],
-      controllers: [HealthController, MetricsController, CallVerifyController, AppsController, NumbersController, TonesController, ListsController, CallsController, AuditController, EnterprisesController, IpRulesController, SmsAdminController],
+      controllers: [HealthController, MetricsController, DocsController, CallVerifyController, AppsController, NumbersController, TonesController, ListsController, CallsController, AuditController, EnterprisesController, IpRulesController, SmsAdminController],
       providers: [AppDirectory, IpGuard, AkskAuthenticator, VoicePortGauge, CallVerifyUseCase, AppsAdminService, SmsAdminService, OperatorTokenGuard, AuditInterceptor],
     };
   }

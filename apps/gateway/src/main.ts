@@ -4,6 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { readConfigOrExit, warnAboutDevelopmentDefaults } from '#libs/platform';
 import { JsonLogger, Metrics, requestIdFrom, type PlatformConfig } from '#libs/runtime';
 import { GatewayModule } from './gateway.module.js';
+import { clientErrorHandler } from './http/client-error.js';
 import { configureBodyParsers } from './http/fastify-setup.js';
 import { HttpExceptionFilter } from './http/http-exception.filter.js';
 import { installHttpObservability } from './http/http-observability.js';
@@ -13,10 +14,18 @@ export async function createGateway(config: PlatformConfig, logger: JsonLogger):
   const adapter = new FastifyAdapter({
     trustProxy: false,
     routerOptions: { maxParamLength: 300 },
+    // Slow or idle clients are cut off (README "Configuration", docs/operations.md): slowloris
+    // headers by headersTimeout, a body trickled in by requestTimeout, a silent socket by the idle
+    // timeout. Node checks the first two every connectionsCheckingInterval, hence 1 s.
+    connectionTimeout: config.http.idleTimeoutMs,
+    requestTimeout: config.http.requestTimeoutMs,
+    keepAliveTimeout: config.http.keepAliveTimeoutMs,
+    http: { headersTimeout: config.http.headersTimeoutMs, connectionsCheckingInterval: 1000 },
+    clientErrorHandler: clientErrorHandler(logger),
     // request.id: the client's X-Request-Id when sane (1-128 of A-Z a-z 0-9 . _ : -), else a new UUID.
     requestIdHeader: false,
     genReqId: (req: { headers: Record<string, unknown> }) => requestIdFrom(req.headers['x-request-id']),
-  });
+  } as ConstructorParameters<typeof FastifyAdapter>[0]);
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.register(config, logger), adapter, { logger, abortOnError: false, bodyParser: false });
   configureBodyParsers(app.getHttpAdapter().getInstance());
   installHttpObservability(app.getHttpAdapter().getInstance(), app.get(Metrics), logger, config.accessLog);

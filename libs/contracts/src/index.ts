@@ -7,3 +7,4 @@ export * from './voice-ports.js';
 export * from './captcha.js';
 export * from './sdk-errors.js';
 export * from './sms.js';
+export * from './admin-errors.js';

@@ -7,7 +7,7 @@ export type SdkLanguage = 'zh' | 'en';
 export type SdkApi = 'CAPTCHA' | 'SMS';
 
 interface SdkErrorRow {
-  readonly httpStatus: 400 | 429 | 500 | 503;
+  readonly httpStatus: 400 | 413 | 429 | 500 | 503;
   readonly zh: string;
   readonly en: string;
 }
@@ -18,6 +18,7 @@ const COMMON = {
   CLIENT_ID_INVALID: { httpStatus: 400, zh: 'X-client-id 无效', en: 'Unknown X-client-id' },
   APP_NOT_PERMITTED: { httpStatus: 400, zh: '应用未开通此接口或状态不可用', en: 'The app may not use this API or is not in normal status' },
   PARAMETER_INVALID: { httpStatus: 400, zh: '请求参数错误', en: 'Invalid request parameter' },
+  BODY_TOO_LARGE: { httpStatus: 413, zh: '请求体过大', en: 'The request body is too large (at most 64 KiB)' },
   CLIENT_ADDRESS_MISSING: { httpStatus: 400, zh: '无法确定客户端地址：受信任代理未通过 X-Forwarded-For 提供客户端 IP', en: 'The client address is unknown: the trusted proxy did not send it in X-Forwarded-For' },
   SERVICE_UNAVAILABLE: { httpStatus: 503, zh: '服务暂不可用，请稍后重试', en: 'The service is unavailable; try again' },
   INTERNAL_ERROR: { httpStatus: 500, zh: '系统内部错误', en: 'Internal error' },

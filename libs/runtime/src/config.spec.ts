@@ -47,6 +47,13 @@ describe('configuration', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/VERIGATE_ADMIN_TOKEN is required[\s\S]*VERIGATE_MASTER_KEY is required/);
   });
 
+  it('has HTTP limits against slow clients, and refuses a headers timeout beyond the request timeout', () => {
+    expect(loadConfig({}).http).toEqual({ headersTimeoutMs: 10_000, requestTimeoutMs: 60_000, idleTimeoutMs: 30_000, keepAliveTimeoutMs: 72_000 });
+    expect(loadConfig({ VERIGATE_HTTP_HEADERS_TIMEOUT_MS: '500', VERIGATE_HTTP_REQUEST_TIMEOUT_MS: '900' }).http).toMatchObject({ headersTimeoutMs: 500, requestTimeoutMs: 900 });
+    expect(() => loadConfig({ VERIGATE_HTTP_HEADERS_TIMEOUT_MS: '5000', VERIGATE_HTTP_REQUEST_TIMEOUT_MS: '1000' })).toThrow(/VERIGATE_HTTP_HEADERS_TIMEOUT_MS=5000 must not exceed VERIGATE_HTTP_REQUEST_TIMEOUT_MS=1000/);
+    expect(() => loadConfig({ VERIGATE_HTTP_IDLE_TIMEOUT_MS: 'forever' })).toThrow(/VERIGATE_HTTP_IDLE_TIMEOUT_MS/);
+  });
+
   it('parses retry schedules', () => {
     expect(parseDurationList('200ms, 1s,5m,1h')).toEqual([200, 1000, 300_000, 3_600_000]);
     expect(parseDurationList('soon')).toBeNull();

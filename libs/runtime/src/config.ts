@@ -14,6 +14,17 @@ export interface PlatformConfig {
   amqpNamespace: string;
   port: number;
   healthPort: number;
+  /** The gateway's HTTP server limits against slow and idle clients (README "Configuration"). */
+  http: {
+    /** VERIGATE_HTTP_HEADERS_TIMEOUT_MS: the whole header block must arrive within this (slowloris). */
+    headersTimeoutMs: number;
+    /** VERIGATE_HTTP_REQUEST_TIMEOUT_MS: the whole request, body included, must arrive within this. */
+    requestTimeoutMs: number;
+    /** VERIGATE_HTTP_IDLE_TIMEOUT_MS: a socket silent this long is closed. */
+    idleTimeoutMs: number;
+    /** VERIGATE_HTTP_KEEP_ALIVE_TIMEOUT_MS: an idle keep-alive connection is closed after this. */
+    keepAliveTimeoutMs: number;
+  };
   adminToken: string;
   adminTokenIsDefault: boolean;
   masterKey: string;
@@ -309,6 +320,7 @@ export function loadConfig(env: Env = process.env, defaults: { healthPort?: numb
     amqpNamespace: namespace,
     port: int('PORT', 3000, 0, 65535),
     healthPort: int('VERIGATE_HEALTH_PORT', defaults.healthPort ?? 0, 0, 65535),
+    http: loadHttpLimits(int, problems),
     adminToken,
     adminTokenIsDefault: adminToken === DEV_ADMIN_TOKEN,
     masterKey,
@@ -375,6 +387,20 @@ export function loadConfig(env: Env = process.env, defaults: { healthPort?: numb
   config.sms = loadSmsConfig(env, str, int, oneOf, problems, production);
   if (problems.length) throw new ConfigError(problems);
   return config;
+}
+
+/** The gateway's HTTP timeouts: Node refuses a headers timeout longer than the request timeout. */
+function loadHttpLimits(int: (name: string, fallback: number, min: number, max: number) => number, problems: string[]): PlatformConfig['http'] {
+  const limits = {
+    headersTimeoutMs: int('VERIGATE_HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),
+    requestTimeoutMs: int('VERIGATE_HTTP_REQUEST_TIMEOUT_MS', 60_000, 100, 3_600_000),
+    idleTimeoutMs: int('VERIGATE_HTTP_IDLE_TIMEOUT_MS', 30_000, 100, 3_600_000),
+    keepAliveTimeoutMs: int('VERIGATE_HTTP_KEEP_ALIVE_TIMEOUT_MS', 72_000, 100, 3_600_000),
+  };
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs) {
+    problems.push(`VERIGATE_HTTP_HEADERS_TIMEOUT_MS=${limits.headersTimeoutMs} must not exceed VERIGATE_HTTP_REQUEST_TIMEOUT_MS=${limits.requestTimeoutMs}`);
+  }
+  return limits;
 }
 
 /** The `sip` section: VERIGATE_SIP_* and VERIGATE_RTP_PORT_MIN/_MAX. */

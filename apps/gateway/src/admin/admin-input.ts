@@ -3,6 +3,7 @@ import { AdminError } from '../http/rest-error.js';
 
 /** Small, explicit readers for management-API bodies: each failure names the field. */
 export function objectBody(body: unknown): Record<string, unknown> {
+  if (body instanceof InvalidJsonBody && body.kind === 'media-type') throw new AdminError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as Content-Type: application/json');
   if (body instanceof InvalidJsonBody) throw new AdminError(400, 'INVALID_JSON', `the body is not valid JSON (${body.reason})`);
   if (body === undefined || body === null) return {};
   if (typeof body !== 'object' || Array.isArray(body)) throw new AdminError(400, 'INVALID_BODY', 'the body must be a JSON object');

@@ -6,6 +6,16 @@ import { MAX_TONE_BYTES } from '../admin/tones/wav.js';
 export const JSON_BODY_LIMIT = 64 * 1024;
 
 /**
+ * PostgreSQL text cannot hold U+0000 (the statement fails with SQLSTATE 22021), so a JSON string
+ * or key carrying `\u0000` is refused as unreadable here, and every API answers it with its own
+ * invalid-body code instead of failing later.
+ */
+function refuseNul(key: string, value: unknown): unknown {
+  if (key.includes('\u0000') || (typeof value === 'string' && value.includes('\u0000'))) throw new Error('strings must not contain U+0000');
+  return value;
+}
+
+/**
  * Body parsing that never answers for the handlers: invalid JSON becomes an `InvalidJsonBody`
  * so `/rest/` can answer 1020001 and `/admin/` its own code; WAV uploads arrive as a Buffer.
  */
@@ -17,7 +27,7 @@ export function configureBodyParsers(fastify: FastifyInstance): void {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') return done(null, undefined);
     try {
-      done(null, JSON.parse(text));
+      done(null, JSON.parse(text, refuseNul));
     } catch (error) {
       done(null, new InvalidJsonBody((error as Error).message.slice(0, 100)));
     }

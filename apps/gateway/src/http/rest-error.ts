@@ -1,4 +1,4 @@
-import { ResultCodes, resultBody, type ResultCodeRow } from '#libs/contracts';
+import { ResultCodes, resultBody, type AdminErrorCode, type ResultCodeRow } from '#libs/contracts';
 
 /** A deliberate `/rest/` answer: a row of the result-code table plus an optional precise detail. */
 export class RestError extends Error {
@@ -19,9 +19,9 @@ export class RestError extends Error {
   }
 }
 
-/** A management-API error: `{error_code, error_msg}` with an HTTP status. */
+/** A management-API error: `{error_code, error_msg}` with an HTTP status (codes: libs/contracts admin-errors.ts). */
 export class AdminError extends Error {
-  constructor(readonly httpStatus: number, readonly code: string, message: string) {
+  constructor(readonly httpStatus: number, readonly code: AdminErrorCode, message: string) {
     super(message);
   }
 }

@@ -33,8 +33,10 @@ export class SdkExceptionFilter implements ExceptionFilter {
     } else {
       const lang = languageOf(request.headers['x-l']);
       const status = statusOf(exception);
-      if (status !== undefined && status < 500) {
-        error = new SdkError('PARAMETER_INVALID', lang, status === 413 ? 'the body is too large' : undefined);
+      if (status === 413) {
+        error = new SdkError('BODY_TOO_LARGE', lang);
+      } else if (status !== undefined && status < 500) {
+        error = new SdkError('PARAMETER_INVALID', lang);
       } else if (databaseUnavailable(exception)) {
         // e.g. the app lookup of a request, with PostgreSQL away: retryable, not a fault.
         this.logger.warn(`database unavailable on the ${api.toLowerCase()} API`, { error: (exception as Error).message });

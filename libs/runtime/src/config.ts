@@ -70,6 +70,8 @@ export interface PlatformConfig {
     timeoutMs: number;
     concurrency: number;
     perHostConcurrency: number;
+    /** After a Standard Webhooks secret is rotated, the old one still signs this long (VERIGATE_WEBHOOK_SECRET_GRACE_S). */
+    secretGraceSeconds: number;
   };
   /** Image captcha (SPEC §2.1); README "Captcha configuration" documents each variable. */
   captcha: CaptchaConfig;
@@ -340,6 +342,7 @@ export function loadConfig(env: Env = process.env, defaults: { healthPort?: numb
       timeoutMs: int('VERIGATE_WEBHOOK_TIMEOUT_MS', 5000, 100, 120_000),
       concurrency: int('VERIGATE_WEBHOOK_CONCURRENCY', 256, 1, 10_000),
       perHostConcurrency: int('VERIGATE_WEBHOOK_HOST_CONCURRENCY', 32, 1, 10_000),
+      secretGraceSeconds: int('VERIGATE_WEBHOOK_SECRET_GRACE_S', 86_400, 0, 30 * 86_400),
     },
   } as PlatformConfig;
   config.captcha = {

@@ -4,6 +4,7 @@ import { MicroBatcher } from '../batching/micro-batcher.js';
 import { errorText, hostKey, retryDelay } from './delivery-policy.js';
 import { RequestSlots } from './request-slots.js';
 import { WebhookClient, type PostResult } from './webhook-client.js';
+import { UnknownAppError, WebhookSigner } from './webhook-signer.js';
 import {
   WebhookDeliveriesRepository,
   type AttemptRecord,
@@ -70,6 +71,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
   constructor(
     private readonly deliveries: WebhookDeliveriesRepository,
     private readonly client: WebhookClient,
+    private readonly signer: WebhookSigner,
     @Inject(PLATFORM_CONFIG) config: PlatformConfig,
     @Inject(APP_LOGGER) logger: JsonLogger,
   ) {
@@ -276,9 +278,24 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
       }
     }
     const attemptedAt = new Date();
+    // Signed and sent as these very bytes (a receiver verifies the signatures over the raw body).
+    const body = Buffer.from(JSON.stringify(delivery.body), 'utf8');
     let result: PostResult;
     try {
-      result = await this.client.post(delivery.url, JSON.stringify(delivery.body), { 'X-Verigate-Delivery-Id': delivery.id });
+      let headers: Record<string, string>;
+      try {
+        headers = await this.signer.headers(delivery, body, attemptedAt);
+      } catch (error) {
+        if (!(error instanceof UnknownAppError)) {
+          // The app's secrets could not be read (database away): nothing was sent; try again later.
+          await this.deliveries.releaseLeases([delivery.id]).catch(() => undefined);
+          this.log.warn('could not load the signing secrets; delivery left for later', { ...fields, error: errorText(error) });
+          return null;
+        }
+        headers = {};
+        result = { ok: false, httpStatus: null, error: error.message, durationMs: 0, permanent: true, aborted: false };
+      }
+      result ??= await this.client.post(delivery.url, body, { ...headers, 'X-Verigate-Delivery-Id': delivery.id });
     } finally {
       this.releaseSlot(host);
     }

@@ -21,7 +21,7 @@ export class JsonLogger implements LoggerService {
   write(level: Level, msg: string, fields?: Record<string, unknown>): void {
     if (ORDER[level] < ORDER[this.minLevel]) return;
     const line = { time: new Date().toISOString(), level, app: this.app, msg, ...this.fields, ...fields };
-    process.stdout.write(`${JSON.stringify(line, errorReplacer)}\n`);
+    process.stdout.write(`${redactUrlCredentials(JSON.stringify(line, errorReplacer))}\n`);
   }
 
   debug(message: unknown, ...rest: unknown[]): void { this.write('debug', String(message), context(rest)); }
@@ -42,4 +42,13 @@ function context(rest: unknown[]): Record<string, unknown> | undefined {
 function errorReplacer(_key: string, value: unknown): unknown {
   if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
   return value;
+}
+
+/**
+ * `scheme://user:password@host` → `scheme://***@host` anywhere in a text. The logger applies it
+ * to every line as a safety net: connection URLs (DATABASE_URL, RABBITMQ_URL, VERIGATE_SMPP_URL)
+ * and customers' webhook URLs can carry credentials, and an error message may quote them.
+ */
+export function redactUrlCredentials(text: string): string {
+  return text.replace(/\b([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^\s/?#@"'\\]+@/g, '$1***@');
 }

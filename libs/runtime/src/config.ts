@@ -64,6 +64,10 @@ export interface PlatformConfig {
   };
   /** The sip carrier (read when VERIGATE_VOICE_CARRIER=sip; validated always). */
   sip: SipConfig;
+  /** A graceful stop exits 1 if it has not finished this long after the signal (VERIGATE_SHUTDOWN_TIMEOUT_S). */
+  shutdownTimeoutSeconds: number;
+  /** Gateway: readiness answers 503 this long before the listener closes (VERIGATE_SHUTDOWN_DRAIN_MS). */
+  shutdownDrainMs: number;
   webhooks: {
     allowPrivate: boolean;
     retryScheduleMs: number[];
@@ -336,6 +340,8 @@ export function loadConfig(env: Env = process.env, defaults: { healthPort?: numb
       orphanSweepSeconds: int('VERIGATE_ORPHAN_SWEEP_S', 10, 0, 3600),
     },
     sip,
+    shutdownTimeoutSeconds: 0, // set below: it depends on VERIGATE_SHUTDOWN_GRACE_S
+    shutdownDrainMs: int('VERIGATE_SHUTDOWN_DRAIN_MS', 2000, 0, 600_000),
     webhooks: {
       allowPrivate: bool('VERIGATE_WEBHOOK_ALLOW_PRIVATE', false),
       retryScheduleMs: retryScheduleMs ?? [],
@@ -364,6 +370,12 @@ export function loadConfig(env: Env = process.env, defaults: { healthPort?: numb
     requireTrajectory: bool('VERIGATE_CAPTCHA_REQUIRE_TRAJECTORY', false),
   };
   config.sms = loadSmsConfig(env, str, int, oneOf, problems, production);
+  // The voice worker lets live calls run for the grace period, then ends them (up to ~15 s more).
+  const graceSeconds = config.voice.shutdownGraceSeconds;
+  config.shutdownTimeoutSeconds = int('VERIGATE_SHUTDOWN_TIMEOUT_S', graceSeconds + 20, 1, 7200);
+  if (config.shutdownTimeoutSeconds <= graceSeconds) {
+    problems.push(`VERIGATE_SHUTDOWN_TIMEOUT_S=${config.shutdownTimeoutSeconds} must be greater than VERIGATE_SHUTDOWN_GRACE_S=${graceSeconds}`);
+  }
   if (problems.length) throw new ConfigError(problems);
   return config;
 }

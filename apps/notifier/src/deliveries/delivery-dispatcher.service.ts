@@ -54,6 +54,8 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
   private readonly maxTasks: number;
 
   private readonly tasks = new Set<Promise<void>>();
+  /** Deliveries whose request is on the wire (abandoned by a shutdown that cannot wait for them). */
+  private readonly sending = new Set<string>();
   private readonly poked = new Set<string>();
   private sweepWanted = false;
   private pumping = false;
@@ -103,13 +105,19 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
       this.log.info('waiting for in-flight webhook deliveries', { inFlight: this.tasks.size });
       await Promise.race([Promise.allSettled([...this.tasks]), sleep(SHUTDOWN_GRACE_MS)]);
     }
+    const abandoned = [...this.sending];
     if (this.tasks.size > 0) {
-      // Unfinished requests are abandoned unrecorded: their leases expire and they are retried.
+      // Unfinished requests are abandoned unrecorded and their leases given back, so another
+      // instance sends them at once (the receiver may see one twice: same webhook-id).
       this.log.warn('abandoning in-flight webhook deliveries', { inFlight: this.tasks.size });
       this.abandoned = true;
     }
     this.client.close();
     await Promise.race([Promise.allSettled([...this.tasks]), sleep(1000)]);
+    if (abandoned.length > 0) {
+      await this.deliveries.releaseLeases(abandoned).catch((error: unknown) =>
+        this.log.warn('could not give back the leases of abandoned deliveries; they are retried when the leases expire', { error: errorText(error) }));
+    }
   }
 
   /**
@@ -282,7 +290,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     const body = Buffer.from(JSON.stringify(delivery.body), 'utf8');
     let result: PostResult;
     try {
-      let headers: Record<string, string>;
+      let headers: Record<string, string> | UnknownAppError;
       try {
         headers = await this.signer.headers(delivery, body, attemptedAt);
       } catch (error) {
@@ -292,10 +300,19 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
           this.log.warn('could not load the signing secrets; delivery left for later', { ...fields, error: errorText(error) });
           return null;
         }
-        headers = {};
-        result = { ok: false, httpStatus: null, error: error.message, durationMs: 0, permanent: true, aborted: false };
+        headers = error;
       }
-      result ??= await this.client.post(delivery.url, body, { ...headers, 'X-Verigate-Delivery-Id': delivery.id });
+      if (headers instanceof UnknownAppError) {
+        // No app, no secret to sign with: this can never be sent (recorded as a permanent failure).
+        result = { ok: false, httpStatus: null, error: headers.message, durationMs: 0, permanent: true, aborted: false };
+      } else {
+        this.sending.add(delivery.id);
+        try {
+          result = await this.client.post(delivery.url, body, { ...headers, 'X-Verigate-Delivery-Id': delivery.id });
+        } finally {
+          this.sending.delete(delivery.id);
+        }
+      }
     } finally {
       this.releaseSlot(host);
     }

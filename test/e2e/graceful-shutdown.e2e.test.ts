@@ -1,5 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Exchanges } from '#libs/contracts';
 import { Outbox, type OutboxRow } from '#libs/messaging';
 import { signAksk } from '#libs/auth';
@@ -164,6 +166,60 @@ describe('graceful shutdown of every app (real processes)', () => {
         expect(await first.exit(EXIT_WITHIN_MS)).toEqual({ code: 0, signal: null });
       } finally {
         await platform.stopCaptcha(second);
+      }
+    });
+  });
+
+  describe('sms worker', () => {
+    it('finishes the submissions in hand, the queued sends go to the next instance, each sent once; exits 0', async () => {
+      // A slow HTTP SMS gateway (1.5 s per message), counting what it is given.
+      const submitted = new Map<string, number>();
+      const smsGateway = createServer((req, res) => {
+        let text = '';
+        req.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+        req.on('end', () => {
+          const { messageId } = JSON.parse(text) as { messageId: string };
+          submitted.set(messageId, (submitted.get(messageId) ?? 0) + 1);
+          setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'), 1500).unref();
+        });
+      });
+      await new Promise<void>((resolve) => smsGateway.listen(0, '127.0.0.1', resolve));
+      const captcha = await platform.startCaptcha();
+      try {
+        const smsEnv = {
+          VERIGATE_SMS_PROVIDER: 'http',
+          VERIGATE_SMS_HTTP_URL: `http://127.0.0.1:${(smsGateway.address() as AddressInfo).port}/sms`,
+          VERIGATE_SMS_HTTP_SECRET: 'a-secret-of-sixteen-chars',
+          VERIGATE_SMS_PREFETCH: '1', // one in hand, the rest queued
+        };
+        const first = await spawnApp('sms', platform.infra, smsEnv);
+        const appKey = (await ok(await platform.admin('POST', '/apps', { name: 'sms-stop', permissions: ['captcha', 'sms'] }), 201)).appKey;
+        const messageIds: string[] = [];
+        for (let i = 0; i < 4; i++) {
+          const headers = platform.sdkHeaders(appKey, `device-sms-stop-${i}`, `198.51.100.${20 + i}`);
+          const { credential } = await platform.solveCaptcha(headers);
+          const sent = await platform.sdk('POST', '/sms/send', headers, { mobile: `1390000${String(1000 + i)}`, type: 'LOGIN_SMS', captcha_token: credential });
+          expect(sent).toMatchObject({ status: 200, body: { result: true } });
+          messageIds.push(sent.body.message_id as string);
+        }
+        await expectEventually(() => expect(submitted.size).toBeGreaterThanOrEqual(1)); // work in hand
+        first.signal('SIGTERM');
+        const second = await spawnApp('sms', platform.infra, smsEnv);
+        expect(await first.exit(EXIT_WITHIN_MS)).toEqual({ code: 0, signal: null });
+        const rows = await expectEventually(async () => {
+          const got = await platform.infra.query<{ id: string; status: string; code_sealed: string | null }>(
+            'SELECT id, status, code_sealed FROM sms_messages WHERE id = ANY($1::uuid[])', [messageIds]);
+          expect(got.map((r) => r.status)).toEqual(['submitted', 'submitted', 'submitted', 'submitted']);
+          return got;
+        }, { timeoutMs: 30_000 });
+        expect(rows.every((r) => r.code_sealed === null)).toBe(true);
+        expect(messageIds.map((id) => submitted.get(id))).toEqual([1, 1, 1, 1]); // nothing lost, nothing sent twice
+        second.signal('SIGTERM');
+        expect(await second.exit(EXIT_WITHIN_MS)).toEqual({ code: 0, signal: null });
+      } finally {
+        await platform.stopCaptcha(captcha);
+        smsGateway.closeAllConnections();
+        await new Promise<void>((resolve) => smsGateway.close(() => resolve()));
       }
     });
   });

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { TestInfrastructure } from '#libs/testing';
@@ -51,6 +52,7 @@ export class AppProcess {
 
   /** Starts `name` and resolves once it has logged that it started. `port`: the gateway's PORT or the worker's health port. */
   static async start(name: AppName, infra: TestInfrastructure, env: Record<string, string> = {}): Promise<AppProcess> {
+    if (!existsSync(join(ROOT, 'dist/apps', name, 'src/main.js'))) throw new Error(`dist/apps/${name} is missing: run \`npm run build\` before these tests`);
     const port = await freePort();
     const app = new AppProcess(name, port, {
       PATH: process.env.PATH ?? '',

@@ -4,7 +4,7 @@ import { MicroBatcher } from '../batching/micro-batcher.js';
 import { errorText, hostKey, retryDelay } from './delivery-policy.js';
 import { RequestSlots } from './request-slots.js';
 import { WebhookClient, type PostResult } from './webhook-client.js';
-import { UnknownAppError, WebhookSigner } from './webhook-signer.js';
+import { UnknownAppError, UnreadableSecretError, WebhookSigner } from './webhook-signer.js';
 import {
   WebhookDeliveriesRepository,
   type AttemptRecord,
@@ -290,11 +290,11 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     const body = Buffer.from(JSON.stringify(delivery.body), 'utf8');
     let result: PostResult;
     try {
-      let headers: Record<string, string> | UnknownAppError;
+      let headers: Record<string, string> | UnknownAppError | UnreadableSecretError;
       try {
         headers = await this.signer.headers(delivery, body, attemptedAt);
       } catch (error) {
-        if (!(error instanceof UnknownAppError)) {
+        if (!(error instanceof UnknownAppError) && !(error instanceof UnreadableSecretError)) {
           // The app's secrets could not be read (database away): nothing was sent; try again later.
           await this.deliveries.releaseLeases([delivery.id]).catch(() => undefined);
           this.log.warn('could not load the signing secrets; delivery left for later', { ...fields, error: errorText(error) });
@@ -302,9 +302,10 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
         }
         headers = error;
       }
-      if (headers instanceof UnknownAppError) {
-        // No app, no secret to sign with: this can never be sent (recorded as a permanent failure).
-        result = { ok: false, httpStatus: null, error: headers.message, durationMs: 0, permanent: true, aborted: false };
+      if (headers instanceof Error) {
+        // Nothing is sent unsigned. No app: it never can be (permanent). A secret sealed under
+        // another master key: a failed attempt, retried on the schedule until it is re-issued.
+        result = { ok: false, httpStatus: null, error: headers.message, durationMs: 0, permanent: headers instanceof UnknownAppError, aborted: false };
       } else {
         this.sending.add(delivery.id);
         try {

@@ -31,6 +31,14 @@ export class UnknownAppError extends Error {
   }
 }
 
+/** A secret that cannot be unsealed (sealed under another VERIGATE_MASTER_KEY): retried on the schedule. */
+export class UnreadableSecretError extends Error {
+  constructor(appKey: string, what: string) {
+    super(`the ${what} of app ${appKey} cannot be opened (sealed under another VERIGATE_MASTER_KEY?): notification not signed`);
+    this.name = 'UnreadableSecretError';
+  }
+}
+
 /**
  * Signs every notification (SPEC §3.2 as extended by issue 7):
  * - always the Huawei push authentication, the AKSK scheme the gateway verifies on callVerify
@@ -83,15 +91,26 @@ export class WebhookSigner {
       [appKey],
     );
     if (!row) return null;
-    const webhookSecrets: string[] = [];
-    if (row.webhook_secret_sealed) webhookSecrets.push(this.secretBox.open(row.webhook_secret_sealed));
-    const previousLive = row.webhook_secret_previous_sealed && row.webhook_secret_previous_until && row.webhook_secret_previous_until.getTime() > Date.now();
-    if (webhookSecrets.length > 0 && previousLive) webhookSecrets.push(this.secretBox.open(row.webhook_secret_previous_sealed!));
-    return {
-      appSecret: this.secretBox.open(row.secret_sealed),
-      webhookSecrets,
-      previousUntil: previousLive ? row.webhook_secret_previous_until : null,
+    const open = (sealed: string, what: string) => {
+      try {
+        return this.secretBox.open(sealed);
+      } catch {
+        throw new UnreadableSecretError(appKey, what);
+      }
     };
+    const appSecret = open(row.secret_sealed, 'app secret');
+    const webhookSecrets: string[] = [];
+    if (row.webhook_secret_sealed) webhookSecrets.push(open(row.webhook_secret_sealed, 'webhook secret'));
+    let previousUntil: Date | null = null;
+    if (webhookSecrets.length > 0 && row.webhook_secret_previous_sealed && row.webhook_secret_previous_until && row.webhook_secret_previous_until.getTime() > Date.now()) {
+      try {
+        webhookSecrets.push(this.secretBox.open(row.webhook_secret_previous_sealed));
+        previousUntil = row.webhook_secret_previous_until;
+      } catch {
+        // Sealed under a master key since replaced: the current secret alone signs.
+      }
+    }
+    return { appSecret, webhookSecrets, previousUntil };
   }
 
   /** Keeps the cache to live entries (plain secrets of apps no longer sending are dropped). */

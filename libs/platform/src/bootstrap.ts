@@ -21,10 +21,6 @@ export function readConfigOrExit(app: string, defaults: { healthPort?: number } 
 /** Set when a stop signal arrives: readiness answers 503 from then on, so a load balancer stops sending. */
 let draining = false;
 
-export function isDraining(): boolean {
-  return draining;
-}
-
 /**
  * Health checks every app shares (workers' health server and the gateway's /health): PostgreSQL
  * answers, RabbitMQ is connected, and the process is not stopping.

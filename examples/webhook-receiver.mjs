@@ -1,14 +1,52 @@
 #!/usr/bin/env node
-// A local receiver for statusUrl / feeUrl: prints every notification and answers 200.
+// A local receiver for statusUrl / feeUrl / smsStatusUrl: prints every notification and answers 200.
 //   node examples/webhook-receiver.mjs [port]   (default 8088)
+// With APP_KEY and APP_SECRET set it also checks the X-AKSK push authentication, and with
+// WEBHOOK_SECRET (whsec_…) the Standard Webhooks signature: each line then says "signed ok" or why not.
+// The same checks a real receiver makes (docs/operations.md, "Webhooks").
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 
 const port = Number(process.argv[2] ?? 8088);
+const { APP_KEY, APP_SECRET, WEBHOOK_SECRET } = process.env;
+const TOLERANCE_S = 300;
+
+const equal = (a, b) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+const fresh = (unixSeconds) => Math.abs(Date.now() / 1000 - unixSeconds) <= TOLERANCE_S;
+
+/** X-AKSK: UsernameToken Username="…",PasswordDigest="…",Nonce="…",Created="…" (keyed by the app secret). */
+function checkAksk(headers) {
+  const fields = Object.fromEntries([...String(headers['x-aksk'] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+  if (fields.Username !== APP_KEY) return 'X-AKSK: wrong or missing Username';
+  const digest = createHmac('sha256', APP_SECRET).update(fields.Nonce + fields.Created).digest('base64');
+  if (!equal(digest, fields.PasswordDigest ?? '')) return 'X-AKSK: bad PasswordDigest';
+  if (!fresh(Date.parse(fields.Created) / 1000)) return 'X-AKSK: Created too old';
+  return null; // a strict receiver also refuses a Nonce it has seen within the tolerance
+}
+
+/** webhook-signature: "v1,<base64 HMAC-SHA256(key, id.timestamp.body)>" …, key = base64 after "whsec_". */
+function checkStandardWebhooks(headers, rawBody) {
+  const id = headers['webhook-id'];
+  const timestamp = headers['webhook-timestamp'];
+  const key = Buffer.from(WEBHOOK_SECRET.replace(/^whsec_/, ''), 'base64');
+  const expected = `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.`).update(rawBody).digest('base64')}`;
+  if (!String(headers['webhook-signature'] ?? '').split(' ').some((s) => equal(s, expected))) return 'webhook-signature: no match';
+  if (!fresh(Number(timestamp))) return 'webhook-timestamp too old';
+  return null;
+}
+
 createServer((req, res) => {
-  let body = '';
-  req.on('data', (chunk) => (body += chunk));
+  const chunks = [];
+  req.on('data', (chunk) => chunks.push(chunk));
   req.on('end', () => {
-    console.log(`${new Date().toISOString()} ${req.method} ${req.url} ${body}`);
-    res.writeHead(200, { 'content-type': 'application/json' }).end('{"resultcode":"0"}');
+    const rawBody = Buffer.concat(chunks); // verify the bytes as received, before any JSON parsing
+    const problems = [
+      APP_KEY && APP_SECRET ? checkAksk(req.headers) : null,
+      WEBHOOK_SECRET ? checkStandardWebhooks(req.headers, rawBody) : null,
+    ].filter(Boolean);
+    const verdict = APP_SECRET || WEBHOOK_SECRET ? (problems.length ? ` [REJECTED: ${problems.join('; ')}]` : ' [signed ok]') : '';
+    console.log(`${new Date().toISOString()} ${req.method} ${req.url} ${req.headers['webhook-id'] ?? req.headers['x-verigate-delivery-id'] ?? ''} ${rawBody}${verdict}`);
+    // A real receiver answers 401 to a bad signature (it is retried, then given up) and 200 otherwise.
+    res.writeHead(problems.length ? 401 : 200, { 'content-type': 'application/json' }).end('{"resultcode":"0"}');
   });
 }).listen(port, '127.0.0.1', () => console.log(`webhook receiver on http://127.0.0.1:${port}`));

@@ -51,9 +51,10 @@ function stop(signal) {
   stopping = true;
   process.stdout.write(`stopping all apps (${signal})…\n`);
   for (const child of children.values()) child.kill('SIGTERM');
+  // Each app exits by itself within VERIGATE_SHUTDOWN_TIMEOUT_S (30 s by default): this is the last resort.
   setTimeout(() => {
     for (const child of children.values()) child.kill('SIGKILL');
-  }, 30_000).unref();
+  }, 40_000).unref();
 }
 
 process.on('SIGINT', () => stop('SIGINT'));

@@ -4,6 +4,8 @@
 //
 //   npm run cli -- apps create <name> [--signature S] [--permissions voice,sms] [--sms-status-url URL]
 //   npm run cli -- apps list | apps get <appKey> | apps rotate-secret <appKey>
+//   npm run cli -- apps webhook-secret <appKey>          (create/rotate the Standard Webhooks secret; shown once)
+//   npm run cli -- apps webhook-secret-remove <appKey>   (stop sending the Standard Webhooks headers)
 //   npm run cli -- apps set <appKey> [--status normal|suspended|unavailable] [--permissions a,b]
 //                                     [--voice-ports N] [--ip-whitelist cidr,cidr] [--stage commercial|test]
 //                                     [--enterprise ID|none] [--limits apiPerMinute=60,callsPerDay=1000,calleeCallsPerHour=none]
@@ -103,6 +105,8 @@ switch (`${group} ${action ?? ''}`.trim()) {
   case 'apps list': await call('GET', '/apps'); break;
   case 'apps get': await call('GET', `/apps/${enc(a1)}`); break;
   case 'apps rotate-secret': await call('POST', `/apps/${enc(a1)}/secret`); break;
+  case 'apps webhook-secret': if (!a1) usage(); await call('POST', `/apps/${enc(a1)}/webhook-secret`); break;
+  case 'apps webhook-secret-remove': if (!a1) usage(); await call('DELETE', `/apps/${enc(a1)}/webhook-secret`); break;
   case 'apps set':
     await call('PATCH', `/apps/${enc(a1)}`, {
       status: opts.status,

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { readConfigOrExit, warnAboutDevelopmentDefaults } from '#libs/platform';
+import { exitOnShutdownSignals, readConfigOrExit, warnAboutDevelopmentDefaults } from '#libs/platform';
 import { JsonLogger, Metrics, requestIdFrom, type PlatformConfig } from '#libs/runtime';
 import { GatewayModule } from './gateway.module.js';
 import { clientErrorHandler } from './http/client-error.js';
@@ -30,7 +30,6 @@ export async function createGateway(config: PlatformConfig, logger: JsonLogger):
   configureBodyParsers(app.getHttpAdapter().getInstance());
   installHttpObservability(app.getHttpAdapter().getInstance(), app.get(Metrics), logger, config.accessLog);
   app.useGlobalFilters(new HttpExceptionFilter(logger));
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   return app;
 }
 
@@ -41,6 +40,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   try {
     const app = await createGateway(config, logger);
     await app.listen(config.port, '0.0.0.0');
+    // Readiness answers 503 for drainMs before the listener closes; requests in flight then finish.
+    exitOnShutdownSignals(app, logger, { timeoutMs: config.shutdownTimeoutSeconds * 1000, drainMs: config.shutdownDrainMs });
     warnAboutDevelopmentDefaults(config, logger);
     logger.info('gateway listening', { port: config.port });
   } catch (error) {

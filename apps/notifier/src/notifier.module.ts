@@ -4,6 +4,7 @@ import type { JsonLogger, PlatformConfig } from '#libs/runtime';
 import { DeliveryDispatcher } from './deliveries/delivery-dispatcher.service.js';
 import { WebhookClient } from './deliveries/webhook-client.js';
 import { WebhookDeliveriesRepository } from './deliveries/webhook-deliveries.repository.js';
+import { WebhookSigner } from './deliveries/webhook-signer.js';
 import { EnqueueDeliveryUseCase } from './events/enqueue-delivery.use-case.js';
 import { NOTIFIER_QUEUES, StatusEventsConsumer } from './events/status-events.consumer.js';
 
@@ -18,7 +19,7 @@ export class NotifierModule {
     return {
       module: NotifierModule,
       imports: [PlatformModule.register({ config, logger, poolSize: 10, queues: NOTIFIER_QUEUES })],
-      providers: [WebhookClient, WebhookDeliveriesRepository, DeliveryDispatcher, EnqueueDeliveryUseCase, StatusEventsConsumer],
+      providers: [WebhookClient, WebhookSigner, WebhookDeliveriesRepository, DeliveryDispatcher, EnqueueDeliveryUseCase, StatusEventsConsumer],
       exports: [DeliveryDispatcher],
     };
   }

@@ -18,14 +18,68 @@ export function readConfigOrExit(app: string, defaults: { healthPort?: number } 
   }
 }
 
-/** Health checks every app shares (workers' health server and the gateway's /health): PostgreSQL answers and RabbitMQ is connected. */
+/** Set when a stop signal arrives: readiness answers 503 from then on, so a load balancer stops sending. */
+let draining = false;
+
+/**
+ * Health checks every app shares (workers' health server and the gateway's /health): PostgreSQL
+ * answers, RabbitMQ is connected, and the process is not stopping.
+ */
 export function platformHealthChecks(app: Pick<INestApplicationContext, 'get'>): Record<string, HealthCheck> {
   const dataSource = app.get(DataSource);
   const broker = app.get(Broker);
   return {
     postgres: async () => { await dataSource.query('SELECT 1'); },
     rabbitmq: async () => { if (!broker.isConnected) throw new Error('not connected'); },
+    shutdown: async () => { if (draining) throw new Error('draining: the process is stopping'); },
   };
+}
+
+export interface GracefulShutdownOptions {
+  /** Hard deadline from the first signal (VERIGATE_SHUTDOWN_TIMEOUT_S): past it the process exits 1. */
+  timeoutMs: number;
+  /** Gateway: how long readiness answers 503 before the listener closes (VERIGATE_SHUTDOWN_DRAIN_MS). */
+  drainMs?: number;
+  /** Runs right after the app has closed (e.g. the workers' health server). */
+  afterClose?: () => Promise<void> | void;
+}
+
+/**
+ * SIGTERM / SIGINT stop the app gracefully: readiness turns 503 at once, then (after `drainMs`)
+ * `app.close()` runs every app's shutdown hooks — consumers cancelled, in-flight work finished or
+ * handed back, the HTTP listener closed after its in-flight requests, the outbox flushed, AMQP and
+ * PostgreSQL closed — and the process exits 0. A second signal, or the deadline, exits 1 at once
+ * (whatever was unfinished is handed back by RabbitMQ redelivery or lease expiry).
+ */
+export function exitOnShutdownSignals(app: INestApplicationContext, logger: JsonLogger, options: GracefulShutdownOptions): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn('second stop signal: exiting without waiting', { signal });
+      process.exit(1);
+    }
+    stopping = true;
+    draining = true;
+    logger.info('stopping gracefully', { signal, drainMs: options.drainMs ?? 0, timeoutMs: options.timeoutMs });
+    setTimeout(() => {
+      logger.error('graceful stop took longer than its deadline: exiting', { timeoutMs: options.timeoutMs });
+      process.exit(1);
+    }, options.timeoutMs).unref();
+    void (async () => {
+      try {
+        if (options.drainMs) await new Promise((resolve) => setTimeout(resolve, options.drainMs));
+        await app.close();
+        await options.afterClose?.();
+        logger.info('stopped');
+        process.exit(0);
+      } catch (error) {
+        logger.error('graceful stop failed', { error });
+        process.exit(1);
+      }
+    })();
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
 }
 
 export function warnAboutDevelopmentDefaults(config: PlatformConfig, logger: JsonLogger): void {
@@ -49,7 +103,7 @@ export function startWorkerEndpoint(
 
 /**
  * Starts a worker app (no public HTTP): a Nest application context plus a health endpoint,
- * stopped gracefully on SIGTERM/SIGINT.
+ * stopped gracefully on SIGTERM/SIGINT (see `exitOnShutdownSignals`).
  */
 export async function runWorker(
   name: string,
@@ -64,10 +118,16 @@ export async function runWorker(
   let health: Server | undefined;
   try {
     const app = await NestFactory.createApplicationContext(buildModule(config, logger), { logger, abortOnError: false });
-    app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
     health = await startWorkerEndpoint(app, config, extraChecks(app));
-    process.once('SIGTERM', () => health?.close());
-    process.once('SIGINT', () => health?.close());
+    const server = health;
+    exitOnShutdownSignals(app, logger, {
+      timeoutMs: config.shutdownTimeoutSeconds * 1000,
+      // The health server answers 503 while the worker drains, and closes last.
+      afterClose: () => new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+    });
     logger.info(`${name} started`, { healthPort: config.healthPort });
   } catch (error) {
     logger.error(`${name} failed to start`, { error });

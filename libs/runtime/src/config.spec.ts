@@ -54,6 +54,16 @@ describe('configuration', () => {
     expect(() => loadConfig({ VERIGATE_HTTP_IDLE_TIMEOUT_MS: 'forever' })).toThrow(/VERIGATE_HTTP_IDLE_TIMEOUT_MS/);
   });
 
+  it('reads the shutdown and webhook-signing settings, the stop deadline after the voice grace period', () => {
+    expect(loadConfig({})).toMatchObject({ shutdownTimeoutSeconds: 30, shutdownDrainMs: 2000, webhooks: { secretGraceSeconds: 86_400 } });
+    expect(loadConfig({ VERIGATE_SHUTDOWN_GRACE_S: '60' }).shutdownTimeoutSeconds).toBe(80);
+    expect(loadConfig({ VERIGATE_SHUTDOWN_TIMEOUT_S: '12', VERIGATE_SHUTDOWN_DRAIN_MS: '0', VERIGATE_WEBHOOK_SECRET_GRACE_S: '0' }))
+      .toMatchObject({ shutdownTimeoutSeconds: 12, shutdownDrainMs: 0, webhooks: { secretGraceSeconds: 0 } });
+    expect(() => loadConfig({ VERIGATE_SHUTDOWN_TIMEOUT_S: '10' })).toThrow('VERIGATE_SHUTDOWN_TIMEOUT_S=10 must be greater than VERIGATE_SHUTDOWN_GRACE_S=10');
+    expect(() => loadConfig({ VERIGATE_SHUTDOWN_DRAIN_MS: '-1' })).toThrow(/VERIGATE_SHUTDOWN_DRAIN_MS/);
+    expect(() => loadConfig({ VERIGATE_WEBHOOK_SECRET_GRACE_S: 'a day' })).toThrow(/VERIGATE_WEBHOOK_SECRET_GRACE_S/);
+  });
+
   it('parses retry schedules', () => {
     expect(parseDurationList('200ms, 1s,5m,1h')).toEqual([200, 1000, 300_000, 3_600_000]);
     expect(parseDurationList('soon')).toBeNull();

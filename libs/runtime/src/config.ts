@@ -79,12 +79,18 @@ export interface PlatformConfig {
   };
   /** The sip carrier (read when VERIGATE_VOICE_CARRIER=sip; validated always). */
   sip: SipConfig;
+  /** A graceful stop exits 1 if it has not finished this long after the signal (VERIGATE_SHUTDOWN_TIMEOUT_S). */
+  shutdownTimeoutSeconds: number;
+  /** Gateway: readiness answers 503 this long before the listener closes (VERIGATE_SHUTDOWN_DRAIN_MS). */
+  shutdownDrainMs: number;
   webhooks: {
     allowPrivate: boolean;
     retryScheduleMs: number[];
     timeoutMs: number;
     concurrency: number;
     perHostConcurrency: number;
+    /** After a Standard Webhooks secret is rotated, the old one still signs this long (VERIGATE_WEBHOOK_SECRET_GRACE_S). */
+    secretGraceSeconds: number;
   };
   /** Image captcha (SPEC §2.1); README "Captcha configuration" documents each variable. */
   captcha: CaptchaConfig;
@@ -358,12 +364,15 @@ export function loadConfig(env: Env = process.env, defaults: { healthPort?: numb
       orphanSweepSeconds: int('VERIGATE_ORPHAN_SWEEP_S', 10, 0, 3600),
     },
     sip,
+    shutdownTimeoutSeconds: 0, // set below: it depends on VERIGATE_SHUTDOWN_GRACE_S
+    shutdownDrainMs: int('VERIGATE_SHUTDOWN_DRAIN_MS', 2000, 0, 600_000),
     webhooks: {
       allowPrivate: bool('VERIGATE_WEBHOOK_ALLOW_PRIVATE', false),
       retryScheduleMs: retryScheduleMs ?? [],
       timeoutMs: int('VERIGATE_WEBHOOK_TIMEOUT_MS', 5000, 100, 120_000),
       concurrency: int('VERIGATE_WEBHOOK_CONCURRENCY', 256, 1, 10_000),
       perHostConcurrency: int('VERIGATE_WEBHOOK_HOST_CONCURRENCY', 32, 1, 10_000),
+      secretGraceSeconds: int('VERIGATE_WEBHOOK_SECRET_GRACE_S', 86_400, 0, 30 * 86_400),
     },
   } as PlatformConfig;
   config.captcha = {
@@ -385,6 +394,12 @@ export function loadConfig(env: Env = process.env, defaults: { healthPort?: numb
     requireTrajectory: bool('VERIGATE_CAPTCHA_REQUIRE_TRAJECTORY', false),
   };
   config.sms = loadSmsConfig(env, str, int, oneOf, problems, production);
+  // The voice worker lets live calls run for the grace period, then ends them (up to ~15 s more).
+  const graceSeconds = config.voice.shutdownGraceSeconds;
+  config.shutdownTimeoutSeconds = int('VERIGATE_SHUTDOWN_TIMEOUT_S', graceSeconds + 20, 1, 7200);
+  if (config.shutdownTimeoutSeconds <= graceSeconds) {
+    problems.push(`VERIGATE_SHUTDOWN_TIMEOUT_S=${config.shutdownTimeoutSeconds} must be greater than VERIGATE_SHUTDOWN_GRACE_S=${graceSeconds}`);
+  }
   if (problems.length) throw new ConfigError(problems);
   return config;
 }

@@ -40,7 +40,7 @@ export class JsonLogger implements LoggerService {
     if (ORDER[level] < ORDER[this.minLevel]) return;
     const requestId = currentRequestId();
     const line = { time: new Date().toISOString(), level, app: this.app, msg, ...(requestId ? { requestId } : {}), ...this.fields, ...fields };
-    sink(`${JSON.stringify(line, errorReplacer)}\n`);
+    sink(`${redactUrlCredentials(JSON.stringify(line, errorReplacer))}\n`);
   }
 
   debug(message: unknown, ...rest: unknown[]): void { this.write('debug', String(message), context(rest)); }
@@ -61,4 +61,13 @@ function context(rest: unknown[]): Record<string, unknown> | undefined {
 function errorReplacer(_key: string, value: unknown): unknown {
   if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
   return value;
+}
+
+/**
+ * `scheme://user:password@host` → `scheme://***@host` anywhere in a text. The logger applies it
+ * to every line as a safety net: connection URLs (DATABASE_URL, RABBITMQ_URL, VERIGATE_SMPP_URL)
+ * and customers' webhook URLs can carry credentials, and an error message may quote them.
+ */
+export function redactUrlCredentials(text: string): string {
+  return text.replace(/\b([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^\s/?#@"'\\]+@/g, '$1***@');
 }

@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 export interface ReceivedRequest {
   path: string;
   headers: IncomingHttpHeaders;
+  /** The body exactly as received (what a signature is computed over). */
+  rawBody: Buffer;
   body: any;
   receivedAt: number;
 }
@@ -23,10 +25,11 @@ export class WebhookReceiver {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', async () => {
-        const text = Buffer.concat(chunks).toString('utf8');
+        const rawBody = Buffer.concat(chunks);
+        const text = rawBody.toString('utf8');
         let body: unknown = text;
         try { body = JSON.parse(text); } catch { /* keep raw */ }
-        const received: ReceivedRequest = { path: req.url ?? '/', headers: req.headers, body, receivedAt: Date.now() };
+        const received: ReceivedRequest = { path: req.url ?? '/', headers: req.headers, rawBody, body, receivedAt: Date.now() };
         this.requests.push(received);
         const status = await this.respond(received, this.requests.filter((r) => r.path === received.path).length);
         res.writeHead(status, { 'content-type': 'application/json' }).end('{}');

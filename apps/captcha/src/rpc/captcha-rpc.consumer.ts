@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CAPTCHA_RPC_QUEUE, SDK_ERRORS, type CaptchaRpcReply, type CaptchaRpcRequest } from '#libs/contracts';
 import { Broker, serveRpc } from '#libs/messaging';
 import { APP_LOGGER, boundedLabel, JsonLogger, Metrics, PLATFORM_CONFIG, secondsSince, type PlatformConfig } from '#libs/runtime';
@@ -10,10 +10,12 @@ import { CaptchaSessions } from '../sessions/captcha-sessions.repository.js';
 
 const OPERATIONS = ['get', 'check', 'verify'];
 const ERROR_CODES = Object.keys(SDK_ERRORS);
+/** On shutdown, requests being answered get this long; the rest are handed back (requeued) when the channel closes. */
+const DRAIN_MS = 5000;
 
 /** Thin adapter: captcha RPC requests from the durable queue → CaptchaService → reply-to. */
 @Injectable()
-export class CaptchaRpcConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+export class CaptchaRpcConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private sweeper?: NodeJS.Timeout;
   private readonly rpcs;
   private readonly rpcDuration;
@@ -65,6 +67,12 @@ export class CaptchaRpcConsumer implements OnApplicationBootstrap, OnApplication
       Promise.all([this.sessions.sweep(), this.limits.sweep()]).catch((error: Error) => this.logger.warn('captcha sweep failed', { error: error.message }));
     }, 60_000);
     this.sweeper.unref();
+  }
+
+  /** Stops taking requests, then lets the ones in hand be answered before the connections close. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.broker.stopConsuming();
+    await this.broker.drain(DRAIN_MS);
   }
 
   onApplicationShutdown(): void {

@@ -5,6 +5,7 @@ import { MicroBatcher } from '../batching/micro-batcher.js';
 import { errorText, hostKey, retryDelay } from './delivery-policy.js';
 import { RequestSlots } from './request-slots.js';
 import { WebhookClient, type PostResult } from './webhook-client.js';
+import { UnknownAppError, UnreadableSecretError, WebhookSigner } from './webhook-signer.js';
 import {
   WebhookDeliveriesRepository,
   type AttemptRecord,
@@ -54,6 +55,8 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
   private readonly maxTasks: number;
 
   private readonly tasks = new Set<Promise<void>>();
+  /** Deliveries whose request is on the wire (abandoned by a shutdown that cannot wait for them). */
+  private readonly sending = new Set<string>();
   private readonly poked = new Set<string>();
   private sweepWanted = false;
   private pumping = false;
@@ -74,6 +77,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
   constructor(
     private readonly deliveries: WebhookDeliveriesRepository,
     private readonly client: WebhookClient,
+    private readonly signer: WebhookSigner,
     @Inject(PLATFORM_CONFIG) config: PlatformConfig,
     @Inject(APP_LOGGER) logger: JsonLogger,
     metrics: Metrics,
@@ -121,13 +125,19 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
       this.log.info('waiting for in-flight webhook deliveries', { inFlight: this.tasks.size });
       await Promise.race([Promise.allSettled([...this.tasks]), sleep(SHUTDOWN_GRACE_MS)]);
     }
+    const abandoned = [...this.sending];
     if (this.tasks.size > 0) {
-      // Unfinished requests are abandoned unrecorded: their leases expire and they are retried.
+      // Unfinished requests are abandoned unrecorded and their leases given back, so another
+      // instance sends them at once (the receiver may see one twice: same webhook-id).
       this.log.warn('abandoning in-flight webhook deliveries', { inFlight: this.tasks.size });
       this.abandoned = true;
     }
     this.client.close();
     await Promise.race([Promise.allSettled([...this.tasks]), sleep(1000)]);
+    if (abandoned.length > 0) {
+      await this.deliveries.releaseLeases(abandoned).catch((error: unknown) =>
+        this.log.warn('could not give back the leases of abandoned deliveries; they are retried when the leases expire', { error: errorText(error) }));
+    }
   }
 
   /**
@@ -300,9 +310,34 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
       }
     }
     const attemptedAt = new Date();
+    // Signed and sent as these very bytes (a receiver verifies the signatures over the raw body).
+    const body = Buffer.from(JSON.stringify(delivery.body), 'utf8');
     let result: PostResult;
     try {
-      result = await this.client.post(delivery.url, JSON.stringify(delivery.body), { 'X-Verigate-Delivery-Id': delivery.id });
+      let headers: Record<string, string> | UnknownAppError | UnreadableSecretError;
+      try {
+        headers = await this.signer.headers(delivery, body, attemptedAt);
+      } catch (error) {
+        if (!(error instanceof UnknownAppError) && !(error instanceof UnreadableSecretError)) {
+          // The app's secrets could not be read (database away): nothing was sent; try again later.
+          await this.deliveries.releaseLeases([delivery.id]).catch(() => undefined);
+          this.log.warn('could not load the signing secrets; delivery left for later', { ...fields, error: errorText(error) });
+          return null;
+        }
+        headers = error;
+      }
+      if (headers instanceof Error) {
+        // Nothing is sent unsigned. No app: it never can be (permanent). A secret sealed under
+        // another master key: a failed attempt, retried on the schedule until it is re-issued.
+        result = { ok: false, httpStatus: null, error: headers.message, durationMs: 0, permanent: headers instanceof UnknownAppError, aborted: false };
+      } else {
+        this.sending.add(delivery.id);
+        try {
+          result = await this.client.post(delivery.url, body, { ...headers, 'X-Verigate-Delivery-Id': delivery.id });
+        } finally {
+          this.sending.delete(delivery.id);
+        }
+      }
     } finally {
       this.releaseSlot(host);
     }

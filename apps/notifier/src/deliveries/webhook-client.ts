@@ -78,7 +78,8 @@ export class WebhookClient {
     this.httpsAgent = new https.Agent(agentOptions);
   }
 
-  async post(url: string, body: string, headers: Record<string, string> = {}): Promise<PostResult> {
+  /** POSTs `body` (a string is sent as UTF-8; signed bodies are passed as the exact bytes). */
+  async post(url: string, body: string | Buffer, headers: Record<string, string> = {}): Promise<PostResult> {
     const started = performance.now();
     const result = (partial: Partial<PostResult>): PostResult => ({
       ok: false,
@@ -95,7 +96,7 @@ export class WebhookClient {
     const target = checkWebhookUrl(url, this.allowPrivate);
     if ('error' in target) return result({ error: target.error.message, permanent: true });
 
-    const payload = Buffer.from(body, 'utf8');
+    const payload = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
     const deadline = started + this.timeoutMs;
     // A keep-alive socket the receiver closed while idle fails at once: try once more on a fresh one.
     for (let tries = 0; ; tries++) {

@@ -26,6 +26,11 @@ export class AppEntity {
   @Column({ type: 'jsonb', nullable: true }) international: InternationalRules | null;
   /** Where the notifier posts this app's SMS delivery-status changes; null = nowhere. */
   @Column({ name: 'sms_status_url', type: 'text', nullable: true }) smsStatusUrl: string | null;
+  /** Standard Webhooks signing secret (`whsec_…`), sealed; null = those headers are not sent. */
+  @Column({ name: 'webhook_secret_sealed', type: 'text', nullable: true }) webhookSecretSealed: string | null;
+  /** The secret replaced by the last rotation, sealed: still signed with until `webhookSecretPreviousUntil`. */
+  @Column({ name: 'webhook_secret_previous_sealed', type: 'text', nullable: true }) webhookSecretPreviousSealed: string | null;
+  @Column({ name: 'webhook_secret_previous_until', type: 'timestamptz', nullable: true }) webhookSecretPreviousUntil: Date | null;
   @Column({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @Column({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }

@@ -1,9 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { SecretBox } from '#libs/auth';
+import { generateWebhookSecret, SecretBox } from '#libs/auth';
 import { AppEntity, EnterpriseEntity, type AppLimits, type AppStage, type AppStatus, type InternationalRules, type Permission, type RestHours } from '#libs/persistence';
-import { parseCidr } from '#libs/runtime';
+import { parseCidr, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
 import { AppDirectory } from '../../directory/app-directory.service.js';
 import { invalid, notFound, objectBody, optionalEnum, optionalHttpUrl, optionalString, requiredString } from '../admin-input.js';
 
@@ -36,15 +36,31 @@ export interface AppView {
   enterpriseId: string | null;
   international: InternationalRules | null;
   smsStatusUrl: string | null;
+  /** Standard Webhooks signing (the secret itself is shown only when created). */
+  webhookSigning: { enabled: boolean; previousSecretValidUntil: Date | null };
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** The answer of creating or rotating a Standard Webhooks secret: the only time it is shown. */
+export interface WebhookSecretIssued {
+  appKey: string;
+  webhookSecret: string;
+  /** After a rotation, the replaced secret still signs (beside the new one) until then. */
+  previousSecretValidUntil: Date | null;
 }
 
 function view(app: AppEntity): AppView {
   return {
     appKey: app.appKey, name: app.name, signature: app.signature, status: app.status, permissions: app.permissions,
     ipWhitelist: app.ipWhitelist, restHours: app.restHours, voicePorts: app.voicePorts, limits: app.limits, stage: app.stage,
-    enterpriseId: app.enterpriseId, international: app.international, smsStatusUrl: app.smsStatusUrl, createdAt: app.createdAt, updatedAt: app.updatedAt,
+    enterpriseId: app.enterpriseId, international: app.international, smsStatusUrl: app.smsStatusUrl,
+    webhookSigning: {
+      enabled: app.webhookSecretSealed !== null,
+      previousSecretValidUntil: app.webhookSecretPreviousSealed !== null && app.webhookSecretPreviousUntil !== null && app.webhookSecretPreviousUntil > new Date()
+        ? app.webhookSecretPreviousUntil : null,
+    },
+    createdAt: app.createdAt, updatedAt: app.updatedAt,
   };
 }
 
@@ -135,6 +151,7 @@ export class AppsAdminService {
     private readonly dataSource: DataSource,
     private readonly directory: AppDirectory,
     private readonly secretBox: SecretBox,
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
   ) {}
 
   private get repo() {
@@ -213,6 +230,41 @@ export class AppsAdminService {
     await this.repo.update({ id: app.id }, { secretSealed: this.secretBox.seal(appSecret), updatedAt: new Date() });
     this.directory.invalidate(appKey);
     return { appKey, appSecret };
+  }
+
+  /**
+   * Creates the app's Standard Webhooks secret, or rotates it: the replaced secret keeps signing
+   * beside the new one for VERIGATE_WEBHOOK_SECRET_GRACE_S, so receivers can switch without
+   * losing a notification. Returned once; stored sealed. The notifier picks it up within seconds.
+   */
+  async issueWebhookSecret(appKey: string): Promise<WebhookSecretIssued> {
+    const webhookSecret = generateWebhookSecret();
+    const rows: Array<{ previous_until: Date | null }> = await this.dataSource.query(
+      `WITH updated AS (
+         UPDATE apps
+            SET webhook_secret_previous_sealed = webhook_secret_sealed,
+                webhook_secret_previous_until = CASE WHEN webhook_secret_sealed IS NULL THEN NULL
+                                                     ELSE now() + $3::int * interval '1 second' END,
+                webhook_secret_sealed = $2,
+                updated_at = now()
+          WHERE app_key = $1
+          RETURNING webhook_secret_previous_until AS previous_until
+       )
+       SELECT * FROM updated`,
+      [appKey, this.secretBox.seal(webhookSecret), this.config.webhooks.secretGraceSeconds],
+    );
+    const [row] = rows;
+    if (!row) throw notFound(`app ${appKey}`);
+    return { appKey, webhookSecret, previousSecretValidUntil: row.previous_until };
+  }
+
+  /** Turns Standard Webhooks signing off for the app (both secrets are forgotten). */
+  async removeWebhookSecret(appKey: string): Promise<AppView> {
+    const app = await this.entity(appKey);
+    await this.repo.update({ id: app.id }, {
+      webhookSecretSealed: null, webhookSecretPreviousSealed: null, webhookSecretPreviousUntil: null, updatedAt: new Date(),
+    });
+    return this.get(appKey);
   }
 
   /** `enterpriseId`: an existing sub-enterprise (see EnterprisesController) or null. */

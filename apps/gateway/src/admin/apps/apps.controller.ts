@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
 import { Audited } from '../audit/audited.decorator.js';
 import { AuditInterceptor } from '../audit/audit.interceptor.js';
 import { AdminExceptionFilter } from '../../http/admin-exception.filter.js';
@@ -40,5 +40,20 @@ export class AppsController {
   @Audited('app.rotate-secret', (req) => req.params.appKey, (req) => ({ appKey: req.params.appKey }))
   rotateSecret(@Param('appKey') appKey: string) {
     return this.apps.rotateSecret(appKey);
+  }
+
+  /** Creates or rotates the app's Standard Webhooks signing secret (shown once). */
+  @Post(':appKey/webhook-secret')
+  @HttpCode(200)
+  @Audited('app.webhook-secret', (req) => req.params.appKey, (req) => ({ appKey: req.params.appKey }))
+  issueWebhookSecret(@Param('appKey') appKey: string) {
+    return this.apps.issueWebhookSecret(appKey);
+  }
+
+  /** Stops sending the Standard Webhooks headers for the app. */
+  @Delete(':appKey/webhook-secret')
+  @Audited('app.webhook-secret.remove', (req) => req.params.appKey, (req) => ({ appKey: req.params.appKey }))
+  removeWebhookSecret(@Param('appKey') appKey: string) {
+    return this.apps.removeWebhookSecret(appKey);
   }
 }

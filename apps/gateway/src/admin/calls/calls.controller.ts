@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, Query, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { queryRows, CallEventEntity, CallSessionEntity, CdrEntity, DeliveryAttemptEntity, WebhookDeliveryEntity } from '#libs/persistence';
-import { APP_LOGGER, JsonLogger } from '#libs/runtime';
+import { APP_LOGGER, JsonLogger, redactUrlCredentials } from '#libs/runtime';
 import { AdminExceptionFilter } from '../../http/admin-exception.filter.js';
 import { AdminError } from '../../http/rest-error.js';
 import { invalid, notFound, pageLimit } from '../admin-input.js';
@@ -97,7 +97,7 @@ export class CallsController {
           .where('a.delivery_id IN (:...ids)', { ids: deliveries.map((d) => d.id) }).orderBy('a.id', 'ASC').getMany()
       : [];
     return deliveries.map((d) => ({
-      id: d.id, stream: d.stream, seq: d.seq, url: d.url, status: d.status, attempts: d.attempts,
+      id: d.id, stream: d.stream, seq: d.seq, url: redactUrlCredentials(d.url), status: d.status, attempts: d.attempts,
       lastHttpStatus: d.lastHttpStatus, lastError: d.lastError, nextAttemptAt: d.nextAttemptAt, deliveredAt: d.deliveredAt,
       attemptLog: attempts.filter((a) => a.deliveryId === d.id).map((a) => ({
         attempt: a.attempt, attemptedAt: a.attemptedAt, durationMs: a.durationMs, httpStatus: a.httpStatus, error: a.error,

@@ -1,0 +1,163 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import dns from 'node:dns';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Exchanges } from '#libs/contracts';
+import { Outbox, type OutboxRow } from '#libs/messaging';
+import { expectEventually } from '#libs/testing';
+import { WebhookClient } from '../../apps/notifier/src/deliveries/webhook-client.js';
+import { ok, Platform } from './support/platform.js';
+
+/** A real HTTP server on loopback that counts the TCP connections it accepts (a refused URL must make none). */
+class CountingServer {
+  connections = 0;
+  readonly paths: string[] = [];
+  handler: (path: string) => { status: number; headers?: Record<string, string> } = () => ({ status: 200 });
+  private readonly server: Server = createServer((req, res) => {
+    this.paths.push(req.url ?? '/');
+    req.resume();
+    req.on('end', () => {
+      const { status, headers } = this.handler(req.url ?? '/');
+      res.writeHead(status, headers).end();
+    });
+  });
+
+  async start(): Promise<this> {
+    this.server.on('connection', () => this.connections++);
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return this;
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+/**
+ * SPEC §3.2's address rule with real sockets: while VERIGATE_WEBHOOK_ALLOW_PRIVATE=false a
+ * webhook never reaches a private, loopback or link-local address, whether the URL names it
+ * literally or through DNS (checked by the lookup the socket connects with, so a name that
+ * re-binds between a check and the connection cannot slip through); redirects are not followed.
+ */
+describe('webhook address policy and redirects', () => {
+  const platform = new Platform();
+  const target = new CountingServer();
+  let appKey: string;
+  const realLookup = dns.lookup;
+
+  beforeAll(async () => {
+    await target.start();
+    await platform.start({ VERIGATE_WEBHOOK_ALLOW_PRIVATE: 'false', VERIGATE_WEBHOOK_TIMEOUT_MS: '500' }, { voice: false });
+    appKey = (await ok(await platform.admin('POST', '/apps', { name: 'ssrf-app' }), 201)).appKey;
+  });
+
+  afterEach(() => {
+    dns.lookup = realLookup;
+  });
+
+  afterAll(async () => {
+    await platform.stop();
+    await target.stop();
+  });
+
+  const client = () => new WebhookClient(platform.config);
+
+  /** Sends one SMS status notification to `url` through the whole notifier; returns the delivery row once settled. */
+  async function notifySms(url: string): Promise<{ status: string; attempts: number; last_error: string | null; last_http_status: number | null }> {
+    await ok(await platform.admin('PATCH', `/apps/${appKey}`, { smsStatusUrl: url }));
+    const messageId = randomUUID();
+    await platform.infra.query(
+      `INSERT INTO sms_messages (id, app_id, app_key, mobile, type, lang, code_hash, code_sealed, code_expires_at, max_verify_attempts,
+                                 captcha_token, fingerprint, client_ip)
+       SELECT $1::uuid, id, app_key, '+8613800000009', 'LOGIN_SMS', 'zh', 'h', 's', now() + interval '5 minutes', 5, 'c-' || $1::text, 'fp', '203.0.113.7'
+         FROM apps WHERE app_key = $2`,
+      [messageId, appKey],
+    );
+    const rows = await platform.infra.query<OutboxRow>('SELECT * FROM verigate_sms_submitted($1, $2, $3::text[], $4)', [messageId, 'smpp', [`P-${messageId}`], Exchanges.smsEvents]);
+    await platform.gateway.get(Outbox, { strict: false }).dispatch(rows);
+    return expectEventually(async () => {
+      const [row] = await platform.infra.query<{ status: string; attempts: number; last_error: string | null; last_http_status: number | null }>(
+        'SELECT status, attempts, last_error, last_http_status FROM webhook_deliveries WHERE session_id = $1', [messageId]);
+      expect(row?.status).toBe('failed');
+      return row!;
+    });
+  }
+
+  it('refuses a literal loopback or private address at once: failed for good, recorded, no connection made', async () => {
+    const before = target.connections;
+    expect(await notifySms(`http://127.0.0.1:${target.port}/sms`)).toEqual({
+      status: 'failed', attempts: 1, last_http_status: null, last_error: 'refused: 127.0.0.1 is a loopback address',
+    });
+    for (const [url, kind] of [
+      [`http://[::ffff:127.0.0.1]:${target.port}/`, 'loopback'],
+      ['http://10.1.2.3/', 'private'],
+      ['http://169.254.169.254/latest/meta-data/', 'link-local'],
+      ['http://[fe80::1]/', 'link-local'],
+    ] as const) {
+      const result = await client().post(url, '{}');
+      expect(result).toMatchObject({ ok: false, permanent: true, error: expect.stringContaining(`a ${kind} address`) });
+    }
+    expect(target.connections).toBe(before);
+  });
+
+  it('refuses a host name that resolves to loopback, at connect time', async () => {
+    const before = target.connections;
+    const row = await notifySms(`http://localhost:${target.port}/sms`);
+    expect(row).toMatchObject({ status: 'failed', attempts: 1, last_http_status: null });
+    expect(row.last_error).toMatch(/^refused: localhost resolves to (127\.0\.0\.1|::1), a loopback address$/);
+    expect(target.connections).toBe(before);
+  });
+
+  it('has exactly one lookup per attempt, the connection\'s own: a name re-bound to loopback is refused', async () => {
+    // A rebinding name: another address the first time it is resolved, loopback afterwards. Were
+    // the URL validated by one lookup and connected by another, the connection's lookup would
+    // reach loopback unchecked; here each attempt resolves once, and that answer is the one checked.
+    // (The first answer is a documentation address so that no packet leaves the machine.)
+    const resolved: string[] = [];
+    dns.lookup = ((hostname: string, options: unknown, callback: (...args: unknown[]) => void) => {
+      if (hostname !== 'rebind.test') return (realLookup as any)(hostname, options, callback);
+      const address = resolved.length === 0 ? '192.0.2.200' /* documentation: refused, no traffic */ : '127.0.0.1';
+      resolved.push(address);
+      const all = typeof options === 'object' && options !== null && (options as { all?: boolean }).all;
+      return all ? callback(null, [{ address, family: 4 }]) : callback(null, address, 4);
+    }) as typeof dns.lookup;
+    const before = target.connections;
+    const first = await client().post(`http://rebind.test:${target.port}/`, '{}');
+    expect(resolved).toEqual(['192.0.2.200']); // one lookup for the first attempt
+    expect(first).toMatchObject({ ok: false, permanent: true, error: 'refused: rebind.test resolves to 192.0.2.200, a documentation address' });
+    const second = await client().post(`http://rebind.test:${target.port}/`, '{}');
+    expect(resolved).toEqual(['192.0.2.200', '127.0.0.1']); // and one for the second
+    expect(second).toMatchObject({ ok: false, permanent: true, error: 'refused: rebind.test resolves to 127.0.0.1, a loopback address' });
+    expect(target.connections).toBe(before);
+  });
+
+  it('does not follow a redirect: the attempt fails with the 3xx recorded, and is retried per schedule', async () => {
+    // Loopback is needed for a real receiver here, so this client allows private addresses.
+    const permissive = new WebhookClient(platform.infra.config({ VERIGATE_WEBHOOK_ALLOW_PRIVATE: 'true' }));
+    target.handler = (path) => (path === '/moved' ? { status: 302, headers: { location: `http://127.0.0.1:${target.port}/elsewhere` } } : { status: 200 });
+    try {
+      const result = await permissive.post(`http://127.0.0.1:${target.port}/moved`, '{}');
+      expect(result).toMatchObject({ ok: false, httpStatus: 302, error: 'redirect not followed', permanent: false });
+      expect(target.paths).toContain('/moved');
+      expect(target.paths).not.toContain('/elsewhere');
+    } finally {
+      target.handler = () => ({ status: 200 });
+      permissive.close();
+    }
+  });
+
+  it('sends to loopback when the operator allows private addresses (development and tests)', async () => {
+    const permissive = new WebhookClient(platform.infra.config({ VERIGATE_WEBHOOK_ALLOW_PRIVATE: 'true' }));
+    try {
+      expect(await permissive.post(`http://localhost:${target.port}/ok`, '{}')).toMatchObject({ ok: true, httpStatus: 200 });
+    } finally {
+      permissive.close();
+    }
+  });
+});

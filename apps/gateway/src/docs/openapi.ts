@@ -257,6 +257,14 @@ function adminPaths(): Record<string, Record<string, AdminOp>> {
       },
     },
     '/admin/v1/apps/{appKey}/secret': { post: { id: 'adminRotateSecret', summary: 'Rotate the app secret', tag: 'Apps', okSchema: ref('App'), errors: withApp(ADMIN_COMMON) } },
+    '/admin/v1/apps/{appKey}/webhook-secret': {
+      post: {
+        id: 'adminIssueWebhookSecret', summary: 'Create or rotate the Standard Webhooks secret (shown once; the previous one keeps signing for VERIGATE_WEBHOOK_SECRET_GRACE_S)', tag: 'Apps',
+        okSchema: { type: 'object', properties: { appKey: { type: 'string' }, webhookSecret: { type: 'string', pattern: '^whsec_' }, previousSecretValidUntil: { type: ['string', 'null'], format: 'date-time' } } },
+        errors: withApp(ADMIN_COMMON),
+      },
+      delete: { id: 'adminRemoveWebhookSecret', summary: 'Stop sending Standard Webhooks headers (AKSK push headers stay)', tag: 'Apps', okSchema: ref('App'), errors: withApp(ADMIN_COMMON) },
+    },
     '/admin/v1/apps/{appKey}/numbers': {
       post: { id: 'adminAddNumber', summary: 'Add a display number', tag: 'Numbers', ok: 201, body: { type: 'object', required: ['number'], properties: { number: { type: 'string' }, status: { type: 'string', enum: ['normal', 'suspended', 'revoked'] } } }, errors: [...withApp(ADMIN_JSON_BODY), 'ALREADY_EXISTS'] },
       get: { id: 'adminListNumbers', summary: 'Display numbers of an app', tag: 'Numbers', okSchema: { type: 'array' }, errors: withApp(ADMIN_COMMON) },
@@ -367,7 +375,7 @@ const components = {
       },
     },
     SmsSendResult: { type: 'object', required: ['result', 'message_id', 'expires_in', 'resend_after'], properties: { result: { const: true }, message_id: { type: 'string' }, expires_in: { type: 'integer' }, resend_after: { type: 'integer' } } },
-    App: { type: 'object', properties: { appKey: { type: 'string' }, appSecret: { type: 'string', description: 'only when created or rotated' }, ...appFields, status: { type: 'string' }, limits: { type: 'object' } } },
+    App: { type: 'object', properties: { appKey: { type: 'string' }, appSecret: { type: 'string', description: 'only when created or rotated' }, ...appFields, webhookSigning: { type: 'object', properties: { enabled: { type: 'boolean' }, previousSecretValidUntil: { type: ['string', 'null'], format: 'date-time' } } }, status: { type: 'string' }, limits: { type: 'object' } } },
     ListEntry: { type: 'object', required: ['list', 'number'], properties: { list: { type: 'string', enum: ['blacklist', 'whitelist'] }, number: { type: 'string' }, appKey: { type: ['string', 'null'] } } },
     Health: { type: 'object', properties: { status: { type: 'string', enum: ['ok', 'error'] }, checks: { type: 'object' } } },
   },

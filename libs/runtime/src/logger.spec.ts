@@ -15,6 +15,32 @@ describe('redactUrlCredentials', () => {
   });
 });
 
+describe('redactUrlCredentials on hostile or unusual text', () => {
+  it('hides a password holding a raw @ entirely (URL parsers split user info at the last @)', () => {
+    expect(redactUrlCredentials('amqp://guest:p@ss@rabbit:5672/vh')).toBe('amqp://***@rabbit:5672/vh');
+  });
+
+  it('hides a password holding a quote or backslash as the JSON line escapes it', () => {
+    const line = JSON.stringify({ error: 'connect postgres://app:pa"ss\\word@db:5432/verigate failed' });
+    expect(redactUrlCredentials(line)).toBe(JSON.stringify({ error: 'connect postgres://***@db:5432/verigate failed' }));
+  });
+
+  it('does not run past the end of a JSON string into the next field', () => {
+    const line = JSON.stringify({ url: 'http://host:80', note: 'ops@example.com' });
+    expect(redactUrlCredentials(line)).toBe(line);
+  });
+
+  // Lines this long reach the logger when an error quotes a client's input. The former pattern
+  // (an optional scheme before "://") backtracked over every "x." of such a run: ~3 s for 64 KB,
+  // hours for this one; anchored on "://" it is one pass.
+  it('handles megabyte lines of scheme-like text without backtracking', () => {
+    const run = 'a.'.repeat(500_000);
+    expect(redactUrlCredentials(run)).toBe(run);
+    expect(redactUrlCredentials(`x://${run}`)).toBe(`x://${run}`);
+    expect(redactUrlCredentials(`${run}://u:p@h`)).toBe(`${run}://***@h`);
+  });
+});
+
 describe('JsonLogger', () => {
   afterEach(() => {
     jest.restoreAllMocks();

@@ -30,11 +30,11 @@ describe('redactUrlCredentials on hostile or unusual text', () => {
     expect(redactUrlCredentials(line)).toBe(line);
   });
 
-  // Lines this long reach the logger when an error quotes a client's input. The former pattern
-  // (an optional scheme before "://") backtracked over every "x." of such a run: ~3 s for 64 KB,
-  // hours for this one; anchored on "://" it is one pass.
-  it('handles megabyte lines of scheme-like text without backtracking', () => {
-    const run = 'a.'.repeat(500_000);
+  // Long scheme-like runs (an error quoting a client's input): the former pattern, an optional
+  // scheme before "://", backtracked over each "x." of such a run (~7 s for these 100 KB; it
+  // now takes one pass). What is asserted is the result: a scheme of any length still redacts.
+  it('redacts after, and leaves alone, long scheme-like runs', () => {
+    const run = 'a.'.repeat(50_000);
     expect(redactUrlCredentials(run)).toBe(run);
     expect(redactUrlCredentials(`x://${run}`)).toBe(`x://${run}`);
     expect(redactUrlCredentials(`${run}://u:p@h`)).toBe(`${run}://***@h`);

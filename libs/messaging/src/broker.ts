@@ -395,8 +395,11 @@ export class Broker {
     let channel: Channel | undefined;
     try {
       for (const queue of logicalQueues) {
-        channel ??= await model.createChannel();
-        channel.on('error', () => undefined);
+        if (!channel) {
+          channel = await model.createChannel();
+          // A missing queue closes the channel with an error; it is reported per queue below.
+          channel.on('error', () => undefined);
+        }
         try {
           const ok = await channel.checkQueue(this.name(queue));
           stats.push({ queue, ready: ok.messageCount, consumers: ok.consumerCount });

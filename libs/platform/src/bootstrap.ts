@@ -61,10 +61,13 @@ export function exitOnShutdownSignals(app: INestApplicationContext, logger: Json
     stopping = true;
     draining = true;
     logger.info('stopping gracefully', { signal, drainMs: options.drainMs ?? 0, timeoutMs: options.timeoutMs });
+    // Referenced on purpose: if the stop hangs on a promise that nothing keeps open, the event
+    // loop would otherwise empty and Node would exit 0 as if the stop had succeeded. Every path
+    // that finishes calls process.exit, so this timer never delays a clean exit.
     setTimeout(() => {
       logger.error('graceful stop took longer than its deadline: exiting', { timeoutMs: options.timeoutMs });
       process.exit(1);
-    }, options.timeoutMs).unref();
+    }, options.timeoutMs);
     void (async () => {
       try {
         if (options.drainMs) await new Promise((resolve) => setTimeout(resolve, options.drainMs));

@@ -15,6 +15,32 @@ describe('redactUrlCredentials', () => {
   });
 });
 
+describe('redactUrlCredentials on hostile or unusual text', () => {
+  it('hides a password holding a raw @ entirely (URL parsers split user info at the last @)', () => {
+    expect(redactUrlCredentials('amqp://guest:p@ss@rabbit:5672/vh')).toBe('amqp://***@rabbit:5672/vh');
+  });
+
+  it('hides a password holding a quote or backslash as the JSON line escapes it', () => {
+    const line = JSON.stringify({ error: 'connect postgres://app:pa"ss\\word@db:5432/verigate failed' });
+    expect(redactUrlCredentials(line)).toBe(JSON.stringify({ error: 'connect postgres://***@db:5432/verigate failed' }));
+  });
+
+  it('does not run past the end of a JSON string into the next field', () => {
+    const line = JSON.stringify({ url: 'http://host:80', note: 'ops@example.com' });
+    expect(redactUrlCredentials(line)).toBe(line);
+  });
+
+  // Long scheme-like runs (an error quoting a client's input): the former pattern, an optional
+  // scheme before "://", backtracked over each "x." of such a run (~7 s for these 100 KB; it
+  // now takes one pass). What is asserted is the result: a scheme of any length still redacts.
+  it('redacts after, and leaves alone, long scheme-like runs', () => {
+    const run = 'a.'.repeat(50_000);
+    expect(redactUrlCredentials(run)).toBe(run);
+    expect(redactUrlCredentials(`x://${run}`)).toBe(`x://${run}`);
+    expect(redactUrlCredentials(`${run}://u:p@h`)).toBe(`${run}://***@h`);
+  });
+});
+
 describe('JsonLogger', () => {
   afterEach(() => {
     jest.restoreAllMocks();

@@ -64,10 +64,20 @@ function errorReplacer(_key: string, value: unknown): unknown {
 }
 
 /**
+ * A URL's user info: from `://` to the last `@` before the authority ends (whitespace, `/ ? #`, or
+ * an unescaped quote). A password may hold a raw `@` (URL parsers take the last one as the
+ * separator) and, inside a JSON line, an escaped `\"` or `\\`. Anchored on the literal `://`, so
+ * the scan is linear: a pattern that starts with an optional scheme (`[a-z][a-z0-9+.-]*://`)
+ * backtracks quadratically over long runs like `a.a.a.…`, and this runs on every log line.
+ */
+const URL_USER_INFO = /:\/\/(?:[^\s/?#"\\]|\\["\\])*@/g;
+
+/**
  * `scheme://user:password@host` → `scheme://***@host` anywhere in a text. The logger applies it
  * to every line as a safety net: connection URLs (DATABASE_URL, RABBITMQ_URL, VERIGATE_SMPP_URL)
  * and customers' webhook URLs can carry credentials, and an error message may quote them.
  */
 export function redactUrlCredentials(text: string): string {
-  return text.replace(/\b([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^\s/?#@"'\\]+@/g, '$1***@');
+  if (!text.includes('://')) return text;
+  return text.replace(URL_USER_INFO, '://***@');
 }

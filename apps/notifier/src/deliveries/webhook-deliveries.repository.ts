@@ -271,10 +271,6 @@ export class WebhookDeliveriesRepository {
     );
   }
 
-  /**
-   * Safety net for the rule in `insertMany`: status deliveries that are due but sit behind a
-   * predecessor waiting for a retry (a race between the two writes) are pushed back to it.
-   */
   /** Deliveries still to be sent (retries included) and the age in seconds of the oldest (for /metrics). */
   async pendingBacklog(): Promise<{ pending: number; oldestSeconds: number }> {
     const [row] = await this.dataSource.query(
@@ -284,6 +280,10 @@ export class WebhookDeliveriesRepository {
     return { pending: row?.pending ?? 0, oldestSeconds: row?.oldest ?? 0 };
   }
 
+  /**
+   * Safety net for the rule in `insertMany`: status deliveries that are due but sit behind a
+   * predecessor waiting for a retry (a race between the two writes) are pushed back to it.
+   */
   async deferBlocked(limit = 1000): Promise<number> {
     const rows: Array<{ n: number }> = await this.dataSource.query(
       `WITH blocked AS (

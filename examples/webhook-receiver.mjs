@@ -3,7 +3,7 @@
 //   node examples/webhook-receiver.mjs [port]   (default 8088)
 // With APP_KEY and APP_SECRET set it also checks the X-AKSK push authentication, and with
 // WEBHOOK_SECRET (whsec_…) the Standard Webhooks signature: each line then says "signed ok" or why not.
-// The same checks a real receiver makes (docs/operations.md, "Webhooks").
+// The same checks a real receiver makes (docs/operations.md, "Webhook security").
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 
@@ -11,7 +11,13 @@ const port = Number(process.argv[2] ?? 8088);
 const { APP_KEY, APP_SECRET, WEBHOOK_SECRET } = process.env;
 const TOLERANCE_S = 300;
 
-const equal = (a, b) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+// Compare bytes, not characters: a header of non-ASCII bytes can match in length as a string and
+// not as UTF-8, and timingSafeEqual throws on unequal lengths (an uncaught throw stops the receiver).
+const equal = (a, b) => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
 const fresh = (unixSeconds) => Math.abs(Date.now() / 1000 - unixSeconds) <= TOLERANCE_S;
 
 /** X-AKSK: UsernameToken Username="…",PasswordDigest="…",Nonce="…",Created="…" (keyed by the app secret). */

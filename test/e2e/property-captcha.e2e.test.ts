@@ -37,14 +37,14 @@ describe('captcha SDK API under hostile input (property-based)', () => {
     const valid = { captchaType: 'blockPuzzle', token: 'a'.repeat(32), pointJson: '{"x":10,"y":5}', trajectory: [] };
     await fc.assert(fc.asyncProperty(hostileHeaders(good), hostileBody(valid), async (headers, body) => {
       const answer = await sendRequest(platform.baseUrl, 'POST', '/api/v2/sdk/captcha/check', headers, body);
-      expect(violation('POST', '/api/v2/sdk/captcha/check', answer.status, answer.text)).toBeNull();
+      expect(violation('POST', '/api/v2/sdk/captcha/check', answer.status, answer.text, body.body)).toBeNull();
     }), { numRuns: NUM_RUNS });
   });
 
   it('POST /api/v2/sdk/captcha/verify: bodies, types, content types, headers', async () => {
     await fc.assert(fc.asyncProperty(hostileHeaders(good), hostileBody({ captchaVerification: `${'b'.repeat(32)}---{"x":1,"y":2}` }), async (headers, body) => {
       const answer = await sendRequest(platform.baseUrl, 'POST', '/api/v2/sdk/captcha/verify', headers, body);
-      expect(violation('POST', '/api/v2/sdk/captcha/verify', answer.status, answer.text)).toBeNull();
+      expect(violation('POST', '/api/v2/sdk/captcha/verify', answer.status, answer.text, body.body)).toBeNull();
     }), { numRuns: NUM_RUNS });
   });
 

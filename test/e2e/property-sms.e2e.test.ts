@@ -31,7 +31,7 @@ describe('SMS SDK API under hostile input (property-based)', () => {
     const valid = { mobile: '13800138000', type: 'LOGIN_SMS', captcha_token: `${'c'.repeat(32)}---{"x":1,"y":2}` };
     await fc.assert(fc.asyncProperty(hostileHeaders(good), hostileBody(valid), async (headers, body) => {
       const answer = await sendRequest(platform.baseUrl, 'POST', '/api/v2/sdk/sms/send', headers, body);
-      expect(violation('POST', '/api/v2/sdk/sms/send', answer.status, answer.text)).toBeNull();
+      expect(violation('POST', '/api/v2/sdk/sms/send', answer.status, answer.text, body.body)).toBeNull();
     }), { numRuns: NUM_RUNS });
   });
 
@@ -39,7 +39,7 @@ describe('SMS SDK API under hostile input (property-based)', () => {
     const valid = { mobile: '13800138000', type: 'LOGIN_SMS', code: '123456' };
     await fc.assert(fc.asyncProperty(hostileHeaders(good), hostileBody(valid), async (headers, body) => {
       const answer = await sendRequest(platform.baseUrl, 'POST', '/api/v2/sdk/sms/verify', headers, body);
-      expect(violation('POST', '/api/v2/sdk/sms/verify', answer.status, answer.text)).toBeNull();
+      expect(violation('POST', '/api/v2/sdk/sms/verify', answer.status, answer.text, body.body)).toBeNull();
     }), { numRuns: NUM_RUNS });
   });
 

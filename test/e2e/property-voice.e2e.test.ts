@@ -47,7 +47,7 @@ describe('voice API (callVerify, /rest/) under hostile input (property-based)', 
     await fc.assert(fc.asyncProperty(authMutation, hostileBody(valid), async (spoil, body) => {
       const headers = spoil(signAksk(app.appKey, app.appSecret));
       const answer = await sendRequest(platform.baseUrl, 'POST', '/rest/httpsessions/callVerify/v1.0', headers, body);
-      expect(violation('POST', '/rest/httpsessions/callVerify/v1.0', answer.status, answer.text)).toBeNull();
+      expect(violation('POST', '/rest/httpsessions/callVerify/v1.0', answer.status, answer.text, body.body)).toBeNull();
     }), { numRuns: NUM_RUNS });
   });
 

@@ -33,13 +33,87 @@ export function documentedCodes(method: string, path: string, status: number): s
   return response?.content?.['application/json']?.schema?.properties?.[codeField(path)]?.enum ?? [];
 }
 
+type Schema = {
+  $ref?: string; type?: string | string[]; enum?: unknown[]; const?: unknown; pattern?: string; minLength?: number; maxLength?: number;
+  minimum?: number; maximum?: number; required?: string[]; properties?: Record<string, Schema>; items?: Schema; minItems?: number; maxItems?: number;
+};
+
+function jsonType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  return typeof value;
+}
+
+/**
+ * Where `value` breaks `schema` (the keywords the document uses), or null. Written from the
+ * document alone, not from the gateway's validation, so the two are checked against each other.
+ */
+export function schemaBreach(schema: Schema | undefined, value: unknown, at = 'body'): string | null {
+  if (!schema) return null;
+  if (schema.$ref) return schemaBreach((document.components.schemas as Record<string, Schema>)[schema.$ref.split('/').pop()!], value, at);
+  const types = schema.type === undefined ? [] : [schema.type].flat();
+  const type = jsonType(value);
+  if (types.length && !types.includes(type) && !(type === 'integer' && types.includes('number'))) return `${at} is ${type}, not ${types.join('|')}`;
+  if (schema.enum && !schema.enum.includes(value)) return `${at} is not one of ${JSON.stringify(schema.enum)}`;
+  if ('const' in schema && schema.const !== value) return `${at} is not ${JSON.stringify(schema.const)}`;
+  if (typeof value === 'string') {
+    const length = [...value].length;
+    if (schema.minLength !== undefined && length < schema.minLength) return `${at} is shorter than ${schema.minLength}`;
+    if (schema.maxLength !== undefined && length > schema.maxLength) return `${at} is longer than ${schema.maxLength}`;
+    if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(value)) return `${at} does not match ${schema.pattern}`;
+  }
+  if (typeof value === 'number') {
+    if (schema.minimum !== undefined && value < schema.minimum) return `${at} is below ${schema.minimum}`;
+    if (schema.maximum !== undefined && value > schema.maximum) return `${at} is above ${schema.maximum}`;
+  }
+  if (Array.isArray(value)) {
+    if (schema.minItems !== undefined && value.length < schema.minItems) return `${at} has fewer than ${schema.minItems} items`;
+    if (schema.maxItems !== undefined && value.length > schema.maxItems) return `${at} has more than ${schema.maxItems} items`;
+    for (const [i, item] of value.entries()) {
+      const breach = schemaBreach(schema.items, item, `${at}[${i}]`);
+      if (breach) return breach;
+    }
+  }
+  if (type === 'object') {
+    const object = value as Record<string, unknown>;
+    for (const key of schema.required ?? []) if (!(key in object)) return `${at}.${key} is missing`;
+    for (const [key, sub] of Object.entries(schema.properties ?? {})) {
+      if (!(key in object)) continue;
+      const breach = schemaBreach(sub, object[key], `${at}.${key}`);
+      if (breach) return breach;
+    }
+  }
+  return null;
+}
+
+/** Why the document refuses this JSON request body (unparsable, or against its schema), or null; null also when the operation documents no JSON body. */
+export function requestBodyBreach(method: string, path: string, requestBody: string | Buffer): string | null {
+  const schema = (operation(method, path).requestBody as { content?: Record<string, { schema?: Schema }> } | undefined)?.content?.['application/json']?.schema;
+  if (!schema) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(typeof requestBody === 'string' ? requestBody : requestBody.toString('utf8'));
+  } catch {
+    return 'the body is not JSON';
+  }
+  return schemaBreach(schema, value);
+}
+
 /**
  * Why an answer breaks the document, or null when it conforms: the status must be documented for
  * the operation, an error body must have the documented shape and one of that status's codes,
- * and no answer may be a fault (an internal error, or the dependency-down 503).
+ * and no answer may be a fault (an internal error, or the dependency-down 503). With the request
+ * body sent: a body the document's schema refuses must not be accepted (a 2xx; callVerify's
+ * resultcode 0), whatever code a refusal carries.
  */
-export function violation(method: string, path: string, status: number, bodyText: string): string | null {
+export function violation(method: string, path: string, status: number, bodyText: string, requestBody?: string | Buffer): string | null {
   const op = operation(method, path);
+  const accepted = status >= 200 && status < 300 && (codeField(path) !== 'resultcode' || /"resultcode":"0"/.test(bodyText));
+  if (accepted && requestBody !== undefined) {
+    const breach = requestBodyBreach(method, path, requestBody);
+    if (breach) return `${method} ${path} accepted (${status} ${bodyText.slice(0, 120)}) a body the document refuses: ${breach}`;
+  }
   if (process.env.FC_STATS) {
     const key = `${method} ${path} ${status} ${/"(?:error_code|resultcode)":"([^"]*)"/.exec(bodyText)?.[1] ?? ''}`;
     answersSeen.set(key, (answersSeen.get(key) ?? 0) + 1);

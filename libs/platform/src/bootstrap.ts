@@ -2,8 +2,8 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { DynamicModule, INestApplicationContext } from '@nestjs/common';
 import type { Server } from 'node:http';
-import { DataSource } from 'typeorm';
 import { Broker } from '#libs/messaging';
+import { DatabaseProbe } from './database-probe.js';
 import { ConfigError, JsonLogger, loadConfig, Metrics, startHealthServer, type HealthCheck, type PlatformConfig } from '#libs/runtime';
 
 export function readConfigOrExit(app: string, defaults: { healthPort?: number } = {}): PlatformConfig {
@@ -23,13 +23,13 @@ let draining = false;
 
 /**
  * Health checks every app shares (workers' health server and the gateway's /health): PostgreSQL
- * answers, RabbitMQ is connected, and the process is not stopping.
+ * answers (on the probe's own connection, see DatabaseProbe), RabbitMQ is connected, and the process is not stopping.
  */
 export function platformHealthChecks(app: Pick<INestApplicationContext, 'get'>): Record<string, HealthCheck> {
-  const dataSource = app.get(DataSource);
+  const database = app.get(DatabaseProbe);
   const broker = app.get(Broker);
   return {
-    postgres: async () => { await dataSource.query('SELECT 1'); },
+    postgres: () => database.check(),
     rabbitmq: async () => { if (!broker.isConnected) throw new Error('not connected'); },
     shutdown: async () => { if (draining) throw new Error('draining: the process is stopping'); },
   };

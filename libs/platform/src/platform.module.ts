@@ -4,6 +4,7 @@ import { SecretBox } from '#libs/auth';
 import { Broker, Outbox } from '#libs/messaging';
 import { openDatabase } from '#libs/persistence';
 import { APP_LOGGER, JsonLogger, Metrics, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
+import { DatabaseProbe } from './database-probe.js';
 import { PLATFORM_METRICS_OPTIONS, PlatformMetrics } from './platform-metrics.js';
 
 const RUN_OUTBOX_RELAY = Symbol('RUN_OUTBOX_RELAY');
@@ -79,11 +80,12 @@ export class PlatformModule {
         { provide: SecretBox, useValue: new SecretBox(options.config.masterKey) },
         { provide: RUN_OUTBOX_RELAY, useValue: options.runOutboxRelay ?? false },
         ConnectionLifecycle,
+        DatabaseProbe,
         { provide: Metrics, useValue: new Metrics(options.logger.appName) },
         { provide: PLATFORM_METRICS_OPTIONS, useValue: { queues: options.queues ?? [], outbox: options.runOutboxRelay ?? false } },
         PlatformMetrics,
       ],
-      exports: [PLATFORM_CONFIG, APP_LOGGER, DataSource, Broker, Outbox, SecretBox, Metrics],
+      exports: [PLATFORM_CONFIG, APP_LOGGER, DataSource, Broker, Outbox, SecretBox, Metrics, DatabaseProbe],
     };
   }
 }

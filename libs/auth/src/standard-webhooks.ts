@@ -48,7 +48,7 @@ export function signStandardWebhook(
 }
 
 /**
- * Receiver-side check (used by the CLI's `verify` and by tests): true when one of the header's
+ * Receiver-side check (tests; receivers in Node may copy it): true when one of the header's
  * signatures was made with `secret` over `body`, and the timestamp is within `toleranceSeconds`.
  */
 export function verifyStandardWebhook(

@@ -2,7 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Exchanges } from '#libs/contracts';
+import pg from 'pg';
+import { CAPTCHA_RPC_QUEUE, Exchanges } from '#libs/contracts';
 import { Outbox, type OutboxRow } from '#libs/messaging';
 import { signAksk } from '#libs/auth';
 import { expectEventually } from '#libs/testing';
@@ -30,7 +31,8 @@ describe('graceful shutdown of every app (real processes)', () => {
   };
 
   beforeAll(async () => {
-    await platform.start({ VERIGATE_TRUSTED_PROXIES: '127.0.0.1' }, { voice: false, notifier: false });
+    // The in-process gateway waits long for captcha answers: requests stay queued while no worker runs.
+    await platform.start({ VERIGATE_TRUSTED_PROXIES: '127.0.0.1', VERIGATE_CAPTCHA_RPC_TIMEOUT_MS: '20000' }, { voice: false, notifier: false });
   });
 
   afterEach(() => {
@@ -79,10 +81,17 @@ describe('graceful shutdown of every app (real processes)', () => {
       await notifySms(appKey, [...quick, ...slow]);
       await expectEventually(() => expect(seen.size).toBe(5)); // all five requests are on the wire
 
-      const stopAt = Date.now();
       first.signal('SIGTERM');
       expect(await first.exit(EXIT_WITHIN_MS)).toEqual({ code: 0, signal: null });
       expect(first.lines.map((line) => line.msg)).toEqual(expect.arrayContaining(['abandoning in-flight webhook deliveries', 'stopped']));
+      // Before any other instance runs: the quick ones were recorded by the stopping instance; the
+      // cut-off ones were handed back unrecorded, due now and unleased (not left to a 45 s lease expiry).
+      const afterStop = await platform.infra.query<{ session_id: string; status: string; attempts: number; leased: boolean; due: boolean }>(
+        `SELECT session_id, status, attempts, lease_until IS NOT NULL AS leased, next_attempt_at <= now() AS due
+           FROM webhook_deliveries WHERE session_id = ANY($1::text[])`, [[...quick, ...slow]]);
+      const stateOf = (id: string) => afterStop.find((r) => r.session_id === id);
+      for (const id of quick) expect(stateOf(id)).toMatchObject({ status: 'delivered', attempts: 1 });
+      for (const id of slow) expect(stateOf(id)).toMatchObject({ status: 'pending', attempts: 0, leased: false, due: true });
       await spawnApp('notifier', platform.infra, notifierEnv);
 
       const rows = await expectEventually(async () => {
@@ -91,9 +100,7 @@ describe('graceful shutdown of every app (real processes)', () => {
         expect(got.filter((r) => r.status === 'delivered')).toHaveLength(5);
         return got;
       }, { timeoutMs: 20_000 });
-      // Recorded once each; the abandoned ones were handed back (not left to a 45 s lease expiry).
-      expect(rows.every((r) => r.attempts === 1)).toBe(true);
-      expect(Date.now() - stopAt).toBeLessThan(40_000);
+      expect(rows.every((r) => r.attempts === 1)).toBe(true); // recorded once each
       for (const id of quick) expect(seen.get(id)).toBe(1); // finished by the stopping instance: sent once
       for (const id of slow) expect(seen.get(id)).toBe(2); // cut off, then sent again with the same webhook-id
       const slowRequests = platform.receiver.on('/shutdown-sms').filter((r) => r.body.statusInfo.messageId === slow[0]);
@@ -110,7 +117,8 @@ describe('graceful shutdown of every app (real processes)', () => {
       expect((await fetch(`${gateway.baseUrl}/health`)).status).toBe(200);
       // No captcha worker yet: the request waits in the gateway for its RPC answer.
       const inFlight = fetch(`${gateway.baseUrl}/api/v2/sdk/captcha?captchaType=blockPuzzle`, { headers: platform.sdkHeaders(appKey, 'device-drain') });
-      await sleep(300);
+      // Its RPC request is in the queue: the gateway holds the request when the signal comes.
+      await expectEventually(async () => expect(await platform.infra.queueDepth(CAPTCHA_RPC_QUEUE)).toBe(1));
       gateway.signal('SIGTERM');
       await expectEventually(async () => {
         const health = await fetch(`${gateway.baseUrl}/health`);
@@ -149,23 +157,57 @@ describe('graceful shutdown of every app (real processes)', () => {
   describe('captcha worker', () => {
     it('answers every request it took, the rest go to the next instance; exits 0', async () => {
       const appKey = (await ok(await platform.admin('POST', '/apps', { name: 'captcha-stop', permissions: ['captcha'] }), 201)).appKey;
-      const first = await spawnApp('captcha', platform.infra);
-      const requests = Array.from({ length: 12 }, (_, i) =>
-        platform.sdk('GET', '/captcha?captchaType=blockPuzzle', platform.sdkHeaders(appKey, `device-stop-${i}`, `198.51.100.${i + 1}`)));
-      await sleep(100);
-      first.signal('SIGTERM');
-      const second = await platform.startCaptcha();
+      const first = await spawnApp('captcha', platform.infra, { VERIGATE_CAPTCHA_PREFETCH: '4' }); // takes 4 at a time
+      // A lock held by the test blocks the worker's INSERT into captcha_sessions (reads go on): the
+      // requests it took stay observably in flight, mid-work, until the test lets them go.
+      const blocker = new pg.Client({ connectionString: platform.infra.databaseUrl });
+      await blocker.connect();
+      let locked = false;
       try {
-        const answers = await Promise.all(requests);
-        expect(answers.map((a) => a.status)).toEqual(Array(12).fill(200));
-        const tokens = answers.map((a) => a.body.token as string);
-        expect(tokens.every((token) => /^[0-9a-f]{32}$/.test(token))).toBe(true);
-        expect(new Set(tokens).size).toBe(12);
-        const stored = await platform.infra.query('SELECT token FROM captcha_sessions WHERE token = ANY($1::text[])', [tokens]);
-        expect(stored).toHaveLength(12); // each answered once, and what was answered exists
+        await blocker.query('BEGIN');
+        await blocker.query('LOCK TABLE captcha_sessions IN SHARE MODE');
+        locked = true;
+        const settled = new Set<number>();
+        const requests = Array.from({ length: 12 }, (_, i) =>
+          platform.sdk('GET', '/captcha?captchaType=blockPuzzle', platform.sdkHeaders(appKey, `device-stop-${i}`, `198.51.100.${i + 1}`))
+            .finally(() => settled.add(i)));
+        /** Inserts of this database waiting for the test's lock: the first worker's requests in hand. */
+        const blockedInserts = async () => (await blocker.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+            WHERE NOT l.granted AND c.relname = 'captcha_sessions'
+              AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`)).rows[0]!.n;
+        await expectEventually(async () => {
+          expect(await blockedInserts()).toBe(4);
+          expect(await platform.infra.queueDepth(CAPTCHA_RPC_QUEUE)).toBe(8); // the rest wait in the queue
+        });
+        first.signal('SIGTERM');
+        await expectEventually(() => expect(first.logged('stopping gracefully')).toBe(true));
+        expect(await blockedInserts()).toBe(4); // still in hand after the signal
+        expect(settled.size).toBe(0);
+        await blocker.query('COMMIT');
+        locked = false;
         expect(await first.exit(EXIT_WITHIN_MS)).toEqual({ code: 0, signal: null });
+        // The stopping worker answered the 4 it had taken and took no more: 8 left for the next one.
+        // (Before the broker closed its consumer channels first, the 4 answered were redelivered
+        // too, their acks lost behind the connection's close: 12 here, and done twice.)
+        await expectEventually(() => expect(settled.size).toBe(4));
+        expect(await platform.infra.queueDepth(CAPTCHA_RPC_QUEUE)).toBe(8);
+
+        const second = await platform.startCaptcha();
+        try {
+          const answers = await Promise.all(requests);
+          expect(answers.map((a) => a.status)).toEqual(Array(12).fill(200));
+          const tokens = answers.map((a) => a.body.token as string);
+          expect(tokens.every((token) => /^[0-9a-f]{32}$/.test(token))).toBe(true);
+          expect(new Set(tokens).size).toBe(12);
+          const stored = await platform.infra.query('SELECT token FROM captcha_sessions WHERE token = ANY($1::text[])', [tokens]);
+          expect(stored).toHaveLength(12); // each answered once, and what was answered exists
+        } finally {
+          await platform.stopCaptcha(second);
+        }
       } finally {
-        await platform.stopCaptcha(second);
+        if (locked) await blocker.query('ROLLBACK').catch(() => undefined);
+        await blocker.end();
       }
     });
   });

@@ -50,15 +50,19 @@ describe('webhook address policy and redirects', () => {
   const target = new CountingServer();
   let appKey: string;
   const realLookup = dns.lookup;
+  const strictEnv = { VERIGATE_WEBHOOK_ALLOW_PRIVATE: 'false', VERIGATE_WEBHOOK_TIMEOUT_MS: '500' };
 
   beforeAll(async () => {
     await target.start();
-    await platform.start({ VERIGATE_WEBHOOK_ALLOW_PRIVATE: 'false', VERIGATE_WEBHOOK_TIMEOUT_MS: '500' }, { voice: false });
+    await platform.start(strictEnv, { voice: false });
     appKey = (await ok(await platform.admin('POST', '/apps', { name: 'ssrf-app' }), 201)).appKey;
   });
 
+  /** Webhook clients made by a test: closed after it (their keep-alive sockets and agents). */
+  const clients: WebhookClient[] = [];
   afterEach(() => {
     dns.lookup = realLookup;
+    for (const made of clients.splice(0)) made.close();
   });
 
   afterAll(async () => {
@@ -66,10 +70,28 @@ describe('webhook address policy and redirects', () => {
     await target.stop();
   });
 
-  const client = () => new WebhookClient(platform.config);
+  /** A webhook client with the platform's policy (private addresses refused), or with `env` on top. */
+  const client = (env: Record<string, string> = {}) => {
+    const made = new WebhookClient(Object.keys(env).length ? platform.infra.config({ ...strictEnv, ...env }) : platform.config);
+    clients.push(made);
+    return made;
+  };
 
-  /** Sends one SMS status notification to `url` through the whole notifier; returns the delivery row once settled. */
-  async function notifySms(url: string): Promise<{ status: string; attempts: number; last_error: string | null; last_http_status: number | null }> {
+  type DeliveryRow = { status: string; attempts: number; last_error: string | null; last_http_status: number | null };
+
+  /** Sends one SMS status notification to `url` through the whole notifier; returns the delivery row once failed for good. */
+  async function notifySms(url: string): Promise<DeliveryRow> {
+    const messageId = await sendSmsStatus(url);
+    return expectEventually(async () => {
+      const [row] = await platform.infra.query<DeliveryRow>(
+        'SELECT status, attempts, last_error, last_http_status FROM webhook_deliveries WHERE session_id = $1', [messageId]);
+      expect(row?.status).toBe('failed');
+      return row!;
+    });
+  }
+
+  /** Makes the notifier send one SMS status notification to `url`; returns the message id (the delivery's session_id). */
+  async function sendSmsStatus(url: string): Promise<string> {
     await ok(await platform.admin('PATCH', `/apps/${appKey}`, { smsStatusUrl: url }));
     const messageId = randomUUID();
     await platform.infra.query(
@@ -81,12 +103,7 @@ describe('webhook address policy and redirects', () => {
     );
     const rows = await platform.infra.query<OutboxRow>('SELECT * FROM verigate_sms_submitted($1, $2, $3::text[], $4)', [messageId, 'smpp', [`P-${messageId}`], Exchanges.smsEvents]);
     await platform.gateway.get(Outbox, { strict: false }).dispatch(rows);
-    return expectEventually(async () => {
-      const [row] = await platform.infra.query<{ status: string; attempts: number; last_error: string | null; last_http_status: number | null }>(
-        'SELECT status, attempts, last_error, last_http_status FROM webhook_deliveries WHERE session_id = $1', [messageId]);
-      expect(row?.status).toBe('failed');
-      return row!;
-    });
+    return messageId;
   }
 
   it('refuses a literal loopback or private address at once: failed for good, recorded, no connection made', async () => {
@@ -138,26 +155,36 @@ describe('webhook address policy and redirects', () => {
   });
 
   it('does not follow a redirect: the attempt fails with the 3xx recorded, and is retried per schedule', async () => {
-    // Loopback is needed for a real receiver here, so this client allows private addresses.
-    const permissive = new WebhookClient(platform.infra.config({ VERIGATE_WEBHOOK_ALLOW_PRIVATE: 'true' }));
+    // Loopback is needed for a real receiver here, so for this test the notifier allows private
+    // addresses; its first retry is a minute away (±10 % jitter), so exactly one attempt happens.
+    await platform.restartNotifier({ VERIGATE_WEBHOOK_ALLOW_PRIVATE: 'true', VERIGATE_WEBHOOK_RETRY_SCHEDULE: '1m' });
     target.handler = (path) => (path === '/moved' ? { status: 302, headers: { location: `http://127.0.0.1:${target.port}/elsewhere` } } : { status: 200 });
     try {
-      const result = await permissive.post(`http://127.0.0.1:${target.port}/moved`, '{}');
-      expect(result).toMatchObject({ ok: false, httpStatus: 302, error: 'redirect not followed', permanent: false });
+      const messageId = await sendSmsStatus(`http://127.0.0.1:${target.port}/moved`);
+      const row = await expectEventually(async () => {
+        const [got] = await platform.infra.query<DeliveryRow & { id: string; retry_in_s: number; leased: boolean }>(
+          `SELECT id, status, attempts, last_error, last_http_status, lease_until IS NOT NULL AS leased,
+                  extract(epoch FROM next_attempt_at - now())::float AS retry_in_s
+             FROM webhook_deliveries WHERE session_id = $1`, [messageId]);
+        expect(got).toMatchObject({ attempts: 1, leased: false });
+        return got!;
+      });
+      // Back to pending with its next attempt on the schedule (1 min ± 10 %), not failed for good.
+      expect(row).toMatchObject({ status: 'pending', last_http_status: 302, last_error: 'redirect not followed' });
+      expect(row.retry_in_s).toBeGreaterThan(30);
+      expect(row.retry_in_s).toBeLessThanOrEqual(66);
+      const attempts = await platform.infra.query('SELECT attempt, http_status, error FROM delivery_attempts WHERE delivery_id = $1', [row.id]);
+      expect(attempts).toEqual([{ attempt: 1, http_status: 302, error: 'redirect not followed' }]);
       expect(target.paths).toContain('/moved');
       expect(target.paths).not.toContain('/elsewhere');
     } finally {
       target.handler = () => ({ status: 200 });
-      permissive.close();
+      await platform.restartNotifier(); // back to the file's policy: private addresses refused
     }
   });
 
   it('sends to loopback when the operator allows private addresses (development and tests)', async () => {
-    const permissive = new WebhookClient(platform.infra.config({ VERIGATE_WEBHOOK_ALLOW_PRIVATE: 'true' }));
-    try {
-      expect(await permissive.post(`http://localhost:${target.port}/ok`, '{}')).toMatchObject({ ok: true, httpStatus: 200 });
-    } finally {
-      permissive.close();
-    }
+    const permissive = client({ VERIGATE_WEBHOOK_ALLOW_PRIVATE: 'true' });
+    expect(await permissive.post(`http://localhost:${target.port}/ok`, '{}')).toMatchObject({ ok: true, httpStatus: 200 });
   });
 });

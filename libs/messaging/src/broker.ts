@@ -38,6 +38,8 @@ interface ConsumerRegistration {
 }
 
 const RETRY_HEADER = 'x-verigate-retries';
+/** On close, how long consumer channels get to close (their acks sent) before the connection closes regardless. */
+const CHANNEL_CLOSE_WAIT_MS = 2000;
 const PUBLISH_ID_HEADER = 'x-verigate-publish-id';
 
 /** Ready messages and consumers of one queue, or why it could not be checked. */
@@ -431,6 +433,13 @@ export class Broker {
   async close(): Promise<void> {
     this.closing = true;
     this.connected = false;
+    // Consumer channels first: a channel's close follows its acks on the wire, so the acks of the
+    // work just finished (drain) reach RabbitMQ. Closing only the connection could send its
+    // Connection.Close ahead of them (amqplib interleaves channels' frames), and RabbitMQ ignores
+    // what follows a close: answered messages were redelivered and done twice by the next instance.
+    // Bounded: a broker that no longer answers must not hold the stop (its deadline exits 1 anyway).
+    const closeChannels = Promise.all(this.consumers.map((consumer) => consumer.channel?.close().catch(() => undefined)));
+    await Promise.race([closeChannels, new Promise((resolve) => setTimeout(resolve, CHANNEL_CLOSE_WAIT_MS).unref())]);
     await this.model?.close().catch(() => undefined);
   }
 }

@@ -52,11 +52,22 @@ export class Platform {
     await this.gateway.listen(0, '127.0.0.1');
     this.baseUrl = `http://127.0.0.1:${(this.gateway.getHttpServer().address() as AddressInfo).port}`;
     if (apps.voice !== false) await this.startVoice();
-    if (apps.notifier !== false) {
-      this.notifier = await NestFactory.createApplicationContext(NotifierModule.register(this.config, this.infra.logger('notifier')), { logger: false });
-      await this.notifier.init();
-    }
+    if (apps.notifier !== false) await this.restartNotifier();
     return this;
+  }
+
+  /**
+   * (Re)starts the in-process notifier: closes the running one first, so exactly one delivers;
+   * `env` adds to the platform's (e.g. another address policy or retry schedule for one test).
+   */
+  async restartNotifier(env: Record<string, string> = {}): Promise<INestApplicationContext> {
+    await this.notifier?.close();
+    this.notifier = undefined;
+    const config = Object.keys(env).length ? this.infra.config({ ...this.env, ...env }) : this.config;
+    const notifier = await NestFactory.createApplicationContext(NotifierModule.register(config, this.infra.logger('notifier')), { logger: false });
+    await notifier.init();
+    this.notifier = notifier;
+    return notifier;
   }
 
   async startVoice(env: Record<string, string> = {}): Promise<INestApplicationContext> {

@@ -13,6 +13,7 @@ import {
 } from '#libs/contracts';
 import { JSON_BODY_LIMIT } from '../http/fastify-setup.js';
 import { MAX_TONE_BYTES } from '../admin/tones/wav.js';
+import { PHONE_NUMBER } from '../voice/phone-number.js';
 
 type Schema = Record<string, unknown>;
 type Responses = Record<string, Schema>;
@@ -180,12 +181,13 @@ function voiceOperations(): Record<string, Record<string, Operation>> {
           required: true, description: 'Content-Type application/json;charset=UTF-8 (anything else: 403 1010002).',
           content: json({
             type: 'object', required: ['displayNbr', 'calleeNbr', 'languageType', 'preTone', 'verifyCode'],
+            // Optional fields may also be null: null is taken as absent.
             properties: {
-              displayNbr: { type: 'string', pattern: '^\\+[0-9]{4,31}$' }, calleeNbr: { type: 'string', pattern: '^\\+[0-9]{4,31}$' },
-              languageType: { type: 'integer', enum: [1, 2] }, preTone: { type: 'string' }, posTone: { type: 'string' },
-              verifyCode: { type: 'string', pattern: '^[0-9]{2,8}$' }, times: { type: 'integer', minimum: 0, maximum: 9, default: 3 },
-              statusUrl: { type: 'string', description: 'Base64 of an http(s) URL' }, feeUrl: { type: 'string', description: 'Base64 of an http(s) URL' },
-              returnIdlePort: { type: 'string', enum: ['true', 'false'] }, userData: { type: 'string', minLength: 1, maxLength: 256 },
+              displayNbr: { type: 'string', pattern: PHONE_NUMBER.source }, calleeNbr: { type: 'string', pattern: PHONE_NUMBER.source },
+              languageType: { type: 'integer', enum: [1, 2] }, preTone: { type: 'string' }, posTone: { type: ['string', 'null'] },
+              verifyCode: { type: 'string', pattern: '^[0-9]{2,8}$' }, times: { type: ['integer', 'null'], minimum: 0, maximum: 9, default: 3 },
+              statusUrl: { type: ['string', 'null'], description: 'Base64 of an http(s) URL' }, feeUrl: { type: ['string', 'null'], description: 'Base64 of an http(s) URL' },
+              returnIdlePort: { type: ['string', 'null'], enum: ['true', 'false', null] }, userData: { type: ['string', 'null'], minLength: 1, maxLength: 256 },
             },
           }),
         },

@@ -113,7 +113,8 @@ function captchaOperations(): Record<string, Record<string, Operation>> {
         requestBody: sdkJsonBody({
           type: 'object', required: ['token', 'pointJson'],
           properties: {
-            captchaType: { type: 'string', enum: ['blockPuzzle', 'clickWord'], default: 'blockPuzzle' },
+            // null is taken as absent (the default), as a client leaving the field empty sends it.
+            captchaType: { type: ['string', 'null'], enum: ['blockPuzzle', 'clickWord', null], default: 'blockPuzzle' },
             token: { type: 'string', pattern: '^[0-9a-f]{32}$' },
             pointJson: { type: 'string', maxLength: 4096, description: 'base64(AES-128-ECB(JSON point(s), secretKey)), or the plain JSON' },
             trajectory: { type: 'array', maxItems: 500 },

@@ -83,7 +83,8 @@ describe('captcha SDK API under hostile input (property-based)', () => {
       expect(violation('POST', '/api/v2/sdk/captcha/check', answer.status, answer.text, body)).toBeNull();
       expect({ status: answer.status, errorCode: parsed.error_code ?? null }).toEqual(expectedSdkAnswer('CAPTCHA', spoiled.expected));
       if (spoiled.expected === 'OK') expect(parsed).toMatchObject({ result: true, captchaVerification: `${valid.token}---${valid.pointJson}` });
-    }), { numRuns: NUM_RUNS });
+      // No shrinking: a counterexample is one spoiled field already, and shrinking values drawn inside the run (fc.gen) re-runs without end.
+    }), { numRuns: NUM_RUNS, endOnFailure: true });
   });
 
   /** Valid envelope for verify: a fresh credential per run (a real captcha solved); it passes once, one field spoiled gets its exact code. */
@@ -109,7 +110,7 @@ describe('captcha SDK API under hostile input (property-based)', () => {
         const again = await sendRequest(platform.baseUrl, 'POST', '/api/v2/sdk/captcha/verify', Object.entries(headers), { body, contentType: 'application/json;charset=UTF-8' });
         expect(JSON.parse(again.text)).toMatchObject({ error_code: 'CAPTCHA.VERIFICATION_INVALID' });
       }
-    }), { numRuns: NUM_RUNS });
+    }), { numRuns: NUM_RUNS, endOnFailure: true });
   });
 
   it('afterwards: healthy, and a real captcha is solved and verified', async () => {

@@ -86,7 +86,8 @@ describe('SMS SDK API under hostile input (property-based)', () => {
       expect(violation('POST', '/api/v2/sdk/sms/send', answer.status, answer.text, body)).toBeNull();
       expect({ status: answer.status, errorCode: parsed.error_code ?? null }).toEqual(expectedSdkAnswer('SMS', spoiled.expected));
       if (spoiled.expected === 'OK') expect(parsed.result).toBe(true);
-    }), { numRuns: NUM_RUNS });
+      // Cheap runs, many (field, kind) pairs: more runs so every pair is reached at the default count.
+    }), { numRuns: NUM_RUNS * 3 });
   });
 
   /** Valid envelope for verify: no code was sent to these mobiles, so the unspoiled request is CODE_WRONG; one field spoiled gets its exact code. */
@@ -106,7 +107,8 @@ describe('SMS SDK API under hostile input (property-based)', () => {
       recordMutation('sms/verify', spoiled, parsed.error_code ?? String(answer.status));
       expect(violation('POST', '/api/v2/sdk/sms/verify', answer.status, answer.text, body)).toBeNull();
       expect({ status: answer.status, errorCode: parsed.error_code ?? null }).toEqual(expectedSdkAnswer('SMS', spoiled.expected));
-    }), { numRuns: NUM_RUNS });
+      // Cheap runs, many (field, kind) pairs: more runs so every pair is reached at the default count.
+    }), { numRuns: NUM_RUNS * 3 });
   });
 
   it('afterwards: healthy, and a real send is accepted', async () => {

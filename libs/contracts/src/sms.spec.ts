@@ -15,6 +15,10 @@ describe('normaliseSmsType', () => {
     expect(normaliseSmsType('UPDATE_MOBILE_SMS\u3000')).toBe('UPDATE_MOBILE_SMS');
   });
 
+  it('folds ASCII case only: Unicode case mappings (ı → I, ſ → S, İ) do not make a look-alike valid', () => {
+    for (const lookAlike of ['REGıSTER_SMS', 'LOGIN_ſMS', 'log\u0130n_sms', 'LOGIN\u200B_SMS', 'ⅬOGIN_SMS']) expect(normaliseSmsType(lookAlike)).toBeNull();
+  });
+
   it('refuses anything else', () => {
     for (const bad of ['', 'LOGIN', 'LOGIN_SMS_', 'LOGOUT_SMS', 'LOGIN-SMS', 'ＬＯＧＩＮ_SMS', 'LOGIN_SMS'.repeat(8), 7, null, undefined, ['LOGIN_SMS'], { type: 'LOGIN_SMS' }]) {
       expect(normaliseSmsType(bad)).toBeNull();

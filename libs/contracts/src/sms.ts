@@ -14,8 +14,11 @@ export type SmsType = (typeof SMS_TYPES)[number];
  */
 export function normaliseSmsType(value: unknown): SmsType | null {
   if (typeof value !== 'string' || value.length > 64) return null;
-  const compact = value.replace(/\s+/gu, '').toUpperCase();
-  return (SMS_TYPES as readonly string[]).includes(compact) ? (compact as SmsType) : null;
+  const compact = value.replace(/\s+/gu, '');
+  // ASCII case only: toUpperCase also maps ı to I and ſ to S, which would let look-alikes in.
+  if (!/^[A-Za-z_]+$/.test(compact)) return null;
+  const upper = compact.toUpperCase();
+  return (SMS_TYPES as readonly string[]).includes(upper) ? (upper as SmsType) : null;
 }
 
 /**

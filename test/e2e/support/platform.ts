@@ -3,7 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AddressInfo } from 'node:net';
-import { aesEncrypt, signAksk } from '#libs/auth';
+import { randomBytes } from 'node:crypto';
+import { aesEncrypt, SecretBox, signAksk } from '#libs/auth';
 import { sineWav, TestInfrastructure, WebhookReceiver } from '#libs/testing';
 import type { PlatformConfig } from '#libs/runtime';
 import { CaptchaModule } from '../../../apps/captcha/src/captcha.module.js';
@@ -145,6 +146,24 @@ export class Platform {
     const checked = await this.sdk('POST', '/captcha/check', headers, { captchaType: 'blockPuzzle', token: got.body.token, pointJson });
     if (checked.status !== 200) throw new Error(`captcha check: ${checked.status} ${JSON.stringify(checked.body)}`);
     return { credential: checked.body.captchaVerification, plain: `${got.body.token}---${plainPoint}` };
+  }
+
+  /**
+   * A captcha credential (captchaVerification, plain form) of `appKey` as the captcha worker
+   * stores it after a passed check (its SHA-256), without drawing or solving a captcha: for
+   * tests that need many SMS sends (the rows test/faults/support/traffic.ts makes, but with a
+   * really sealed secret key: a refused plain credential makes the gateway open it to try the AES form).
+   */
+  async passedCaptchaCredential(appKey: string): Promise<string> {
+    const credential = `${randomBytes(16).toString('hex')}---{"x":1,"y":1}`;
+    const secretKeySealed = new SecretBox(this.config.masterKey).seal(randomBytes(8).toString('hex'));
+    await this.infra.query(
+      `INSERT INTO captcha_sessions (token, app_key, captcha_type, answer, secret_key_sealed, state, expires_at, verification_hash, verification_expires_at, fingerprint, client_ip)
+       VALUES (split_part($2, '---', 1), $1, 'blockPuzzle', '{"x":1,"y":1}', $3, 'passed', now() + interval '1 hour',
+               encode(sha256(convert_to($2, 'UTF8')), 'hex'), now() + interval '1 hour', 'test', '127.0.0.1')`,
+      [appKey, credential, secretKeySealed],
+    );
+    return credential;
   }
 
   async stopCaptcha(worker: INestApplicationContext): Promise<void> {

@@ -13,6 +13,7 @@ import {
 } from '#libs/contracts';
 import { JSON_BODY_LIMIT } from '../http/fastify-setup.js';
 import { MAX_TONE_BYTES } from '../admin/tones/wav.js';
+import { PHONE_NUMBER } from '../voice/phone-number.js';
 
 type Schema = Record<string, unknown>;
 type Responses = Record<string, Schema>;
@@ -112,7 +113,8 @@ function captchaOperations(): Record<string, Record<string, Operation>> {
         requestBody: sdkJsonBody({
           type: 'object', required: ['token', 'pointJson'],
           properties: {
-            captchaType: { type: 'string', enum: ['blockPuzzle', 'clickWord'], default: 'blockPuzzle' },
+            // null is taken as absent (the default), as a client leaving the field empty sends it.
+            captchaType: { type: ['string', 'null'], enum: ['blockPuzzle', 'clickWord', null], default: 'blockPuzzle' },
             token: { type: 'string', pattern: '^[0-9a-f]{32}$' },
             pointJson: { type: 'string', maxLength: 4096, description: 'base64(AES-128-ECB(JSON point(s), secretKey)), or the plain JSON' },
             trajectory: { type: 'array', maxItems: 500 },
@@ -180,12 +182,13 @@ function voiceOperations(): Record<string, Record<string, Operation>> {
           required: true, description: 'Content-Type application/json;charset=UTF-8 (anything else: 403 1010002).',
           content: json({
             type: 'object', required: ['displayNbr', 'calleeNbr', 'languageType', 'preTone', 'verifyCode'],
+            // Optional fields may also be null: null is taken as absent.
             properties: {
-              displayNbr: { type: 'string', pattern: '^\\+[0-9]{4,31}$' }, calleeNbr: { type: 'string', pattern: '^\\+[0-9]{4,31}$' },
-              languageType: { type: 'integer', enum: [1, 2] }, preTone: { type: 'string' }, posTone: { type: 'string' },
-              verifyCode: { type: 'string', pattern: '^[0-9]{2,8}$' }, times: { type: 'integer', minimum: 0, maximum: 9, default: 3 },
-              statusUrl: { type: 'string', description: 'Base64 of an http(s) URL' }, feeUrl: { type: 'string', description: 'Base64 of an http(s) URL' },
-              returnIdlePort: { type: 'string', enum: ['true', 'false'] }, userData: { type: 'string', minLength: 1, maxLength: 256 },
+              displayNbr: { type: 'string', pattern: PHONE_NUMBER.source }, calleeNbr: { type: 'string', pattern: PHONE_NUMBER.source },
+              languageType: { type: 'integer', enum: [1, 2] }, preTone: { type: 'string' }, posTone: { type: ['string', 'null'] },
+              verifyCode: { type: 'string', pattern: '^[0-9]{2,8}$' }, times: { type: ['integer', 'null'], minimum: 0, maximum: 9, default: 3 },
+              statusUrl: { type: ['string', 'null'], description: 'Base64 of an http(s) URL' }, feeUrl: { type: ['string', 'null'], description: 'Base64 of an http(s) URL' },
+              returnIdlePort: { type: ['string', 'null'], enum: ['true', 'false', null] }, userData: { type: ['string', 'null'], minLength: 1, maxLength: 256 },
             },
           }),
         },

@@ -18,4 +18,12 @@ describe('SecretBox', () => {
     parts[3] = Buffer.from('tampered').toString('base64');
     expect(() => box.open(parts.join('.'))).toThrow();
   });
+
+  it('openOrNull gives null where open would throw', () => {
+    const box = new SecretBox('a master key of some length');
+    const sealed = box.seal('secret');
+    expect(box.openOrNull(sealed)).toBe('secret');
+    expect(new SecretBox('another master key!!').openOrNull(sealed)).toBeNull();
+    expect(box.openOrNull('unused')).toBeNull();
+  });
 });

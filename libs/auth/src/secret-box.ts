@@ -26,4 +26,17 @@ export class SecretBox {
     decipher.setAuthTag(Buffer.from(tag, 'base64'));
     return Buffer.concat([decipher.update(Buffer.from(data, 'base64')), decipher.final()]).toString('utf8');
   }
+
+  /**
+   * `open`, or null when the value cannot be opened (sealed under a master key since replaced, or
+   * damaged): for values a caller can do without, such as a captcha credential's key, which then
+   * counts as unknown instead of failing the request.
+   */
+  openOrNull(sealed: string): string | null {
+    try {
+      return this.open(sealed);
+    } catch {
+      return null;
+    }
+  }
 }

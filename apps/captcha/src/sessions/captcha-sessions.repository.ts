@@ -81,7 +81,7 @@ export class CaptchaSessions {
   async secretKeyOfPassed(token: string, appKey: string): Promise<string | null> {
     const rows = await preparedRows<{ secret_key_sealed: string }>(this.dataSource,
       `SELECT secret_key_sealed FROM captcha_sessions WHERE token = $1 AND app_key = $2 AND state = 'passed'`, [token, appKey]);
-    return rows[0] ? this.secretBox.open(rows[0].secret_key_sealed) : null;
+    return rows[0] ? this.secretBox.openOrNull(rows[0].secret_key_sealed) : null;
   }
 
   /** Deletes sessions an hour past any use (expired captchas and credentials). */

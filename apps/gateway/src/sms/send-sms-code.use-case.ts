@@ -93,7 +93,7 @@ export class SendSmsCodeUseCase {
       const rows = await smsStatement(() => preparedRows<{ secret_key_sealed: string }>(this.dataSource,
         `SELECT secret_key_sealed FROM captcha_sessions WHERE token = $1 AND app_key = $2 AND state = 'passed'`, [token, caller.app.appKey]),
       caller.sdk.lang, this.logger);
-      return rows[0] ? this.secretBox.open(rows[0].secret_key_sealed) : null;
+      return rows[0] ? this.secretBox.openOrNull(rows[0].secret_key_sealed) : null;
     });
   }
 

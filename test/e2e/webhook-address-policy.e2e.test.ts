@@ -1,10 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { randomUUID } from 'node:crypto';
 import dns from 'node:dns';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Exchanges } from '#libs/contracts';
-import { Outbox, type OutboxRow } from '#libs/messaging';
 import { expectEventually } from '#libs/testing';
 import { WebhookClient } from '../../apps/notifier/src/deliveries/webhook-client.js';
 import { ok, Platform } from './support/platform.js';
@@ -93,17 +90,7 @@ describe('webhook address policy and redirects', () => {
   /** Makes the notifier send one SMS status notification to `url`; returns the message id (the delivery's session_id). */
   async function sendSmsStatus(url: string): Promise<string> {
     await ok(await platform.admin('PATCH', `/apps/${appKey}`, { smsStatusUrl: url }));
-    const messageId = randomUUID();
-    await platform.infra.query(
-      `INSERT INTO sms_messages (id, app_id, app_key, mobile, type, lang, code_hash, code_sealed, code_expires_at, max_verify_attempts,
-                                 captcha_token, fingerprint, client_ip)
-       SELECT $1::uuid, id, app_key, '+8613800000009', 'LOGIN_SMS', 'zh', 'h', 's', now() + interval '5 minutes', 5, 'c-' || $1::text, 'fp', '203.0.113.7'
-         FROM apps WHERE app_key = $2`,
-      [messageId, appKey],
-    );
-    const rows = await platform.infra.query<OutboxRow>('SELECT * FROM verigate_sms_submitted($1, $2, $3::text[], $4)', [messageId, 'smpp', [`P-${messageId}`], Exchanges.smsEvents]);
-    await platform.gateway.get(Outbox, { strict: false }).dispatch(rows);
-    return messageId;
+    return platform.submittedSms(appKey);
   }
 
   it('refuses a literal loopback or private address at once: failed for good, recorded, no connection made', async () => {

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import { Exchanges } from '#libs/contracts';
 import { digestMatches, parseAksk, parseCreated } from '#libs/auth';
-import { Outbox, type OutboxRow } from '#libs/messaging';
 import { expectEventually, type ReceivedRequest } from '#libs/testing';
 import { SIGNING_KEYS_TTL_MS } from '../../apps/notifier/src/deliveries/webhook-signer.js';
 import { ok, Platform, type TestApp } from './support/platform.js';
@@ -87,16 +85,7 @@ describe('webhook signatures', () => {
 
   it('signs SMS status notifications the same way', async () => {
     await ok(await platform.admin('PATCH', `/apps/${app.appKey}`, { smsStatusUrl: platform.receiver.url('/signed-sms') }));
-    const messageId = randomUUID();
-    await platform.infra.query(
-      `INSERT INTO sms_messages (id, app_id, app_key, mobile, type, lang, code_hash, code_sealed, code_expires_at, max_verify_attempts,
-                                 captcha_token, fingerprint, client_ip)
-       SELECT $1::uuid, id, app_key, '+8613800000009', 'LOGIN_SMS', 'zh', 'h', 's', now() + interval '5 minutes', 5, 'c-' || $1::text, 'fp', '203.0.113.7'
-         FROM apps WHERE app_key = $2`,
-      [messageId, app.appKey],
-    );
-    const rows = await platform.infra.query<OutboxRow>('SELECT * FROM verigate_sms_submitted($1, $2, $3::text[], $4)', [messageId, 'smpp', ['P-1'], Exchanges.smsEvents]);
-    await platform.gateway.get(Outbox, { strict: false }).dispatch(rows);
+    const messageId = await platform.submittedSms(app.appKey, 'P-1');
     const [r] = await expectEventually(() => {
       const got = platform.receiver.on('/signed-sms').filter((x) => x.body.statusInfo?.messageId === messageId);
       expect(got).toHaveLength(1);

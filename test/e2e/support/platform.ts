@@ -3,8 +3,10 @@ import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AddressInfo } from 'node:net';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { aesEncrypt, SecretBox, signAksk } from '#libs/auth';
+import { Exchanges } from '#libs/contracts';
+import { Outbox, type OutboxRow } from '#libs/messaging';
 import { sineWav, TestInfrastructure, WebhookReceiver } from '#libs/testing';
 import type { PlatformConfig } from '#libs/runtime';
 import { CaptchaModule } from '../../../apps/captcha/src/captcha.module.js';
@@ -164,6 +166,24 @@ export class Platform {
       [appKey, credential, secretKeySealed],
     );
     return credential;
+  }
+
+  /**
+   * An SMS message of `appKey` recorded as submitted (segment id `providerId`), its `submitted`
+   * status event published: the app's smsStatusUrl gets one notification, without an sms worker.
+   */
+  async submittedSms(appKey: string, providerId = `P-${randomUUID()}`): Promise<string> {
+    const messageId = randomUUID();
+    await this.infra.query(
+      `INSERT INTO sms_messages (id, app_id, app_key, mobile, type, lang, code_hash, code_sealed, code_expires_at, max_verify_attempts,
+                                 captcha_token, fingerprint, client_ip)
+       SELECT $1::uuid, id, app_key, '+8613800000009', 'LOGIN_SMS', 'zh', 'h', 's', now() + interval '5 minutes', 5, 'c-' || $1::text, 'fp', '203.0.113.7'
+         FROM apps WHERE app_key = $2`,
+      [messageId, appKey],
+    );
+    const rows = await this.infra.query<OutboxRow>('SELECT * FROM verigate_sms_submitted($1, $2, $3::text[], $4)', [messageId, 'smpp', [providerId], Exchanges.smsEvents]);
+    await this.gateway.get(Outbox, { strict: false }).dispatch(rows);
+    return messageId;
   }
 
   async stopCaptcha(worker: INestApplicationContext): Promise<void> {

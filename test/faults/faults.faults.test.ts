@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SecretBox } from '#libs/auth';
 import { logLinesOf, scanLogLines, sineWav, TestInfrastructure, TestSmsc, WebhookReceiver, type ReceivedRequest } from '#libs/testing';
 import { Fleet } from './support/fleet.js';
 import { restore, restoreSync, startPostgres, startRabbit, stopPostgres, stopRabbit } from './support/services.js';
@@ -125,7 +126,7 @@ describe('fault injection: nothing accepted is lost, nothing is done twice', () 
       limits: { smsPerIpPerHour: 100_000, smsPerDevicePerHour: 100_000 },
     });
     appSecrets.push(voiceApp.appSecret, smsApp.appSecret);
-    target = { gatewayUrl, databaseUrl: infra.databaseUrl, voiceApp: { appKey: voiceApp.appKey, appSecret: voiceApp.appSecret, displayNbr }, smsAppKey: smsApp.appKey, delivered, smsc,
+    target = { gatewayUrl, databaseUrl: infra.databaseUrl, voiceApp: { appKey: voiceApp.appKey, appSecret: voiceApp.appSecret, displayNbr }, smsAppKey: smsApp.appKey, sealedCaptchaKey: new SecretBox(masterKey).seal(randomBytes(8).toString('hex')), delivered, smsc,
       voiceUrls: { status: receiver.base64Url('/voice/status'), fee: receiver.base64Url('/voice/fee') } };
   }, 180_000);
 

@@ -5,3 +5,4 @@ export * from './wav.js';
 export * from './sipp.js';
 export * from './smsc.js';
 export * from './log-scan.js';
+export * from './captcha-credentials.js';

@@ -7,7 +7,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { aesEncrypt, SecretBox, signAksk } from '#libs/auth';
 import { Exchanges } from '#libs/contracts';
 import { Outbox, type OutboxRow } from '#libs/messaging';
-import { sineWav, TestInfrastructure, WebhookReceiver } from '#libs/testing';
+import { passedCaptchaCredentials, sineWav, TestInfrastructure, WebhookReceiver } from '#libs/testing';
 import type { PlatformConfig } from '#libs/runtime';
 import { CaptchaModule } from '../../../apps/captcha/src/captcha.module.js';
 import { createGateway } from '../../../apps/gateway/src/main.js';
@@ -150,22 +150,11 @@ export class Platform {
     return { credential: checked.body.captchaVerification, plain: `${got.body.token}---${plainPoint}` };
   }
 
-  /**
-   * A captcha credential (captchaVerification, plain form) of `appKey` as the captcha worker
-   * stores it after a passed check (its SHA-256), without drawing or solving a captcha: for
-   * tests that need many SMS sends (the rows test/faults/support/traffic.ts makes, but with a
-   * really sealed secret key: a refused plain credential makes the gateway open it to try the AES form).
-   */
+  /** A passed captcha credential of `appKey` (see passedCaptchaCredentials), for tests that need many SMS sends. */
   async passedCaptchaCredential(appKey: string): Promise<string> {
-    const credential = `${randomBytes(16).toString('hex')}---{"x":1,"y":1}`;
-    const secretKeySealed = new SecretBox(this.config.masterKey).seal(randomBytes(8).toString('hex'));
-    await this.infra.query(
-      `INSERT INTO captcha_sessions (token, app_key, captcha_type, answer, secret_key_sealed, state, expires_at, verification_hash, verification_expires_at, fingerprint, client_ip)
-       VALUES (split_part($2, '---', 1), $1, 'blockPuzzle', '{"x":1,"y":1}', $3, 'passed', now() + interval '1 hour',
-               encode(sha256(convert_to($2, 'UTF8')), 'hex'), now() + interval '1 hour', 'test', '127.0.0.1')`,
-      [appKey, credential, secretKeySealed],
-    );
-    return credential;
+    const { credentials, sql, params } = passedCaptchaCredentials(appKey, 1, new SecretBox(this.config.masterKey).seal(randomBytes(8).toString('hex')));
+    await this.infra.query(sql, params);
+    return credentials[0]!;
   }
 
   /**

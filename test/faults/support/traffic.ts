@@ -1,7 +1,7 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import pg from 'pg';
 import { signAksk } from '#libs/auth';
-import type { ReceivedRequest, TestSmsc } from '#libs/testing';
+import { passedCaptchaCredentials, type ReceivedRequest, type TestSmsc } from '#libs/testing';
 
 /** What the suite sets up once: the gateway, one voice app, one SMS app, the receiver and the SMS centre. */
 export interface TrafficTarget {
@@ -9,6 +9,8 @@ export interface TrafficTarget {
   databaseUrl: string;
   voiceApp: { appKey: string; appSecret: string; displayNbr: string };
   smsAppKey: string;
+  /** A captcha AES key sealed under the apps' master key (the credentials' `secret_key_sealed`). */
+  sealedCaptchaKey: string;
   /** The receiver's URLs for callVerify, Base64 (taken once: the receiver may be stopped when a call is made). */
   voiceUrls: { status: string; fee: string };
   /** Requests the receiver answered 200: only these count as delivered. */
@@ -76,14 +78,10 @@ export async function withDb<T>(databaseUrl: string, use: (client: pg.Client) =>
  */
 export async function driveTraffic(target: TrafficTarget, scope: Scope, secrets: SentSecrets, durationMs: number, perSecond: number): Promise<TrafficResult> {
   const count = Math.round((durationMs / 1000) * perSecond);
-  // Captcha credentials as the captcha worker stores them after a passed check (its SHA-256),
-  // made beforehand so that the SMS traffic needs no captcha worker and no solver.
-  const credentials = Array.from({ length: count }, () => `${randomBytes(16).toString('hex')}---{"x":1,"y":1}`);
-  await withDb(target.databaseUrl, (db) => db.query(
-    `INSERT INTO captcha_sessions (token, app_key, captcha_type, answer, secret_key_sealed, state, expires_at, verification_hash, verification_expires_at, fingerprint, client_ip)
-     SELECT split_part(c, '---', 1), $1, 'blockPuzzle', '{"x":1,"y":1}', 'unused', 'passed', now() + interval '1 hour',
-            encode(sha256(convert_to(c, 'UTF8')), 'hex'), now() + interval '1 hour', 'faults', '127.0.0.1'
-       FROM unnest($2::text[]) AS c`, [target.smsAppKey, credentials]));
+  // Captcha credentials as the captcha worker stores them after a passed check, made beforehand
+  // so that the SMS traffic needs no captcha worker and no solver.
+  const { credentials, sql, params } = passedCaptchaCredentials(target.smsAppKey, count, target.sealedCaptchaKey, { fingerprint: 'faults', ip: '127.0.0.1' });
+  await withDb(target.databaseUrl, (db) => db.query(sql, params));
   for (const credential of credentials) secrets.captchaCredentials.add(credential.split('---')[0]!);
 
   const result: TrafficResult = {

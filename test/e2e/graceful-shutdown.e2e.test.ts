@@ -3,8 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
-import { CAPTCHA_RPC_QUEUE, Exchanges } from '#libs/contracts';
-import { Outbox, type OutboxRow } from '#libs/messaging';
+import { CAPTCHA_RPC_QUEUE } from '#libs/contracts';
 import { signAksk } from '#libs/auth';
 import { expectEventually } from '#libs/testing';
 import { AppProcess } from './support/app-process.js';
@@ -47,17 +46,7 @@ describe('graceful shutdown of every app (real processes)', () => {
   describe('notifier', () => {
     /** Creates one SMS status notification per message id, for an app. */
     async function notifySms(appKey: string, ids: string[]): Promise<void> {
-      for (const id of ids) {
-        await platform.infra.query(
-          `INSERT INTO sms_messages (id, app_id, app_key, mobile, type, lang, code_hash, code_sealed, code_expires_at, max_verify_attempts,
-                                     captcha_token, fingerprint, client_ip)
-           SELECT $1::uuid, id, app_key, '+8613800000009', 'LOGIN_SMS', 'zh', 'h', 's', now() + interval '5 minutes', 5, 'c-' || $1::text, 'fp', '203.0.113.7'
-             FROM apps WHERE app_key = $2`,
-          [id, appKey],
-        );
-        const rows = await platform.infra.query<OutboxRow>('SELECT * FROM verigate_sms_submitted($1, $2, $3::text[], $4)', [id, 'smpp', [`P-${id}`], Exchanges.smsEvents]);
-        await platform.gateway.get(Outbox, { strict: false }).dispatch(rows);
-      }
+      for (const id of ids) await platform.submittedSms(appKey, { messageId: id });
     }
     const newIds = (n: number) => Array.from({ length: n }, () => randomUUID());
 

@@ -85,7 +85,7 @@ describe('webhook signatures', () => {
 
   it('signs SMS status notifications the same way', async () => {
     await ok(await platform.admin('PATCH', `/apps/${app.appKey}`, { smsStatusUrl: platform.receiver.url('/signed-sms') }));
-    const messageId = await platform.submittedSms(app.appKey, 'P-1');
+    const messageId = await platform.submittedSms(app.appKey, { providerId: 'P-1' });
     const [r] = await expectEventually(() => {
       const got = platform.receiver.on('/signed-sms').filter((x) => x.body.statusInfo?.messageId === messageId);
       expect(got).toHaveLength(1);

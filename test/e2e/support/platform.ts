@@ -161,8 +161,7 @@ export class Platform {
    * An SMS message of `appKey` recorded as submitted (segment id `providerId`), its `submitted`
    * status event published: the app's smsStatusUrl gets one notification, without an sms worker.
    */
-  async submittedSms(appKey: string, providerId = `P-${randomUUID()}`): Promise<string> {
-    const messageId = randomUUID();
+  async submittedSms(appKey: string, { messageId = randomUUID(), providerId = `P-${messageId}` }: { messageId?: string; providerId?: string } = {}): Promise<string> {
     await this.infra.query(
       `INSERT INTO sms_messages (id, app_id, app_key, mobile, type, lang, code_hash, code_sealed, code_expires_at, max_verify_attempts,
                                  captcha_token, fingerprint, client_ip)

@@ -3,8 +3,9 @@
 //   node examples/webhook-receiver.mjs [port]   (default 8088)
 // With APP_KEY and APP_SECRET set it also checks the X-AKSK push authentication, and with
 // WEBHOOK_SECRET (whsec_…) the Standard Webhooks signature: each line then says "signed ok" or why not.
-// The same checks a real receiver makes (docs/operations.md, "Webhook security").
-import { createHmac, timingSafeEqual } from 'node:crypto';
+// The same checks a real receiver makes (docs/operations.md, "Webhook security" and
+// "What a webhook receiver must verify").
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 
 const port = Number(process.argv[2] ?? 8088);
@@ -20,14 +21,36 @@ const equal = (a, b) => {
 };
 const fresh = (unixSeconds) => Math.abs(Date.now() / 1000 - unixSeconds) <= TOLERANCE_S;
 
-/** X-AKSK: UsernameToken Username="…",PasswordDigest="…",Nonce="…",Created="…" (keyed by the app secret). */
-function checkAksk(headers) {
-  const fields = Object.fromEntries([...String(headers['x-aksk'] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+/** `key="value"` pairs of a header (values never hold quotes); at most 1 KiB is read. */
+const fieldsOf = (header) => {
+  const text = String(header ?? '');
+  if (text.length > 1024) return {};
+  return Object.fromEntries([...text.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+};
+
+/** Nonces seen within the tolerance (Nonce → expiry, ms): a replayed push is refused. */
+const seenNonces = new Map();
+const PUSH_KEY = APP_SECRET ? createHmac('sha256', APP_SECRET).update('verigate push v1').digest() : null;
+
+/**
+ * The push authentication: Authorization: AKSK realm="SDP-PUSH",… and
+ * X-AKSK: UsernameToken Username="…",PasswordDigest="…",Nonce="…",Created="…" where
+ * PasswordDigest = Base64(HMAC-SHA256(pushKey, Nonce + Created + hex(SHA-256(raw body)))),
+ * pushKey = HMAC-SHA256(appSecret, "verigate push v1").
+ */
+function checkAksk(headers, rawBody) {
+  if (fieldsOf(headers.authorization).realm !== 'SDP-PUSH') return 'Authorization: realm is not SDP-PUSH';
+  const fields = fieldsOf(headers['x-aksk']);
   if (fields.Username !== APP_KEY) return 'X-AKSK: wrong or missing Username';
-  const digest = createHmac('sha256', APP_SECRET).update(fields.Nonce + fields.Created).digest('base64');
+  const bodyHash = createHash('sha256').update(rawBody).digest('hex');
+  const digest = createHmac('sha256', PUSH_KEY).update(`${fields.Nonce}${fields.Created}${bodyHash}`).digest('base64');
   if (!equal(digest, fields.PasswordDigest ?? '')) return 'X-AKSK: bad PasswordDigest';
   if (!fresh(Date.parse(fields.Created) / 1000)) return 'X-AKSK: Created too old';
-  return null; // a strict receiver also refuses a Nonce it has seen within the tolerance
+  const now = Date.now();
+  for (const [nonce, expires] of seenNonces) if (expires < now) seenNonces.delete(nonce);
+  if (seenNonces.has(fields.Nonce)) return 'X-AKSK: Nonce already seen (a replay)';
+  seenNonces.set(fields.Nonce, now + 2 * TOLERANCE_S * 1000);
+  return null;
 }
 
 /** webhook-signature: "v1,<base64 HMAC-SHA256(key, id.timestamp.body)>" …, key = base64 after "whsec_". */
@@ -47,7 +70,7 @@ createServer((req, res) => {
   req.on('end', () => {
     const rawBody = Buffer.concat(chunks); // verify the bytes as received, before any JSON parsing
     const problems = [
-      APP_KEY && APP_SECRET ? checkAksk(req.headers) : null,
+      APP_KEY && APP_SECRET ? checkAksk(req.headers, rawBody) : null,
       WEBHOOK_SECRET ? checkStandardWebhooks(req.headers, rawBody) : null,
     ].filter(Boolean);
     const verdict = APP_SECRET || WEBHOOK_SECRET ? (problems.length ? ` [REJECTED: ${problems.join('; ')}]` : ' [signed ok]') : '';

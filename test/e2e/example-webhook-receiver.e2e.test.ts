@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { generateWebhookSecret, signAksk, signStandardWebhook } from '#libs/auth';
+import { generateWebhookSecret, signAksk, signPush, signStandardWebhook } from '#libs/auth';
 import { expectEventually } from '#libs/testing';
 import { freePort } from './support/app-process.js';
 
@@ -54,18 +54,28 @@ describe('examples/webhook-receiver.mjs', () => {
   const post = (headers: Record<string, string>, body: string) =>
     fetch(`http://127.0.0.1:${port}/status`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
 
-  it('accepts a notification signed as the notifier signs it (X-AKSK and Standard Webhooks)', async () => {
+  it('accepts a notification signed as the notifier signs it (push X-AKSK and Standard Webhooks)', async () => {
     const body = JSON.stringify({ eventType: 'callout', statusInfo: { sessionId: 's-1' } });
-    const response = await post({ ...signAksk(appKey, appSecret), ...signStandardWebhook([webhookSecret], randomUUID(), body) }, body);
+    const response = await post({ ...signPush(appKey, appSecret, body), ...signStandardWebhook([webhookSecret], randomUUID(), body) }, body);
     expect(response.status).toBe(200);
     await expectEventually(() => expect(output.join('')).toContain('[signed ok]'));
   });
 
   it('refuses a changed body and a wrong app secret with 401', async () => {
     const body = JSON.stringify({ eventType: 'callout' });
-    const signed = { ...signAksk(appKey, appSecret), ...signStandardWebhook([webhookSecret], randomUUID(), body) };
+    const signed = { ...signPush(appKey, appSecret, body), ...signStandardWebhook([webhookSecret], randomUUID(), body) };
     expect((await post(signed, body.replace('callout', 'answer'))).status).toBe(401);
-    expect((await post({ ...signed, ...signAksk(appKey, 'another-secret-0123456789') }, body)).status).toBe(401);
+    expect((await post({ ...signed, ...signPush(appKey, 'another-secret-0123456789', body) }, body)).status).toBe(401);
+  });
+
+  it('refuses a replayed push (its Nonce was seen) and API-style AKSK headers with 401', async () => {
+    const body = JSON.stringify({ eventType: 'answer' });
+    const signed = { ...signPush(appKey, appSecret, body), ...signStandardWebhook([webhookSecret], randomUUID(), body) };
+    expect((await post(signed, body)).status).toBe(200);
+    expect((await post(signed, body)).status).toBe(401);
+    await expectEventually(() => expect(output.join('')).toContain('Nonce already seen'));
+    // The API's own signature (realm SDP, keyed by the app secret itself) is not a push.
+    expect((await post({ ...signAksk(appKey, appSecret), ...signStandardWebhook([webhookSecret], randomUUID(), body) }, body)).status).toBe(401);
   });
 
   it('answers 401 to digests and signatures of non-ASCII bytes, and keeps running', async () => {

@@ -50,6 +50,7 @@ async function harness(overrides: Partial<SipCarrierOptions> & { trunkPort: numb
       codecs: ['PCMU', 'PCMA'],
       fromDomain: null,
       stripPlus: false,
+      allowPrivateMedia: true, // SIPp answers with 127.0.0.1
       ...overrides,
     },
     new ToneCache(new MapToneSource({ 'welcome.wav': PRE_TONE, 'bye.wav': POS_TONE })),
@@ -350,6 +351,17 @@ describe('sip carrier: hostile or odd signalling', () => {
     expect(ending).toEqual({ kind: 'internal', reason: expect.stringMatching(/unusable SDP answer: .*70000 is out of range/) });
     expect(callOutcome(ending).stateCode).not.toBe(0);
     expect((await uas.exited).code).toBe(0); // ACKed and hung up
+  });
+
+  it('an answer naming a loopback media address without VERIGATE_RTP_ALLOW_PRIVATE: no packet sent, ACK and BYE, ended as 488 → 8103', async () => {
+    const rtp = await capture();
+    const uas = await sipp('answer.xml', { rtp_ip: '127.0.0.1', rtp_port: rtp.port, pt: 0, codec: 'PCMU' });
+    const h = await harness({ trunkPort: uas.port, allowPrivateMedia: false });
+    const ending = await place(h, request());
+    expect(ending).toEqual({ kind: 'sip-final', sipStatus: 488 });
+    expect(callOutcome(ending)).toMatchObject({ stateCode: 8103, sipStatusCode: 488, callOutUnaswRsn: 65 });
+    expect((await uas.exited).code).toBe(0); // ACKed and hung up
+    expect(rtp.packets).toHaveLength(0);
   });
 
   /** One PCMU call against `scenario`: completed by our BYE, SIPp content, the prompt heard once and whole. */

@@ -1,16 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import { digestMatches, parseAksk, parseCreated } from '#libs/auth';
+import { PUSH_AUTHORIZATION, verifyPush } from '#libs/auth';
 import { expectEventually, type ReceivedRequest } from '#libs/testing';
 import { SIGNING_KEYS_TTL_MS } from '../../apps/notifier/src/deliveries/webhook-signer.js';
 import { ok, Platform, type TestApp } from './support/platform.js';
 
 /**
  * Signed notifications, checked the way a receiver would check them: the Huawei-style push
- * authentication (`Authorization` + `X-AKSK`, verified with libs/auth's parser and verifier and
- * the app secret) on every notification, and the optional Standard Webhooks headers, verified with
- * the independent `standardwebhooks` library over the raw bytes received.
+ * authentication (`Authorization` + `X-AKSK` with realm SDP-PUSH, verified with libs/auth's
+ * verifyPush, the app secret and the raw body) on every notification, and the optional Standard
+ * Webhooks headers, verified with the independent `standardwebhooks` library over the raw bytes
+ * received. A push's headers are no API credential: replayed against callVerify they are refused.
  */
 describe('webhook signatures', () => {
   const platform = new Platform();
@@ -18,16 +19,13 @@ describe('webhook signatures', () => {
   let webhookSecret: string;
   const header = (r: ReceivedRequest, name: string) => r.headers[name] as string | undefined;
 
-  /** Verifies the AKSK push authentication of a received notification with the app secret. */
+  /** Verifies the push authentication of a received notification with the app secret, over the raw body. */
   function expectAkskValid(r: ReceivedRequest, secret = app.appSecret): { nonce: string; created: string } {
-    const parsed = parseAksk(header(r, 'authorization'), header(r, 'x-aksk'));
-    if (!parsed.ok) throw new Error(`X-AKSK rejected: ${parsed.fault.code} ${parsed.detail ?? ''}`);
-    expect(parsed.credentials.appKey).toBe(app.appKey);
-    expect(digestMatches(secret, parsed.credentials)).toBe(true);
-    const created = parseCreated(parsed.credentials.created);
-    expect(created).not.toBeNull();
-    expect(Math.abs(created! - r.receivedAt)).toBeLessThan(60_000);
-    return { nonce: parsed.credentials.nonce, created: parsed.credentials.created };
+    const verified = verifyPush({ authorization: header(r, 'authorization'), 'x-aksk': header(r, 'x-aksk') }, r.rawBody, { appKey: app.appKey, appSecret: secret }, r.receivedAt, 60_000);
+    if (!verified.ok) throw new Error(`push authentication rejected: ${verified.reason}`);
+    // The digest covers the body: the same headers over other bytes do not verify.
+    expect(verifyPush({ authorization: header(r, 'authorization'), 'x-aksk': header(r, 'x-aksk') }, Buffer.concat([r.rawBody, Buffer.from(' ')]), { appKey: app.appKey, appSecret: secret }, r.receivedAt)).toMatchObject({ ok: false });
+    return { nonce: verified.nonce, created: verified.created };
   }
 
   /** The three Standard Webhooks headers of a request, as the library wants them. */
@@ -69,7 +67,7 @@ describe('webhook signatures', () => {
     const { status, fee } = await callAndCollect('/signed-status', '/signed-fee');
     const nonces = new Set<string>();
     for (const r of [...status, fee]) {
-      expect(header(r, 'authorization')).toBe('AKSK realm="SDP",profile="UsernameToken",type="Appkey"');
+      expect(header(r, 'authorization')).toBe('AKSK realm="SDP-PUSH",profile="UsernameToken",type="Appkey"');
       nonces.add(expectAkskValid(r).nonce);
       expect(header(r, 'webhook-id')).toBe(header(r, 'x-verigate-delivery-id'));
       expect(header(r, 'webhook-signature')).toMatch(/^v1,[A-Za-z0-9+/]{43}=$/); // one secret: one signature
@@ -81,6 +79,24 @@ describe('webhook signatures', () => {
       expect(() => new Webhook(webhookSecret).verify(r.rawBody.toString('utf8'), { ...standardHeaders(r), 'webhook-id': randomUUID() })).toThrow();
     }
     expect(nonces.size).toBe(5); // a fresh nonce per notification
+  });
+
+  it('a captured push is no API credential: its headers replayed against callVerify are refused, whatever the body', async () => {
+    const { status, fee } = await callAndCollect('/captured-status', '/captured-fee');
+    const before = await platform.infra.query<{ n: string }>('SELECT count(*) AS n FROM call_sessions');
+    for (const r of [status[0]!, fee]) {
+      const captured = { authorization: header(r, 'authorization')!, 'x-aksk': header(r, 'x-aksk')! };
+      expect(captured.authorization).toBe(PUSH_AUTHORIZATION);
+      // As captured, with a call body or the push's own body: the realm is refused (400 1023009).
+      for (const body of [platform.callBody(app, '+8613800000009'), r.body as Record<string, unknown>]) {
+        const answer = await platform.callVerify(app, body, captured);
+        expect({ status: answer.status, resultcode: answer.body.resultcode }).toEqual({ status: 400, resultcode: '1023009' });
+      }
+      // With the realm rewritten to the API's: the digest (push key, body) is not the API's (401 1010010).
+      const rewritten = await platform.callVerify(app, platform.callBody(app, '+8613800000009'), { ...captured, authorization: captured.authorization.replace('SDP-PUSH', 'SDP') });
+      expect({ status: rewritten.status, resultcode: rewritten.body.resultcode }).toEqual({ status: 401, resultcode: '1010010' });
+    }
+    expect(await platform.infra.query<{ n: string }>('SELECT count(*) AS n FROM call_sessions')).toEqual(before);
   });
 
   it('signs SMS status notifications the same way', async () => {

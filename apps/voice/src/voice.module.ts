@@ -34,6 +34,7 @@ export function createCarrier(config: PlatformConfig, dataSource: DataSource, lo
           codecs: sip.codecs,
           fromDomain: sip.fromDomain,
           stripPlus: sip.stripPlus,
+          allowPrivateMedia: sip.allowPrivateMedia,
         },
         new ToneCache(new PgToneSource(dataSource)),
         new DigitPrompts(),

@@ -1,5 +1,25 @@
 import { describe, expect, it } from '@jest/globals';
-import { computeDigest, digestMatches, parseAksk, parseCreated, parseKeyValues, signAksk } from './aksk.js';
+import fc from 'fast-check';
+import { AKSK_HEADER_MAX_LENGTH, computeDigest, digestMatches, parseAksk, parseCreated, parseKeyValues, signAksk } from './aksk.js';
+import { signPush } from './push-signature.js';
+
+/** The regular expression parseKeyValues replaced (quadratic on long words): the reference for short inputs. */
+function regexKeyValues(text: string): Map<string, string> {
+  const pairs = new Map<string, string>();
+  for (const match of text.matchAll(/([A-Za-z][\w-]*)\s*=\s*(?:"([^"]*)"|([^\s,"]*))/g)) {
+    const key = match[1]!.toLowerCase();
+    if (!pairs.has(key)) pairs.set(key, match[2] ?? match[3] ?? '');
+  }
+  return pairs;
+}
+
+/** CPU time (user + system) of fn, in ms. */
+function cpuMs(fn: () => void): number {
+  const start = process.cpuUsage();
+  fn();
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}
 
 const AUTH = 'AKSK realm="SDP",profile="UsernameToken",type="Appkey"';
 const X = 'UsernameToken Username="ZRBRz4bAXoFgEH7o4Ew308eXc1RA",PasswordDigest="abc=",Nonce="ac1c911c4792492687f8f6b2264a491e",Created="2018-05-26T00:35:30Z"';
@@ -20,6 +40,35 @@ describe('AKSK parsing', () => {
 
   it('keeps = signs inside quoted base64 values', () => {
     expect(parseKeyValues('PasswordDigest="ab+/cd==",Nonce="x"').get('passworddigest')).toBe('ab+/cd==');
+  });
+
+  it('reads key-value pairs exactly as the former regular expression did', () => {
+    const piece = fc.constantFrom('a', 'Z', '9', '_', '-', '=', '"', ',', ' ', '\t', 'realm', 'Nonce', 'x=', '="', '"v"', 'é', '\u00a0', '\r\n');
+    fc.assert(fc.property(fc.array(piece, { maxLength: 40 }).map((p) => p.join('')), (text) => {
+      expect(parseKeyValues(text)).toEqual(regexKeyValues(text));
+    }), { numRuns: 2000 });
+  });
+
+  it('parses in linear time: 16 KiB of word characters, spaces or quotes cost well under 50 ms of CPU', () => {
+    for (const text of ['w'.repeat(16_384), 'a '.repeat(8192), 'a="'.repeat(5461), 'a=b'.repeat(5461), 'a'.repeat(8192) + '='.repeat(8192)]) {
+      expect(cpuMs(() => parseKeyValues(text))).toBeLessThan(50);
+    }
+  });
+
+  it('refuses headers over 1 KiB before parsing them, with the fault of that header (and quickly)', () => {
+    const long = 'AKSK ' + 'w'.repeat(16_000);
+    let result: ReturnType<typeof parseAksk> | undefined;
+    expect(cpuMs(() => { result = parseAksk(long, X); })).toBeLessThan(50);
+    expect(result).toEqual({ ok: false, fault: expect.objectContaining({ code: '1023006' }), detail: `Authorization is longer than ${AKSK_HEADER_MAX_LENGTH} characters` });
+    expect(parseAksk(AUTH, 'UsernameToken ' + 'w'.repeat(16_000))).toEqual({ ok: false, fault: expect.objectContaining({ code: '1023033' }), detail: `X-AKSK is longer than ${AKSK_HEADER_MAX_LENGTH} characters` });
+    // Exactly at the limit: read as usual.
+    const padded = AUTH + ' '.repeat(AKSK_HEADER_MAX_LENGTH - AUTH.length);
+    expect(parseAksk(padded, X).ok).toBe(true);
+  });
+
+  it('refuses a webhook push\'s headers (realm SDP-PUSH) as an API credential', () => {
+    const push = signPush('ZRBRz4bAXoFgEH7o4Ew308eXc1RA', 'secret', '{"eventType":"callout"}');
+    expect(parseAksk(push.authorization, push['x-aksk'])).toMatchObject({ ok: false, fault: { code: '1023009' } });
   });
 
   it.each([

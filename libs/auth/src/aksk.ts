@@ -17,13 +17,64 @@ export interface AkskCredentials {
 
 export type AkskParseResult = { ok: true; credentials: AkskCredentials } | { ok: false; fault: ResultCodeRow; detail?: string };
 
-/** `key="value"` (or `key=value`) pairs separated by commas and/or spaces; keys case-insensitive. */
+/**
+ * The longest `Authorization` or `X-AKSK` value read (a real one is under 300 characters). Longer
+ * values are refused before parsing: header faults cost the gateway no more than this much work.
+ */
+export const AKSK_HEADER_MAX_LENGTH = 1024;
+
+const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+const isKeyChar = (c: number) => isLetter(c) || (c >= 48 && c <= 57) || c === 95 /* _ */ || c === 45 /* - */;
+const WHITE_SPACE = /\s/;
+/** What `\s` matches (ASCII fast path; header values are Latin-1, so U+00A0 can occur). */
+const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13) || (c >= 128 && WHITE_SPACE.test(String.fromCharCode(c)));
+
+/**
+ * `key="value"` (or `key=value`) pairs separated by commas and/or spaces; keys case-insensitive,
+ * the first of a repeated key wins. One pass over the text (linear time whatever it holds: the
+ * regular expression this replaces backtracked quadratically on a long run of word characters).
+ * Grammar: key = letter [letter digit _ -]*; then optional spaces, `=`, optional spaces; then a
+ * quoted value up to the next `"` (an unclosed quote gives an empty value) or the run of
+ * characters other than space, comma and `"`.
+ */
 export function parseKeyValues(text: string): Map<string, string> {
   const pairs = new Map<string, string>();
-  const pattern = /([A-Za-z][\w-]*)\s*=\s*(?:"([^"]*)"|([^\s,"]*))/g;
-  for (const match of text.matchAll(pattern)) {
-    const key = match[1]!.toLowerCase();
-    if (!pairs.has(key)) pairs.set(key, match[2] ?? match[3] ?? '');
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    if (!isLetter(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const keyStart = i;
+    while (i < n && isKeyChar(text.charCodeAt(i))) i++;
+    const keyEnd = i;
+    let j = i;
+    while (j < n && isSpace(text.charCodeAt(j))) j++;
+    if (text.charCodeAt(j) !== 61 /* = */) continue; // not a pair: go on after the word
+    j++;
+    while (j < n && isSpace(text.charCodeAt(j))) j++;
+    let value: string;
+    // A quote search that fails means no quote follows: it happens once per text at most.
+    const close = text.charCodeAt(j) === 34 /* " */ ? text.indexOf('"', j + 1) : -1;
+    if (close >= 0) {
+      value = text.slice(j + 1, close);
+      i = close + 1;
+    } else if (text.charCodeAt(j) === 34) {
+      value = '';
+      i = j;
+    } else {
+      const valueStart = j;
+      while (j < n) {
+        const c = text.charCodeAt(j);
+        if (isSpace(c) || c === 44 /* , */ || c === 34) break;
+        j++;
+      }
+      value = text.slice(valueStart, j);
+      i = j;
+    }
+    const key = text.slice(keyStart, keyEnd).toLowerCase();
+    if (!pairs.has(key)) pairs.set(key, value);
   }
   return pairs;
 }
@@ -32,6 +83,9 @@ const NONCE = /^[0-9A-Za-z]{1,128}$/;
 
 export function parseAksk(authorization: string | undefined, xAksk: string | undefined): AkskParseResult {
   if (authorization === undefined || authorization.trim() === '') return { ok: false, fault: ResultCodes.AUTHORIZATION_MISSING };
+  if (authorization.length > AKSK_HEADER_MAX_LENGTH) {
+    return { ok: false, fault: ResultCodes.AUTHORIZATION_MISSING, detail: `Authorization is longer than ${AKSK_HEADER_MAX_LENGTH} characters` };
+  }
   const auth = authorization.trim();
   if (!/^AKSK(\s|$)/i.test(auth)) return { ok: false, fault: ResultCodes.AUTHORIZATION_MISSING, detail: 'the scheme must be AKSK' };
   const a = parseKeyValues(auth.slice(4));
@@ -46,6 +100,9 @@ export function parseAksk(authorization: string | undefined, xAksk: string | und
   if (type !== 'Appkey') return { ok: false, fault: ResultCodes.TYPE_INVALID };
 
   if (xAksk === undefined || xAksk.trim() === '') return { ok: false, fault: ResultCodes.XAKSK_MISSING };
+  if (xAksk.length > AKSK_HEADER_MAX_LENGTH) {
+    return { ok: false, fault: ResultCodes.XAKSK_MISSING, detail: `X-AKSK is longer than ${AKSK_HEADER_MAX_LENGTH} characters` };
+  }
   const x = xAksk.trim();
   if (!/^UsernameToken(\s|$)/.test(x)) return { ok: false, fault: ResultCodes.USERNAME_TOKEN_MISSING };
   const t = parseKeyValues(x.slice('UsernameToken'.length));

@@ -78,7 +78,10 @@ describe('configuration', () => {
       expect(config.sip).toEqual({
         trunk: { uri: 'sip:10.0.0.5:5080', host: '10.0.0.5', port: 5080 }, username: null, password: null, localPort: 5060,
         bindAddress: '0.0.0.0', publicAddress: null, rtpPortMin: 10000, rtpPortMax: 20000, codecs: ['PCMU', 'PCMA'], fromDomain: null, stripPlus: false,
+        allowPrivateMedia: false,
       });
+      expect(loadConfig({ ...sip, VERIGATE_RTP_ALLOW_PRIVATE: 'true' }).sip.allowPrivateMedia).toBe(true);
+      expect(() => loadConfig({ ...sip, VERIGATE_RTP_ALLOW_PRIVATE: 'maybe' })).toThrow(/VERIGATE_RTP_ALLOW_PRIVATE/);
       expect(loadConfig({ ...sip, VERIGATE_SIP_TRUNK: 'sip:pbx.example.com' }).sip.trunk).toEqual({ uri: 'sip:pbx.example.com', host: 'pbx.example.com', port: 5060 });
       expect(loadConfig({ ...sip, VERIGATE_SIP_CODECS: 'pcma, PCMU', VERIGATE_SIP_USERNAME: 'u', VERIGATE_SIP_PASSWORD: 'p' }).sip).toMatchObject({ codecs: ['PCMA', 'PCMU'], username: 'u', password: 'p' });
     });

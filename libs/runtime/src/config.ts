@@ -210,6 +210,11 @@ export interface SipConfig {
   codecs: ('PCMU' | 'PCMA')[];
   fromDomain: string | null;
   stripPlus: boolean;
+  /**
+   * VERIGATE_RTP_ALLOW_PRIVATE: send RTP to loopback, private, link-local and other non-public
+   * addresses an SDP answer names (a trunk or PBX on the local network). Off by default.
+   */
+  allowPrivateMedia: boolean;
 }
 
 export class ConfigError extends Error {
@@ -475,6 +480,7 @@ function loadSipConfig(
     codecs: codecs.filter((c): c is 'PCMU' | 'PCMA' => c === 'PCMU' || c === 'PCMA'),
     fromDomain,
     stripPlus: bool('VERIGATE_SIP_STRIP_PLUS', false),
+    allowPrivateMedia: bool('VERIGATE_RTP_ALLOW_PRIVATE', false),
   };
 }
 

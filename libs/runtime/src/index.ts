@@ -5,3 +5,4 @@ export * from './tokens.js';
 export * from './cidr.js';
 export * from './metrics.js';
 export * from './request-context.js';
+export * from './address-class.js';

@@ -27,6 +27,11 @@ export class TestInfrastructure {
       RABBITMQ_URL,
       VERIGATE_AMQP_NAMESPACE: this.id,
       VERIGATE_WEBHOOK_ALLOW_PRIVATE: 'true',
+      // SIPp answers with 127.0.0.1 media addresses.
+      VERIGATE_RTP_ALLOW_PRIVATE: 'true',
+      // Every header fault counts towards the 1020176 ban, and test files send many from 127.0.0.1;
+      // the files that test the ban set their own threshold.
+      VERIGATE_AUTH_FAILURES_BEFORE_BAN: '1000',
       VERIGATE_SIM_RING_MS: '0',
       VERIGATE_SIM_PROMPT_MS: '0',
       VERIGATE_HEALTH_PORT: '0',

@@ -45,12 +45,17 @@ export class AkskAuthenticator implements OnApplicationBootstrap, OnApplicationS
   }
 
   /**
-   * `clientIp` is charged with an authentication failure (towards the 1020176 ban) for an unknown
-   * or malformed app_key and for an invalid digest: the failures a credential-guessing client makes.
+   * `clientIp` is charged with an authentication failure (towards the 1020176 ban) for every header
+   * fault (missing, malformed or oversized `Authorization` / `X-AKSK`, a foreign realm such as a
+   * replayed webhook push's `SDP-PUSH`), an unknown or malformed app_key and an invalid digest: the
+   * failures a credential-guessing or header-fuzzing client makes. Each keeps its own answer.
    */
   async authenticate(authorization: string | undefined, xAksk: string | undefined, clientIp: string, now = Date.now()): Promise<{ app: DirectoryApp & { appSecret: string }; nonce: NonceClaim }> {
     const parsed = parseAksk(authorization, xAksk);
-    if (!parsed.ok) throw new RestError(parsed.fault, parsed.detail);
+    if (!parsed.ok) {
+      await this.ipGuard.recordAuthFailure(clientIp);
+      throw new RestError(parsed.fault, parsed.detail);
+    }
     const { credentials } = parsed;
 
     // No app_key has other characters or is longer: refused without a lookup (500 per the seed).

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { DataSource } from 'typeorm';
-import { digestMatches, generateWebhookSecret, parseAksk, SecretBox, verifyStandardWebhook } from '#libs/auth';
+import { digestMatches, generateWebhookSecret, parseAksk, SecretBox, verifyPush, verifyStandardWebhook } from '#libs/auth';
 import { SIGNING_KEYS_TTL_MS, UnknownAppError, UnreadableSecretError, WebhookSigner } from './webhook-signer.js';
 
 const box = new SecretBox('unit-test-master-key');
@@ -16,7 +16,7 @@ const body = Buffer.from('{"eventType":"callout"}');
 const delivery = { id: 'd-1', appKey: 'app-1' };
 
 describe('WebhookSigner', () => {
-  it('signs with AKSK always and Standard Webhooks with current and unexpired previous secrets; reads the database once per TTL', async () => {
+  it('signs with the push authentication always and Standard Webhooks with current and unexpired previous secrets; reads the database once per TTL', async () => {
     const current = generateWebhookSecret();
     const previous = generateWebhookSecret();
     const now = new Date();
@@ -26,8 +26,12 @@ describe('WebhookSigner', () => {
     } });
     const signer = new WebhookSigner(db as unknown as DataSource, box);
     const h = await signer.headers(delivery, body, now);
+    expect(verifyPush(h, body, { appKey: 'app-1', appSecret: 'the-app-secret' }, now.getTime())).toMatchObject({ ok: true });
+    // Not an API credential: the gateway's parser refuses the realm, and the digest is not the API's.
     const parsed = parseAksk(h.authorization, h['x-aksk']);
-    expect(parsed.ok && digestMatches('the-app-secret', parsed.credentials)).toBe(true);
+    expect(parsed).toMatchObject({ ok: false, fault: { code: '1023009' } });
+    const asApi = parseAksk(h.authorization!.replace('SDP-PUSH', 'SDP'), h['x-aksk']);
+    expect(asApi.ok && digestMatches('the-app-secret', asApi.credentials)).toBe(false);
     const standard = { id: h['webhook-id']!, timestamp: h['webhook-timestamp']!, signature: h['webhook-signature']! };
     expect(standard.id).toBe('d-1');
     expect(verifyStandardWebhook(current, standard, body, now)).toBe(true);

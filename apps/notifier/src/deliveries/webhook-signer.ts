@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { SecretBox, signAksk, signStandardWebhook } from '#libs/auth';
+import { SecretBox, signPush, signStandardWebhook } from '#libs/auth';
 
 /**
  * How long an app's unsealed signing secrets are reused. Secrets change in the gateway (another
@@ -41,8 +41,10 @@ export class UnreadableSecretError extends Error {
 
 /**
  * Signs every notification (SPEC §3.2 as extended by issue 7):
- * - always the Huawei push authentication, the AKSK scheme the gateway verifies on callVerify
- *   (`Authorization` + `X-AKSK` with a fresh Nonce and Created per attempt, keyed by the app secret);
+ * - always the Huawei-style push authentication (`Authorization` + `X-AKSK`, fresh Nonce and Created
+ *   per attempt): the API's header shape, but realm `SDP-PUSH`, a push key derived from the app
+ *   secret and a digest over the body (libs/auth push-signature), so a captured push can never
+ *   authenticate a callVerify (issue 14);
  * - when the app has a Standard Webhooks secret, `webhook-id` (the delivery id, the same on every
  *   retry), `webhook-timestamp` and `webhook-signature` (two signatures during a rotation's grace).
  * The body signed must be the exact bytes sent, so the caller passes those bytes.
@@ -60,7 +62,7 @@ export class WebhookSigner {
   async headers(delivery: { id: string; appKey: string }, body: Buffer, now = new Date()): Promise<Record<string, string>> {
     const keys = await this.keys(delivery.appKey, now.getTime());
     if (!keys) throw new UnknownAppError(delivery.appKey);
-    const headers = signAksk(delivery.appKey, keys.appSecret, now);
+    const headers = signPush(delivery.appKey, keys.appSecret, body, now);
     const webhookSecrets = keys.previousUntil && keys.previousUntil <= now ? keys.webhookSecrets.slice(0, 1) : keys.webhookSecrets;
     if (webhookSecrets.length === 0) return headers;
     return { ...headers, ...signStandardWebhook(webhookSecrets, delivery.id, body, now) };

@@ -1,5 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
-import { buildOffer, parseAnswer } from './sdp.js';
+import { callOutcome } from '#libs/contracts';
+import { buildOffer, mediaAddressRefusal, parseAnswer } from './sdp.js';
+
+/** CPU time (user + system) of fn, in ms. */
+function cpuMs(fn: () => void): number {
+  const start = process.cpuUsage();
+  fn();
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}
 
 describe('SDP', () => {
   it('offers PCMU and PCMA in order of preference, 20 ms', () => {
@@ -39,5 +48,39 @@ describe('SDP', () => {
 
   it('reads c=0.0.0.0 as hold', () => {
     expect(parseAnswer('v=0\r\nc=IN IP4 0.0.0.0\r\nm=audio 6000 RTP/AVP 0\r\n', ['PCMU'])).toEqual({ address: '0.0.0.0', port: 6000, codec: 'PCMU', hold: true });
+  });
+
+  it('reads m= lines in linear time: 16 KiB of hostile spacing or digits costs well under 50 ms of CPU', () => {
+    const hostile = [
+      `m=audio 6000 RTP/AVP 0${' '.repeat(16_384)}x`,
+      `m=audio 6000 RTP/AVP ${'0 '.repeat(8192)}x`,
+      `m=audio ${'1'.repeat(16_384)}x`,
+      `m=audio 6000${' '.repeat(16_384)}x`,
+    ];
+    for (const line of hostile) {
+      let result: ReturnType<typeof parseAnswer> | undefined;
+      expect(cpuMs(() => { result = parseAnswer(`v=0\r\nc=IN IP4 3.3.3.3\r\n${line}\r\n`, ['PCMU']); })).toBeLessThan(50);
+      expect(result).toEqual({ error: expect.stringMatching(/no audio stream/) });
+    }
+    // Several spaces between payload types are still read.
+    expect(parseAnswer('v=0\r\nc=IN IP4 3.3.3.3\r\nm=audio 6000/2 RTP/AVP   18    8 \r\n', ['PCMU', 'PCMA'])).toEqual({ address: '3.3.3.3', port: 6000, codec: 'PCMA' });
+  });
+});
+
+describe('media address policy (VERIGATE_RTP_ALLOW_PRIVATE)', () => {
+  it.each([
+    ['127.0.0.1', 'loopback'], ['127.9.9.9', 'loopback'], ['169.254.169.254', 'link-local'], ['10.1.2.3', 'private'],
+    ['172.16.0.1', 'private'], ['192.168.1.1', 'private'], ['100.64.0.1', 'cgnat'], ['198.51.100.7', 'documentation'],
+  ])('refuses %s (%s) unless allowed', (address, kind) => {
+    expect(mediaAddressRefusal(address, false)).toBe(`the media address ${address} is a ${kind} address (VERIGATE_RTP_ALLOW_PRIVATE is off)`);
+    expect(mediaAddressRefusal(address, true)).toBeNull();
+  });
+
+  it('lets public unicast addresses through', () => {
+    for (const address of ['3.3.3.3', '8.8.8.8', '172.32.0.1', '100.128.0.1']) expect(mediaAddressRefusal(address, false)).toBeNull();
+  });
+
+  it('a refused media address ends the call as 488 Not Acceptable Here: stateCode 8103, Q.850 65', () => {
+    expect(callOutcome({ kind: 'sip-final', sipStatus: 488 })).toMatchObject({ stateCode: 8103, stateDesc: 'The user is unreachable', sipStatusCode: 488, callOutUnaswRsn: 65 });
   });
 });

@@ -1,4 +1,5 @@
 import { isIPv4 } from 'node:net';
+import { classifyAddress } from '#libs/runtime';
 import { PAYLOAD_TYPES, type G711Codec } from '../../media/g711.js';
 
 /** An SDP offer (RFC 4566 / 3264) for one audio stream of G.711 at 8 kHz, 20 ms packets. */
@@ -34,6 +35,17 @@ export function isUnicastIPv4(address: string): boolean {
 }
 
 /**
+ * Why RTP may not be sent to `address`, or null when it may: a loopback, private, link-local or other
+ * non-public address (classified as for webhooks) is refused unless VERIGATE_RTP_ALLOW_PRIVATE —
+ * otherwise whoever answers a call could point the platform's media stream at its internal network.
+ */
+export function mediaAddressRefusal(address: string, allowPrivate: boolean): string | null {
+  if (allowPrivate) return null;
+  const kind = classifyAddress(address);
+  return kind === 'public' ? null : `the media address ${address} is a ${kind} address (VERIGATE_RTP_ALLOW_PRIVATE is off)`;
+}
+
+/**
  * The media address, port and codec of an answer: the first payload type of the audio line that
  * we offered (by static number or by rtpmap name). Returns a reason when the answer is unusable.
  */
@@ -44,7 +56,9 @@ export function parseAnswer(sdp: string, offered: readonly G711Codec[]): SdpAnsw
   for (const line of lines) {
     if (line.startsWith('m=')) {
       if (media) break; // the first audio stream only
-      const m = /^m=audio\s+(\d+)(?:\/\d+)?\s+RTP\/AVP\s+([\d\s]+)$/.exec(line);
+      // Each `\s+` is followed by a digit or a letter, so no two quantifiers compete for the same
+      // characters: linear time on any line (a `\s+([\d\s]+)$` backtracked quadratically).
+      const m = /^m=audio\s+(\d+)(?:\/\d+)?\s+RTP\/AVP((?:\s+\d+)+)\s*$/.exec(line);
       if (!m) continue;
       media = { port: Number(m[1]), pts: m[2]!.trim().split(/\s+/).map(Number), rtpmap: new Map() };
     } else if (line.startsWith('c=')) {

@@ -10,7 +10,7 @@ import { encodeG711, SILENCE_BYTE, type G711Codec } from '../../media/g711.js';
 import { assemblePlay, DigitPrompts, playCount, promptLanguage, SAMPLES_PER_MS } from '../../media/prompt.js';
 import { RtpPortsExhausted, RtpSession, SAMPLES_PER_PACKET } from '../../media/rtp.js';
 import type { ToneCache } from '../../media/tone-cache.js';
-import { buildOffer, parseAnswer } from './sdp.js';
+import { buildOffer, mediaAddressRefusal, parseAnswer } from './sdp.js';
 import { freeUdpPort, localAddressTowards, SipStack } from './sip-stack.js';
 
 export interface SipCarrierOptions {
@@ -29,6 +29,8 @@ export interface SipCarrierOptions {
   fromDomain: string | null;
   /** Send numbers without their leading `+` (some PBXs want digits only). */
   stripPlus: boolean;
+  /** VERIGATE_RTP_ALLOW_PRIVATE: RTP may go to loopback/private/link-local addresses an SDP names. */
+  allowPrivateMedia: boolean;
 }
 
 /** How long to wait for the answer to our BYE before calling the call ended anyway. */
@@ -431,6 +433,16 @@ class SipCall {
       await this.sendBye();
       return this.finish({ kind: 'internal', reason: `unusable SDP answer: ${reason}` });
     }
+    const refusal = mediaAddressRefusal(answer.address, this.options.allowPrivateMedia);
+    if (refusal) {
+      // The answer is not acceptable here: ACK (RFC 3261 requires it), no packet sent, BYE; the
+      // call ends as a 488 Not Acceptable Here would (8103, Q.850 65) in the one SIP→state table.
+      this.state = 'ending';
+      await this.sendAck();
+      this.log.warn('media address refused; hanging up', { reason: refusal });
+      await this.sendBye();
+      return this.finish({ kind: 'sip-final', sipStatus: 488 });
+    }
     this.state = 'answered';
     this.rtp.connect(answer.address, answer.port, answer.codec);
     await this.sendAck();
@@ -582,8 +594,9 @@ class SipCall {
       const codec = this.rtp.codec!;
       if (rq.content) {
         const offer = parseAnswer(rq.content, [codec]);
-        if ('error' in offer) {
-          this.log.warn('re-INVITE refused', { reason: offer.error });
+        const refusal = 'error' in offer ? offer.error : offer.hold ? null : mediaAddressRefusal(offer.address, this.options.allowPrivateMedia);
+        if (refusal || 'error' in offer) {
+          this.log.warn('re-INVITE refused', { reason: refusal });
           this.stack.respond(sip.makeResponse(rq, 488, 'Not Acceptable Here'));
           return;
         }

@@ -355,10 +355,10 @@ function otherOperations(): Record<string, Record<string, Operation>> {
 
 const components = {
   securitySchemes: {
-    akskAuthorization: { type: 'apiKey', in: 'header', name: 'Authorization', description: '`AKSK realm="SDP",profile="UsernameToken",type="Appkey"`' },
+    akskAuthorization: { type: 'apiKey', in: 'header', name: 'Authorization', description: '`AKSK realm="SDP",profile="UsernameToken",type="Appkey"`; at most 1024 characters (longer: 400 1023006). Another realm (a webhook push\'s `SDP-PUSH`) is refused (400 1023009); every header fault counts towards the 1020176 ban.' },
     akskToken: {
       type: 'apiKey', in: 'header', name: 'X-AKSK',
-      description: '`UsernameToken Username="<appKey>",PasswordDigest="<Base64(HMAC-SHA256(appSecret, Nonce+Created))>",Nonce="<1-128 alnum>",Created="yyyy-MM-ddTHH:mm:ssZ"`; a nonce is accepted once.',
+      description: '`UsernameToken Username="<appKey>",PasswordDigest="<Base64(HMAC-SHA256(appSecret, Nonce+Created))>",Nonce="<1-128 alnum>",Created="yyyy-MM-ddTHH:mm:ssZ"`; a nonce is accepted once; at most 1024 characters (longer: 400 1023033).',
     },
     operatorToken: { type: 'http', scheme: 'bearer', description: '`VERIGATE_ADMIN_TOKEN`' },
     sdkClientId: { type: 'apiKey', in: 'header', name: 'X-client-id', description: 'The appKey of an app with the API\'s permission; the other SDK headers are listed per operation.' },

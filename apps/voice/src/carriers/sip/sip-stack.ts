@@ -27,6 +27,35 @@ export async function localAddressTowards(host: string, port: number): Promise<s
   }
 }
 
+/** The largest datagram handed to the SIP parser (a SIP message over UDP is ~1-3 KiB; RFC 3261 §18.1.1). */
+export const MAX_SIP_DATAGRAM_BYTES = 8192;
+/** The longest line handed to the SIP parser (real header and SDP lines are a few hundred bytes). */
+export const MAX_SIP_LINE_BYTES = 1024;
+/** Leading white space allowed before the start line (RFC 5626 keep-alives are a CRLF or two). */
+const MAX_SIP_LEADING_SPACE = 16;
+
+/**
+ * Why a UDP datagram is not given to sip.js's parser, or null. That parser backtracks
+ * quadratically on some inputs (60 KiB of `WWW-Authenticate: Digest aaaa…` costs seconds of CPU,
+ * leading white space hundreds of ms) and runs on every datagram anyone sends to the SIP port,
+ * before any check of who sent it. Bounded datagrams, lines and leading white space bound its
+ * work; one linear pass over the bytes decides.
+ */
+export function sipDatagramRefusal(data: Buffer): string | null {
+  if (data.length > MAX_SIP_DATAGRAM_BYTES) return `datagram of ${data.length} bytes (at most ${MAX_SIP_DATAGRAM_BYTES})`;
+  let leading = 0;
+  while (leading < data.length && (data[leading] === 0x20 || data[leading] === 0x09 || data[leading] === 0x0d || data[leading] === 0x0a)) leading++;
+  if (leading > MAX_SIP_LEADING_SPACE) return `${leading} bytes of white space before the start line`;
+  let lineStart = 0;
+  for (;;) {
+    const newline = data.indexOf(0x0a, lineStart);
+    const lineEnd = newline < 0 ? data.length : newline;
+    if (lineEnd - lineStart > MAX_SIP_LINE_BYTES) return `a line of ${lineEnd - lineStart} bytes (at most ${MAX_SIP_LINE_BYTES})`;
+    if (newline < 0) return null;
+    lineStart = newline + 1;
+  }
+}
+
 export interface SipStackOptions {
   /** Local UDP port (already chosen: sip.js cannot bind port 0 and put the real port in Via). */
   port: number;
@@ -71,8 +100,11 @@ export class SipStack {
     // sip.js creates its UDP socket inside makeTransport without an error listener: catch it to add one.
     const original = dgram.createSocket;
     let captured: dgram.Socket | undefined;
-    (dgram as { createSocket: typeof dgram.createSocket }).createSocket = ((...args: Parameters<typeof dgram.createSocket>) => {
-      captured = original.apply(dgram, args);
+    // It also passes its message handler there: wrapped, so hostile datagrams never reach its parser.
+    (dgram as { createSocket: typeof dgram.createSocket }).createSocket = ((type: dgram.SocketType, onMessage?: (msg: Buffer, rinfo: dgram.RemoteInfo) => void) => {
+      captured = (original as (type: dgram.SocketType, listener?: (msg: Buffer, rinfo: dgram.RemoteInfo) => void) => dgram.Socket).call(dgram, type, onMessage && ((msg: Buffer, rinfo: dgram.RemoteInfo) => {
+        if (sipDatagramRefusal(msg) === null) onMessage(msg, rinfo);
+      }));
       return captured;
     }) as typeof dgram.createSocket;
     try {

@@ -65,10 +65,11 @@ export interface PlatformConfig {
     authBanSeconds: number;
     /** Server-side limit of every gateway statement; a callVerify beyond it answers 1023002 and nothing is kept. */
     statementTimeoutMs: number;
-    /** Server-side limit of one CSV export (CDRs, SMS, audit), which streams for as long as the client reads (VERIGATE_EXPORT_TIMEOUT_S; 0 = none). */
+    /**
+     * Server-side limit of one CSV export (CDRs, SMS), whose cursor is one statement for as long as
+     * the client reads, in place of statementTimeoutMs (VERIGATE_EXPORT_TIMEOUT_S; 0 = none).
+     */
     exportTimeoutSeconds: number;
-    /** An export whose client stops reading for this long is cancelled (VERIGATE_EXPORT_IDLE_TIMEOUT_S). */
-    exportIdleTimeoutSeconds: number;
     /** Below this many idle ports the platform port check is exact (serialised); above, cached. */
     exactPortCheckBelow: number;
   };
@@ -371,7 +372,6 @@ export function loadConfig(env: Env = process.env, defaults: LoadConfigOptions =
       authBanSeconds: int('VERIGATE_AUTH_BAN_S', 1800, 1, 30 * 24 * 3600),
       statementTimeoutMs: int('VERIGATE_DB_STATEMENT_TIMEOUT_MS', 5000, 10, 600_000),
       exportTimeoutSeconds: int('VERIGATE_EXPORT_TIMEOUT_S', 3600, 0, 7 * 86_400),
-      exportIdleTimeoutSeconds: int('VERIGATE_EXPORT_IDLE_TIMEOUT_S', 300, 1, 86_400),
       exactPortCheckBelow: int('VERIGATE_EXACT_PORT_CHECK_BELOW', 64, 0, 65535),
     },
     voice: {

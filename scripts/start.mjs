@@ -3,6 +3,8 @@
 // and stops them all on Ctrl-C / SIGTERM (children run in their own process group, so each gets
 // exactly one SIGTERM from here and shuts down gracefully). A child that dies takes the others down with it,
 // so a broken start is visible instead of half-running.
+// Every app listens on HOST: 127.0.0.1 unless set (or NODE_ENV=production), so a development
+// platform with its well-known operator token is not reachable from the network.
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

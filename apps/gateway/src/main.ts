@@ -39,11 +39,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', { error: reason }));
   try {
     const app = await createGateway(config, logger);
-    await app.listen(config.port, '0.0.0.0');
+    // HOST: 127.0.0.1 outside production unless set (a development gateway is not on the network).
+    await app.listen(config.port, config.host);
     // Readiness answers 503 for drainMs before the listener closes; requests in flight then finish.
     exitOnShutdownSignals(app, logger, { timeoutMs: config.shutdownTimeoutSeconds * 1000, drainMs: config.shutdownDrainMs });
     warnAboutDevelopmentDefaults(config, logger);
-    logger.info('gateway listening', { port: config.port });
+    logger.info('gateway listening', { host: config.host, port: config.port });
   } catch (error) {
     logger.error('gateway failed to start', { error });
     process.exit(1);

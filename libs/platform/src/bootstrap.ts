@@ -4,11 +4,12 @@ import type { DynamicModule, INestApplicationContext } from '@nestjs/common';
 import type { Server } from 'node:http';
 import { Broker } from '#libs/messaging';
 import { DatabaseProbe } from './database-probe.js';
-import { ConfigError, JsonLogger, loadConfig, Metrics, startHealthServer, type HealthCheck, type PlatformConfig } from '#libs/runtime';
+import { ConfigError, JsonLogger, loadConfig, Metrics, startHealthServer, type AppName, type HealthCheck, type PlatformConfig } from '#libs/runtime';
 
-export function readConfigOrExit(app: string, defaults: { healthPort?: number } = {}): PlatformConfig {
+/** The app's configuration (its own requirements only, see LoadConfigOptions.app), or exit 78 naming every bad variable. */
+export function readConfigOrExit(app: AppName, defaults: { healthPort?: number } = {}): PlatformConfig {
   try {
-    return loadConfig(process.env, defaults);
+    return loadConfig(process.env, { ...defaults, app });
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${app}: ${error.message}\n`);
@@ -99,7 +100,7 @@ export function startWorkerEndpoint(
   app: INestApplicationContext,
   config: PlatformConfig,
   extraChecks: Record<string, HealthCheck> = {},
-  host = '0.0.0.0',
+  host = config.host,
 ): Promise<Server> {
   return startHealthServer(config.healthPort, { ...platformHealthChecks(app), ...extraChecks }, { metrics: app.get(Metrics), token: config.metricsToken }, host);
 }
@@ -109,7 +110,7 @@ export function startWorkerEndpoint(
  * stopped gracefully on SIGTERM/SIGINT (see `exitOnShutdownSignals`).
  */
 export async function runWorker(
-  name: string,
+  name: AppName,
   buildModule: (config: PlatformConfig, logger: JsonLogger) => DynamicModule,
   healthPort: number,
   /** The worker's own readiness checks beside PostgreSQL and RabbitMQ (e.g. its SMS centre). */

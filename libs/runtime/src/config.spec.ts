@@ -47,6 +47,47 @@ describe('configuration', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/VERIGATE_ADMIN_TOKEN is required[\s\S]*VERIGATE_MASTER_KEY is required/);
   });
 
+  it('refuses to start in production with a published development secret, naming the variable but not the value', () => {
+    const secrets = { VERIGATE_ADMIN_TOKEN: 'x'.repeat(12), VERIGATE_MASTER_KEY: 'y'.repeat(16), VERIGATE_SMS_PROVIDER: 'http', VERIGATE_SMS_HTTP_URL: 'https://sms.example.com/send', VERIGATE_SMS_HTTP_SECRET: 'z'.repeat(16) };
+    expect(() => loadConfig({ NODE_ENV: 'production', ...secrets })).not.toThrow();
+    expect(() => loadConfig({ NODE_ENV: 'production', ...secrets, VERIGATE_ADMIN_TOKEN: 'dev-admin-token' })).toThrow(/VERIGATE_ADMIN_TOKEN is the published development token/);
+    expect(() => loadConfig({ NODE_ENV: 'production', ...secrets, VERIGATE_MASTER_KEY: 'dev-master-key-change-me' })).toThrow(/VERIGATE_MASTER_KEY is the published development key/);
+    try {
+      loadConfig({ NODE_ENV: 'production', ...secrets, VERIGATE_MASTER_KEY: 'dev-master-key-change-me' });
+    } catch (e) {
+      expect((e as Error).message).not.toContain('dev-master-key-change-me');
+    }
+    // Outside production the development secrets are the defaults, and allowed when set explicitly.
+    expect(loadConfig({ VERIGATE_ADMIN_TOKEN: 'dev-admin-token', VERIGATE_MASTER_KEY: 'dev-master-key-change-me' })).toMatchObject({ adminTokenIsDefault: true, masterKeyIsDefault: true });
+  });
+
+  it('listens on 127.0.0.1 outside production and on every interface in production, unless HOST says otherwise', () => {
+    const production = { NODE_ENV: 'production', VERIGATE_ADMIN_TOKEN: 'x'.repeat(12), VERIGATE_MASTER_KEY: 'y'.repeat(16) };
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+    expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ HOST: '::' }).host).toBe('::');
+    expect(loadConfig({ HOST: 'localhost' }).host).toBe('localhost');
+    expect(loadConfig({ ...production, VERIGATE_SMS_PROVIDER: 'http', VERIGATE_SMS_HTTP_URL: 'https://sms.example.com/send', VERIGATE_SMS_HTTP_SECRET: 'z'.repeat(16) }).host).toBe('0.0.0.0');
+    expect(loadConfig({ ...production, HOST: '10.0.0.5' }, { app: 'gateway' }).host).toBe('10.0.0.5');
+    expect(() => loadConfig({ HOST: 'every interface' })).toThrow(/HOST="every interface" must be an IP address/);
+  });
+
+  it('demands an SMS provider in production from the sms worker only, and refuses the log provider there', () => {
+    const production = { NODE_ENV: 'production', VERIGATE_ADMIN_TOKEN: 'x'.repeat(12), VERIGATE_MASTER_KEY: 'y'.repeat(16) };
+    for (const app of ['gateway', 'captcha', 'voice', 'notifier'] as const) expect(loadConfig(production, { app }).sms.provider).toBe('log');
+    expect(() => loadConfig(production, { app: 'sms' })).toThrow(/VERIGATE_SMS_PROVIDER must be set when NODE_ENV=production/);
+    expect(() => loadConfig({ ...production, VERIGATE_SMS_PROVIDER: 'log' }, { app: 'sms' })).toThrow(/VERIGATE_SMS_PROVIDER=log is refused when NODE_ENV=production/);
+    expect(loadConfig({ ...production, VERIGATE_SMS_PROVIDER: 'smpp', VERIGATE_SMPP_URL: 'smpp://id:pw@smsc.example.com' }, { app: 'sms' }).sms.provider).toBe('smpp');
+    // Outside production the log provider is the default for every app.
+    expect(loadConfig({}, { app: 'sms' }).sms.provider).toBe('log');
+  });
+
+  it('gives exports their own statement timeout', () => {
+    expect(loadConfig({}).controls).toMatchObject({ statementTimeoutMs: 5000, exportTimeoutSeconds: 3600 });
+    expect(loadConfig({ VERIGATE_EXPORT_TIMEOUT_S: '0' }).controls.exportTimeoutSeconds).toBe(0);
+    expect(() => loadConfig({ VERIGATE_EXPORT_TIMEOUT_S: '-1' })).toThrow(/VERIGATE_EXPORT_TIMEOUT_S/);
+  });
+
   it('has HTTP limits against slow clients, and refuses a headers timeout beyond the request timeout', () => {
     expect(loadConfig({}).http).toEqual({ headersTimeoutMs: 10_000, requestTimeoutMs: 60_000, idleTimeoutMs: 30_000, keepAliveTimeoutMs: 72_000 });
     expect(loadConfig({ VERIGATE_HTTP_HEADERS_TIMEOUT_MS: '500', VERIGATE_HTTP_REQUEST_TIMEOUT_MS: '900' }).http).toMatchObject({ headersTimeoutMs: 500, requestTimeoutMs: 900 });

@@ -1,5 +1,6 @@
 import { evenPortCount } from '#libs/media';
 import { parseCidr } from './cidr.js';
+import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 
 /**
@@ -14,6 +15,8 @@ export interface PlatformConfig {
   amqpNamespace: string;
   port: number;
   healthPort: number;
+  /** HOST: the address the gateway and every health/metrics server listen on (127.0.0.1 outside production, 0.0.0.0 in production). */
+  host: string;
   /** The gateway's HTTP server limits against slow and idle clients (README "Configuration"). */
   http: {
     /** VERIGATE_HTTP_HEADERS_TIMEOUT_MS: the whole header block must arrive within this (slowloris). */
@@ -62,6 +65,11 @@ export interface PlatformConfig {
     authBanSeconds: number;
     /** Server-side limit of every gateway statement; a callVerify beyond it answers 1023002 and nothing is kept. */
     statementTimeoutMs: number;
+    /**
+     * Server-side limit of one CSV export (CDRs, SMS), whose cursor is one statement for as long as
+     * the client reads, in place of statementTimeoutMs (VERIGATE_EXPORT_TIMEOUT_S; 0 = none).
+     */
+    exportTimeoutSeconds: number;
     /** Below this many idle ports the platform port check is exact (serialised); above, cached. */
     exactPortCheckBelow: number;
   };
@@ -240,7 +248,16 @@ export function parseDurationList(text: string): number[] | null {
   return out.length ? out : null;
 }
 
-export function loadConfig(env: Env = process.env, defaults: { healthPort?: number } = {}): PlatformConfig {
+/** The five apps; each demands only the variables it uses (the SMS provider is the sms worker's). */
+export type AppName = 'gateway' | 'captcha' | 'sms' | 'voice' | 'notifier';
+
+export interface LoadConfigOptions {
+  healthPort?: number;
+  /** The app being configured; unset (tests, tools) = every app's requirements apply. */
+  app?: AppName;
+}
+
+export function loadConfig(env: Env = process.env, defaults: LoadConfigOptions = {}): PlatformConfig {
   const problems: string[] = [];
   const str = (name: string, fallback: string) => {
     const v = env[name];
@@ -283,9 +300,11 @@ export function loadConfig(env: Env = process.env, defaults: { healthPort?: numb
   const production = env.NODE_ENV === 'production';
   const adminToken = str('VERIGATE_ADMIN_TOKEN', production ? '' : DEV_ADMIN_TOKEN);
   if (!adminToken) problems.push('VERIGATE_ADMIN_TOKEN is required when NODE_ENV=production');
+  else if (production && adminToken === DEV_ADMIN_TOKEN) problems.push('VERIGATE_ADMIN_TOKEN is the published development token: set your own when NODE_ENV=production (e.g. openssl rand -hex 24)');
   else if (adminToken.length < 12) problems.push('VERIGATE_ADMIN_TOKEN must be at least 12 characters');
   const masterKey = str('VERIGATE_MASTER_KEY', production ? '' : DEV_MASTER_KEY);
   if (!masterKey) problems.push('VERIGATE_MASTER_KEY is required when NODE_ENV=production');
+  else if (production && masterKey === DEV_MASTER_KEY) problems.push('VERIGATE_MASTER_KEY is the published development key: set your own when NODE_ENV=production (e.g. openssl rand -hex 32)');
   else if (masterKey.length < 16) problems.push('VERIGATE_MASTER_KEY must be at least 16 characters');
 
   // A secret: named but never echoed.
@@ -331,6 +350,7 @@ export function loadConfig(env: Env = process.env, defaults: { healthPort?: numb
     amqpNamespace: namespace,
     port: int('PORT', 3000, 0, 65535),
     healthPort: int('VERIGATE_HEALTH_PORT', defaults.healthPort ?? 0, 0, 65535),
+    host: listenHost(str('HOST', production ? '0.0.0.0' : '127.0.0.1'), problems),
     http: loadHttpLimits(int, problems),
     adminToken,
     adminTokenIsDefault: adminToken === DEV_ADMIN_TOKEN,
@@ -356,6 +376,7 @@ export function loadConfig(env: Env = process.env, defaults: { healthPort?: numb
       authFailureWindowSeconds: int('VERIGATE_AUTH_FAILURE_WINDOW_S', 600, 1, 24 * 3600),
       authBanSeconds: int('VERIGATE_AUTH_BAN_S', 1800, 1, 30 * 24 * 3600),
       statementTimeoutMs: int('VERIGATE_DB_STATEMENT_TIMEOUT_MS', 5000, 10, 600_000),
+      exportTimeoutSeconds: int('VERIGATE_EXPORT_TIMEOUT_S', 3600, 0, 7 * 86_400),
       exactPortCheckBelow: int('VERIGATE_EXACT_PORT_CHECK_BELOW', 64, 0, 65535),
     },
     voice: {
@@ -398,7 +419,9 @@ export function loadConfig(env: Env = process.env, defaults: { healthPort?: numb
     lockoutSeconds: int('VERIGATE_CAPTCHA_LOCKOUT_S', 600, 1, 86_400),
     requireTrajectory: bool('VERIGATE_CAPTCHA_REQUIRE_TRAJECTORY', false),
   };
-  config.sms = loadSmsConfig(env, str, int, oneOf, problems, production);
+  // Only the sms worker sends SMS: the other apps need no provider (docker-compose sets it for sms alone).
+  const smsProviderRequired = production && (defaults.app === undefined || defaults.app === 'sms');
+  config.sms = loadSmsConfig(env, str, int, oneOf, problems, smsProviderRequired);
   // The voice worker lets live calls run for the grace period, then ends them (up to ~15 s more).
   const graceSeconds = config.voice.shutdownGraceSeconds;
   config.shutdownTimeoutSeconds = int('VERIGATE_SHUTDOWN_TIMEOUT_S', graceSeconds + 20, 1, 7200);
@@ -407,6 +430,13 @@ export function loadConfig(env: Env = process.env, defaults: { healthPort?: numb
   }
   if (problems.length) throw new ConfigError(problems);
   return config;
+}
+
+/** HOST: an IP address or a host name to listen on. */
+function listenHost(host: string, problems: string[]): string {
+  if (isIP(host) || /^[A-Za-z0-9]([A-Za-z0-9.-]{0,252})$/.test(host)) return host;
+  problems.push(`HOST="${host}" must be an IP address (0.0.0.0 for every interface) or a host name`);
+  return '127.0.0.1';
 }
 
 /** The gateway's HTTP timeouts: Node refuses a headers timeout longer than the request timeout. */
@@ -516,7 +546,8 @@ function loadSmsConfig(
   int: (name: string, fallback: number, min: number, max: number) => number,
   oneOf: <T extends string>(name: string, fallback: T, allowed: readonly T[], hint?: string) => T,
   problems: string[],
-  production: boolean,
+  /** NODE_ENV=production and this app sends SMS: a real provider must be chosen. */
+  providerRequired: boolean,
 ): SmsConfig {
   const provider = oneOf('VERIGATE_SMS_PROVIDER', 'log', ['log', 'smpp', 'http'] as const);
   let smpp: SmppConfig | null = null;
@@ -560,8 +591,10 @@ function loadSmsConfig(
   } else if (provider === 'http') {
     problems.push('VERIGATE_SMS_HTTP_URL is required when VERIGATE_SMS_PROVIDER=http');
   }
-  if (provider === 'log' && production && env.VERIGATE_SMS_PROVIDER !== 'log') {
-    problems.push('VERIGATE_SMS_PROVIDER must be set when NODE_ENV=production (smpp or http; log writes codes to a file and is for development)');
+  if (provider === 'log' && providerRequired) {
+    problems.push(env.VERIGATE_SMS_PROVIDER === 'log'
+      ? 'VERIGATE_SMS_PROVIDER=log is refused when NODE_ENV=production (it writes codes in clear to a file; use smpp or http)'
+      : 'VERIGATE_SMS_PROVIDER must be set when NODE_ENV=production (smpp or http; log writes codes to a file and is for development)');
   }
   const patternText = str('VERIGATE_SMS_MOBILE_PATTERN', '^[0-9]{11}$');
   let mobilePattern = /^[0-9]{11}$/;

@@ -14,7 +14,7 @@ export interface MetricsEndpoint {
  * orchestrators (docker compose healthchecks): 200 when every check passes, 503 otherwise; and
  * `GET /metrics` for Prometheus when given a registry.
  */
-export async function startHealthServer(port: number, checks: Record<string, HealthCheck>, metrics?: MetricsEndpoint, host = '0.0.0.0'): Promise<Server> {
+export async function startHealthServer(port: number, checks: Record<string, HealthCheck>, metrics?: MetricsEndpoint, host = '127.0.0.1'): Promise<Server> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0];
     if (req.method === 'GET' && path === '/metrics' && metrics) {

@@ -76,22 +76,44 @@ export function nextBefore(rows: readonly { cursor_time: string; id: string }[],
  * 1,000 at a time as the client reads, so memory stays flat whatever the number of rows. The
  * connection goes back to the pool when the export ends, and is closed if it fails or the
  * client goes away mid-way.
+ *
+ * The cursor is one statement for its whole life, however long the client takes to read, so the
+ * pool's hot-path `statement_timeout` (VERIGATE_DB_STATEMENT_TIMEOUT_MS) would cancel any export
+ * outlasting it: the export runs in a read-only transaction with its own limit instead
+ * (`timeoutSeconds`, VERIGATE_EXPORT_TIMEOUT_S; 0 = none). A client that stops reading is cut
+ * off by the HTTP idle timeout, which closes the connection and so the cursor.
  */
 export async function streamCsvExport(
   dataSource: DataSource,
   logger: JsonLogger,
-  query: { sql: string; params: unknown[]; csv: Transform; filename: string; what: string },
+  query: { sql: string; params: unknown[]; csv: Transform; filename: string; what: string; timeoutSeconds: number },
 ): Promise<StreamableFile> {
   const pool = (dataSource.driver as unknown as { master: pg.Pool }).master;
   const client = await pool.connect();
   const onClientError = (error: Error) => logger.warn(`${query.what} export connection failed`, { error });
   client.on('error', onClientError);
+  try {
+    await client.query('BEGIN READ ONLY');
+    // SET LOCAL: both limits end with the transaction, the pooled connection keeps the hot-path ones.
+    await client.query(`SET LOCAL statement_timeout = ${Math.trunc(query.timeoutSeconds) * 1000}`);
+  } catch (error) {
+    client.removeListener('error', onClientError);
+    client.release(error as Error);
+    throw error;
+  }
   const rows = client.query(new QueryStream(query.sql, query.params, { batchSize: 1000 }));
   pipeline(rows, query.csv, (error) => {
-    client.removeListener('error', onClientError);
-    if (error && (error as { code?: string }).code !== 'ERR_STREAM_PREMATURE_CLOSE') logger.error(`${query.what} export failed`, { error });
-    // A connection left mid-cursor is not reused.
-    client.release(error ?? undefined);
+    const done = error
+      ? Promise.resolve()
+      : client.query('COMMIT').then(() => undefined, (commitError: Error) => {
+        error = commitError;
+      });
+    void done.then(() => {
+      client.removeListener('error', onClientError);
+      if (error && (error as { code?: string }).code !== 'ERR_STREAM_PREMATURE_CLOSE') logger.error(`${query.what} export failed`, { error });
+      // A connection left mid-cursor (or mid-transaction) is not reused.
+      client.release(error ?? undefined);
+    });
   });
   return new StreamableFile(query.csv, { type: 'text/csv; charset=utf-8', disposition: `attachment; filename="${query.filename}"` });
 }

@@ -1,8 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { InvalidJsonBody } from './invalid-json-body.js';
-import { MAX_TONE_BYTES } from '../admin/tones/wav.js';
+import { PendingUpload } from './pending-upload.js';
+import { TONE_MEDIA_TYPES, TONE_UPLOAD_ROUTE } from '../admin/tones/wav.js';
 
-/** JSON bodies are limited to 64 KiB; tone uploads to MAX_TONE_BYTES. */
+/**
+ * Every body is limited to 64 KiB, read before the handler; the one exception, a tone upload
+ * (MAX_TONE_BYTES), is read by its handler after the operator token has been checked.
+ */
 export const JSON_BODY_LIMIT = 64 * 1024;
 
 /**
@@ -17,7 +21,8 @@ function refuseNul(key: string, value: unknown): unknown {
 
 /**
  * Body parsing that never answers for the handlers: invalid JSON becomes an `InvalidJsonBody`
- * so `/rest/` can answer 1020001 and `/admin/` its own code; WAV uploads arrive as a Buffer.
+ * so `/rest/` can answer 1020001 and `/admin/` its own code; a WAV upload to the tone route
+ * arrives unread, as a PendingUpload.
  */
 export function configureBodyParsers(fastify: FastifyInstance): void {
   fastify.removeContentTypeParser('application/json');
@@ -32,11 +37,22 @@ export function configureBodyParsers(fastify: FastifyInstance): void {
       done(null, new InvalidJsonBody((error as Error).message.slice(0, 100)));
     }
   });
-  fastify.addContentTypeParser(['audio/wav', 'audio/x-wav', 'audio/wave', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: MAX_TONE_BYTES }, (_req, body, done) => {
-    done(null, body);
+  // WAV bodies: unread here. Only the tone upload route ever reads one (after authentication);
+  // everywhere else they are refused as the wrong media type without a byte being buffered.
+  fastify.addContentTypeParser([...TONE_MEDIA_TYPES], (req, payload, done) => {
+    if (req.method === 'POST' && req.routeOptions.url === TONE_UPLOAD_ROUTE) {
+      const length = Number(req.headers['content-length']);
+      done(null, new PendingUpload(payload, Number.isSafeInteger(length) ? length : null));
+      return;
+    }
+    done(null, mediaTypeRefused(req.headers['content-type']));
   });
   // Any other media type reaches the handler too (after authentication) and is refused there.
   fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: JSON_BODY_LIMIT }, (req, _body, done) => {
-    done(null, new InvalidJsonBody(`Content-Type must be application/json (got ${String(req.headers['content-type']).slice(0, 60)})`, 'media-type'));
+    done(null, mediaTypeRefused(req.headers['content-type']));
   });
+}
+
+function mediaTypeRefused(contentType: string | undefined): InvalidJsonBody {
+  return new InvalidJsonBody(`Content-Type must be application/json (got ${String(contentType).slice(0, 60)})`, 'media-type');
 }

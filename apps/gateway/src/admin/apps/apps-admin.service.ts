@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { generateWebhookSecret, SecretBox } from '#libs/auth';
 import { AppEntity, EnterpriseEntity, type AppLimits, type AppStage, type AppStatus, type InternationalRules, type Permission, type RestHours } from '#libs/persistence';
-import { parseCidr, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
+import { parseCidr, PLATFORM_CONFIG, redactUrlCredentials, type PlatformConfig } from '#libs/runtime';
 import { AppDirectory } from '../../directory/app-directory.service.js';
 import { invalid, notFound, objectBody, optionalEnum, optionalHttpUrl, optionalString, requiredString } from '../admin-input.js';
 
@@ -54,7 +54,9 @@ function view(app: AppEntity): AppView {
   return {
     appKey: app.appKey, name: app.name, signature: app.signature, status: app.status, permissions: app.permissions,
     ipWhitelist: app.ipWhitelist, restHours: app.restHours, voicePorts: app.voicePorts, limits: app.limits, stage: app.stage,
-    enterpriseId: app.enterpriseId, international: app.international, smsStatusUrl: app.smsStatusUrl,
+    enterpriseId: app.enterpriseId, international: app.international,
+    // Shown without its credentials (`https://***@host/…`); the notifier delivers to the stored URL, credentials included.
+    smsStatusUrl: app.smsStatusUrl === null ? null : redactUrlCredentials(app.smsStatusUrl),
     webhookSigning: {
       enabled: app.webhookSecretSealed !== null,
       previousSecretValidUntil: app.webhookSecretPreviousSealed !== null && app.webhookSecretPreviousUntil !== null && app.webhookSecretPreviousUntil > new Date()
@@ -216,7 +218,9 @@ export class AppsAdminService {
     const international = internationalField(body);
     if (international !== undefined) patch.international = international;
     const smsStatusUrl = optionalHttpUrl(body, 'smsStatusUrl');
-    if (smsStatusUrl !== undefined) patch.smsStatusUrl = smsStatusUrl;
+    // The URL as the API shows it (credentials as ***) sent back unchanged keeps the stored credentials.
+    const unchanged = app.smsStatusUrl !== null && smsStatusUrl === redactUrlCredentials(app.smsStatusUrl);
+    if (smsStatusUrl !== undefined && !unchanged) patch.smsStatusUrl = smsStatusUrl;
     if (Object.keys(patch).length > 0) {
       await this.repo.update({ id: app.id }, { ...patch, updatedAt: new Date() });
       this.directory.invalidate(appKey);

@@ -18,6 +18,12 @@ describe('audit redaction', () => {
     expect(requestFields({}, {}, 'text')).toEqual({});
   });
 
+  it('hides the credentials of a URL (smsStatusUrl), keeping the rest of it', () => {
+    expect(redact({ smsStatusUrl: 'https://hook:s3cret@receiver.example.com/sms?x=1', nested: { url: 'http://u@h/p' } }))
+      .toEqual({ smsStatusUrl: 'https://***@receiver.example.com/sms?x=1', nested: { url: 'http://***@h/p' } });
+    expect(requestFields({ appKey: 'K' }, {}, { smsStatusUrl: 'https://a:b@c.example/' })).toEqual({ appKey: 'K', smsStatusUrl: 'https://***@c.example/' });
+  });
+
   it('cuts long strings', () => {
     expect((redact('x'.repeat(2000)) as string).length).toBeLessThan(600);
   });

@@ -1,3 +1,5 @@
+import { redactUrlCredentials } from '#libs/runtime';
+
 /** Keys whose values never reach the audit log (secrets, credentials, file content). */
 const SECRET_KEY = /secret|password|passwd|token|credential|private.?key|authorization|^content$|^verifyCode$/i;
 const MAX_STRING = 512;
@@ -5,11 +7,15 @@ const MAX_DEPTH = 5;
 
 /**
  * A copy of a request's fields fit for the audit log: keys that name a secret are dropped
- * (recursively), binary data is dropped, long strings are cut.
+ * (recursively), binary data is dropped, credentials in URLs (`https://user:pass@…`) become
+ * `https://***@…`, long strings are cut.
  */
 export function redact(value: unknown, depth = 0): unknown {
   if (value === null || value === undefined) return value ?? null;
-  if (typeof value === 'string') return value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}…` : value;
+  if (typeof value === 'string') {
+    const text = redactUrlCredentials(value);
+    return text.length > MAX_STRING ? `${text.slice(0, MAX_STRING)}…` : text;
+  }
   if (typeof value === 'number' || typeof value === 'boolean') return value;
   if (Buffer.isBuffer(value) || value instanceof Uint8Array || depth >= MAX_DEPTH) return undefined;
   if (Array.isArray(value)) return value.slice(0, 100).map((v) => redact(v, depth + 1) ?? null);

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, Query, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { queryRows, CallEventEntity, CallSessionEntity, CdrEntity, DeliveryAttemptEntity, WebhookDeliveryEntity } from '#libs/persistence';
-import { APP_LOGGER, JsonLogger, redactUrlCredentials } from '#libs/runtime';
+import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, redactUrlCredentials, type PlatformConfig } from '#libs/runtime';
 import { AdminExceptionFilter } from '../../http/admin-exception.filter.js';
 import { AdminError } from '../../http/rest-error.js';
 import { invalid, notFound, pageLimit } from '../admin-input.js';
@@ -38,6 +38,7 @@ export class CallsController {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(APP_LOGGER) private readonly logger: JsonLogger,
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
   ) {}
 
   @Get('calls/:sessionId')
@@ -75,6 +76,7 @@ export class CallsController {
       return streamCsvExport(this.dataSource, this.logger, {
         sql: `SELECT fee_info, state_code FROM cdrs ${where.where} ORDER BY call_start, id`,
         params: where.params, csv: cdrCsvStream(), filename: 'cdrs.csv', what: 'CDR',
+        timeoutSeconds: this.config.controls.exportTimeoutSeconds,
       });
     }
     const take = pageLimit(limit);

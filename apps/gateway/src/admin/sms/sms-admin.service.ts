@@ -2,7 +2,7 @@ import { Inject, Injectable, type StreamableFile } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { normaliseSmsType, SMS_STATUSES } from '#libs/contracts';
 import { queryRows } from '#libs/persistence';
-import { APP_LOGGER, JsonLogger } from '#libs/runtime';
+import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
 import { invalid, notFound, pageLimit } from '../admin-input.js';
 import { addBefore, cursorTimeSql, nextBefore, SqlFilter, streamCsvExport } from '../admin-query.js';
 import { csvStream } from '../csv.js';
@@ -52,6 +52,7 @@ export class SmsAdminService {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(APP_LOGGER) private readonly logger: JsonLogger,
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
   ) {}
 
   /** A page of messages, newest first (keyset paging on created_at, id like the CDRs). */
@@ -73,6 +74,7 @@ export class SmsAdminService {
     return streamCsvExport(this.dataSource, this.logger, {
       sql: `SELECT ${SMS_COLUMNS} FROM sms_messages m ${where.where} ORDER BY m.created_at, m.id`,
       params: where.params, csv: csvStream(SMS_CSV_COLUMNS, smsCsvLine), filename: 'sms.csv', what: 'SMS',
+      timeoutSeconds: this.config.controls.exportTimeoutSeconds,
     });
   }
 

@@ -10,6 +10,7 @@ import { AdminError } from '../../http/rest-error.js';
 import { invalid, notFound } from '../admin-input.js';
 import { AppsAdminService } from '../apps/apps-admin.service.js';
 import { OperatorTokenGuard } from '../operator-token.guard.js';
+import { PendingUpload } from '../../http/pending-upload.js';
 import { MAX_TONE_BYTES, parseWav } from './wav.js';
 
 const TONE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,123}\.wav$/i;
@@ -43,10 +44,12 @@ export class TonesController {
   @Audited('tone.upload', (_req, result) => result?.name, (_req, result, defaults) => ({
     ...defaults, sha256: result?.sha256, sizeBytes: result?.sizeBytes, encoding: result?.encoding, durationMs: result?.durationMs, status: result?.status,
   }))
-  async upload(@Param('appKey') appKey: string, @Query('name') name: string | undefined, @Body() body: unknown) {
+  async upload(@Param('appKey') appKey: string, @Query('name') name: string | undefined, @Body() upload: unknown) {
     if (!name || !TONE_NAME.test(name)) throw invalid('name', 'a file name ending in .wav (letters, digits, _ . -)');
-    if (!Buffer.isBuffer(body)) throw new AdminError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the WAV file as the body with Content-Type: audio/wav');
-    if (body.length > MAX_TONE_BYTES) throw new AdminError(413, 'TONE_TOO_LARGE', `tone files are limited to ${MAX_TONE_BYTES} bytes`);
+    // The body is read only now, after OperatorTokenGuard (see http/fastify-setup.ts).
+    if (!(upload instanceof PendingUpload)) throw new AdminError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the WAV file as the body with Content-Type: audio/wav');
+    const body = await upload.read(MAX_TONE_BYTES);
+    if (!body) throw new AdminError(413, 'TONE_TOO_LARGE', `tone files are limited to ${MAX_TONE_BYTES} bytes`);
     const wav = parseWav(body);
     if (!wav.ok) throw new AdminError(400, 'INVALID_TONE', wav.reason);
     const app = await this.apps.entity(appKey);

@@ -12,6 +12,10 @@ export interface WavFormat {
 }
 
 export const MAX_TONE_BYTES = 10 * 1024 * 1024;
+/** Content-Types of a tone upload; any other route refuses them unread (http/fastify-setup.ts). */
+export const TONE_MEDIA_TYPES = ['audio/wav', 'audio/x-wav', 'audio/wave', 'application/octet-stream'] as const;
+/** The one route that reads a body larger than 64 KiB (TonesController.upload), after its guard. */
+export const TONE_UPLOAD_ROUTE = '/admin/v1/apps/:appKey/tones';
 const MIN_DURATION_MS = 100;
 const MAX_DURATION_MS = 60_000;
 

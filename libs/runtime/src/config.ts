@@ -192,6 +192,14 @@ export interface CaptchaConfig {
   lockoutSeconds: number;
   /** Reject a blockPuzzle check that carries no drag trajectory (VERIGATE_CAPTCHA_REQUIRE_TRAJECTORY, false: AJ-Captcha clients send none). */
   requireTrajectory: boolean;
+  /**
+   * The gateway's own `get` budget per client address bucket (IPv4 address, IPv6 /64), a token
+   * bucket held in memory by each gateway instance and checked before the captcha RPC is
+   * published: `burst` gets at once (VERIGATE_CAPTCHA_FLOOD_BURST), refilled at `perMinute`
+   * (VERIGATE_CAPTCHA_FLOOD_PER_MIN). Both default to the worker's per-address limit
+   * (VERIGATE_CAPTCHA_GET_LIMIT_IP per VERIGATE_CAPTCHA_GET_WINDOW_S).
+   */
+  flood: { burst: number; perMinute: number };
 }
 
 export interface SipConfig {
@@ -392,6 +400,11 @@ export function loadConfig(env: Env = process.env, defaults: { healthPort?: numb
     failWindowSeconds: int('VERIGATE_CAPTCHA_FAIL_WINDOW_S', 600, 1, 86_400),
     lockoutSeconds: int('VERIGATE_CAPTCHA_LOCKOUT_S', 600, 1, 86_400),
     requireTrajectory: bool('VERIGATE_CAPTCHA_REQUIRE_TRAJECTORY', false),
+    flood: { burst: 0, perMinute: 0 }, // set below: the defaults follow the worker's per-address limit
+  };
+  config.captcha.flood = {
+    burst: int('VERIGATE_CAPTCHA_FLOOD_BURST', config.captcha.getLimitPerIp, 1, 10_000_000),
+    perMinute: int('VERIGATE_CAPTCHA_FLOOD_PER_MIN', Math.ceil((config.captcha.getLimitPerIp * 60) / config.captcha.getWindowSeconds), 1, 100_000_000),
   };
   config.sms = loadSmsConfig(env, str, int, oneOf, problems, production);
   // The voice worker lets live calls run for the grace period, then ends them (up to ~15 s more).

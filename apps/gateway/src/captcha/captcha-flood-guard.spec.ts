@@ -4,7 +4,7 @@ import { CaptchaFloodGuard } from './captcha-flood-guard.js';
 
 describe('CaptchaFloodGuard', () => {
   const guard = (burst: number, perMinute: number) =>
-    new CaptchaFloodGuard(loadConfig({ VERIGATE_CAPTCHA_FLOOD_BURST: String(burst), VERIGATE_CAPTCHA_FLOOD_PER_MIN: String(perMinute) }), new Metrics());
+    new CaptchaFloodGuard(loadConfig({ VERIGATE_CAPTCHA_FLOOD_BURST: String(burst), VERIGATE_CAPTCHA_FLOOD_PER_MIN: String(perMinute) }), new Metrics('gateway', { processMetrics: false }));
 
   it('admits a burst per address bucket, then refuses until tokens refill', () => {
     const g = guard(2, 60); // one token a second

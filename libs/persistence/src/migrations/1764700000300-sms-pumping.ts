@@ -12,13 +12,17 @@ export class SmsPumping1764700000300 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     // Sends per destination prefix per UTC hour: the current hour is what velocity limits, the
     // 168 hours before it are the prefix's usual rate. Rows older than 8 days are dropped as the
-    // prefix is sent to again.
+    // prefix is sent to again. Each count is spread over SHARDS rows (a send adds to a random
+    // one, the check reads their sum), so concurrent sends to one busy prefix rarely wait for
+    // each other's row lock until commit; the price: sends in flight at the same moment do not
+    // see each other, so a limit can be passed by that many.
     await q.query(`
       CREATE TABLE sms_prefix_hours (
         prefix text NOT NULL,
         hour timestamptz NOT NULL,
+        shard smallint NOT NULL DEFAULT 0,
         sends integer NOT NULL,
-        PRIMARY KEY (prefix, hour)
+        PRIMARY KEY (prefix, hour, shard)
       )`);
     await q.query(`DROP FUNCTION verigate_admit_sms(uuid, text, text, text, text, text, text, integer, integer, integer, integer, integer)`);
     // Admits a send. First consumes the captcha credential (by its hash): an unknown, used or
@@ -27,9 +31,11 @@ export class SmsPumping1764700000300 implements MigrationInterface {
     // velocity: a refusal there rolls back the sub-transaction only and is returned in `refusal`,
     // so the credential stays consumed and nothing else is kept. Any other error fails the whole
     // statement: a platform fault consumes nothing. The advisory locks (taken in key order, so two
-    // sends cannot deadlock) make each count exact: a send counts the sends committed before it
-    // (each statement of a function takes a fresh snapshot, after the locks); the budget and
-    // velocity counters are rows taken with a conditional upsert. Returns the consumed captcha
+    // sends cannot deadlock) make each cap exact: a send counts the sends committed before it
+    // (each statement of a function takes a fresh snapshot, after the locks). The app's budget
+    // and the prefix's velocity are sharded counters (see sms_prefix_hours; the budget's shards
+    // are rate_counters rows `sms-app-day:<app>:<0-15>`): nearly exact, passed at most by the
+    // sends in flight at once, and one busy app or prefix does not serialise its sends. Returns the consumed captcha
     // session's token, the admission time and the refusal (null when admitted).
     await q.query(`
       CREATE FUNCTION verigate_admit_sms(app uuid, the_app_key text, the_mobile text, the_type text, the_fingerprint text, the_ip text,
@@ -49,7 +55,8 @@ export class SmsPumping1764700000300 implements MigrationInterface {
         day_start timestamptz;
         hour_start timestamptz;
         usual integer;
-        taken integer;
+        used integer;
+        the_shard integer := floor(random() * 16)::integer;
         refused text;
       BEGIN
         UPDATE captcha_sessions c SET state = 'verified'
@@ -96,29 +103,27 @@ export class SmsPumping1764700000300 implements MigrationInterface {
           END IF;
           -- The app's budget for the UTC day.
           day_start := verigate_window_start(86400);
-          taken := NULL;
-          INSERT INTO rate_counters AS c (key, window_start, count, expires_at)
-            VALUES ('sms-app-day:' || app::text, day_start, 1, day_start + interval '1 day')
-            ON CONFLICT (key, window_start) DO UPDATE SET count = c.count + 1 WHERE c.count < per_app_day
-            RETURNING c.count INTO taken;
-          IF taken IS NULL OR taken > per_app_day THEN
+          SELECT COALESCE(sum(c.count), 0) INTO used FROM rate_counters c
+           WHERE c.key IN (SELECT 'sms-app-day:' || app::text || ':' || n FROM generate_series(0, 15) AS n) AND c.window_start = day_start;
+          IF used >= per_app_day THEN
             RAISE EXCEPTION USING ERRCODE = 'VG001', MESSAGE = 'DAILY_BUDGET_EXHAUSTED';
           END IF;
+          INSERT INTO rate_counters AS c (key, window_start, count, expires_at)
+            VALUES ('sms-app-day:' || app::text || ':' || the_shard, day_start, 1, day_start + interval '1 day')
+            ON CONFLICT (key, window_start) DO UPDATE SET count = c.count + 1;
           -- Velocity: this UTC hour's sends to the prefix, at most max(floor, multiple × usual),
           -- usual = its average sends per hour over the 168 hours before this one.
           IF velocity_prefix IS NOT NULL THEN
             hour_start := verigate_window_start(3600);
-            SELECT COALESCE(sum(h.sends), 0) INTO usual FROM sms_prefix_hours h
-             WHERE h.prefix = velocity_prefix AND h.hour >= hour_start - interval '168 hours' AND h.hour < hour_start;
-            DELETE FROM sms_prefix_hours h WHERE h.prefix = velocity_prefix AND h.hour < hour_start - interval '8 days';
-            taken := NULL;
-            INSERT INTO sms_prefix_hours AS h (prefix, hour, sends) VALUES (velocity_prefix, hour_start, 1)
-              ON CONFLICT (prefix, hour) DO UPDATE SET sends = h.sends + 1
-                WHERE h.sends < GREATEST(velocity_floor, ceil(velocity_multiple * usual / 168.0)::integer)
-              RETURNING h.sends INTO taken;
-            IF taken IS NULL THEN
+            SELECT COALESCE(sum(h.sends) FILTER (WHERE h.hour < hour_start), 0), COALESCE(sum(h.sends) FILTER (WHERE h.hour = hour_start), 0)
+              INTO usual, used FROM sms_prefix_hours h
+             WHERE h.prefix = velocity_prefix AND h.hour >= hour_start - interval '168 hours';
+            IF used >= GREATEST(velocity_floor, ceil(velocity_multiple * usual / 168.0)::integer) THEN
               RAISE EXCEPTION USING ERRCODE = 'VG001', MESSAGE = 'PREFIX_VELOCITY_LIMIT';
             END IF;
+            DELETE FROM sms_prefix_hours h WHERE h.prefix = velocity_prefix AND h.hour < hour_start - interval '8 days';
+            INSERT INTO sms_prefix_hours AS h (prefix, hour, shard, sends) VALUES (velocity_prefix, hour_start, the_shard, 1)
+              ON CONFLICT (prefix, hour, shard) DO UPDATE SET sends = h.sends + 1;
           END IF;
           -- Only the newest code of a (mobile, type) can be verified.
           UPDATE sms_messages m SET code_state = 'superseded', updated_at = at

@@ -22,6 +22,12 @@ export interface CaptchaCaller {
   appKey: string;
   fingerprint: string;
   clientIp: string;
+  /**
+   * What per-address limits and lock-outs count: the IPv4 address, or the IPv6 /64
+   * (`2001:db8:1:2::/64`), as the gateway's `addressBucket` computes it. A client rotating
+   * addresses inside its /64 stays one caller.
+   */
+  addressBucket: string;
 }
 
 export type CaptchaRpcRequest =

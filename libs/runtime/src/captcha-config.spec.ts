@@ -7,7 +7,7 @@ describe('captcha configuration', () => {
       ttlSeconds: 120, verificationTtlSeconds: 180, tolerancePx: 5, decoys: 2, backgroundsDir: '', rpcTimeoutMs: 3000, prefetch: 8, rpcQueueMaxLength: 1000,
       getLimitPerFingerprint: 30, getLimitPerIp: 300, getWindowSeconds: 60,
       failLimitPerFingerprint: 5, failLimitPerIp: 30, failWindowSeconds: 600, lockoutSeconds: 600,
-      requireTrajectory: false,
+      requireTrajectory: false, flood: { burst: 300, perMinute: 300 },
     });
   });
 
@@ -18,11 +18,12 @@ describe('captcha configuration', () => {
       VERIGATE_CAPTCHA_GET_LIMIT_FP: '3', VERIGATE_CAPTCHA_GET_LIMIT_IP: '4', VERIGATE_CAPTCHA_GET_WINDOW_S: '5',
       VERIGATE_CAPTCHA_FAIL_LIMIT_FP: '6', VERIGATE_CAPTCHA_FAIL_LIMIT_IP: '7', VERIGATE_CAPTCHA_FAIL_WINDOW_S: '8', VERIGATE_CAPTCHA_LOCKOUT_S: '9',
       VERIGATE_CAPTCHA_REQUIRE_TRAJECTORY: 'true', VERIGATE_TRUSTED_PROXIES: '10.0.0.0/8, 192.168.1.1,fd00::/8',
+      VERIGATE_CAPTCHA_FLOOD_BURST: '11', VERIGATE_CAPTCHA_FLOOD_PER_MIN: '12',
     }).captcha;
     expect(c).toEqual({
       ttlSeconds: 60, verificationTtlSeconds: 90, tolerancePx: 3, decoys: 1, backgroundsDir: '/srv/bg', rpcTimeoutMs: 900, prefetch: 2, rpcQueueMaxLength: 50,
       getLimitPerFingerprint: 3, getLimitPerIp: 4, getWindowSeconds: 5, failLimitPerFingerprint: 6, failLimitPerIp: 7, failWindowSeconds: 8,
-      lockoutSeconds: 9, requireTrajectory: true,
+      lockoutSeconds: 9, requireTrajectory: true, flood: { burst: 11, perMinute: 12 },
     });
   });
 

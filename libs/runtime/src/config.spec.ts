@@ -174,3 +174,22 @@ describe('parseSmppUrl', () => {
     expect(loadConfig({ VERIGATE_SMS_PROVIDER: 'smpp', VERIGATE_SMPP_URL: 'smpp://id:pw@127.0.0.1:2775', VERIGATE_SMPP_DEST_PREFIX: '86' }).sms.smpp).toMatchObject({ destPrefix: '86', window: 10 });
   });
 });
+
+describe('SMS pumping configuration', () => {
+  it('has the documented defaults', () => {
+    const sms = loadConfig({}).sms;
+    expect({ blockedPrefixes: sms.blockedPrefixes, velocity: sms.velocity, dailyBudget: sms.defaults.dailyBudget })
+      .toEqual({ blockedPrefixes: [], velocity: { multiple: 10, floor: 100, prefixDigits: 7 }, dailyBudget: 10_000 });
+  });
+
+  it('reads every variable and names bad ones', () => {
+    const sms = loadConfig({
+      VERIGATE_SMS_BLOCKED_PREFIXES: '+86170, 171', VERIGATE_SMS_DAILY_BUDGET: '5',
+      VERIGATE_SMS_VELOCITY_MULTIPLE: '0', VERIGATE_SMS_VELOCITY_FLOOR: '7', VERIGATE_SMS_VELOCITY_PREFIX_DIGITS: '4',
+    }).sms;
+    expect({ blockedPrefixes: sms.blockedPrefixes, velocity: sms.velocity, dailyBudget: sms.defaults.dailyBudget })
+      .toEqual({ blockedPrefixes: ['+86170', '171'], velocity: { multiple: 0, floor: 7, prefixDigits: 4 }, dailyBudget: 5 });
+    expect(() => loadConfig({ VERIGATE_SMS_BLOCKED_PREFIXES: '86-170' })).toThrow(/VERIGATE_SMS_BLOCKED_PREFIXES has invalid entries \(86-170\)/);
+    expect(() => loadConfig({ VERIGATE_SMS_VELOCITY_PREFIX_DIGITS: '0' })).toThrow(/VERIGATE_SMS_VELOCITY_PREFIX_DIGITS/);
+  });
+});

@@ -122,6 +122,22 @@ export interface SmsDefaults {
   /** Sends per device fingerprint / per client IP per rolling hour (VERIGATE_SMS_PER_DEVICE_HOUR 10, VERIGATE_SMS_PER_IP_HOUR 50). */
   perDevicePerHour: number;
   perIpPerHour: number;
+  /** Sends the app may make per UTC day, all numbers together (VERIGATE_SMS_DAILY_BUDGET, 10000). */
+  dailyBudget: number;
+}
+
+/**
+ * Per-prefix velocity (SMS pumping): sends to one destination prefix in the current UTC hour are
+ * refused beyond max(floor, multiple × the prefix's usual rate), the usual rate being its average
+ * sends per hour over the 168 hours before the current one.
+ */
+export interface SmsVelocityConfig {
+  /** VERIGATE_SMS_VELOCITY_MULTIPLE (10); 0 turns the check off. */
+  multiple: number;
+  /** VERIGATE_SMS_VELOCITY_FLOOR (100): sends per hour a prefix may always have (a new prefix is not refused on its first sends). */
+  floor: number;
+  /** VERIGATE_SMS_VELOCITY_PREFIX_DIGITS (7): leading digits of the destination (country code first) that form its prefix. */
+  prefixDigits: number;
 }
 
 export interface SmppConfig {
@@ -166,6 +182,9 @@ export interface SmsConfig {
   verifyPerDeviceHour: number;
   verifyPerIpHour: number;
   defaults: SmsDefaults;
+  /** Destination prefixes never sent to, e.g. premium-rate ranges (VERIGATE_SMS_BLOCKED_PREFIXES, ''; SMS.MOBILE_BLOCKED). */
+  blockedPrefixes: string[];
+  velocity: SmsVelocityConfig;
 }
 
 export interface CaptchaConfig {
@@ -200,6 +219,14 @@ export interface CaptchaConfig {
   lockoutSeconds: number;
   /** Reject a blockPuzzle check that carries no drag trajectory (VERIGATE_CAPTCHA_REQUIRE_TRAJECTORY, false: AJ-Captcha clients send none). */
   requireTrajectory: boolean;
+  /**
+   * The gateway's own `get` budget per client address bucket (IPv4 address, IPv6 /64), a token
+   * bucket held in memory by each gateway instance and checked before the captcha RPC is
+   * published: `burst` gets at once (VERIGATE_CAPTCHA_FLOOD_BURST), refilled at `perMinute`
+   * (VERIGATE_CAPTCHA_FLOOD_PER_MIN). Both default to the worker's per-address limit
+   * (VERIGATE_CAPTCHA_GET_LIMIT_IP per VERIGATE_CAPTCHA_GET_WINDOW_S).
+   */
+  flood: { burst: number; perMinute: number };
 }
 
 export interface SipConfig {
@@ -418,10 +445,17 @@ export function loadConfig(env: Env = process.env, defaults: LoadConfigOptions =
     failWindowSeconds: int('VERIGATE_CAPTCHA_FAIL_WINDOW_S', 600, 1, 86_400),
     lockoutSeconds: int('VERIGATE_CAPTCHA_LOCKOUT_S', 600, 1, 86_400),
     requireTrajectory: bool('VERIGATE_CAPTCHA_REQUIRE_TRAJECTORY', false),
+    flood: { burst: 0, perMinute: 0 }, // set below: the defaults follow the worker's per-address limit
+  };
+  config.captcha.flood = {
+    burst: int('VERIGATE_CAPTCHA_FLOOD_BURST', config.captcha.getLimitPerIp, 1, 10_000_000),
+    perMinute: int('VERIGATE_CAPTCHA_FLOOD_PER_MIN', Math.ceil((config.captcha.getLimitPerIp * 60) / config.captcha.getWindowSeconds), 1, 100_000_000),
   };
   // Only the sms worker sends SMS: the other apps need no provider (docker-compose sets it for sms alone).
   const smsProviderRequired = production && (defaults.app === undefined || defaults.app === 'sms');
   config.sms = loadSmsConfig(env, str, int, oneOf, problems, smsProviderRequired);
+  // The same shape as VERIGATE_BLOCKED_CALLEE_PREFIXES (voice): `+86170` and `86170` are alike.
+  config.sms.blockedPrefixes = list('VERIGATE_SMS_BLOCKED_PREFIXES', '', isPrefix, 'a number prefix such as +86170');
   // The voice worker lets live calls run for the grace period, then ends them (up to ~15 s more).
   const graceSeconds = config.voice.shutdownGraceSeconds;
   config.shutdownTimeoutSeconds = int('VERIGATE_SHUTDOWN_TIMEOUT_S', graceSeconds + 20, 1, 7200);
@@ -622,6 +656,13 @@ function loadSmsConfig(
       perMobilePerDay: int('VERIGATE_SMS_PER_MOBILE_DAY', 10, 1, 1_000_000),
       perDevicePerHour: int('VERIGATE_SMS_PER_DEVICE_HOUR', 10, 1, 1_000_000),
       perIpPerHour: int('VERIGATE_SMS_PER_IP_HOUR', 50, 1, 1_000_000),
+      dailyBudget: int('VERIGATE_SMS_DAILY_BUDGET', 10_000, 1, 1_000_000_000),
+    },
+    blockedPrefixes: [], // set by loadConfig (its list parser)
+    velocity: {
+      multiple: int('VERIGATE_SMS_VELOCITY_MULTIPLE', 10, 0, 1_000_000),
+      floor: int('VERIGATE_SMS_VELOCITY_FLOOR', 100, 1, 1_000_000_000),
+      prefixDigits: int('VERIGATE_SMS_VELOCITY_PREFIX_DIGITS', 7, 1, 15),
     },
   };
 }

@@ -6,14 +6,18 @@ import { PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
 
 export type GetAdmission = 'ok' | 'RATE_LIMITED' | 'LOCKED_OUT';
 
-/** Counter keys: the device fingerprint counts per app (apps do not share devices), the IP platform-wide. */
+/**
+ * Counter keys: the device fingerprint counts per app (apps do not share devices), the address
+ * platform-wide by its bucket (IPv4 address, IPv6 /64: the gateway computes it). A request from
+ * a gateway older than the bucket falls back to the full address.
+ */
 export function limitKeys(caller: CaptchaCaller): { fingerprint: string; ip: string } {
-  return { fingerprint: `fp:${caller.appKey}:${caller.fingerprint}`, ip: `ip:${caller.clientIp}` };
+  return { fingerprint: `fp:${caller.appKey}:${caller.fingerprint}`, ip: `ip:${caller.addressBucket ?? caller.clientIp}` };
 }
 
 /**
  * Rate limits on `get` and lock-outs after failed checks, per device fingerprint and per client
- * IP, in PostgreSQL (`captcha_limits`) so every worker instance sees the same counts. Each change
+ * address bucket (IPv6 by /64), in PostgreSQL (`captcha_limits`) so every worker instance sees the same counts. Each change
  * is one atomic `INSERT … ON CONFLICT DO UPDATE` over both keys, so concurrent requests never
  * lose a count (fixed windows: a window restarts at the first event after it ended).
  */

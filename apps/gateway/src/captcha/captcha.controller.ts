@@ -1,10 +1,12 @@
 import { Body, Controller, Get, Headers, HttpCode, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CAPTCHA_TYPES, type CaptchaCaller, type CaptchaResponseBody, type CaptchaRpcRequest, type CaptchaType } from '#libs/contracts';
+import { addressBucket } from '../http/client-address.js';
 import { SdkAdmission } from '../sdk/sdk-admission.service.js';
 import { SdkError, SdkExceptionFilter } from '../sdk/sdk-error.js';
 import { sdkJsonReply } from '../sdk/sdk-reply.js';
 import type { SdkHeaders } from '../sdk/sdk-headers.js';
+import { CaptchaFloodGuard } from './captcha-flood-guard.js';
 import { CaptchaRpcClient } from './captcha-rpc.client.js';
 
 type HeaderBag = Record<string, string | string[] | undefined>;
@@ -22,6 +24,7 @@ export class CaptchaController {
   constructor(
     private readonly admission: SdkAdmission,
     private readonly rpc: CaptchaRpcClient,
+    private readonly floodGuard: CaptchaFloodGuard,
   ) {}
 
   @Get()
@@ -29,6 +32,8 @@ export class CaptchaController {
     const { sdk, caller } = await this.admit(headers, request);
     const type = captchaType === undefined || captchaType === '' ? 'blockPuzzle' : captchaType;
     if (!CAPTCHA_TYPES.includes(type as CaptchaType)) throw new SdkError('CAPTCHA_TYPE_INVALID', sdk.lang);
+    // Before the queue: a flood from one address (IPv6: one /64) is refused here, not queued.
+    if (!this.floodGuard.admit(caller.addressBucket)) throw new SdkError('RATE_LIMITED', sdk.lang);
     return this.answer(sdk, reply, { op: 'get', caller, captchaType: type as CaptchaType, lang: sdk.lang });
   }
 
@@ -62,7 +67,7 @@ export class CaptchaController {
   /** SDK headers, then the app: known, `normal`, with the `captcha` permission. */
   private async admit(headers: HeaderBag, request: FastifyRequest): Promise<{ sdk: SdkHeaders; caller: CaptchaCaller }> {
     const { sdk, app, clientIp } = await this.admission.admit(headers, request, 'captcha');
-    return { sdk, caller: { appKey: app.appKey, fingerprint: sdk.fingerprint, clientIp } };
+    return { sdk, caller: { appKey: app.appKey, fingerprint: sdk.fingerprint, clientIp, addressBucket: addressBucket(clientIp) } };
   }
 
   private async answer(sdk: SdkHeaders, reply: FastifyReply, request: CaptchaRpcRequest): Promise<CaptchaResponseBody> {

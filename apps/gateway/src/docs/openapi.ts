@@ -140,10 +140,13 @@ function smsOperations(): Record<string, Record<string, Operation>> {
     '/api/v2/sdk/sms/send': {
       post: {
         operationId: 'smsSend', summary: 'Send a verification code by SMS', tags: ['SMS SDK'], security: sdkSecurity, parameters: sdkHeaderParameters,
+        description: 'A send refused by a limit or the cool-down (429) consumes its captcha_token too: solve a new captcha before trying again. '
+          + 'A platform fault (500, 503) keeps it; MOBILE_BLOCKED (a destination range the platform never sends to) is answered before the captcha_token is looked at.',
         requestBody: sdkJsonBody({ type: 'object', required: ['mobile', 'type', 'captcha_token'], properties: { mobile, type, captcha_token: { type: 'string', maxLength: 4096, description: 'a captchaVerification (plain or AES form), single use' } } }),
         responses: {
           200: { description: 'Accepted: the SMS will be sent.', content: json(ref('SmsSendResult')) },
-          ...sdkErrors('SMS', [...SDK_BODY, 'MOBILE_INVALID', 'TYPE_INVALID', 'CAPTCHA_TOKEN_INVALID', 'RESEND_TOO_SOON', 'MOBILE_HOURLY_LIMIT', 'MOBILE_DAILY_LIMIT', 'DEVICE_LIMIT', 'IP_LIMIT']),
+          ...sdkErrors('SMS', [...SDK_BODY, 'MOBILE_INVALID', 'TYPE_INVALID', 'CAPTCHA_TOKEN_INVALID', 'RESEND_TOO_SOON', 'MOBILE_HOURLY_LIMIT', 'MOBILE_DAILY_LIMIT', 'DEVICE_LIMIT', 'IP_LIMIT',
+            'MOBILE_BLOCKED', 'DAILY_BUDGET_EXHAUSTED', 'PREFIX_VELOCITY_LIMIT']),
         },
       },
     },

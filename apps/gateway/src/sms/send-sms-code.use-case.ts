@@ -2,15 +2,16 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { aesFormOfPlainCredential, SecretBox, verificationHash } from '#libs/auth';
-import { Exchanges, RoutingKeys, type SendSmsCommand } from '#libs/contracts';
+import { Exchanges, RoutingKeys, type SendSmsCommand, type SmsErrorCode } from '#libs/contracts';
 import { Outbox, outboxHeaders, outboxInsertFrom, type OutboxRow } from '#libs/messaging';
 import { preparedRows } from '#libs/persistence';
-import { APP_LOGGER, currentRequestContext, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
+import { APP_LOGGER, currentRequestContext, JsonLogger, Metrics, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
 import { addressBucket } from '../http/client-address.js';
 import type { SdkCaller } from '../sdk/sdk-admission.service.js';
 import { SdkError } from '../sdk/sdk-error.js';
 import { maskMobile, smsStatement } from './sms-database.js';
-import { newCode, SmsCodeHasher, smsPolicy } from './sms-policy.js';
+import { calleeBlocked } from '../voice/call-policy.js';
+import { newCode, SmsCodeHasher, smsPolicy, velocityPrefix } from './sms-policy.js';
 import type { SendSmsRequest } from './sms-request.js';
 
 export interface SendSmsResult {
@@ -21,14 +22,25 @@ export interface SendSmsResult {
   resendAfter: number;
 }
 
+/** The outbox rows of an accepted send, or the limit that refused it (one row either way). */
+type AdmissionRow = Partial<OutboxRow> & { refusal: SmsErrorCode | null };
+
 /**
- * Accepts a send: in one statement the captcha credential is consumed, the cool-down and caps
- * are checked (verigate_admit_sms), the message is stored with its code as a keyed hash (and
- * sealed for the worker) and its send command goes into the outbox. A refusal leaves nothing
- * behind, not even a consumed credential; an accepted send is published even if RabbitMQ is away.
+ * Accepts a send: in one statement the captcha credential is consumed, the cool-down, caps,
+ * daily budget and prefix velocity are checked (verigate_admit_sms), the message is stored with
+ * its code as a keyed hash (and sealed for the worker) and its send command goes into the outbox.
+ * A send refused by a limit or the cool-down keeps nothing but the consumed credential (one solved
+ * captcha cannot probe a mobile's limits again and again); a platform fault (database error)
+ * keeps nothing, the credential included. A destination in a blocked range is refused before the
+ * credential is looked at (a fixed rule: nothing to probe). An accepted send is published even if
+ * RabbitMQ is away.
  */
 @Injectable()
 export class SendSmsCodeUseCase {
+  private readonly velocityAlerts;
+  /** The country code the SMS centre's destination numbers start with (VERIGATE_SMPP_DEST_PREFIX). */
+  private readonly countryCode: string;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly outbox: Outbox,
@@ -36,24 +48,32 @@ export class SendSmsCodeUseCase {
     private readonly hasher: SmsCodeHasher,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
     @Inject(APP_LOGGER) private readonly logger: JsonLogger,
-  ) {}
+    metrics: Metrics,
+  ) {
+    this.velocityAlerts = metrics.counter('sms_prefix_velocity_alerts_total', 'SMS sends refused because their destination prefix had far more sends than usual this hour (possible SMS pumping)');
+    this.countryCode = config.sms.smpp?.destPrefix ?? '';
+  }
 
   async execute(caller: SdkCaller, request: SendSmsRequest): Promise<SendSmsResult> {
+    if (calleeBlocked(request.mobile, this.config.sms.blockedPrefixes)) throw new SdkError('MOBILE_BLOCKED', caller.sdk.lang);
     const policy = smsPolicy(caller.app.limits, this.config.sms.defaults);
     const code = newCode(policy.codeLength);
     const messageId = randomUUID();
     const accept = (credentialHash: string) => this.accept(caller, request, messageId, code, policy, credentialHash);
 
-    let rows: OutboxRow[];
+    let admission: AdmissionRow[];
     try {
-      rows = await accept(verificationHash(request.captchaToken));
+      admission = await accept(verificationHash(request.captchaToken));
     } catch (error) {
       // SPEC §2.2: a credential handed out in AES form may come back in plain form. Looked up
       // only after the common case failed, so that case costs one round trip.
       const aesForm = error instanceof SdkError && error.code === 'CAPTCHA_TOKEN_INVALID' ? await this.aesForm(caller, request) : null;
       if (!aesForm) throw error;
-      rows = await accept(verificationHash(aesForm));
+      admission = await accept(verificationHash(aesForm));
     }
+    const refusal = admission[0]?.refusal ?? null;
+    if (refusal) this.refused(caller, request, refusal);
+    const rows = admission.filter((row) => row.id !== null && row.id !== undefined) as OutboxRow[];
     if (rows.length === 0) throw new SdkError('INTERNAL_ERROR', caller.sdk.lang);
     void this.outbox.dispatch(rows);
     const context = currentRequestContext();
@@ -62,27 +82,43 @@ export class SendSmsCodeUseCase {
     return { messageId, expiresIn: policy.codeTtlSeconds, resendAfter: policy.resendCooldownSeconds };
   }
 
-  private accept(caller: SdkCaller, request: SendSmsRequest, messageId: string, code: string, policy: ReturnType<typeof smsPolicy>, credentialHash: string): Promise<OutboxRow[]> {
+  /** A send refused by a limit: its answer; a velocity refusal also raises the pumping alert (log line and metric). */
+  private refused(caller: SdkCaller, request: SendSmsRequest, refusal: SmsErrorCode): never {
+    if (refusal === 'PREFIX_VELOCITY_LIMIT') {
+      this.velocityAlerts.inc();
+      this.logger.warn('sms pumping alert: sends to a destination prefix far above its usual rate', {
+        alert: 'sms-prefix-velocity', appKey: caller.app.appKey, prefix: velocityPrefix(request.mobile, this.config.sms.velocity, this.countryCode),
+      });
+    }
+    throw new SdkError(refusal, caller.sdk.lang);
+  }
+
+  private accept(caller: SdkCaller, request: SendSmsRequest, messageId: string, code: string, policy: ReturnType<typeof smsPolicy>, credentialHash: string): Promise<AdmissionRow[]> {
     const { app, sdk, clientIp } = caller;
     const command: SendSmsCommand = { messageId };
-    return smsStatement(() => preparedRows<OutboxRow>(this.dataSource,
+    const velocity = this.config.sms.velocity;
+    // One row: the outbox row of the accepted send, or the refusal (the credential stays consumed).
+    return smsStatement(() => preparedRows<AdmissionRow>(this.dataSource,
       `WITH admitted AS (
-         SELECT * FROM verigate_admit_sms($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+         SELECT * FROM verigate_admit_sms($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $23, $24, $25, $26)
        ), message AS (
          INSERT INTO sms_messages (id, app_id, app_key, mobile, type, lang, code_hash, code_sealed, code_expires_at,
                                    max_verify_attempts, captcha_token, fingerprint, client_ip, created_at, updated_at)
          SELECT $13, $1, $2, $3, $4, $14, $15, $16, admitted.admitted_at + make_interval(secs => $17), $18, admitted.captcha_token,
                 $5, $6, admitted.admitted_at, admitted.admitted_at
-           FROM admitted
+           FROM admitted WHERE admitted.refusal IS NULL
          RETURNING id
+       ), outboxed AS (
+         ${outboxInsertFrom('SELECT $19, $20, message.id::text, $21::json FROM message', '$22')}
        )
-       ${outboxInsertFrom('SELECT $19, $20, message.id::text, $21::json FROM message', '$22')}`,
+       SELECT o.*, admitted.refusal FROM admitted LEFT JOIN outboxed o ON true`,
       [
         app.id, app.appKey, request.mobile, request.type, sdk.fingerprint, addressBucket(clientIp), credentialHash,
         policy.resendCooldownSeconds, policy.perMobilePerHour, policy.perMobilePerDay, policy.perDevicePerHour, policy.perIpPerHour,
         messageId, sdk.lang, this.hasher.hash(app.id, request.mobile, request.type, code), this.secretBox.seal(code),
         policy.codeTtlSeconds, policy.verifyAttempts,
         Exchanges.commands, RoutingKeys.sendSms, JSON.stringify(command), outboxHeaders(),
+        policy.dailyBudget, velocityPrefix(request.mobile, velocity, this.countryCode), velocity.multiple, velocity.floor,
       ],
     ), sdk.lang, this.logger);
   }

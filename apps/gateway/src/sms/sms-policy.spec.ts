@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { newCode, SmsCodeHasher, smsPolicy } from './sms-policy.js';
+import { newCode, SmsCodeHasher, smsPolicy, velocityPrefix } from './sms-policy.js';
 
 const defaults = {
   codeLength: 6, codeTtlSeconds: 300, verifyAttempts: 5, resendCooldownSeconds: 60,
-  perMobilePerHour: 5, perMobilePerDay: 10, perDevicePerHour: 10, perIpPerHour: 50,
+  perMobilePerHour: 5, perMobilePerDay: 10, perDevicePerHour: 10, perIpPerHour: 50, dailyBudget: 10_000,
 };
 
 describe('SMS policy', () => {
@@ -42,5 +42,17 @@ describe('SmsCodeHasher', () => {
     expect(hasher.hash('app', '13800000001', 'LOGIN_SMS', '123456')).not.toBe(h);
     expect(hasher.hash('app', '13800000000', 'REGISTER_SMS', '123456')).not.toBe(h);
     expect(hasher.hash('app', '13800000000', 'LOGIN_SMS', '123457')).not.toBe(h);
+  });
+
+  it('forms the velocity prefix from the country code and the first digits; none when velocity is off', () => {
+    const velocity = { multiple: 10, floor: 100, prefixDigits: 7 };
+    expect(velocityPrefix('13800138000', velocity, '')).toBe('1380013');
+    expect(velocityPrefix('13800138000', velocity, '86')).toBe('8613800');
+    expect(velocityPrefix('+447700900123', velocity, '86')).toBe('4477009');
+    expect(velocityPrefix('13800138000', { ...velocity, multiple: 0 }, '86')).toBeNull();
+  });
+
+  it('takes the app\'s daily budget over the platform default', () => {
+    expect(smsPolicy({ smsDailyBudget: 3 }, defaults).dailyBudget).toBe(3);
   });
 });

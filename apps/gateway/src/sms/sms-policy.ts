@@ -1,6 +1,6 @@
 import { createHmac, hkdfSync, randomInt } from 'node:crypto';
 import type { AppLimits } from '#libs/persistence';
-import type { SmsDefaults } from '#libs/runtime';
+import type { SmsDefaults, SmsVelocityConfig } from '#libs/runtime';
 
 /** An app's SMS limits: its own `limits.sms*`, else the platform defaults (VERIGATE_SMS_*). */
 export function smsPolicy(limits: AppLimits, defaults: SmsDefaults): SmsDefaults {
@@ -13,7 +13,19 @@ export function smsPolicy(limits: AppLimits, defaults: SmsDefaults): SmsDefaults
     perMobilePerDay: limits.smsPerMobilePerDay ?? defaults.perMobilePerDay,
     perDevicePerHour: limits.smsPerDevicePerHour ?? defaults.perDevicePerHour,
     perIpPerHour: limits.smsPerIpPerHour ?? defaults.perIpPerHour,
+    dailyBudget: limits.smsDailyBudget ?? defaults.dailyBudget,
   };
+}
+
+/**
+ * The destination prefix that per-prefix velocity counts: the first `digits` digits of the
+ * number in international form (the country code VERIGATE_SMPP_DEST_PREFIX prepends, if any,
+ * then the mobile without its `+`). Null when the check is off.
+ */
+export function velocityPrefix(mobile: string, velocity: SmsVelocityConfig, countryCode: string): string | null {
+  if (velocity.multiple === 0) return null;
+  const digits = mobile.startsWith('+') ? mobile.slice(1) : countryCode + mobile;
+  return digits.slice(0, velocity.prefixDigits);
 }
 
 /** A uniformly random numeric code of `length` digits (leading zeros allowed). */

@@ -4,13 +4,14 @@ import { DataSource } from 'typeorm';
 import { ResultCodes } from '#libs/contracts';
 import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
 import { RestError } from '../http/rest-error.js';
-import { addressList, listContains, normaliseIp } from '../http/client-address.js';
+import { addressBucket, addressList, listContains, normaliseIp } from '../http/client-address.js';
 
 /** How long the rules and bans are reused; a ban takes effect on other gateways within this time. */
 const REFRESH_MS = 1000;
 
 interface IpRules {
-  banned: Set<string>;
+  /** Banned address buckets: IPv4 addresses (/32) and IPv6 /64s. */
+  banned: BlockList;
   blacklist: BlockList;
   /** One list per restricted area (its name is in the refusal's description). */
   areas: Array<{ area: string; list: BlockList }>;
@@ -20,6 +21,8 @@ interface IpRules {
  * Who may call `/rest/` at all, by client address, before any authentication work: an address
  * banned after repeated authentication failures (1020176), a blacklisted address (1020168) or one
  * in a restricted area (1020171). Rules and bans come from PostgreSQL, cached for a second.
+ * Failures and bans count per address bucket (`addressBucket`: IPv4 address, IPv6 /64), so a
+ * client rotating addresses inside its /64 is one client; blacklists match the full address.
  */
 @Injectable()
 export class IpGuard {
@@ -34,7 +37,7 @@ export class IpGuard {
   async check(clientIp: string): Promise<void> {
     const rules = await this.rules();
     const ip = normaliseIp(clientIp);
-    if (rules.banned.has(ip)) throw new RestError(ResultCodes.AUTH_FAILURE_IP_BANNED);
+    if (bucketBanned(rules.banned, ip)) throw new RestError(ResultCodes.AUTH_FAILURE_IP_BANNED);
     if (listContains(rules.blacklist, ip)) throw new RestError(ResultCodes.IP_BLACKLISTED);
     const area = rules.areas.find((a) => listContains(a.list, ip));
     if (area) throw new RestError(ResultCodes.IP_AREA_BLACKLISTED, `area ${area.area}`);
@@ -42,11 +45,13 @@ export class IpGuard {
 
   /**
    * Counts an authentication failure (unknown app_key, invalid digest); at the threshold the
-   * address is banned for VERIGATE_AUTH_BAN_S. The failure's own answer is unchanged.
+   * address's bucket (IPv6: its /64) is banned for VERIGATE_AUTH_BAN_S. The failure's own answer
+   * is unchanged.
    */
   async recordAuthFailure(clientIp: string): Promise<void> {
     const { authFailuresBeforeBan, authFailureWindowSeconds, authBanSeconds } = this.config.controls;
-    const ip = normaliseIp(clientIp);
+    // An inet: `198.51.100.7` (a /32) or `2001:db8:1:2::/64`.
+    const ip = addressBucket(clientIp);
     try {
       const [row] = await this.dataSource.query(
         `SELECT set_config('synchronous_commit', 'off', true), verigate_auth_failure($1::inet, $2, $3, $4) AS banned`,
@@ -79,7 +84,7 @@ export class IpGuard {
 
   private async load(): Promise<IpRules> {
     const [bans, ipRules]: [Array<{ ip: string }>, Array<{ kind: string; cidr: string; area: string | null }>] = await Promise.all([
-      this.dataSource.query(`SELECT host(ip) AS ip FROM ip_bans WHERE banned_until > now()`),
+      this.dataSource.query(`SELECT ip::text AS ip FROM ip_bans WHERE banned_until > now()`),
       this.dataSource.query(`SELECT kind, cidr::text AS cidr, area FROM ip_rules`),
     ]);
     const byArea = new Map<string, string[]>();
@@ -88,9 +93,17 @@ export class IpGuard {
       byArea.set(name, [...(byArea.get(name) ?? []), rule.cidr]);
     }
     return {
-      banned: new Set(bans.map((b) => b.ip)),
+      banned: addressList(bans.map((b) => b.ip)),
       blacklist: addressList(ipRules.filter((r) => r.kind === 'blacklist').map((r) => r.cidr)),
       areas: [...byArea].map(([area, cidrs]) => ({ area, list: addressList(cidrs) })),
     };
   }
+}
+
+/**
+ * Whether the address's bucket is banned. The bucket's own network address is looked up, so an
+ * IPv4 client written inside IPv6 (mapped, NAT64) meets the ban of its IPv4 address.
+ */
+function bucketBanned(banned: BlockList, ip: string): boolean {
+  return listContains(banned, addressBucket(ip).replace(/\/64$/, ''));
 }

@@ -60,6 +60,8 @@ export interface AppLimits {
   smsPerMobilePerDay?: number;
   smsPerDevicePerHour?: number;
   smsPerIpPerHour?: number;
+  /** Sends per UTC day of the whole app (SMS pumping budget); absent = VERIGATE_SMS_DAILY_BUDGET. */
+  smsDailyBudget?: number;
 }
 
 /** Numbers are domestic when they start with one of homePrefixes (e.g. "+86"). */

@@ -112,7 +112,7 @@ const SMS_CAP = [1, 1_000_000_000] as const;
 export const LIMIT_RANGES: Readonly<Record<keyof AppLimits, readonly [min: number, max: number]>> = {
   apiPerMinute: CAP, callsPerDay: CAP, displayNumberCallsPerDay: CAP, callerCallsPerMinute: CAP, calleeCallsPerHour: CAP,
   smsCodeLength: [4, 10], smsCodeTtlSeconds: [30, 86_400], smsVerifyAttempts: [1, 100], smsResendCooldownSeconds: [0, 86_400],
-  smsPerMobilePerHour: SMS_CAP, smsPerMobilePerDay: SMS_CAP, smsPerDevicePerHour: SMS_CAP, smsPerIpPerHour: SMS_CAP,
+  smsPerMobilePerHour: SMS_CAP, smsPerMobilePerDay: SMS_CAP, smsDailyBudget: SMS_CAP, smsPerDevicePerHour: SMS_CAP, smsPerIpPerHour: SMS_CAP,
 };
 const LIMIT_NAMES = Object.keys(LIMIT_RANGES) as (keyof AppLimits)[];
 

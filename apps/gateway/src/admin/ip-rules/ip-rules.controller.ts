@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { IpRuleEntity, type IpRuleKind } from '#libs/persistence';
 import { parseCidr } from '#libs/runtime';
 import { AdminExceptionFilter } from '../../http/admin-exception.filter.js';
+import { addressBucket } from '../../http/client-address.js';
 import { invalid, notFound, objectBody, optionalEnum, optionalString, requiredString } from '../admin-input.js';
 import { Audited } from '../audit/audited.decorator.js';
 import { AuditInterceptor } from '../audit/audit.interceptor.js';
@@ -72,22 +73,23 @@ export class IpRulesController {
     return { id, removed: true };
   }
 
-  /** Addresses banned now for repeated authentication failures (1020176). */
+  /** Addresses banned now for repeated authentication failures (1020176): IPv4 addresses and IPv6 /64s. */
   @Get('ip-bans')
   async bans() {
-    return this.dataSource.query(`SELECT host(ip) AS ip, banned_until AS "bannedUntil", reason FROM ip_bans WHERE banned_until > now() ORDER BY banned_until DESC`);
+    return this.dataSource.query(`SELECT abbrev(ip) AS ip, banned_until AS "bannedUntil", reason FROM ip_bans WHERE banned_until > now() ORDER BY banned_until DESC`);
   }
 
-  /** Lifts a ban at once (the failures counted so far are forgotten too). */
+  /** Lifts a ban at once (the failures counted so far are forgotten too); any address of a banned IPv6 /64 lifts the /64's ban. */
   @Delete('ip-bans/:ip')
   @Audited('ip-ban.lift', (req) => (req.params as { ip?: string }).ip)
   async lift(@Param('ip') ip: string) {
     if (!isIP(ip)) throw invalid('ip', 'an IP address');
+    const bucket = addressBucket(ip);
     const rows: unknown[] = await this.dataSource.query(
       `WITH lifted AS (DELETE FROM ip_bans WHERE ip = $1::inet AND banned_until > now() RETURNING 1),
             forgotten AS (DELETE FROM rate_counters WHERE key = 'auth-failure:' || host($1::inet))
        SELECT 1 FROM lifted`,
-      [ip],
+      [bucket],
     );
     if (rows.length === 0) throw notFound(`ban of ${ip}`);
     this.ipGuard.invalidate();

@@ -167,7 +167,7 @@ export interface CaptchaConfig {
   verificationTtlSeconds: number;
   /** blockPuzzle: accepted distance in px between the answer's x and the gap (VERIGATE_CAPTCHA_TOLERANCE_PX, 5). */
   tolerancePx: number;
-  /** blockPuzzle: decoy gaps drawn beside the real one (VERIGATE_CAPTCHA_DECOYS, 2). */
+  /** blockPuzzle: decoy gaps of other shapes drawn beside the real one (VERIGATE_CAPTCHA_DECOYS, 1). */
   decoys: number;
   /** Folder of the operator's own background images (PNG/JPEG); empty = procedural (VERIGATE_CAPTCHA_BACKGROUNDS_DIR). */
   backgroundsDir: string;
@@ -192,6 +192,13 @@ export interface CaptchaConfig {
   lockoutSeconds: number;
   /** Reject a blockPuzzle check that carries no drag trajectory (VERIGATE_CAPTCHA_REQUIRE_TRAJECTORY, false: AJ-Captcha clients send none). */
   requireTrajectory: boolean;
+  /**
+   * Captchas each worker keeps rendered ahead, per kind (blockPuzzle, clickWord zh, clickWord en)
+   * (VERIGATE_CAPTCHA_POOL_SIZE, 64; 0 = render every captcha inline).
+   */
+  poolSize: number;
+  /** Pause between two background renders while refilling, in ms (VERIGATE_CAPTCHA_POOL_REFILL_PAUSE_MS, 0 = next turn of the event loop). */
+  poolRefillPauseMs: number;
 }
 
 export interface SipConfig {
@@ -379,7 +386,7 @@ export function loadConfig(env: Env = process.env, defaults: { healthPort?: numb
     ttlSeconds: int('VERIGATE_CAPTCHA_TTL_S', 120, 5, 3600),
     verificationTtlSeconds: int('VERIGATE_CAPTCHA_VERIFICATION_TTL_S', 180, 5, 3600),
     tolerancePx: int('VERIGATE_CAPTCHA_TOLERANCE_PX', 5, 1, 20),
-    decoys: int('VERIGATE_CAPTCHA_DECOYS', 2, 0, 2),
+    decoys: int('VERIGATE_CAPTCHA_DECOYS', 1, 0, 2),
     backgroundsDir: str('VERIGATE_CAPTCHA_BACKGROUNDS_DIR', ''),
     rpcTimeoutMs: int('VERIGATE_CAPTCHA_RPC_TIMEOUT_MS', 3000, 100, 60_000),
     prefetch: int('VERIGATE_CAPTCHA_PREFETCH', 8, 1, 1000),
@@ -392,6 +399,8 @@ export function loadConfig(env: Env = process.env, defaults: { healthPort?: numb
     failWindowSeconds: int('VERIGATE_CAPTCHA_FAIL_WINDOW_S', 600, 1, 86_400),
     lockoutSeconds: int('VERIGATE_CAPTCHA_LOCKOUT_S', 600, 1, 86_400),
     requireTrajectory: bool('VERIGATE_CAPTCHA_REQUIRE_TRAJECTORY', false),
+    poolSize: int('VERIGATE_CAPTCHA_POOL_SIZE', 64, 0, 10_000),
+    poolRefillPauseMs: int('VERIGATE_CAPTCHA_POOL_REFILL_PAUSE_MS', 0, 0, 60_000),
   };
   config.sms = loadSmsConfig(env, str, int, oneOf, problems, production);
   // The voice worker lets live calls run for the grace period, then ends them (up to ~15 s more).

@@ -9,11 +9,23 @@ import { drawClickWord } from '../images/click-word.js';
 import { CallerLimits } from '../limits/caller-limits.repository.js';
 import { CaptchaSessions } from '../sessions/captcha-sessions.repository.js';
 import { blockPuzzleCorrect, checkTrajectory, clickWordCorrect, type Point } from './answer-check.js';
+import { PrerenderPool } from './prerender-pool.js';
 
 /** clickWord: how far (px) a click may land from a character's centre. */
 export const CLICK_RADIUS = 22;
 
 const fail = (code: CaptchaErrorCode): CaptchaRpcReply => ({ ok: false, code });
+
+type CaptchaKind = 'blockPuzzle' | 'clickWord:zh' | 'clickWord:en';
+const KINDS: CaptchaKind[] = ['blockPuzzle', 'clickWord:zh', 'clickWord:en'];
+
+/** A rendered captcha: the images for the body, and the answer (kept in this process until stored). */
+interface Rendered {
+  originalImageBase64: string;
+  jigsawImageBase64: string;
+  wordList: string[];
+  answer: unknown;
+}
 
 /**
  * The captcha worker's use-cases: get (draw + store), check (one attempt per token), verify
@@ -22,6 +34,8 @@ const fail = (code: CaptchaErrorCode): CaptchaRpcReply => ({ ok: false, code });
 @Injectable()
 export class CaptchaService {
   private readonly drawDuration;
+  private readonly served;
+  private readonly pool: PrerenderPool<CaptchaKind, Rendered>;
 
   constructor(
     private readonly sessions: CaptchaSessions,
@@ -32,6 +46,40 @@ export class CaptchaService {
     metrics: Metrics,
   ) {
     this.drawDuration = metrics.histogram('captcha_draw_seconds', 'Drawing and encoding one captcha image set, by captcha type', ['captcha_type']);
+    this.served = metrics.counter('captcha_served_total', 'Captchas handed out by get, by kind and source (pool: rendered ahead; inline: the pool was empty)', ['kind', 'source']);
+    this.pool = new PrerenderPool<CaptchaKind, Rendered>({
+      size: config.captcha.poolSize,
+      pauseMs: config.captcha.poolRefillPauseMs,
+      render: (kind) => this.render(kind),
+      onError: (error) => this.logger.error('captcha pre-render failed', { error }),
+    });
+    metrics.gauge('captcha_pool_ready', 'Captchas rendered ahead and ready in this worker, by kind', ['kind'], (gauge) => {
+      const levels = this.pool.levels();
+      for (const kind of KINDS) gauge.set({ kind }, levels[kind] ?? 0);
+    });
+  }
+
+  /** Starts rendering ahead (after the backgrounds are loaded). */
+  startPool(): void {
+    this.pool.start('blockPuzzle');
+  }
+
+  stopPool(): void {
+    this.pool.stop();
+  }
+
+  private async render(kind: CaptchaKind): Promise<Rendered> {
+    const started = process.hrtime.bigint();
+    let rendered: Rendered;
+    if (kind === 'blockPuzzle') {
+      const drawn = await drawBlockPuzzle(this.backgrounds, this.config.captcha.decoys);
+      rendered = { originalImageBase64: drawn.background.toString('base64'), jigsawImageBase64: drawn.piece.toString('base64'), wordList: [], answer: drawn.answer };
+    } else {
+      const drawn = await drawClickWord(this.backgrounds, kind === 'clickWord:en' ? 'en' : 'zh');
+      rendered = { originalImageBase64: drawn.background.toString('base64'), jigsawImageBase64: '', wordList: drawn.words, answer: drawn.points };
+    }
+    this.drawDuration.observe({ captcha_type: kind === 'blockPuzzle' ? 'blockPuzzle' : 'clickWord' }, secondsSince(started));
+    return rendered;
   }
 
   handle(request: CaptchaRpcRequest): Promise<CaptchaRpcReply> {
@@ -48,21 +96,14 @@ export class CaptchaService {
     if (admission !== 'ok') return fail(admission);
     const token = randomBytes(16).toString('hex');
     const secretKey = newSecretKey();
+    const kind: CaptchaKind = request.captchaType === 'clickWord' ? (request.lang === 'en' ? 'clickWord:en' : 'clickWord:zh') : 'blockPuzzle';
+    const { item, fromPool } = await this.pool.take(kind);
+    this.served.inc({ kind, source: fromPool ? 'pool' : 'inline' });
+    const { answer, ...images } = item;
     const body = { ...emptyCaptchaBody(), token, secretKey };
-    let answer: unknown;
-    const drawStarted = process.hrtime.bigint();
-    if (request.captchaType === 'clickWord') {
-      const drawn = await drawClickWord(this.backgrounds, request.lang);
-      answer = drawn.points;
-      body.originalImageBase64 = drawn.background.toString('base64');
-      body.wordList = drawn.words;
-    } else {
-      const drawn = await drawBlockPuzzle(this.backgrounds, this.config.captcha.decoys);
-      answer = drawn.answer;
-      body.originalImageBase64 = drawn.background.toString('base64');
-      body.jigsawImageBase64 = drawn.piece.toString('base64');
-    }
-    this.drawDuration.observe({ captcha_type: request.captchaType === 'clickWord' ? 'clickWord' : 'blockPuzzle' }, secondsSince(drawStarted));
+    body.originalImageBase64 = images.originalImageBase64;
+    if (kind === 'blockPuzzle') body.jigsawImageBase64 = images.jigsawImageBase64;
+    else body.wordList = images.wordList;
     await this.sessions.insert({
       token, appKey: request.caller.appKey, captchaType: request.captchaType, answer, secretKey,
       ttlSeconds: this.config.captcha.ttlSeconds, fingerprint: request.caller.fingerprint, clientIp: request.caller.clientIp,

@@ -69,7 +69,7 @@ describe('encodePng', () => {
     // Opaque (the canvas keeps premultiplied colours, so translucent pixels would not round-trip exactly).
     for (let i = 3; i < image.data.length; i += 4) image.data[i] = 255;
     ctx.putImageData(image, 0, 0);
-    const decoded = await loadImage(encodePng(canvas, alpha));
+    const decoded = await loadImage(await encodePng(canvas, alpha));
     const back = newCanvas(37, 23);
     back.getContext('2d').drawImage(decoded, 0, 0);
     expect(Buffer.from(back.getContext('2d').getImageData(0, 0, 37, 23).data)).toEqual(Buffer.from(ctx.getImageData(0, 0, 37, 23).data));

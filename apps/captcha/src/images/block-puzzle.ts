@@ -48,6 +48,8 @@ type Tabs = [Tab, Tab, Tab, Tab];
 
 type Tab = 'flat' | 'out' | 'in';
 
+/** Tab radius as a share of the side. */
+const TAB_RADIUS = 0.215;
 /** Decoys must fit the piece at most this well (IoU at the best alignment); the test's bar is 0.7. */
 export const DECOY_MAX_IOU = 0.6;
 /** Room between the piece's start (x = 0 in the widget) and the first gap, and between gaps. */
@@ -122,15 +124,40 @@ export function bestIoU(a: BinaryMask, b: BinaryMask, dx: number, dy: number, sl
   return best;
 }
 
+/**
+ * Shapes depend only on (side, tabs): 7 sides × ~60 tab sets. Their paths, masks and which pairs
+ * are different enough to be decoys are computed once per process and then reused (bounded by
+ * that count), so drawing spends no time on path operations or IoU.
+ */
+const shapes = new Map<string, { shape: Shape; mask: BinaryMask }>();
+const decoyOk = new Map<string, boolean>();
+
+function cachedShape(side: number, tabs: Tabs): { shape: Shape; mask: BinaryMask } {
+  const key = `${side}:${tabs.join(',')}`;
+  let entry = shapes.get(key);
+  if (!entry) {
+    const shape = pieceShape(side, side * TAB_RADIUS, tabs);
+    shapes.set(key, (entry = { shape, mask: rasterise(shape) }));
+  }
+  return entry;
+}
+
 /** Up to `count` decoys: pieces of the same size with other tabs (a turned piece is one of them). */
-function decoyShapes(rng: Rng, piece: Shape, pieceBits: BinaryMask, count: number): Shape[] {
+function decoyShapes(rng: Rng, piece: Shape, count: number): Shape[] {
   const out: Shape[] = [];
+  const pieceMask = cachedShape(piece.side, piece.tabs).mask;
   for (let attempt = 0; attempt < 24 && out.length < count; attempt++) {
     const tabs = randomTabs(rng);
     if (tabs.every((t, i) => t === piece.tabs[i]) || out.some((d) => tabs.every((t, i) => t === d.tabs[i]))) continue;
-    const shape = pieceShape(piece.side, piece.radius, tabs);
-    // Bodies aligned (as drawn in one row), the piece slid ±8 px: it must still fit poorly.
-    if (bestIoU(rasterise(shape), pieceBits, shape.bodyX - piece.bodyX, shape.bodyY - piece.bodyY, 8) < DECOY_MAX_IOU) out.push(shape);
+    const { shape, mask } = cachedShape(piece.side, tabs);
+    const key = `${piece.side}:${piece.tabs.join(',')}/${tabs.join(',')}`;
+    let ok = decoyOk.get(key);
+    if (ok === undefined) {
+      // Bodies aligned (as drawn in one row), the piece slid ±8 px: it must still fit poorly.
+      ok = bestIoU(mask, pieceMask, shape.bodyX - piece.bodyX, shape.bodyY - piece.bodyY, 8) < DECOY_MAX_IOU;
+      decoyOk.set(key, ok);
+    }
+    if (ok) out.push(shape);
   }
   return out;
 }
@@ -168,10 +195,8 @@ function layOut(widths: number[], min: number, max: number, spacing: number): nu
  */
 export async function drawBlockPuzzle(backgrounds: Backgrounds, decoys: number): Promise<BlockPuzzleImages> {
   const rng = new Rng();
-  const side = rng.int(38, 44);
-  const piece = pieceShape(side, side * rng.range(0.2, 0.23), randomTabs(rng));
-  const pieceBits = rasterise(piece);
-  const decoyList = decoys > 0 ? decoyShapes(rng, piece, pieceBits, decoys) : [];
+  const piece = cachedShape(rng.int(38, 44), randomTabs(rng)).shape;
+  const decoyList = decoys > 0 ? decoyShapes(rng, piece, decoys) : [];
 
   const canvas = newCanvas(WIDTH, HEIGHT);
   const ctx = canvas.getContext('2d');
@@ -224,12 +249,13 @@ export async function drawBlockPuzzle(backgrounds: Backgrounds, decoys: number):
     ctx.restore();
   }
 
+  const [background, pieceImage] = await Promise.all([encodePng(canvas as Canvas, false), encodePng(strip as Canvas, true)]);
   return {
-    background: encodePng(canvas as Canvas, false),
-    piece: encodePng(strip as Canvas, true),
+    background,
+    piece: pieceImage,
     answer: { x: real.x, y: real.y },
     pieceWidth: piece.width,
-    pieceMask: pieceBits,
-    gaps: placed.map((p) => ({ x: p.x, y: p.y, real: p.real, mask: rasterise(p.shape) })),
+    pieceMask: cachedShape(piece.side, piece.tabs).mask,
+    gaps: placed.map((p) => ({ x: p.x, y: p.y, real: p.real, mask: cachedShape(p.shape.side, p.shape.tabs).mask })),
   };
 }

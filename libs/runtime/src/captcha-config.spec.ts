@@ -7,7 +7,7 @@ describe('captcha configuration', () => {
       ttlSeconds: 120, verificationTtlSeconds: 180, tolerancePx: 5, decoys: 1, backgroundsDir: '', rpcTimeoutMs: 3000, prefetch: 8, rpcQueueMaxLength: 1000,
       getLimitPerFingerprint: 30, getLimitPerIp: 300, getWindowSeconds: 60,
       failLimitPerFingerprint: 5, failLimitPerIp: 30, failWindowSeconds: 600, lockoutSeconds: 600,
-      requireTrajectory: false, poolSize: 64, poolRefillPauseMs: 0,
+      requireTrajectory: false, poolSize: 64, poolRefillPauseMs: 0, renderThreads: 1,
     });
   });
 
@@ -17,12 +17,12 @@ describe('captcha configuration', () => {
       VERIGATE_CAPTCHA_BACKGROUNDS_DIR: '/srv/bg', VERIGATE_CAPTCHA_RPC_TIMEOUT_MS: '900', VERIGATE_CAPTCHA_PREFETCH: '2', VERIGATE_CAPTCHA_RPC_QUEUE_MAX: '50',
       VERIGATE_CAPTCHA_GET_LIMIT_FP: '3', VERIGATE_CAPTCHA_GET_LIMIT_IP: '4', VERIGATE_CAPTCHA_GET_WINDOW_S: '5',
       VERIGATE_CAPTCHA_FAIL_LIMIT_FP: '6', VERIGATE_CAPTCHA_FAIL_LIMIT_IP: '7', VERIGATE_CAPTCHA_FAIL_WINDOW_S: '8', VERIGATE_CAPTCHA_LOCKOUT_S: '9',
-      VERIGATE_CAPTCHA_REQUIRE_TRAJECTORY: 'true', VERIGATE_CAPTCHA_POOL_SIZE: '0', VERIGATE_CAPTCHA_POOL_REFILL_PAUSE_MS: '2', VERIGATE_TRUSTED_PROXIES: '10.0.0.0/8, 192.168.1.1,fd00::/8',
+      VERIGATE_CAPTCHA_REQUIRE_TRAJECTORY: 'true', VERIGATE_CAPTCHA_POOL_SIZE: '0', VERIGATE_CAPTCHA_POOL_REFILL_PAUSE_MS: '2', VERIGATE_CAPTCHA_RENDER_THREADS: '3', VERIGATE_TRUSTED_PROXIES: '10.0.0.0/8, 192.168.1.1,fd00::/8',
     }).captcha;
     expect(c).toEqual({
       ttlSeconds: 60, verificationTtlSeconds: 90, tolerancePx: 3, decoys: 2, backgroundsDir: '/srv/bg', rpcTimeoutMs: 900, prefetch: 2, rpcQueueMaxLength: 50,
       getLimitPerFingerprint: 3, getLimitPerIp: 4, getWindowSeconds: 5, failLimitPerFingerprint: 6, failLimitPerIp: 7, failWindowSeconds: 8,
-      lockoutSeconds: 9, requireTrajectory: true, poolSize: 0, poolRefillPauseMs: 2,
+      lockoutSeconds: 9, requireTrajectory: true, poolSize: 0, poolRefillPauseMs: 2, renderThreads: 3,
     });
   });
 

@@ -199,6 +199,8 @@ export interface CaptchaConfig {
   poolSize: number;
   /** Pause between two background renders while refilling, in ms (VERIGATE_CAPTCHA_POOL_REFILL_PAUSE_MS, 0 = next turn of the event loop). */
   poolRefillPauseMs: number;
+  /** Threads of each worker that render the pool (VERIGATE_CAPTCHA_RENDER_THREADS, 1; 0 = on the event loop). */
+  renderThreads: number;
 }
 
 export interface SipConfig {
@@ -401,6 +403,7 @@ export function loadConfig(env: Env = process.env, defaults: { healthPort?: numb
     requireTrajectory: bool('VERIGATE_CAPTCHA_REQUIRE_TRAJECTORY', false),
     poolSize: int('VERIGATE_CAPTCHA_POOL_SIZE', 64, 0, 10_000),
     poolRefillPauseMs: int('VERIGATE_CAPTCHA_POOL_REFILL_PAUSE_MS', 0, 0, 60_000),
+    renderThreads: int('VERIGATE_CAPTCHA_RENDER_THREADS', 1, 0, 64),
   };
   config.sms = loadSmsConfig(env, str, int, oneOf, problems, production);
   // The voice worker lets live calls run for the grace period, then ends them (up to ~15 s more).

@@ -4,8 +4,8 @@ import { emptyCaptchaBody, type CaptchaErrorCode, type CaptchaRpcReply, type Cap
 import { APP_LOGGER, JsonLogger, Metrics, PLATFORM_CONFIG, secondsSince, type PlatformConfig } from '#libs/runtime';
 import { aesFormOfPlainCredential, captchaVerification, decodePointJson, newSecretKey } from '#libs/auth';
 import { Backgrounds } from '../images/background.js';
-import { drawBlockPuzzle } from '../images/block-puzzle.js';
-import { drawClickWord } from '../images/click-word.js';
+import { CAPTCHA_KINDS, renderCaptcha, type CaptchaKind, type RenderedCaptcha } from '../images/render.js';
+import { RenderThreads } from '../images/render-threads.js';
 import { CallerLimits } from '../limits/caller-limits.repository.js';
 import { CaptchaSessions } from '../sessions/captcha-sessions.repository.js';
 import { blockPuzzleCorrect, checkTrajectory, clickWordCorrect, type Point } from './answer-check.js';
@@ -16,17 +16,6 @@ export const CLICK_RADIUS = 22;
 
 const fail = (code: CaptchaErrorCode): CaptchaRpcReply => ({ ok: false, code });
 
-type CaptchaKind = 'blockPuzzle' | 'clickWord:zh' | 'clickWord:en';
-const KINDS: CaptchaKind[] = ['blockPuzzle', 'clickWord:zh', 'clickWord:en'];
-
-/** A rendered captcha: the images for the body, and the answer (kept in this process until stored). */
-interface Rendered {
-  originalImageBase64: string;
-  jigsawImageBase64: string;
-  wordList: string[];
-  answer: unknown;
-}
-
 /**
  * The captcha worker's use-cases: get (draw + store), check (one attempt per token), verify
  * (single-use credential). Answers, secret keys, tokens and credentials are never logged.
@@ -35,7 +24,8 @@ interface Rendered {
 export class CaptchaService {
   private readonly drawDuration;
   private readonly served;
-  private readonly pool: PrerenderPool<CaptchaKind, Rendered>;
+  private readonly pool: PrerenderPool<CaptchaKind, RenderedCaptcha>;
+  private threads: RenderThreads | null = null;
 
   constructor(
     private readonly sessions: CaptchaSessions,
@@ -47,7 +37,7 @@ export class CaptchaService {
   ) {
     this.drawDuration = metrics.histogram('captcha_draw_seconds', 'Drawing and encoding one captcha image set, by captcha type', ['captcha_type']);
     this.served = metrics.counter('captcha_served_total', 'Captchas handed out by get, by kind and source (pool: rendered ahead; inline: the pool was empty)', ['kind', 'source']);
-    this.pool = new PrerenderPool<CaptchaKind, Rendered>({
+    this.pool = new PrerenderPool<CaptchaKind, RenderedCaptcha>({
       size: config.captcha.poolSize,
       pauseMs: config.captcha.poolRefillPauseMs,
       render: (kind) => this.render(kind),
@@ -55,30 +45,33 @@ export class CaptchaService {
     });
     metrics.gauge('captcha_pool_ready', 'Captchas rendered ahead and ready in this worker, by kind', ['kind'], (gauge) => {
       const levels = this.pool.levels();
-      for (const kind of KINDS) gauge.set({ kind }, levels[kind] ?? 0);
+      for (const kind of CAPTCHA_KINDS) gauge.set({ kind }, levels[kind] ?? 0);
     });
   }
 
-  /** Starts rendering ahead (after the backgrounds are loaded). */
+  /**
+   * Starts rendering ahead (after the backgrounds are loaded), on VERIGATE_CAPTCHA_RENDER_THREADS
+   * render threads when there are any (and when running from the built JavaScript).
+   */
   startPool(): void {
+    const { renderThreads, backgroundsDir, decoys } = this.config.captcha;
+    if (renderThreads > 0 && RenderThreads.available()) {
+      this.threads = new RenderThreads(renderThreads, { backgroundsDir, decoys }, (error) => this.logger.error('captcha render thread failed: rendering on the event loop from now on', { error }));
+    }
     this.pool.start('blockPuzzle');
   }
 
-  stopPool(): void {
+  async stopPool(): Promise<void> {
     this.pool.stop();
+    await this.threads?.close();
   }
 
-  private async render(kind: CaptchaKind): Promise<Rendered> {
-    const started = process.hrtime.bigint();
-    let rendered: Rendered;
-    if (kind === 'blockPuzzle') {
-      const drawn = await drawBlockPuzzle(this.backgrounds, this.config.captcha.decoys);
-      rendered = { originalImageBase64: drawn.background.toString('base64'), jigsawImageBase64: drawn.piece.toString('base64'), wordList: [], answer: drawn.answer };
-    } else {
-      const drawn = await drawClickWord(this.backgrounds, kind === 'clickWord:en' ? 'en' : 'zh');
-      rendered = { originalImageBase64: drawn.background.toString('base64'), jigsawImageBase64: '', wordList: drawn.words, answer: drawn.points };
-    }
-    this.drawDuration.observe({ captcha_type: kind === 'blockPuzzle' ? 'blockPuzzle' : 'clickWord' }, secondsSince(started));
+  /** On a render thread when there is one (falling back to the event loop if it failed). */
+  private async render(kind: CaptchaKind): Promise<RenderedCaptcha> {
+    let rendered: RenderedCaptcha | undefined;
+    if (this.threads) rendered = await this.threads.render(kind).catch(() => undefined);
+    rendered ??= await renderCaptcha(this.backgrounds, kind, this.config.captcha.decoys);
+    this.drawDuration.observe({ captcha_type: kind === 'blockPuzzle' ? 'blockPuzzle' : 'clickWord' }, rendered.seconds);
     return rendered;
   }
 
@@ -99,7 +92,7 @@ export class CaptchaService {
     const kind: CaptchaKind = request.captchaType === 'clickWord' ? (request.lang === 'en' ? 'clickWord:en' : 'clickWord:zh') : 'blockPuzzle';
     const { item, fromPool } = await this.pool.take(kind);
     this.served.inc({ kind, source: fromPool ? 'pool' : 'inline' });
-    const { answer, ...images } = item;
+    const { answer, seconds: _seconds, ...images } = item;
     const body = { ...emptyCaptchaBody(), token, secretKey };
     body.originalImageBase64 = images.originalImageBase64;
     if (kind === 'blockPuzzle') body.jigsawImageBase64 = images.jigsawImageBase64;

@@ -72,7 +72,7 @@ export class CaptchaRpcConsumer implements OnApplicationBootstrap, BeforeApplica
 
   /** Stops taking requests, then lets the ones in hand be answered before the connections close. */
   async beforeApplicationShutdown(): Promise<void> {
-    this.service.stopPool();
+    await this.service.stopPool();
     await this.broker.stopConsuming();
     await this.broker.drain(DRAIN_MS);
   }

@@ -161,7 +161,7 @@ Per run (blockPuzzle): render ${bp.runs.map((r) => f(r.raw.rate)).join(' / ')} p
 served at ${CONCURRENCY} clients ${bp.runs.map((r) => f(r.many.rate)).join(' / ')} per s.
 
 The issue's goals for blockPuzzle: \`get\` p50 with one client < 15 ms — ${goal(bp.oneP50 < 15)} (${f(bp.oneP50)} ms);
-rendering ≥ 200 per second on one core — ${goal(bp.rawCpu >= 200)} per CPU-second (${f(bp.rawCpu)}), ${goal(bp.raw >= 200)} in wall time (${f(bp.raw)}/s: the core was shared);
+rendering ≥ 200 per second on one core — ${goal(bp.rawCpu >= 200)} per CPU-second (${f(bp.rawCpu)}), ${goal(bp.raw >= 200)} in wall time (${f(bp.raw)}/s${bp.raw < 200 ? ': the core was shared' : ''});
 served/s with ${CONCURRENCY} clients ≥ 80 % of the render rate × the cores the worker may use (${WORKER_CORES} render
 thread${WORKER_CORES === 1 ? '' : 's'}, \`VERIGATE_CAPTCHA_RENDER_THREADS\`; its main thread only serves) — ${goal(bp.ratio >= 0.8)} (${f(bp.ratio * 100)} %).
 "render" is this process drawing in a loop on one thread (as the
@@ -171,7 +171,12 @@ the \`get\` counters and the session row (commits that do not wait for the disk)
 worker" is the worker's own time per \`get\` (its \`captcha_rpc_duration_seconds\`). With ${CONCURRENCY}
 clients the pool (\`VERIGATE_CAPTCHA_POOL_SIZE\`) empties within the first second, so the served rate is
 the steady state, on the same 2 cores as the gateway, PostgreSQL, RabbitMQ and the 16 clients
-(each parsing ~50 kB of JSON per captcha).
+(each parsing ~50 kB of JSON per captcha). The render thread is not what limits the served rate
+there (it renders ≥ 200/s and was idle part of the time): everything else on the path — HTTP, the
+gateway parsing and re-serialising each ~50 kB body, RabbitMQ, PostgreSQL and the 16 clients — shares
+the remaining CPU of this 2-core machine. Passing the worker's JSON through the gateway unparsed, or
+a machine where the load generator and the database do not share the worker's cores, is what the
+80 % goal needs.
 `;
 }
 

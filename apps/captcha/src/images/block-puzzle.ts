@@ -31,7 +31,7 @@ export interface BlockPuzzleImages {
   gaps: DrawnGap[];
 }
 
-/** A piece outline, its bounding box starting at (0, 0). */
+/** A piece outline in its box (the shape starts about 1 px from the box's top-left corner). */
 interface Shape {
   path: Path2D;
   width: number;
@@ -186,9 +186,9 @@ function layOut(widths: number[], min: number, max: number, spacing: number): nu
  * - exactly one gap has the piece's outline; decoys (up to `decoys`) have clearly different
  *   outlines (pieces of the same size with other tabs — a turned piece is one of them; IoU with
  *   the piece < DECOY_MAX_IOU);
- * - every gap is shaded dark with a thin light outline along its own shape, so it reads on dark
- *   and light pictures alike; no frames around gaps;
- * - the piece is the picture under the real gap with the same light outline and a soft shadow;
+ * - every gap is shaded dark with a thin light line along its own outline, so it reads on dark,
+ *   light and busy pictures alike; no frames around gaps, no noise;
+ * - the piece is the picture under the real gap with a light inner outline and a dark halo;
  * - the row (y) and the columns (x) come from node:crypto, the rest from a per-captcha Rng.
  * The picture does not stop a solver (no picture a person reads at a glance can): proof of
  * work, behaviour and limits are what bots pay.

@@ -1,5 +1,4 @@
 import { createCanvas, loadImage } from '@napi-rs/canvas';
-import { MARGIN } from '../../apps/captcha/src/images/block-puzzle.js';
 
 /**
  * An attacker's blockPuzzle solver, built from what public bypass scripts do. It gets exactly
@@ -23,6 +22,8 @@ import { MARGIN } from '../../apps/captcha/src/images/block-puzzle.js';
  * - history:    diff against the backgrounds seen before: the place that differs most from the
  *               most similar earlier background (the change a gap makes to a reused picture).
  */
+/** The old design's window margin around a gap (px), which the context attack assumes. */
+const MARGIN = 11;
 // Globals cached in module scope: global lookups are slow inside Jest's VM context.
 const Mabs = Math.abs, Mhypot = Math.hypot, Mmin = Math.min, Mmax = Math.max, Msqrt = Math.sqrt, INF = Number.POSITIVE_INFINITY;
 

@@ -103,8 +103,8 @@
   // apps/gateway/widget/src/widget.ts
   var IMAGE_W = 310;
   var TEXT = {
-    zh: { slide: "\u62D6\u52A8\u6ED1\u5757\uFF0C\u628A\u62FC\u56FE\u653E\u8FDB\u753B\u9762\u5EF6\u7EED\u5230\u6846\u5916\u7684\u90A3\u4E2A\u7F3A\u53E3", click: "\u8BF7\u4F9D\u6B21\u70B9\u51FB", ok: "\u9A8C\u8BC1\u6210\u529F", fail: "\u9A8C\u8BC1\u5931\u8D25\uFF0C\u8BF7\u91CD\u8BD5", refresh: "\u6362\u4E00\u5F20", loading: "\u52A0\u8F7D\u4E2D\u2026", slider: "\u62FC\u56FE\u6ED1\u5757\uFF1A\u7528\u5DE6\u53F3\u65B9\u5411\u952E\u79FB\u52A8\uFF0C\u56DE\u8F66\u63D0\u4EA4" },
-    en: { slide: "Drag the piece into the gap whose picture continues beyond its frame", click: "Click in order", ok: "Verified", fail: "Failed, try again", refresh: "New captcha", loading: "Loading\u2026", slider: "Puzzle slider: move with the arrow keys, Enter to submit" }
+    zh: { slide: "\u62D6\u52A8\u6ED1\u5757\uFF0C\u628A\u62FC\u56FE\u653E\u8FDB\u5F62\u72B6\u76F8\u540C\u7684\u7F3A\u53E3", click: "\u8BF7\u4F9D\u6B21\u70B9\u51FB", ok: "\u9A8C\u8BC1\u6210\u529F", fail: "\u9A8C\u8BC1\u5931\u8D25\uFF0C\u8BF7\u91CD\u8BD5", refresh: "\u6362\u4E00\u5F20", loading: "\u52A0\u8F7D\u4E2D\u2026", slider: "\u62FC\u56FE\u6ED1\u5757\uFF1A\u7528\u5DE6\u53F3\u65B9\u5411\u952E\u79FB\u52A8\uFF0C\u56DE\u8F66\u63D0\u4EA4" },
+    en: { slide: "Drag the piece into the gap of the same shape", click: "Click in order", ok: "Verified", fail: "Failed, try again", refresh: "New captcha", loading: "Loading\u2026", slider: "Puzzle slider: move with the arrow keys, Enter to submit" }
   };
   var scriptBase = (() => {
     const current = typeof document !== "undefined" ? document.currentScript : null;

@@ -4,26 +4,26 @@ import { loadConfig } from './config.js';
 describe('captcha configuration', () => {
   it('has the documented defaults', () => {
     expect(loadConfig({}).captcha).toEqual({
-      ttlSeconds: 120, verificationTtlSeconds: 180, tolerancePx: 5, decoys: 2, backgroundsDir: '', rpcTimeoutMs: 3000, prefetch: 8, rpcQueueMaxLength: 1000,
+      ttlSeconds: 120, verificationTtlSeconds: 180, tolerancePx: 5, decoys: 1, backgroundsDir: '', rpcTimeoutMs: 3000, prefetch: 8, rpcQueueMaxLength: 1000,
       getLimitPerFingerprint: 30, getLimitPerIp: 300, getWindowSeconds: 60,
       failLimitPerFingerprint: 5, failLimitPerIp: 30, failWindowSeconds: 600, lockoutSeconds: 600,
-      requireTrajectory: false, flood: { burst: 300, perMinute: 300 },
+      requireTrajectory: false, flood: { burst: 300, perMinute: 300 }, poolSize: 64, poolRefillPauseMs: 0, renderThreads: 1,
     });
   });
 
   it('reads every variable', () => {
     const c = loadConfig({
-      VERIGATE_CAPTCHA_TTL_S: '60', VERIGATE_CAPTCHA_VERIFICATION_TTL_S: '90', VERIGATE_CAPTCHA_TOLERANCE_PX: '3', VERIGATE_CAPTCHA_DECOYS: '1',
+      VERIGATE_CAPTCHA_TTL_S: '60', VERIGATE_CAPTCHA_VERIFICATION_TTL_S: '90', VERIGATE_CAPTCHA_TOLERANCE_PX: '3', VERIGATE_CAPTCHA_DECOYS: '2',
       VERIGATE_CAPTCHA_BACKGROUNDS_DIR: '/srv/bg', VERIGATE_CAPTCHA_RPC_TIMEOUT_MS: '900', VERIGATE_CAPTCHA_PREFETCH: '2', VERIGATE_CAPTCHA_RPC_QUEUE_MAX: '50',
       VERIGATE_CAPTCHA_GET_LIMIT_FP: '3', VERIGATE_CAPTCHA_GET_LIMIT_IP: '4', VERIGATE_CAPTCHA_GET_WINDOW_S: '5',
       VERIGATE_CAPTCHA_FAIL_LIMIT_FP: '6', VERIGATE_CAPTCHA_FAIL_LIMIT_IP: '7', VERIGATE_CAPTCHA_FAIL_WINDOW_S: '8', VERIGATE_CAPTCHA_LOCKOUT_S: '9',
-      VERIGATE_CAPTCHA_REQUIRE_TRAJECTORY: 'true', VERIGATE_TRUSTED_PROXIES: '10.0.0.0/8, 192.168.1.1,fd00::/8',
+      VERIGATE_CAPTCHA_REQUIRE_TRAJECTORY: 'true', VERIGATE_CAPTCHA_POOL_SIZE: '0', VERIGATE_CAPTCHA_POOL_REFILL_PAUSE_MS: '2', VERIGATE_CAPTCHA_RENDER_THREADS: '3', VERIGATE_TRUSTED_PROXIES: '10.0.0.0/8, 192.168.1.1,fd00::/8',
       VERIGATE_CAPTCHA_FLOOD_BURST: '11', VERIGATE_CAPTCHA_FLOOD_PER_MIN: '12',
     }).captcha;
     expect(c).toEqual({
-      ttlSeconds: 60, verificationTtlSeconds: 90, tolerancePx: 3, decoys: 1, backgroundsDir: '/srv/bg', rpcTimeoutMs: 900, prefetch: 2, rpcQueueMaxLength: 50,
+      ttlSeconds: 60, verificationTtlSeconds: 90, tolerancePx: 3, decoys: 2, backgroundsDir: '/srv/bg', rpcTimeoutMs: 900, prefetch: 2, rpcQueueMaxLength: 50,
       getLimitPerFingerprint: 3, getLimitPerIp: 4, getWindowSeconds: 5, failLimitPerFingerprint: 6, failLimitPerIp: 7, failWindowSeconds: 8,
-      lockoutSeconds: 9, requireTrajectory: true, flood: { burst: 11, perMinute: 12 },
+      lockoutSeconds: 9, requireTrajectory: true, flood: { burst: 11, perMinute: 12 }, poolSize: 0, poolRefillPauseMs: 2, renderThreads: 3,
     });
   });
 
@@ -31,5 +31,7 @@ describe('captcha configuration', () => {
     expect(() => loadConfig({ VERIGATE_CAPTCHA_DECOYS: '5', VERIGATE_TRUSTED_PROXIES: 'proxy.local', VERIGATE_CAPTCHA_TOLERANCE_PX: '0' }))
       .toThrow(/VERIGATE_TRUSTED_PROXIES has invalid entries \(proxy.local\)[\s\S]*VERIGATE_CAPTCHA_DECOYS/);
     expect(() => loadConfig({ VERIGATE_CAPTCHA_TOLERANCE_PX: '0' })).toThrow(/VERIGATE_CAPTCHA_TOLERANCE_PX/);
+    expect(() => loadConfig({ VERIGATE_CAPTCHA_POOL_SIZE: '-1' })).toThrow(/VERIGATE_CAPTCHA_POOL_SIZE/);
+    expect(() => loadConfig({ VERIGATE_CAPTCHA_POOL_REFILL_PAUSE_MS: 'soon' })).toThrow(/VERIGATE_CAPTCHA_POOL_REFILL_PAUSE_MS/);
   });
 });

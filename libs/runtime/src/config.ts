@@ -194,7 +194,7 @@ export interface CaptchaConfig {
   verificationTtlSeconds: number;
   /** blockPuzzle: accepted distance in px between the answer's x and the gap (VERIGATE_CAPTCHA_TOLERANCE_PX, 5). */
   tolerancePx: number;
-  /** blockPuzzle: decoy gaps drawn beside the real one (VERIGATE_CAPTCHA_DECOYS, 2). */
+  /** blockPuzzle: decoy gaps of other shapes drawn beside the real one (VERIGATE_CAPTCHA_DECOYS, 1). */
   decoys: number;
   /** Folder of the operator's own background images (PNG/JPEG); empty = procedural (VERIGATE_CAPTCHA_BACKGROUNDS_DIR). */
   backgroundsDir: string;
@@ -227,6 +227,15 @@ export interface CaptchaConfig {
    * (VERIGATE_CAPTCHA_GET_LIMIT_IP per VERIGATE_CAPTCHA_GET_WINDOW_S).
    */
   flood: { burst: number; perMinute: number };
+  /**
+   * Captchas each worker keeps rendered ahead, per kind (blockPuzzle, clickWord zh, clickWord en)
+   * (VERIGATE_CAPTCHA_POOL_SIZE, 64; 0 = render every captcha inline).
+   */
+  poolSize: number;
+  /** Pause between two background renders while refilling, in ms (VERIGATE_CAPTCHA_POOL_REFILL_PAUSE_MS, 0 = next turn of the event loop). */
+  poolRefillPauseMs: number;
+  /** Threads of each worker that render the pool (VERIGATE_CAPTCHA_RENDER_THREADS, 1; 0 = on the event loop). */
+  renderThreads: number;
 }
 
 export interface SipConfig {
@@ -432,7 +441,7 @@ export function loadConfig(env: Env = process.env, defaults: LoadConfigOptions =
     ttlSeconds: int('VERIGATE_CAPTCHA_TTL_S', 120, 5, 3600),
     verificationTtlSeconds: int('VERIGATE_CAPTCHA_VERIFICATION_TTL_S', 180, 5, 3600),
     tolerancePx: int('VERIGATE_CAPTCHA_TOLERANCE_PX', 5, 1, 20),
-    decoys: int('VERIGATE_CAPTCHA_DECOYS', 2, 0, 2),
+    decoys: int('VERIGATE_CAPTCHA_DECOYS', 1, 0, 2),
     backgroundsDir: str('VERIGATE_CAPTCHA_BACKGROUNDS_DIR', ''),
     rpcTimeoutMs: int('VERIGATE_CAPTCHA_RPC_TIMEOUT_MS', 3000, 100, 60_000),
     prefetch: int('VERIGATE_CAPTCHA_PREFETCH', 8, 1, 1000),
@@ -446,6 +455,9 @@ export function loadConfig(env: Env = process.env, defaults: LoadConfigOptions =
     lockoutSeconds: int('VERIGATE_CAPTCHA_LOCKOUT_S', 600, 1, 86_400),
     requireTrajectory: bool('VERIGATE_CAPTCHA_REQUIRE_TRAJECTORY', false),
     flood: { burst: 0, perMinute: 0 }, // set below: the defaults follow the worker's per-address limit
+    poolSize: int('VERIGATE_CAPTCHA_POOL_SIZE', 64, 0, 10_000),
+    poolRefillPauseMs: int('VERIGATE_CAPTCHA_POOL_REFILL_PAUSE_MS', 0, 0, 60_000),
+    renderThreads: int('VERIGATE_CAPTCHA_RENDER_THREADS', 1, 0, 64),
   };
   config.captcha.flood = {
     burst: int('VERIGATE_CAPTCHA_FLOOD_BURST', config.captcha.getLimitPerIp, 1, 10_000_000),

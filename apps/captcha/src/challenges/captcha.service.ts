@@ -4,11 +4,12 @@ import { emptyCaptchaBody, type CaptchaErrorCode, type CaptchaRpcReply, type Cap
 import { APP_LOGGER, JsonLogger, Metrics, PLATFORM_CONFIG, secondsSince, type PlatformConfig } from '#libs/runtime';
 import { aesFormOfPlainCredential, captchaVerification, decodePointJson, newSecretKey } from '#libs/auth';
 import { Backgrounds } from '../images/background.js';
-import { drawBlockPuzzle } from '../images/block-puzzle.js';
-import { drawClickWord } from '../images/click-word.js';
+import { CAPTCHA_KINDS, renderCaptcha, type CaptchaKind, type RenderedCaptcha } from '../images/render.js';
+import { RenderThreads } from '../images/render-threads.js';
 import { CallerLimits } from '../limits/caller-limits.repository.js';
 import { CaptchaSessions } from '../sessions/captcha-sessions.repository.js';
 import { blockPuzzleCorrect, checkTrajectory, clickWordCorrect, type Point } from './answer-check.js';
+import { PrerenderPool } from './prerender-pool.js';
 
 /** clickWord: how far (px) a click may land from a character's centre. */
 export const CLICK_RADIUS = 22;
@@ -22,6 +23,9 @@ const fail = (code: CaptchaErrorCode): CaptchaRpcReply => ({ ok: false, code });
 @Injectable()
 export class CaptchaService {
   private readonly drawDuration;
+  private readonly served;
+  private readonly pool: PrerenderPool<CaptchaKind, RenderedCaptcha>;
+  private threads: RenderThreads | null = null;
 
   constructor(
     private readonly sessions: CaptchaSessions,
@@ -32,6 +36,43 @@ export class CaptchaService {
     metrics: Metrics,
   ) {
     this.drawDuration = metrics.histogram('captcha_draw_seconds', 'Drawing and encoding one captcha image set, by captcha type', ['captcha_type']);
+    this.served = metrics.counter('captcha_served_total', 'Captchas handed out by get, by kind and source (pool: rendered ahead; inline: the pool was empty)', ['kind', 'source']);
+    this.pool = new PrerenderPool<CaptchaKind, RenderedCaptcha>({
+      size: config.captcha.poolSize,
+      pauseMs: config.captcha.poolRefillPauseMs,
+      render: (kind) => this.render(kind),
+      onError: (error) => this.logger.error('captcha pre-render failed', { error }),
+    });
+    metrics.gauge('captcha_pool_ready', 'Captchas rendered ahead and ready in this worker, by kind', ['kind'], (gauge) => {
+      const levels = this.pool.levels();
+      for (const kind of CAPTCHA_KINDS) gauge.set({ kind }, levels[kind] ?? 0);
+    });
+  }
+
+  /**
+   * Starts rendering ahead (after the backgrounds are loaded), on VERIGATE_CAPTCHA_RENDER_THREADS
+   * render threads when there are any (and when running from the built JavaScript).
+   */
+  startPool(): void {
+    const { renderThreads, backgroundsDir, decoys } = this.config.captcha;
+    if (renderThreads > 0 && RenderThreads.available()) {
+      this.threads = new RenderThreads(renderThreads, { backgroundsDir, decoys }, (error) => this.logger.error('captcha render thread failed: rendering on the event loop from now on', { error }));
+    }
+    this.pool.start('blockPuzzle');
+  }
+
+  async stopPool(): Promise<void> {
+    this.pool.stop();
+    await this.threads?.close();
+  }
+
+  /** On a render thread when there is one (falling back to the event loop if it failed). */
+  private async render(kind: CaptchaKind): Promise<RenderedCaptcha> {
+    let rendered: RenderedCaptcha | undefined;
+    if (this.threads) rendered = await this.threads.render(kind).catch(() => undefined);
+    rendered ??= await renderCaptcha(this.backgrounds, kind, this.config.captcha.decoys);
+    this.drawDuration.observe({ captcha_type: kind === 'blockPuzzle' ? 'blockPuzzle' : 'clickWord' }, rendered.seconds);
+    return rendered;
   }
 
   handle(request: CaptchaRpcRequest): Promise<CaptchaRpcReply> {
@@ -48,21 +89,14 @@ export class CaptchaService {
     if (admission !== 'ok') return fail(admission);
     const token = randomBytes(16).toString('hex');
     const secretKey = newSecretKey();
+    const kind: CaptchaKind = request.captchaType === 'clickWord' ? (request.lang === 'en' ? 'clickWord:en' : 'clickWord:zh') : 'blockPuzzle';
+    const { item, fromPool } = await this.pool.take(kind);
+    this.served.inc({ kind, source: fromPool ? 'pool' : 'inline' });
+    const { answer, seconds: _seconds, ...images } = item;
     const body = { ...emptyCaptchaBody(), token, secretKey };
-    let answer: unknown;
-    const drawStarted = process.hrtime.bigint();
-    if (request.captchaType === 'clickWord') {
-      const drawn = await drawClickWord(this.backgrounds, request.lang);
-      answer = drawn.points;
-      body.originalImageBase64 = drawn.background.toString('base64');
-      body.wordList = drawn.words;
-    } else {
-      const drawn = await drawBlockPuzzle(this.backgrounds, this.config.captcha.decoys);
-      answer = drawn.answer;
-      body.originalImageBase64 = drawn.background.toString('base64');
-      body.jigsawImageBase64 = drawn.piece.toString('base64');
-    }
-    this.drawDuration.observe({ captcha_type: request.captchaType === 'clickWord' ? 'clickWord' : 'blockPuzzle' }, secondsSince(drawStarted));
+    body.originalImageBase64 = images.originalImageBase64;
+    if (kind === 'blockPuzzle') body.jigsawImageBase64 = images.jigsawImageBase64;
+    else body.wordList = images.wordList;
     await this.sessions.insert({
       token, appKey: request.caller.appKey, captchaType: request.captchaType, answer, secretKey,
       ttlSeconds: this.config.captcha.ttlSeconds, fingerprint: request.caller.fingerprint, clientIp: request.caller.clientIp,

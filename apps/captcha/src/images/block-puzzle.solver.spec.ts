@@ -13,11 +13,12 @@ const DECOYS = 2;
 
 /**
  * The attacker's success rate against our own blockPuzzle (docs/architecture.md quotes it).
- * A blind guess picks a uniform x; an attacker who finds the gaps but cannot tell them apart
- * succeeds 1 time in (decoys + 1).
+ * The picture is for people (issue 13): one gap has the piece's outline, so a solver that
+ * template-matches the outline reads it as easily as a person. This test pins that down, so that
+ * nobody mistakes the picture for a bot defence: proof of work, behaviour and limits are.
  */
 describe(`blockPuzzle against an attacker's solver (${N} challenges)`, () => {
-  it('no attack does much better than picking one of the identical gaps at random', async () => {
+  it('the picture does not stop a solver: matching the piece outline finds the real gap', async () => {
     const attacker = new BlockPuzzleAttacker();
     const backgrounds = new Backgrounds();
     const hits = Object.fromEntries(ATTACKS.map((a) => [a, 0])) as Record<AttackName, number>;
@@ -29,35 +30,23 @@ describe(`blockPuzzle against an attacker's solver (${N} challenges)`, () => {
       const guesses = await attacker.solve(c.background, c.piece);
       for (const attack of ATTACKS) {
         if (Math.abs(guesses[attack] - c.answer.x) <= TOLERANCE) hits[attack]++;
-        if (c.gapXs.some((x) => Math.abs(guesses[attack] - x) <= TOLERANCE)) onAGap[attack]++;
+        if (c.gaps.some(({ x }) => Math.abs(guesses[attack] - x) <= TOLERANCE)) onAGap[attack]++;
       }
     }
     const blind = (2 * TOLERANCE + 1) / (blindRange / N);
-    const oneOfGaps = 1 / (DECOYS + 1);
     const lines = ATTACKS.map((a) => `  ${a.padEnd(9)} success ${(hits[a] / N * 100).toFixed(1).padStart(5)} %   lands on some gap ${(onAGap[a] / N * 100).toFixed(1).padStart(5)} %`);
-    process.stdout.write(`blockPuzzle solver over ${N} challenges (tolerance ±${TOLERANCE} px, ${DECOYS} decoys)\n` +
-      `  blind guess (uniform x): ${(blind * 100).toFixed(1)} %; one of the ${DECOYS + 1} gaps at random: ${(oneOfGaps * 100).toFixed(1)} %\n${lines.join('\n')}\n`);
-    // Generic attacks (what public bypass scripts do) must not beat picking one of the
-    // identical gaps at random by more than sampling noise (1/3 + 3 σ ≈ 0.50 for N = 80).
-    const bound = oneOfGaps + 3 * Math.sqrt(oneOfGaps * (1 - oneOfGaps) / N);
-    for (const attack of ATTACKS.filter((a) => a !== 'combined' && a !== 'context')) {
-      expect({ attack, withinBound: hits[attack] / N <= bound }).toEqual({ attack, withinBound: true });
-    }
-    // The solver is competent: its seam attack finds the gaps (so the bound above is not met by
-    // a solver that simply fails to see them).
-    expect(onAGap.seam / N).toBeGreaterThanOrEqual(0.9);
-    // Context beyond the window frames, and the combined attack (gaps by seam, then context) are
-    // NOT defeated:
-    // it reads the same cue a person uses. docs/architecture.md gives its rate; this bound only
-    // catches regressions (e.g. decoys no longer drawn: it would reach ~100 %).
-    expect(hits.combined / N).toBeLessThanOrEqual(0.95);
-    expect(hits.context / N).toBeLessThanOrEqual(0.95);
+    process.stdout.write(`blockPuzzle solver over ${N} challenges (tolerance ±${TOLERANCE} px, up to ${DECOYS} decoys)\n` +
+      `  blind guess (uniform x): ${(blind * 100).toFixed(1)} %\n${lines.join('\n')}\n`);
+    // The outline template match (edges) and the correlation with the gap (interior) solve it:
+    // decoys of other shapes do not fool a program, and are not meant to.
+    expect(hits.edges / N).toBeGreaterThanOrEqual(0.9);
+    expect(hits.interior / N).toBeGreaterThanOrEqual(0.9);
   });
 });
 
-/** Operator backgrounds: a handful of pictures reused again and again is where diffs against earlier captchas could work. */
-describe('blockPuzzle with operator backgrounds against diffs with earlier captchas', () => {
-  it('draws from the folder and the history attack stays at chance', async () => {
+/** Operator backgrounds: the pictures come from the folder, and the gap is as plain on them. */
+describe('blockPuzzle with operator backgrounds', () => {
+  it('draws from the folder, and the outline match finds the gap there too', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'verigate-bg-'));
     try {
       for (let i = 0; i < 3; i++) {
@@ -78,17 +67,14 @@ describe('blockPuzzle with operator backgrounds against diffs with earlier captc
       expect(await backgrounds.loadFolder(dir)).toBe(3);
       const attacker = new BlockPuzzleAttacker();
       const n = 40;
-      let history = 0;
-      let seamOnGap = 0;
+      let edges = 0;
       for (let i = 0; i < n; i++) {
         const c = await drawBlockPuzzle(backgrounds, DECOYS);
         const guesses = await attacker.solve(c.background, c.piece);
-        if (Math.abs(guesses.history - c.answer.x) <= TOLERANCE) history++;
-        if (c.gapXs.some((x) => Math.abs(guesses.seam - x) <= TOLERANCE)) seamOnGap++;
+        if (Math.abs(guesses.edges - c.answer.x) <= TOLERANCE) edges++;
       }
-      process.stdout.write(`operator backgrounds (3 pictures, ${n} challenges): history attack ${(history / n * 100).toFixed(1)} %, seam attack on some gap ${(seamOnGap / n * 100).toFixed(1)} %\n`);
-      expect(history / n).toBeLessThanOrEqual(1 / 3 + 3 * Math.sqrt((1 / 3) * (2 / 3) / n));
-      expect(seamOnGap / n).toBeGreaterThanOrEqual(0.8);
+      process.stdout.write(`operator backgrounds (3 pictures, ${n} challenges): edges attack ${(edges / n * 100).toFixed(1)} %\n`);
+      expect(edges / n).toBeGreaterThanOrEqual(0.9);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

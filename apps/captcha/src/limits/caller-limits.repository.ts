@@ -32,7 +32,9 @@ export class CallerLimits {
     const keys = limitKeys(caller);
     const c = this.config.captcha;
     const rows = await preparedRows<{ key: string; gets: number; locked: boolean }>(this.dataSource,
-      `INSERT INTO captcha_limits AS l (key, get_window_start, gets) VALUES ($1, now(), 1), ($2, now(), 1)
+      // Counts lost in a database crash are harmless: the commit does not wait for the disk.
+      `INSERT INTO captcha_limits AS l (key, get_window_start, gets)
+       SELECT k, now(), 1 FROM (VALUES ($1::text), ($2::text)) AS v(k), (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit
        ON CONFLICT (key) DO UPDATE SET
          gets = CASE WHEN l.get_window_start <= now() - make_interval(secs => $3) THEN 1 ELSE l.gets + 1 END,
          get_window_start = CASE WHEN l.get_window_start <= now() - make_interval(secs => $3) THEN now() ELSE l.get_window_start END

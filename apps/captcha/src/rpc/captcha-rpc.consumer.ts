@@ -52,6 +52,7 @@ export class CaptchaRpcConsumer implements OnApplicationBootstrap, BeforeApplica
     registerCaptchaFont();
     const images = await this.backgrounds.loadFolder(this.config.captcha.backgroundsDir);
     if (this.config.captcha.backgroundsDir) this.logger.info('captcha backgrounds loaded', { dir: this.config.captcha.backgroundsDir, images });
+    this.service.startPool();
     await serveRpc<CaptchaRpcRequest, CaptchaRpcReply>(
       this.broker, CAPTCHA_RPC_QUEUE, this.config.captcha.prefetch,
       (request) => this.answer(request),
@@ -71,6 +72,7 @@ export class CaptchaRpcConsumer implements OnApplicationBootstrap, BeforeApplica
 
   /** Stops taking requests, then lets the ones in hand be answered before the connections close. */
   async beforeApplicationShutdown(): Promise<void> {
+    await this.service.stopPool();
     await this.broker.stopConsuming();
     await this.broker.drain(DRAIN_MS);
   }

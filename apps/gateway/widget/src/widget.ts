@@ -27,8 +27,8 @@ interface CaptchaBody {
 
 const IMAGE_W = 310;
 const TEXT = {
-  zh: { slide: '拖动滑块，把拼图放进画面延续到框外的那个缺口', click: '请依次点击', ok: '验证成功', fail: '验证失败，请重试', refresh: '换一张', loading: '加载中…', slider: '拼图滑块：用左右方向键移动，回车提交' },
-  en: { slide: 'Drag the piece into the gap whose picture continues beyond its frame', click: 'Click in order', ok: 'Verified', fail: 'Failed, try again', refresh: 'New captcha', loading: 'Loading…', slider: 'Puzzle slider: move with the arrow keys, Enter to submit' },
+  zh: { slide: '拖动滑块，把拼图放进形状相同的缺口', click: '请依次点击', ok: '验证成功', fail: '验证失败，请重试', refresh: '换一张', loading: '加载中…', slider: '拼图滑块：用左右方向键移动，回车提交' },
+  en: { slide: 'Drag the piece into the gap of the same shape', click: 'Click in order', ok: 'Verified', fail: 'Failed, try again', refresh: 'New captcha', loading: 'Loading…', slider: 'Puzzle slider: move with the arrow keys, Enter to submit' },
 };
 
 const scriptBase = (() => {

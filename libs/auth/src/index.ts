@@ -2,3 +2,4 @@ export * from './aksk.js';
 export * from './secret-box.js';
 export * from './aj-aes.js';
 export * from './standard-webhooks.js';
+export * from './pow.js';

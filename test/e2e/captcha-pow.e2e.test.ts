@@ -115,6 +115,17 @@ describe('captcha proof of work and managed mode', () => {
     expect((await call('POST', '/managed', h, { token: got.token, powSolution: solved(got.pow), signals: { elapsedMs: 2500 } })).body.error_code).toBe('CAPTCHA.TOKEN_INVALID');
   });
 
+  it('a managed-mode credential is the SMS API\'s captcha_token like any other (single use)', async () => {
+    const smsApp = await ok(await platform.admin('POST', '/apps', { name: 'managed sms shop', signature: 'Shop', permissions: ['captcha', 'sms'] }), 201);
+    const h = platform.sdkHeaders(smsApp.appKey, 'managed-sms-device', '198.51.100.240');
+    const got = (await call('GET', '', h)).body;
+    const managed = await call('POST', '/managed', h, { token: got.token, powSolution: solved(got.pow), signals: { elapsedMs: 1500 } });
+    expect(managed.body.result).toBe(true);
+    const send = (mobile: string) => platform.sdk('POST', '/sms/send', h, { mobile, type: 'LOGIN_SMS', captcha_token: managed.body.captchaVerification });
+    expect((await send('13800000001')).status).toBe(200);
+    expect((await send('13800000002')).body.error_code).toBe('SMS.CAPTCHA_TOKEN_INVALID');
+  });
+
   it('managed mode escalates to the puzzle: high velocity, a page seen for an instant, no proof of work', async () => {
     const hot = freshClient();
     for (let i = 0; i < 6; i++) await call('GET', '', hot);

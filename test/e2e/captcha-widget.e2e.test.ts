@@ -18,7 +18,7 @@ describeWithBrowser('captcha widget in headless Chromium', () => {
   beforeAll(async () => {
     // Proof of work on (a new app's default) at a tenth of the production difficulty, to keep the
     // file quick on a busy machine (scripts/bench-captcha-cost.mjs measures the default).
-    await platform.start({ VERIGATE_CAPTCHA_POW_MAXNUMBER: '120000' }, { voice: false, notifier: false });
+    await platform.start({ VERIGATE_CAPTCHA_POW_MAXNUMBER: '160000' }, { voice: false, notifier: false });
     await platform.startCaptcha();
     const created = await platform.admin('POST', '/apps', { name: 'widget shop', permissions: ['captcha'] });
     appKey = ((await created.json()) as { appKey: string }).appKey;
@@ -132,7 +132,7 @@ describeWithBrowser('captcha widget in headless Chromium', () => {
     const page = await browser.newPage();
     await page.goto(`${platform.baseUrl}/demo/captcha`);
     const got = await page.evaluate(async (headers) => (await fetch('/api/v2/sdk/captcha', { headers })).json(), sdkHeaders('script-1'));
-    expect(got.pow.maxnumber).toBe(120000);
+    expect(got.pow.maxnumber).toBe(160000);
     const answer = (await latestSession()).answer;
     const refused = await page.evaluate(async ({ headers, token, x }) => {
       const response = await fetch('/api/v2/sdk/captcha/check', { method: 'POST', headers, body: JSON.stringify({ token, pointJson: JSON.stringify({ x, y: 5 }) }) });

@@ -8,7 +8,7 @@ describe('captcha configuration', () => {
       getLimitPerFingerprint: 30, getLimitPerIp: 300, getWindowSeconds: 60,
       failLimitPerFingerprint: 15, failLimitPerIp: 100, failWindowSeconds: 600, lockoutSeconds: 600,
       requireTrajectory: false,
-      pow: { maxnumber: 1_200_000, factor: 10, ceiling: 200_000_000, velocityPerFingerprint: 5, velocityPerIp: 60, failuresForHarder: 2 },
+      pow: { maxnumber: 1_600_000, factor: 10, ceiling: 200_000_000, velocityPerFingerprint: 5, velocityPerIp: 60, failuresForHarder: 2 },
     });
   });
 

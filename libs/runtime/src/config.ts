@@ -197,7 +197,7 @@ export interface CaptchaConfig {
 }
 
 export interface CaptchaPowConfig {
-  /** ALTCHA maxnumber for a client with no risk signal (VERIGATE_CAPTCHA_POW_MAXNUMBER, 1200000: ~0.7 CPU-s for a script, < 1 s in a browser). */
+  /** ALTCHA maxnumber for a client with no risk signal (VERIGATE_CAPTCHA_POW_MAXNUMBER, 1600000: ~0.9 CPU-s for a script, < 1 s in a browser on two cores). */
   maxnumber: number;
   /** Multiplier per risk signal (velocity, recent failures, under attack) (VERIGATE_CAPTCHA_POW_FACTOR, 10). */
   factor: number;
@@ -409,7 +409,7 @@ export function loadConfig(env: Env = process.env, defaults: { healthPort?: numb
     lockoutSeconds: int('VERIGATE_CAPTCHA_LOCKOUT_S', 600, 1, 86_400),
     requireTrajectory: bool('VERIGATE_CAPTCHA_REQUIRE_TRAJECTORY', false),
     pow: {
-      maxnumber: int('VERIGATE_CAPTCHA_POW_MAXNUMBER', 1_200_000, 1, 1_000_000_000),
+      maxnumber: int('VERIGATE_CAPTCHA_POW_MAXNUMBER', 1_600_000, 1, 1_000_000_000),
       factor: int('VERIGATE_CAPTCHA_POW_FACTOR', 10, 1, 1000),
       ceiling: int('VERIGATE_CAPTCHA_POW_MAX_MAXNUMBER', 200_000_000, 1, 1_000_000_000),
       velocityPerFingerprint: int('VERIGATE_CAPTCHA_VELOCITY_FP', 5, 1, 1_000_000),

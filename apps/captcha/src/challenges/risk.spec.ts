@@ -8,7 +8,7 @@ describe('risk signals and proof-of-work difficulty', () => {
 
   it('a calm client raises nothing and gets the base difficulty', () => {
     expect(riskSignals(calm, pow)).toEqual([]);
-    expect(powMaxnumber([], pow)).toBe(1_200_000);
+    expect(powMaxnumber([], pow)).toBe(1_600_000);
   });
 
   it('velocity per device or per address, failures per device (or ten times as many per address), the operator switch', () => {
@@ -23,8 +23,8 @@ describe('risk signals and proof-of-work difficulty', () => {
   });
 
   it('ten times harder per signal, never above the ceiling', () => {
-    expect(powMaxnumber(['velocity'], pow)).toBe(12_000_000);
-    expect(powMaxnumber(['velocity', 'failures'], pow)).toBe(120_000_000);
+    expect(powMaxnumber(['velocity'], pow)).toBe(16_000_000);
+    expect(powMaxnumber(['velocity', 'failures'], pow)).toBe(160_000_000);
     expect(powMaxnumber(['velocity', 'failures', 'under-attack'], pow)).toBe(200_000_000);
   });
 

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { DataSource } from 'typeorm';
 import { powPayload, solvePow, type PowChallenge } from '#libs/auth';
+import { CaptchaPow1764700000500 } from '../../libs/persistence/src/migrations/1764700000500-captcha-pow.js';
 import { ok, Platform } from './support/platform.js';
 
 const BASE = 2000;
@@ -167,5 +169,19 @@ describe('captcha proof of work and managed mode', () => {
     const pointJson = JSON.stringify({ x: (await answerOf(got.token)).x, y: 5 });
     expect((await call('POST', '/check', h, { token: got.token, pointJson })).body.result).toBe(true);
     expect((await platform.admin('PATCH', `/apps/${created.appKey}`, { captchaPow: 'yes' })).status).toBe(400);
+  });
+
+  it('the migration turns proof of work off for the apps that existed before it, on for apps created after', async () => {
+    const existing = await ok(await platform.admin('POST', '/apps', { name: 'existing before the migration', permissions: ['captcha'] }), 201);
+    const runner = platform.gateway.get(DataSource, { strict: false }).createQueryRunner();
+    try {
+      const migration = new CaptchaPow1764700000500();
+      await migration.down(runner);
+      await migration.up(runner);
+    } finally {
+      await runner.release();
+    }
+    expect(await ok(await platform.admin('GET', `/apps/${existing.appKey}`))).toMatchObject({ captchaPow: false, captchaUnderAttack: false });
+    expect(await ok(await platform.admin('POST', '/apps', { name: 'created after the migration', permissions: ['captcha'] }), 201)).toMatchObject({ captchaPow: true });
   });
 });

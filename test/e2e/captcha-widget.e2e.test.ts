@@ -16,7 +16,9 @@ describeWithBrowser('captcha widget in headless Chromium', () => {
   let appKey: string;
 
   beforeAll(async () => {
-    await platform.start({}, { voice: false, notifier: false });
+    // Proof of work on (a new app's default) at a tenth of the production difficulty, to keep the
+    // file quick on a busy machine (scripts/bench-captcha-cost.mjs measures the default).
+    await platform.start({ VERIGATE_CAPTCHA_POW_MAXNUMBER: '160000' }, { voice: false, notifier: false });
     await platform.startCaptcha();
     const created = await platform.admin('POST', '/apps', { name: 'widget shop', permissions: ['captcha'] });
     appKey = ((await created.json()) as { appKey: string }).appKey;
@@ -67,6 +69,8 @@ describeWithBrowser('captcha widget in headless Chromium', () => {
     const session = await latestSession();
     await dragPieceTo(page, session.answer.x);
     await expectEventually(async () => expect(await page.evaluate(() => (window as any).captchaEvents.map((e: any) => e.kind))).toEqual(['success']));
+    expect(await page.locator('.verigate-captcha').getAttribute('data-pow')).toBe('done');
+    expect(await page.locator('.verigate-pow').textContent()).toMatch(/^✓ Proof of work done \(\d+\.\d\d s\)$/);
     const verification = await page.locator('#verification').textContent();
     expect(verification).not.toContain(session.token); // AES-encrypted, like AJ-Captcha clients
     await page.click('#verify');
@@ -121,5 +125,70 @@ describeWithBrowser('captcha widget in headless Chromium', () => {
     await expectEventually(async () => expect(await page.evaluate(() => (window as any).captchaEvents.map((e: any) => e.kind))).toEqual(['success']));
     await page.close();
   });
-});
 
+  const sdkHeaders = (device: string) => ({ 'X-operating-sys-version': 'web', 'X-device-fingerprint': device, 'X-agent': 'script', 'X-client-id': appKey, 'Content-Type': 'application/json' });
+
+  it('a scripted client that knows the answer but sends no proof of work is refused (POW_REQUIRED)', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${platform.baseUrl}/demo/captcha`);
+    const got = await page.evaluate(async (headers) => (await fetch('/api/v2/sdk/captcha', { headers })).json(), sdkHeaders('script-1'));
+    expect(got.pow.maxnumber).toBe(160000);
+    const answer = (await latestSession()).answer;
+    const refused = await page.evaluate(async ({ headers, token, x }) => {
+      const response = await fetch('/api/v2/sdk/captcha/check', { method: 'POST', headers, body: JSON.stringify({ token, pointJson: JSON.stringify({ x, y: 5 }) }) });
+      return { status: response.status, body: await response.json() };
+    }, { headers: sdkHeaders('script-1'), token: got.token, x: answer.x });
+    expect(refused).toMatchObject({ status: 400, body: { error_code: 'CAPTCHA.POW_REQUIRED' } });
+    await page.close();
+  });
+
+  it('a replayed check (the widget\'s own proof of work) is refused: same captcha TOKEN_INVALID, another captcha POW_INVALID', async () => {
+    const page = await browser.newPage({ viewport: { width: 900, height: 800 } });
+    const sent: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith('/api/v2/sdk/captcha/check')) sent.push(request.postData() ?? '');
+    });
+    await page.goto(`${platform.baseUrl}/demo/captcha?clientId=${appKey}&type=blockPuzzle&lang=en`);
+    await page.locator('.verigate-handle').waitFor();
+    await dragPieceTo(page, (await latestSession()).answer.x);
+    await expectEventually(async () => expect(await page.evaluate(() => (window as any).captchaEvents.map((e: any) => e.kind))).toEqual(['success']));
+    const original = JSON.parse(sent[0]!);
+    expect(typeof original.powSolution).toBe('string');
+    const replay = (body: unknown) => page.evaluate(async ({ headers, body }) => {
+      const response = await fetch('/api/v2/sdk/captcha/check', { method: 'POST', headers, body: JSON.stringify(body) });
+      return (await response.json()).error_code;
+    }, { headers: sdkHeaders('replayer'), body });
+    expect(await replay(original)).toBe('CAPTCHA.TOKEN_INVALID');
+    const fresh = await page.evaluate(async (headers) => (await fetch('/api/v2/sdk/captcha', { headers })).json(), sdkHeaders('replayer'));
+    const answer = (await latestSession()).answer;
+    expect(await replay({ token: fresh.token, pointJson: JSON.stringify({ x: answer.x, y: 5 }), powSolution: original.powSolution })).toBe('CAPTCHA.POW_INVALID');
+    await page.close();
+  });
+
+  it('managed mode passes a low-risk visitor without showing a puzzle', async () => {
+    const page = await browser.newPage({ viewport: { width: 900, height: 800 } });
+    await page.goto(`${platform.baseUrl}/demo/captcha?clientId=${appKey}&type=blockPuzzle&lang=en&mode=managed`);
+    await page.mouse.move(100, 100);
+    await page.mouse.move(180, 140, { steps: 5 });
+    await expectEventually(async () => expect(await page.evaluate(() => (window as any).captchaEvents.map((e: any) => e.kind))).toEqual(['success']));
+    expect(await page.locator('.verigate-captcha').getAttribute('data-puzzle')).toBe('hidden');
+    expect(await page.locator('.verigate-handle').isVisible()).toBe(false);
+    await page.click('#verify');
+    await expectEventually(async () => expect(await page.locator('#verified').textContent()).toMatch(/^200 .*"result":true/));
+    await page.close();
+  });
+
+  it('managed mode shows the puzzle to a high-velocity device, which then solves it', async () => {
+    const page = await browser.newPage({ viewport: { width: 900, height: 800 } });
+    await page.goto(`${platform.baseUrl}/demo/captcha`);
+    const device = `hot-${Date.now()}`;
+    await page.evaluate((id) => localStorage.setItem('verigate-fp', id), device);
+    for (let i = 0; i < 6; i++) expect((await platform.sdk('GET', '/captcha', platform.sdkHeaders(appKey, device))).status).toBe(200);
+    await page.goto(`${platform.baseUrl}/demo/captcha?clientId=${appKey}&type=blockPuzzle&lang=en&mode=managed`);
+    await expectEventually(async () => expect(await page.locator('.verigate-captcha').getAttribute('data-escalated')).toBe('velocity'), { timeoutMs: 30_000 });
+    expect(await page.locator('.verigate-captcha').getAttribute('data-puzzle')).toBe('shown');
+    await dragPieceTo(page, (await latestSession()).answer.x);
+    await expectEventually(async () => expect(await page.evaluate(() => (window as any).captchaEvents.map((e: any) => e.kind))).toEqual(['success']));
+    await page.close();
+  });
+});

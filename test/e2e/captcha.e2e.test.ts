@@ -35,7 +35,8 @@ describe('image captcha (SPEC §2.1)', () => {
     }, { voice: false, notifier: false });
     await platform.startCaptcha();
     await platform.startCaptcha();
-    const created = await platform.admin('POST', '/apps', { name: 'captcha shop', permissions: ['captcha'] });
+    // An AJ-Captcha client's app: proof of work off (captcha-pow.e2e.test.ts covers it on).
+    const created = await platform.admin('POST', '/apps', { name: 'captcha shop', permissions: ['captcha'], captchaPow: false });
     appKey = ((await created.json()) as { appKey: string }).appKey;
   });
 

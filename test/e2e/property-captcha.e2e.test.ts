@@ -26,7 +26,8 @@ describe('captcha SDK API under hostile input (property-based)', () => {
   beforeAll(async () => {
     await platform.start({ VERIGATE_TRUSTED_PROXIES: '127.0.0.1', VERIGATE_CAPTCHA_GET_LIMIT_FP: '100000', VERIGATE_CAPTCHA_GET_LIMIT_IP: '100000' }, { voice: false, notifier: false });
     await platform.startCaptcha();
-    const created = await platform.admin('POST', '/apps', { name: 'fuzz', permissions: ['captcha'] });
+    // The AJ-Captcha contract: proof of work off (captcha-pow.e2e.test.ts covers it on).
+    const created = await platform.admin('POST', '/apps', { name: 'fuzz', permissions: ['captcha'], captchaPow: false });
     good = platform.sdkHeaders(((await created.json()) as { appKey: string }).appKey, 'fuzz-device');
   });
 

@@ -30,9 +30,36 @@ export interface CaptchaCaller {
   addressBucket: string;
 }
 
+/** The app's proof-of-work settings, as the gateway read them (admin API fields `captchaPow`, `captchaUnderAttack`). */
+export interface CaptchaPowSettings {
+  enabled: boolean;
+  underAttack: boolean;
+}
+
+/** The ALTCHA challenge sent with a captcha (field `pow`) when the app requires proof of work. */
+export interface PowChallengeBody {
+  algorithm: 'SHA-256';
+  challenge: string;
+  maxnumber: number;
+  salt: string;
+  signature: string;
+}
+
+/**
+ * Managed mode's behaviour signals, reported by the widget (self-reported, so only ever a reason
+ * to show the puzzle, never to skip it on their own).
+ */
+export interface ManagedSignals {
+  /** Milliseconds the page had the widget before asking. */
+  elapsedMs?: number;
+  /** Pointer, key and touch events seen on the page meanwhile. */
+  interactions?: number;
+}
+
 export type CaptchaRpcRequest =
-  | { op: 'get'; caller: CaptchaCaller; captchaType: CaptchaType; lang: SdkLanguage }
-  | { op: 'check'; caller: CaptchaCaller; captchaType: CaptchaType; token: string; pointJson: string; trajectory?: unknown }
+  | { op: 'get'; caller: CaptchaCaller; captchaType: CaptchaType; lang: SdkLanguage; pow?: CaptchaPowSettings }
+  | { op: 'check'; caller: CaptchaCaller; captchaType: CaptchaType; token: string; pointJson: string; trajectory?: unknown; pow?: CaptchaPowSettings; powSolution?: unknown }
+  | { op: 'managed'; caller: CaptchaCaller; token: string; pow?: CaptchaPowSettings; powSolution?: unknown; signals?: ManagedSignals }
   | { op: 'verify'; caller: CaptchaCaller; captchaVerification: string };
 
 /** The seed's response body (every field present; unused ones are null). */
@@ -52,6 +79,10 @@ export interface CaptchaResponseBody {
   token: string | null;
   result: boolean;
   captchaVerification: string | null;
+  /** Extension (part 7): the proof-of-work challenge; present only when the app requires PoW. */
+  pow?: PowChallengeBody;
+  /** Extension (managed mode): why the puzzle is needed (`result: false`), e.g. `"velocity"`. */
+  escalated?: string;
 }
 
 export type CaptchaRpcReply = { ok: true; body: CaptchaResponseBody } | { ok: false; code: CaptchaErrorCode };

@@ -31,6 +31,8 @@ const CAPTCHA_ONLY = {
   VERIFICATION_INVALID: { httpStatus: 400, zh: '二次校验凭证无效、已使用或已过期', en: 'The captchaVerification is invalid, used or expired' },
   RATE_LIMITED: { httpStatus: 429, zh: '请求过于频繁，请稍后再试', en: 'Too many captcha requests; try again later' },
   LOCKED_OUT: { httpStatus: 429, zh: '失败次数过多，请稍后再试', en: 'Too many failed attempts; try again later' },
+  POW_REQUIRED: { httpStatus: 400, zh: '缺少工作量证明（powSolution）', en: 'This app requires a proof-of-work solution (powSolution) with every check' },
+  POW_INVALID: { httpStatus: 400, zh: '工作量证明无效、已过期或不属于此验证码', en: 'The proof-of-work solution is wrong, expired or not for this captcha' },
 } as const satisfies Record<string, SdkErrorRow>;
 
 const SMS_ONLY = {

@@ -211,7 +211,7 @@ export interface CaptchaConfig {
   getLimitPerFingerprint: number;
   getLimitPerIp: number;
   getWindowSeconds: number;
-  /** Failed checks within the window that lock the caller out (VERIGATE_CAPTCHA_FAIL_LIMIT_FP 5, _IP 30, _WINDOW_S 600). */
+  /** Failed checks within the window that lock the caller out (VERIGATE_CAPTCHA_FAIL_LIMIT_FP 15, _IP 100, _WINDOW_S 600): a ban for abuse; a person's few failures cost a harder PoW instead. */
   failLimitPerFingerprint: number;
   failLimitPerIp: number;
   failWindowSeconds: number;
@@ -236,6 +236,22 @@ export interface CaptchaConfig {
   poolRefillPauseMs: number;
   /** Threads of each worker that render the pool (VERIGATE_CAPTCHA_RENDER_THREADS, 1; 0 = on the event loop). */
   renderThreads: number;
+  /** Proof of work (apps with `captchaPow`); README "Captcha proof of work" and docs/captcha-threat-model.md explain each. */
+  pow: CaptchaPowConfig;
+}
+
+export interface CaptchaPowConfig {
+  /** ALTCHA maxnumber for a client with no risk signal (VERIGATE_CAPTCHA_POW_MAXNUMBER, 1600000: ~0.9 CPU-s for a script, < 1 s in a browser on two cores). */
+  maxnumber: number;
+  /** Multiplier per risk signal (velocity, recent failures, under attack) (VERIGATE_CAPTCHA_POW_FACTOR, 10). */
+  factor: number;
+  /** Ceiling of the maxnumber whatever the signals (VERIGATE_CAPTCHA_POW_MAX_MAXNUMBER, 200000000). */
+  ceiling: number;
+  /** Velocity signal: gets within VERIGATE_CAPTCHA_GET_WINDOW_S by one device (VERIGATE_CAPTCHA_VELOCITY_FP, 5) or one address / IPv6 /64 (VERIGATE_CAPTCHA_VELOCITY_IP, 60) above which a client is flagged. */
+  velocityPerFingerprint: number;
+  velocityPerIp: number;
+  /** Failed checks within VERIGATE_CAPTCHA_FAIL_WINDOW_S from which the next PoW is harder (VERIGATE_CAPTCHA_POW_FAILURES, 2). */
+  failuresForHarder: number;
 }
 
 export interface SipConfig {
@@ -449,8 +465,8 @@ export function loadConfig(env: Env = process.env, defaults: LoadConfigOptions =
     getLimitPerFingerprint: int('VERIGATE_CAPTCHA_GET_LIMIT_FP', 30, 1, 1_000_000),
     getLimitPerIp: int('VERIGATE_CAPTCHA_GET_LIMIT_IP', 300, 1, 1_000_000),
     getWindowSeconds: int('VERIGATE_CAPTCHA_GET_WINDOW_S', 60, 1, 86_400),
-    failLimitPerFingerprint: int('VERIGATE_CAPTCHA_FAIL_LIMIT_FP', 5, 1, 1_000_000),
-    failLimitPerIp: int('VERIGATE_CAPTCHA_FAIL_LIMIT_IP', 30, 1, 1_000_000),
+    failLimitPerFingerprint: int('VERIGATE_CAPTCHA_FAIL_LIMIT_FP', 15, 1, 1_000_000),
+    failLimitPerIp: int('VERIGATE_CAPTCHA_FAIL_LIMIT_IP', 100, 1, 1_000_000),
     failWindowSeconds: int('VERIGATE_CAPTCHA_FAIL_WINDOW_S', 600, 1, 86_400),
     lockoutSeconds: int('VERIGATE_CAPTCHA_LOCKOUT_S', 600, 1, 86_400),
     requireTrajectory: bool('VERIGATE_CAPTCHA_REQUIRE_TRAJECTORY', false),
@@ -458,6 +474,14 @@ export function loadConfig(env: Env = process.env, defaults: LoadConfigOptions =
     poolSize: int('VERIGATE_CAPTCHA_POOL_SIZE', 64, 0, 10_000),
     poolRefillPauseMs: int('VERIGATE_CAPTCHA_POOL_REFILL_PAUSE_MS', 0, 0, 60_000),
     renderThreads: int('VERIGATE_CAPTCHA_RENDER_THREADS', 1, 0, 64),
+    pow: {
+      maxnumber: int('VERIGATE_CAPTCHA_POW_MAXNUMBER', 1_600_000, 1, 1_000_000_000),
+      factor: int('VERIGATE_CAPTCHA_POW_FACTOR', 10, 1, 1000),
+      ceiling: int('VERIGATE_CAPTCHA_POW_MAX_MAXNUMBER', 200_000_000, 1, 1_000_000_000),
+      velocityPerFingerprint: int('VERIGATE_CAPTCHA_VELOCITY_FP', 5, 1, 1_000_000),
+      velocityPerIp: int('VERIGATE_CAPTCHA_VELOCITY_IP', 60, 1, 1_000_000),
+      failuresForHarder: int('VERIGATE_CAPTCHA_POW_FAILURES', 2, 1, 1000),
+    },
   };
   config.captcha.flood = {
     burst: int('VERIGATE_CAPTCHA_FLOOD_BURST', config.captcha.getLimitPerIp, 1, 10_000_000),

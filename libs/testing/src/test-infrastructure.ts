@@ -34,6 +34,8 @@ export class TestInfrastructure {
       VERIGATE_AUTH_FAILURES_BEFORE_BAN: '1000',
       VERIGATE_SIM_RING_MS: '0',
       VERIGATE_SIM_PROMPT_MS: '0',
+      // Proof of work as cheap as the simulated calls are short (tests of PoW set their own).
+      VERIGATE_CAPTCHA_POW_MAXNUMBER: '2000',
       VERIGATE_HEALTH_PORT: '0',
       PORT: '0',
       ...env,

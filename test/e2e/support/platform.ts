@@ -4,7 +4,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AddressInfo } from 'node:net';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { aesEncrypt, SecretBox, signAksk } from '#libs/auth';
+import { aesEncrypt, powPayload, SecretBox, signAksk, solvePow } from '#libs/auth';
 import { Exchanges } from '#libs/contracts';
 import { Outbox, type OutboxRow } from '#libs/messaging';
 import { passedCaptchaCredentials, sineWav, TestInfrastructure, WebhookReceiver } from '#libs/testing';
@@ -137,7 +137,8 @@ export class Platform {
   /**
    * Solves a blockPuzzle as a client would (the answer read from the database stands in for the
    * person) and returns its captchaVerification, the SMS API's captcha_token: plain form, or the
-   * AES form when `aes` (then also returns the plain form the client could send instead).
+   * AES form when `aes` (then also returns the plain form the client could send instead). Solves
+   * the proof of work when the app requires it.
    */
   async solveCaptcha(headers: Record<string, string>, aes = false): Promise<{ credential: string; plain: string }> {
     const got = await this.sdk('GET', '/captcha?captchaType=blockPuzzle', headers);
@@ -145,7 +146,9 @@ export class Platform {
     const [row] = await this.infra.query<{ answer: { x: number; y: number } }>('SELECT answer FROM captcha_sessions WHERE token = $1', [got.body.token]);
     const plainPoint = JSON.stringify({ x: row!.answer.x, y: row!.answer.y });
     const pointJson = aes ? aesEncrypt(plainPoint, got.body.secretKey) : plainPoint;
-    const checked = await this.sdk('POST', '/captcha/check', headers, { captchaType: 'blockPuzzle', token: got.body.token, pointJson });
+    // Apps with proof of work (the default): solved as the widget would.
+    const pow = got.body.pow ? { powSolution: powPayload(got.body.pow, solvePow(got.body.pow)!) } : {};
+    const checked = await this.sdk('POST', '/captcha/check', headers, { captchaType: 'blockPuzzle', token: got.body.token, pointJson, ...pow });
     if (checked.status !== 200) throw new Error(`captcha check: ${checked.status} ${JSON.stringify(checked.body)}`);
     return { credential: checked.body.captchaVerification, plain: `${got.body.token}---${plainPoint}` };
   }

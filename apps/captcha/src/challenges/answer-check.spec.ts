@@ -46,4 +46,20 @@ describe('trajectory rules', () => {
     expect(checkTrajectory('x', 120)).toMatchObject({ ok: false });
     expect(checkTrajectory([[0, 'a', 1]], 120)).toMatchObject({ ok: false });
   });
+  it('refuses a constant-speed drag even with vertical wobble (a script adding noise to y only)', () => {
+    const steady: TrajectorySample[] = Array.from({ length: 12 }, (_, i) => [i * 20, i * 10, 5 + (i % 3)]);
+    expect(checkTrajectory(steady, 110)).toEqual({ ok: false, reason: 'constant speed' });
+  });
+  it('refuses a drag without jitter even at varying speed, and an inhumanly slow one', () => {
+    const flat: TrajectorySample[] = human.concat([[420, 380, 5], [470, 382, 5]]).map(([t, x]) => [t, x, 5]);
+    expect(checkTrajectory(flat, 382)).toEqual({ ok: false, reason: 'no jitter' });
+    expect(checkTrajectory(human.map(([t, x, y]) => [t * 200, x, y]), 380)).toEqual({ ok: false, reason: 'drag too slow' });
+  });
+  it('accepts a person-like drag: easing in and out, jitter, uneven sampling', () => {
+    const eased: TrajectorySample[] = Array.from({ length: 25 }, (_, i) => {
+      const p = i / 24;
+      return [Math.round(i * 16 + (i % 4) * 3), Math.round(200 * (1 - (1 - p) ** 3) * 10) / 10, 6 + Math.round(Math.sin(i * 1.7) * 15) / 10];
+    });
+    expect(checkTrajectory(eased, 200)).toEqual({ ok: true });
+  });
 });

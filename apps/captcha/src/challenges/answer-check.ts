@@ -33,23 +33,42 @@ export type TrajectorySample = [number, number, number];
 
 export type TrajectoryVerdict = { ok: true } | { ok: false; reason: string };
 
+/** Trajectory rule thresholds (docs: README "Trajectory rules"). */
+export const TRAJECTORY_RULES = {
+  maxSamples: 500,
+  minSamples: 4,
+  /** A person's drag across the picture takes longer than this… */
+  minDurationMs: 150,
+  /** …and not this long (a script replaying slowly, or a drag left hanging). */
+  maxDurationMs: 60_000,
+  /** The last sample within this many px of the submitted x. */
+  endTolerancePx: 12,
+  /** Speed varying by less than this (standard deviation / mean, over 4+ moves): a machine's steady drag. */
+  minSpeedVariation: 0.1,
+  /** Samples without any vertical movement at all from which the drag counts as drawn by a script. */
+  jitterlessSamples: 8,
+} as const;
+
 /**
- * The drag trajectory, a risk signal (docs: "Trajectory rules"). Rejected when it is:
- * malformed or longer than 500 samples; shorter than 4 samples; faster than 120 ms in total;
- * ending more than 12 px from the submitted x; with time going backwards; or a perfectly
- * straight, constant-speed line (no vertical wobble at all and speed varying by less than 5 %),
- * which is what a script's synthetic drag looks like.
+ * The drag trajectory, a risk signal, checked whenever a client sends one (the widget always
+ * does). Refused when it is: malformed or longer than 500 samples; shorter than 4 samples; with
+ * time going backwards; faster than 150 ms or slower than 60 s in total (inhuman duration);
+ * ending more than 12 px from the submitted x; at constant speed (over 4+ moves, the speed's
+ * standard deviation under 10 % of its mean); or without jitter (8+ samples and not one pixel of
+ * vertical movement). A hand on a mouse, pen or finger accelerates, slows down and wobbles.
  */
 export function checkTrajectory(trajectory: unknown, submittedX: number): TrajectoryVerdict {
-  if (!Array.isArray(trajectory) || trajectory.length > 500) return { ok: false, reason: 'malformed trajectory' };
+  const rules = TRAJECTORY_RULES;
+  if (!Array.isArray(trajectory) || trajectory.length > rules.maxSamples) return { ok: false, reason: 'malformed trajectory' };
   const samples = trajectory as unknown[];
   if (!samples.every((s) => Array.isArray(s) && s.length === 3 && s.every((v) => Number.isFinite(v)))) return { ok: false, reason: 'malformed trajectory' };
   const points = samples as TrajectorySample[];
-  if (points.length < 4) return { ok: false, reason: 'too few samples' };
+  if (points.length < rules.minSamples) return { ok: false, reason: 'too few samples' };
   for (let i = 1; i < points.length; i++) if (points[i]![0] < points[i - 1]![0]) return { ok: false, reason: 'time goes backwards' };
   const duration = points[points.length - 1]![0] - points[0]![0];
-  if (duration < 120) return { ok: false, reason: 'drag too fast' };
-  if (Math.abs(points[points.length - 1]![1] - submittedX) > 12) return { ok: false, reason: 'trajectory does not end at the answer' };
+  if (duration < rules.minDurationMs) return { ok: false, reason: 'drag too fast' };
+  if (duration > rules.maxDurationMs) return { ok: false, reason: 'drag too slow' };
+  if (Math.abs(points[points.length - 1]![1] - submittedX) > rules.endTolerancePx) return { ok: false, reason: 'trajectory does not end at the answer' };
   const ys = points.map((p) => p[2]);
   const wobble = Math.max(...ys) - Math.min(...ys);
   const speeds: number[] = [];
@@ -59,6 +78,9 @@ export function checkTrajectory(trajectory: unknown, submittedX: number): Trajec
   }
   const mean = speeds.reduce((a, b) => a + b, 0) / Math.max(1, speeds.length);
   const sd = Math.sqrt(speeds.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, speeds.length));
-  if (wobble === 0 && speeds.length >= 3 && Math.abs(mean) > 0 && sd / Math.abs(mean) < 0.05) return { ok: false, reason: 'synthetic straight-line drag' };
+  const steady = speeds.length >= 4 && Math.abs(mean) > 0 && sd / Math.abs(mean) < rules.minSpeedVariation;
+  if (wobble === 0 && steady) return { ok: false, reason: 'synthetic straight-line drag' };
+  if (steady) return { ok: false, reason: 'constant speed' };
+  if (wobble === 0 && points.length >= rules.jitterlessSamples) return { ok: false, reason: 'no jitter' };
   return { ok: true };
 }

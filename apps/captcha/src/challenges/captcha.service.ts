@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { emptyCaptchaBody, type CaptchaErrorCode, type CaptchaRpcReply, type CaptchaRpcRequest } from '#libs/contracts';
+import { emptyCaptchaBody, type CaptchaCaller, type CaptchaErrorCode, type CaptchaResponseBody, type CaptchaRpcReply, type CaptchaRpcRequest } from '#libs/contracts';
 import { APP_LOGGER, JsonLogger, Metrics, PLATFORM_CONFIG, secondsSince, type PlatformConfig } from '#libs/runtime';
-import { aesFormOfPlainCredential, captchaVerification, decodePointJson, newSecretKey } from '#libs/auth';
+import { aesFormOfPlainCredential, captchaVerification, createPowChallenge, decodePointJson, newSecretKey, powKey, verifyPowSolution } from '#libs/auth';
 import { Backgrounds } from '../images/background.js';
 import { CAPTCHA_KINDS, renderCaptcha, type CaptchaKind, type RenderedCaptcha } from '../images/render.js';
 import { RenderThreads } from '../images/render-threads.js';
@@ -10,6 +10,7 @@ import { CallerLimits } from '../limits/caller-limits.repository.js';
 import { CaptchaSessions } from '../sessions/captcha-sessions.repository.js';
 import { blockPuzzleCorrect, checkTrajectory, clickWordCorrect, type Point } from './answer-check.js';
 import { PrerenderPool } from './prerender-pool.js';
+import { behaviourSuspicious, powMaxnumber, riskSignals, type RiskSignal } from './risk.js';
 
 /** clickWord: how far (px) a click may land from a character's centre. */
 export const CLICK_RADIUS = 22;
@@ -26,6 +27,9 @@ export class CaptchaService {
   private readonly served;
   private readonly pool: PrerenderPool<CaptchaKind, RenderedCaptcha>;
   private threads: RenderThreads | null = null;
+  private readonly powDifficulty;
+  private readonly managedOutcomes;
+  private readonly powKey: Buffer;
 
   constructor(
     private readonly sessions: CaptchaSessions,
@@ -47,6 +51,9 @@ export class CaptchaService {
       const levels = this.pool.levels();
       for (const kind of CAPTCHA_KINDS) gauge.set({ kind }, levels[kind] ?? 0);
     });
+    this.powDifficulty = metrics.counter('captcha_pow_challenges_total', 'Proof-of-work challenges issued, by the number of risk signals that raised their difficulty', ['signals']);
+    this.managedOutcomes = metrics.counter('captcha_managed_total', 'Managed-mode requests, by outcome (passed, or the risk signal that escalated to the puzzle)', ['outcome']);
+    this.powKey = powKey(config.masterKey);
   }
 
   /**
@@ -80,6 +87,7 @@ export class CaptchaService {
       case 'get': return this.get(request);
       case 'check': return this.check(request);
       case 'verify': return this.verify(request);
+      case 'managed': return this.managed(request);
       default: return Promise.resolve(fail('PARAMETER_INVALID'));
     }
   }
@@ -97,6 +105,7 @@ export class CaptchaService {
     body.originalImageBase64 = images.originalImageBase64;
     if (kind === 'blockPuzzle') body.jigsawImageBase64 = images.jigsawImageBase64;
     else body.wordList = images.wordList;
+    if (request.pow?.enabled) body.pow = await this.powChallenge(request.caller, request.pow.underAttack, token);
     await this.sessions.insert({
       token, appKey: request.caller.appKey, captchaType: request.captchaType, answer, secretKey,
       ttlSeconds: this.config.captcha.ttlSeconds, fingerprint: request.caller.fingerprint, clientIp: request.caller.clientIp,
@@ -106,6 +115,10 @@ export class CaptchaService {
 
   private async check(request: Extract<CaptchaRpcRequest, { op: 'check' }>): Promise<CaptchaRpcReply> {
     if (await this.limits.lockedOut(request.caller)) return fail('LOCKED_OUT');
+    if (request.pow?.enabled) {
+      const refused = this.powRefusal(request.powSolution, request.token, request.caller.appKey);
+      if (refused) return fail(refused);
+    }
     const claimed = await this.sessions.claim(request.token, request.caller.appKey, request.captchaType);
     if (!claimed) return fail('TOKEN_INVALID');
     const decoded = decodePointJson(request.pointJson, claimed.secretKey);
@@ -133,6 +146,50 @@ export class CaptchaService {
     }
     const verification = captchaVerification(request.token, decoded, claimed.secretKey);
     if (!(await this.sessions.pass(request.token, verification, this.config.captcha.verificationTtlSeconds))) return fail('TOKEN_INVALID');
+    return { ok: true, body: { ...emptyCaptchaBody(), token: request.token, result: true, captchaVerification: verification } };
+  }
+
+  /** The ALTCHA challenge of a new captcha, as hard as the caller's risk signals make it. */
+  private async powChallenge(caller: CaptchaCaller, underAttack: boolean, token: string): Promise<NonNullable<CaptchaResponseBody['pow']>> {
+    const signals = riskSignals({ ...(await this.limits.activity(caller)), underAttack }, this.config.captcha.pow);
+    this.powDifficulty.inc({ signals: String(signals.length) });
+    const expiresAt = new Date(Date.now() + this.config.captcha.ttlSeconds * 1000);
+    return { ...createPowChallenge(this.powKey, { bindTo: token, maxnumber: powMaxnumber(signals, this.config.captcha.pow), expiresAt }), algorithm: 'SHA-256' };
+  }
+
+  /** Why a check's proof of work is refused (null: it is good). Single use comes with the token's. */
+  private powRefusal(solution: unknown, token: string, appKey: string): 'POW_REQUIRED' | 'POW_INVALID' | null {
+    const verdict = verifyPowSolution(this.powKey, solution, token);
+    if (verdict.ok) return null;
+    this.logger.info('captcha proof of work refused', { appKey, reason: verdict.reason });
+    return verdict.reason === 'missing' ? 'POW_REQUIRED' : 'POW_INVALID';
+  }
+
+  /**
+   * Managed (invisible) mode: the captcha of a `get` passed on its proof of work alone when the
+   * caller raises no risk signal; otherwise `result: false` with the signal in `escalated`, and
+   * the same token stays open for the puzzle (check it as usual, with the same powSolution).
+   */
+  private async managed(request: Extract<CaptchaRpcRequest, { op: 'managed' }>): Promise<CaptchaRpcReply> {
+    if (await this.limits.lockedOut(request.caller)) return fail('LOCKED_OUT');
+    const escalate = (reason: RiskSignal | 'pow-off'): CaptchaRpcReply => {
+      this.managedOutcomes.inc({ outcome: reason });
+      return { ok: true, body: { ...emptyCaptchaBody(), token: request.token, result: false, escalated: reason } };
+    };
+    // Without proof of work nothing would stand between a script and a credential.
+    if (!request.pow?.enabled) return escalate('pow-off');
+    const refused = this.powRefusal(request.powSolution, request.token, request.caller.appKey);
+    if (refused) return fail(refused);
+    const activity = await this.limits.activity(request.caller);
+    // The get of this captcha counted once already: velocity is judged as at that get.
+    const signals = riskSignals({ ...activity, underAttack: request.pow.underAttack }, this.config.captcha.pow);
+    if (signals.length > 0) return escalate(signals[0]!);
+    if (behaviourSuspicious(request.signals)) return escalate('behaviour');
+    const claimed = await this.sessions.claimAnyType(request.token, request.caller.appKey);
+    if (!claimed) return fail('TOKEN_INVALID');
+    const verification = captchaVerification(request.token, { plain: '{"managed":true}', value: { managed: true }, encrypted: true }, claimed.secretKey);
+    if (!(await this.sessions.pass(request.token, verification, this.config.captcha.verificationTtlSeconds))) return fail('TOKEN_INVALID');
+    this.managedOutcomes.inc({ outcome: 'passed' });
     return { ok: true, body: { ...emptyCaptchaBody(), token: request.token, result: true, captchaVerification: verification } };
   }
 

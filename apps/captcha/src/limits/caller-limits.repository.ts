@@ -15,6 +15,14 @@ export function limitKeys(caller: CaptchaCaller): { fingerprint: string; ip: str
   return { fingerprint: `fp:${caller.appKey}:${caller.fingerprint}`, ip: `ip:${caller.addressBucket ?? caller.clientIp}` };
 }
 
+/** What the counters say about a caller right now (the risk signals of docs/captcha-threat-model.md). */
+export interface CallerActivity {
+  fingerprintGets: number;
+  ipGets: number;
+  fingerprintFailures: number;
+  ipFailures: number;
+}
+
 /**
  * Rate limits on `get` and lock-outs after failed checks, per device fingerprint and per client
  * address bucket (IPv6 by /64), in PostgreSQL (`captcha_limits`) so every worker instance sees the same counts. Each change
@@ -54,6 +62,26 @@ export class CallerLimits {
     const rows = await preparedRows<{ locked: boolean | null }>(this.dataSource,
       `SELECT bool_or(locked_until > now()) AS locked FROM captcha_limits WHERE key IN ($1, $2)`, [keys.fingerprint, keys.ip]);
     return rows[0]?.locked === true;
+  }
+
+  /** Gets within the get window and failures within the fail window, per device and per address (the larger). */
+  async activity(caller: CaptchaCaller): Promise<CallerActivity> {
+    const keys = limitKeys(caller);
+    const c = this.config.captcha;
+    const rows = await preparedRows<{ key: string; gets: number; failures: number }>(this.dataSource,
+      `SELECT key,
+              CASE WHEN get_window_start > now() - make_interval(secs => $3) THEN gets ELSE 0 END AS gets,
+              CASE WHEN fail_window_start > now() - make_interval(secs => $4) THEN failures ELSE 0 END AS failures
+         FROM captcha_limits WHERE key IN ($1, $2)`,
+      [keys.fingerprint, keys.ip, c.getWindowSeconds, c.failWindowSeconds],
+    );
+    const of = (key: string) => rows.find((r) => r.key === key);
+    return {
+      fingerprintGets: of(keys.fingerprint)?.gets ?? 0,
+      ipGets: of(keys.ip)?.gets ?? 0,
+      fingerprintFailures: of(keys.fingerprint)?.failures ?? 0,
+      ipFailures: of(keys.ip)?.failures ?? 0,
+    };
   }
 
   /** Counts a failed check; returns true when this failure locked the caller out. */

@@ -8,7 +8,7 @@ import { registerCaptchaFont } from '../images/fonts.js';
 import { CallerLimits } from '../limits/caller-limits.repository.js';
 import { CaptchaSessions } from '../sessions/captcha-sessions.repository.js';
 
-const OPERATIONS = ['get', 'check', 'verify'];
+const OPERATIONS = ['get', 'check', 'verify', 'managed'];
 const ERROR_CODES = Object.keys(SDK_ERRORS);
 /** On shutdown, requests being answered get this long; the rest are handed back (requeued) when the channel closes. */
 const DRAIN_MS = 5000;
@@ -30,7 +30,7 @@ export class CaptchaRpcConsumer implements OnApplicationBootstrap, BeforeApplica
     @Inject(APP_LOGGER) private readonly logger: JsonLogger,
     metrics: Metrics,
   ) {
-    this.rpcs = metrics.counter('captcha_rpc_total', 'Captcha RPC requests answered, by operation (get, check, verify) and result (ok or the SDK error code)', ['operation', 'result']);
+    this.rpcs = metrics.counter('captcha_rpc_total', 'Captcha RPC requests answered, by operation (get, check, verify, managed) and result (ok or the SDK error code)', ['operation', 'result']);
     this.rpcDuration = metrics.histogram('captcha_rpc_duration_seconds', 'Time this worker spent on a captcha RPC request', ['operation']);
   }
 

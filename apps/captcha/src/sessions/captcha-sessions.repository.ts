@@ -60,6 +60,18 @@ export class CaptchaSessions {
     return row ? { answer: row.answer, secretKey: this.secretBox.open(row.secret_key_sealed) } : null;
   }
 
+  /** issued → attempted whatever the captcha type (managed mode passes a captcha without its puzzle). */
+  async claimAnyType(token: string, appKey: string): Promise<ClaimedSession | null> {
+    const rows = await preparedRows<{ answer: unknown; secret_key_sealed: string }>(this.dataSource,
+      `UPDATE captcha_sessions SET state = 'attempted'
+        WHERE token = $1 AND app_key = $2 AND state = 'issued' AND expires_at > now()
+        RETURNING answer, secret_key_sealed`,
+      [token, appKey],
+    );
+    const row = rows[0];
+    return row ? { answer: row.answer, secretKey: this.secretBox.open(row.secret_key_sealed) } : null;
+  }
+
   async pass(token: string, captchaVerification: string, ttlSeconds: number): Promise<boolean> {
     const rows = await preparedRows(this.dataSource,
       `UPDATE captcha_sessions SET state = 'passed', verification_hash = $2, verification_expires_at = now() + make_interval(secs => $3)

@@ -29,6 +29,9 @@ export interface DirectoryApp {
   /** The app's own list entries (platform-wide ones: `platformLists`). */
   blacklist: Set<string>;
   whitelist: Set<string>;
+  /** Captcha proof of work required, and the operator's "under attack" switch. */
+  captchaPow: boolean;
+  captchaUnderAttack: boolean;
 }
 
 export interface PlatformLists {
@@ -80,7 +83,7 @@ export class AppDirectory {
   private async load(appKey: string): Promise<DirectoryApp | null> {
     const rows: Array<Record<string, unknown>> = await this.dataSource.query(
       `SELECT a.id, a.app_key, a.secret_sealed, a.status, a.permissions, a.ip_whitelist, a.rest_hours,
-              a.stage, a.limits, a.voice_ports, a.international, e.status AS enterprise_status,
+              a.stage, a.limits, a.voice_ports, a.international, a.captcha_pow, a.captcha_under_attack, e.status AS enterprise_status,
               COALESCE((SELECT json_agg(json_build_array(n.number, n.status)) FROM app_numbers n WHERE n.app_id = a.id), '[]') AS numbers,
               COALESCE((SELECT json_agg(t.name) FROM tone_files t WHERE t.app_id = a.id AND t.status = 'approved'), '[]') AS tones,
               COALESCE((SELECT json_agg(json_build_array(l.list, l.number)) FROM number_lists l WHERE l.app_id = a.id), '[]') AS lists
@@ -108,6 +111,8 @@ export class AppDirectory {
       approvedTones: new Set(row.tones as string[]),
       blacklist: new Set(lists.filter(([l]) => l === 'blacklist').map(([, n]) => n)),
       whitelist: new Set(lists.filter(([l]) => l === 'whitelist').map(([, n]) => n)),
+      captchaPow: row.captcha_pow === true,
+      captchaUnderAttack: row.captcha_under_attack === true,
     };
   }
 

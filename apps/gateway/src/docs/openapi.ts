@@ -117,10 +117,26 @@ function captchaOperations(): Record<string, Record<string, Operation>> {
             captchaType: { type: ['string', 'null'], enum: ['blockPuzzle', 'clickWord', null], default: 'blockPuzzle' },
             token: { type: 'string', pattern: '^[0-9a-f]{32}$' },
             pointJson: { type: 'string', maxLength: 4096, description: 'base64(AES-128-ECB(JSON point(s), secretKey)), or the plain JSON' },
-            trajectory: { type: 'array', maxItems: 500 },
+            trajectory: { type: 'array', maxItems: 500, description: '[[ms, x, y], …] of the drag; checked whenever present (README "Trajectory rules")' },
+            powSolution: { type: ['string', 'object'], description: 'Apps with captchaPow: the solved `pow` challenge, ALTCHA payload base64(JSON {algorithm, challenge, number, salt, signature}). Missing: POW_REQUIRED; wrong, expired or another captcha\'s: POW_INVALID; reused: TOKEN_INVALID (bound to this single-use token).' },
           },
         }),
-        responses: { 200: ok, ...sdkErrors('CAPTCHA', [...SDK_BODY, 'CAPTCHA_TYPE_INVALID', 'TOKEN_INVALID', 'CAPTCHA_WRONG', 'LOCKED_OUT']) },
+        responses: { 200: ok, ...sdkErrors('CAPTCHA', [...SDK_BODY, 'CAPTCHA_TYPE_INVALID', 'TOKEN_INVALID', 'CAPTCHA_WRONG', 'LOCKED_OUT', 'POW_REQUIRED', 'POW_INVALID']) },
+      },
+    },
+    '/api/v2/sdk/captcha/managed': {
+      post: {
+        operationId: 'captchaManaged', summary: 'Managed (invisible) mode: a credential for proof of work alone when the risk is low (extension)', tags: ['Captcha SDK'], security: sdkSecurity, parameters: sdkHeaderParameters,
+        description: 'For the token of a `get`: `result: true` with a `captchaVerification` (verified like any other) when no risk signal is raised; otherwise `result: false` and `escalated` names the signal (velocity, failures, under-attack, behaviour, pow-off) and the token stays open for the puzzle.',
+        requestBody: sdkJsonBody({
+          type: 'object', required: ['token', 'powSolution'],
+          properties: {
+            token: { type: 'string', pattern: '^[0-9a-f]{32}$' },
+            powSolution: { type: ['string', 'object'], description: 'as in check' },
+            signals: { type: 'object', properties: { elapsedMs: { type: 'number' }, interactions: { type: 'number' } } },
+          },
+        }),
+        responses: { 200: ok, ...sdkErrors('CAPTCHA', [...SDK_BODY, 'TOKEN_INVALID', 'LOCKED_OUT', 'POW_REQUIRED', 'POW_INVALID']) },
       },
     },
     '/api/v2/sdk/captcha/verify': {
@@ -246,6 +262,8 @@ const appFields = {
   name: { type: 'string', maxLength: 256 }, signature: { type: ['string', 'null'] }, permissions: { type: 'array', items: { type: 'string', enum: ['captcha', 'sms', 'voice'] } },
   ipWhitelist: { type: 'array', items: { type: 'string' } }, restHours: { type: ['object', 'null'], properties: { from: { type: 'string' }, to: { type: 'string' }, tz: { type: 'string' } } },
   voicePorts: { type: ['integer', 'null'] }, smsStatusUrl: { type: ['string', 'null'], maxLength: 2048 },
+  captchaPow: { type: 'boolean', description: 'captcha proof of work required (default true; apps created before the feature: false)' },
+  captchaUnderAttack: { type: 'boolean', description: 'harder proof of work for every client; managed mode always shows the puzzle (default false)' },
 };
 
 function adminPaths(): Record<string, Record<string, AdminOp>> {
@@ -378,6 +396,11 @@ const components = {
           .map((name): [string, Schema] => [name, { type: ['string', 'null'] }])),
         wordList: { type: ['array', 'null'], items: { type: 'string' } },
         result: { type: 'boolean' },
+        pow: {
+          type: 'object', description: 'Extension, only for apps with captchaPow: ALTCHA challenge; find number in [0, maxnumber] with hex(SHA-256(salt + number)) = challenge',
+          properties: { algorithm: { const: 'SHA-256' }, challenge: { type: 'string' }, maxnumber: { type: 'integer' }, salt: { type: 'string' }, signature: { type: 'string' } },
+        },
+        escalated: { type: 'string', description: 'Extension, managed mode: the risk signal that requires the puzzle' },
       },
     },
     SmsSendResult: { type: 'object', required: ['result', 'message_id', 'expires_in', 'resend_after'], properties: { result: { const: true }, message_id: { type: 'string' }, expires_in: { type: 'integer' }, resend_after: { type: 'integer' } } },

@@ -1,3 +1,4 @@
+import { serveWorkerJobs, solveChallenge, type PowChallenge } from './pow.js';
 import { CaptchaWidget, type WidgetOptions } from './widget.js';
 
 /**
@@ -13,4 +14,12 @@ const api = {
   },
 };
 
-(globalThis as unknown as { VerigateCaptcha: typeof api }).VerigateCaptcha = api;
+// Loaded into a Web Worker by the widget itself: solve proof-of-work jobs, nothing else.
+if (!serveWorkerJobs()) {
+  const script = (document.currentScript as HTMLScriptElement | null)?.src ?? '';
+  (globalThis as unknown as { VerigateCaptcha: typeof api & { solvePow(challenge: PowChallenge): ReturnType<typeof solveChallenge> } }).VerigateCaptcha = {
+    ...api,
+    /** Solves a `pow` challenge as the widget does (Web Workers); for pages that call the API themselves. */
+    solvePow: (challenge: PowChallenge) => solveChallenge(challenge, script),
+  };
+}

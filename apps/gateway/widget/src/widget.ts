@@ -1,10 +1,16 @@
 import { aesEcbEncrypt } from './aes.js';
+import { solveChallenge, type PowChallenge, type PowResult } from './pow.js';
 
 /** Options of `VerigateCaptcha.render(container, options)`. */
 export interface WidgetOptions {
   /** The app's appKey (sent as X-client-id). */
   clientId: string;
   captchaType?: 'blockPuzzle' | 'clickWord';
+  /**
+   * 'managed': ask for a credential on proof of work and behaviour alone, and show the puzzle
+   * only when the platform asks for it (risk not low). Default 'puzzle'.
+   */
+  mode?: 'puzzle' | 'managed';
   /** 'zh' (default) or 'en': texts, clickWord characters and error messages. */
   lang?: 'zh' | 'en';
   /** Where the gateway is (default: where widget.js was loaded from). */
@@ -23,18 +29,23 @@ interface CaptchaBody {
   wordList: string[] | null;
   captchaVerification: string | null;
   result: boolean;
+  /** Present when the app requires proof of work (ALTCHA challenge). */
+  pow?: PowChallenge;
 }
 
 const IMAGE_W = 310;
 const TEXT = {
-  zh: { slide: '拖动滑块，把拼图放进形状相同的缺口', click: '请依次点击', ok: '验证成功', fail: '验证失败，请重试', refresh: '换一张', loading: '加载中…', slider: '拼图滑块：用左右方向键移动，回车提交' },
-  en: { slide: 'Drag the piece into the gap of the same shape', click: 'Click in order', ok: 'Verified', fail: 'Failed, try again', refresh: 'New captcha', loading: 'Loading…', slider: 'Puzzle slider: move with the arrow keys, Enter to submit' },
+  zh: { pow: '正在进行工作量证明…', powDone: '工作量证明完成', checking: '正在确认您不是机器人…', slide: '拖动滑块，把拼图放进形状相同的缺口', click: '请依次点击', ok: '验证成功', fail: '验证失败，请重试', refresh: '换一张', loading: '加载中…', slider: '拼图滑块：用左右方向键移动，回车提交' },
+  en: { pow: 'Proof of work: solving…', powDone: 'Proof of work done', checking: 'Checking that you are a person…', slide: 'Drag the piece into the gap of the same shape', click: 'Click in order', ok: 'Verified', fail: 'Failed, try again', refresh: 'New captcha', loading: 'Loading…', slider: 'Puzzle slider: move with the arrow keys, Enter to submit' },
 };
 
-const scriptBase = (() => {
+const scriptUrl = (() => {
   const current = typeof document !== 'undefined' ? (document.currentScript as HTMLScriptElement | null) : null;
+  return current?.src ?? '';
+})();
+const scriptBase = (() => {
   try {
-    return current?.src ? new URL(current.src).origin : '';
+    return scriptUrl ? new URL(scriptUrl).origin : '';
   } catch {
     return '';
   }
@@ -70,7 +81,13 @@ export class CaptchaWidget {
   private readonly stage: HTMLDivElement;
   private readonly status: HTMLDivElement;
   private readonly bar: HTMLDivElement;
+  private readonly powLine: HTMLDivElement;
+  private readonly renderedAt = typeof performance !== 'undefined' ? performance.now() : 0;
+  private interactions = 0;
   private current?: CaptchaBody;
+  /** The proof of work of the current captcha, solving in Web Workers while the person looks at the picture. */
+  private pow?: Promise<PowResult>;
+  private managed: boolean;
   private busy = false;
   private cleanup: Array<() => void> = [];
 
@@ -83,10 +100,15 @@ export class CaptchaWidget {
     this.stage = el('div', `position:relative;width:100%;aspect-ratio:${IMAGE_W}/155;overflow:hidden;border-radius:4px;background:#eee`);
     this.bar = el('div', 'position:relative;margin-top:8px;height:40px;border-radius:20px;background:#eef1f5;border:1px solid #d0d7e2');
     this.status = el('div', 'margin-top:4px;min-height:20px;color:#555', { 'aria-live': 'polite', role: 'status' });
+    this.powLine = el('div', 'margin-top:2px;min-height:16px;font-size:12px;color:#777', { class: 'verigate-pow' });
+    this.managed = options.mode === 'managed';
+    const count = () => { this.interactions++; };
+    for (const type of ['pointermove', 'pointerdown', 'keydown', 'touchstart', 'scroll']) window.addEventListener(type, count, { passive: true });
+    this.cleanup.push(() => { for (const type of ['pointermove', 'pointerdown', 'keydown', 'touchstart', 'scroll']) window.removeEventListener(type, count); });
     const refresh = el('button', 'position:absolute;top:4px;right:4px;z-index:3;border:0;border-radius:3px;background:rgba(255,255,255,.85);cursor:pointer;padding:2px 6px', { type: 'button', 'aria-label': TEXT[this.lang].refresh, title: TEXT[this.lang].refresh, class: 'verigate-refresh' });
     refresh.textContent = '↻';
     refresh.addEventListener('click', () => void this.refresh());
-    this.root.append(this.stage, this.bar, this.status);
+    this.root.append(this.stage, this.bar, this.status, this.powLine);
     this.stage.append(refresh);
     container.append(this.root);
     void this.refresh();
@@ -94,8 +116,11 @@ export class CaptchaWidget {
 
   destroy(): void {
     for (const undo of this.cleanup.splice(0)) undo();
+    for (const undo of this.puzzleCleanup.splice(0)) undo();
     this.root.remove();
   }
+
+  private puzzleCleanup: Array<() => void> = [];
 
   private headers(json: boolean): Record<string, string> {
     return {
@@ -116,7 +141,7 @@ export class CaptchaWidget {
 
   /** Fetches and shows a new captcha. */
   async refresh(): Promise<void> {
-    for (const undo of this.cleanup.splice(0)) undo();
+    for (const undo of this.puzzleCleanup.splice(0)) undo();
     this.status.textContent = TEXT[this.lang].loading;
     this.status.style.color = '#555';
     this.busy = false;
@@ -129,12 +154,84 @@ export class CaptchaWidget {
       return this.fail('NETWORK', (error as Error).message);
     }
     this.current = body;
+    this.pow = body.pow ? this.solve(body.pow) : undefined;
+    this.pow?.catch(() => undefined);
+    const managedAsk = this.managed;
+    this.setPuzzleVisible(!managedAsk);
     for (const child of [...this.stage.children]) if (!child.classList.contains('verigate-refresh')) child.remove();
     this.bar.replaceChildren();
     const background = el('img', 'position:absolute;inset:0;width:100%;height:100%;display:block', { class: 'verigate-background', alt: '', draggable: 'false', src: `data:image/png;base64,${body.originalImageBase64}` });
     this.stage.prepend(background);
     if (this.type === 'blockPuzzle') this.showPuzzle(body);
     else this.showClickWord(body, background);
+    if (managedAsk) await this.askManaged(body);
+  }
+
+  private setPuzzleVisible(visible: boolean): void {
+    this.stage.style.visibility = visible ? 'visible' : 'hidden';
+    this.bar.style.visibility = visible ? 'visible' : 'hidden';
+    this.root.setAttribute('data-puzzle', visible ? 'shown' : 'hidden');
+  }
+
+  /** Solves the captcha's proof of work and says so under the picture. */
+  private solve(challenge: PowChallenge): Promise<PowResult> {
+    const t = TEXT[this.lang];
+    this.powLine.textContent = `⚙ ${t.pow}`;
+    this.root.setAttribute('data-pow', 'solving');
+    return solveChallenge(challenge, scriptUrl).then((result) => {
+      if (this.current?.pow === challenge) {
+        this.powLine.textContent = `✓ ${t.powDone} (${(result.ms / 1000).toFixed(2)} s)`;
+        this.root.setAttribute('data-pow', 'done');
+        this.root.setAttribute('data-pow-ms', String(Math.round(result.ms)));
+      }
+      return result;
+    });
+  }
+
+  /**
+   * Managed mode: the proof of work and the page's behaviour, without the puzzle. A credential
+   * when the platform sees low risk; otherwise the puzzle (already drawn, same token) appears.
+   */
+  private async askManaged(body: CaptchaBody): Promise<void> {
+    const t = TEXT[this.lang];
+    this.status.textContent = t.checking;
+    this.busy = true;
+    let answer: { result?: boolean; captchaVerification?: string; escalated?: string; error_code?: string; error_msg?: string };
+    let status = 0;
+    try {
+      const pow = this.pow ? await this.pow : undefined;
+      // A person reads the page before the captcha matters; the platform asks for a second at least.
+      const wait = 1100 - (performance.now() - this.renderedAt);
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      const response = await fetch(`${this.base}/api/v2/sdk/captcha/managed`, {
+        method: 'POST', headers: this.headers(true),
+        body: JSON.stringify({ token: body.token, powSolution: pow?.payload, signals: { elapsedMs: Math.round(performance.now() - this.renderedAt), interactions: this.interactions } }),
+      });
+      status = response.status;
+      answer = await response.json();
+    } catch (error) {
+      this.busy = false;
+      return this.fail('NETWORK', (error as Error).message);
+    }
+    this.busy = false;
+    if (status === 200 && answer.result === true && answer.captchaVerification) return this.succeed(answer.captchaVerification);
+    if (status !== 200) {
+      this.fail(answer.error_code ?? String(status), answer.error_msg ?? t.fail);
+      this.root.setAttribute('data-state', 'failed');
+      setTimeout(() => void this.refresh(), 900);
+      return;
+    }
+    // Escalated: the puzzle of this very captcha, from now on as in puzzle mode.
+    this.root.setAttribute('data-escalated', answer.escalated ?? 'yes');
+    this.setPuzzleVisible(true);
+    this.status.textContent = this.type === 'blockPuzzle' ? t.slide : `${t.click}: ${(body.wordList ?? []).join(' ')}`;
+  }
+
+  private succeed(captchaVerification: string): void {
+    this.status.textContent = TEXT[this.lang].ok;
+    this.status.style.color = '#1e8e3e';
+    this.root.setAttribute('data-state', 'passed');
+    this.options.onSuccess?.(captchaVerification);
   }
 
   private scale(): number {
@@ -212,7 +309,7 @@ export class CaptchaWidget {
       e.preventDefault();
     };
     handle.addEventListener('keydown', key);
-    this.cleanup.push(() => {
+    this.puzzleCleanup.push(() => {
       window.removeEventListener('pointermove', move);
       window.removeEventListener('pointerup', up);
       window.removeEventListener('pointercancel', up);
@@ -249,17 +346,19 @@ export class CaptchaWidget {
     const current = this.current;
     if (!current || this.busy) return;
     this.busy = true;
-    const body = { captchaType: this.type, token: current.token, pointJson: aesEcbEncrypt(pointJson, current.secretKey), ...(trajectory ? { trajectory } : {}) };
     try {
+      let powSolution: string | undefined;
+      if (this.pow) {
+        if (this.root.getAttribute('data-pow') !== 'done') this.status.textContent = TEXT[this.lang].pow;
+        powSolution = (await this.pow).payload;
+      }
+      const body = {
+        captchaType: this.type, token: current.token, pointJson: aesEcbEncrypt(pointJson, current.secretKey),
+        ...(trajectory ? { trajectory } : {}), ...(powSolution ? { powSolution } : {}),
+      };
       const response = await fetch(`${this.base}/api/v2/sdk/captcha/check`, { method: 'POST', headers: this.headers(true), body: JSON.stringify(body) });
       const answer = await response.json();
-      if (response.ok && answer.result === true && answer.captchaVerification) {
-        this.status.textContent = TEXT[this.lang].ok;
-        this.status.style.color = '#1e8e3e';
-        this.root.setAttribute('data-state', 'passed');
-        this.options.onSuccess?.(answer.captchaVerification);
-        return;
-      }
+      if (response.ok && answer.result === true && answer.captchaVerification) return this.succeed(answer.captchaVerification);
       this.fail(answer.error_code ?? String(response.status), answer.error_msg ?? TEXT[this.lang].fail);
     } catch (error) {
       this.fail('NETWORK', (error as Error).message);

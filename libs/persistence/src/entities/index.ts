@@ -31,6 +31,10 @@ export class AppEntity {
   /** The secret replaced by the last rotation, sealed: still signed with until `webhookSecretPreviousUntil`. */
   @Column({ name: 'webhook_secret_previous_sealed', type: 'text', nullable: true }) webhookSecretPreviousSealed: string | null;
   @Column({ name: 'webhook_secret_previous_until', type: 'timestamptz', nullable: true }) webhookSecretPreviousUntil: Date | null;
+  /** Captcha proof of work required (on for new apps; off for apps older than the feature: AJ-Captcha clients). */
+  @Column({ name: 'captcha_pow', type: 'boolean', default: true }) captchaPow: boolean;
+  /** The operator's "under attack" switch: harder PoW for every client, managed mode always shows the puzzle. */
+  @Column({ name: 'captcha_under_attack', type: 'boolean', default: false }) captchaUnderAttack: boolean;
   @Column({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @Column({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }

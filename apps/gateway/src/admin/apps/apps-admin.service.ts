@@ -36,6 +36,10 @@ export interface AppView {
   enterpriseId: string | null;
   international: InternationalRules | null;
   smsStatusUrl: string | null;
+  /** Captcha proof of work required (default on; off keeps AJ-Captcha clients working unchanged). */
+  captchaPow: boolean;
+  /** Under attack: harder proof of work for every client, managed mode always shows the puzzle. */
+  captchaUnderAttack: boolean;
   /** Standard Webhooks signing (the secret itself is shown only when created). */
   webhookSigning: { enabled: boolean; previousSecretValidUntil: Date | null };
   createdAt: Date;
@@ -57,6 +61,7 @@ function view(app: AppEntity): AppView {
     enterpriseId: app.enterpriseId, international: app.international,
     // Shown without its credentials (`https://***@host/…`); the notifier delivers to the stored URL, credentials included.
     smsStatusUrl: app.smsStatusUrl === null ? null : redactUrlCredentials(app.smsStatusUrl),
+    captchaPow: app.captchaPow, captchaUnderAttack: app.captchaUnderAttack,
     webhookSigning: {
       enabled: app.webhookSecretSealed !== null,
       previousSecretValidUntil: app.webhookSecretPreviousSealed !== null && app.webhookSecretPreviousUntil !== null && app.webhookSecretPreviousUntil > new Date()
@@ -64,6 +69,13 @@ function view(app: AppEntity): AppView {
     },
     createdAt: app.createdAt, updatedAt: app.updatedAt,
   };
+}
+
+function booleanField(body: Record<string, unknown>, name: 'captchaPow' | 'captchaUnderAttack'): boolean | undefined {
+  const v = body[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'boolean') throw invalid(name, 'true or false');
+  return v;
 }
 
 function permissionsField(body: Record<string, unknown>): Permission[] | undefined {
@@ -179,6 +191,8 @@ export class AppsAdminService {
       enterpriseId: await this.enterpriseField(body) ?? null,
       international: internationalField(body) ?? null,
       smsStatusUrl: optionalHttpUrl(body, 'smsStatusUrl') ?? null,
+      captchaPow: booleanField(body, 'captchaPow') ?? true,
+      captchaUnderAttack: booleanField(body, 'captchaUnderAttack') ?? false,
     }));
     const app = await this.repo.findOneByOrFail({ id: saved.id });
     return { ...view(app), appSecret };
@@ -221,6 +235,10 @@ export class AppsAdminService {
     // The URL as the API shows it (credentials as ***) sent back unchanged keeps the stored credentials.
     const unchanged = app.smsStatusUrl !== null && smsStatusUrl === redactUrlCredentials(app.smsStatusUrl);
     if (smsStatusUrl !== undefined && !unchanged) patch.smsStatusUrl = smsStatusUrl;
+    const captchaPow = booleanField(body, 'captchaPow');
+    if (captchaPow !== undefined) patch.captchaPow = captchaPow;
+    const captchaUnderAttack = booleanField(body, 'captchaUnderAttack');
+    if (captchaUnderAttack !== undefined) patch.captchaUnderAttack = captchaUnderAttack;
     if (Object.keys(patch).length > 0) {
       await this.repo.update({ id: app.id }, { ...patch, updatedAt: new Date() });
       this.directory.invalidate(appKey);

@@ -38,12 +38,20 @@ const drawings = { baseline: (await load('click-word-baseline.mjs')).drawClickWo
 const backgrounds = new Backgrounds();
 const attacker = await ClickWordOcrAttacker.create(1);
 
-async function renderRate(draw) {
-  for (let i = 0; i < 10; i++) await draw(backgrounds, 'zh');
-  const started = performance.now();
-  let n = 0;
-  while (performance.now() - started < 5000) { await draw(backgrounds, n % 2 ? 'en' : 'zh'); n++; }
-  return n / ((performance.now() - started) / 1000);
+// Draw + encode per second of each drawing, in alternating half-second slices (the machine is
+// shared: both see the same load).
+async function renderRates(draws) {
+  const counts = draws.map(() => 0);
+  const spent = draws.map(() => 0);
+  for (const draw of draws) for (let i = 0; i < 10; i++) await draw(backgrounds, 'zh');
+  for (let slice = 0; slice < 16; slice++) {
+    for (const [k, draw] of draws.entries()) {
+      const started = performance.now();
+      while (performance.now() - started < 500) { await draw(backgrounds, counts[k] % 4 === 3 ? 'en' : 'zh'); counts[k]++; }
+      spent[k] += performance.now() - started;
+    }
+  }
+  return counts.map((n, k) => n / (spent[k] / 1000));
 }
 
 async function attack(draw) {
@@ -65,8 +73,10 @@ async function attack(draw) {
 }
 
 const rows = [];
-for (const [name, draw] of Object.entries(drawings).filter(([name]) => !process.env.BENCH_OCR_ONLY || name === process.env.BENCH_OCR_ONLY)) {
-  const render = await renderRate(draw);
+const selected = Object.entries(drawings).filter(([name]) => !process.env.BENCH_OCR_ONLY || name === process.env.BENCH_OCR_ONLY);
+const rates = await renderRates(selected.map(([, draw]) => draw));
+for (const [k, [name, draw]] of selected.entries()) {
+  const render = rates[k];
   const result = await attack(draw);
   rows.push({ name, render, ...result });
   console.log(name, JSON.stringify({ render, ...result }));
@@ -94,7 +104,22 @@ ${CLICK_RADIUS} px of the centre (CLICK_RADIUS), as the platform checks.
 ${rows.map((r) => `| ${r.name} | ${r.solved}/${N} = ${pct(r.rate)} | ${r.zh} / ${r.en} | ${pct(r.placed)} | ${r.ocrMs.toFixed(0)} ms | ${r.render.toFixed(0)}/s |`).join('\n')}
 
 Goal (issue 13, item 5): the hardened drawing solved by this OCR at most 10 % of the time, while a
-person still reads it (docs/captcha-clickword-sheet.png; the Chromium widget test clicks it).
+person still reads it (docs/captcha-clickword-sheet.png, \`node scripts/captcha-clickword-sheet.mjs\`
+after a build; the Chromium widget test clicks it). The e2e-tier test
+\`test/solver/click-word-ocr.e2e.test.ts\` asserts ≤ 3 of 30 on every \`npm test\`.
+
+What changed in the drawing (apps/captcha/src/images/click-word.ts), and what each did in trial runs
+of 30–40 captchas with this attacker: two curved strokes crossing each glyph, as thick as its own
+strokes, were the one change that mattered (one crossing: ~33 % still solved; two: 0–7 %). Drawn in
+the glyph's colour they made the characters hard for people too, so they are drawn at the glyph's
+lightness in another hue: people separate them by colour, the OCR (shapes of light and dark) still
+takes them for strokes (2.5 % solved). A thin gap cut through each glyph, weight (Bold or Medium),
+size, shear and rotation (±43°) add a little. A wave bending the glyphs' rows cost drawing time and
+readability and did nothing against this OCR (37 % solved alone): dropped. Capitals get one crossing
+and a larger size: with two they were unreadable to people, and the OCR reads few of them anyway.
+
+What this does not claim: an attacker who trains a recogniser on these pictures (the generator is
+open source) will read them; the picture is for people, proof of work and limits are for bots.
 `;
 writeFileSync(join(root, 'docs/benchmarks-captcha-ocr.md'), md);
 console.log(md);

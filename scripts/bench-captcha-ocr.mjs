@@ -113,10 +113,11 @@ of 30–40 captchas with this attacker: two curved strokes crossing each glyph, 
 strokes, were the one change that mattered (one crossing: ~33 % still solved; two: 0–7 %). Drawn in
 the glyph's colour they made the characters hard for people too, so they are drawn at the glyph's
 lightness in another hue: people separate them by colour, the OCR (shapes of light and dark) still
-takes them for strokes (2.5 % solved). A thin gap cut through each glyph, weight (Bold or Medium),
-size, shear and rotation (±43°) add a little. A wave bending the glyphs' rows cost drawing time and
-readability and did nothing against this OCR (37 % solved alone): dropped. Capitals get one crossing
-and a larger size: with two they were unreadable to people, and the OCR reads few of them anyway.
+takes them for strokes (0–6 % solved). Two thin gaps cut through each glyph (people close them)
+halved the characters read (28 % → 16 % placed, Hanzi); weight (Bold or Medium), size, shear and
+rotation (±43°) add a little. A wave bending the glyphs' rows cost drawing time and
+readability and did nothing against this OCR (37 % solved alone): dropped. Capitals get one crossing,
+thicker (0.13 × size), and a slightly larger size: with two crossings they were unreadable to people.
 
 What this does not claim: an attacker who trains a recogniser on these pictures (the generator is
 open source) will read them; the picture is for people, proof of work and limits are for bots.

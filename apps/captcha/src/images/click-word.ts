@@ -13,15 +13,16 @@ const ROTATION = 0.75;
 const SHEAR = 0.12;
 /**
  * Curved strokes through every glyph: the change that defeats OCR (one alone does not on Hanzi).
- * Capitals have two or three strokes, and a second crossing makes them unreadable to people too.
+ * Capitals have two or three strokes, and a second crossing makes them unreadable to people too:
+ * they get one, thicker (capitals' own strokes are thicker against their size).
  */
 const CROSSINGS = { zh: 2, en: 1 } as const;
 /** Their width against the font size: as thick as the glyph's own strokes, or OCR ignores them. */
-const CROSSING_WIDTH = 0.1;
+const CROSSING_WIDTH = { zh: 0.1, en: 0.13 } as const;
 /** How far (× font size) a crossing bows: curves, which Hanzi and capitals have few of. */
 const CROSSING_BEND = 0.5;
 /** Straight gaps cut through every glyph, px wide: people close them, OCR sees broken strokes. */
-const CUTS = 1;
+const CUTS = 2;
 const CUT_WIDTH = 2;
 
 export interface ClickWordImages {
@@ -39,7 +40,7 @@ export interface ClickWordImages {
  * ones) while staying a character a person finds (docs/captcha-clickword-sheet.png): a random
  * size, weight, rotation and shear; curved strokes cross it (two, one on capitals), as thick as its own strokes and
  * as light, but in another hue (people tell them apart by colour; OCR, which reads shapes of
- * light and dark, takes them for strokes of the character); and a thin gap is cut through it.
+ * light and dark, takes them for strokes of the character); and two thin gaps are cut through it.
  */
 export async function drawClickWord(backgrounds: Backgrounds, lang: 'zh' | 'en'): Promise<ClickWordImages> {
   registerCaptchaFont();
@@ -58,7 +59,7 @@ export async function drawClickWord(backgrounds: Backgrounds, lang: 'zh' | 'en')
   // Places on a jittered 4 × 2 grid (distinct cells, so characters never overlap).
   const cells = secretShuffle(Array.from({ length: 8 }, (_, i) => i)).slice(0, total);
   // Capitals are simpler shapes than Hanzi: drawn larger, so the crossings leave them legible.
-  const fontSize = rng.int(30, 34) + (lang === 'en' ? 5 : 0);
+  const fontSize = rng.int(30, 34) + (lang === 'en' ? 3 : 0);
   const cellW = WIDTH / 4;
   const cellH = HEIGHT / 2;
   const placed = all.map((char, i) => {
@@ -68,7 +69,7 @@ export async function drawClickWord(backgrounds: Backgrounds, lang: 'zh' | 'en')
     return { char, x, y };
   });
 
-  for (const { char, x, y } of placed) drawGlyph(ctx, rng, char, x, y, fontSize + rng.int(-4, 5), CROSSINGS[lang]);
+  for (const { char, x, y } of placed) drawGlyph(ctx, rng, char, x, y, fontSize + rng.int(-4, 5), lang);
   addNoise(ctx, rng, rng.range(3, 7), WIDTH, HEIGHT);
 
   const chosen = placed.slice(0, targets);
@@ -83,7 +84,7 @@ export async function drawClickWord(backgrounds: Backgrounds, lang: 'zh' | 'en')
 type Context = ReturnType<ReturnType<typeof newCanvas>['getContext']>;
 
 /** One character centred on (x, y), drawn on its own canvas first: see drawClickWord. */
-function drawGlyph(ctx: Context, rng: Rng, char: string, x: number, y: number, size: number, crossingCount: number): void {
+function drawGlyph(ctx: Context, rng: Rng, char: string, x: number, y: number, size: number, lang: 'zh' | 'en'): void {
   const side = Math.ceil(size * 1.9);
   const glyph = newCanvas(side, side);
   const g = glyph.getContext('2d');
@@ -101,7 +102,7 @@ function drawGlyph(ctx: Context, rng: Rng, char: string, x: number, y: number, s
   g.lineJoin = 'round';
   g.lineCap = 'round';
 
-  const crossings = Array.from({ length: crossingCount }, () => {
+  const crossings = Array.from({ length: CROSSINGS[lang] }, () => {
     const angle = rng.range(0, Math.PI);
     const reach = size * rng.range(0.5, 0.7);
     const dx = Math.cos(angle) * reach;
@@ -117,7 +118,7 @@ function drawGlyph(ctx: Context, rng: Rng, char: string, x: number, y: number, s
       g.stroke();
     }
   };
-  const crossingWidth = size * CROSSING_WIDTH * (weight === 'bold' ? 1 : 0.8);
+  const crossingWidth = size * CROSSING_WIDTH[lang] * (weight === 'bold' ? 1 : 0.8);
   // One outline around glyph and crossings together, then their fills.
   g.strokeStyle = outline;
   g.lineWidth = 3;

@@ -79,27 +79,20 @@ export class ClickWordOcrAttacker {
     source.getContext('2d').drawImage(image, 0, 0);
     const boxes = await this.detect(source);
     const read: ReadCharacter[] = [];
-    const claimedBox = new Map<ReadCharacter, number>();
-    for (const [index, box] of boxes.entries()) {
-      for (const char of await this.recognise(source, box)) {
-        read.push(char);
-        claimedBox.set(char, index);
-      }
-    }
+    for (const box of boxes) read.push(...(await this.recognise(source, box)));
     const clicks: Array<{ x: number; y: number }> = [];
-    const usedBoxes = new Set<number>();
+    const used = new Set<ReadCharacter>();
     const pending: number[] = [];
     for (const [i, word] of words.entries()) {
-      const best = read.filter((r) => r.char === word && !usedBoxes.has(claimedBox.get(r)! * 1000 + Mround(r.x)))
-        .sort((a, b) => b.confidence - a.confidence)[0];
+      const best = read.filter((r) => r.char === word && !used.has(r)).sort((a, b) => b.confidence - a.confidence)[0];
       if (best) {
         clicks[i] = { x: Mround(best.x), y: Mround(best.y) };
-        usedBoxes.add(claimedBox.get(best)! * 1000 + Mround(best.x));
+        used.add(best);
       } else {
         pending.push(i);
       }
     }
-    // Guess the rest among the places read as nothing the bot was asked for.
+    // Guess the rest among the places read as nothing the bot was asked for, and boxes read as nothing.
     const spare = read.filter((r) => !words.includes(r.char)).map((r) => ({ x: Mround(r.x), y: Mround(r.y) }));
     for (const box of boxes) {
       if (!read.some((r) => r.x >= box.x0 && r.x <= box.x1 && r.y >= box.y0 && r.y <= box.y1)) {
@@ -107,7 +100,9 @@ export class ClickWordOcrAttacker {
       }
     }
     for (const i of pending) {
-      clicks[i] = spare.length ? spare.splice(Math.floor(Math.random() * spare.length), 1)[0]! : { x: Math.floor(Math.random() * image.width), y: Math.floor(Math.random() * image.height) };
+      clicks[i] = spare.length
+        ? spare.splice(Math.floor(Math.random() * spare.length), 1)[0]!
+        : { x: Math.floor(Math.random() * image.width), y: Math.floor(Math.random() * image.height) };
     }
     return { clicks, read, boxes: boxes.length };
   }
@@ -169,9 +164,11 @@ export class ClickWordOcrAttacker {
     let bestScore = 0;
     for (const degrees of ROTATIONS) {
       const angle = (degrees * Math.PI) / 180;
-      // The crop turned by `angle` around the box's centre, its side the box's diagonal for turned reads.
-      const cw = degrees === 0 ? bw : Math.hypot(bw, bh) * (bw > bh * 1.5 ? 1 : 0.85);
-      const ch = degrees === 0 ? bh : cw === bw ? bh : Math.hypot(bw, bh) * 0.85;
+      // The crop turned by `angle` around the box's centre; turned reads take a window about the
+      // box's diagonal (the turned character's corners reach beyond its upright box).
+      const diagonal = Math.hypot(bw, bh);
+      const cw = degrees === 0 ? bw : diagonal * (bw > bh * 1.5 ? 1 : 0.85);
+      const ch = degrees === 0 ? bh : diagonal * 0.85;
       const targetW = Mmin(REC_WIDTH, Math.max(8, Mround((REC_HEIGHT * cw) / ch)));
       const crop = createCanvas(REC_WIDTH, REC_HEIGHT);
       const ctx = crop.getContext('2d');

@@ -104,8 +104,7 @@ ${CLICK_RADIUS} px of the centre (CLICK_RADIUS), as the platform checks.
 ${rows.map((r) => `| ${r.name} | ${r.solved}/${N} = ${pct(r.rate)} | ${r.zh} / ${r.en} | ${pct(r.placed)} | ${r.ocrMs.toFixed(0)} ms | ${r.render.toFixed(0)}/s |`).join('\n')}
 
 Goal (issue 13, item 5): the hardened drawing solved by this OCR at most 10 % of the time, while a
-person still reads it (docs/captcha-clickword-sheet.png, \`node scripts/captcha-clickword-sheet.mjs\`
-after a build; the Chromium widget test clicks it). The e2e-tier test
+person still reads it (docs/captcha-clickword-sheet.png, \`npm run captcha:clickword-sheet\`; the Chromium widget test clicks it). The e2e-tier test
 \`test/solver/click-word-ocr.e2e.test.ts\` asserts ≤ 3 of 30 on every \`npm test\`.
 
 What changed in the drawing (apps/captcha/src/images/click-word.ts), and what each did in trial runs

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Writes docs/captcha-clickword-sheet.png (after `npm run build`): 12 random clickWord captchas
+// npm run captcha:clickword-sheet — writes docs/captcha-clickword-sheet.png (after `npm run build`): 12 random clickWord captchas
 // (9 Chinese, 3 English) as served, each with the characters to click written under it — to look
 // at, as a person would, whenever the drawing changes. Optional argument: another output path.
 import { createCanvas, loadImage } from '@napi-rs/canvas';

@@ -3,7 +3,8 @@
 FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci
+# onnxruntime-node (dev only: the OCR attacker test) would otherwise download CUDA libraries from NuGet.
+RUN ONNXRUNTIME_NODE_INSTALL_CUDA=skip npm ci
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY apps apps
 COPY libs libs

@@ -11,7 +11,12 @@ export const CAPTCHA_FONT = 'VerigateCaptchaSans';
  * shipped by the npm package @embedpdf/fonts-sc. Its `exports` map hides the file from
  * require.resolve, so it is found by walking up to node_modules.
  */
-const FONT_FILE = join('node_modules', '@embedpdf', 'fonts-sc', 'fonts', 'NotoSansHans-Bold.otf');
+const FONT_DIR = join('node_modules', '@embedpdf', 'fonts-sc', 'fonts');
+const FONT_FILES = { bold: 'NotoSansHans-Bold.otf', 500: 'NotoSansHans-Medium.otf' } as const;
+const FONT_FILE = join(FONT_DIR, FONT_FILES.bold);
+
+/** The weights registered under CAPTCHA_FONT (clickWord varies them: one more thing OCR must learn). */
+export const CAPTCHA_WEIGHTS = ['bold', '500'] as const;
 
 let registered = false;
 
@@ -21,7 +26,10 @@ export function registerCaptchaFont(): void {
   for (;;) {
     const candidate = join(dir, FONT_FILE);
     if (existsSync(candidate)) {
-      if (!GlobalFonts.registerFromPath(candidate, CAPTCHA_FONT)) throw new Error(`could not load the captcha font ${candidate}`);
+      for (const file of Object.values(FONT_FILES)) {
+        const path = join(dir, FONT_DIR, file);
+        if (!GlobalFonts.registerFromPath(path, CAPTCHA_FONT)) throw new Error(`could not load the captcha font ${path}`);
+      }
       registered = true;
       return;
     }

@@ -43,12 +43,17 @@ describe('AKSK header limits', () => {
       [{ ...signed, 'x-aksk': 'UsernameToken ' + 'w'.repeat(NEAR_16_KIB) }, '1023033', 'HTTP header not found X-AKSK field: X-AKSK is longer than 1024 characters'],
     ];
     for (const [i, [headers, code, desc]] of cases.entries()) {
-      const start = process.cpuUsage();
-      const answer = await call(`198.51.100.${20 + i}`, headers);
-      const used = process.cpuUsage(start);
-      expect(answer).toEqual({ status: 400, resultcode: code, resultdesc: desc });
+      // The least of three tries: a busy machine adds CPU time to one try, a quadratic parser to all.
+      let leastCpuMs = Infinity;
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const start = process.cpuUsage();
+        const answer = await call(`198.51.100.${20 + i}`, headers);
+        const used = process.cpuUsage(start);
+        expect(answer).toEqual({ status: 400, resultcode: code, resultdesc: desc });
+        leastCpuMs = Math.min(leastCpuMs, (used.user + used.system) / 1000);
+      }
       // Client and server together, in this process (before the fix the parser alone took 300+ ms).
-      expect((used.user + used.system) / 1000).toBeLessThan(50);
+      expect(leastCpuMs).toBeLessThan(50);
     }
   });
 

@@ -90,6 +90,12 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('gives the gateway the SMS country code (VERIGATE_SMPP_DEST_PREFIX) it forms velocity prefixes with', () => {
+    const gateway = composeConfig({ ...realisticDotEnv, VERIGATE_SMPP_DEST_PREFIX: '86' }).gateway!;
+    const env = { ...imageEnv(), ...Object.fromEntries(Object.entries(gateway.environment ?? {}).map(([k, v]) => [k, String(v)])) };
+    expect(loadConfig(env, { app: 'gateway' }).sms.countryCode).toBe('86');
+  });
+
   it('fails loudly, naming the variable, when no real SMS provider is configured', () => {
     const { VERIGATE_SMS_PROVIDER: _provider, ...withoutProvider } = realisticDotEnv;
     expect(() => composeConfig(withoutProvider)).toThrow(/VERIGATE_SMS_PROVIDER.*smpp or http/);

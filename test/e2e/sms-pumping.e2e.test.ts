@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { redirectLogs } from '#libs/runtime';
 import { expectEventually } from '#libs/testing';
@@ -64,7 +65,8 @@ describe('SMS pumping controls', () => {
     for (let i = 1; i <= 3; i++) expect((await send(`1330000000${i}`, await credential())).status).toBe(200);
     expect(await send('13300000004', await credential())).toMatchObject({ status: 429, body: { error_code: 'SMS.PREFIX_VELOCITY_LIMIT' } });
     const alert = logLines.find((l) => l.alert === 'sms-prefix-velocity');
-    expect(alert).toMatchObject({ level: 'warn', prefix: '1330000', appKey });
+    // The range, cut so that it cannot be joined with a masked mobile (last 4 digits) to rebuild the number.
+    expect(alert).toMatchObject({ level: 'warn', prefix: '13300', appKey });
     const metrics = await (await fetch(`${platform.baseUrl}/metrics`)).text();
     expect(metrics).toMatch(/^verigate_sms_prefix_velocity_alerts_total(\{[^}]*\})? 1$/m);
     // Another prefix is not affected.
@@ -86,6 +88,19 @@ describe('SMS pumping controls', () => {
     const [session] = await platform.infra.query<{ state: string }>(
       `SELECT state FROM captcha_sessions WHERE token = $1`, [token.split('---')[0]]);
     expect(session?.state).toBe('verified');
+  });
+
+  it('the previous release\'s 12-argument verigate_admit_sms still admits (a gateway not yet replaced in a rolling upgrade)', async () => {
+    // Called as the gateway before the pumping controls did (its credential is its sha256 hash).
+    const token = await credential();
+    const [app] = await platform.infra.query<{ id: string }>(`SELECT id FROM apps WHERE app_key = $1`, [appKey]);
+    const rows = await platform.infra.query<{ captcha_token: string; admitted_at: Date }>(
+      `SELECT * FROM verigate_admit_sms($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+      [app!.id, appKey, '13800000001', 'LOGIN_SMS', 'old-gateway-device', '198.51.100.200/32',
+        createHash('sha256').update(token, 'utf8').digest('hex'), 60, 5, 10, 10, 20]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.captcha_token).toBe(token.split('---')[0]);
+    expect(rows[0]!.admitted_at).toBeTruthy();
   });
 
   it('a platform fault (the database refuses the message) keeps the credential for a retry', async () => {

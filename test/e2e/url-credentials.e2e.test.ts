@@ -42,6 +42,16 @@ describe('credentials in notification URLs', () => {
     const [raw] = await platform.infra.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE detail::text LIKE '%' || $1 || '%'`, [PASSWORD]);
     expect(raw!.n).toBe(0);
 
+    // Sent back with a change, the redaction mark would be stored as the user `***`: refused, nothing changes.
+    const moved = shown.replace(PATH, `${PATH}/moved`);
+    for (const [method, path] of [['PATCH', `/apps/${appKey}`], ['POST', '/apps']] as const) {
+      const refused = await platform.admin(method, path, { name: 'redacted-receiver', smsStatusUrl: moved });
+      expect({ status: refused.status, body: await refused.json() })
+        .toMatchObject({ status: 400, body: { error_code: 'INVALID_FIELD', error_msg: expect.stringContaining('smsStatusUrl') } });
+    }
+    const [kept] = await platform.infra.query<{ sms_status_url: string }>('SELECT sms_status_url FROM apps WHERE app_key = $1', [appKey]);
+    expect(kept!.sms_status_url).toBe(withCredentials);
+
     // The notifier still delivers to the stored URL, credentials and all.
     const messageId = await platform.submittedSms(appKey);
     await expectEventually(() => expect(platform.receiver.on(PATH).some((r) => r.body?.statusInfo?.messageId === messageId)).toBe(true));

@@ -192,4 +192,10 @@ describe('SMS pumping configuration', () => {
     expect(() => loadConfig({ VERIGATE_SMS_BLOCKED_PREFIXES: '86-170' })).toThrow(/VERIGATE_SMS_BLOCKED_PREFIXES has invalid entries \(86-170\)/);
     expect(() => loadConfig({ VERIGATE_SMS_VELOCITY_PREFIX_DIGITS: '0' })).toThrow(/VERIGATE_SMS_VELOCITY_PREFIX_DIGITS/);
   });
+
+  it('reads the country code (VERIGATE_SMPP_DEST_PREFIX) without VERIGATE_SMPP_URL, as the gateway has it', () => {
+    expect(loadConfig({}).sms.countryCode).toBe('');
+    expect(loadConfig({ VERIGATE_SMPP_DEST_PREFIX: '86' }).sms).toMatchObject({ countryCode: '86', smpp: null });
+    expect(() => loadConfig({ VERIGATE_SMPP_DEST_PREFIX: '+86' })).toThrow(/VERIGATE_SMPP_DEST_PREFIX="\+86" must be up to 6 digits/);
+  });
 });

@@ -182,6 +182,12 @@ export interface SmsConfig {
   verifyPerDeviceHour: number;
   verifyPerIpHour: number;
   defaults: SmsDefaults;
+  /**
+   * The country code of national-form mobiles (VERIGATE_SMPP_DEST_PREFIX, '', read by every app,
+   * with or without VERIGATE_SMPP_URL): the gateway's velocity prefixes and blocked-prefix match
+   * use the number in international form with it.
+   */
+  countryCode: string;
   /** Destination prefixes never sent to, e.g. premium-rate ranges (VERIGATE_SMS_BLOCKED_PREFIXES, ''; SMS.MOBILE_BLOCKED). */
   blockedPrefixes: string[];
   velocity: SmsVelocityConfig;
@@ -621,6 +627,10 @@ function loadSmsConfig(
 ): SmsConfig {
   const provider = oneOf('VERIGATE_SMS_PROVIDER', 'log', ['log', 'smpp', 'http'] as const);
   let smpp: SmppConfig | null = null;
+  // The country code is read by every app, not only with VERIGATE_SMPP_URL: the gateway forms
+  // per-prefix velocity prefixes and matches blocked prefixes in international form with it.
+  const destPrefix = str('VERIGATE_SMPP_DEST_PREFIX', '');
+  if (!/^\d{0,6}$/.test(destPrefix)) problems.push(`VERIGATE_SMPP_DEST_PREFIX="${destPrefix}" must be up to 6 digits (a country code such as 86)`);
   const smppText = str('VERIGATE_SMPP_URL', '');
   if (smppText) {
     const parsed = parseSmppUrl(smppText);
@@ -629,8 +639,6 @@ function loadSmsConfig(
     else {
       const sourceAddr = str('VERIGATE_SMPP_SOURCE_ADDR', '');
       if (sourceAddr.length > 20) problems.push('VERIGATE_SMPP_SOURCE_ADDR must be at most 20 characters');
-      const destPrefix = str('VERIGATE_SMPP_DEST_PREFIX', '');
-      if (!/^\d{0,6}$/.test(destPrefix)) problems.push(`VERIGATE_SMPP_DEST_PREFIX="${destPrefix}" must be up to 6 digits (a country code such as 86)`);
       const systemType = str('VERIGATE_SMPP_SYSTEM_TYPE', '');
       if (systemType.length > 12) problems.push('VERIGATE_SMPP_SYSTEM_TYPE must be at most 12 characters');
       smpp = {
@@ -678,6 +686,7 @@ function loadSmsConfig(
     provider,
     smpp,
     http,
+    countryCode: destPrefix,
     logFile: str('VERIGATE_SMS_LOG_FILE', 'var/sms-log.jsonl'),
     mobilePattern,
     prefetch: int('VERIGATE_SMS_PREFETCH', 64, 1, 10_000),

@@ -261,7 +261,7 @@ const listOf = (item: Schema) => ({ type: 'object', properties: { items: { type:
 const appFields = {
   name: { type: 'string', maxLength: 256 }, signature: { type: ['string', 'null'] }, permissions: { type: 'array', items: { type: 'string', enum: ['captcha', 'sms', 'voice'] } },
   ipWhitelist: { type: 'array', items: { type: 'string' } }, restHours: { type: ['object', 'null'], properties: { from: { type: 'string' }, to: { type: 'string' }, tz: { type: 'string' } } },
-  voicePorts: { type: ['integer', 'null'] }, smsStatusUrl: { type: ['string', 'null'], maxLength: 2048 },
+  voicePorts: { type: ['integer', 'null'] }, smsStatusUrl: { type: ['string', 'null'], maxLength: 2048, description: 'Shown with its credentials as `***@`; sent back unchanged it keeps the stored ones, any other URL with `***@` credentials is refused (400 INVALID_FIELD).' },
   captchaPow: { type: 'boolean', description: 'captcha proof of work required (default true; apps created before the feature: false)' },
   captchaUnderAttack: { type: 'boolean', description: 'harder proof of work for every client; managed mode always shows the puzzle (default false)' },
 };

@@ -10,8 +10,7 @@ import { addressBucket } from '../http/client-address.js';
 import type { SdkCaller } from '../sdk/sdk-admission.service.js';
 import { SdkError } from '../sdk/sdk-error.js';
 import { maskMobile, smsStatement } from './sms-database.js';
-import { calleeBlocked } from '../voice/call-policy.js';
-import { newCode, SmsCodeHasher, smsPolicy, velocityPrefix } from './sms-policy.js';
+import { newCode, SmsCodeHasher, smsMobileBlocked, smsPolicy, velocityAlertPrefix, velocityPrefix } from './sms-policy.js';
 import type { SendSmsRequest } from './sms-request.js';
 
 export interface SendSmsResult {
@@ -38,7 +37,7 @@ type AdmissionRow = Partial<OutboxRow> & { refusal: SmsErrorCode | null };
 @Injectable()
 export class SendSmsCodeUseCase {
   private readonly velocityAlerts;
-  /** The country code the SMS centre's destination numbers start with (VERIGATE_SMPP_DEST_PREFIX). */
+  /** The country code of national-form mobiles (VERIGATE_SMPP_DEST_PREFIX, read without VERIGATE_SMPP_URL too). */
   private readonly countryCode: string;
 
   constructor(
@@ -51,11 +50,11 @@ export class SendSmsCodeUseCase {
     metrics: Metrics,
   ) {
     this.velocityAlerts = metrics.counter('sms_prefix_velocity_alerts_total', 'SMS sends refused because their destination prefix had far more sends than usual this hour (possible SMS pumping)');
-    this.countryCode = config.sms.smpp?.destPrefix ?? '';
+    this.countryCode = config.sms.countryCode;
   }
 
   async execute(caller: SdkCaller, request: SendSmsRequest): Promise<SendSmsResult> {
-    if (calleeBlocked(request.mobile, this.config.sms.blockedPrefixes)) throw new SdkError('MOBILE_BLOCKED', caller.sdk.lang);
+    if (smsMobileBlocked(request.mobile, this.config.sms.blockedPrefixes, this.countryCode)) throw new SdkError('MOBILE_BLOCKED', caller.sdk.lang);
     const policy = smsPolicy(caller.app.limits, this.config.sms.defaults);
     const code = newCode(policy.codeLength);
     const messageId = randomUUID();
@@ -87,7 +86,7 @@ export class SendSmsCodeUseCase {
     if (refusal === 'PREFIX_VELOCITY_LIMIT') {
       this.velocityAlerts.inc();
       this.logger.warn('sms pumping alert: sends to a destination prefix far above its usual rate', {
-        alert: 'sms-prefix-velocity', appKey: caller.app.appKey, prefix: velocityPrefix(request.mobile, this.config.sms.velocity, this.countryCode),
+        alert: 'sms-prefix-velocity', appKey: caller.app.appKey, prefix: velocityAlertPrefix(request.mobile, this.config.sms.velocity, this.countryCode),
       });
     }
     throw new SdkError(refusal, caller.sdk.lang);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { newCode, SmsCodeHasher, smsPolicy, velocityPrefix } from './sms-policy.js';
+import { newCode, SmsCodeHasher, smsMobileBlocked, smsPolicy, velocityAlertPrefix, velocityPrefix } from './sms-policy.js';
 
 const defaults = {
   codeLength: 6, codeTtlSeconds: 300, verifyAttempts: 5, resendCooldownSeconds: 60,
@@ -50,6 +50,33 @@ describe('SmsCodeHasher', () => {
     expect(velocityPrefix('13800138000', velocity, '86')).toBe('8613800');
     expect(velocityPrefix('+447700900123', velocity, '86')).toBe('4477009');
     expect(velocityPrefix('13800138000', { ...velocity, multiple: 0 }, '86')).toBeNull();
+  });
+
+  it('names the alerted range in VERIGATE_SMS_BLOCKED_PREFIXES form, too short to rebuild the number with its last 4 digits', () => {
+    const velocity = { multiple: 10, floor: 100, prefixDigits: 7 };
+    // National form, no country code: at most 5 digits (11 - 6).
+    expect(velocityAlertPrefix('13800138000', velocity, '')).toBe('13800');
+    // Country code known: `+` form, 5 national digits at most.
+    expect(velocityAlertPrefix('13800138000', velocity, '86')).toBe('+8613800');
+    expect(velocityAlertPrefix('13800138000', { ...velocity, prefixDigits: 12 }, '86')).toBe('+8613800');
+    expect(velocityAlertPrefix('+8613800138000', { ...velocity, prefixDigits: 12 }, '86')).toBe('+8613800');
+    expect(velocityAlertPrefix('13800138000', { ...velocity, prefixDigits: 4 }, '86')).toBe('+8613');
+    // A foreign number: the length bound only.
+    expect(velocityAlertPrefix('+447700900123', { ...velocity, prefixDigits: 12 }, '86')).toBe('+447700');
+    // Never more than length - 6 digits, whatever the configuration.
+    expect(velocityAlertPrefix('1234567', velocity, '')).toBe('1');
+    expect(velocityAlertPrefix('123456', velocity, '')).toBe('');
+  });
+
+  it('blocks a national mobile by a blocked prefix in either form once the country code is known', () => {
+    expect(smsMobileBlocked('17000000001', ['170'], '')).toBe(true);
+    expect(smsMobileBlocked('17000000001', ['+170'], '')).toBe(true);
+    expect(smsMobileBlocked('17000000001', ['+86170'], '86')).toBe(true);
+    expect(smsMobileBlocked('17000000001', ['86170'], '86')).toBe(true);
+    expect(smsMobileBlocked('+8617000000001', ['+86170'], '86')).toBe(true);
+    expect(smsMobileBlocked('17000000001', ['+86170'], '')).toBe(false);
+    expect(smsMobileBlocked('13800000001', ['+86170'], '86')).toBe(false);
+    expect(smsMobileBlocked('+4417000000001', ['+86170'], '86')).toBe(false);
   });
 
   it('takes the app\'s daily budget over the platform default', () => {

@@ -1,6 +1,7 @@
 import { createHmac, hkdfSync, randomInt } from 'node:crypto';
 import type { AppLimits } from '#libs/persistence';
 import type { SmsDefaults, SmsVelocityConfig } from '#libs/runtime';
+import { calleeBlocked } from '../voice/call-policy.js';
 
 /** An app's SMS limits: its own `limits.sms*`, else the platform defaults (VERIGATE_SMS_*). */
 export function smsPolicy(limits: AppLimits, defaults: SmsDefaults): SmsDefaults {
@@ -26,6 +27,33 @@ export function velocityPrefix(mobile: string, velocity: SmsVelocityConfig, coun
   if (velocity.multiple === 0) return null;
   const digits = mobile.startsWith('+') ? mobile.slice(1) : countryCode + mobile;
   return digits.slice(0, velocity.prefixDigits);
+}
+
+/**
+ * The destination range a pumping alert names: the velocity prefix cut so the line cannot be
+ * joined with a masked mobile (its last 4 digits, logged elsewhere) to rebuild the number — at
+ * most `length - 6` digits and at most 5 digits after the country code. Written as
+ * VERIGATE_SMS_BLOCKED_PREFIXES takes it: `+<country code>…` when the country code is known (or
+ * the mobile came with `+`), the mobile's leading digits as sent otherwise. The full velocity
+ * prefix is in sms_prefix_hours (docs/operations.md).
+ */
+export function velocityAlertPrefix(mobile: string, velocity: SmsVelocityConfig, countryCode: string): string {
+  const international = mobile.startsWith('+') || countryCode !== '';
+  const digits = mobile.startsWith('+') ? mobile.slice(1) : countryCode + mobile;
+  // A foreign `+` number's country code length is unknown: only the length bound applies to it.
+  const home = !mobile.startsWith('+') || (countryCode !== '' && digits.startsWith(countryCode));
+  const shown = Math.max(0, Math.min(velocity.prefixDigits, digits.length - 6, home ? countryCode.length + 5 : Infinity));
+  return (international ? '+' : '') + digits.slice(0, shown);
+}
+
+/**
+ * Whether a mobile is in VERIGATE_SMS_BLOCKED_PREFIXES: its leading digits as sent, or (a
+ * national-form mobile, the country code known) its international form `+<country code><mobile>`,
+ * so `+86170` and `170` both block a national `170…`.
+ */
+export function smsMobileBlocked(mobile: string, blockedPrefixes: readonly string[], countryCode: string): boolean {
+  if (calleeBlocked(mobile, blockedPrefixes)) return true;
+  return countryCode !== '' && !mobile.startsWith('+') && calleeBlocked(`+${countryCode}${mobile}`, blockedPrefixes);
 }
 
 /** A uniformly random numeric code of `length` digits (leading zeros allowed). */

@@ -24,7 +24,10 @@ export class SmsPumping1764700000300 implements MigrationInterface {
         sends integer NOT NULL,
         PRIMARY KEY (prefix, hour, shard)
       )`);
-    await q.query(`DROP FUNCTION verigate_admit_sms(uuid, text, text, text, text, text, text, integer, integer, integer, integer, integer)`);
+    // The previous release's 12-argument verigate_admit_sms stays, untouched, beside the new
+    // 16-argument overload: gateways not yet replaced in a rolling upgrade still call it
+    // (migrations are additive, docs/operations.md). A later release's migration drops it, once
+    // no gateway of this one's predecessor can be running.
     // Admits a send. First consumes the captcha credential (by its hash): an unknown, used or
     // expired one raises VG001 CAPTCHA_TOKEN_INVALID (the caller's statement rolls back). Then,
     // inside a sub-transaction, the cool-down, the caps, the app's daily budget and the prefix's
@@ -138,9 +141,11 @@ export class SmsPumping1764700000300 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP FUNCTION IF EXISTS verigate_admit_sms(uuid, text, text, text, text, text, text, integer, integer, integer, integer, integer, integer, text, integer, integer)`);
     await q.query(`DROP TABLE IF EXISTS sms_prefix_hours`);
-    // The function as 1764500000000-sms.ts created it (a refusal rolls the credential back too).
+    // The 12-argument function as 1764500000000-sms.ts created it (a refusal rolls the credential
+    // back too). up() keeps it, but a database migrated by an earlier build of this migration
+    // (which dropped it) lacks it: OR REPLACE covers both.
     await q.query(`
-      CREATE FUNCTION verigate_admit_sms(app uuid, the_app_key text, the_mobile text, the_type text, the_fingerprint text, the_ip text,
+      CREATE OR REPLACE FUNCTION verigate_admit_sms(app uuid, the_app_key text, the_mobile text, the_type text, the_fingerprint text, the_ip text,
                                          credential_hash text, cooldown_seconds integer, per_mobile_hour integer,
                                          per_mobile_day integer, per_device_hour integer, per_ip_hour integer)
         RETURNS TABLE (captcha_token text, admitted_at timestamptz)

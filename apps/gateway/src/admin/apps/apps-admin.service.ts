@@ -158,6 +158,18 @@ function internationalField(body: Record<string, unknown>): InternationalRules |
   return { homePrefixes: r.homePrefixes as string[], allowCallout: r.allowCallout, allowCallin: r.allowCallin };
 }
 
+/**
+ * Refuses a URL whose userinfo is the API's redaction mark `***`: sent back with a change (another
+ * host or path), it would be stored literally and the receiver's credentials lost. The URL as
+ * shown, unchanged, is handled before (it keeps the stored credentials).
+ */
+function withoutRedactedCredentials<T extends string | null | undefined>(url: T): T {
+  if (typeof url === 'string' && /^[a-z][a-z0-9+.-]*:\/\/\*\*\*@/i.test(url)) {
+    throw invalid('smsStatusUrl', 'a URL with its own credentials or none: `***@` stands for the stored credentials and is accepted only in the stored URL as shown, unchanged');
+  }
+  return url;
+}
+
 @Injectable()
 export class AppsAdminService {
 
@@ -190,7 +202,7 @@ export class AppsAdminService {
       stage: optionalEnum(body, 'stage', APP_STAGES) ?? 'commercial',
       enterpriseId: await this.enterpriseField(body) ?? null,
       international: internationalField(body) ?? null,
-      smsStatusUrl: optionalHttpUrl(body, 'smsStatusUrl') ?? null,
+      smsStatusUrl: withoutRedactedCredentials(optionalHttpUrl(body, 'smsStatusUrl')) ?? null,
       captchaPow: booleanField(body, 'captchaPow') ?? true,
       captchaUnderAttack: booleanField(body, 'captchaUnderAttack') ?? false,
     }));
@@ -234,7 +246,7 @@ export class AppsAdminService {
     const smsStatusUrl = optionalHttpUrl(body, 'smsStatusUrl');
     // The URL as the API shows it (credentials as ***) sent back unchanged keeps the stored credentials.
     const unchanged = app.smsStatusUrl !== null && smsStatusUrl === redactUrlCredentials(app.smsStatusUrl);
-    if (smsStatusUrl !== undefined && !unchanged) patch.smsStatusUrl = smsStatusUrl;
+    if (smsStatusUrl !== undefined && !unchanged) patch.smsStatusUrl = withoutRedactedCredentials(smsStatusUrl);
     const captchaPow = booleanField(body, 'captchaPow');
     if (captchaPow !== undefined) patch.captchaPow = captchaPow;
     const captchaUnderAttack = booleanField(body, 'captchaUnderAttack');

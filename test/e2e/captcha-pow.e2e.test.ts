@@ -62,6 +62,17 @@ describe('captcha proof of work and managed mode', () => {
     expect((await call('POST', '/verify', h, { captchaVerification: right.body.captchaVerification })).body.result).toBe(true);
   });
 
+  it('a solution with a non-ASCII signature of 64 characters is POW_INVALID (not an internal error), and the right one still passes', async () => {
+    const h = freshClient();
+    const got = (await call('GET', '', h)).body;
+    const pointJson = JSON.stringify({ x: (await answerOf(got.token)).x, y: 5 });
+    const payload = JSON.parse(Buffer.from(solved(got.pow), 'base64').toString('utf8'));
+    const nonAscii = { ...payload, signature: `é${payload.signature.slice(1)}` };
+    expect(await call('POST', '/check', h, { token: got.token, pointJson, powSolution: nonAscii })).toMatchObject({ status: 400, body: { error_code: 'CAPTCHA.POW_INVALID' } });
+    expect(await call('POST', '/check', h, { token: got.token, pointJson, powSolution: Buffer.from(JSON.stringify(nonAscii)).toString('base64') })).toMatchObject({ status: 400, body: { error_code: 'CAPTCHA.POW_INVALID' } });
+    expect(await call('POST', '/check', h, { token: got.token, pointJson, powSolution: payload })).toMatchObject({ status: 200, body: { result: true } });
+  });
+
   it('a replayed solution is refused: on its own captcha (single-use token) and on another captcha (bound to its token)', async () => {
     const h = freshClient();
     const first = (await call('GET', '', h)).body;

@@ -39,4 +39,11 @@ describe('captcha configuration', () => {
     expect(() => loadConfig({ VERIGATE_CAPTCHA_POOL_REFILL_PAUSE_MS: 'soon' })).toThrow(/VERIGATE_CAPTCHA_POOL_REFILL_PAUSE_MS/);
     expect(() => loadConfig({ VERIGATE_CAPTCHA_POW_MAXNUMBER: '0' })).toThrow(/VERIGATE_CAPTCHA_POW_MAXNUMBER/);
   });
+
+  it('refuses a PoW ceiling below the base difficulty, naming both variables', () => {
+    expect(() => loadConfig({ VERIGATE_CAPTCHA_POW_MAXNUMBER: '5000', VERIGATE_CAPTCHA_POW_MAX_MAXNUMBER: '4999' }))
+      .toThrow(/VERIGATE_CAPTCHA_POW_MAX_MAXNUMBER=4999 must not be below VERIGATE_CAPTCHA_POW_MAXNUMBER=5000/);
+    expect(() => loadConfig({ VERIGATE_CAPTCHA_POW_MAX_MAXNUMBER: '1000000' })).toThrow(/VERIGATE_CAPTCHA_POW_MAX_MAXNUMBER=1000000 must not be below VERIGATE_CAPTCHA_POW_MAXNUMBER=1600000/);
+    expect(loadConfig({ VERIGATE_CAPTCHA_POW_MAXNUMBER: '5000', VERIGATE_CAPTCHA_POW_MAX_MAXNUMBER: '5000' }).captcha.pow).toMatchObject({ maxnumber: 5000, ceiling: 5000 });
+  });
 });

@@ -483,6 +483,9 @@ export function loadConfig(env: Env = process.env, defaults: LoadConfigOptions =
       failuresForHarder: int('VERIGATE_CAPTCHA_POW_FAILURES', 2, 1, 1000),
     },
   };
+  if (config.captcha.pow.ceiling < config.captcha.pow.maxnumber) {
+    problems.push(`VERIGATE_CAPTCHA_POW_MAX_MAXNUMBER=${config.captcha.pow.ceiling} must not be below VERIGATE_CAPTCHA_POW_MAXNUMBER=${config.captcha.pow.maxnumber} (the ceiling would lower the base difficulty)`);
+  }
   config.captcha.flood = {
     burst: int('VERIGATE_CAPTCHA_FLOOD_BURST', config.captcha.getLimitPerIp, 1, 10_000_000),
     perMinute: int('VERIGATE_CAPTCHA_FLOOD_PER_MIN', Math.ceil((config.captcha.getLimitPerIp * 60) / config.captcha.getWindowSeconds), 1, 100_000_000),

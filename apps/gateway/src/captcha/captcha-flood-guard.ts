@@ -1,8 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Metrics, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
 
 /** At most this many address buckets are tracked per budget; beyond it the oldest is forgotten. */
 export const MAX_TRACKED = 100_000;
+/** Injection token of a smaller cap (unit tests); unset in the app: MAX_TRACKED. */
+export const CAPTCHA_FLOOD_MAX_TRACKED = Symbol('CAPTCHA_FLOOD_MAX_TRACKED');
 
 /** Which budget a captcha RPC draws on: `get`, or `answer` (check, managed and verify together). */
 export type FloodRoute = 'get' | 'answer';
@@ -52,7 +54,7 @@ export class CaptchaFloodGuard {
   private readonly budgets: Record<FloodRoute, TokenBuckets>;
   private readonly refused;
 
-  constructor(@Inject(PLATFORM_CONFIG) config: PlatformConfig, metrics: Metrics, maxTracked = MAX_TRACKED) {
+  constructor(@Inject(PLATFORM_CONFIG) config: PlatformConfig, metrics: Metrics, @Optional() @Inject(CAPTCHA_FLOOD_MAX_TRACKED) maxTracked: number = MAX_TRACKED) {
     const { flood } = config.captcha;
     this.budgets = {
       get: new TokenBuckets(flood.burst, flood.perMinute, maxTracked),

@@ -96,6 +96,7 @@ describe('captcha flood protection before the RPC queue', () => {
       VERIGATE_TRUSTED_PROXIES: '127.0.0.1',
       VERIGATE_CAPTCHA_GET_LIMIT_IP: '100000', VERIGATE_CAPTCHA_GET_LIMIT_FP: '100000',
       VERIGATE_CAPTCHA_FLOOD_BURST: '3', VERIGATE_CAPTCHA_FLOOD_PER_MIN: '1',
+      VERIGATE_CAPTCHA_FLOOD_ANSWER_BURST: '4', VERIGATE_CAPTCHA_FLOOD_ANSWER_PER_MIN: '1',
     }, { voice: false, notifier: false });
     await platform.startCaptcha();
     appKey = (await platform.createApp()).appKey;
@@ -120,5 +121,25 @@ describe('captcha flood protection before the RPC queue', () => {
     // Another client (IPv4, and another /64) is served.
     expect((await platform.sdk('GET', '/captcha', platform.sdkHeaders(appKey, 'other-device', '198.51.100.9'))).status).toBe(200);
     expect((await platform.sdk('GET', '/captcha', platform.sdkHeaders(appKey, 'other-device-2', '2001:db8:40:2::1'))).status).toBe(200);
+  });
+
+  it('check, managed and verify draw on the address\'s answer budget too: made-up tokens beyond it get 429 without reaching the worker', async () => {
+    const prefix = '2001:db8:41:1';
+    const madeUp = (i: number) => i.toString(16).padStart(32, '0');
+    const headers = (i: number) => platform.sdkHeaders(appKey, `answer-flood-${i}`, `${prefix}::${i}`);
+    const codes: string[] = [];
+    for (let i = 1; i <= 4; i++) codes.push((await platform.sdk('POST', '/captcha/check', headers(i), { captchaType: 'blockPuzzle', token: madeUp(i), pointJson: '{"x":1,"y":5}' })).body.error_code);
+    // Answered by the worker (the app has proof of work on: a check without a solution is POW_REQUIRED).
+    expect(codes).toEqual(Array(4).fill('CAPTCHA.POW_REQUIRED'));
+    // The budget is spent, whichever route and address inside the /64 comes next.
+    const refused = [
+      await platform.sdk('POST', '/captcha/check', headers(5), { captchaType: 'blockPuzzle', token: madeUp(5), pointJson: '{"x":1,"y":5}' }),
+      await platform.sdk('POST', '/captcha/managed', headers(6), { token: madeUp(6), powSolution: 'x' }),
+      await platform.sdk('POST', '/captcha/verify', headers(7), { captchaVerification: `${madeUp(7)}---{"x":1,"y":5}` }),
+    ];
+    expect(refused.map((r) => ({ status: r.status, code: r.body.error_code }))).toEqual(Array(3).fill({ status: 429, code: 'CAPTCHA.RATE_LIMITED' }));
+    // Its gets have their own budget; another address's answers still reach the worker.
+    expect((await platform.sdk('GET', '/captcha', headers(8))).status).toBe(200);
+    expect((await platform.sdk('POST', '/captcha/verify', platform.sdkHeaders(appKey, 'answer-other', '198.51.100.77'), { captchaVerification: `${madeUp(9)}---{"x":1,"y":5}` })).body.error_code).toBe('CAPTCHA.VERIFICATION_INVALID');
   });
 });

@@ -62,6 +62,17 @@ describe('captcha proof of work and managed mode', () => {
     expect((await call('POST', '/verify', h, { captchaVerification: right.body.captchaVerification })).body.result).toBe(true);
   });
 
+  it('a solution with a non-ASCII signature of 64 characters is POW_INVALID (not an internal error), and the right one still passes', async () => {
+    const h = freshClient();
+    const got = (await call('GET', '', h)).body;
+    const pointJson = JSON.stringify({ x: (await answerOf(got.token)).x, y: 5 });
+    const payload = JSON.parse(Buffer.from(solved(got.pow), 'base64').toString('utf8'));
+    const nonAscii = { ...payload, signature: `é${payload.signature.slice(1)}` };
+    expect(await call('POST', '/check', h, { token: got.token, pointJson, powSolution: nonAscii })).toMatchObject({ status: 400, body: { error_code: 'CAPTCHA.POW_INVALID' } });
+    expect(await call('POST', '/check', h, { token: got.token, pointJson, powSolution: Buffer.from(JSON.stringify(nonAscii)).toString('base64') })).toMatchObject({ status: 400, body: { error_code: 'CAPTCHA.POW_INVALID' } });
+    expect(await call('POST', '/check', h, { token: got.token, pointJson, powSolution: payload })).toMatchObject({ status: 200, body: { result: true } });
+  });
+
   it('a replayed solution is refused: on its own captcha (single-use token) and on another captcha (bound to its token)', async () => {
     const h = freshClient();
     const first = (await call('GET', '', h)).body;
@@ -144,6 +155,40 @@ describe('captcha proof of work and managed mode', () => {
     expect((await call('POST', '/managed', quick, { token: next.token, powSolution: solved(next.pow), signals: { elapsedMs: 30 } })).body).toMatchObject({ result: false, escalated: 'behaviour' });
     expect(await call('POST', '/managed', quick, { token: next.token, signals: { elapsedMs: 3000 } })).toMatchObject({ status: 400, body: { error_code: 'CAPTCHA.POW_REQUIRED' } });
     expect((await call('POST', '/managed', quick, { token: next.token, signals: 'x' })).body.error_code).toBe('CAPTCHA.PARAMETER_INVALID');
+  });
+
+  it('managed mode judges the get: a get flagged for velocity stays flagged after its window, and from another device and address', async () => {
+    const hotDevice = `hot-device-${++device}`;
+    const hotIp = `198.51.100.${++address}`;
+    const hot = platform.sdkHeaders(appKey, hotDevice, hotIp);
+    for (let i = 0; i < 6; i++) await call('GET', '', hot);
+    const flagged = (await call('GET', '', hot)).body;
+    expect(flagged.pow.maxnumber).toBe(BASE * 10);
+    // The get window passes (as if the script waited 60 s; the token lives 120 s).
+    await platform.infra.query(`UPDATE captcha_limits SET get_window_start = now() - interval '1 hour' WHERE key IN ($1, $2)`, [`fp:${appKey}:${hotDevice}`, `ip:${hotIp}`]);
+    expect((await call('POST', '/managed', hot, { token: flagged.token, powSolution: solved(flagged.pow), signals: { elapsedMs: 2500 } })).body).toMatchObject({ result: false, escalated: 'velocity', captchaVerification: null });
+    // Another device behind another address, with the flagged get's token: still the puzzle.
+    for (let i = 0; i < 6; i++) await call('GET', '', hot);
+    const again = (await call('GET', '', hot)).body;
+    expect(again.pow.maxnumber).toBe(BASE * 10);
+    const elsewhere = freshClient();
+    expect((await call('POST', '/managed', elsewhere, { token: again.token, powSolution: solved(again.pow), signals: { elapsedMs: 2500 } })).body).toMatchObject({ result: false, escalated: 'velocity' });
+  });
+
+  it('managed mode escalates when the caller is not the get\'s (another device, or another address bucket)', async () => {
+    const h = freshClient();
+    const got = (await call('GET', '', h)).body;
+    const otherDevice = { ...h, 'x-device-fingerprint': `other-${++device}` };
+    const otherAddress = { ...h, 'x-forwarded-for': `198.51.100.${++address}` };
+    for (const caller of [otherDevice, otherAddress]) {
+      expect((await call('POST', '/managed', caller, { token: got.token, powSolution: solved(got.pow), signals: { elapsedMs: 2500 } })).body).toMatchObject({ result: false, escalated: 'caller-changed' });
+    }
+    // Another address inside the same IPv6 /64 is the same address bucket: the get's caller.
+    const v6 = freshClient('2001:db8:99:1::1');
+    const v6Got = (await call('GET', '', v6)).body;
+    expect((await call('POST', '/managed', { ...v6, 'x-forwarded-for': '2001:db8:99:1::2' }, { token: v6Got.token, powSolution: solved(v6Got.pow), signals: { elapsedMs: 2500 } })).body.result).toBe(true);
+    // The get's own caller passes.
+    expect((await call('POST', '/managed', h, { token: got.token, powSolution: solved(got.pow), signals: { elapsedMs: 2500 } })).body.result).toBe(true);
   });
 
   it('under attack (operator switch): every client pays ten times more and managed mode always shows the puzzle', async () => {

@@ -35,6 +35,23 @@ describe('proof of work (ALTCHA format)', () => {
     expect(verifyPowSolution(key, powPayload(forged, 1), 'token-1')).toEqual({ ok: false, reason: 'wrong' });
   });
 
+  it('refuses, never throws on, a payload whose fields have the wrong shape (non-ASCII, upper case, other lengths)', () => {
+    const challenge = createPowChallenge(key, { bindTo: 'token-1', maxnumber: 100, expiresAt: inAMinute(), number: 7 });
+    const good = JSON.parse(Buffer.from(powPayload(challenge, 7), 'base64').toString());
+    const bad = [
+      { signature: `é${challenge.signature.slice(1)}` }, // 64 characters, 65 bytes
+      { signature: challenge.signature.toUpperCase() },
+      { signature: challenge.signature.slice(1) },
+      { challenge: `€${challenge.challenge.slice(1)}` },
+      { salt: `${challenge.salt.slice(0, 15)}é${challenge.salt.slice(16)}` },
+      { salt: 123 }, { signature: null }, { number: -1 }, { number: 1.5 }, { algorithm: 'SHA-1' },
+    ];
+    for (const change of bad) {
+      expect(verifyPowSolution(key, { ...good, ...change }, 'token-1')).toEqual({ ok: false, reason: 'malformed' });
+      expect(verifyPowSolution(key, Buffer.from(JSON.stringify({ ...good, ...change })).toString('base64'), 'token-1')).toEqual({ ok: false, reason: 'malformed' });
+    }
+  });
+
   it('every number in [0, maxnumber] is possible and found', () => {
     for (const number of [0, 1, 99, 100]) {
       expect(solvePow(createPowChallenge(key, { bindTo: 't', maxnumber: 100, expiresAt: inAMinute(), number }))).toBe(number);

@@ -66,8 +66,12 @@ export function parsePowSolution(value: unknown): PowSolution | null {
   return s;
 }
 
+const HEX64 = /^[0-9a-f]{64}$/;
+const SALT = /^([0-9a-f]{16})\?expires=(\d{1,12})$/;
+
+/** Both sides are checked ASCII hex first: equal string lengths alone do not make equal byte lengths. */
 function sameHex(a: string, b: string): boolean {
-  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+  return a.length === b.length && timingSafeEqual(Buffer.from(a, 'latin1'), Buffer.from(b, 'latin1'));
 }
 
 /**
@@ -77,10 +81,10 @@ function sameHex(a: string, b: string): boolean {
 export function verifyPowSolution(key: Buffer, solution: unknown, bindTo: string, now = new Date()): PowVerdict {
   if (solution === undefined || solution === null || solution === '') return { ok: false, reason: 'missing' };
   const s = parsePowSolution(solution);
-  if (!s || s.algorithm !== 'SHA-256' || !/^[0-9a-f]{64}$/.test(s.challenge)) return { ok: false, reason: 'malformed' };
+  // Every field's shape before any comparison (a non-ASCII signature once threw in timingSafeEqual).
+  const match = s ? SALT.exec(s.salt) : null;
+  if (!s || !match || s.algorithm !== 'SHA-256' || !HEX64.test(s.challenge) || !HEX64.test(s.signature)) return { ok: false, reason: 'malformed' };
   if (!sameHex(hmacHex(key, s.challenge), s.signature)) return { ok: false, reason: 'wrong' };
-  const match = /^([0-9a-f]{16})\?expires=(\d{1,12})$/.exec(s.salt);
-  if (!match) return { ok: false, reason: 'malformed' };
   if (!sameHex(match[1]!, nonceOf(key, bindTo))) return { ok: false, reason: 'not for this captcha' };
   if (Number(match[2]) * 1000 <= now.getTime()) return { ok: false, reason: 'expired' };
   if (createHash('sha256').update(s.salt + s.number).digest('hex') !== s.challenge) return { ok: false, reason: 'wrong' };

@@ -230,9 +230,13 @@ export interface CaptchaConfig {
    * bucket held in memory by each gateway instance and checked before the captcha RPC is
    * published: `burst` gets at once (VERIGATE_CAPTCHA_FLOOD_BURST), refilled at `perMinute`
    * (VERIGATE_CAPTCHA_FLOOD_PER_MIN). Both default to the worker's per-address limit
-   * (VERIGATE_CAPTCHA_GET_LIMIT_IP per VERIGATE_CAPTCHA_GET_WINDOW_S).
+   * (VERIGATE_CAPTCHA_GET_LIMIT_IP per VERIGATE_CAPTCHA_GET_WINDOW_S). The answers (`check`,
+   * `managed`, `verify`) share a second budget of the same kind: `answerBurst`
+   * (VERIGATE_CAPTCHA_FLOOD_ANSWER_BURST) refilled at `answerPerMinute`
+   * (VERIGATE_CAPTCHA_FLOOD_ANSWER_PER_MIN), both twice the `get` budget by default (a person
+   * answers a captcha at most about twice: managed, then the puzzle).
    */
-  flood: { burst: number; perMinute: number };
+  flood: { burst: number; perMinute: number; answerBurst: number; answerPerMinute: number };
   /**
    * Captchas each worker keeps rendered ahead, per kind (blockPuzzle, clickWord zh, clickWord en)
    * (VERIGATE_CAPTCHA_POOL_SIZE, 64; 0 = render every captcha inline).
@@ -476,7 +480,7 @@ export function loadConfig(env: Env = process.env, defaults: LoadConfigOptions =
     failWindowSeconds: int('VERIGATE_CAPTCHA_FAIL_WINDOW_S', 600, 1, 86_400),
     lockoutSeconds: int('VERIGATE_CAPTCHA_LOCKOUT_S', 600, 1, 86_400),
     requireTrajectory: bool('VERIGATE_CAPTCHA_REQUIRE_TRAJECTORY', false),
-    flood: { burst: 0, perMinute: 0 }, // set below: the defaults follow the worker's per-address limit
+    flood: { burst: 0, perMinute: 0, answerBurst: 0, answerPerMinute: 0 }, // set below: the defaults follow the worker's per-address limit
     poolSize: int('VERIGATE_CAPTCHA_POOL_SIZE', 64, 0, 10_000),
     poolRefillPauseMs: int('VERIGATE_CAPTCHA_POOL_REFILL_PAUSE_MS', 0, 0, 60_000),
     renderThreads: int('VERIGATE_CAPTCHA_RENDER_THREADS', 1, 0, 64),
@@ -489,9 +493,16 @@ export function loadConfig(env: Env = process.env, defaults: LoadConfigOptions =
       failuresForHarder: int('VERIGATE_CAPTCHA_POW_FAILURES', 2, 1, 1000),
     },
   };
+  if (config.captcha.pow.ceiling < config.captcha.pow.maxnumber) {
+    problems.push(`VERIGATE_CAPTCHA_POW_MAX_MAXNUMBER=${config.captcha.pow.ceiling} must not be below VERIGATE_CAPTCHA_POW_MAXNUMBER=${config.captcha.pow.maxnumber} (the ceiling would lower the base difficulty)`);
+  }
+  const floodBurst = int('VERIGATE_CAPTCHA_FLOOD_BURST', config.captcha.getLimitPerIp, 1, 10_000_000);
+  const floodPerMinute = int('VERIGATE_CAPTCHA_FLOOD_PER_MIN', Math.ceil((config.captcha.getLimitPerIp * 60) / config.captcha.getWindowSeconds), 1, 100_000_000);
   config.captcha.flood = {
-    burst: int('VERIGATE_CAPTCHA_FLOOD_BURST', config.captcha.getLimitPerIp, 1, 10_000_000),
-    perMinute: int('VERIGATE_CAPTCHA_FLOOD_PER_MIN', Math.ceil((config.captcha.getLimitPerIp * 60) / config.captcha.getWindowSeconds), 1, 100_000_000),
+    burst: floodBurst,
+    perMinute: floodPerMinute,
+    answerBurst: int('VERIGATE_CAPTCHA_FLOOD_ANSWER_BURST', Math.min(2 * floodBurst, 20_000_000), 1, 20_000_000),
+    answerPerMinute: int('VERIGATE_CAPTCHA_FLOOD_ANSWER_PER_MIN', Math.min(2 * floodPerMinute, 200_000_000), 1, 200_000_000),
   };
   // Only the sms worker sends SMS: the other apps need no provider (docker-compose sets it for sms alone).
   const smsProviderRequired = production && (defaults.app === undefined || defaults.app === 'sms');

@@ -105,10 +105,12 @@ export class CaptchaService {
     body.originalImageBase64 = images.originalImageBase64;
     if (kind === 'blockPuzzle') body.jigsawImageBase64 = images.jigsawImageBase64;
     else body.wordList = images.wordList;
-    if (request.pow?.enabled) body.pow = await this.powChallenge(request.caller, request.pow.underAttack, token);
+    let getRisk: RiskSignal[] = [];
+    if (request.pow?.enabled) ({ challenge: body.pow, signals: getRisk } = await this.powChallenge(request.caller, request.pow.underAttack, token));
     await this.sessions.insert({
       token, appKey: request.caller.appKey, captchaType: request.captchaType, answer, secretKey,
       ttlSeconds: this.config.captcha.ttlSeconds, fingerprint: request.caller.fingerprint, clientIp: request.caller.clientIp,
+      addressBucket: request.caller.addressBucket, getRisk,
     });
     return { ok: true, body };
   }
@@ -150,11 +152,12 @@ export class CaptchaService {
   }
 
   /** The ALTCHA challenge of a new captcha, as hard as the caller's risk signals make it. */
-  private async powChallenge(caller: CaptchaCaller, underAttack: boolean, token: string): Promise<NonNullable<CaptchaResponseBody['pow']>> {
+  private async powChallenge(caller: CaptchaCaller, underAttack: boolean, token: string): Promise<{ challenge: NonNullable<CaptchaResponseBody['pow']>; signals: RiskSignal[] }> {
     const signals = riskSignals({ ...(await this.limits.activity(caller)), underAttack }, this.config.captcha.pow);
     this.powDifficulty.inc({ signals: String(signals.length) });
     const expiresAt = new Date(Date.now() + this.config.captcha.ttlSeconds * 1000);
-    return { ...createPowChallenge(this.powKey, { bindTo: token, maxnumber: powMaxnumber(signals, this.config.captcha.pow), expiresAt }), algorithm: 'SHA-256' };
+    const challenge = { ...createPowChallenge(this.powKey, { bindTo: token, maxnumber: powMaxnumber(signals, this.config.captcha.pow), expiresAt }), algorithm: 'SHA-256' as const };
+    return { challenge, signals };
   }
 
   /** Why a check's proof of work is refused (null: it is good). Single use comes with the token's. */
@@ -172,7 +175,7 @@ export class CaptchaService {
    */
   private async managed(request: Extract<CaptchaRpcRequest, { op: 'managed' }>): Promise<CaptchaRpcReply> {
     if (await this.limits.lockedOut(request.caller)) return fail('LOCKED_OUT');
-    const escalate = (reason: RiskSignal | 'pow-off'): CaptchaRpcReply => {
+    const escalate = (reason: RiskSignal | 'pow-off' | 'caller-changed'): CaptchaRpcReply => {
       this.managedOutcomes.inc({ outcome: reason });
       return { ok: true, body: { ...emptyCaptchaBody(), token: request.token, result: false, escalated: reason } };
     };
@@ -180,6 +183,13 @@ export class CaptchaService {
     if (!request.pow?.enabled) return escalate('pow-off');
     const refused = this.powRefusal(request.powSolution, request.token, request.caller.appKey);
     if (refused) return fail(refused);
+    const issued = await this.sessions.issued(request.token, request.caller.appKey);
+    if (!issued) return fail('TOKEN_INVALID');
+    // A get that was flagged stays flagged: waiting out the window, or asking from another device
+    // or address, must not turn a flagged get into a credential without the puzzle.
+    const flaggedAtGet = issued.getRisk?.[0];
+    if (flaggedAtGet) return escalate(flaggedAtGet as RiskSignal);
+    if (issued.getRisk === null || issued.fingerprint !== request.caller.fingerprint || issued.addressBucket !== request.caller.addressBucket) return escalate('caller-changed');
     const activity = await this.limits.activity(request.caller);
     // The get of this captcha counted once already: velocity is judged as at that get.
     const signals = riskSignals({ ...activity, underAttack: request.pow.underAttack }, this.config.captcha.pow);

@@ -1,5 +1,6 @@
-import { describe, expect, it } from '@jest/globals';
-import { existsSync } from 'node:fs';
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { RenderThreads } from './render-threads.js';
@@ -24,5 +25,31 @@ describe('render threads', () => {
       await threads.close();
     }
     await expect(threads.render('blockPuzzle')).rejects.toThrow(/closed/);
+  });
+
+  describe('a thread that dies before it is ready', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'render-threads-'));
+    const thread = (name: string, body: string) => {
+      const file = join(dir, name);
+      writeFileSync(file, body);
+      return pathToFileURL(file);
+    };
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it.each([
+      ['throws while loading', 'await new Promise((r) => setTimeout(r, 200));\nthrow new Error("backgrounds unreadable");\n', /backgrounds unreadable/],
+      ['ends without a word', 'await new Promise((r) => setTimeout(r, 200));\n', /before it was ready/],
+    ])('%s: waiting and later renders are refused (not left waiting), onExit is told once', async (name, body, reason) => {
+      const failures: Error[] = [];
+      const threads = new RenderThreads(2, { backgroundsDir: '', decoys: 1 }, (e) => failures.push(e), thread(`${name.replace(/\W/g, '-')}.mjs`, body));
+      try {
+        const waiting = [threads.render('blockPuzzle'), threads.render('clickWord:en')];
+        for (const w of waiting) await expect(w).rejects.toThrow(reason);
+        await expect(threads.render('blockPuzzle')).rejects.toThrow(reason);
+        expect(failures).toHaveLength(1);
+      } finally {
+        await threads.close();
+      }
+    });
   });
 });

@@ -16,6 +16,8 @@ export class RenderThreads {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private failed: Error | null = null;
+  /** Rejects each thread's `ready`: a thread that dies while loading must not leave render() waiting forever. */
+  private readonly readyRejecters: Array<(error: Error) => void> = [];
 
   static scriptUrl(): URL {
     return new URL('./render-thread.js', import.meta.url);
@@ -30,9 +32,19 @@ export class RenderThreads {
     for (let i = 0; i < count; i++) {
       const worker = new Worker(script, { workerData: options });
       let markReady!: () => void;
-      const thread = { worker, busy: 0, ready: new Promise<void>((r) => (markReady = r)) };
+      let isReady = false;
+      const ready = new Promise<void>((resolve, reject) => {
+        markReady = resolve;
+        this.readyRejecters.push(reject);
+      });
+      // fail() may reject `ready` before anyone awaits it: that must not be an unhandled rejection.
+      ready.catch(() => undefined);
+      const thread = { worker, busy: 0, ready };
       worker.on('message', (message: { ready?: true; id?: number; rendered?: RenderedCaptcha; error?: string }) => {
-        if (message.ready) return markReady();
+        if (message.ready) {
+          isReady = true;
+          return markReady();
+        }
         const waiting = this.pending.get(message.id!);
         if (!waiting) return;
         this.pending.delete(message.id!);
@@ -43,6 +55,7 @@ export class RenderThreads {
       worker.on('error', (error) => this.fail(error));
       worker.on('exit', (code) => {
         if (code !== 0) this.fail(new Error(`render thread exited with code ${code}`));
+        else if (!isReady) this.fail(new Error('render thread exited before it was ready'));
       });
       worker.unref();
       this.threads.push(thread);
@@ -54,6 +67,7 @@ export class RenderThreads {
     if (this.failed) return;
     this.failed = error;
     this.onExit(error);
+    for (const reject of this.readyRejecters) reject(error);
     for (const waiting of this.pending.values()) waiting.reject(error);
     this.pending.clear();
     for (const t of this.threads) void t.worker.terminate();
@@ -63,6 +77,8 @@ export class RenderThreads {
     if (this.failed) throw this.failed;
     const thread = this.threads.reduce((a, b) => (b.busy < a.busy ? b : a));
     await thread.ready;
+    // Another thread may have failed while this one was loading: nothing would answer now.
+    if (this.failed) throw this.failed;
     const id = this.nextId++;
     thread.busy++;
     return new Promise<RenderedCaptcha>((resolve, reject) => {
@@ -73,6 +89,7 @@ export class RenderThreads {
 
   async close(): Promise<void> {
     this.failed ??= new Error('render threads closed');
+    for (const reject of this.readyRejecters) reject(this.failed);
     await Promise.all(this.threads.map((t) => t.worker.terminate()));
     for (const waiting of this.pending.values()) waiting.reject(new Error('render threads closed'));
     this.pending.clear();

@@ -13,6 +13,17 @@ export interface NewSession {
   ttlSeconds: number;
   fingerprint: string;
   clientIp: string;
+  addressBucket: string;
+  /** Risk signals raised at this get (managed mode escalates on any of them). */
+  getRisk: string[];
+}
+
+/** Who asked for a still open captcha, and what its get saw (managed mode). */
+export interface IssuedSession {
+  fingerprint: string;
+  /** Null for a session older than the column. */
+  addressBucket: string | null;
+  getRisk: string[] | null;
 }
 
 export interface ClaimedSession {
@@ -41,10 +52,10 @@ export class CaptchaSessions {
    */
   async insert(s: NewSession): Promise<void> {
     await preparedRows(this.dataSource,
-      `INSERT INTO captcha_sessions (token, app_key, captcha_type, answer, secret_key_sealed, expires_at, fingerprint, client_ip)
-       SELECT $1::text, $2::text, $3::text, $4::json, $5::text, now() + make_interval(secs => $6::int), $7::text, $8::text
+      `INSERT INTO captcha_sessions (token, app_key, captcha_type, answer, secret_key_sealed, expires_at, fingerprint, client_ip, address_bucket, get_risk)
+       SELECT $1::text, $2::text, $3::text, $4::json, $5::text, now() + make_interval(secs => $6::int), $7::text, $8::text, $9::text, $10::text[]
        FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit`,
-      [s.token, s.appKey, s.captchaType, JSON.stringify(s.answer), this.secretBox.seal(s.secretKey), s.ttlSeconds, s.fingerprint, s.clientIp],
+      [s.token, s.appKey, s.captchaType, JSON.stringify(s.answer), this.secretBox.seal(s.secretKey), s.ttlSeconds, s.fingerprint, s.clientIp, s.addressBucket, s.getRisk],
     );
   }
 
@@ -58,6 +69,17 @@ export class CaptchaSessions {
     );
     const row = rows[0];
     return row ? { answer: row.answer, secretKey: this.secretBox.open(row.secret_key_sealed) } : null;
+  }
+
+  /** An open (issued, unexpired) captcha of the app: who asked for it and what its get saw; null if none. */
+  async issued(token: string, appKey: string): Promise<IssuedSession | null> {
+    const rows = await preparedRows<{ fingerprint: string; address_bucket: string | null; get_risk: string[] | null }>(this.dataSource,
+      `SELECT fingerprint, address_bucket, get_risk FROM captcha_sessions
+        WHERE token = $1 AND app_key = $2 AND state = 'issued' AND expires_at > now()`,
+      [token, appKey],
+    );
+    const row = rows[0];
+    return row ? { fingerprint: row.fingerprint, addressBucket: row.address_bucket, getRisk: row.get_risk } : null;
   }
 
   /** issued → attempted whatever the captcha type (managed mode passes a captcha without its puzzle). */

@@ -6,7 +6,7 @@ import { SdkAdmission } from '../sdk/sdk-admission.service.js';
 import { SdkError, SdkExceptionFilter } from '../sdk/sdk-error.js';
 import { sdkJsonReply } from '../sdk/sdk-reply.js';
 import type { SdkHeaders } from '../sdk/sdk-headers.js';
-import { CaptchaFloodGuard } from './captcha-flood-guard.js';
+import { CaptchaFloodGuard, type FloodRoute } from './captcha-flood-guard.js';
 import { CaptchaRpcClient } from './captcha-rpc.client.js';
 
 type HeaderBag = Record<string, string | string[] | undefined>;
@@ -32,8 +32,7 @@ export class CaptchaController {
     const { sdk, caller, pow } = await this.admit(headers, request);
     const type = captchaType === undefined || captchaType === '' ? 'blockPuzzle' : captchaType;
     if (!CAPTCHA_TYPES.includes(type as CaptchaType)) throw new SdkError('CAPTCHA_TYPE_INVALID', sdk.lang);
-    // Before the queue: a flood from one address (IPv6: one /64) is refused here, not queued.
-    if (!this.floodGuard.admit(caller.addressBucket)) throw new SdkError('RATE_LIMITED', sdk.lang);
+    this.admitFlood(caller, 'get', sdk);
     return this.answer(sdk, reply, { op: 'get', caller, captchaType: type as CaptchaType, lang: sdk.lang, ...pow });
   }
 
@@ -48,6 +47,7 @@ export class CaptchaController {
     if (!TOKEN.test(fields.token)) throw new SdkError('TOKEN_INVALID', sdk.lang);
     if (typeof fields.pointJson !== 'string' || fields.pointJson === '' || fields.pointJson.length > MAX_FIELD) throw new SdkError('PARAMETER_INVALID', sdk.lang, 'pointJson');
     if (fields.trajectory !== undefined && (!Array.isArray(fields.trajectory) || fields.trajectory.length > 500)) throw new SdkError('PARAMETER_INVALID', sdk.lang, 'trajectory');
+    this.admitFlood(caller, 'answer', sdk);
     return this.answer(sdk, reply, {
       op: 'check', caller, captchaType: type as CaptchaType, token: fields.token, pointJson: fields.pointJson,
       ...(fields.trajectory !== undefined ? { trajectory: fields.trajectory } : {}),
@@ -73,6 +73,7 @@ export class CaptchaController {
     const signals: ManagedSignals = {};
     if (typeof given.elapsedMs === 'number' && Number.isFinite(given.elapsedMs)) signals.elapsedMs = given.elapsedMs;
     if (typeof given.interactions === 'number' && Number.isFinite(given.interactions)) signals.interactions = given.interactions;
+    this.admitFlood(caller, 'answer', sdk);
     return this.answer(sdk, reply, { op: 'managed', caller, token: fields.token, signals, ...pow, powSolution: this.powSolution(fields.powSolution, sdk) });
   }
 
@@ -90,7 +91,17 @@ export class CaptchaController {
     const fields = SdkAdmission.object(body, sdk.lang);
     const credential = fields.captchaVerification;
     if (typeof credential !== 'string' || credential === '' || credential.length > MAX_FIELD) throw new SdkError('PARAMETER_INVALID', sdk.lang, 'captchaVerification');
+    this.admitFlood(caller, 'answer', sdk);
     return this.answer(sdk, reply, { op: 'verify', caller, captchaVerification: credential });
+  }
+
+  /**
+   * Before the queue: a flood from one address (IPv6: one /64) is refused here, not queued. Every
+   * RPC route counts: `get` on its budget, check/managed/verify on the answers' budget (a made-up
+   * token costs the worker two statements and records no failure, so only this bounds it).
+   */
+  private admitFlood(caller: CaptchaCaller, route: FloodRoute, sdk: SdkHeaders): void {
+    if (!this.floodGuard.admit(caller.addressBucket, Date.now(), route)) throw new SdkError('RATE_LIMITED', sdk.lang);
   }
 
   /** SDK headers, then the app: known, `normal`, with the `captcha` permission. */

@@ -121,13 +121,13 @@ function captchaOperations(): Record<string, Record<string, Operation>> {
             powSolution: { type: ['string', 'object'], description: 'Apps with captchaPow: the solved `pow` challenge, ALTCHA payload base64(JSON {algorithm, challenge, number, salt, signature}). Missing: POW_REQUIRED; wrong, expired or another captcha\'s: POW_INVALID; reused: TOKEN_INVALID (bound to this single-use token).' },
           },
         }),
-        responses: { 200: ok, ...sdkErrors('CAPTCHA', [...SDK_BODY, 'CAPTCHA_TYPE_INVALID', 'TOKEN_INVALID', 'CAPTCHA_WRONG', 'LOCKED_OUT', 'POW_REQUIRED', 'POW_INVALID']) },
+        responses: { 200: ok, ...sdkErrors('CAPTCHA', [...SDK_BODY, 'CAPTCHA_TYPE_INVALID', 'TOKEN_INVALID', 'CAPTCHA_WRONG', 'RATE_LIMITED', 'LOCKED_OUT', 'POW_REQUIRED', 'POW_INVALID']) },
       },
     },
     '/api/v2/sdk/captcha/managed': {
       post: {
         operationId: 'captchaManaged', summary: 'Managed (invisible) mode: a credential for proof of work alone when the risk is low (extension)', tags: ['Captcha SDK'], security: sdkSecurity, parameters: sdkHeaderParameters,
-        description: 'For the token of a `get`: `result: true` with a `captchaVerification` (verified like any other) when no risk signal is raised; otherwise `result: false` and `escalated` names the signal (velocity, failures, under-attack, behaviour, pow-off) and the token stays open for the puzzle.',
+        description: 'For the token of a `get`: `result: true` with a `captchaVerification` (verified like any other) when no risk signal is raised, neither at the captcha\'s `get` nor now, and the caller is the get\'s (same device fingerprint and address bucket); otherwise `result: false` and `escalated` names the reason (velocity, failures, under-attack, behaviour, pow-off, caller-changed) and the token stays open for the puzzle.',
         requestBody: sdkJsonBody({
           type: 'object', required: ['token', 'powSolution'],
           properties: {
@@ -136,14 +136,14 @@ function captchaOperations(): Record<string, Record<string, Operation>> {
             signals: { type: 'object', properties: { elapsedMs: { type: 'number' }, interactions: { type: 'number' } } },
           },
         }),
-        responses: { 200: ok, ...sdkErrors('CAPTCHA', [...SDK_BODY, 'TOKEN_INVALID', 'LOCKED_OUT', 'POW_REQUIRED', 'POW_INVALID']) },
+        responses: { 200: ok, ...sdkErrors('CAPTCHA', [...SDK_BODY, 'TOKEN_INVALID', 'RATE_LIMITED', 'LOCKED_OUT', 'POW_REQUIRED', 'POW_INVALID']) },
       },
     },
     '/api/v2/sdk/captcha/verify': {
       post: {
         operationId: 'captchaVerify', summary: 'Secondary verification of a captchaVerification (single use)', tags: ['Captcha SDK'], security: sdkSecurity, parameters: sdkHeaderParameters,
         requestBody: sdkJsonBody({ type: 'object', required: ['captchaVerification'], properties: { captchaVerification: { type: 'string', maxLength: 4096 } } }),
-        responses: { 200: ok, ...sdkErrors('CAPTCHA', [...SDK_BODY, 'VERIFICATION_INVALID']) },
+        responses: { 200: ok, ...sdkErrors('CAPTCHA', [...SDK_BODY, 'VERIFICATION_INVALID', 'RATE_LIMITED']) },
       },
     },
   };

@@ -9,7 +9,7 @@
 // Results go to docs/benchmarks-captcha.md (and stdout). To add a part, push a function to PARTS:
 // it gets the context (base URL, headers, helpers) and returns a Markdown section.
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -83,12 +83,48 @@ async function renderRate(type) {
   return { rate: times.length / ((performance.now() - started) / 1000), perCpuSecond: times.length / ((cpu.user + cpu.system) / 1e6), p50: quantile(times, 0.5) };
 }
 
+/** CPU time (ms) used so far by a process (utime + stime of /proc/<pid>/stat; 0 where there is no /proc). */
+function processCpuMs(pid, thread) {
+  try {
+    const fields = readFileSync(thread ? `/proc/${pid}/task/${thread}/stat` : `/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms (CLK_TCK 100)
+  } catch { return 0; }
+}
+/** CPU time (ms) of the whole machine, busy (not idle or iowait), all cores. */
+function machineCpuMs() {
+  try {
+    const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+    return (ticks.reduce((a, b) => a + b, 0) - ticks[3] - ticks[4]) * 10;
+  } catch { return 0; }
+}
+/** CPU ms of the PostgreSQL backends serving this benchmark's database (their title names it). */
+function databaseCpuMs() {
+  let sum = 0;
+  try {
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      try { if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(` ${DB} `)) sum += processCpuMs(pid); } catch { /* gone */ }
+    }
+  } catch { /* no /proc */ }
+  return sum;
+}
+/** CPU ms of the RabbitMQ node (shared with other work on the machine). */
+const rabbitPid = (() => {
+  try { return readdirSync('/proc').find((pid) => /^\d+$/.test(pid) && (() => { try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('rabbit'); } catch { return false; } })() && readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith('beam')); } catch { return undefined; }
+})();
+/** Where the CPU of a serving run went: gateway, worker, this load generator, the rest of the machine. */
+function cpuSnapshot() {
+  const self = process.cpuUsage();
+  return { gateway: processCpuMs(children[0].pid), worker: processCpuMs(children[1].pid), workerMain: processCpuMs(children[1].pid, children[1].pid), clients: (self.user + self.system) / 1000, database: databaseCpuMs(), rabbitmq: rabbitPid ? processCpuMs(rabbitPid) : 0, machine: machineCpuMs() };
+}
+
 async function serve(type, concurrency) {
   const url = `${base}/api/v2/sdk/captcha?captchaType=${type}`;
   const latencies = [];
   const images = new Set();
   let errors = 0;
   let repeats = 0;
+  const cpuBefore = cpuSnapshot();
   const started = performance.now();
   const end = started + SECONDS * 1000;
   await Promise.all(Array.from({ length: concurrency }, async () => {
@@ -105,8 +141,13 @@ async function serve(type, concurrency) {
     }
   }));
   const elapsed = (performance.now() - started) / 1000;
+  const cpuAfter = cpuSnapshot();
+  const per = (key) => (cpuAfter[key] - cpuBefore[key]) / Math.max(1, latencies.length);
+  // CPU ms per served captcha; "rest" is whatever else ran on the machine (other work, the OS).
+  const cpu = { gateway: per('gateway'), worker: per('worker'), workerMain: per('workerMain'), clients: per('clients'), database: per('database'), rabbitmq: per('rabbitmq'), machine: per('machine') };
+  cpu.rest = cpu.machine - cpu.gateway - cpu.worker - cpu.clients - cpu.database - cpu.rabbitmq;
   latencies.sort((a, b) => a - b);
-  return { rate: latencies.length / elapsed, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), errors, repeats };
+  return { rate: latencies.length / elapsed, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), errors, repeats, cpu };
 }
 
 /** The captcha worker's own time on `get` (sum, count) from its metrics: where the latency goes. */
@@ -143,6 +184,7 @@ async function servingPart() {
       oneP50: m((r) => r.one.p50), oneWorker: m((r) => r.one.workerMs), oneP99: m((r) => r.one.p99), oneRate: m((r) => r.one.rate),
       manyRate: m((r) => r.many.rate), manyP50: m((r) => r.many.p50), manyP99: m((r) => r.many.p99),
       ratio: m((r) => r.many.rate / (r.raw.rate * WORKER_CORES)),
+      cpu: Object.fromEntries(Object.keys(runs[0].many.cpu).map((key) => [key, m((r) => r.many.cpu[key])])),
       errors: runs.reduce((s, r) => s + r.one.errors + r.many.errors, 0),
       repeats: runs.reduce((s, r) => s + r.one.repeats + r.many.repeats, 0),
       runs,
@@ -155,6 +197,15 @@ async function servingPart() {
 | captcha | render on one thread (draw + encode), per s of wall time / per CPU-second | \`get\`, 1 client | \`get\`, ${CONCURRENCY} clients | served / (render × ${WORKER_CORES} core) |
 |---|---|---|---|---|
 ${rows.map((r) => `| ${r.type} | ${f(r.raw)}/s / ${f(r.rawCpu)} per CPU-s (p50 ${f(r.rawP50)} ms) | p50 ${f(r.oneP50)} ms, p99 ${f(r.oneP99)} ms (${f(r.oneRate)}/s; in the worker ${f(r.oneWorker)} ms mean) | ${f(r.manyRate)}/s, p50 ${f(r.manyP50)} ms, p99 ${f(r.manyP99)} ms | ${f(r.ratio * 100)} % |`).join('\n')}
+
+CPU per served captcha at ${CONCURRENCY} clients (ms, medians; from \`/proc\`: the gateway process, the worker process
+— its main thread, which answers the RPC, and the rest: render thread and zlib —, this load generator (16 clients
+and their JSON parsing), the PostgreSQL backends of the benchmark's database, the RabbitMQ node, and everything
+else that ran on the machine meanwhile):
+
+| captcha | gateway | worker: main thread | worker: render + zlib | clients | PostgreSQL | RabbitMQ | other work on the machine | machine total |
+|---|---|---|---|---|---|---|---|---|
+${rows.map((r) => `| ${r.type} | ${f(r.cpu.gateway)} | ${f(r.cpu.workerMain)} | ${f(r.cpu.worker - r.cpu.workerMain)} | ${f(r.cpu.clients)} | ${f(r.cpu.database)} | ${f(r.cpu.rabbitmq)} | ${f(r.cpu.rest)} | ${f(r.cpu.machine)} |`).join('\n')}
 
 Medians of ${RUNS} runs of ${SECONDS} s each; errors ${rows.reduce((s, r) => s + r.errors, 0)}; images served twice ${rows.reduce((s, r) => s + r.repeats, 0)}.
 Per run (blockPuzzle): render ${bp.runs.map((r) => f(r.raw.rate)).join(' / ')} per s (${bp.runs.map((r) => f(r.raw.perCpuSecond)).join(' / ')} per CPU-s); p50 at 1 client ${bp.runs.map((r) => f(r.one.p50)).join(' / ')} ms;

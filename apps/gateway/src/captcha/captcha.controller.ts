@@ -34,7 +34,10 @@ export class CaptchaController {
     if (!CAPTCHA_TYPES.includes(type as CaptchaType)) throw new SdkError('CAPTCHA_TYPE_INVALID', sdk.lang);
     // Before the queue: a flood from one address (IPv6: one /64) is refused here, not queued.
     if (!this.floodGuard.admit(caller.addressBucket)) throw new SdkError('RATE_LIMITED', sdk.lang);
-    return this.answer(sdk, reply, { op: 'get', caller, captchaType: type as CaptchaType, lang: sdk.lang, ...pow });
+    const result = await this.rpc.askGet({ op: 'get', caller, captchaType: type as CaptchaType, lang: sdk.lang, ...pow });
+    if (!result.ok) throw new SdkError(result.code, sdk.lang);
+    sdkJsonReply(reply);
+    return result.json; // the worker's JSON, sent as it is (not parsed and written again here)
   }
 
   @Post('check')

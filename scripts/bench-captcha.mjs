@@ -46,7 +46,9 @@ await admin.end();
 
 const children = [];
 for (const [name, healthPort] of [['gateway', 3951], ['captcha', 3952]]) {
-  const child = spawn(process.execPath, [join(root, 'dist/apps', name, 'src/main.js')], { env: { ...env, VERIGATE_HEALTH_PORT: String(healthPort) }, stdio: ['ignore', 'inherit', 'inherit'] });
+  // BENCH_NODE_OPTIONS: extra node flags for both processes, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+  const nodeFlags = (process.env.BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeFlags, join(root, 'dist/apps', name, 'src/main.js')], { env: { ...env, VERIGATE_HEALTH_PORT: String(healthPort) }, stdio: ['ignore', 'inherit', 'inherit'] });
   children.push(child);
 }
 const stop = () => { for (const c of children) c.kill('SIGTERM'); };
@@ -209,7 +211,8 @@ ${rows.map((r) => `| ${r.type} | ${f(r.cpu.gateway)} | ${f(r.cpu.workerMain)} | 
 
 Medians of ${RUNS} runs of ${SECONDS} s each; errors ${rows.reduce((s, r) => s + r.errors, 0)}; images served twice ${rows.reduce((s, r) => s + r.repeats, 0)}.
 Per run (blockPuzzle): render ${bp.runs.map((r) => f(r.raw.rate)).join(' / ')} per s (${bp.runs.map((r) => f(r.raw.perCpuSecond)).join(' / ')} per CPU-s); p50 at 1 client ${bp.runs.map((r) => f(r.one.p50)).join(' / ')} ms;
-served at ${CONCURRENCY} clients ${bp.runs.map((r) => f(r.many.rate)).join(' / ')} per s.
+served at ${CONCURRENCY} clients ${bp.runs.map((r) => f(r.many.rate)).join(' / ')} per s (${bp.runs.map((r) => f((r.many.rate / (r.raw.rate * WORKER_CORES)) * 100)).join(' / ')} % of that run's render rate;
+other work on the machine ${bp.runs.map((r) => f(r.many.cpu.rest)).join(' / ')} ms per served captcha).
 
 The issue's goals for blockPuzzle: \`get\` p50 with one client < 15 ms — ${goal(bp.oneP50 < 15)} (${f(bp.oneP50)} ms);
 rendering ≥ 200 per second on one core — ${goal(bp.rawCpu >= 200)} per CPU-second (${f(bp.rawCpu)}), ${goal(bp.raw >= 200)} in wall time (${f(bp.raw)}/s${bp.raw < 200 ? ': the core was shared' : ''});
@@ -221,13 +224,15 @@ RabbitMQ → worker (a pre-rendered captcha from the pool, or a render when the 
 the \`get\` counters and the session row (commits that do not wait for the disk) → back; "in the
 worker" is the worker's own time per \`get\` (its \`captcha_rpc_duration_seconds\`). With ${CONCURRENCY}
 clients the pool (\`VERIGATE_CAPTCHA_POOL_SIZE\`) empties within the first second, so the served rate is
-the steady state, on the same 2 cores as the gateway, PostgreSQL, RabbitMQ and the 16 clients
+the steady state, on the same ${cpus().length} cores as the gateway, PostgreSQL, RabbitMQ and the ${CONCURRENCY} clients
 (each parsing ~50 kB of JSON per captcha). The render thread is not what limits the served rate
-there (it renders ≥ 200/s and was idle part of the time): everything else on the path — HTTP, the
-gateway parsing and re-serialising each ~50 kB body, RabbitMQ, PostgreSQL and the 16 clients — shares
-the remaining CPU of this 2-core machine. Passing the worker's JSON through the gateway unparsed, or
-a machine where the load generator and the database do not share the worker's cores, is what the
-80 % goal needs.
+there (it renders ≥ 200/s on a core of its own): the served rate is what the machine's cores give
+once every process on the path has taken its share; the table above says how much CPU each
+takes per captcha. The gateway forwards the worker's JSON as it is (no parse, no re-serialise, no
+parse for the metrics), and the worker writes it without scanning the images (\`reply-json.ts\`);
+what remains is the render (~5 ms), socket writes of the ~50 kB three times (worker → RabbitMQ →
+gateway → client), the load generator, PostgreSQL and RabbitMQ. On this shared machine the ratio
+moves with the other work running on it (the "other work" column); ${bp.runs.filter((r) => r.many.rate >= 0.8 * r.raw.rate * WORKER_CORES).length} of ${RUNS} runs met the goal.
 `;
 }
 

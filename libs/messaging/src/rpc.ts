@@ -146,6 +146,8 @@ export async function serveRpc<Req, Res>(
   handler: (request: Req) => Promise<Res>,
   onError: (error: unknown, request: Req) => Res,
   logger: JsonLogger,
+  /** Writes the answer's JSON bytes (default: JSON.stringify), for answers with a cheaper way to the same bytes. */
+  encode?: (answer: Res) => Buffer,
 ): Promise<void> {
   await broker.consume<Req>(queue, prefetch, async (delivery) => {
     const deadline = Number(delivery.headers[RPC_DEADLINE_HEADER]);
@@ -160,7 +162,7 @@ export async function serveRpc<Req, Res>(
       answer = onError(error, delivery.payload);
     }
     if (delivery.replyTo) {
-      await broker.reply(delivery.replyTo, delivery.correlationId, answer).catch((error: Error) => logger.warn('could not send RPC answer', { queue, error: error.message }));
+      await broker.reply(delivery.replyTo, delivery.correlationId, encode ? encode(answer) : answer).catch((error: Error) => logger.warn('could not send RPC answer', { queue, error: error.message }));
     }
     return { action: 'ack' };
   }, 0);

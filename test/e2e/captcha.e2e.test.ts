@@ -67,6 +67,18 @@ describe('image captcha (SPEC §2.1)', () => {
     expect(piece.width).toBeLessThan(80);
   });
 
+  it('a get answer (the worker\'s JSON, forwarded unparsed by the gateway) is compact UTF-8 JSON, never cached', async () => {
+    for (const captchaType of ['blockPuzzle', 'clickWord']) {
+      const got = await fetch(`${platform.baseUrl}/api/v2/sdk/captcha?captchaType=${captchaType}`, { headers: sdkHeaders(fingerprint()) });
+      expect(got.status).toBe(200);
+      expect(got.headers.get('content-type')).toBe('application/json;charset=UTF-8');
+      expect(got.headers.get('cache-control')).toBe('no-store');
+      const text = await got.text();
+      expect(Number(got.headers.get('content-length'))).toBe(Buffer.byteLength(text));
+      expect(JSON.stringify(JSON.parse(text))).toBe(text);
+    }
+  });
+
   it('blockPuzzle with AES pointJson (AJ-Captcha client): check → encrypted captchaVerification → verify once', async () => {
     const headers = sdkHeaders(fingerprint());
     const got = (await call('GET', '', headers)).body;

@@ -45,6 +45,12 @@ describe('RPC over RabbitMQ (direct reply-to)', () => {
     expect(answers).toEqual(Array.from({ length: 20 }, (_, n) => ({ doubled: n * 2 })));
   });
 
+  it('callRaw resolves with the answer\'s JSON bytes as the worker wrote them (for a caller that forwards them unparsed)', async () => {
+    const raw = await rpc.callRaw(Exchanges.commands, CAPTCHA_RPC_QUEUE, { n: 21 }, 3000);
+    expect(Buffer.isBuffer(raw)).toBe(true);
+    expect(raw.toString('utf8')).toBe('{"doubled":42}');
+  });
+
   it('turns a handler error into the error answer (no redelivery)', async () => {
     const before = seen.length;
     expect(await rpc.call(Exchanges.commands, CAPTCHA_RPC_QUEUE, { n: 7, fail: true }, 3000)).toEqual({ error: 'internal' });

@@ -142,13 +142,15 @@ export class Broker {
 
   /**
    * Sends an RPC answer to a requester's reply queue (direct reply-to, default exchange; not
-   * persistent: an answer nobody waits for any more may be dropped).
+   * persistent: an answer nobody waits for any more may be dropped). A Buffer is sent as it is
+   * (JSON the caller has already written); anything else as its JSON.
    */
   async reply(replyTo: string, correlationId: string | undefined, payload: unknown): Promise<void> {
     const channel = this.publishChannel;
     if (!channel) throw new Error('RabbitMQ is not connected');
+    const content = Buffer.isBuffer(payload) ? payload : Buffer.from(JSON.stringify(payload));
     await new Promise<void>((resolve, reject) => {
-      channel.publish('', replyTo, Buffer.from(JSON.stringify(payload)), { contentType: 'application/json', correlationId, persistent: false }, (err: unknown) =>
+      channel.publish('', replyTo, content, { contentType: 'application/json', correlationId, persistent: false }, (err: unknown) =>
         err ? reject(err instanceof Error ? err : new Error('reply nacked')) : resolve(),
       );
     });

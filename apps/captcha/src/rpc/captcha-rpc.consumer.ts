@@ -7,6 +7,7 @@ import { Backgrounds } from '../images/background.js';
 import { registerCaptchaFont } from '../images/fonts.js';
 import { CallerLimits } from '../limits/caller-limits.repository.js';
 import { CaptchaSessions } from '../sessions/captcha-sessions.repository.js';
+import { captchaReplyJson } from './reply-json.js';
 
 const OPERATIONS = ['get', 'check', 'verify', 'managed'];
 const ERROR_CODES = Object.keys(SDK_ERRORS);
@@ -61,6 +62,7 @@ export class CaptchaRpcConsumer implements OnApplicationBootstrap, BeforeApplica
         return { ok: false, code: 'INTERNAL_ERROR' };
       },
       this.logger,
+      captchaReplyJson,
     );
     // The RPC queue of earlier versions (captcha.rpc with .dead/.retry): gone once drained.
     this.broker.deleteObsoleteQueues().catch((error: Error) => this.logger.warn('could not look for obsolete queues', { error: error.message }));

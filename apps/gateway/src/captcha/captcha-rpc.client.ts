@@ -1,7 +1,13 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { CAPTCHA_RPC_QUEUE, Exchanges, type CaptchaRpcReply, type CaptchaRpcRequest } from '#libs/contracts';
+import { CAPTCHA_RPC_QUEUE, Exchanges, type CaptchaErrorCode, type CaptchaRpcReply, type CaptchaRpcRequest } from '#libs/contracts';
 import { Broker, RpcClient, RpcTimeoutError, RpcUnavailableError } from '#libs/messaging';
 import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
+
+/** How the worker's JSON.stringify writes a successful answer: `{"ok":true,"body":<the SDK body>}`. */
+const OK_PREFIX = Buffer.from('{"ok":true,"body":');
+
+/** A `get` answer: the SDK body's JSON bytes as the worker wrote them, to be sent as they are. */
+export type CaptchaGetAnswer = { ok: true; json: Buffer } | { ok: false; code: CaptchaErrorCode };
 
 /** The gateway's side of the captcha RPC: one request, one answer, within VERIGATE_CAPTCHA_RPC_TIMEOUT_MS. */
 @Injectable()
@@ -29,11 +35,33 @@ export class CaptchaRpcClient implements OnModuleInit, OnApplicationShutdown {
     try {
       return await this.rpc.call<CaptchaRpcReply>(Exchanges.commands, CAPTCHA_RPC_QUEUE, request, this.config.captcha.rpcTimeoutMs);
     } catch (error) {
-      if (error instanceof RpcTimeoutError || error instanceof RpcUnavailableError) {
-        this.logger.warn('captcha worker did not answer', { op: request.op, error: error.message });
-        return { ok: false, code: 'SERVICE_UNAVAILABLE' };
-      }
-      throw error;
+      return this.unavailable(request, error);
     }
+  }
+
+  /**
+   * A `get`: the body (~50 kB of Base64 images) is not parsed and serialised again here, only cut
+   * out of the answer's bytes; an error answer (small) is parsed as usual.
+   */
+  async askGet(request: Extract<CaptchaRpcRequest, { op: 'get' }>): Promise<CaptchaGetAnswer> {
+    let content: Buffer;
+    try {
+      content = await this.rpc.callRaw(Exchanges.commands, CAPTCHA_RPC_QUEUE, request, this.config.captcha.rpcTimeoutMs);
+    } catch (error) {
+      return this.unavailable(request, error);
+    }
+    if (content.length > OK_PREFIX.length + 1 && content.subarray(0, OK_PREFIX.length).equals(OK_PREFIX) && content[content.length - 1] === 0x7d /* } */) {
+      return { ok: true, json: content.subarray(OK_PREFIX.length, content.length - 1) };
+    }
+    const reply = JSON.parse(content.toString('utf8')) as CaptchaRpcReply;
+    return reply.ok ? { ok: true, json: Buffer.from(JSON.stringify(reply.body)) } : reply;
+  }
+
+  private unavailable(request: CaptchaRpcRequest, error: unknown): { ok: false; code: 'SERVICE_UNAVAILABLE' } {
+    if (error instanceof RpcTimeoutError || error instanceof RpcUnavailableError) {
+      this.logger.warn('captcha worker did not answer', { op: request.op, error: error.message });
+      return { ok: false, code: 'SERVICE_UNAVAILABLE' };
+    }
+    throw error;
   }
 }

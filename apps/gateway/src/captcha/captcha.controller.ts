@@ -33,7 +33,10 @@ export class CaptchaController {
     const type = captchaType === undefined || captchaType === '' ? 'blockPuzzle' : captchaType;
     if (!CAPTCHA_TYPES.includes(type as CaptchaType)) throw new SdkError('CAPTCHA_TYPE_INVALID', sdk.lang);
     this.admitFlood(caller, 'get', sdk);
-    return this.answer(sdk, reply, { op: 'get', caller, captchaType: type as CaptchaType, lang: sdk.lang, ...pow });
+    const result = await this.rpc.askGet({ op: 'get', caller, captchaType: type as CaptchaType, lang: sdk.lang, ...pow });
+    if (!result.ok) throw new SdkError(result.code, sdk.lang);
+    sdkJsonReply(reply);
+    return result.json; // the worker's JSON, sent as it is (not parsed and written again here)
   }
 
   @Post('check')

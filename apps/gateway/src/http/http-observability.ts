@@ -36,6 +36,8 @@ const SDK_ERROR_CODES = new Set(Object.keys(SDK_ERRORS));
 export function apiOutcome(template: string | undefined, status: number, payload: unknown): { api: string; result: string } | null {
   const api = template ? API_ROUTES[template] : undefined;
   if (!api) return null;
+  // A successful SDK answer is `ok` whatever it says: not parsed (a captcha `get` is ~50 kB).
+  if (api !== 'callVerify' && status === 200) return { api, result: 'ok' };
   let body: Record<string, unknown> | undefined;
   if (typeof payload === 'string' && payload.length <= 65_536) {
     try {
@@ -44,7 +46,6 @@ export function apiOutcome(template: string | undefined, status: number, payload
     } catch { /* not JSON: result 'other' */ }
   }
   if (api === 'callVerify') return { api, result: boundedLabel(body?.resultcode, VOICE_RESULT_CODES) };
-  if (status === 200) return { api, result: 'ok' };
   const code = typeof body?.error_code === 'string' ? body.error_code.split('.').pop() : undefined;
   return { api, result: boundedLabel(code, SDK_ERROR_CODES) };
 }

@@ -6,7 +6,7 @@ import { aesFormOfPlainCredential, captchaVerification, createPowChallenge, deco
 import { Backgrounds } from '../images/background.js';
 import { CAPTCHA_KINDS, renderCaptcha, type CaptchaKind, type RenderedCaptcha } from '../images/render.js';
 import { RenderThreads } from '../images/render-threads.js';
-import { CallerLimits } from '../limits/caller-limits.repository.js';
+import { CallerLimits, type CallerActivity } from '../limits/caller-limits.repository.js';
 import { CaptchaSessions } from '../sessions/captcha-sessions.repository.js';
 import { blockPuzzleCorrect, checkTrajectory, clickWordCorrect, type Point } from './answer-check.js';
 import { PrerenderPool } from './prerender-pool.js';
@@ -93,7 +93,7 @@ export class CaptchaService {
   }
 
   private async get(request: Extract<CaptchaRpcRequest, { op: 'get' }>): Promise<CaptchaRpcReply> {
-    const admission = await this.limits.admitGet(request.caller);
+    const { admission, activity } = await this.limits.admitGet(request.caller);
     if (admission !== 'ok') return fail(admission);
     const token = randomBytes(16).toString('hex');
     const secretKey = newSecretKey();
@@ -106,7 +106,7 @@ export class CaptchaService {
     if (kind === 'blockPuzzle') body.jigsawImageBase64 = images.jigsawImageBase64;
     else body.wordList = images.wordList;
     let getRisk: RiskSignal[] = [];
-    if (request.pow?.enabled) ({ challenge: body.pow, signals: getRisk } = await this.powChallenge(request.caller, request.pow.underAttack, token));
+    if (request.pow?.enabled) ({ challenge: body.pow, signals: getRisk } = this.powChallenge(activity, request.pow.underAttack, token));
     await this.sessions.insert({
       token, appKey: request.caller.appKey, captchaType: request.captchaType, answer, secretKey,
       ttlSeconds: this.config.captcha.ttlSeconds, fingerprint: request.caller.fingerprint, clientIp: request.caller.clientIp,
@@ -152,8 +152,8 @@ export class CaptchaService {
   }
 
   /** The ALTCHA challenge of a new captcha, as hard as the caller's risk signals make it. */
-  private async powChallenge(caller: CaptchaCaller, underAttack: boolean, token: string): Promise<{ challenge: NonNullable<CaptchaResponseBody['pow']>; signals: RiskSignal[] }> {
-    const signals = riskSignals({ ...(await this.limits.activity(caller)), underAttack }, this.config.captcha.pow);
+  private powChallenge(activity: CallerActivity, underAttack: boolean, token: string): { challenge: NonNullable<CaptchaResponseBody['pow']>; signals: RiskSignal[] } {
+    const signals = riskSignals({ ...activity, underAttack }, this.config.captcha.pow);
     this.powDifficulty.inc({ signals: String(signals.length) });
     const expiresAt = new Date(Date.now() + this.config.captcha.ttlSeconds * 1000);
     const challenge = { ...createPowChallenge(this.powKey, { bindTo: token, maxnumber: powMaxnumber(signals, this.config.captcha.pow), expiresAt }), algorithm: 'SHA-256' as const };

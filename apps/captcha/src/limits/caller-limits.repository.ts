@@ -23,6 +23,16 @@ export interface CallerActivity {
   ipFailures: number;
 }
 
+function activityOf(rows: Array<{ key: string; gets: number; failures: number }>, keys: { fingerprint: string; ip: string }): CallerActivity {
+  const of = (key: string) => rows.find((r) => r.key === key);
+  return {
+    fingerprintGets: of(keys.fingerprint)?.gets ?? 0,
+    ipGets: of(keys.ip)?.gets ?? 0,
+    fingerprintFailures: of(keys.fingerprint)?.failures ?? 0,
+    ipFailures: of(keys.ip)?.failures ?? 0,
+  };
+}
+
 /**
  * Rate limits on `get` and lock-outs after failed checks, per device fingerprint and per client
  * address bucket (IPv6 by /64), in PostgreSQL (`captcha_limits`) so every worker instance sees the same counts. Each change
@@ -36,25 +46,32 @@ export class CallerLimits {
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
   ) {}
 
-  async admitGet(caller: CaptchaCaller): Promise<GetAdmission> {
+  /**
+   * Counts a `get` and says whether it is admitted, with the caller's activity as the same
+   * statement leaves it (the risk signals of the captcha's proof of work: no second read).
+   */
+  async admitGet(caller: CaptchaCaller): Promise<{ admission: GetAdmission; activity: CallerActivity }> {
     const keys = limitKeys(caller);
     const c = this.config.captcha;
-    const rows = await preparedRows<{ key: string; gets: number; locked: boolean }>(this.dataSource,
+    const rows = await preparedRows<{ key: string; gets: number; failures: number; locked: boolean }>(this.dataSource,
       // Counts lost in a database crash are harmless: the commit does not wait for the disk.
       `INSERT INTO captcha_limits AS l (key, get_window_start, gets)
        SELECT k, now(), 1 FROM (VALUES ($1::text), ($2::text)) AS v(k), (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit
        ON CONFLICT (key) DO UPDATE SET
          gets = CASE WHEN l.get_window_start <= now() - make_interval(secs => $3) THEN 1 ELSE l.gets + 1 END,
          get_window_start = CASE WHEN l.get_window_start <= now() - make_interval(secs => $3) THEN now() ELSE l.get_window_start END
-       RETURNING key, gets, COALESCE(locked_until > now(), false) AS locked`,
-      [keys.fingerprint, keys.ip, c.getWindowSeconds],
+       RETURNING key, gets,
+                 CASE WHEN fail_window_start > now() - make_interval(secs => $4) THEN failures ELSE 0 END AS failures,
+                 COALESCE(locked_until > now(), false) AS locked`,
+      [keys.fingerprint, keys.ip, c.getWindowSeconds, c.failWindowSeconds],
     );
-    if (rows.some((r) => r.locked)) return 'LOCKED_OUT';
+    const activity = activityOf(rows, keys);
+    if (rows.some((r) => r.locked)) return { admission: 'LOCKED_OUT', activity };
     for (const row of rows) {
       const limit = row.key === keys.fingerprint ? c.getLimitPerFingerprint : c.getLimitPerIp;
-      if (row.gets > limit) return 'RATE_LIMITED';
+      if (row.gets > limit) return { admission: 'RATE_LIMITED', activity };
     }
-    return 'ok';
+    return { admission: 'ok', activity };
   }
 
   async lockedOut(caller: CaptchaCaller): Promise<boolean> {
@@ -75,13 +92,7 @@ export class CallerLimits {
          FROM captcha_limits WHERE key IN ($1, $2)`,
       [keys.fingerprint, keys.ip, c.getWindowSeconds, c.failWindowSeconds],
     );
-    const of = (key: string) => rows.find((r) => r.key === key);
-    return {
-      fingerprintGets: of(keys.fingerprint)?.gets ?? 0,
-      ipGets: of(keys.ip)?.gets ?? 0,
-      fingerprintFailures: of(keys.fingerprint)?.failures ?? 0,
-      ipFailures: of(keys.ip)?.failures ?? 0,
-    };
+    return activityOf(rows, keys);
   }
 
   /** Counts a failed check; returns true when this failure locked the caller out. */

@@ -230,8 +230,8 @@ Measured by \`npm run bench:captcha-cost\` (scripts/bench-captcha-cost.mjs) on $
 gateway and one captcha worker as processes against the local PostgreSQL and RabbitMQ, default
 proof-of-work settings (\`VERIGATE_CAPTCHA_POW_MAXNUMBER\` ${bot.maxnumber}, factor 10 per risk signal;
 the per-address velocity signal off, as every client of this run shares 127.0.0.1).
-Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'} (shared with other work while measured, so
-figures move by ±20 % between runs). Medians unless said otherwise.
+Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, load average ${loadavg()[0].toFixed(1)} at the end of the run (this
+virtual machine's hash rate moves, so figures move by up to ±20 % between runs). Medians unless said otherwise.
 
 ## Bot's cost: CPU-seconds per accepted check
 

@@ -1,4 +1,5 @@
-import { AddressRefusedError, checkWebhookUrl, classifyAddress, InvalidWebhookUrlError, isPublicAddress, parseIPv6 } from './address-policy.js';
+import { classifyAddress, isPublicAddress, parseIPv6 } from '#libs/runtime';
+import { AddressRefusedError, checkWebhookUrl, InvalidWebhookUrlError } from './address-policy.js';
 
 describe('classifyAddress', () => {
   it.each([

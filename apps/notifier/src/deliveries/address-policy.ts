@@ -2,9 +2,10 @@
  * Which IP addresses a webhook may be sent to (SPEC §3.2: URLs that resolve to private, loopback
  * or link-local addresses are refused unless the operator allows them). Pure functions, no I/O:
  * the HTTP client calls them for literal-IP hosts and, at connect time, for every address DNS
- * returned (so a name that later re-binds to an internal address is still refused).
+ * returned (so a name that later re-binds to an internal address is still refused). What an
+ * address is (public, private, loopback…) is `classifyAddress` in libs/runtime, shared with the
+ * voice worker's media policy.
  */
-export { classifyAddress, isPublicAddress, parseIPv4, parseIPv6, type AddressClass } from '#libs/runtime';
 import { classifyAddress } from '#libs/runtime';
 
 /** `code` of the errors below: failures retrying cannot fix (see `isPermanentFailure`). */

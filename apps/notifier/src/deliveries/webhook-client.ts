@@ -4,8 +4,8 @@ import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
-import { AddressRefusedError, checkWebhookUrl, classifyAddress, type WebhookTarget } from './address-policy.js';
+import { classifyAddress, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
+import { AddressRefusedError, checkWebhookUrl, type WebhookTarget } from './address-policy.js';
 import { errorText, isPermanentFailure } from './delivery-policy.js';
 
 /** The outcome of one POST (one delivery attempt). */

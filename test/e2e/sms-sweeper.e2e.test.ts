@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { DataSource } from 'typeorm';
-import { openDatabase } from '#libs/persistence';
+import { openDatabase, SmsMessagesRepository } from '#libs/persistence';
 import { TestInfrastructure } from '#libs/testing';
-import { SmsMessagesRepository } from '../../apps/sms/src/messages/sms-messages.repository.js';
 
 /** The sms worker's sweeper against the real PostgreSQL: messages whose command was lost. */
 describe('SMS sweeper', () => {

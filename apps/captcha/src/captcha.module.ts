@@ -6,7 +6,7 @@ import { CaptchaService } from './challenges/captcha.service.js';
 import { Backgrounds } from './images/background.js';
 import { CallerLimits } from './limits/caller-limits.repository.js';
 import { CaptchaRpcConsumer } from './rpc/captcha-rpc.consumer.js';
-import { CaptchaSessions } from './sessions/captcha-sessions.repository.js';
+import { CaptchaSessions } from '#libs/persistence';
 
 /**
  * The captcha worker (SPEC §2.1): serves get / check / verify requests from the gateway over

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { Queues } from '#libs/contracts';
 import { PlatformModule } from '#libs/platform';
 import { APP_LOGGER, PLATFORM_CONFIG, type JsonLogger, type PlatformConfig } from '#libs/runtime';
-import { SmsMessagesRepository } from './messages/sms-messages.repository.js';
+import { SmsMessagesRepository } from '#libs/persistence';
 import { createSmsProvider } from './providers/provider.factory.js';
 import { SMS_PROVIDER } from './providers/sms-provider.js';
 import { RecordReceiptUseCase } from './receipts/record-receipt.use-case.js';

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { Queues } from '#libs/contracts';
 import { PlatformModule } from '#libs/platform';
 import type { JsonLogger, PlatformConfig } from '#libs/runtime';
-import { CallSessionsRepository } from './calls/call-sessions.repository.js';
+import { CallSessionsRepository, VoiceWorkersRepository } from '#libs/persistence';
 import { PlaceCallConsumer } from './calls/place-call.consumer.js';
 import { PlaceCallUseCase } from './calls/place-call.use-case.js';
 import { CARRIER, type Carrier } from './carriers/carrier.js';
@@ -68,6 +68,7 @@ export class VoiceModule {
         { provide: CARRIER, useFactory: (dataSource: DataSource) => createCarrier(config, dataSource, logger), inject: [DataSource] },
         CarrierLifecycle,
         CallSessionsRepository,
+        VoiceWorkersRepository,
         VoicePortsService,
         PlaceCallUseCase,
         PlaceCallConsumer,

@@ -7,7 +7,7 @@ import { Backgrounds } from '../images/background.js';
 import { CAPTCHA_KINDS, renderCaptcha, type CaptchaKind, type RenderedCaptcha } from '../images/render.js';
 import { RenderThreads } from '../images/render-threads.js';
 import { CallerLimits, type CallerActivity } from '../limits/caller-limits.repository.js';
-import { CaptchaSessions } from '../sessions/captcha-sessions.repository.js';
+import { CaptchaSessions } from '#libs/persistence';
 import { blockPuzzleCorrect, checkTrajectory, clickWordCorrect, type Point } from './answer-check.js';
 import { PrerenderPool } from './prerender-pool.js';
 import { behaviourSuspicious, powMaxnumber, riskSignals, type RiskSignal } from './risk.js';

@@ -6,7 +6,7 @@ import { CaptchaService } from '../challenges/captcha.service.js';
 import { Backgrounds } from '../images/background.js';
 import { registerCaptchaFont } from '../images/fonts.js';
 import { CallerLimits } from '../limits/caller-limits.repository.js';
-import { CaptchaSessions } from '../sessions/captcha-sessions.repository.js';
+import { CaptchaSessions } from '#libs/persistence';
 import { captchaReplyJson } from './reply-json.js';
 
 const OPERATIONS = ['get', 'check', 'verify', 'managed'];

@@ -13,7 +13,7 @@ import {
 } from '#libs/contracts';
 import { JSON_BODY_LIMIT } from '../http/fastify-setup.js';
 import { MAX_TONE_BYTES } from '../admin/tones/wav.js';
-import { PHONE_NUMBER } from '../voice/phone-number.js';
+import { PHONE_NUMBER } from '../policy/phone-number.js';
 
 type Schema = Record<string, unknown>;
 type Responses = Record<string, Schema>;

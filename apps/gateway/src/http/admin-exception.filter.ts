@@ -1,6 +1,7 @@
 import { Catch, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { AdminErrorCode } from '#libs/contracts';
+import { InvalidFilterValue } from '#libs/persistence';
 import { APP_LOGGER, JsonLogger } from '#libs/runtime';
 import { AdminError } from './rest-error.js';
 import { statusOf } from './rest-exception.filter.js';
@@ -20,6 +21,10 @@ export class AdminExceptionFilter implements ExceptionFilter {
     if (exception instanceof AdminError) {
       status = exception.httpStatus;
       body = { error_code: exception.code, error_msg: exception.message };
+    } else if (exception instanceof InvalidFilterValue) {
+      // A listing's query-string value the repository could not use: answered as any invalid field.
+      status = 400;
+      body = { error_code: 'INVALID_FIELD', error_msg: exception.message };
     } else if (statusOf(exception) !== undefined && statusOf(exception)! < 500) {
       status = statusOf(exception)!;
       const code: AdminErrorCode = status === 404 ? 'NOT_FOUND' : status === 413 ? 'BODY_TOO_LARGE' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST';

@@ -1,7 +1,7 @@
 import { createHmac, hkdfSync, randomInt } from 'node:crypto';
 import type { AppLimits } from '#libs/persistence';
 import type { SmsDefaults, SmsVelocityConfig } from '#libs/runtime';
-import { calleeBlocked } from '../voice/call-policy.js';
+import { calleeBlocked } from '../policy/number-ranges.js';
 
 /** An app's SMS limits: its own `limits.sms*`, else the platform defaults (VERIGATE_SMS_*). */
 export function smsPolicy(limits: AppLimits, defaults: SmsDefaults): SmsDefaults {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import type { DataSource } from 'typeorm';
 import { signAksk, signPush } from '#libs/auth';
 import { JsonLogger, type PlatformConfig } from '#libs/runtime';
 import type { AppDirectory } from '../directory/app-directory.service.js';
 import { RestError } from '../http/rest-error.js';
 import { AkskAuthenticator } from './aksk-authenticator.service.js';
-import type { IpGuard } from './ip-guard.service.js';
+import type { IpGuard } from '../policy/ip-guard.service.js';
+import type { AuthNoncesRepository } from './auth-nonces.repository.js';
 
 const APP = { appKey: 'app-1', appSecret: 'the-app-secret' };
 
@@ -15,7 +15,7 @@ function authenticator() {
   const apps = { find: async (appKey: string) => (appKey === APP.appKey ? { ...APP } : null) } as unknown as AppDirectory;
   const ipGuard = { recordAuthFailure: async (ip: string) => { charged.push(ip); } } as unknown as IpGuard;
   const config = { auth: { skewSeconds: 900 } } as unknown as PlatformConfig;
-  const auth = new AkskAuthenticator(apps, ipGuard, {} as DataSource, config, new JsonLogger('test', 'error'));
+  const auth = new AkskAuthenticator(apps, ipGuard, {} as AuthNoncesRepository, config, new JsonLogger('test', 'error'));
   return { auth, charged };
 }
 

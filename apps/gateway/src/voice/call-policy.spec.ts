@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { loadConfig } from '#libs/runtime';
-import { callCounterClaims, calleeBlocked, counterArrays, internationalRefusal, requestCounterClaims } from './call-policy.js';
+import { calleeBlocked } from '../policy/number-ranges.js';
+import { callCounterClaims, counterArrays, internationalRefusal, requestCounterClaims } from './call-policy.js';
 
 const controls = (env: Record<string, string> = {}) => loadConfig(env).controls;
 const call = { displayNbr: '+8675528000088', calleeNbr: '+8613800000001' };

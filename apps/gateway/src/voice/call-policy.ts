@@ -1,6 +1,7 @@
 import { ResultCodes, type ResultCodeName, type ResultCodeRow } from '#libs/contracts';
 import type { AppLimits, InternationalRules } from '#libs/persistence';
 import type { PlatformConfig } from '#libs/runtime';
+import { startsWithAny } from '../policy/number-ranges.js';
 
 /**
  * Pure call-admission policy built from the app's limits and the platform's controls: which
@@ -45,21 +46,6 @@ export function requestCounterClaims(appId: string, limits: AppLimits, controls:
     claims.push({ key: 'platform:requests', limit: controls.platformRequestsPerSecond, windowSeconds: 1, refusal: 'PLATFORM_FLOW_LIMIT' });
   }
   return claims.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-}
-
-/** `86138…` and `+86138…` are the same number for prefix rules. */
-function withPlus(number: string): string {
-  return number.startsWith('+') ? number : '+' + number;
-}
-
-function startsWithAny(number: string, prefixes: readonly string[]): boolean {
-  const n = withPlus(number);
-  return prefixes.some((p) => n.startsWith(withPlus(p)));
-}
-
-/** 1013100: the platform never calls these ranges (premium-rate, fraud-prone…). */
-export function calleeBlocked(calleeNbr: string, blockedPrefixes: readonly string[]): boolean {
-  return blockedPrefixes.length > 0 && startsWithAny(calleeNbr, blockedPrefixes);
 }
 
 /**

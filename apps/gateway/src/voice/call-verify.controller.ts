@@ -9,7 +9,7 @@ import { RestError } from '../http/rest-error.js';
 import { RestExceptionFilter } from '../http/rest-exception.filter.js';
 import { AkskAuthenticator } from './aksk-authenticator.service.js';
 import { CallVerifyUseCase } from './call-verify.use-case.js';
-import { IpGuard } from './ip-guard.service.js';
+import { IpGuard } from '../policy/ip-guard.service.js';
 import { validateCallVerify } from './call-verify.validation.js';
 
 @Controller('rest')

@@ -1,18 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { SecretBox } from '#libs/auth';
-import { CALLEE_SIDE_FAILURE_STATE_CODES, Exchanges, ResultCodes, RoutingKeys, VOICE_WORKER_STALE_SECONDS, type PlaceCallCommand, type ResultCodeName } from '#libs/contracts';
-import { Outbox, outboxHeaders, outboxInsertFrom, type OutboxRow } from '#libs/messaging';
-import { preparedRows } from '#libs/persistence';
+import { ResultCodes, type ResultCodeName } from '#libs/contracts';
+import { Outbox } from '#libs/messaging';
+import { CallSessionsRepository } from '#libs/persistence';
 import { APP_LOGGER, currentRequestContext, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
 import { AppDirectory, type DirectoryApp, type PlatformLists } from '../directory/app-directory.service.js';
 import { NONCE_REPLAYED, type NonceClaim } from './aksk-authenticator.service.js';
 import { inRestHours, ipAllowed } from './call-admission.js';
-import { calleeBlocked, callCounterClaims, counterArrays, internationalRefusal, requestCounterClaims } from './call-policy.js';
+import { callCounterClaims, counterArrays, internationalRefusal, requestCounterClaims } from './call-policy.js';
+import { calleeBlocked } from '../policy/number-ranges.js';
 import { ADMISSION_REFUSED_SQLSTATE } from '../http/admission-refused.js';
 import { RestError } from '../http/rest-error.js';
 import type { CallVerifyRequest } from './call-verify.validation.js';
+import { RateCountersRepository } from './rate-counters.repository.js';
 import { VoicePortGauge } from './voice-port-gauge.service.js';
 
 export interface CallVerifyResult {
@@ -29,7 +30,8 @@ export interface CallVerifyResult {
 export class CallVerifyUseCase {
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly sessions: CallSessionsRepository,
+    private readonly counters: RateCountersRepository,
     private readonly outbox: Outbox,
     private readonly ports: VoicePortGauge,
     private readonly directory: AppDirectory,
@@ -56,8 +58,7 @@ export class CallVerifyUseCase {
   async takeRequestQuota(app: DirectoryApp): Promise<void> {
     const claims = requestCounterClaims(app.id, app.limits, this.config.controls);
     if (claims.length === 0) return;
-    await this.refusingQuery(() => preparedRows(this.dataSource,
-      `SELECT set_config('synchronous_commit', 'off', true), verigate_take_counters($1, $2, $3, $4)`, counterArrays(claims)));
+    await this.refusingQuery(() => this.counters.takeWithoutFlush(counterArrays(claims)));
   }
 
   async execute(app: DirectoryApp, nonce: NonceClaim, request: CallVerifyRequest, now = new Date()): Promise<CallVerifyResult> {
@@ -88,37 +89,17 @@ export class CallVerifyUseCase {
     const counters = counterArrays(callCounterClaims(app.id, app.limits, controls, { displayNbr, calleeNbr: request.calleeNbr }));
 
     const sessionId = randomUUID();
-    const command: PlaceCallCommand = { sessionId };
-    // One statement: the callee's recent failures (1013101: a callee whose calls keep failing on
-    // its side — no such number, no answer, busy, ring timeout, rejected — is being pumped or
-    // harassed; the platform's own failures do not count), the frequency caps and port limits
-    // (a refusal raises and rolls everything back), the nonce (a replay violates its key,
-    // likewise), the session and its place-call command commit together or not at all.
-    const outboxRows = await this.refusingQuery(() => preparedRows<OutboxRow>(this.dataSource,
-      `WITH admitted AS (
-         SELECT verigate_check_callee($8, $27, $28, $29) AND verigate_take_counters($20, $21, $22, $23)
-                AND verigate_take_voice_port($5, $24, $25, $26) AS ok
-       ), nonce AS (
-         INSERT INTO auth_nonces (app_key, nonce, expires_at) SELECT $1, $2, $3 FROM admitted WHERE ok RETURNING 1
-       ), session AS (
-         INSERT INTO call_sessions (id, app_id, app_key, display_nbr, requested_display_nbr, callee_nbr, language_type,
-                                    pre_tone, pos_tone, verify_code_sealed, times, status_url, fee_url, user_data)
-         SELECT $4, $5, $1, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16 FROM nonce
-         RETURNING id
-       )
-       ${outboxInsertFrom('SELECT $17, $18, session.id, $19::json FROM session', '$30')}`,
-      [
-        nonce.appKey, nonce.nonce, nonce.expiresAt,
-        sessionId, app.id, displayNbr, request.displayNbr, request.calleeNbr, request.languageType,
-        request.preTone, request.posTone, this.secretBox.seal(request.verifyCode), request.times,
-        request.statusUrl, request.feeUrl, request.userData,
-        Exchanges.commands, RoutingKeys.placeCall, JSON.stringify(command),
-        ...counters,
-        app.voicePorts, exactPlatformCheck, VOICE_WORKER_STALE_SECONDS,
-        controls.abnormalCalleeFailures, controls.abnormalCalleeWindowSeconds, CALLEE_SIDE_FAILURE_STATE_CODES,
-        outboxHeaders(),
-      ],
-    ));
+    // One statement (CallSessionsRepository.accept): the callee's recent failures (1013101), the
+    // frequency caps and port limits, the nonce, the session and its place-call command commit
+    // together or not at all; a refusal keeps nothing.
+    const outboxRows = await this.refusingQuery(() => this.sessions.accept({
+      nonce, sessionId, appId: app.id, displayNbr, requestedDisplayNbr: request.displayNbr, calleeNbr: request.calleeNbr,
+      languageType: request.languageType, preTone: request.preTone, posTone: request.posTone,
+      verifyCodeSealed: this.secretBox.seal(request.verifyCode), times: request.times,
+      statusUrl: request.statusUrl, feeUrl: request.feeUrl, userData: request.userData,
+      counters, appVoicePorts: app.voicePorts, exactPlatformCheck,
+      abnormalCalleeFailures: controls.abnormalCalleeFailures, abnormalCalleeWindowSeconds: controls.abnormalCalleeWindowSeconds,
+    }));
     if (outboxRows.length === 0) throw new RestError(ResultCodes.INTERNAL_ERROR, 'the call was not recorded');
     void this.outbox.dispatch(outboxRows);
     const context = currentRequestContext();

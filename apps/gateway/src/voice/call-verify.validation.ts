@@ -1,4 +1,4 @@
-import { PHONE_NUMBER, PHONE_NUMBER_RULE } from './phone-number.js';
+import { PHONE_NUMBER, PHONE_NUMBER_RULE } from '../policy/phone-number.js';
 
 /**
  * The seed's 表4, field by field. Pure: takes the parsed JSON body, returns either the normalised

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Outbox } from '#libs/messaging';
 import { APP_LOGGER, boundedLabel, JsonLogger, Metrics } from '#libs/runtime';
-import { SmsMessagesRepository } from '../messages/sms-messages.repository.js';
+import { SmsMessagesRepository } from '#libs/persistence';
 import { SMS_PROVIDER, type DeliveryReceipt, type SmsProvider } from '../providers/sms-provider.js';
 
 const RECEIPT_STATUSES = ['delivered', 'undeliverable', 'expired', 'failed', 'accepted', 'unknown'];

@@ -2,7 +2,7 @@ import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationB
 import { Queues, type SendSmsCommand } from '#libs/contracts';
 import { Broker, Outbox } from '#libs/messaging';
 import { APP_LOGGER, JsonLogger, Metrics, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
-import { SmsMessagesRepository } from '../messages/sms-messages.repository.js';
+import { SmsMessagesRepository } from '#libs/persistence';
 import { SMS_PROVIDER, type SmsProvider } from '../providers/sms-provider.js';
 import { RecordReceiptUseCase } from '../receipts/record-receipt.use-case.js';
 import { SendSmsUseCase } from './send-sms.use-case.js';

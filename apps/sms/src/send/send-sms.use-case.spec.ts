@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals
 import { SecretBox } from '#libs/auth';
 import type { Outbox, OutboxRow } from '#libs/messaging';
 import { JsonLogger } from '#libs/runtime';
-import type { Claim, SmsMessagesRepository } from '../messages/sms-messages.repository.js';
+import type { Claim, SmsMessagesRepository } from '#libs/persistence';
 import { SmsSubmitError, type OutgoingSms, type SmsProvider, type SubmitResult } from '../providers/sms-provider.js';
 import { SendSmsUseCase } from './send-sms.use-case.js';
 

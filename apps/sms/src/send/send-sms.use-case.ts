@@ -2,9 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { SecretBox } from '#libs/auth';
 import { Outbox, type Disposition, type OutboxRow } from '#libs/messaging';
-import { databaseUnavailable } from '#libs/persistence';
+import { databaseUnavailable, SmsMessagesRepository, SUBMIT_LEASE_RENEW_SECONDS } from '#libs/persistence';
 import { APP_LOGGER, JsonLogger, Metrics, SLOW_BUCKETS } from '#libs/runtime';
-import { SmsMessagesRepository, SUBMIT_LEASE_RENEW_SECONDS } from '../messages/sms-messages.repository.js';
 import { SMS_PROVIDER, SmsSubmitError, type SmsProvider } from '../providers/sms-provider.js';
 import { renderSmsText } from './sms-template.js';
 

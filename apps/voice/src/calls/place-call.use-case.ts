@@ -5,7 +5,7 @@ import { APP_LOGGER, JsonLogger, Metrics, PLATFORM_CONFIG, secondsSince, SLOW_BU
 import type { Disposition } from '#libs/messaging';
 import { CARRIER, type Carrier } from '../carriers/carrier.js';
 import { VoicePortsService } from '../ports/voice-ports.service.js';
-import { CallSessionsRepository, type ClaimedCall } from './call-sessions.repository.js';
+import { CallSessionsRepository, type ClaimedCall } from '#libs/persistence';
 import { CallStateMachine } from './call-state-machine.js';
 
 /** ~2 minutes of retries (backoff up to 10 s) before giving the end of a call up to the sweeper. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { optionalHttpUrl } from '../admin-input.js';
-import { limitsField } from './apps-admin.service.js';
+import { limitsField } from './app-fields.js';
 
 describe('optionalHttpUrl', () => {
   const read = (value: unknown) => optionalHttpUrl({ url: value }, 'url', 40);

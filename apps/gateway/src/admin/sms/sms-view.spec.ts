@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { Readable } from 'node:stream';
 import { csvStream } from '../csv.js';
-import { SMS_COLUMNS, SMS_CSV_COLUMNS, smsCsvLine, smsView, type SmsRow } from './sms-view.js';
+import { SMS_COLUMNS, type SmsRow } from '#libs/persistence';
+import { SMS_CSV_COLUMNS, smsCsvLine, smsView } from './sms-view.js';
 
 const row: SmsRow = {
   id: '5d0f3e0a-93c4-4c5e-8f7e-1b2a3c4d5e6f', app_key: 'app-1', mobile: '+8613800000001', type: 'LOGIN_SMS', lang: 'zh',

@@ -1,37 +1,5 @@
+import type { SmsRow } from '#libs/persistence';
 import { csvLine } from '../csv.js';
-
-/**
- * What the management API shows of an `sms_messages` row. The code's hash and sealed form are
- * never selected (SMS_COLUMNS lists what is), so no answer can carry them.
- */
-export const SMS_COLUMNS = `m.id, m.app_key, m.mobile, m.type, m.lang, m.status, m.segments, m.provider, m.submit_attempts,
-  m.error, m.code_state, m.verify_attempts, m.created_at, m.submitted_at, m.done_at`;
-
-export interface SmsRow {
-  id: string;
-  app_key: string;
-  mobile: string;
-  type: string;
-  lang: string;
-  status: string;
-  segments: number | null;
-  provider: string | null;
-  submit_attempts: number;
-  error: string | null;
-  code_state: string;
-  verify_attempts: number;
-  created_at: Date;
-  submitted_at: Date | null;
-  done_at: Date | null;
-}
-
-export interface SmsPart {
-  providerId: string;
-  partNo: number;
-  status: string;
-  doneAt: string | null;
-  errorCode: string | null;
-}
 
 export function smsView(row: SmsRow) {
   return {

@@ -1,7 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { ToneFileEntity, type ToneStatus } from '#libs/persistence';
+import type { ToneFileEntity, ToneStatus } from '#libs/persistence';
 import { AppDirectory } from '../../directory/app-directory.service.js';
 import { Audited } from '../audit/audited.decorator.js';
 import { AuditInterceptor } from '../audit/audit.interceptor.js';
@@ -11,6 +10,7 @@ import { invalid, notFound } from '../admin-input.js';
 import { AppsAdminService } from '../apps/apps-admin.service.js';
 import { OperatorTokenGuard } from '../operator-token.guard.js';
 import { PendingUpload } from '../../http/pending-upload.js';
+import { ToneFilesRepository } from './tone-files.repository.js';
 import { MAX_TONE_BYTES, parseWav } from './wav.js';
 
 const TONE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,123}\.wav$/i;
@@ -29,14 +29,10 @@ function toneView(t: ToneFileEntity) {
 @UseInterceptors(AuditInterceptor)
 export class TonesController {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly tones: ToneFilesRepository,
     private readonly apps: AppsAdminService,
     private readonly directory: AppDirectory,
   ) {}
-
-  private get repo() {
-    return this.dataSource.getRepository(ToneFileEntity);
-  }
 
   @Post()
   @HttpCode(201)
@@ -59,15 +55,15 @@ export class TonesController {
       sha256: createHash('sha256').update(body).digest('hex'), content: body, reviewedAt: null,
     };
     // Re-uploading a name replaces the file and sends it back to review.
-    await this.repo.upsert(values, ['appId', 'name']);
+    const stored = await this.tones.upsert(values);
     this.directory.invalidate(appKey);
-    return toneView(await this.repo.findOneByOrFail({ appId: app.id, name }));
+    return toneView(stored);
   }
 
   @Get()
   async list(@Param('appKey') appKey: string) {
     const app = await this.apps.entity(appKey);
-    return (await this.repo.find({ where: { appId: app.id }, order: { name: 'ASC' } })).map(toneView);
+    return (await this.tones.ofApp(app.id)).map(toneView);
   }
 
   @Post(':name/approve')
@@ -86,9 +82,9 @@ export class TonesController {
 
   private async review(appKey: string, name: string, status: ToneStatus) {
     const app = await this.apps.entity(appKey);
-    const result = await this.repo.update({ appId: app.id, name }, { status, reviewedAt: new Date() });
-    if (!result.affected) throw notFound(`tone ${name}`);
+    const reviewed = await this.tones.review(app.id, name, status);
+    if (!reviewed) throw notFound(`tone ${name}`);
     this.directory.invalidate(appKey);
-    return toneView(await this.repo.findOneByOrFail({ appId: app.id, name }));
+    return toneView(reviewed);
   }
 }

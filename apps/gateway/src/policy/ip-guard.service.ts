@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { BlockList } from 'node:net';
-import { DataSource } from 'typeorm';
 import { ResultCodes } from '#libs/contracts';
 import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
 import { RestError } from '../http/rest-error.js';
 import { addressBucket, addressList, listContains, normaliseIp } from '../http/client-address.js';
+import { IpBansRepository } from './ip-bans.repository.js';
+import { IpRulesRepository } from './ip-rules.repository.js';
 
 /** How long the rules and bans are reused; a ban takes effect on other gateways within this time. */
 const REFRESH_MS = 1000;
@@ -29,7 +30,8 @@ export class IpGuard {
   private cached?: { at: number; rules: Promise<IpRules> };
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly ipRules: IpRulesRepository,
+    private readonly ipBans: IpBansRepository,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
     @Inject(APP_LOGGER) private readonly logger: JsonLogger,
   ) {}
@@ -53,11 +55,7 @@ export class IpGuard {
     // An inet: `198.51.100.7` (a /32) or `2001:db8:1:2::/64`.
     const ip = addressBucket(clientIp);
     try {
-      const [row] = await this.dataSource.query(
-        `SELECT set_config('synchronous_commit', 'off', true), verigate_auth_failure($1::inet, $2, $3, $4) AS banned`,
-        [ip, authFailuresBeforeBan, authFailureWindowSeconds, authBanSeconds],
-      ) as Array<{ banned: boolean }>;
-      if (row?.banned) {
+      if (await this.ipBans.recordAuthFailure(ip, authFailuresBeforeBan, authFailureWindowSeconds, authBanSeconds)) {
         this.cached = undefined;
         this.logger.warn('client address banned after repeated authentication failures', { clientIp: ip, banSeconds: authBanSeconds });
       }
@@ -83,10 +81,7 @@ export class IpGuard {
   }
 
   private async load(): Promise<IpRules> {
-    const [bans, ipRules]: [Array<{ ip: string }>, Array<{ kind: string; cidr: string; area: string | null }>] = await Promise.all([
-      this.dataSource.query(`SELECT ip::text AS ip FROM ip_bans WHERE banned_until > now()`),
-      this.dataSource.query(`SELECT kind, cidr::text AS cidr, area FROM ip_rules`),
-    ]);
+    const [bans, ipRules] = await Promise.all([this.ipBans.active(), this.ipRules.all()]);
     const byArea = new Map<string, string[]>();
     for (const rule of ipRules.filter((r) => r.kind === 'restricted-area')) {
       const name = rule.area ?? 'unnamed';

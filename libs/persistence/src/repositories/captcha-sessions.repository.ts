@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SecretBox, verificationHash } from '#libs/auth';
 import type { CaptchaType } from '#libs/contracts';
-import { preparedRows } from '#libs/persistence';
+import { preparedRows } from '../query-rows.js';
 
 export interface NewSession {
   token: string;

@@ -2,44 +2,40 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import {
-  buildFeeInfo, callOutcome, Exchanges, formatUtc, RoutingKeys,
-  type CallEnding, type CallEventMessage, type CallEventType, type CallFeeMessage, type StatusInfo,
+  buildFeeInfo, callOutcome, CALLEE_SIDE_FAILURE_STATE_CODES, Exchanges, formatUtc, RoutingKeys, VOICE_WORKER_STALE_SECONDS,
+  type CallEnding, type CallEventMessage, type CallEventType, type CallFeeMessage, type PlaceCallCommand, type StatusInfo,
 } from '#libs/contracts';
 import { Outbox, outboxHeaders, outboxInsertFrom, type OutboxRow } from '#libs/messaging';
-import { preparedRows, queryRows } from '#libs/persistence';
+import { CallSessionEntity } from '../entities/index.js';
+import { preparedRows, queryRows } from '../query-rows.js';
+import { SESSION_COLUMNS, toClaimedCall, type ClaimedCall, type ClaimResult } from './claimed-call.js';
 import { PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
 
-/** A claimed session: what the worker needs to place and report the call. */
-export interface ClaimedCall {
+/** What the gateway records when it accepts a call request (see `CallSessionsRepository.accept`). */
+export interface CallAcceptance {
+  /** The request's nonce, remembered until its Created leaves the window (a replay violates its key). */
+  nonce: { appKey: string; nonce: string; expiresAt: Date };
   sessionId: string;
-  appKey: string;
+  appId: string;
   displayNbr: string;
+  requestedDisplayNbr: string;
   calleeNbr: string;
   languageType: number;
   preTone: string;
   posTone: string | null;
-  verifyCodeSealed: string | null;
+  verifyCodeSealed: string;
   times: number;
   statusUrl: string | null;
   feeUrl: string | null;
   userData: string | null;
-  icid: string;
-  /** Seq of the session's last recorded event (events are numbered 1, 2, 3 … per session). */
-  eventSeq: number;
-  /** The event being recorded: kept across retries, so a commit whose reply was lost is recognised. */
-  pendingEvent?: { seq: number; id: string };
-  startedAt: Date;
-  alertingAt: Date | null;
-  answeredAt: Date | null;
+  /** verigate_take_counters' arrays: keys, limits, windows (s), refusals. */
+  counters: readonly [string[], number[], number[], string[]];
+  appVoicePorts: number | null;
+  /** Whether the platform's idle ports are counted exactly (serialised) rather than trusted from the cache. */
+  exactPlatformCheck: boolean;
+  abnormalCalleeFailures: number;
+  abnormalCalleeWindowSeconds: number;
 }
-
-export type ClaimResult =
-  | { outcome: 'claimed'; call: ClaimedCall }
-  | { outcome: 'already-handled' }
-  | { outcome: 'unknown-session' };
-
-const SESSION_COLUMNS = `id, worker_id, app_key, display_nbr, callee_nbr, language_type, pre_tone, pos_tone, verify_code_sealed,
-  times, status_url, fee_url, user_data, icid, event_seq, started_at, alerting_at, answered_at, state`;
 
 /** Session columns an event sets, with the state the session must be in for the event to apply. */
 interface SessionChange {
@@ -60,6 +56,48 @@ export class CallSessionsRepository {
     private readonly outbox: Outbox,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
   ) {}
+
+  /**
+   * The gateway's accepting statement, one round trip: the callee's recent failures (a callee
+   * whose calls keep failing on its side — no such number, no answer, busy, ring timeout,
+   * rejected — is being pumped or harassed; the platform's own failures do not count), the
+   * frequency caps and port limits (a refusal raises SQLSTATE VG001 and rolls everything back),
+   * the nonce (a replay violates its key, likewise), the session and its place-call command
+   * commit together or not at all. Returns the outbox rows to dispatch.
+   */
+  accept(a: CallAcceptance): Promise<OutboxRow[]> {
+    const command: PlaceCallCommand = { sessionId: a.sessionId };
+    return preparedRows<OutboxRow>(this.dataSource,
+      `WITH admitted AS (
+         SELECT verigate_check_callee($8, $27, $28, $29) AND verigate_take_counters($20, $21, $22, $23)
+                AND verigate_take_voice_port($5, $24, $25, $26) AS ok
+       ), nonce AS (
+         INSERT INTO auth_nonces (app_key, nonce, expires_at) SELECT $1, $2, $3 FROM admitted WHERE ok RETURNING 1
+       ), session AS (
+         INSERT INTO call_sessions (id, app_id, app_key, display_nbr, requested_display_nbr, callee_nbr, language_type,
+                                    pre_tone, pos_tone, verify_code_sealed, times, status_url, fee_url, user_data)
+         SELECT $4, $5, $1, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16 FROM nonce
+         RETURNING id
+       )
+       ${outboxInsertFrom('SELECT $17, $18, session.id, $19::json FROM session', '$30')}`,
+      [
+        a.nonce.appKey, a.nonce.nonce, a.nonce.expiresAt,
+        a.sessionId, a.appId, a.displayNbr, a.requestedDisplayNbr, a.calleeNbr, a.languageType,
+        a.preTone, a.posTone, a.verifyCodeSealed, a.times,
+        a.statusUrl, a.feeUrl, a.userData,
+        Exchanges.commands, RoutingKeys.placeCall, JSON.stringify(command),
+        ...a.counters,
+        a.appVoicePorts, a.exactPlatformCheck, VOICE_WORKER_STALE_SECONDS,
+        a.abnormalCalleeFailures, a.abnormalCalleeWindowSeconds, CALLEE_SIDE_FAILURE_STATE_CODES,
+        outboxHeaders(),
+      ],
+    );
+  }
+
+  /** A session as operators see it (the management API's call detail). */
+  find(sessionId: string): Promise<CallSessionEntity | null> {
+    return this.dataSource.getRepository(CallSessionEntity).findOneBy({ id: sessionId });
+  }
 
   /**
    * Takes an accepted session for this worker and records `callout`. A session that is no longer
@@ -220,26 +258,4 @@ export class CallSessionsRepository {
     call.pendingEvent = undefined;
     return true;
   }
-}
-
-function toClaimedCall(row: Record<string, unknown>): ClaimedCall {
-  return {
-    sessionId: row.id as string,
-    appKey: row.app_key as string,
-    displayNbr: row.display_nbr as string,
-    calleeNbr: row.callee_nbr as string,
-    languageType: row.language_type as number,
-    preTone: row.pre_tone as string,
-    posTone: (row.pos_tone as string | null) ?? null,
-    verifyCodeSealed: (row.verify_code_sealed as string | null) ?? null,
-    times: row.times as number,
-    statusUrl: (row.status_url as string | null) ?? null,
-    feeUrl: (row.fee_url as string | null) ?? null,
-    userData: (row.user_data as string | null) ?? null,
-    icid: (row.icid as string | null) ?? '',
-    eventSeq: row.event_seq as number,
-    startedAt: (row.started_at as Date | null) ?? new Date(),
-    alertingAt: (row.alerting_at as Date | null) ?? null,
-    answeredAt: (row.answered_at as Date | null) ?? null,
-  };
 }

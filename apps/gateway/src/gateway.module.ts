@@ -3,7 +3,6 @@ import { PlatformModule } from '#libs/platform';
 import type { JsonLogger, PlatformConfig } from '#libs/runtime';
 import { AdminModule } from './admin/admin.module.js';
 import { CaptchaGatewayModule } from './captcha/captcha-gateway.module.js';
-import { DirectoryModule } from './directory/directory.module.js';
 import { DocsController } from './docs/docs.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { MetricsController } from './health/metrics.controller.js';
@@ -18,8 +17,7 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [
         PlatformModule.register({ config, logger, poolSize: 20, statementTimeoutMs: config.controls.statementTimeoutMs, runOutboxRelay: true }),
-        // DirectoryModule here too: the SDK admission looks the app directory up from the root.
-        DirectoryModule, SdkModule, CaptchaGatewayModule, SmsGatewayModule, VoiceGatewayModule, AdminModule,
+        SdkModule, CaptchaGatewayModule, SmsGatewayModule, VoiceGatewayModule, AdminModule,
       ],
       controllers: [HealthController, MetricsController, DocsController],
     };

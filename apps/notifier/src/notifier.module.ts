@@ -1,7 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { PlatformModule } from '#libs/platform';
 import type { JsonLogger, PlatformConfig } from '#libs/runtime';
+import { DeliveryAttemptsRepository } from './deliveries/delivery-attempts.repository.js';
 import { DeliveryDispatcher } from './deliveries/delivery-dispatcher.service.js';
+import { DeliveryLeasesRepository } from './deliveries/delivery-leases.repository.js';
 import { WebhookClient } from './deliveries/webhook-client.js';
 import { WebhookDeliveriesRepository } from './deliveries/webhook-deliveries.repository.js';
 import { WebhookSigner } from './deliveries/webhook-signer.js';
@@ -19,7 +21,7 @@ export class NotifierModule {
     return {
       module: NotifierModule,
       imports: [PlatformModule.register({ config, logger, poolSize: 10, queues: NOTIFIER_QUEUES })],
-      providers: [WebhookClient, WebhookSigner, WebhookDeliveriesRepository, DeliveryDispatcher, EnqueueDeliveryUseCase, StatusEventsConsumer],
+      providers: [WebhookClient, WebhookSigner, WebhookDeliveriesRepository, DeliveryLeasesRepository, DeliveryAttemptsRepository, DeliveryDispatcher, EnqueueDeliveryUseCase, StatusEventsConsumer],
       exports: [DeliveryDispatcher],
     };
   }

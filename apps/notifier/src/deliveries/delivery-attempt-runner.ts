@@ -1,9 +1,9 @@
 import type { JsonLogger } from '#libs/runtime';
 import { MicroBatcher } from '../batching/micro-batcher.js';
-import { attemptFields, parkedLine, droppedLine, recordedLine, unrecordedLine, type LogLine } from './attempt-log-lines.js';
+import { attemptFields, droppedLine, parkedLine, recordedLine, unrecordedLine, type LogLine } from './attempt-log-lines.js';
 import type { ClaimedDelivery } from './claimed-delivery.js';
-import { DeliveryAttemptsRepository, type AttemptRecord, type RecordedAttempt } from './delivery-attempts.repository.js';
-import { DeliveryLeasesRepository } from './delivery-leases.repository.js';
+import type { AttemptRecord, DeliveryAttemptsRepository, RecordedAttempt } from './delivery-attempts.repository.js';
+import type { DeliveryLeasesRepository } from './delivery-leases.repository.js';
 import { errorText, hostKey } from './delivery-policy.js';
 import {
   attemptRecord,

@@ -2,7 +2,9 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { CONSUMER_SETTINGS, type ConsumerSettings } from '#libs/messaging';
 import { PlatformModule } from '#libs/platform';
 import type { JsonLogger, PlatformConfig } from '#libs/runtime';
+import { DeliveryAttemptsRepository } from './deliveries/delivery-attempts.repository.js';
 import { DeliveryDispatcher } from './deliveries/delivery-dispatcher.service.js';
+import { DeliveryLeasesRepository } from './deliveries/delivery-leases.repository.js';
 import { WebhookClient } from './deliveries/webhook-client.js';
 import { WebhookDeliveriesRepository } from './deliveries/webhook-deliveries.repository.js';
 import { WebhookSigner } from './deliveries/webhook-signer.js';
@@ -22,7 +24,7 @@ export class NotifierModule {
       imports: [PlatformModule.register({ config, logger, poolSize: 10, queues: NOTIFIER_QUEUES })],
       controllers: [StatusEventsController],
       providers: [
-        WebhookClient, WebhookSigner, WebhookDeliveriesRepository, DeliveryDispatcher, EnqueueDeliveryUseCase,
+        WebhookClient, WebhookSigner, WebhookDeliveriesRepository, DeliveryLeasesRepository, DeliveryAttemptsRepository, DeliveryDispatcher, EnqueueDeliveryUseCase,
         { provide: CONSUMER_SETTINGS, useValue: Object.fromEntries(NOTIFIER_QUEUES.map((queue) => [queue, { prefetch: EVENTS_PREFETCH }])) satisfies ConsumerSettings },
       ],
       exports: [DeliveryDispatcher],

@@ -1,6 +1,7 @@
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage, type RecoveringChannelModel } from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import { currentRequestId, outsideRequestContext, REQUEST_ID_HEADER, runInRequestContext, saneRequestId, type JsonLogger } from '#libs/runtime';
+import { BrokerNodes } from './broker-nodes.js';
 import { DEAD_LETTER_EXCHANGE, DEFAULT_RPC_QUEUE_MAX_LENGTH, EXCHANGES, OBSOLETE_QUEUES, REQUEUE_EXCHANGE, RETRY_EXCHANGE, RPC_QUEUES, WORK_QUEUES, type RpcQueueSpec, type WorkQueueSpec } from './topology.js';
 
 /** What a handler decides about a message once its effect is committed (or not). */
@@ -95,14 +96,17 @@ export class Broker {
   }
 
   async connect(): Promise<void> {
-    this.model = await amqp.connect(this.url, {
+    // One URL, or one per cluster node: see broker-nodes.ts (a reconnect goes to the next node).
+    const nodes = new BrokerNodes(this.url);
+    const backoff = { initialDelay: 200, maxDelay: 5000 };
+    this.model = await amqp.connect(nodes.target() as string, {
       noDelay: true,
       heartbeat: 10,
       recovery: {
-        initialDelay: 200,
-        maxDelay: 5000,
+        ...backoff,
         maxRetries: Infinity,
-        initialMaxRetries: 10,
+        initialMaxRetries: 10 * nodes.count,
+        ...nodes.recoveryOptions(backoff),
         setup: (model: ChannelModel) => this.setup(model),
       },
     } as never);
@@ -113,7 +117,7 @@ export class Broker {
       if (!this.closing) this.logger.warn('RabbitMQ connection lost; reconnecting', { error: err?.message });
     });
     this.model.on('connect', () => {
-      this.logger.info('RabbitMQ connected');
+      this.logger.info('RabbitMQ connected', nodes.count > 1 ? { node: nodes.current } : undefined);
     });
     this.model.on('error', (err: Error) => this.logger.warn('RabbitMQ connection error', { error: err.message }));
     this.model.on('handler-error', (err: Error) => this.logger.error('RabbitMQ listener failed', { error: err }));

@@ -24,7 +24,7 @@ try {
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   process.stderr.write(`${error.message}\n`);
-  process.exit(1);
+  process.exit(78); // as the apps do on a bad configuration (EX_CONFIG)
 }
 
 const missing = await missingServices({ databaseUrl: config.databaseUrl, rabbitmqUrl: config.rabbitmqUrl });

@@ -64,7 +64,7 @@ export function exampleSecrets(s: DeploySettings): Secret[] {
       VERIGATE_METRICS_TOKEN: '',
     }),
     secret(SMS_SECRET, {
-      VERIGATE_SMPP_URL: s.sms.provider === 'smpp' ? 'smpp://system_id:CHANGE-ME@smsc.example.com:2775' : '',
+      VERIGATE_SMPP_URL: s.sms.provider === 'smpp' ? 'smpp://system_id:CHANGEME@smsc.example.com:2775' : '',
       VERIGATE_SMS_HTTP_URL: s.sms.provider === 'http' ? 'https://sms.example.com/send' : '',
       VERIGATE_SMS_HTTP_SECRET: '',
     }),

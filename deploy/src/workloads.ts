@@ -126,7 +126,16 @@ export function workerScaledObject(s: DeploySettings, app: AppSpec): ScaledObjec
   const triggers = scaling.queues.map((queue) => ({
     type: 'rabbitmq',
     name: queue.replace(/[^a-z0-9-]/g, '-'),
-    metadata: { protocol: 'http', mode: 'QueueLength', value: String(scaling.messagesPerReplica), queueName: brokerQueueName(s, queue), vhostName: '/' },
+    // The management API (http) counts ready and unacknowledged messages: a worker's work in hand
+    // is load too (for voice, its calls in progress; docs/deploy.md "What scales how").
+    metadata: {
+      protocol: 'http',
+      mode: 'QueueLength',
+      excludeUnacknowledged: 'false',
+      value: String(scaling.messagesPerReplica),
+      queueName: brokerQueueName(s, queue),
+      vhostName: '/',
+    },
     authenticationRef: { name: KEDA_TRIGGER_AUTH },
   }));
   const cpu = scaling.cpuUtilization === undefined ? [] : [{ type: 'cpu', metricType: 'Utilization', metadata: { value: String(scaling.cpuUtilization) } }];

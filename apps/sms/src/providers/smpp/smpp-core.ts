@@ -28,9 +28,7 @@ export function initialSmppState<S>(settings: SmppSettings): State<S> {
   };
 }
 
-function log<S, P>(level: 'info' | 'warn', message: string, fields: Record<string, unknown> = {}): Effect<S, P> {
-  return { type: 'log', level, message, fields };
-}
+const log = <S, P>(level: 'info' | 'warn', message: string, fields: Record<string, unknown> = {}): Effect<S, P> => ({ type: 'log', level, message, fields });
 
 /** Sends a request, with a new request id; the shell reports back `sent` or `unsent`. */
 function send<S, P>(s: State<S>, session: S, request: Extract<Effect<S, P>, { type: 'send' }>['request'], pdu: { command: string; params?: Record<string, unknown> }): Result<S, P> {
@@ -58,9 +56,7 @@ function pump<S, P>(s: State<S>, now: number): Result<S, P> {
   return send({ ...s, queue: s.queue.slice(1) }, s.session, { kind: 'submit_sm', job }, { command: 'submit_sm', params: job.params });
 }
 
-function ref(job: SegmentJob): { message: number; segment: number } {
-  return { message: job.message, segment: job.segment };
-}
+const ref = (job: SegmentJob): { message: number; segment: number } => ({ message: job.message, segment: job.segment });
 
 function connect<S, P>(s: State<S>): Result<S, P> {
   if (s.stopping) return { state: s, effects: [] };
@@ -256,11 +252,8 @@ export function smppTransition<S, P>(s: State<S>, e: SmppEvent<S, P>): Result<S,
       return connect(s);
     case 'opened':
       return opened(s, e.session, e.now);
-    case 'connected':
-      return send(s, e.session, { kind: 'bind' }, {
-        command: 'bind_transceiver',
-        // system_id, password and system_type are the shell's to fill in: the password stays out of the state.
-      });
+    case 'connected': // the shell fills in the credentials: the password stays out of the state
+      return send(s, e.session, { kind: 'bind' }, { command: 'bind_transceiver' });
     case 'connect-timeout':
       if (s.session !== e.session || s.bound) return { state: s, effects: [] };
       return { state: s, effects: [log('warn', 'smpp connect/bind timed out', { timeoutMs: s.settings.responseTimeoutMs }), { type: 'destroy', session: e.session }] };

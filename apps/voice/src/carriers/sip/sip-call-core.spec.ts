@@ -1,9 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { SipMessage } from 'sip';
-import {
-  ABORT_GIVE_UP_MS, ABORT_WAIT_MS, CANCEL_GIVE_UP_MS, initialSipCallState, sipCallTransition,
-  type SipCallEffect, type SipCallEvent, type SipCallState,
-} from './sip-call-core.js';
+import { initialSipCallState, sipCallTransition } from './sip-call-core.js';
+import { ABORT_GIVE_UP_MS, ABORT_WAIT_MS, CANCEL_GIVE_UP_MS, type SipCallEffect, type SipCallEvent, type SipCallState } from './sip-call-core-types.js';
 
 const SDP = (address = '93.184.216.34', port = 40000, codec = 0) => [
   'v=0', `o=- 1 1 IN IP4 ${address}`, 's=-', `c=IN IP4 ${address}`, 't=0 0', `m=audio ${port} RTP/AVP ${codec}`, '',

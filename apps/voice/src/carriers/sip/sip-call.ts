@@ -5,12 +5,13 @@ import sip, { type Remote, type SipMessage } from 'sip';
 import type { CallEnding } from '#libs/contracts';
 import type { JsonLogger } from '#libs/runtime';
 import type { CallProgress, CallRequest } from '../carrier.js';
-import { encodeG711, SILENCE_BYTE, type G711Codec } from '../../media/g711.js';
 import { playCount, SAMPLES_PER_MS } from '../../media/prompt.js';
-import { SAMPLES_PER_PACKET, type RtpSession } from '../../media/rtp.js';
+import type { RtpSession } from '../../media/rtp.js';
+import { encodePrompt } from './prompt-audio.js';
 import { buildOffer } from './sdp.js';
-import { initialSipCallState, sipCallTransition, type SipCallEffect, type SipCallEvent, type SipCallState } from './sip-call-core.js';
-import { authenticatedInvite, buildBye, buildCancel, buildInvite, contactHeader, dialogOf, tag, type DialogRoute } from './sip-messages.js';
+import { initialSipCallState, sipCallTransition } from './sip-call-core.js';
+import type { SipCallEffect, SipCallEvent, SipCallState } from './sip-call-core-types.js';
+import { authenticatedInvite, buildBye, buildCancel, buildInvite, dialogOf, okWithOffer, tag, type DialogRoute } from './sip-messages.js';
 import type { SipCarrierOptions } from './sip-carrier-options.js';
 import type { SipStack } from './sip-stack.js';
 
@@ -158,7 +159,7 @@ export class SipCall {
         void this.progress.onAlerting().catch((error) => this.log.warn('could not record alerting', { error: (error as Error).message }));
         return;
       case 'record-answer':
-        return this.progress.onAnswer().catch((error) => this.log.warn('could not record answer', { error: (error as Error).message }));
+        return this.recordAnswer();
       case 'play-prompt':
         return this.speak();
       case 'stop-prompt':
@@ -172,11 +173,8 @@ export class SipCall {
         this.stack.respond(sip.makeResponse(effect.request, effect.status, effect.reason));
         return;
       case 'respond-reinvite': {
-        const rs = sip.makeResponse(effect.request, 200, 'OK');
-        rs.headers.contact = contactHeader(this.stack.publicAddress, this.stack.localPort);
-        rs.headers['content-type'] = 'application/sdp';
-        rs.content = buildOffer({ address: this.stack.publicAddress, port: this.rtp.port, codecs: [effect.codec], sessionId: this.sdpSession, version: ++this.sdpVersion });
-        this.stack.respond(rs);
+        const sdp = buildOffer({ address: this.stack.publicAddress, port: this.rtp.port, codecs: [effect.codec], sessionId: this.sdpSession, version: ++this.sdpVersion });
+        this.stack.respond(okWithOffer(effect.request, this.stack.publicAddress, this.stack.localPort, sdp));
         return;
       }
       case 'log':
@@ -197,13 +195,9 @@ export class SipCall {
     for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
-  private number(n: string): string {
-    return this.options.stripPlus ? n.replace(/^\+/, '') : n;
-  }
+  private number(n: string): string { return this.options.stripPlus ? n.replace(/^\+/, '') : n; }
 
-  private get trunk() {
-    return { address: this.trunkAddress, port: this.options.trunk.port };
-  }
+  private get trunk() { return { address: this.trunkAddress, port: this.options.trunk.port }; }
 
   private sendInvite(gen: number, challenge?: SipMessage): void {
     if (!challenge) {
@@ -259,23 +253,22 @@ export class SipCall {
       .catch((error) => this.log.warn('could not hang up an unwanted 2xx', { error: (error as Error).message }));
   }
 
+  private async recordAnswer(): Promise<void> {
+    try {
+      await this.progress.onAnswer();
+    } catch (error) {
+      this.log.warn('could not record answer', { error: (error as Error).message });
+    }
+  }
+
   /** Plays the prompt until its end, the longest call, an abort or the callee's BYE. */
   private async speak(): Promise<void> {
     const codec = this.rtp.codec!;
-    const audio = this.encode(codec);
+    const audio = encodePrompt(this.play, codec);
     const playMs = this.play.length / SAMPLES_PER_MS;
     const plays = playCount(this.request.times, playMs, this.request.maxCallMs);
     const result = await this.rtp.play(audio, plays, this.request.maxCallMs, this.remoteHangup.signal);
     return this.perform(this.step({ type: 'prompt-done', result, plays, codec }));
-  }
-
-  private encode(codec: G711Codec): Uint8Array {
-    const bytes = encodeG711(this.play, codec);
-    const rest = bytes.length % SAMPLES_PER_PACKET;
-    if (rest === 0) return bytes;
-    const padded = new Uint8Array(bytes.length + SAMPLES_PER_PACKET - rest).fill(SILENCE_BYTE[codec]);
-    padded.set(bytes);
-    return padded;
   }
 
   private async sendBye(dialog = this.dialog): Promise<void> {

@@ -113,6 +113,15 @@ export function buildBye(dialog: DialogRoute, invite: SipMessage, callId: string
   };
 }
 
+/** 200 OK to a re-INVITE, with our Contact and SDP. */
+export function okWithOffer(rq: SipMessage, publicAddress: string, localPort: number, sdp: string): SipMessage {
+  const rs = sip.makeResponse(rq, 200, 'OK');
+  rs.headers.contact = contactHeader(publicAddress, localPort);
+  rs.headers['content-type'] = 'application/sdp';
+  rs.content = sdp;
+  return rs;
+}
+
 /** A CANCEL carries its INVITE's Via (same branch) and CSeq number (RFC 3261 §9.1). */
 export function buildCancel(invite: SipMessage, callId: string, cseq: number): SipMessage {
   return {

@@ -22,7 +22,8 @@ const CLOSE_WAIT_MS = 8000;
  * of PCMU/PCMA; 1xx → alerting; 2xx → ACK, answer, the prompt as G.711 RTP, then BYE; a final
  * failure → its status; ring timeout → CANCEL (→ 487); 401/407 → one retry with digest
  * credentials; BYE from the callee ends the prompt. Aborting (worker shutdown) CANCELs a ringing
- * call and BYEs an answered one.
+ * call and BYEs an answered one. Each call is a SipCall (sip-call.ts), whose decisions are the pure
+ * state machine of sip-call-core.ts.
  */
 export class SipCarrier implements Carrier {
   readonly name = 'sip';

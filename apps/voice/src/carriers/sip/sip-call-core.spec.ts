@@ -266,6 +266,13 @@ describe('SIP call core: requests from the far end', () => {
     expect(types(sipCallTransition(hangingUp, rq('BYE')).effects)).toEqual(['respond']);
   });
 
+  it('BYE before our ACK went out (answered at once on the 2xx): completed by the callee, the prompt stopped', () => {
+    // The phase is `answered` as soon as the 2xx is handled, before the ACK's destination is resolved.
+    const [, ...rest] = sipCallTransition(answeredState, rq('BYE')).effects;
+    expect(types(rest)).toContain('stop-prompt');
+    expect(settled(rest)).toEqual({ kind: 'completed', by: 'callee' });
+  });
+
   it('BYE or INVITE outside the dialog: 481, nothing else', () => {
     for (const method of ['BYE', 'INVITE']) {
       const t = sipCallTransition(answeredState, rq(method, false));

@@ -24,9 +24,9 @@ const statementNames = new Map<string, string>();
  * Runs a hot-path statement as a named prepared statement (parsed and planned once per
  * connection instead of on every call: the CTE chains of the call path are costly to plan).
  * TypeORM's `query` cannot name a statement, so this borrows a pooled connection through a
- * QueryRunner (its `connect()` hands out the driver's own client, pg's) and runs the statement
- * on it; errors are pg's own, as from `dataSource.query`'s driver. Outside a transaction only:
- * it takes a connection of its own from the DataSource's pool.
+ * QueryRunner (its public `connect()` hands out the driver's client, pg's) and runs the statement
+ * on that; errors are pg's own (not wrapped in QueryFailedError). Outside a transaction only: it
+ * takes a connection of its own from the DataSource's pool.
  */
 export async function preparedRows<T = Record<string, unknown>>(dataSource: DataSource, sql: string, parameters: unknown[] = []): Promise<T[]> {
   let name = statementNames.get(sql);

@@ -2,10 +2,10 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * SMS verification codes (SPEC §2.2): one row per accepted send, its segments at the SMS centre,
- * delivery receipts, and the functions that admit a send, verify a code and move a message
- * through its delivery states. Each of those is one statement for its caller, so a refusal or a
- * crash leaves nothing half done. Status changes write their notification into the outbox in the
- * same transaction (the notifier delivers it to the app's SMS status URL).
+ * delivery receipts. The functions that admit a send, verify a code and move a message through
+ * its delivery states (../sql/functions) are each one statement for their caller, so a refusal or
+ * a crash leaves nothing half done. Status changes write their notification into the outbox in
+ * the same transaction (the notifier delivers it to the app's SMS status URL).
  */
 export class Sms1764500000000 implements MigrationInterface {
   name = 'Sms1764500000000';

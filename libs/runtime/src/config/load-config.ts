@@ -61,7 +61,7 @@ export function loadConfig(env: Env = process.env, defaults: LoadConfigOptions =
   const config: PlatformConfig = {
     production,
     databaseUrl: read.url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/verigate', ['postgres:', 'postgresql:']),
-    rabbitmqUrl: read.url('RABBITMQ_URL', 'amqp://guest:guest@127.0.0.1:5672', ['amqp:', 'amqps:']),
+    rabbitmqUrl: rabbitmqUrls(read, read.str('RABBITMQ_URL', 'amqp://guest:guest@127.0.0.1:5672')),
     amqpNamespace: namespace,
     port: read.int('PORT', 3000, 0, 65535),
     healthPort: read.int('VERIGATE_HEALTH_PORT', defaults.healthPort ?? 0, 0, 65535),
@@ -149,4 +149,26 @@ function loadHttpLimits(read: EnvReader): PlatformConfig['http'] {
     read.problems.push(`VERIGATE_HTTP_HEADERS_TIMEOUT_MS=${limits.headersTimeoutMs} must not exceed VERIGATE_HTTP_REQUEST_TIMEOUT_MS=${limits.requestTimeoutMs}`);
   }
   return limits;
+}
+
+/**
+ * RABBITMQ_URL: one amqp(s) URL, or a comma-separated list with one URL per node of a cluster
+ * (the broker connects to the first that answers and fails over to the next; broker-nodes.ts).
+ * Returned as given; each entry is checked. Problems name the entry's position, never its text
+ * (it may carry a password).
+ */
+function rabbitmqUrls(read: EnvReader, setting: string): string {
+  const urls = setting.split(',').map((u) => u.trim());
+  if (urls.some((u) => u === '')) read.problems.push('RABBITMQ_URL has an empty entry: give one amqp:// URL, or a comma-separated list with one URL per cluster node');
+  urls.forEach((u, i) => {
+    if (u === '') return;
+    const which = urls.length > 1 ? `RABBITMQ_URL entry ${i + 1}` : 'RABBITMQ_URL';
+    try {
+      const parsed = new URL(u);
+      if (!['amqp:', 'amqps:'].includes(parsed.protocol)) read.problems.push(`${which} must use amqp: or amqps: (got ${parsed.protocol})`);
+    } catch {
+      read.problems.push(`${which} is not a valid URL`);
+    }
+  });
+  return setting;
 }

@@ -5,3 +5,4 @@ export * from './topology.js';
 export * from './topology-plan.js';
 export * from './rpc.js';
 export * from './nest/index.js';
+export * from './broker-nodes.js';

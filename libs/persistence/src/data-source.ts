@@ -11,8 +11,14 @@ import { WebhookSigning1764600000100 } from './migrations/1764600000100-webhook-
 import { SmsPumping1764700000300 } from './migrations/1764700000300-sms-pumping.js';
 import { CaptchaPow1764700000500 } from './migrations/1764700000500-captcha-pow.js';
 import { CaptchaGetRisk1764700000600 } from './migrations/1764700000600-captcha-get-risk.js';
+import { SqlFunctions1764800000000 } from './migrations/1764800000000-sql-functions.js';
+import { AppsPermissionsDefault1764800000100 } from './migrations/1764800000100-apps-permissions-default.js';
 
-export const MIGRATIONS = [InitialSchema1764300000000, AuditLog1764300000300, OperatingControls1764300000500, Captcha1764400000000, Sms1764500000000, RequestIds1764600000000, WebhookSigning1764600000100, SmsPumping1764700000300, CaptchaPow1764700000500, CaptchaGetRisk1764700000600];
+export const MIGRATIONS = [
+  InitialSchema1764300000000, AuditLog1764300000300, OperatingControls1764300000500, Captcha1764400000000, Sms1764500000000,
+  RequestIds1764600000000, WebhookSigning1764600000100, SmsPumping1764700000300, CaptchaPow1764700000500, CaptchaGetRisk1764700000600,
+  SqlFunctions1764800000000, AppsPermissionsDefault1764800000100,
+];
 
 /** An arbitrary constant: the advisory lock that serialises migrations across processes. */
 const MIGRATION_LOCK = 0x76657269; // "veri"

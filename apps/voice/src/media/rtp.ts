@@ -1,7 +1,8 @@
 import { randomInt } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
-import { evenPortCount, rtpPacket } from '#libs/media';
+import { rtpPacket } from '#libs/media';
+import { evenPortCount } from '#libs/runtime';
 import { PAYLOAD_TYPES, type G711Codec } from './g711.js';
 
 /** 20 ms of 8 kHz G.711: 160 samples, one byte each. */

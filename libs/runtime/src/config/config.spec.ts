@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, loadConfig, parseDurationList, parseSmppUrl } from './config.js';
+import { ConfigError, loadConfig, parseDurationList, parseSmppUrl } from './index.js';
 
 describe('configuration', () => {
   it('has working development defaults (SPEC §5)', () => {

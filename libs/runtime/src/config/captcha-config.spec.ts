@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { loadConfig } from './config.js';
+import { loadConfig } from './index.js';
 
 describe('captcha configuration', () => {
   it('has the documented defaults', () => {

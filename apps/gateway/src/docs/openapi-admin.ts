@@ -1,4 +1,4 @@
-/** The management API of the OpenAPI document (SPEC §4): one compact description per route. */
+/** The management API of the OpenAPI document (docs/contract.md#operating-the-platform): one compact description per route. */
 import type { AdminErrorCode } from '#libs/contracts';
 import { MAX_TONE_BYTES } from '../admin/tones/wav.js';
 import { adminErrors, json, ref, type Operation, type Schema } from './openapi-schema.js';

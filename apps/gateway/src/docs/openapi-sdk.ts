@@ -1,4 +1,4 @@
-/** The SDK APIs of the OpenAPI document: captcha and SMS codes (SPEC §2). */
+/** The SDK APIs of the OpenAPI document: captcha and SMS codes (docs/contract.md#sdk-apis). */
 import { SMS_TYPES, type CaptchaErrorCode, type SmsErrorCode } from '#libs/contracts';
 import { JSON_BODY_LIMIT } from '../http/fastify-setup.js';
 import { json, ref, sdkErrors, type Operation, type Schema } from './openapi-schema.js';

@@ -1,10 +1,10 @@
-/** The voice API of the OpenAPI document: callVerify, Huawei-compatible (seed 表4 / 表6). */
+/** The voice API of the OpenAPI document: callVerify, Huawei-compatible (docs/contract.md#callverify-request-body, docs/contract.md#result-codes-callverify). */
 import { ResultCodes, type ResultCodeName } from '#libs/contracts';
 import { JSON_BODY_LIMIT } from '../http/fastify-setup.js';
 import { PHONE_NUMBER } from '../voice/phone-number.js';
 import { json, ref, restErrors, type Operation } from './openapi-schema.js';
 
-/** Codes of 表6 that other Huawei voice APIs use; kept in the table, never answered by callVerify. */
+/** Codes of table 6 (docs/contract.md#result-codes-callverify) that other Huawei voice APIs use; kept in the table, never answered by callVerify. */
 export const NOT_PRODUCED_BY_CALL_VERIFY: readonly ResultCodeName[] = ['RECORDING_NOT_ENABLED', 'ABNORMAL_CALL_DURATION', 'ABNORMAL_COMPLETION_RATE'];
 
 export function voiceOperations(): Record<string, Record<string, Operation>> {

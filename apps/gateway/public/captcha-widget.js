@@ -584,7 +584,7 @@
       this.status.textContent = t.checking;
       this.busy = true;
       let answer;
-      let status = 0;
+      let status;
       try {
         const pow = this.pow ? await this.pow : void 0;
         const wait = 1100 - (performance.now() - this.renderedAt);

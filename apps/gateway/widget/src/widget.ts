@@ -149,7 +149,7 @@ export class CaptchaWidget {
     this.status.textContent = t.checking;
     this.busy = true;
     let answer: { result?: boolean; captchaVerification?: string; escalated?: string; error_code?: string; error_msg?: string };
-    let status = 0;
+    let status: number;
     try {
       const pow = this.pow ? await this.pow : undefined;
       // A person reads the page before the captcha matters; the platform asks for a second at least.

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import amqp from 'amqplib';
 import { CAPTCHA_RPC_QUEUE, Exchanges, LEGACY_CAPTCHA_RPC_QUEUE } from '#libs/contracts';
-import { Broker, RpcClient, RpcTimeoutError, RpcUnavailableError, serveRpc } from '#libs/messaging';
+import { Broker, DEFAULT_RPC_QUEUE_MAX_LENGTH, RpcClient, RpcTimeoutError, RpcUnavailableError, serveRpc } from '#libs/messaging';
 import { TestInfrastructure } from '#libs/testing';
 
 /** libs/messaging's request/response against the real RabbitMQ (its own namespace). */
@@ -17,6 +17,8 @@ describe('RPC over RabbitMQ (direct reply-to)', () => {
     const config = infra.config();
     server = new Broker(config.rabbitmqUrl, config.amqpNamespace, logger);
     client = new Broker(config.rabbitmqUrl, config.amqpNamespace, logger);
+    // Both sides declare the RPC queue they use, with the same cap (as the captcha worker and the gateway do).
+    for (const broker of [server, client]) await broker.declareRpcQueue(CAPTCHA_RPC_QUEUE, DEFAULT_RPC_QUEUE_MAX_LENGTH);
     await server.connect();
     await client.connect();
     // Wait until both are set up (topology declared).
@@ -95,7 +97,8 @@ describe('RPC queue (no dead-lettering, length cap with reject-publish)', () => 
 
   beforeAll(async () => {
     const config = infra.config();
-    client = new Broker(config.rabbitmqUrl, config.amqpNamespace, logger, 3);
+    client = new Broker(config.rabbitmqUrl, config.amqpNamespace, logger);
+    await client.declareRpcQueue(CAPTCHA_RPC_QUEUE, 3);
     await client.connect();
     for (let i = 0; i < 100 && !client.isConnected; i++) await new Promise((r) => setTimeout(r, 50));
     rpc = new RpcClient(client, logger);
@@ -125,7 +128,8 @@ describe('RPC queue (no dead-lettering, length cap with reject-publish)', () => 
 
   it('a process configured with another cap uses the existing queue instead of failing its set-up', async () => {
     const config = infra.config();
-    const other = new Broker(config.rabbitmqUrl, config.amqpNamespace, logger, 5);
+    const other = new Broker(config.rabbitmqUrl, config.amqpNamespace, logger);
+    await other.declareRpcQueue(CAPTCHA_RPC_QUEUE, 5);
     try {
       await other.connect();
       for (let i = 0; i < 100 && !other.isConnected; i++) await new Promise((r) => setTimeout(r, 50));

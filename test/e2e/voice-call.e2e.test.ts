@@ -139,8 +139,9 @@ describe('voice verification call, end to end', () => {
   });
 
   it('when a consumer channel closes under a live connection, the worker consumes again', async () => {
-    const voiceBroker = platform.voice!.get(Broker) as unknown as { consumers: Array<{ queue: string; channel?: { close(): Promise<void> } }> };
-    const consumer = voiceBroker.consumers.find((c) => c.queue === Queues.voiceCalls)!;
+    // The Broker's consumer registry (libs/messaging/src/consumers.ts).
+    const voiceBroker = platform.voice!.get(Broker) as unknown as { consumers: { all: Array<{ queue: string; channel?: { close(): Promise<void> } }> } };
+    const consumer = voiceBroker.consumers.all.find((c) => c.queue === Queues.voiceCalls)!;
     const closed = consumer.channel!;
     await closed.close();
     await expectEventually(() => expect(consumer.channel).not.toBe(closed));

@@ -1,11 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CAPTCHA_RPC_QUEUE } from '#libs/contracts';
+import { CONSUMER_SETTINGS, type ConsumerSettings } from '#libs/messaging';
 import { PlatformModule } from '#libs/platform';
 import type { JsonLogger, PlatformConfig } from '#libs/runtime';
 import { CaptchaService } from './challenges/captcha.service.js';
 import { Backgrounds } from './images/background.js';
 import { CallerLimits } from './limits/caller-limits.repository.js';
-import { CaptchaRpcConsumer } from './rpc/captcha-rpc.consumer.js';
+import { CaptchaRpcController } from './rpc/captcha-rpc.controller.js';
 import { CaptchaSessions } from './sessions/captcha-sessions.repository.js';
 
 /**
@@ -19,7 +20,15 @@ export class CaptchaModule {
     return {
       module: CaptchaModule,
       imports: [PlatformModule.register({ config, logger, poolSize: 5, queues: [CAPTCHA_RPC_QUEUE] })],
-      providers: [{ provide: Backgrounds, useValue: new Backgrounds() }, CaptchaSessions, CallerLimits, CaptchaService, CaptchaRpcConsumer],
+      controllers: [CaptchaRpcController],
+      providers: [
+        { provide: Backgrounds, useValue: new Backgrounds() }, CaptchaSessions, CallerLimits, CaptchaService,
+        // The RPC queue's settings: this worker's prefetch, and its x-max-length (the gateway declares it with the same).
+        {
+          provide: CONSUMER_SETTINGS,
+          useValue: { [CAPTCHA_RPC_QUEUE]: { prefetch: config.captcha.prefetch, rpcQueueMaxLength: config.captcha.rpcQueueMaxLength } } satisfies ConsumerSettings,
+        },
+      ],
     };
   }
 }

@@ -1,12 +1,15 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { CONSUMER_SETTINGS, type ConsumerSettings } from '#libs/messaging';
 import { PlatformModule } from '#libs/platform';
 import type { JsonLogger, PlatformConfig } from '#libs/runtime';
+import { DeliveryAttemptsRepository } from './deliveries/delivery-attempts.repository.js';
 import { DeliveryDispatcher } from './deliveries/delivery-dispatcher.service.js';
+import { DeliveryLeasesRepository } from './deliveries/delivery-leases.repository.js';
 import { WebhookClient } from './deliveries/webhook-client.js';
 import { WebhookDeliveriesRepository } from './deliveries/webhook-deliveries.repository.js';
 import { WebhookSigner } from './deliveries/webhook-signer.js';
 import { EnqueueDeliveryUseCase } from './events/enqueue-delivery.use-case.js';
-import { NOTIFIER_QUEUES, StatusEventsConsumer } from './events/status-events.consumer.js';
+import { EVENTS_PREFETCH, NOTIFIER_QUEUES, StatusEventsController } from './events/status-events.controller.js';
 
 /**
  * The notifier worker (SPEC §3.2): call events, CDRs and SMS status events from RabbitMQ become
@@ -19,7 +22,11 @@ export class NotifierModule {
     return {
       module: NotifierModule,
       imports: [PlatformModule.register({ config, logger, poolSize: 10, queues: NOTIFIER_QUEUES })],
-      providers: [WebhookClient, WebhookSigner, WebhookDeliveriesRepository, DeliveryDispatcher, EnqueueDeliveryUseCase, StatusEventsConsumer],
+      controllers: [StatusEventsController],
+      providers: [
+        WebhookClient, WebhookSigner, WebhookDeliveriesRepository, DeliveryLeasesRepository, DeliveryAttemptsRepository, DeliveryDispatcher, EnqueueDeliveryUseCase,
+        { provide: CONSUMER_SETTINGS, useValue: Object.fromEntries(NOTIFIER_QUEUES.map((queue) => [queue, { prefetch: EVENTS_PREFETCH }])) satisfies ConsumerSettings },
+      ],
       exports: [DeliveryDispatcher],
     };
   }

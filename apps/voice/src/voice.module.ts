@@ -1,10 +1,11 @@
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Queues } from '#libs/contracts';
+import { CONSUMER_SETTINGS, type ConsumerSettings } from '#libs/messaging';
 import { PlatformModule } from '#libs/platform';
 import type { JsonLogger, PlatformConfig } from '#libs/runtime';
 import { CallSessionsRepository } from './calls/call-sessions.repository.js';
-import { PlaceCallConsumer } from './calls/place-call.consumer.js';
+import { PlaceCallController } from './calls/place-call.controller.js';
 import { PlaceCallUseCase } from './calls/place-call.use-case.js';
 import { CARRIER, type Carrier } from './carriers/carrier.js';
 import { SimCarrier } from './carriers/sim/sim.carrier.js';
@@ -64,14 +65,20 @@ export class VoiceModule {
     return {
       module: VoiceModule,
       imports: [PlatformModule.register({ config, logger, poolSize: 10, runOutboxRelay: true, queues: [Queues.voiceCalls] })],
+      controllers: [PlaceCallController],
       providers: [
         { provide: CARRIER, useFactory: (dataSource: DataSource) => createCarrier(config, dataSource, logger), inject: [DataSource] },
         CarrierLifecycle,
         CallSessionsRepository,
         VoicePortsService,
         PlaceCallUseCase,
-        PlaceCallConsumer,
         OrphanSweeperService,
+        // Prefetch = voice ports: RabbitMQ never hands this worker more calls than it can carry.
+        {
+          provide: CONSUMER_SETTINGS,
+          inject: [VoicePortsService],
+          useFactory: (ports: VoicePortsService): ConsumerSettings => ({ [Queues.voiceCalls]: { prefetch: ports.capacity } }),
+        },
       ],
     };
   }

@@ -1,68 +1,40 @@
-import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage, type RecoveringChannelModel } from 'amqplib';
+import type { ChannelModel, ConfirmChannel, ConsumeMessage, RecoveringChannelModel } from 'amqplib';
 import { randomUUID } from 'node:crypto';
-import { currentRequestId, outsideRequestContext, REQUEST_ID_HEADER, runInRequestContext, saneRequestId, type JsonLogger } from '#libs/runtime';
-import { DEAD_LETTER_EXCHANGE, DEFAULT_RPC_QUEUE_MAX_LENGTH, EXCHANGES, OBSOLETE_QUEUES, REQUEUE_EXCHANGE, RETRY_EXCHANGE, RPC_QUEUES, WORK_QUEUES, type RpcQueueSpec, type WorkQueueSpec } from './topology.js';
+import { outsideRequestContext, type JsonLogger } from '#libs/runtime';
+import { openConnection } from './connection.js';
+import { Consumers, type Handler } from './consumers.js';
+import { reopenDelayMs, withRequestId } from './disposition.js';
+import { checkQueues, declareAll, declareRpcQueue, deleteObsoleteQueues, type QueueStats } from './topology-declarer.js';
+import { rpcQueuePlan, topologyPlan } from './topology-plan.js';
+import { RETRY_EXCHANGE, RPC_QUEUES } from './topology.js';
 
-/** What a handler decides about a message once its effect is committed (or not). */
-export type Disposition =
-  | { action: 'ack' }
-  /** Try again after the queue's retry delay (transient trouble: database down, peer busy). */
-  | { action: 'retry'; reason: string }
-  /** Never processable (malformed): park it in the dead-letter queue for an operator. */
-  | { action: 'dead'; reason: string };
+export type { Disposition } from './disposition.js';
+export type { Delivery, Handler } from './consumers.js';
+export type { QueueStats } from './topology-declarer.js';
 
-export interface Delivery<T> {
-  messageId: string;
-  payload: T;
-  redelivered: boolean;
-  /** How many times this message went through the delay queue. */
-  retries: number;
-  headers: Record<string, unknown>;
-  /** The `x-request-id` header when sane: the handler runs in its request context (every log line carries it). */
-  requestId?: string;
-  /** Request/response (see rpc.ts): where the answer goes and what it answers. */
-  replyTo?: string;
-  correlationId?: string;
-}
-
-export type Handler<T> = (delivery: Delivery<T>) => Promise<Disposition>;
-
-interface ConsumerRegistration {
-  queue: string;
-  prefetch: number;
-  handler: Handler<unknown>;
-  maxRetries: number;
-  channel?: Channel;
-  tag?: string;
-  inFlight: Set<Promise<void>>;
-}
-
-const RETRY_HEADER = 'x-verigate-retries';
 /** On close, how long consumer channels get to close (their acks sent) before the connection closes regardless. */
 const CHANNEL_CLOSE_WAIT_MS = 2000;
 const PUBLISH_ID_HEADER = 'x-verigate-publish-id';
 
-/** Ready messages and consumers of one queue, or why it could not be checked. */
-export type QueueStats = { queue: string; ready: number; consumers: number } | { queue: string; error: string };
-
 /**
- * One AMQP connection per process, with:
- * - TCP no-delay (otherwise each round trip costs ~45 ms here),
+ * One AMQP connection per process (connection.ts), with:
  * - automatic recovery: topology re-asserted and consumers re-attached after every reconnect,
  * - publishing on a confirm channel (persistent, mandatory): `publish` resolves only when the
  *   broker has the message, so a caller may forget it (outbox row deleted) only after that,
- * - consumers with manual acks, explicit prefetch, ack after the handler's commit.
+ * - consumers (consumers.ts) with manual acks, explicit prefetch, ack after the handler's commit.
+ * The decisions (dispositions, retries, topology) are pure: disposition.ts, topology-plan.ts.
  */
 export class Broker {
   private model?: RecoveringChannelModel;
   private publishChannel?: ConfirmChannel;
   private connected = false;
   private closing = false;
-  private readonly consumers: ConsumerRegistration[] = [];
-  private consuming = true;
   private currentModel?: ChannelModel;
+  private readonly consumers: Consumers;
   /** Publish ids (header PUBLISH_ID_HEADER) the broker returned as unroutable, until their confirm arrives. */
   private readonly returned = new Set<string>();
+  /** RPC queues this process serves or calls (logical name → x-max-length), declared on every connect. */
+  private readonly rpcQueues = new Map<string, number>();
   /** Extra per-connection set-up (e.g. the RPC client's reply channel), run after every (re)connect. */
   private readonly setupHooks: Array<(model: ChannelModel) => Promise<void>> = [];
 
@@ -70,9 +42,15 @@ export class Broker {
     private readonly url: string,
     private readonly namespace: string,
     private readonly logger: JsonLogger,
-    /** `x-max-length` of the RPC queues; every process must use the same value (queue arguments are fixed). */
-    private readonly rpcQueueMaxLength = DEFAULT_RPC_QUEUE_MAX_LENGTH,
-  ) {}
+  ) {
+    this.consumers = new Consumers({
+      logger,
+      name: (logical) => this.name(logical),
+      wanted: (model) => !this.closing && this.currentModel === model,
+      retryUntil: (wanted, action, what) => this.retryUntil(wanted, action, what),
+      republish: (exchange, routingKey, msg, headers) => this.republish(exchange, routingKey, msg, headers),
+    }, RETRY_EXCHANGE);
+  }
 
   /** Runs `action` with backoff (0.5 s … 5 s) until it succeeds or `wanted()` turns false. */
   private retryUntil(wanted: () => boolean, action: () => Promise<unknown>, what: string, attempt = 0): void {
@@ -82,7 +60,7 @@ export class Broker {
         this.logger.warn(`could not ${what}; will try again`, { attempt, error: err.message });
         this.retryUntil(wanted, action, what, attempt + 1);
       });
-    }, Math.min(5000, 500 * 2 ** attempt)).unref());
+    }, reopenDelayMs(attempt)).unref());
   }
 
   /** Physical name of a logical exchange or queue. */
@@ -94,37 +72,29 @@ export class Broker {
     return this.connected && this.publishChannel !== undefined;
   }
 
+  /** True while this process is stopping (hooks use it to stop re-opening channels). */
+  get isClosing(): boolean {
+    return this.closing;
+  }
+
   async connect(): Promise<void> {
-    this.model = await amqp.connect(this.url, {
-      noDelay: true,
-      heartbeat: 10,
-      recovery: {
-        initialDelay: 200,
-        maxDelay: 5000,
-        maxRetries: Infinity,
-        initialMaxRetries: 10,
-        setup: (model: ChannelModel) => this.setup(model),
+    this.model = await openConnection(this.url, this.logger, {
+      setup: (model) => this.setup(model),
+      lost: (err) => {
+        this.connected = false;
+        this.publishChannel = undefined;
+        this.currentModel = undefined;
+        if (!this.closing) this.logger.warn('RabbitMQ connection lost; reconnecting', { error: err?.message });
       },
-    } as never);
-    this.model.on('disconnect', (err: Error) => {
-      this.connected = false;
-      this.publishChannel = undefined;
-      this.currentModel = undefined;
-      if (!this.closing) this.logger.warn('RabbitMQ connection lost; reconnecting', { error: err?.message });
     });
-    this.model.on('connect', () => {
-      this.logger.info('RabbitMQ connected');
-    });
-    this.model.on('error', (err: Error) => this.logger.warn('RabbitMQ connection error', { error: err.message }));
-    this.model.on('handler-error', (err: Error) => this.logger.error('RabbitMQ listener failed', { error: err }));
   }
 
   private async setup(model: ChannelModel): Promise<void> {
     this.currentModel = model;
     const channel = await this.openPublishChannel(model);
-    await this.assertTopology(channel);
-    for (const spec of RPC_QUEUES) await this.assertRpcQueue(model, spec);
-    if (this.consuming) for (const consumer of this.consumers) await this.attach(model, consumer);
+    await declareAll(channel, topologyPlan((logical) => this.name(logical)));
+    for (const [queue, maxLength] of this.rpcQueues) await this.assertRpcQueue(model, queue, maxLength);
+    await this.consumers.attachAll(model);
     for (const hook of this.setupHooks) await hook(model);
     this.connected = true;
   }
@@ -135,25 +105,33 @@ export class Broker {
     if (this.currentModel && this.connected) await hook(this.currentModel);
   }
 
-  /** True while this process is stopping (hooks use it to stop re-opening channels). */
-  get isClosing(): boolean {
-    return this.closing;
+  /**
+   * Declares an RPC queue of topology.ts RPC_QUEUES with `x-max-length` = `maxLength` (every process
+   * must use the same value: queue arguments are fixed): now if connected, and on every connect.
+   * Only the processes that serve or call it declare it (the captcha worker and the gateway).
+   */
+  async declareRpcQueue(logicalName: string, maxLength: number): Promise<void> {
+    if (!RPC_QUEUES.some((spec) => spec.name === logicalName)) throw new Error(`${logicalName} is not an RPC queue of the topology`);
+    this.rpcQueues.set(logicalName, maxLength);
+    if (this.currentModel && this.connected) await this.assertRpcQueue(this.currentModel, logicalName, maxLength);
   }
 
-  /**
-   * Sends an RPC answer to a requester's reply queue (direct reply-to, default exchange; not
-   * persistent: an answer nobody waits for any more may be dropped). A Buffer is sent as it is
-   * (JSON the caller has already written); anything else as its JSON.
-   */
-  async reply(replyTo: string, correlationId: string | undefined, payload: unknown): Promise<void> {
-    const channel = this.publishChannel;
-    if (!channel) throw new Error('RabbitMQ is not connected');
-    const content = Buffer.isBuffer(payload) ? payload : Buffer.from(JSON.stringify(payload));
-    await new Promise<void>((resolve, reject) => {
-      channel.publish('', replyTo, content, { contentType: 'application/json', correlationId, persistent: false }, (err: unknown) =>
-        err ? reject(err instanceof Error ? err : new Error('reply nacked')) : resolve(),
-      );
-    });
+  private assertRpcQueue(model: ChannelModel, logicalName: string, maxLength: number): Promise<void> {
+    const spec = RPC_QUEUES.find((s) => s.name === logicalName)!;
+    return declareRpcQueue(model, rpcQueuePlan((logical) => this.name(logical), spec, maxLength), maxLength, this.logger);
+  }
+
+  /** Deletes the empty, unused queues of earlier versions (topology.ts OBSOLETE_QUEUES); returns those left. */
+  async deleteObsoleteQueues(): Promise<string[]> {
+    if (!this.currentModel) throw new Error('RabbitMQ is not connected');
+    return deleteObsoleteQueues(this.currentModel, (logical) => this.name(logical), this.logger);
+  }
+
+  /** Ready messages and consumers of each logical queue (for /metrics). */
+  async queueStats(logicalQueues: readonly string[]): Promise<QueueStats[]> {
+    const model = this.currentModel;
+    if (!model || !this.connected) return logicalQueues.map((queue) => ({ queue, error: 'RabbitMQ is not connected' }));
+    return checkQueues(model, logicalQueues, (logical) => this.name(logical));
   }
 
   /**
@@ -180,91 +158,20 @@ export class Broker {
     return channel;
   }
 
-  private async assertTopology(channel: Channel): Promise<void> {
-    for (const exchange of EXCHANGES) await channel.assertExchange(this.name(exchange.name), exchange.type, { durable: true });
-    for (const special of [DEAD_LETTER_EXCHANGE, RETRY_EXCHANGE, REQUEUE_EXCHANGE]) {
-      await channel.assertExchange(this.name(special), 'direct', { durable: true });
-    }
-    for (const spec of WORK_QUEUES) await this.assertWorkQueue(channel, spec);
-  }
-
-  private async assertWorkQueue(channel: Channel, spec: WorkQueueSpec): Promise<void> {
-    const queue = this.name(spec.name);
-    await channel.assertQueue(queue, {
-      durable: true,
-      arguments: {
-        ...(spec.type === 'quorum' ? { 'x-queue-type': 'quorum', 'x-delivery-limit': spec.deliveryLimit } : { 'x-queue-type': 'classic', 'x-queue-version': 2 }),
-        'x-dead-letter-exchange': this.name(DEAD_LETTER_EXCHANGE),
-        'x-dead-letter-routing-key': spec.name,
-      },
-    });
-    for (const b of spec.bindings) await channel.bindQueue(queue, this.name(b.exchange), b.routingKey);
-    // Requeue path used by the retry queue's dead-lettering: straight back into this queue.
-    await channel.bindQueue(queue, this.name(REQUEUE_EXCHANGE), spec.name);
-    await channel.assertQueue(`${queue}.dead`, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
-    await channel.bindQueue(`${queue}.dead`, this.name(DEAD_LETTER_EXCHANGE), spec.name);
-    await channel.assertQueue(`${queue}.retry`, {
-      durable: true,
-      arguments: {
-        'x-message-ttl': spec.retryDelayMs,
-        'x-dead-letter-exchange': this.name(REQUEUE_EXCHANGE),
-        'x-dead-letter-routing-key': spec.name,
-      },
-    });
-    await channel.bindQueue(`${queue}.retry`, this.name(RETRY_EXCHANGE), spec.name);
-  }
-
   /**
-   * An RPC queue (see RpcQueueSpec): no dead-lettering, no retry queue, capped with
-   * reject-publish. Declared on a channel of its own: if the queue already exists with other
-   * arguments (another process configured with a different VERIGATE_CAPTCHA_RPC_QUEUE_MAX), the
-   * broker refuses the declaration; the existing queue is then used as it is, with an error logged,
-   * rather than failing the whole connection set-up again and again.
+   * Sends an RPC answer to a requester's reply queue (direct reply-to, default exchange; not
+   * persistent: an answer nobody waits for any more may be dropped). A Buffer is sent as it is
+   * (JSON the caller has already written); anything else as its JSON.
    */
-  private async assertRpcQueue(model: ChannelModel, spec: RpcQueueSpec): Promise<void> {
-    const queue = this.name(spec.name);
-    const channel = await model.createChannel();
-    channel.on('error', () => undefined);
-    try {
-      await channel.assertQueue(queue, {
-        durable: true,
-        arguments: { 'x-queue-type': 'classic', 'x-queue-version': 2, 'x-max-length': this.rpcQueueMaxLength, 'x-overflow': 'reject-publish' },
-      });
-      for (const b of spec.bindings) await channel.bindQueue(queue, this.name(b.exchange), b.routingKey);
-      await channel.close();
-    } catch (error) {
-      this.logger.error('RPC queue exists with other arguments; using it as it is', { queue, maxLength: this.rpcQueueMaxLength, error: (error as Error).message });
-    }
-  }
-
-  /**
-   * Deletes the queues of earlier versions (OBSOLETE_QUEUES) that still exist, only if empty and
-   * without consumers; returns those it had to leave (an operator decides about their messages).
-   */
-  async deleteObsoleteQueues(): Promise<string[]> {
-    const model = this.currentModel;
-    if (!model) throw new Error('RabbitMQ is not connected');
-    const left: string[] = [];
-    for (const logical of OBSOLETE_QUEUES) {
-      const queue = this.name(logical);
-      // A failed check or delete closes the channel: one channel per queue.
-      const channel = await model.createChannel();
-      channel.on('error', () => undefined);
-      try {
-        await channel.checkQueue(queue);
-      } catch {
-        continue; // does not exist (any more)
-      }
-      try {
-        await channel.deleteQueue(queue, { ifEmpty: true, ifUnused: true });
-        await channel.close();
-        this.logger.info('obsolete queue deleted', { queue });
-      } catch (error) {
-        left.push(queue);
-        this.logger.warn('obsolete queue not deleted: it still holds messages or has consumers; delete it by hand', { queue, error: (error as Error).message });
-      }
-    }
-    return left;
+  async reply(replyTo: string, correlationId: string | undefined, payload: unknown): Promise<void> {
+    const channel = this.publishChannel;
+    if (!channel) throw new Error('RabbitMQ is not connected');
+    const content = Buffer.isBuffer(payload) ? payload : Buffer.from(JSON.stringify(payload));
+    await new Promise<void>((resolve, reject) => {
+      channel.publish('', replyTo, content, { contentType: 'application/json', correlationId, persistent: false }, (err: unknown) =>
+        err ? reject(err instanceof Error ? err : new Error('reply nacked')) : resolve(),
+      );
+    });
   }
 
   /** Publishes and waits for the broker's confirm. Rejects if the broker is unreachable. */
@@ -297,87 +204,8 @@ export class Broker {
     });
   }
 
-  /**
-   * Consumes a work queue. The handler's disposition is applied after it resolves (so after its
-   * commit); a handler that throws is treated as `retry`. `retry` goes through the queue's delay
-   * queue with no limit by default (a PostgreSQL outage must not dead-letter accepted work);
-   * only `dead` (or a quorum queue's delivery limit: a message that kills its consumer) parks a
-   * message in `<queue>.dead`.
-   */
-  async consume<T>(queue: string, prefetch: number, handler: Handler<T>, maxRetries = Infinity): Promise<void> {
-    const registration: ConsumerRegistration = {
-      queue,
-      prefetch,
-      handler: handler as Handler<unknown>,
-      maxRetries,
-      inFlight: new Set(),
-    };
-    this.consumers.push(registration);
-    if (this.currentModel && this.connected && this.consuming) await this.attach(this.currentModel, registration);
-  }
-
-  private async attach(model: ChannelModel, consumer: ConsumerRegistration): Promise<void> {
-    const channel = await model.createChannel();
-    channel.on('error', (err: Error) => this.logger.warn('RabbitMQ consumer channel error', { queue: consumer.queue, error: err.message }));
-    await channel.prefetch(consumer.prefetch);
-    consumer.channel = channel;
-    // The broker may close just this channel (e.g. consumer_timeout on a very long call): attach again.
-    channel.on('close', () => {
-      const stillWanted = () => consumer.channel === channel && !this.closing && this.consuming && this.currentModel === model;
-      if (!stillWanted()) return;
-      this.retryUntil(stillWanted, () => this.attach(model, consumer), `re-attach consumer of ${consumer.queue}`);
-    });
-    const reply = await channel.consume(this.name(consumer.queue), (msg) => {
-      if (!msg) return; // cancelled by the broker (queue deleted); recovery re-attaches
-      const work = this.handle(channel, consumer, msg).finally(() => consumer.inFlight.delete(work));
-      consumer.inFlight.add(work);
-    }, { noAck: false });
-    consumer.tag = reply.consumerTag;
-  }
-
-  private async handle(channel: Channel, consumer: ConsumerRegistration, msg: ConsumeMessage): Promise<void> {
-    const headers = (msg.properties.headers ?? {}) as Record<string, unknown>;
-    const retries = Number(headers[RETRY_HEADER] ?? 0) || 0;
-    const messageId = String(msg.properties.messageId ?? '');
-    const requestId = saneRequestId(headers[REQUEST_ID_HEADER]) ?? undefined;
-    let disposition: Disposition;
-    let payload: unknown;
-    try {
-      payload = JSON.parse(msg.content.toString('utf8'));
-    } catch {
-      disposition = { action: 'dead', reason: 'message body is not JSON' };
-    }
-    const delivery: Delivery<unknown> = { messageId, payload, redelivered: msg.fields.redelivered, retries, headers, requestId, replyTo: msg.properties.replyTo, correlationId: msg.properties.correlationId };
-    // The handler (and all it starts) runs in the message's request context: its log lines and the
-    // messages it publishes carry the request id. A message without one runs in no context.
-    const run = () => consumer.handler(delivery);
-    disposition ??= await (requestId ? runInRequestContext({ requestId }, run) : outsideRequestContext(run))
-      .catch((error: unknown): Disposition => ({ action: 'retry', reason: error instanceof Error ? error.message : String(error) }));
-
-    try {
-      if (disposition.action === 'ack') {
-        channel.ack(msg);
-      } else if (disposition.action === 'retry' && retries < consumer.maxRetries) {
-        this.logger.warn('message will be retried', { queue: consumer.queue, messageId, retries, reason: disposition.reason });
-        await this.publishRaw(RETRY_EXCHANGE, consumer.queue, msg, { ...headers, [RETRY_HEADER]: retries + 1 });
-        channel.ack(msg);
-      } else {
-        const reason = disposition.action === 'retry' ? `gave up after ${retries} retries: ${disposition.reason}` : disposition.reason;
-        this.logger.error('message dead-lettered', { queue: consumer.queue, messageId, reason });
-        channel.nack(msg, false, false);
-      }
-    } catch (error) {
-      // The channel died under us: the broker redelivers the unacked message; nothing is lost.
-      // On a live channel (the retry publish failed), give the message back after a pause rather
-      // than hold a prefetch slot forever or spin through the quorum queue's delivery limit.
-      setTimeout(() => {
-        try { channel.nack(msg, false, true); } catch { /* channel closed meanwhile: redelivered anyway */ }
-      }, 2000).unref();
-      this.logger.warn('could not settle message; it will be redelivered', { queue: consumer.queue, messageId, error: (error as Error).message });
-    }
-  }
-
-  private async publishRaw(exchange: string, routingKey: string, msg: ConsumeMessage, headers: Record<string, unknown>): Promise<void> {
+  /** A delivery back through `exchange` (the retry path): same body and properties, new headers. */
+  private async republish(exchange: string, routingKey: string, msg: ConsumeMessage, headers: Record<string, unknown>): Promise<void> {
     const channel = this.publishChannel;
     if (!channel) throw new Error('RabbitMQ is not connected');
     await new Promise<void>((resolve, reject) => {
@@ -388,48 +216,25 @@ export class Broker {
   }
 
   /**
-   * Ready messages and consumers of each logical queue (for /metrics), on a channel opened for
-   * the purpose and closed after (a check of a missing queue closes its channel: one more is
-   * opened for the rest). Queues that cannot be checked come back with their error.
+   * Consumes a work queue. The handler's disposition is applied after it resolves (so after its
+   * commit); a handler that throws is treated as `retry`. `retry` goes through the queue's delay
+   * queue with no limit by default (a PostgreSQL outage must not dead-letter accepted work);
+   * only `dead` (or a quorum queue's delivery limit: a message that kills its consumer) parks a
+   * message in `<queue>.dead`. Workers bind their queues through BrokerServer (nest/broker-server.ts).
    */
-  async queueStats(logicalQueues: readonly string[]): Promise<QueueStats[]> {
-    const model = this.currentModel;
-    if (!model || !this.connected) return logicalQueues.map((queue) => ({ queue, error: 'RabbitMQ is not connected' }));
-    const stats: QueueStats[] = [];
-    let channel: Channel | undefined;
-    try {
-      for (const queue of logicalQueues) {
-        if (!channel) {
-          channel = await model.createChannel();
-          // A missing queue closes the channel with an error; it is reported per queue below.
-          channel.on('error', () => undefined);
-        }
-        try {
-          const ok = await channel.checkQueue(this.name(queue));
-          stats.push({ queue, ready: ok.messageCount, consumers: ok.consumerCount });
-        } catch (error) {
-          stats.push({ queue, error: (error as Error).message });
-          channel = undefined; // closed by the broker
-        }
-      }
-    } finally {
-      await channel?.close().catch(() => undefined);
-    }
-    return stats;
+  async consume<T>(queue: string, prefetch: number, handler: Handler<T>, maxRetries = Infinity): Promise<void> {
+    const consumer = this.consumers.register(queue, prefetch, handler as Handler<unknown>, maxRetries);
+    if (this.currentModel && this.connected && this.consumers.isConsuming) await this.consumers.attach(this.currentModel, consumer);
   }
 
   /** Stops taking new messages (in-flight handlers keep running and settle). */
-  async stopConsuming(): Promise<void> {
-    this.consuming = false;
-    for (const consumer of this.consumers) {
-      if (consumer.channel && consumer.tag) await consumer.channel.cancel(consumer.tag).catch(() => undefined);
-    }
+  stopConsuming(): Promise<void> {
+    return this.consumers.stop();
   }
 
   /** Waits for in-flight handlers, up to `timeoutMs`. */
-  async drain(timeoutMs: number): Promise<void> {
-    const all = this.consumers.flatMap((c) => [...c.inFlight]);
-    await Promise.race([Promise.allSettled(all), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+  drain(timeoutMs: number): Promise<void> {
+    return this.consumers.drain(timeoutMs);
   }
 
   async close(): Promise<void> {
@@ -440,15 +245,7 @@ export class Broker {
     // Connection.Close ahead of them (amqplib interleaves channels' frames), and RabbitMQ ignores
     // what follows a close: answered messages were redelivered and done twice by the next instance.
     // Bounded: a broker that no longer answers must not hold the stop (its deadline exits 1 anyway).
-    const closeChannels = Promise.all(this.consumers.map((consumer) => consumer.channel?.close().catch(() => undefined)));
-    await Promise.race([closeChannels, new Promise((resolve) => setTimeout(resolve, CHANNEL_CLOSE_WAIT_MS).unref())]);
+    await this.consumers.closeChannels(CHANNEL_CLOSE_WAIT_MS);
     await this.model?.close().catch(() => undefined);
   }
-}
-
-/** `headers` with the request id of the current context added, unless they carry a (sane) one already. */
-function withRequestId(headers: Record<string, unknown> | undefined): Record<string, unknown> {
-  const own = saneRequestId(headers?.[REQUEST_ID_HEADER]);
-  const requestId = own ?? currentRequestId();
-  return requestId ? { ...headers, [REQUEST_ID_HEADER]: requestId } : { ...headers };
 }

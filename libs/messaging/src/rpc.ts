@@ -2,13 +2,15 @@ import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import { currentRequestId, REQUEST_ID_HEADER, type JsonLogger } from '#libs/runtime';
 import type { Broker } from './broker.js';
+import type { Delivery } from './consumers.js';
+import type { Disposition } from './disposition.js';
 
 /** RabbitMQ's direct reply-to pseudo-queue: replies come straight back on the requester's channel. */
 const DIRECT_REPLY_TO = 'amq.rabbitmq.reply-to';
 
 /**
  * Header of every request: the absolute time (epoch ms, the caller's clock) after which nobody
- * waits for the answer. serveRpc drops a request that reaches its handler later than that.
+ * waits for the answer. answerRpc drops a request that reaches its handler later than that.
  */
 export const RPC_DEADLINE_HEADER = 'x-deadline';
 
@@ -131,13 +133,36 @@ export class RpcClient {
   }
 }
 
+/** True when a request's RPC_DEADLINE_HEADER (epoch ms) has passed: nobody waits for its answer any more. */
+export function isPastDeadline(headers: Record<string, unknown>, now = Date.now()): boolean {
+  const deadline = Number(headers[RPC_DEADLINE_HEADER]);
+  return Number.isFinite(deadline) && deadline > 0 && now > deadline;
+}
+
 /**
- * Serves requests from a durable RPC queue with manual acks and an explicit prefetch: the
- * handler's answer (or `onError`'s, if it throws) goes to the requester's `replyTo`, then the
- * request is acked. Requests are never retried: the requester has its own timeout. A request
- * that reaches this worker after its deadline (RPC_DEADLINE_HEADER; e.g. it waited in the
- * prefetch buffer while the worker was busy) is acked without calling the handler or answering:
- * its caller has given up, and a late `check` or `verify` would burn a token or a credential.
+ * Answers one RPC request: the answer `produce` makes goes to the requester's `replyTo` (a Buffer
+ * as it is, anything else as its JSON), then the request is acked. Requests are never retried:
+ * the requester has its own timeout. A request that reaches this worker after its deadline
+ * (RPC_DEADLINE_HEADER; e.g. it waited in the prefetch buffer while the worker was busy) is acked
+ * without calling `produce` or answering: its caller has given up, and a late `check` or `verify`
+ * would burn a token or a credential. Used by `serveRpc` and by BrokerServer's @MessagePattern handlers.
+ */
+export async function answerRpc(broker: Broker, queue: string, delivery: Delivery<unknown>, produce: () => Promise<unknown>, logger: JsonLogger): Promise<Disposition> {
+  if (isPastDeadline(delivery.headers)) {
+    logger.debug('RPC request past its deadline: skipped', { queue, lateMs: Date.now() - Number(delivery.headers[RPC_DEADLINE_HEADER]) });
+    return { action: 'ack' };
+  }
+  const answer = await produce();
+  if (delivery.replyTo) {
+    await broker.reply(delivery.replyTo, delivery.correlationId, answer).catch((error: Error) => logger.warn('could not send RPC answer', { queue, error: error.message }));
+  }
+  return { action: 'ack' };
+}
+
+/**
+ * Serves requests from a durable RPC queue with manual acks and an explicit prefetch (see
+ * answerRpc): the handler's answer (or `onError`'s, if it throws) goes to the requester.
+ * The workers use BrokerServer (@MessagePattern) instead; this is the same thing without Nest.
  */
 export async function serveRpc<Req, Res>(
   broker: Broker,
@@ -149,23 +174,15 @@ export async function serveRpc<Req, Res>(
   /** Writes the answer's JSON bytes (default: JSON.stringify), for answers with a cheaper way to the same bytes. */
   encode?: (answer: Res) => Buffer,
 ): Promise<void> {
-  await broker.consume<Req>(queue, prefetch, async (delivery) => {
-    const deadline = Number(delivery.headers[RPC_DEADLINE_HEADER]);
-    if (Number.isFinite(deadline) && deadline > 0 && Date.now() > deadline) {
-      logger.debug('RPC request past its deadline: skipped', { queue, lateMs: Date.now() - deadline });
-      return { action: 'ack' };
-    }
+  await broker.consume<Req>(queue, prefetch, (delivery) => answerRpc(broker, queue, delivery, async () => {
     let answer: Res;
     try {
       answer = await handler(delivery.payload);
     } catch (error) {
       answer = onError(error, delivery.payload);
     }
-    if (delivery.replyTo) {
-      await broker.reply(delivery.replyTo, delivery.correlationId, encode ? encode(answer) : answer).catch((error: Error) => logger.warn('could not send RPC answer', { queue, error: error.message }));
-    }
-    return { action: 'ack' };
-  }, 0);
+    return encode ? encode(answer) : answer;
+  }, logger), 0);
 }
 
 /** The current request id as an AMQP header (the worker's log lines for the request carry it). */

@@ -1,10 +1,11 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import type { DynamicModule, INestApplicationContext } from '@nestjs/common';
+import type { DynamicModule, INestApplicationContext, INestMicroservice } from '@nestjs/common';
+import type { MicroserviceOptions } from '@nestjs/microservices';
 import type { Server } from 'node:http';
-import { Broker } from '#libs/messaging';
+import { Broker, BrokerServer, CONSUMER_SETTINGS, HandBackErrorsFilter, type ConsumerSettings } from '#libs/messaging';
 import { DatabaseProbe } from './database-probe.js';
-import { ConfigError, JsonLogger, loadConfig, Metrics, startHealthServer, type AppName, type HealthCheck, type PlatformConfig } from '#libs/runtime';
+import { APP_LOGGER, ConfigError, JsonLogger, loadConfig, Metrics, startHealthServer, type AppName, type HealthCheck, type PlatformConfig } from '#libs/runtime';
 
 /** The app's configuration (its own requirements only, see LoadConfigOptions.app), or exit 78 naming every bad variable. */
 export function readConfigOrExit(app: AppName, defaults: { healthPort?: number } = {}): PlatformConfig {
@@ -106,7 +107,27 @@ export function startWorkerEndpoint(
 }
 
 /**
- * Starts a worker app (no public HTTP): a Nest application context plus a health endpoint,
+ * A worker as a Nest microservice over the process's Broker (BrokerServer): providers created,
+ * bootstrap hooks run, then every @EventPattern / @MessagePattern queue consumed with the module's
+ * CONSUMER_SETTINGS. `app.close()` cancels the consumers first, then runs the shutdown hooks
+ * (drain, outbox flush, connections closed). Used by runWorker and by tests that start workers in-process.
+ */
+export async function startWorker(module: DynamicModule, logger: JsonLogger | false): Promise<INestMicroservice> {
+  let app: INestMicroservice | undefined;
+  // Resolved when the server starts listening: the Broker and the settings are the app's own providers.
+  const strategy = new BrokerServer(() => ({
+    broker: app!.get(Broker),
+    settings: app!.get<symbol, ConsumerSettings>(CONSUMER_SETTINGS, { strict: false }),
+    logger: app!.get<symbol, JsonLogger>(APP_LOGGER, { strict: false }),
+  }));
+  app = await NestFactory.createMicroservice<MicroserviceOptions>(module, { strategy, logger, abortOnError: false });
+  app.useGlobalFilters(new HandBackErrorsFilter());
+  await app.listen();
+  return app;
+}
+
+/**
+ * Starts a worker app (no public HTTP): a Nest microservice (startWorker) plus a health endpoint,
  * stopped gracefully on SIGTERM/SIGINT (see `exitOnShutdownSignals`).
  */
 export async function runWorker(
@@ -121,7 +142,7 @@ export async function runWorker(
   process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', { error: reason }));
   let health: Server | undefined;
   try {
-    const app = await NestFactory.createApplicationContext(buildModule(config, logger), { logger, abortOnError: false });
+    const app = await startWorker(buildModule(config, logger), logger);
     health = await startWorkerEndpoint(app, config, extraChecks(app));
     const server = health;
     exitOnShutdownSignals(app, logger, {

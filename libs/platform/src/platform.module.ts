@@ -66,7 +66,8 @@ export class PlatformModule {
         {
           provide: Broker,
           useFactory: async () => {
-            const broker = new Broker(options.config.rabbitmqUrl, options.config.amqpNamespace, options.logger.child({ component: 'broker' }), options.config.captcha.rpcQueueMaxLength);
+            // RPC queues are declared by the apps that serve or call them (BrokerServer, the gateway's captcha client).
+            const broker = new Broker(options.config.rabbitmqUrl, options.config.amqpNamespace, options.logger.child({ component: 'broker' }));
             await broker.connect();
             return broker;
           },

@@ -408,7 +408,7 @@ export function loadConfig(env: Env = process.env, defaults: LoadConfigOptions =
   const config: PlatformConfig = {
     production,
     databaseUrl: url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/verigate', ['postgres:', 'postgresql:']),
-    rabbitmqUrl: url('RABBITMQ_URL', 'amqp://guest:guest@127.0.0.1:5672', ['amqp:', 'amqps:']),
+    rabbitmqUrl: rabbitmqUrls(str('RABBITMQ_URL', 'amqp://guest:guest@127.0.0.1:5672'), problems),
     amqpNamespace: namespace,
     port: int('PORT', 3000, 0, 65535),
     healthPort: int('VERIGATE_HEALTH_PORT', defaults.healthPort ?? 0, 0, 65535),
@@ -721,4 +721,26 @@ function loadSmsConfig(
       prefixDigits: int('VERIGATE_SMS_VELOCITY_PREFIX_DIGITS', 7, 1, 15),
     },
   };
+}
+
+/**
+ * RABBITMQ_URL: one amqp(s) URL, or a comma-separated list with one URL per node of a cluster
+ * (the broker connects to the first that answers and fails over to the next; broker-nodes.ts).
+ * Returned as given; each entry is checked. Problems name the entry's position, never its text
+ * (it may carry a password).
+ */
+function rabbitmqUrls(setting: string, problems: string[]): string {
+  const urls = setting.split(',').map((u) => u.trim());
+  if (urls.some((u) => u === '')) problems.push('RABBITMQ_URL has an empty entry: give one amqp:// URL, or a comma-separated list with one URL per cluster node');
+  urls.forEach((u, i) => {
+    if (u === '') return;
+    const which = urls.length > 1 ? `RABBITMQ_URL entry ${i + 1}` : 'RABBITMQ_URL';
+    try {
+      const parsed = new URL(u);
+      if (!['amqp:', 'amqps:'].includes(parsed.protocol)) problems.push(`${which} must use amqp: or amqps: (got ${parsed.protocol})`);
+    } catch {
+      problems.push(`${which} is not a valid URL`);
+    }
+  });
+  return setting;
 }

@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AddressInfo } from 'node:net';
@@ -7,6 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { aesEncrypt, powPayload, SecretBox, signAksk, solvePow } from '#libs/auth';
 import { Exchanges } from '#libs/contracts';
 import { Outbox, type OutboxRow } from '#libs/messaging';
+import { startWorker } from '#libs/platform';
 import { passedCaptchaCredentials, sineWav, TestInfrastructure, WebhookReceiver } from '#libs/testing';
 import type { PlatformConfig } from '#libs/runtime';
 import { CaptchaModule } from '../../../apps/captcha/src/captcha.module.js';
@@ -67,16 +67,14 @@ export class Platform {
     await this.notifier?.close();
     this.notifier = undefined;
     const config = Object.keys(env).length ? this.infra.config({ ...this.env, ...env }) : this.config;
-    const notifier = await NestFactory.createApplicationContext(NotifierModule.register(config, this.infra.logger('notifier')), { logger: false });
-    await notifier.init();
+    const notifier = await startWorker(NotifierModule.register(config, this.infra.logger('notifier')), false);
     this.notifier = notifier;
     return notifier;
   }
 
   async startVoice(env: Record<string, string> = {}): Promise<INestApplicationContext> {
     const config = Object.keys(env).length ? this.infra.config({ ...this.env, ...env }) : this.config;
-    const voice = await NestFactory.createApplicationContext(VoiceModule.register(config, this.infra.logger('voice')), { logger: false });
-    await voice.init();
+    const voice = await startWorker(VoiceModule.register(config, this.infra.logger('voice')), false);
     this.voice = voice;
     return voice;
   }
@@ -96,8 +94,7 @@ export class Platform {
 
   /** Starts one more captcha worker (several may run: competing consumers). */
   async startCaptcha(): Promise<INestApplicationContext> {
-    const worker = await NestFactory.createApplicationContext(CaptchaModule.register(this.config, this.infra.logger('captcha')), { logger: false });
-    await worker.init();
+    const worker = await startWorker(CaptchaModule.register(this.config, this.infra.logger('captcha')), false);
     this.captchaWorkers.push(worker);
     return worker;
   }
@@ -105,8 +102,7 @@ export class Platform {
   /** Starts an sms worker (several may run: competing consumers); `env` adds to the platform's. */
   async startSms(env: Record<string, string> = {}): Promise<INestApplicationContext> {
     const config = Object.keys(env).length ? this.infra.config({ ...this.env, ...env }) : this.config;
-    const worker = await NestFactory.createApplicationContext(SmsModule.register(config, this.infra.logger('sms')), { logger: false });
-    await worker.init();
+    const worker = await startWorker(SmsModule.register(config, this.infra.logger('sms')), false);
     this.smsWorkers.push(worker);
     return worker;
   }

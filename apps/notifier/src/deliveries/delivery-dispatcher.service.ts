@@ -1,37 +1,37 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { APP_LOGGER, cachedProbe, JsonLogger, LATENCY_BUCKETS, Metrics, outsideRequestContext, PLATFORM_CONFIG, SLOW_BUCKETS, type PlatformConfig } from '#libs/runtime';
-import { attemptOutcome, streamLabel } from './delivery-metrics.js';
+import { APP_LOGGER, JsonLogger, Metrics, outsideRequestContext, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
 import { MicroBatcher } from '../batching/micro-batcher.js';
-import { errorText, hostKey, retryDelay } from './delivery-policy.js';
-import { RequestSlots } from './request-slots.js';
-import { WebhookClient, type PostResult } from './webhook-client.js';
-import { UnknownAppError, UnreadableSecretError, WebhookSigner } from './webhook-signer.js';
+import type { ClaimedDelivery } from './claimed-delivery.js';
+import { DeliveryAttemptRunner } from './delivery-attempt-runner.js';
+import { DeliveryAttemptsRepository } from './delivery-attempts.repository.js';
+import { DeliveryLeasesRepository, type ClaimOptions } from './delivery-leases.repository.js';
+import { errorText } from './delivery-policy.js';
 import {
-  WebhookDeliveriesRepository,
-  type AttemptRecord,
-  type ClaimedDelivery,
-  type ClaimOptions,
-  type RecordedAttempt,
-} from './webhook-deliveries.repository.js';
+  claimBudget,
+  leaseMsFor,
+  matchSuccessors,
+  nextStep,
+  successorKeys,
+  takeFirst,
+  type DispatchPolicy,
+  type DispatchState,
+} from './delivery-transitions.js';
+import { DispatcherMetrics } from './dispatcher-metrics.js';
+import { RequestSlots } from './request-slots.js';
+import { WebhookClient } from './webhook-client.js';
+import { WebhookDeliveriesRepository } from './webhook-deliveries.repository.js';
+import { WebhookSigner } from './webhook-signer.js';
 
 /** Retries and anything missed (another instance died, a poke was dropped) are found this often. */
 export const POLL_INTERVAL_MS = 500;
 /** How often blocked status deliveries are re-checked (see `deferBlocked`). */
 const DEFER_BLOCKED_INTERVAL_MS = 10_000;
-/** A leased delivery waits at most this long for a request slot, then gives its lease back. */
-const SLOT_WAIT_MS = 10_000;
 /** Most deliveries leased by one claim. */
 const CLAIM_BATCH = 64;
 /** Pokes remembered while every slot is busy; beyond this the poller finds them. */
 const MAX_POKED = 10_000;
 /** In-flight requests get this long to finish on shutdown; their leases expire otherwise. */
 const SHUTDOWN_GRACE_MS = 5000;
-/**
- * Tries to record an attempt while the database is briefly away (else the lease expires and the
- * request is sent again: a repeat at the receiver). ~24 s in all, which stays inside the lease
- * (slot wait + request timeout + 30 s) with the default timeout.
- */
-const RECORD_RETRY_DELAYS_MS = [100, 500, 1000, 2000, 4000, 8000, 8000];
 
 /**
  * Sends due webhook deliveries. Work reaches it three ways:
@@ -44,67 +44,60 @@ const RECORD_RETRY_DELAYS_MS = [100, 500, 1000, 2000, 4000, 8000, 8000];
  * HTTP requests in flight are bounded in total (`webhooks.concurrency`) and per receiving host
  * (`webhooks.perHostConcurrency`); claims take no more rows for a host than it has free slots,
  * so a slow host's deliveries stay in the table for later while other hosts' keep flowing.
+ * This is the claim loop and task bookkeeping; each attempt is DeliveryAttemptRunner's, and what
+ * follows from an attempt is decided by the pure core (delivery-transitions.ts).
  */
 @Injectable()
 export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly leaseMs: number;
-  private readonly schedule: readonly number[];
+  private readonly policy: DispatchPolicy;
   private readonly log: JsonLogger;
   private readonly slots: RequestSlots;
   /** Leased deliveries held by this process (sending, or recording the outcome). */
   private readonly maxTasks: number;
+  private readonly runner: DeliveryAttemptRunner;
 
   private readonly tasks = new Set<Promise<void>>();
-  /** Deliveries whose request is on the wire (abandoned by a shutdown that cannot wait for them). */
-  private readonly sending = new Set<string>();
   private readonly poked = new Set<string>();
+  private readonly state: DispatchState = { stopped: false, abandoned: false };
   private sweepWanted = false;
   private pumping = false;
   private pumpAgain = false;
-  private stopped = false;
-  private abandoned = false;
-  /** Deliveries waiting for a request slot (aborted on shutdown). */
-  private readonly slotWaits = new Set<AbortController>();
   private pollTimer?: NodeJS.Timeout;
   private deferTimer?: NodeJS.Timeout;
-  /** Attempt records and successor claims of concurrent tasks share statements under load. */
-  private readonly records: MicroBatcher<AttemptRecord, RecordedAttempt | null>;
+  /** Successor claims of concurrent tasks share statements under load. */
   private readonly successors: MicroBatcher<ClaimedDelivery, ClaimedDelivery | null>;
-  private readonly attemptsCounter;
-  private readonly attemptDuration;
-  private readonly deliveryLag;
 
   constructor(
-    private readonly deliveries: WebhookDeliveriesRepository,
+    deliveries: WebhookDeliveriesRepository,
+    private readonly leases: DeliveryLeasesRepository,
+    attempts: DeliveryAttemptsRepository,
     private readonly client: WebhookClient,
-    private readonly signer: WebhookSigner,
+    signer: WebhookSigner,
     @Inject(PLATFORM_CONFIG) config: PlatformConfig,
     @Inject(APP_LOGGER) logger: JsonLogger,
     metrics: Metrics,
   ) {
     this.slots = new RequestSlots(config.webhooks.concurrency, config.webhooks.perHostConcurrency);
     this.maxTasks = 2 * config.webhooks.concurrency;
-    this.schedule = config.webhooks.retryScheduleMs;
-    // Covers waiting for a slot, the request and recording its outcome; after it another
-    // instance may take the delivery over.
-    this.leaseMs = SLOT_WAIT_MS + config.webhooks.timeoutMs + 30_000;
+    this.policy = { scheduleMs: config.webhooks.retryScheduleMs, leaseMs: leaseMsFor(config.webhooks.timeoutMs) };
     this.log = logger.child({ component: 'dispatcher' });
-    this.records = new MicroBatcher((items) => this.deliveries.recordAttempts(items), { maxBatch: 200, maxConcurrent: 2 });
     this.successors = new MicroBatcher((items) => this.claimSuccessors(items), { maxBatch: 200, maxConcurrent: 2 });
-    this.attemptsCounter = metrics.counter('webhook_attempts_total', 'Webhook delivery attempts, by stream (status, fee, sms) and outcome (ok, http_error, timeout, network_error, refused_address, invalid_url)', ['stream', 'outcome']);
-    this.attemptDuration = metrics.histogram('webhook_attempt_duration_seconds', 'One webhook HTTP attempt, from connecting to the response headers', ['stream'], LATENCY_BUCKETS);
-    this.deliveryLag = metrics.histogram('webhook_delivery_lag_seconds', 'From the notifier recording an event to the receiver acknowledging it with HTTP 200 (retries included)', ['stream'], SLOW_BUCKETS);
-    const backlogErrors = metrics.counter('webhook_backlog_check_errors_total', 'Pending-delivery queries at scrape time that failed or timed out');
-    const backlog = cachedProbe(() => this.deliveries.pendingBacklog(), { ttlMs: 5000, timeoutMs: 1500, onError: () => backlogErrors.inc() });
-    metrics.gauge('webhook_pending_deliveries', 'Webhook deliveries not yet delivered or failed for good, retries included (whole database)', [], async (g) => {
-      g.reset();
-      const b = await backlog();
-      if (b) g.set(b.pending);
-    });
-    metrics.gauge('webhook_oldest_pending_age_seconds', 'Age of the oldest pending webhook delivery (0 when none)', [], async (g) => {
-      g.reset();
-      const b = await backlog();
-      if (b) g.set(b.oldestSeconds);
+    this.runner = new DeliveryAttemptRunner({
+      leases,
+      attempts,
+      client,
+      signer,
+      slots: this.slots,
+      metrics: new DispatcherMetrics(metrics, () => deliveries.pendingBacklog()),
+      log: this.log,
+      policy: this.policy,
+      state: this.state,
+      onSlotReleased: (lookForWork) => {
+        // A claim may have left rows behind for lack of a slot (pokes for a saturated host):
+        // look for them now rather than at the next poll.
+        if (lookForWork) this.sweepWanted = true;
+        if (this.poked.size > 0 || this.sweepWanted) this.schedulePump();
+      },
     });
   }
 
@@ -117,25 +110,25 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
+    this.state.stopped = true;
     clearInterval(this.pollTimer);
     clearInterval(this.deferTimer);
-    for (const wait of this.slotWaits) wait.abort(); // deliveries still waiting for a slot give their leases back
+    this.runner.abortSlotWaits(); // deliveries still waiting for a slot give their leases back
     if (this.tasks.size > 0) {
       this.log.info('waiting for in-flight webhook deliveries', { inFlight: this.tasks.size });
       await Promise.race([Promise.allSettled([...this.tasks]), sleep(SHUTDOWN_GRACE_MS)]);
     }
-    const abandoned = [...this.sending];
+    const abandoned = this.runner.inFlightIds();
     if (this.tasks.size > 0) {
       // Unfinished requests are abandoned unrecorded and their leases given back, so another
       // instance sends them at once (the receiver may see one twice: same webhook-id).
       this.log.warn('abandoning in-flight webhook deliveries', { inFlight: this.tasks.size });
-      this.abandoned = true;
+      this.state.abandoned = true;
     }
     this.client.close();
     await Promise.race([Promise.allSettled([...this.tasks]), sleep(1000)]);
     if (abandoned.length > 0) {
-      await this.deliveries.releaseLeases(abandoned).catch((error: unknown) =>
+      await this.leases.releaseLeases(abandoned).catch((error: unknown) =>
         this.log.warn('could not give back the leases of abandoned deliveries; they are retried when the leases expire', { error: errorText(error) }));
     }
   }
@@ -145,7 +138,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
    * committed); without, a general pass over everything due.
    */
   poke(deliveryId?: string): void {
-    if (this.stopped) return;
+    if (this.state.stopped) return;
     if (deliveryId === undefined || this.poked.size >= MAX_POKED) this.sweepWanted = true;
     else this.poked.add(deliveryId);
     this.schedulePump();
@@ -179,7 +172,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
   }
 
   private schedulePump(): void {
-    if (this.stopped) return;
+    if (this.state.stopped) return;
     if (this.pumping) {
       this.pumpAgain = true;
       return;
@@ -194,7 +187,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     try {
       do {
         this.pumpAgain = false;
-        if (this.stopped) break;
+        if (this.state.stopped) break;
         if (this.poked.size > 0 && this.capacity() > 0) {
           const ids = takeFirst(this.poked, Math.min(this.capacity(), CLAIM_BATCH));
           // A poked row that cannot be claimed now (waiting for its predecessor, leased elsewhere,
@@ -216,21 +209,12 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
   }
 
   private async claimAndStart(options: Pick<ClaimOptions, 'ids' | 'limit'>): Promise<number> {
-    const hosts: string[] = [];
-    const free: number[] = [];
-    const saturatedHosts: string[] = [];
-    for (const [host, budget] of this.slots.hostBudget()) {
-      if (budget <= 0) saturatedHosts.push(host);
-      else {
-        hosts.push(host);
-        free.push(budget);
-      }
-    }
+    const { hosts, free, saturatedHosts } = claimBudget(this.slots.hostBudget());
     let claimed: ClaimedDelivery[];
     try {
-      claimed = await this.deliveries.claim({
+      claimed = await this.leases.claim({
         ...options,
-        leaseMs: this.leaseMs,
+        leaseMs: this.policy.leaseMs,
         saturatedHosts,
         hostFree: { hosts, free },
         perHostLimit: this.slots.perHost,
@@ -257,12 +241,12 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     let delivery: ClaimedDelivery | null = first;
     try {
       while (delivery) {
-        const outcome = await this.attempt(delivery);
-        const settled = outcome !== null && outcome.status !== 'pending';
-        if (!settled || delivery.stream !== 'status') break;
+        const recorded = await this.runner.run(delivery);
         // Leased with the record if it was there; else look again now that the record is
         // committed (an instance that inserted it meanwhile may have found it still blocked).
-        delivery = outcome.next ?? (this.stopped ? null : await this.claimSuccessor(delivery));
+        const step = nextStep(delivery, recorded, this.state);
+        if (step.kind === 'stop') break;
+        delivery = step.kind === 'send' ? step.delivery : await this.claimSuccessor(delivery);
       }
     } catch (error) {
       this.log.error('webhook delivery task failed', { deliveryId: delivery?.id, sessionId: delivery?.sessionId, requestId: delivery?.requestId ?? undefined, error });
@@ -271,16 +255,8 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
 
   /** Leases, for each settled status delivery, the session's next status delivery (if it is there). */
   private async claimSuccessors(settled: ClaimedDelivery[]): Promise<Array<ClaimedDelivery | null>> {
-    const next = await this.deliveries.claim({
-      successors: settled.map((d) => ({ sessionId: d.sessionId, seq: d.seq + 1 })),
-      limit: settled.length,
-      leaseMs: this.leaseMs,
-    });
-    const bySession = new Map(next.map((d) => [d.sessionId, d]));
-    return settled.map((d) => {
-      const found = bySession.get(d.sessionId);
-      return found && found.seq === d.seq + 1 ? found : null;
-    });
+    const next = await this.leases.claim({ successors: successorKeys(settled), limit: settled.length, leaseMs: this.policy.leaseMs });
+    return matchSuccessors(settled, next);
   }
 
   private async claimSuccessor(delivery: ClaimedDelivery): Promise<ClaimedDelivery | null> {
@@ -295,154 +271,15 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     }
   }
 
-  /** One HTTP attempt (in a request slot) and its record. Returns null when nothing was recorded. */
-  private async attempt(delivery: ClaimedDelivery): Promise<RecordedAttempt | null> {
-    const fields = {
-      sessionId: delivery.sessionId, deliveryId: delivery.id, stream: delivery.stream, seq: delivery.seq,
-      ...(delivery.requestId ? { requestId: delivery.requestId } : {}),
-    };
-    const host = hostKey(delivery.url);
-    if (!this.slots.tryAcquire(host)) {
-      if (!(await this.waitForSlot(host))) {
-        await this.deliveries.releaseLeases([delivery.id]).catch(() => undefined);
-        if (!this.stopped) this.log.info('no request slot for the host; delivery left for later', { ...fields, host });
-        return null;
-      }
-    }
-    const attemptedAt = new Date();
-    // Signed and sent as these very bytes (a receiver verifies the signatures over the raw body).
-    const body = Buffer.from(JSON.stringify(delivery.body), 'utf8');
-    let result: PostResult;
-    try {
-      let headers: Record<string, string> | UnknownAppError | UnreadableSecretError;
-      try {
-        headers = await this.signer.headers(delivery, body, attemptedAt);
-      } catch (error) {
-        if (!(error instanceof UnknownAppError) && !(error instanceof UnreadableSecretError)) {
-          // The app's secrets could not be read (database away): nothing was sent; try again later.
-          await this.deliveries.releaseLeases([delivery.id]).catch(() => undefined);
-          this.log.warn('could not load the signing secrets; delivery left for later', { ...fields, error: errorText(error) });
-          return null;
-        }
-        headers = error;
-      }
-      if (headers instanceof Error) {
-        // Nothing is sent unsigned. No app: it never can be (permanent). A secret sealed under
-        // another master key: a failed attempt, retried on the schedule until it is re-issued.
-        result = { ok: false, httpStatus: null, error: headers.message, durationMs: 0, permanent: headers instanceof UnknownAppError, aborted: false };
-      } else {
-        this.sending.add(delivery.id);
-        try {
-          result = await this.client.post(delivery.url, body, { ...headers, 'X-Verigate-Delivery-Id': delivery.id });
-        } finally {
-          this.sending.delete(delivery.id);
-        }
-      }
-    } finally {
-      this.releaseSlot(host);
-    }
-    if (result.aborted || this.abandoned) {
-      this.log.info('webhook delivery abandoned by shutdown', fields);
-      return null;
-    }
-    const stream = streamLabel(delivery);
-    const outcome = attemptOutcome(result);
-    if (outcome) this.attemptsCounter.inc({ stream, outcome });
-    this.attemptDuration.observe({ stream }, result.durationMs / 1000);
-    const record: AttemptRecord = {
-      id: delivery.id,
-      attemptedAt,
-      durationMs: result.durationMs,
-      httpStatus: result.httpStatus,
-      error: result.error,
-      ok: result.ok,
-      // A permanent failure (refused address, invalid URL) fails at once, CDRs included; else the
-      // retry schedule decides (a CDR is never given up on, see `retryDelay`).
-      retryDelayMs: result.ok || result.permanent ? null : retryDelay(delivery.stream, delivery.attempts + 1, this.schedule),
-      claimNext: delivery.stream === 'status' && !this.stopped,
-      leaseMs: this.leaseMs,
-    };
-    let recorded: RecordedAttempt | null = null;
-    for (let i = 0; ; i++) {
-      try {
-        recorded = await this.records.add(record);
-        break;
-      } catch (error) {
-        const delay = RECORD_RETRY_DELAYS_MS[i];
-        if (delay === undefined || this.abandoned) {
-          this.log.error('could not record a webhook attempt; it will be sent again when its lease expires', {
-            ...fields,
-            ok: result.ok,
-            error: errorText(error),
-          });
-          return null;
-        }
-        await sleep(delay);
-      }
-    }
-    if (!recorded) {
-      this.log.warn('webhook delivery was settled elsewhere while in flight', fields);
-      return null;
-    }
-    if (recorded.status === 'delivered' && delivery.createdAt) {
-      this.deliveryLag.observe({ stream }, Math.max(0, (Date.now() - new Date(delivery.createdAt).getTime()) / 1000));
-    }
-    const logged = {
-      ...fields,
-      attempt: recorded.attempt,
-      durationMs: result.durationMs,
-      host,
-      ...(result.httpStatus !== null ? { httpStatus: result.httpStatus } : {}),
-      ...(result.error !== null ? { error: result.error } : {}),
-    };
-    if (recorded.status === 'delivered') this.log.debug('webhook delivered', logged);
-    else if (recorded.status === 'failed') this.log.warn('webhook delivery failed for good', { ...logged, permanent: result.permanent });
-    else this.log.info('webhook attempt failed; will retry', { ...logged, nextAttemptAt: recorded.nextAttemptAt });
-    return recorded;
-  }
-
-  /** Waits for a request slot of `host`, at most SLOT_WAIT_MS and not past shutdown. */
-  private async waitForSlot(host: string): Promise<boolean> {
-    if (this.stopped) return false;
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), SLOT_WAIT_MS);
-    this.slotWaits.add(controller);
-    try {
-      return await this.slots.acquire(host, controller.signal);
-    } finally {
-      clearTimeout(timer);
-      this.slotWaits.delete(controller);
-    }
-  }
-
-  private releaseSlot(host: string): void {
-    const wasSaturated = this.slots.load(host) >= this.slots.perHost || this.slots.inUse >= this.slots.total;
-    const leftFree = this.slots.release(host);
-    // A claim may have left rows behind for lack of a slot (pokes for a saturated host):
-    // look for them now rather than at the next poll.
-    if (leftFree && wasSaturated) this.sweepWanted = true;
-    if (this.poked.size > 0 || this.sweepWanted) this.schedulePump();
-  }
-
   private async deferBlocked(): Promise<void> {
-    if (this.stopped) return;
+    if (this.state.stopped) return;
     try {
-      const n = await this.deliveries.deferBlocked();
+      const n = await this.leases.deferBlocked();
       if (n > 0) this.log.info('deferred status deliveries waiting behind a retry', { count: n });
     } catch (error) {
       this.log.warn('deferring blocked deliveries failed', { error: errorText(error) });
     }
   }
-}
-
-function takeFirst(set: Set<string>, n: number): string[] {
-  const out: string[] = [];
-  for (const value of set) {
-    if (out.length >= n) break;
-    out.push(value);
-  }
-  for (const value of out) set.delete(value);
-  return out;
 }
 
 function sleep(ms: number): Promise<void> {

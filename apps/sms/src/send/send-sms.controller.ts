@@ -1,6 +1,7 @@
-import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Controller, Inject, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
 import { Queues, type SendSmsCommand } from '#libs/contracts';
-import { Broker, Outbox } from '#libs/messaging';
+import { Broker, Outbox, type Disposition } from '#libs/messaging';
 import { APP_LOGGER, JsonLogger, Metrics, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
 import { SmsMessagesRepository } from '../messages/sms-messages.repository.js';
 import { SMS_PROVIDER, type SmsProvider } from '../providers/sms-provider.js';
@@ -12,11 +13,12 @@ const DRAIN_MS = 15_000;
 
 /**
  * The sms worker's life: the provider connects first (its receipts go to RecordReceiptUseCase),
- * then `sms.send` is consumed. On shutdown: stop taking commands, let submissions in flight
+ * then `sms.send` is consumed (BrokerServer binds it after bootstrap, prefetch VERIGATE_SMS_PREFETCH,
+ * see SmsModule). On shutdown: stop taking commands, let submissions in flight
  * finish and commit, then disconnect the provider (receipts are answered until then).
  */
-@Injectable()
-export class SendSmsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+@Controller()
+export class SendSmsController implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private sweeper?: NodeJS.Timeout;
 
   constructor(
@@ -38,11 +40,6 @@ export class SendSmsConsumer implements OnApplicationBootstrap, BeforeApplicatio
 
   async onApplicationBootstrap(): Promise<void> {
     await this.provider.start((receipt) => this.receipts.execute(receipt));
-    await this.broker.consume<SendSmsCommand>(Queues.smsSend, this.config.sms.prefetch, (delivery) => {
-      const messageId = delivery.payload?.messageId;
-      if (typeof messageId !== 'string' || !/^[0-9a-f-]{36}$/.test(messageId)) return Promise.resolve({ action: 'dead', reason: 'send command without a valid messageId' });
-      return this.send.execute(messageId);
-    });
     // Every minute: messages whose command was lost or dead-lettered are failed once their code
     // expired (any worker may do it; the statement is idempotent); stale receipts are forgotten.
     this.sweeper = setInterval(() => {
@@ -56,6 +53,13 @@ export class SendSmsConsumer implements OnApplicationBootstrap, BeforeApplicatio
     }, 60_000);
     this.sweeper.unref();
     this.logger.info('sms worker consuming', { provider: this.provider.name, prefetch: this.config.sms.prefetch });
+  }
+
+  @EventPattern<string>(Queues.smsSend)
+  sendCommand(@Payload() command: SendSmsCommand | undefined): Promise<Disposition> {
+    const messageId = command?.messageId;
+    if (typeof messageId !== 'string' || !/^[0-9a-f-]{36}$/.test(messageId)) return Promise.resolve({ action: 'dead', reason: 'send command without a valid messageId' });
+    return this.send.execute(messageId);
   }
 
   async beforeApplicationShutdown(): Promise<void> {

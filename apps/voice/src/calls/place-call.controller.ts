@@ -1,12 +1,14 @@
-import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Controller, Inject, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { Queues, type PlaceCallCommand } from '#libs/contracts';
-import { Broker } from '#libs/messaging';
+import { Broker, BrokerContext, type Disposition } from '#libs/messaging';
 import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
 import { VoicePortsService } from '../ports/voice-ports.service.js';
 import { PlaceCallUseCase } from './place-call.use-case.js';
 
-@Injectable()
-export class PlaceCallConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+/** `voice.calls` (BrokerServer, prefetch = voice ports: see VoiceModule) → PlaceCallUseCase. */
+@Controller()
+export class PlaceCallController implements BeforeApplicationShutdown {
   constructor(
     private readonly broker: Broker,
     private readonly placeCall: PlaceCallUseCase,
@@ -15,17 +17,16 @@ export class PlaceCallConsumer implements OnApplicationBootstrap, BeforeApplicat
     @Inject(APP_LOGGER) private readonly logger: JsonLogger,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    // Prefetch = voice ports: RabbitMQ never hands this worker more calls than it can carry.
-    await this.broker.consume<PlaceCallCommand>(Queues.voiceCalls, this.ports.capacity, async (delivery) => {
-      const sessionId = delivery.payload?.sessionId;
-      if (typeof sessionId !== 'string' || sessionId.length === 0) return { action: 'dead', reason: 'place-call command without sessionId' };
-      // After a channel was re-attached, calls from the old channel still hold ports: wait for one.
-      if (this.placeCall.liveCalls >= this.ports.capacity) return { action: 'retry', reason: 'no free voice port on this worker' };
-      return this.placeCall.execute({ sessionId, messageId: delivery.messageId });
-    });
+  @EventPattern<string>(Queues.voiceCalls)
+  async placeCallCommand(@Payload() command: PlaceCallCommand | undefined, @Ctx() context: BrokerContext): Promise<Disposition> {
+    const sessionId = command?.sessionId;
+    if (typeof sessionId !== 'string' || sessionId.length === 0) return { action: 'dead', reason: 'place-call command without sessionId' };
+    // After a channel was re-attached, calls from the old channel still hold ports: wait for one.
+    if (this.placeCall.liveCalls >= this.ports.capacity) return { action: 'retry', reason: 'no free voice port on this worker' };
+    return this.placeCall.execute({ sessionId, messageId: context.getMessageId() });
   }
 
+  /** BrokerServer has cancelled the consumer (app.close); live calls finish or are ended here. */
   async beforeApplicationShutdown(): Promise<void> {
     await this.broker.stopConsuming();
     // Always drain: a handler may be between its claim and its call, not yet counted as live.

@@ -1,7 +1,11 @@
+import 'reflect-metadata';
 import { describe, expect, it } from '@jest/globals';
-import type { Broker } from '#libs/messaging';
-import type { EnqueueDeliveryUseCase } from './enqueue-delivery.use-case.js';
-import { EVENTS_PREFETCH, StatusEventsConsumer } from './status-events.consumer.js';
+import { Module } from '@nestjs/common';
+import { Broker, CONSUMER_SETTINGS } from '#libs/messaging';
+import { startWorker } from '#libs/platform';
+import { APP_LOGGER, type JsonLogger } from '#libs/runtime';
+import { EnqueueDeliveryUseCase } from './enqueue-delivery.use-case.js';
+import { EVENTS_PREFETCH, NOTIFIER_QUEUES, StatusEventsController } from './status-events.controller.js';
 
 describe('StatusEventsConsumer', () => {
   it('hands the call and the SMS queues to the same use case, and stops and drains them at shutdown', async () => {
@@ -17,9 +21,20 @@ describe('StatusEventsConsumer', () => {
     } as unknown as Broker;
     const executed: Array<[unknown, string]> = [];
     const enqueue = { execute: async (payload: unknown, messageId: string) => (executed.push([payload, messageId]), { action: 'ack' }) } as unknown as EnqueueDeliveryUseCase;
-    const consumer = new StatusEventsConsumer(broker, enqueue);
+    // The controller in a Nest microservice whose BrokerServer consumes through the fake broker.
+    @Module({
+      controllers: [StatusEventsController],
+      providers: [
+        { provide: Broker, useValue: broker },
+        { provide: EnqueueDeliveryUseCase, useValue: enqueue },
+        { provide: APP_LOGGER, useValue: {} as JsonLogger },
+        { provide: CONSUMER_SETTINGS, useValue: Object.fromEntries(NOTIFIER_QUEUES.map((queue) => [queue, { prefetch: EVENTS_PREFETCH }])) },
+      ],
+    })
+    class TestModule {}
+    const app = await startWorker({ module: TestModule }, false);
+    const consumer = app.get(StatusEventsController);
 
-    await consumer.onApplicationBootstrap();
     expect(calls).toEqual([`consume notifier.call-events ${EVENTS_PREFETCH}`, `consume notifier.sms-events ${EVENTS_PREFETCH}`]);
     await handlers.get('notifier.sms-events')!({ payload: { eventId: 'm:1' }, messageId: 'm:1' });
     await handlers.get('notifier.call-events')!({ payload: { eventId: 'e' }, messageId: 'e' });

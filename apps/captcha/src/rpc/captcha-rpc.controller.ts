@@ -1,6 +1,7 @@
-import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Controller, Inject, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import { CAPTCHA_RPC_QUEUE, SDK_ERRORS, type CaptchaRpcReply, type CaptchaRpcRequest } from '#libs/contracts';
-import { Broker, serveRpc } from '#libs/messaging';
+import { Broker } from '#libs/messaging';
 import { APP_LOGGER, boundedLabel, JsonLogger, Metrics, PLATFORM_CONFIG, secondsSince, type PlatformConfig } from '#libs/runtime';
 import { CaptchaService } from '../challenges/captcha.service.js';
 import { Backgrounds } from '../images/background.js';
@@ -14,9 +15,12 @@ const ERROR_CODES = Object.keys(SDK_ERRORS);
 /** On shutdown, requests being answered get this long; the rest are handed back (requeued) when the channel closes. */
 const DRAIN_MS = 5000;
 
-/** Thin adapter: captcha RPC requests from the durable queue → CaptchaService → reply-to. */
-@Injectable()
-export class CaptchaRpcConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+/**
+ * Thin adapter: captcha RPC requests from the durable queue `captcha.rpc.v2` (BrokerServer, prefetch
+ * VERIGATE_CAPTCHA_PREFETCH, see CaptchaModule) → CaptchaService; the answer is the reply.
+ */
+@Controller()
+export class CaptchaRpcController implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private sweeper?: NodeJS.Timeout;
   private readonly rpcs;
   private readonly rpcDuration;
@@ -49,21 +53,24 @@ export class CaptchaRpcConsumer implements OnApplicationBootstrap, BeforeApplica
     }
   }
 
+  /** The answer's JSON bytes (captchaReplyJson): the transport sends them to the requester as they are. */
+  @MessagePattern(CAPTCHA_RPC_QUEUE)
+  async request(@Payload() request: CaptchaRpcRequest): Promise<Buffer> {
+    let reply: CaptchaRpcReply;
+    try {
+      reply = await this.answer(request);
+    } catch (error) {
+      this.logger.error('captcha request failed', { op: (request as { op?: string })?.op, error });
+      reply = { ok: false, code: 'INTERNAL_ERROR' };
+    }
+    return captchaReplyJson(reply);
+  }
+
   async onApplicationBootstrap(): Promise<void> {
     registerCaptchaFont();
     const images = await this.backgrounds.loadFolder(this.config.captcha.backgroundsDir);
     if (this.config.captcha.backgroundsDir) this.logger.info('captcha backgrounds loaded', { dir: this.config.captcha.backgroundsDir, images });
     this.service.startPool();
-    await serveRpc<CaptchaRpcRequest, CaptchaRpcReply>(
-      this.broker, CAPTCHA_RPC_QUEUE, this.config.captcha.prefetch,
-      (request) => this.answer(request),
-      (error, request) => {
-        this.logger.error('captcha request failed', { op: (request as { op?: string })?.op, error });
-        return { ok: false, code: 'INTERNAL_ERROR' };
-      },
-      this.logger,
-      captchaReplyJson,
-    );
     // The RPC queue of earlier versions (captcha.rpc with .dead/.retry): gone once drained.
     this.broker.deleteObsoleteQueues().catch((error: Error) => this.logger.warn('could not look for obsolete queues', { error: error.message }));
     this.sweeper = setInterval(() => {

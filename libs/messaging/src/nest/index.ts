@@ -1,0 +1,3 @@
+export * from './broker-server.js';
+export * from './broker-client.js';
+export * from './hand-back-errors.filter.js';

@@ -11,10 +11,10 @@
 // - max-lines 300, blank lines and comments not counted: the limit is about how much code a reader
 //   must hold in mind, and the code is commented on purpose (why-comments, doc comments on exported
 //   API); counting them would push authors to delete exactly the comments we want.
-// - complexity 20 (cyclomatic, per function): most functions sit well under it; the few
-//   functions above it are validators and dispatchers over a protocol's many cases. 15 would flag
-//   25 functions today, many of them flat lists of independent checks that read fine; 20 flags
-//   the 12 that really branch in depth.
+// - complexity 20 (cyclomatic, per function), variant "modified": a `switch` counts once, not once
+//   per case, so a state machine's reducer (one case per event, as in the sip and smpp cores) is
+//   not punished for being exhaustive. 15 would flag ~25 functions, many of them flat lists of
+//   independent checks that read fine; 20 flags the ~11 that really branch in depth.
 // Both apply to test code too: a long test file is split by subject like any other file.
 import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
@@ -38,7 +38,7 @@ export default defineConfig(
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {
       'max-lines': ['error', { max: 300, skipBlankLines: true, skipComments: true }],
-      complexity: ['error', { max: 20 }],
+      complexity: ['error', { max: 20, variant: 'modified' }],
       // `_name` marks a parameter or binding kept for its position or for documentation.
       '@typescript-eslint/no-unused-vars': [
         'error',

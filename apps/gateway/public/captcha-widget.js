@@ -314,7 +314,7 @@
     return base64(out);
   }
 
-  // apps/gateway/widget/src/widget.ts
+  // apps/gateway/widget/src/widget-ui.ts
   var IMAGE_W = 310;
   var TEXT = {
     zh: { pow: "\u6B63\u5728\u8FDB\u884C\u5DE5\u4F5C\u91CF\u8BC1\u660E\u2026", powDone: "\u5DE5\u4F5C\u91CF\u8BC1\u660E\u5B8C\u6210", checking: "\u6B63\u5728\u786E\u8BA4\u60A8\u4E0D\u662F\u673A\u5668\u4EBA\u2026", slide: "\u62D6\u52A8\u6ED1\u5757\uFF0C\u628A\u62FC\u56FE\u653E\u8FDB\u5F62\u72B6\u76F8\u540C\u7684\u7F3A\u53E3", click: "\u8BF7\u4F9D\u6B21\u70B9\u51FB", ok: "\u9A8C\u8BC1\u6210\u529F", fail: "\u9A8C\u8BC1\u5931\u8D25\uFF0C\u8BF7\u91CD\u8BD5", refresh: "\u6362\u4E00\u5F20", loading: "\u52A0\u8F7D\u4E2D\u2026", slider: "\u62FC\u56FE\u6ED1\u5757\uFF1A\u7528\u5DE6\u53F3\u65B9\u5411\u952E\u79FB\u52A8\uFF0C\u56DE\u8F66\u63D0\u4EA4" },
@@ -350,6 +350,113 @@
     for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
     return node;
   }
+  function stageScale(stage) {
+    return stage.clientWidth / IMAGE_W || 1;
+  }
+
+  // apps/gateway/widget/src/widget-challenges.ts
+  function showBlockPuzzle(host, body) {
+    const t = host.text;
+    host.status.textContent = t.slide;
+    const piece = el("img", "position:absolute;top:0;left:0;height:100%;z-index:2;pointer-events:none", { class: "verigate-piece", alt: "", draggable: "false", src: `data:image/png;base64,${body.jigsawImageBase64}` });
+    host.stage.append(piece);
+    const handle = el("div", "position:absolute;top:0;left:0;width:48px;height:38px;border-radius:19px;background:#3d7eff;color:#fff;display:flex;align-items:center;justify-content:center;cursor:grab;touch-action:none;font-size:18px", {
+      role: "slider",
+      tabindex: "0",
+      "aria-label": t.slider,
+      "aria-valuemin": "0",
+      "aria-valuemax": String(IMAGE_W),
+      "aria-valuenow": "0",
+      class: "verigate-handle"
+    });
+    handle.textContent = "\u2192";
+    host.bar.append(handle);
+    let pieceWidth = 0;
+    const naturalWidth = () => pieceWidth || (pieceWidth = piece.naturalWidth || 50);
+    let offset = 0;
+    const trajectory = [];
+    let usedKeyboard = false;
+    let started = 0;
+    const maxOffset = () => IMAGE_W - naturalWidth();
+    const place = (imageX, y) => {
+      offset = Math.max(0, Math.min(maxOffset(), imageX));
+      const s = stageScale(host.stage);
+      piece.style.left = `${offset * s}px`;
+      piece.style.width = `${naturalWidth() * s}px`;
+      const track = host.bar.clientWidth - handle.offsetWidth;
+      handle.style.left = `${offset / maxOffset() * track}px`;
+      handle.setAttribute("aria-valuenow", String(Math.round(offset)));
+      if (!started) started = performance.now();
+      trajectory.push([Math.round(performance.now() - started), Math.round(offset * 10) / 10, Math.round(y * 10) / 10]);
+    };
+    piece.addEventListener("load", () => place(0, 0));
+    let dragFrom = null;
+    const ratio = () => maxOffset() / Math.max(1, host.bar.clientWidth - handle.offsetWidth);
+    const down = (e) => {
+      var _a2;
+      if (host.busy()) return;
+      dragFrom = { x: e.clientX, offset };
+      (_a2 = handle.setPointerCapture) == null ? void 0 : _a2.call(handle, e.pointerId);
+      handle.style.cursor = "grabbing";
+      e.preventDefault();
+    };
+    const move = (e) => {
+      if (!dragFrom) return;
+      place(dragFrom.offset + (e.clientX - dragFrom.x) * ratio(), (e.clientY - host.bar.getBoundingClientRect().top) / stageScale(host.stage));
+    };
+    const up = () => {
+      if (!dragFrom) return;
+      dragFrom = null;
+      handle.style.cursor = "grab";
+      host.submitPuzzle(offset, usedKeyboard ? void 0 : trajectory);
+    };
+    handle.addEventListener("pointerdown", down);
+    window.addEventListener("pointermove", move);
+    window.addEventListener("pointerup", up);
+    window.addEventListener("pointercancel", up);
+    const key = (e) => {
+      if (host.busy()) return;
+      const step = e.shiftKey ? 10 : 1;
+      if (e.key === "ArrowRight" || e.key === "ArrowLeft") {
+        usedKeyboard = true;
+        place(offset + (e.key === "ArrowRight" ? step : -step), 0);
+      } else if (e.key === "Enter" || e.key === " ") {
+        host.submitPuzzle(offset, usedKeyboard ? void 0 : trajectory);
+      } else {
+        return;
+      }
+      e.preventDefault();
+    };
+    handle.addEventListener("keydown", key);
+    host.cleanup.push(() => {
+      window.removeEventListener("pointermove", move);
+      window.removeEventListener("pointerup", up);
+      window.removeEventListener("pointercancel", up);
+    });
+  }
+  function showClickWord(host, body, image) {
+    var _a2;
+    const t = host.text;
+    const words = (_a2 = body.wordList) != null ? _a2 : [];
+    host.status.textContent = `${t.click}: ${words.join(" ")}`;
+    const points = [];
+    const click = (e) => {
+      if (host.busy() || points.length >= words.length) return;
+      const rect = image.getBoundingClientRect();
+      const s = rect.width / IMAGE_W;
+      const x = (e.clientX - rect.left) / s;
+      const y = (e.clientY - rect.top) / s;
+      points.push({ x: Math.round(x), y: Math.round(y) });
+      const mark = el("div", `position:absolute;z-index:2;left:${x * s - 11}px;top:${y * s - 11}px;width:22px;height:22px;border-radius:11px;background:#3d7eff;color:#fff;text-align:center;line-height:22px;font-size:12px;pointer-events:none`);
+      mark.textContent = String(points.length);
+      host.stage.append(mark);
+      if (points.length === words.length) host.check(JSON.stringify(points));
+    };
+    image.addEventListener("click", click);
+    host.bar.style.display = "none";
+  }
+
+  // apps/gateway/widget/src/widget.ts
   var CaptchaWidget = class {
     constructor(container, options) {
       __publicField(this, "container", container);
@@ -443,8 +550,8 @@
       this.bar.replaceChildren();
       const background = el("img", "position:absolute;inset:0;width:100%;height:100%;display:block", { class: "verigate-background", alt: "", draggable: "false", src: `data:image/png;base64,${body.originalImageBase64}` });
       this.stage.prepend(background);
-      if (this.type === "blockPuzzle") this.showPuzzle(body);
-      else this.showClickWord(body, background);
+      if (this.type === "blockPuzzle") showBlockPuzzle(this.challengeHost(), body);
+      else showClickWord(this.challengeHost(), body, background);
       if (managedAsk) await this.askManaged(body);
     }
     setPuzzleVisible(visible) {
@@ -477,7 +584,7 @@
       this.status.textContent = t.checking;
       this.busy = true;
       let answer;
-      let status = 0;
+      let status;
       try {
         const pow = this.pow ? await this.pow : void 0;
         const wait = 1100 - (performance.now() - this.renderedAt);
@@ -512,108 +619,18 @@
       this.root.setAttribute("data-state", "passed");
       (_b2 = (_a2 = this.options).onSuccess) == null ? void 0 : _b2.call(_a2, captchaVerification);
     }
-    scale() {
-      return this.stage.clientWidth / IMAGE_W || 1;
-    }
-    showPuzzle(body) {
-      const t = TEXT[this.lang];
-      this.status.textContent = t.slide;
-      const piece = el("img", "position:absolute;top:0;left:0;height:100%;z-index:2;pointer-events:none", { class: "verigate-piece", alt: "", draggable: "false", src: `data:image/png;base64,${body.jigsawImageBase64}` });
-      this.stage.append(piece);
-      const handle = el("div", "position:absolute;top:0;left:0;width:48px;height:38px;border-radius:19px;background:#3d7eff;color:#fff;display:flex;align-items:center;justify-content:center;cursor:grab;touch-action:none;font-size:18px", {
-        role: "slider",
-        tabindex: "0",
-        "aria-label": t.slider,
-        "aria-valuemin": "0",
-        "aria-valuemax": String(IMAGE_W),
-        "aria-valuenow": "0",
-        class: "verigate-handle"
-      });
-      handle.textContent = "\u2192";
-      this.bar.append(handle);
-      let pieceWidth = 0;
-      const naturalWidth = () => pieceWidth || (pieceWidth = piece.naturalWidth || 50);
-      let offset = 0;
-      const trajectory = [];
-      let usedKeyboard = false;
-      let started = 0;
-      const maxOffset = () => IMAGE_W - naturalWidth();
-      const place = (imageX, y) => {
-        offset = Math.max(0, Math.min(maxOffset(), imageX));
-        const s = this.scale();
-        piece.style.left = `${offset * s}px`;
-        piece.style.width = `${naturalWidth() * s}px`;
-        const track = this.bar.clientWidth - handle.offsetWidth;
-        handle.style.left = `${offset / maxOffset() * track}px`;
-        handle.setAttribute("aria-valuenow", String(Math.round(offset)));
-        if (!started) started = performance.now();
-        trajectory.push([Math.round(performance.now() - started), Math.round(offset * 10) / 10, Math.round(y * 10) / 10]);
+    /** What the challenge being shown may use of this widget. */
+    challengeHost() {
+      return {
+        stage: this.stage,
+        bar: this.bar,
+        status: this.status,
+        text: TEXT[this.lang],
+        busy: () => this.busy,
+        submitPuzzle: (offset, trajectory) => void this.submitPuzzle(offset, trajectory),
+        check: (pointJson) => void this.check(pointJson),
+        cleanup: this.puzzleCleanup
       };
-      piece.addEventListener("load", () => place(0, 0));
-      let dragFrom = null;
-      const ratio = () => maxOffset() / Math.max(1, this.bar.clientWidth - handle.offsetWidth);
-      const down = (e) => {
-        var _a2;
-        if (this.busy) return;
-        dragFrom = { x: e.clientX, offset };
-        (_a2 = handle.setPointerCapture) == null ? void 0 : _a2.call(handle, e.pointerId);
-        handle.style.cursor = "grabbing";
-        e.preventDefault();
-      };
-      const move = (e) => {
-        if (!dragFrom) return;
-        place(dragFrom.offset + (e.clientX - dragFrom.x) * ratio(), (e.clientY - this.bar.getBoundingClientRect().top) / this.scale());
-      };
-      const up = () => {
-        if (!dragFrom) return;
-        dragFrom = null;
-        handle.style.cursor = "grab";
-        void this.submitPuzzle(offset, usedKeyboard ? void 0 : trajectory);
-      };
-      handle.addEventListener("pointerdown", down);
-      window.addEventListener("pointermove", move);
-      window.addEventListener("pointerup", up);
-      window.addEventListener("pointercancel", up);
-      const key = (e) => {
-        if (this.busy) return;
-        const step = e.shiftKey ? 10 : 1;
-        if (e.key === "ArrowRight" || e.key === "ArrowLeft") {
-          usedKeyboard = true;
-          place(offset + (e.key === "ArrowRight" ? step : -step), 0);
-        } else if (e.key === "Enter" || e.key === " ") {
-          void this.submitPuzzle(offset, usedKeyboard ? void 0 : trajectory);
-        } else {
-          return;
-        }
-        e.preventDefault();
-      };
-      handle.addEventListener("keydown", key);
-      this.puzzleCleanup.push(() => {
-        window.removeEventListener("pointermove", move);
-        window.removeEventListener("pointerup", up);
-        window.removeEventListener("pointercancel", up);
-      });
-    }
-    showClickWord(body, image) {
-      var _a2;
-      const t = TEXT[this.lang];
-      const words = (_a2 = body.wordList) != null ? _a2 : [];
-      this.status.textContent = `${t.click}: ${words.join(" ")}`;
-      const points = [];
-      const click = (e) => {
-        if (this.busy || points.length >= words.length) return;
-        const rect = image.getBoundingClientRect();
-        const s = rect.width / IMAGE_W;
-        const x = (e.clientX - rect.left) / s;
-        const y = (e.clientY - rect.top) / s;
-        points.push({ x: Math.round(x), y: Math.round(y) });
-        const mark = el("div", `position:absolute;z-index:2;left:${x * s - 11}px;top:${y * s - 11}px;width:22px;height:22px;border-radius:11px;background:#3d7eff;color:#fff;text-align:center;line-height:22px;font-size:12px;pointer-events:none`);
-        mark.textContent = String(points.length);
-        this.stage.append(mark);
-        if (points.length === words.length) void this.check(JSON.stringify(points));
-      };
-      image.addEventListener("click", click);
-      this.bar.style.display = "none";
     }
     async submitPuzzle(offset, trajectory) {
       await this.check(JSON.stringify({ x: Math.round(offset * 10) / 10, y: 5 }), trajectory);

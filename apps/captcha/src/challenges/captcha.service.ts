@@ -55,6 +55,11 @@ export class CaptchaService {
     this.managedOutcomes = metrics.counter('captcha_managed_total', 'Managed-mode requests, by outcome (passed, or the risk signal that escalated to the puzzle)', ['outcome']);
     this.powKey = powKey(config.masterKey);
   }
+  /** Deletes sessions and limit rows an hour past any use (every worker runs it; idempotent). */
+  sweep(): Promise<unknown> {
+    return Promise.all([this.sessions.sweep(), this.limits.sweep()]);
+  }
+
 
   /**
    * Starts rendering ahead (after the backgrounds are loaded), on VERIGATE_CAPTCHA_RENDER_THREADS

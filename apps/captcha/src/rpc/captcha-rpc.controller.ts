@@ -6,8 +6,6 @@ import { APP_LOGGER, boundedLabel, JsonLogger, Metrics, PLATFORM_CONFIG, seconds
 import { CaptchaService } from '../challenges/captcha.service.js';
 import { Backgrounds } from '../images/background.js';
 import { registerCaptchaFont } from '../images/fonts.js';
-import { CallerLimits } from '../limits/caller-limits.repository.js';
-import { CaptchaSessions } from '#libs/persistence';
 import { captchaReplyJson } from './reply-json.js';
 
 const OPERATIONS = ['get', 'check', 'verify', 'managed'];
@@ -29,8 +27,6 @@ export class CaptchaRpcController implements OnApplicationBootstrap, BeforeAppli
     private readonly broker: Broker,
     private readonly service: CaptchaService,
     private readonly backgrounds: Backgrounds,
-    private readonly sessions: CaptchaSessions,
-    private readonly limits: CallerLimits,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
     @Inject(APP_LOGGER) private readonly logger: JsonLogger,
     metrics: Metrics,
@@ -74,7 +70,7 @@ export class CaptchaRpcController implements OnApplicationBootstrap, BeforeAppli
     // The RPC queue of earlier versions (captcha.rpc with .dead/.retry): gone once drained.
     this.broker.deleteObsoleteQueues().catch((error: Error) => this.logger.warn('could not look for obsolete queues', { error: error.message }));
     this.sweeper = setInterval(() => {
-      Promise.all([this.sessions.sweep(), this.limits.sweep()]).catch((error: Error) => this.logger.warn('captcha sweep failed', { error: error.message }));
+      this.service.sweep().catch((error: Error) => this.logger.warn('captcha sweep failed', { error: error.message }));
     }, 60_000);
     this.sweeper.unref();
   }

@@ -1,6 +1,9 @@
 import { StreamableFile } from '@nestjs/common';
 import { pipeline, type Transform } from 'node:stream';
-import type { RowCursor } from '#libs/persistence';
+import { nextBefore, type RowCursor } from '#libs/persistence';
+
+/** `nextBefore` of a page (from the repositories' keyset paging), for the listings' answers. */
+export { nextBefore };
 import type { JsonLogger } from '#libs/runtime';
 import { AdminError } from '../http/rest-error.js';
 

@@ -7,6 +7,7 @@ import { AppsController } from './apps/apps.controller.js';
 import { AuditLogRepository } from './audit/audit-log.repository.js';
 import { AuditController } from './audit/audit.controller.js';
 import { AuditInterceptor } from './audit/audit.interceptor.js';
+import { CallRecordsService } from './calls/call-records.service.js';
 import { CallsController } from './calls/calls.controller.js';
 import { WebhookDeliveriesGatewayReadRepository } from './calls/webhook-deliveries.gateway-read.repository.js';
 import { EnterprisesController } from './enterprises/enterprises.controller.js';
@@ -28,7 +29,7 @@ import { ToneFilesRepository } from './tones/tone-files.repository.js';
     EnterprisesController, IpRulesController, SmsAdminController,
   ],
   providers: [
-    OperatorTokenGuard, AuditInterceptor, AppsAdminService, SmsAdminService,
+    OperatorTokenGuard, AuditInterceptor, AppsAdminService, SmsAdminService, CallRecordsService,
     AuditLogRepository, EnterprisesRepository, ToneFilesRepository, WebhookDeliveriesGatewayReadRepository,
     CallSessionsRepository, CallEventsRepository, CdrsRepository, SmsMessagesRepository, SmsDevInboxRepository,
   ],

@@ -34,6 +34,17 @@ export class SendSmsUseCase {
       ['outcome']);
     this.acceptedToSubmitted = metrics.histogram('sms_accept_to_submit_seconds', 'From the gateway accepting a message to the SMS centre taking it', [], SLOW_BUCKETS);
   }
+  /**
+   * Fails messages whose command was lost or dead-lettered once their code expired (their
+   * notifications are dispatched), then forgets stale receipts. Idempotent: any worker may run it.
+   */
+  async sweep(): Promise<void> {
+    const rows = await this.messages.failExpired();
+    void this.outbox.dispatch(rows);
+    if (rows.length) this.logger.warn('sms messages never submitted failed after their code expired', { notifications: rows.length });
+    await this.messages.sweepReceipts();
+  }
+
 
   /** On shutdown: an attempt still waiting for the database to record a submission gives up (see recordSubmission). */
   stop(): void {

@@ -1,5 +1,4 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, Query, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
-import { CallEventsRepository, CallSessionsRepository, CdrsRepository, nextBefore } from '#libs/persistence';
 import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, redactUrlCredentials, type PlatformConfig } from '#libs/runtime';
 import { AdminExceptionFilter } from '../../http/admin-exception.filter.js';
 import { AdminError } from '../../http/rest-error.js';
@@ -8,7 +7,9 @@ import { csvExport, exportConnectionError, listFormat } from '../admin-query.js'
 import { Audited } from '../audit/audited.decorator.js';
 import { AuditInterceptor } from '../audit/audit.interceptor.js';
 import { OperatorTokenGuard } from '../operator-token.guard.js';
+import { CallRecordsService } from './call-records.service.js';
 import { cdrCsvStream } from './cdr-csv.js';
+import { nextBefore } from '../admin-query.js';
 import { WebhookDeliveriesGatewayReadRepository } from './webhook-deliveries.gateway-read.repository.js';
 
 /** Read side for operators and auditors: sessions with their events, CDRs, webhook deliveries. */
@@ -18,9 +19,7 @@ import { WebhookDeliveriesGatewayReadRepository } from './webhook-deliveries.gat
 @UseInterceptors(AuditInterceptor)
 export class CallsController {
   constructor(
-    private readonly sessions: CallSessionsRepository,
-    private readonly events: CallEventsRepository,
-    private readonly cdrRecords: CdrsRepository,
+    private readonly records: CallRecordsService,
     private readonly deliveryRecords: WebhookDeliveriesGatewayReadRepository,
     @Inject(APP_LOGGER) private readonly logger: JsonLogger,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
@@ -28,10 +27,9 @@ export class CallsController {
 
   @Get('calls/:sessionId')
   async call(@Param('sessionId') sessionId: string) {
-    const session = await this.sessions.find(sessionId);
-    if (!session) throw notFound(`session ${sessionId}`);
-    const events = await this.events.ofSession(sessionId);
-    const cdr = await this.cdrRecords.ofSession(sessionId);
+    const record = await this.records.call(sessionId);
+    if (!record) throw notFound(`session ${sessionId}`);
+    const { session, events, cdr } = record;
     return {
       session,
       events: events.map((e) => ({ seq: e.seq, eventType: e.eventType, body: e.body, createdAt: e.createdAt })),
@@ -57,13 +55,13 @@ export class CallsController {
   ) {
     const filter = { appKey, sessionId, number, from, to };
     if (listFormat(format) === 'csv') {
-      const cursor = await this.cdrRecords.exportCursor(filter, {
+      const cursor = await this.records.cdrExport(filter, {
         timeoutSeconds: this.config.controls.exportTimeoutSeconds, onConnectionError: exportConnectionError(this.logger, 'CDR'),
       });
       return csvExport(cursor, cdrCsvStream(), this.logger, { filename: 'cdrs.csv', what: 'CDR' });
     }
     const take = pageLimit(limit);
-    const rows = await this.cdrRecords.page(filter, before, take);
+    const rows = await this.records.cdrPage(filter, before, take);
     return { items: rows.map((r) => r.fee_info), count: rows.length, nextBefore: nextBefore(rows, take) };
   }
 

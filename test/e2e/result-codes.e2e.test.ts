@@ -6,7 +6,7 @@ import { expectEventually } from '#libs/testing';
 import { Platform, type TestApp } from './support/platform.js';
 
 /**
- * Every operating-control result code of the seed's 表6 (issue 5), produced by the situation the
+ * Every operating-control result code of the seed's table 6 (docs/contract.md#result-codes-callverify) (issue 5), produced by the situation the
  * docs give as its trigger, against a real gateway, PostgreSQL and RabbitMQ. Each refusal checks
  * the HTTP status, resultcode and resultdesc, and that nothing was stored or queued.
  * The codes of header faults, digest, validation, lists, IP whitelist and rest hours are in

@@ -37,7 +37,7 @@ class CountingServer {
 }
 
 /**
- * SPEC §3.2's address rule with real sockets: while VERIGATE_WEBHOOK_ALLOW_PRIVATE=false a
+ * docs/contract.md#notifications's address rule with real sockets: while VERIGATE_WEBHOOK_ALLOW_PRIVATE=false a
  * webhook never reaches a private, loopback or link-local address, whether the URL names it
  * literally or through DNS (checked by the lookup the socket connects with, so a name that
  * re-binds between a check and the connection cannot slip through); redirects are not followed.

@@ -10,7 +10,7 @@ import { CaptchaRpcController } from './rpc/captcha-rpc.controller.js';
 import { CaptchaSessions } from '#libs/persistence';
 
 /**
- * The captcha worker (SPEC §2.1): serves get / check / verify requests from the gateway over
+ * The captcha worker (docs/contract.md#image-captcha): serves get / check / verify requests from the gateway over
  * RabbitMQ (queue `captcha.rpc.v2`); sessions and rate-limit counters live in PostgreSQL, so any
  * number of workers (and gateways) can serve any step.
  */

@@ -1,5 +1,5 @@
 /**
- * The image captcha (SPEC §2.1): RPC names and payloads between the gateway and the captcha
+ * The image captcha (docs/contract.md#image-captcha): RPC names and payloads between the gateway and the captcha
  * worker (its error codes are in sdk-errors.ts).
  */
 import type { CaptchaErrorCode, SdkLanguage } from './sdk-errors.js';

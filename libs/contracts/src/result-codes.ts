@@ -1,5 +1,5 @@
 /**
- * The voice API's result codes: the seed's 表6, one row per code, with the HTTP status of the
+ * The voice API's result codes: the seed's table 6 (docs/contract.md#result-codes-callverify), one row per code, with the HTTP status of the
  * row it stands under. This is the only copy of the table; every `/rest/` answer is built from it.
  * 1010010 stands twice in the seed (401 invalid digest, 403 platform flow limit), so the flow-limit
  * meaning has its own key here and the same wire code.

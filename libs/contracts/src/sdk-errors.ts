@@ -1,5 +1,5 @@
 /**
- * Error codes of the SDK APIs (SPEC §2: captcha and SMS), one table: each code's HTTP status and
+ * Error codes of the SDK APIs (docs/contract.md#sdk-apis: captcha and SMS), one table: each code's HTTP status and
  * its message in both `X-L` languages. On the wire a code is prefixed with its API
  * (`CAPTCHA.TOKEN_INVALID`, `SMS.RESEND_TOO_SOON`); codes are stable, messages may be reworded.
  */

@@ -40,7 +40,7 @@ export function createDataSource(databaseUrl: string, poolSize = 10, statementTi
   });
 }
 
-/** Creates the database named in the URL if it does not exist (SPEC §5). */
+/** Creates the database named in the URL if it does not exist (docs/contract.md#configuration-names). */
 export async function ensureDatabase(databaseUrl: string): Promise<void> {
   const url = new URL(databaseUrl);
   const name = decodeURIComponent(url.pathname.replace(/^\//, ''));

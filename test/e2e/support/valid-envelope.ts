@@ -6,7 +6,7 @@ import { ResultCodes, SDK_ERRORS, type ResultCodeName, type SdkErrorCode } from 
  * (signed, fresh credentials, distinct callers so no cap or lock-out interferes) with exactly ONE
  * body field spoiled, so each answer must carry the EXACT code of that field's rule. The field →
  * code tables below are the one place the tests state which code each kind of bad value earns;
- * they are written from the seed (表4 / 表6, SPEC §2) and the result-code tables, not read from the
+ * they are written from the seed (table 4 (docs/contract.md#callverify-request-body) / table 6 (docs/contract.md#result-codes-callverify), docs/contract.md#sdk-apis) and the result-code tables, not read from the
  * gateway's validation, so the two are checked against each other.
  */
 
@@ -107,14 +107,14 @@ const notifyUrlValues: KindValues = {
   unicode: fc.constantFrom(b64('http://héllo.example/s'), b64('http://h\u0000/s'), b64('http://ｈ.example/s'), '\uFF41HR0cDovL2gvcw==', b64('http://h.example/\u202Es')),
 };
 
-// ---- callVerify (seed 表4 → 表6) ----
+// ---- callVerify (seed table 4 (docs/contract.md#callverify-request-body) → table 6 (docs/contract.md#result-codes-callverify)) ----
 
 export type CallVerifyField = 'displayNbr' | 'calleeNbr' | 'languageType' | 'preTone' | 'verifyCode' | 'posTone' | 'times' | 'statusUrl' | 'feeUrl' | 'returnIdlePort' | 'userData';
 
 /**
  * The code callVerify answers for each kind of bad value of each field. Required fields missing
  * (or null) and malformed values are parameter errors (1020001), except a malformed display
- * number, which 表6 names (1010023); a well-formed number that is no display number of the app
+ * number, which table 6 (docs/contract.md#result-codes-callverify) names (1010023); a well-formed number that is no display number of the app
  * is 1012006 (unknown to the platform) or 1012001 (another app's); a callee equal to the display
  * number is 1010024; a tone that is not an approved file of the app is a parameter error. An
  * optional field missing or null is accepted ('OK'), and so is an empty statusUrl/feeUrl.
@@ -198,7 +198,7 @@ export function mutationsOf<Field extends string, Code extends string>(table: Re
   return fc.oneof(...choices);
 }
 
-// ---- SMS (SPEC §2.2, SDK error table) ----
+// ---- SMS (docs/contract.md#sms-verification-code, SDK error table) ----
 
 type SmsSendField = 'mobile' | 'type' | 'captcha_token';
 type SmsVerifyField = 'mobile' | 'type' | 'code';
@@ -269,7 +269,7 @@ export const smsVerifyValues: Record<SmsVerifyField, KindValues> = {
   },
 };
 
-// ---- captcha check / verify (SPEC §2.1) ----
+// ---- captcha check / verify (docs/contract.md#image-captcha) ----
 
 type CaptchaCheckField = 'captchaType' | 'token' | 'pointJson' | 'trajectory';
 

@@ -14,7 +14,7 @@ const TOKEN = /^[0-9a-f]{32}$/;
 const MAX_FIELD = 4096;
 
 /**
- * SPEC §2.1, AJ-Captcha compatible: get / check / verify. Thin: SDK headers, the app's right to
+ * docs/contract.md#image-captcha, AJ-Captcha compatible: get / check / verify. Thin: SDK headers, the app's right to
  * use captchas, the client's address and the body's shape are checked here; drawing, answers,
  * rate limits and lock-outs are the captcha worker's, asked over RabbitMQ.
  */

@@ -20,7 +20,7 @@ export interface SdkCaller {
 }
 
 /**
- * The checks every SDK request passes first (SPEC §2): the required headers, an app that is
+ * The checks every SDK request passes first (docs/contract.md#sdk-apis): the required headers, an app that is
  * known, `normal` and has the API's permission, and the client's address (the socket, or
  * `X-Forwarded-For` from a trusted proxy only).
  */

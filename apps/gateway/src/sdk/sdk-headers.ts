@@ -1,6 +1,6 @@
 import type { SdkErrorCode, SdkLanguage } from '#libs/contracts';
 
-/** SPEC §2: the SDK headers every captcha and SMS call carries. */
+/** docs/contract.md#sdk-apis: the SDK headers every captcha and SMS call carries. */
 export interface SdkHeaders {
   lang: SdkLanguage;
   clientId: string;

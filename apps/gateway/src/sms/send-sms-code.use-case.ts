@@ -64,7 +64,7 @@ export class SendSmsCodeUseCase {
     try {
       admission = await accept(verificationHash(request.captchaToken));
     } catch (error) {
-      // SPEC §2.2: a credential handed out in AES form may come back in plain form. Looked up
+      // docs/contract.md#sms-verification-code: a credential handed out in AES form may come back in plain form. Looked up
       // only after the common case failed, so that case costs one round trip.
       const aesForm = error instanceof SdkError && error.code === 'CAPTCHA_TOKEN_INVALID' ? await this.aesForm(caller, request) : null;
       if (!aesForm) throw error;

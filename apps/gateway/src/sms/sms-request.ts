@@ -31,7 +31,7 @@ function typeOf(fields: Record<string, unknown>, sdk: SdkHeaders): SmsType {
   return type;
 }
 
-/** 表2: `mobile` (VERIGATE_SMS_MOBILE_PATTERN), `type` (white space ignored), `captcha_token`. */
+/** table 2 (docs/contract.md#sms-request-body): `mobile` (VERIGATE_SMS_MOBILE_PATTERN), `type` (white space ignored), `captcha_token`. */
 export function parseSendSms(fields: Record<string, unknown>, mobilePattern: RegExp, sdk: SdkHeaders): SendSmsRequest {
   const mobile = mobileOf(fields, mobilePattern, sdk);
   const type = typeOf(fields, sdk);

@@ -10,7 +10,7 @@ import { VerifySmsCodeUseCase } from './verify-sms-code.use-case.js';
 
 type HeaderBag = Record<string, string | string[] | undefined>;
 
-/** SPEC §2.2: send a verification code by SMS, and verify it. Thin: parsing here, rules in the use-cases. */
+/** docs/contract.md#sms-verification-code: send a verification code by SMS, and verify it. Thin: parsing here, rules in the use-cases. */
 @Controller('api/v2/sdk/sms')
 @UseFilters(SdkExceptionFilter)
 export class SmsController {

@@ -1,7 +1,7 @@
 import { PHONE_NUMBER, PHONE_NUMBER_RULE } from '../policy/phone-number.js';
 
 /**
- * The seed's 表4, field by field. Pure: takes the parsed JSON body, returns either the normalised
+ * The seed's table 4 (docs/contract.md#callverify-request-body), field by field. Pure: takes the parsed JSON body, returns either the normalised
  * request or the precise reason for 1020001.
  */
 export interface CallVerifyRequest {

@@ -1,5 +1,5 @@
 /**
- * Which IP addresses a webhook may be sent to (SPEC §3.2: URLs that resolve to private, loopback
+ * Which IP addresses a webhook may be sent to (docs/contract.md#notifications: URLs that resolve to private, loopback
  * or link-local addresses are refused unless the operator allows them). Pure functions, no I/O:
  * the HTTP client calls them for literal-IP hosts and, at connect time, for every address DNS
  * returned (so a name that later re-binds to an internal address is still refused). What an

@@ -31,7 +31,7 @@ export function jitter(ms: number, random: () => number = Math.random): number {
  * failed for good. Both streams wait `scheduleMs[attempt - 1]` (with jitter); once the schedule is
  * exhausted:
  * - a status delivery fails (so the session's later status events can go out),
- * - a CDR (`fee`) is "retried on a configurable schedule until 200" (SPEC §3.2): it never fails
+ * - a CDR (`fee`) is "retried on a configurable schedule until 200" (docs/contract.md#notifications): it never fails
  *   on its own and keeps waiting the schedule's last interval.
  * An empty schedule (the configuration rejects one) retries nothing.
  */

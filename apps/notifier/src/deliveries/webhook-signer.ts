@@ -40,7 +40,7 @@ export class UnreadableSecretError extends Error {
 }
 
 /**
- * Signs every notification (SPEC §3.2 as extended by issue 7):
+ * Signs every notification (docs/contract.md#notifications as extended by issue 7):
  * - always the Huawei-style push authentication (`Authorization` + `X-AKSK`, fresh Nonce and Created
  *   per attempt): the API's header shape, but realm `SDP-PUSH`, a push key derived from the app
  *   secret and a digest over the body (libs/auth push-signature), so a captured push can never

@@ -18,7 +18,7 @@ export interface AppLimits {
   callerCallsPerMinute?: number;
   /** Calls to one callee per hour (1013117). */
   calleeCallsPerHour?: number;
-  /** SMS (SPEC §2.2); absent = the platform default (VERIGATE_SMS_*), not unlimited. */
+  /** SMS (docs/contract.md#sms-verification-code); absent = the platform default (VERIGATE_SMS_*), not unlimited. */
   smsCodeLength?: number;
   smsCodeTtlSeconds?: number;
   smsVerifyAttempts?: number;

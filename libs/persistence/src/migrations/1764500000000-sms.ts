@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * SMS verification codes (SPEC §2.2): one row per accepted send, its segments at the SMS centre,
+ * SMS verification codes (docs/contract.md#sms-verification-code): one row per accepted send, its segments at the SMS centre,
  * delivery receipts. The functions that admit a send, verify a code and move a message through
  * its delivery states (../sql/functions) are each one statement for their caller, so a refusal or
  * a crash leaves nothing half done. Status changes write their notification into the outbox in

@@ -99,9 +99,9 @@ export interface PlatformConfig {
     /** After a Standard Webhooks secret is rotated, the old one still signs this long (VERIGATE_WEBHOOK_SECRET_GRACE_S). */
     secretGraceSeconds: number;
   };
-  /** Image captcha (SPEC §2.1); README "Captcha configuration" documents each variable. */
+  /** Image captcha (docs/contract.md#image-captcha); README "Captcha configuration" documents each variable. */
   captcha: CaptchaConfig;
-  /** SMS verification codes (SPEC §2.2); README "SMS configuration" documents each variable. */
+  /** SMS verification codes (docs/contract.md#sms-verification-code); README "SMS configuration" documents each variable. */
   sms: SmsConfig;
 }
 

@@ -2,7 +2,7 @@ import type { CallEnding } from '#libs/contracts';
 import type { Carrier, CallProgress, CallRequest } from '../carrier.js';
 
 /**
- * A simulated callee network (SPEC §3.1). The last three digits of the callee number choose how the
+ * A simulated callee network (docs/contract.md#the-call). The last three digits of the callee number choose how the
  * network answers, as a SIP network would: 486 busy, 480 unavailable, 404 no such number,
  * 408 no answer, 603 rejected while ringing. Any other number rings, answers and hears the
  * whole prompt (`promptMs` per play, `times` plays).

@@ -18,7 +18,7 @@ export { reasonQ850 } from './sip-messages.js';
 const CLOSE_WAIT_MS = 8000;
 
 /**
- * The `sip` carrier: a SIP user agent client towards one trunk (SPEC §3.1). INVITE with an SDP offer
+ * The `sip` carrier: a SIP user agent client towards one trunk (docs/contract.md#the-call). INVITE with an SDP offer
  * of PCMU/PCMA; 1xx → alerting; 2xx → ACK, answer, the prompt as G.711 RTP, then BYE; a final
  * failure → its status; ring timeout → CANCEL (→ 487); 401/407 → one retry with digest
  * credentials; BYE from the callee ends the prompt. Aborting (worker shutdown) CANCELs a ringing

@@ -22,11 +22,19 @@ export class CaptchaModule {
       imports: [PlatformModule.register({ config, logger, poolSize: 5, queues: [CAPTCHA_RPC_QUEUE] })],
       controllers: [CaptchaRpcController],
       providers: [
-        { provide: Backgrounds, useValue: new Backgrounds() }, CaptchaSessions, CallerLimits, CaptchaService,
+        { provide: Backgrounds, useValue: new Backgrounds() },
+        CaptchaSessions,
+        CallerLimits,
+        CaptchaService,
         // The RPC queue's settings: this worker's prefetch, and its x-max-length (the gateway declares it with the same).
         {
           provide: CONSUMER_SETTINGS,
-          useValue: { [CAPTCHA_RPC_QUEUE]: { prefetch: config.captcha.prefetch, rpcQueueMaxLength: config.captcha.rpcQueueMaxLength } } satisfies ConsumerSettings,
+          useValue: {
+            [CAPTCHA_RPC_QUEUE]: {
+              prefetch: config.captcha.prefetch,
+              rpcQueueMaxLength: config.captcha.rpcQueueMaxLength,
+            },
+          } satisfies ConsumerSettings,
         },
       ],
     };

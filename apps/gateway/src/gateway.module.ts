@@ -16,8 +16,18 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [
-        PlatformModule.register({ config, logger, poolSize: 20, statementTimeoutMs: config.controls.statementTimeoutMs, runOutboxRelay: true }),
-        SdkModule, CaptchaGatewayModule, SmsGatewayModule, VoiceGatewayModule, AdminModule,
+        PlatformModule.register({
+          config,
+          logger,
+          poolSize: 20,
+          statementTimeoutMs: config.controls.statementTimeoutMs,
+          runOutboxRelay: true,
+        }),
+        SdkModule,
+        CaptchaGatewayModule,
+        SmsGatewayModule,
+        VoiceGatewayModule,
+        AdminModule,
       ],
       controllers: [HealthController, MetricsController, DocsController],
     };

@@ -24,8 +24,19 @@ export class NotifierModule {
       imports: [PlatformModule.register({ config, logger, poolSize: 10, queues: NOTIFIER_QUEUES })],
       controllers: [StatusEventsController],
       providers: [
-        WebhookClient, WebhookSigner, WebhookDeliveriesRepository, DeliveryLeasesRepository, DeliveryAttemptsRepository, DeliveryDispatcher, EnqueueDeliveryUseCase,
-        { provide: CONSUMER_SETTINGS, useValue: Object.fromEntries(NOTIFIER_QUEUES.map((queue) => [queue, { prefetch: EVENTS_PREFETCH }])) satisfies ConsumerSettings },
+        WebhookClient,
+        WebhookSigner,
+        WebhookDeliveriesRepository,
+        DeliveryLeasesRepository,
+        DeliveryAttemptsRepository,
+        DeliveryDispatcher,
+        EnqueueDeliveryUseCase,
+        {
+          provide: CONSUMER_SETTINGS,
+          useValue: Object.fromEntries(
+            NOTIFIER_QUEUES.map((queue) => [queue, { prefetch: EVENTS_PREFETCH }]),
+          ) satisfies ConsumerSettings,
+        },
       ],
       exports: [DeliveryDispatcher],
     };

@@ -18,17 +18,23 @@ export class SmsModule {
     return {
       module: SmsModule,
       // The worker writes status notifications to the outbox: it runs the relay too.
-      imports: [PlatformModule.register({ config, logger, poolSize: 10, runOutboxRelay: true, queues: [Queues.smsSend] })],
+      imports: [
+        PlatformModule.register({ config, logger, poolSize: 10, runOutboxRelay: true, queues: [Queues.smsSend] }),
+      ],
       controllers: [SendSmsController],
       providers: [
         SmsMessagesRepository,
         SendSmsUseCase,
         RecordReceiptUseCase,
-        { provide: CONSUMER_SETTINGS, useValue: { [Queues.smsSend]: { prefetch: config.sms.prefetch } } satisfies ConsumerSettings },
+        {
+          provide: CONSUMER_SETTINGS,
+          useValue: { [Queues.smsSend]: { prefetch: config.sms.prefetch } } satisfies ConsumerSettings,
+        },
         {
           provide: SMS_PROVIDER,
           inject: [PLATFORM_CONFIG, DataSource, APP_LOGGER],
-          useFactory: (c: PlatformConfig, dataSource: DataSource, log: JsonLogger) => createSmsProvider(c, dataSource, log),
+          useFactory: (c: PlatformConfig, dataSource: DataSource, log: JsonLogger) =>
+            createSmsProvider(c, dataSource, log),
         },
       ],
     };

@@ -1,4 +1,11 @@
-import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Queues } from '#libs/contracts';
 import { CONSUMER_SETTINGS, type ConsumerSettings } from '#libs/messaging';
@@ -64,10 +71,16 @@ export class VoiceModule {
   static register(config: PlatformConfig, logger: JsonLogger): DynamicModule {
     return {
       module: VoiceModule,
-      imports: [PlatformModule.register({ config, logger, poolSize: 10, runOutboxRelay: true, queues: [Queues.voiceCalls] })],
+      imports: [
+        PlatformModule.register({ config, logger, poolSize: 10, runOutboxRelay: true, queues: [Queues.voiceCalls] }),
+      ],
       controllers: [PlaceCallController],
       providers: [
-        { provide: CARRIER, useFactory: (dataSource: DataSource) => createCarrier(config, dataSource, logger), inject: [DataSource] },
+        {
+          provide: CARRIER,
+          useFactory: (dataSource: DataSource) => createCarrier(config, dataSource, logger),
+          inject: [DataSource],
+        },
         CarrierLifecycle,
         CallSessionsRepository,
         VoiceWorkersRepository,
@@ -78,7 +91,9 @@ export class VoiceModule {
         {
           provide: CONSUMER_SETTINGS,
           inject: [VoicePortsService],
-          useFactory: (ports: VoicePortsService): ConsumerSettings => ({ [Queues.voiceCalls]: { prefetch: ports.capacity } }),
+          useFactory: (ports: VoicePortsService): ConsumerSettings => ({
+            [Queues.voiceCalls]: { prefetch: ports.capacity },
+          }),
         },
       ],
     };

@@ -89,7 +89,10 @@ export function plainCredentialToken(captchaVerification: string): string | null
  * (`token---pointJson`). Its AES form, for looking it up by hash, when `secretKeyOf` knows the
  * token's key; null when the credential is not in plain form or its session is unknown.
  */
-export async function aesFormOfPlainCredential(credential: string, secretKeyOf: (token: string) => Promise<string | null>): Promise<string | null> {
+export async function aesFormOfPlainCredential(
+  credential: string,
+  secretKeyOf: (token: string) => Promise<string | null>,
+): Promise<string | null> {
   const token = plainCredentialToken(credential);
   if (!token) return null;
   const secretKey = await secretKeyOf(token);

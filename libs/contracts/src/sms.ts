@@ -4,7 +4,14 @@
  */
 
 /** The seed's `type` values (table 2 (docs/contract.md#sms-request-body)). */
-export const SMS_TYPES = ['REGISTER_SMS', 'LOGIN_SMS', 'FORGET_PWD_SMS', 'BIND_MOBILE_SMS', 'UPDATE_MOBILE_SMS', 'OTP_REST_SMS'] as const;
+export const SMS_TYPES = [
+  'REGISTER_SMS',
+  'LOGIN_SMS',
+  'FORGET_PWD_SMS',
+  'BIND_MOBILE_SMS',
+  'UPDATE_MOBILE_SMS',
+  'OTP_REST_SMS',
+] as const;
 export type SmsType = (typeof SMS_TYPES)[number];
 
 /**

@@ -18,7 +18,12 @@ export async function declareAll(channel: Channel, plan: readonly Declaration[])
  * broker refuses the declaration; the existing queue is then used as it is, with an error logged,
  * rather than failing the whole connection set-up again and again.
  */
-export async function declareRpcQueue(model: ChannelModel, plan: readonly Declaration[], maxLength: number, logger: JsonLogger): Promise<void> {
+export async function declareRpcQueue(
+  model: ChannelModel,
+  plan: readonly Declaration[],
+  maxLength: number,
+  logger: JsonLogger,
+): Promise<void> {
   const channel = await model.createChannel();
   channel.on('error', () => undefined);
   try {
@@ -26,7 +31,11 @@ export async function declareRpcQueue(model: ChannelModel, plan: readonly Declar
     await channel.close();
   } catch (error) {
     const queue = plan[0]?.kind === 'queue' ? plan[0].name : '';
-    logger.error('RPC queue exists with other arguments; using it as it is', { queue, maxLength, error: (error as Error).message });
+    logger.error('RPC queue exists with other arguments; using it as it is', {
+      queue,
+      maxLength,
+      error: (error as Error).message,
+    });
   }
 }
 
@@ -34,7 +43,11 @@ export async function declareRpcQueue(model: ChannelModel, plan: readonly Declar
  * Deletes the queues of earlier versions (OBSOLETE_QUEUES) that still exist, only if empty and
  * without consumers; returns those it had to leave (an operator decides about their messages).
  */
-export async function deleteObsoleteQueues(model: ChannelModel, name: (logical: string) => string, logger: JsonLogger): Promise<string[]> {
+export async function deleteObsoleteQueues(
+  model: ChannelModel,
+  name: (logical: string) => string,
+  logger: JsonLogger,
+): Promise<string[]> {
   const left: string[] = [];
   for (const logical of OBSOLETE_QUEUES) {
     const queue = name(logical);
@@ -52,7 +65,10 @@ export async function deleteObsoleteQueues(model: ChannelModel, name: (logical: 
       logger.info('obsolete queue deleted', { queue });
     } catch (error) {
       left.push(queue);
-      logger.warn('obsolete queue not deleted: it still holds messages or has consumers; delete it by hand', { queue, error: (error as Error).message });
+      logger.warn('obsolete queue not deleted: it still holds messages or has consumers; delete it by hand', {
+        queue,
+        error: (error as Error).message,
+      });
     }
   }
   return left;
@@ -66,7 +82,11 @@ export type QueueStats = { queue: string; ready: number; consumers: number } | {
  * and closed after (a check of a missing queue closes its channel: one more is opened for the
  * rest). Queues that cannot be checked come back with their error.
  */
-export async function checkQueues(model: ChannelModel, logicalQueues: readonly string[], name: (logical: string) => string): Promise<QueueStats[]> {
+export async function checkQueues(
+  model: ChannelModel,
+  logicalQueues: readonly string[],
+  name: (logical: string) => string,
+): Promise<QueueStats[]> {
   const stats: QueueStats[] = [];
   let channel: Channel | undefined;
   try {

@@ -1,4 +1,12 @@
-import { DEAD_LETTER_EXCHANGE, EXCHANGES, REQUEUE_EXCHANGE, RETRY_EXCHANGE, WORK_QUEUES, type RpcQueueSpec, type WorkQueueSpec } from './topology.js';
+import {
+  DEAD_LETTER_EXCHANGE,
+  EXCHANGES,
+  REQUEUE_EXCHANGE,
+  RETRY_EXCHANGE,
+  WORK_QUEUES,
+  type RpcQueueSpec,
+  type WorkQueueSpec,
+} from './topology.js';
 
 /**
  * The topology as data: the declarations a connection makes, in order, with physical names
@@ -14,7 +22,8 @@ type Namer = (logical: string) => string;
 /** Exchanges (commands, events, dead-letter, retry, requeue) and every work queue with its delay and dead-letter queues. */
 export function topologyPlan(name: Namer, workQueues: readonly WorkQueueSpec[] = WORK_QUEUES): Declaration[] {
   const exchanges: Declaration[] = EXCHANGES.map((e) => ({ kind: 'exchange', name: name(e.name), type: e.type }));
-  for (const special of [DEAD_LETTER_EXCHANGE, RETRY_EXCHANGE, REQUEUE_EXCHANGE]) exchanges.push({ kind: 'exchange', name: name(special), type: 'direct' });
+  for (const special of [DEAD_LETTER_EXCHANGE, RETRY_EXCHANGE, REQUEUE_EXCHANGE])
+    exchanges.push({ kind: 'exchange', name: name(special), type: 'direct' });
   return [...exchanges, ...workQueues.flatMap((spec) => workQueuePlan(name, spec))];
 }
 
@@ -30,12 +39,19 @@ export function workQueuePlan(name: Namer, spec: WorkQueueSpec): Declaration[] {
       kind: 'queue',
       name: queue,
       arguments: {
-        ...(spec.type === 'quorum' ? { 'x-queue-type': 'quorum', 'x-delivery-limit': spec.deliveryLimit } : { 'x-queue-type': 'classic', 'x-queue-version': 2 }),
+        ...(spec.type === 'quorum'
+          ? { 'x-queue-type': 'quorum', 'x-delivery-limit': spec.deliveryLimit }
+          : { 'x-queue-type': 'classic', 'x-queue-version': 2 }),
         'x-dead-letter-exchange': name(DEAD_LETTER_EXCHANGE),
         'x-dead-letter-routing-key': spec.name,
       },
     },
-    ...spec.bindings.map((b): Declaration => ({ kind: 'bind', queue, exchange: name(b.exchange), routingKey: b.routingKey })),
+    ...spec.bindings.map((b): Declaration => ({
+      kind: 'bind',
+      queue,
+      exchange: name(b.exchange),
+      routingKey: b.routingKey,
+    })),
     // Requeue path used by the retry queue's dead-lettering: straight back into this queue.
     { kind: 'bind', queue, exchange: name(REQUEUE_EXCHANGE), routingKey: spec.name },
     { kind: 'queue', name: `${queue}.dead`, arguments: { 'x-queue-type': 'quorum' } },
@@ -43,7 +59,11 @@ export function workQueuePlan(name: Namer, spec: WorkQueueSpec): Declaration[] {
     {
       kind: 'queue',
       name: `${queue}.retry`,
-      arguments: { 'x-message-ttl': spec.retryDelayMs, 'x-dead-letter-exchange': name(REQUEUE_EXCHANGE), 'x-dead-letter-routing-key': spec.name },
+      arguments: {
+        'x-message-ttl': spec.retryDelayMs,
+        'x-dead-letter-exchange': name(REQUEUE_EXCHANGE),
+        'x-dead-letter-routing-key': spec.name,
+      },
     },
     { kind: 'bind', queue: `${queue}.retry`, exchange: name(RETRY_EXCHANGE), routingKey: spec.name },
   ];
@@ -53,7 +73,21 @@ export function workQueuePlan(name: Namer, spec: WorkQueueSpec): Declaration[] {
 export function rpcQueuePlan(name: Namer, spec: RpcQueueSpec, maxLength: number): Declaration[] {
   const queue = name(spec.name);
   return [
-    { kind: 'queue', name: queue, arguments: { 'x-queue-type': 'classic', 'x-queue-version': 2, 'x-max-length': maxLength, 'x-overflow': 'reject-publish' } },
-    ...spec.bindings.map((b): Declaration => ({ kind: 'bind', queue, exchange: name(b.exchange), routingKey: b.routingKey })),
+    {
+      kind: 'queue',
+      name: queue,
+      arguments: {
+        'x-queue-type': 'classic',
+        'x-queue-version': 2,
+        'x-max-length': maxLength,
+        'x-overflow': 'reject-publish',
+      },
+    },
+    ...spec.bindings.map((b): Declaration => ({
+      kind: 'bind',
+      queue,
+      exchange: name(b.exchange),
+      routingKey: b.routingKey,
+    })),
   ];
 }

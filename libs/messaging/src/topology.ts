@@ -90,4 +90,8 @@ export const RPC_QUEUES: RpcQueueSpec[] = [
  * change, so the captcha RPC queue got a new name). `Broker.deleteObsoleteQueues` removes them
  * when they are empty and unused; docs/architecture.md tells operators what to do otherwise.
  */
-export const OBSOLETE_QUEUES: string[] = [LEGACY_CAPTCHA_RPC_QUEUE, `${LEGACY_CAPTCHA_RPC_QUEUE}.retry`, `${LEGACY_CAPTCHA_RPC_QUEUE}.dead`];
+export const OBSOLETE_QUEUES: string[] = [
+  LEGACY_CAPTCHA_RPC_QUEUE,
+  `${LEGACY_CAPTCHA_RPC_QUEUE}.retry`,
+  `${LEGACY_CAPTCHA_RPC_QUEUE}.dead`,
+];

@@ -12,9 +12,14 @@ interface Queryable {
  * `[rows, affectedCount]` for UPDATE and DELETE (even with RETURNING) but plain rows for SELECT
  * and INSERT; this hides the difference so `UPDATE … RETURNING` reads like a SELECT.
  */
-export async function queryRows<T = Record<string, unknown>>(db: Queryable, sql: string, parameters: unknown[] = []): Promise<T[]> {
+export async function queryRows<T = Record<string, unknown>>(
+  db: Queryable,
+  sql: string,
+  parameters: unknown[] = [],
+): Promise<T[]> {
   const result = await db.query(sql, parameters);
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number')
+    return result[0] as T[];
   return result as T[];
 }
 
@@ -28,7 +33,11 @@ const statementNames = new Map<string, string>();
  * on that; errors are pg's own (not wrapped in QueryFailedError). Outside a transaction only: it
  * takes a connection of its own from the DataSource's pool.
  */
-export async function preparedRows<T = Record<string, unknown>>(dataSource: DataSource, sql: string, parameters: unknown[] = []): Promise<T[]> {
+export async function preparedRows<T = Record<string, unknown>>(
+  dataSource: DataSource,
+  sql: string,
+  parameters: unknown[] = [],
+): Promise<T[]> {
   let name = statementNames.get(sql);
   if (!name) {
     name = `vg_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;

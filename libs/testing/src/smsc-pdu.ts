@@ -73,8 +73,27 @@ export function parseSubmitSm(pdu: Buffer): SubmitFields {
     payload = shortMessage.subarray(udh.length);
     concat = concatenation(udh);
   }
-  const text = dataCoding === 0x08 ? Buffer.from(payload).swap16().toString('utf16le') : dataCoding === 0 ? decodeGsm(payload) : payload.toString('latin1');
-  return { sourceAddr, sourceTon, sourceNpi, destination, destTon, destNpi, esmClass, dataCoding, registeredDelivery, udh, payload, text, concat };
+  const text =
+    dataCoding === 0x08
+      ? Buffer.from(payload).swap16().toString('utf16le')
+      : dataCoding === 0
+        ? decodeGsm(payload)
+        : payload.toString('latin1');
+  return {
+    sourceAddr,
+    sourceTon,
+    sourceNpi,
+    destination,
+    destTon,
+    destNpi,
+    esmClass,
+    dataCoding,
+    registeredDelivery,
+    udh,
+    payload,
+    text,
+    concat,
+  };
 }
 
 /** The concatenation information element (IEI 00: 8-bit reference, 08: 16-bit) of a UDH. */
@@ -94,7 +113,18 @@ function concatenation(udh: Buffer): SmscSubmit['concat'] {
 // The GSM 03.38 tables again, on purpose: the test server must not share the encoder's code.
 const GSM =
   '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
-const GSM_EXT: Record<number, string> = { 0x0a: '\f', 0x14: '^', 0x28: '{', 0x29: '}', 0x2f: '\\', 0x3c: '[', 0x3d: '~', 0x3e: ']', 0x40: '|', 0x65: '€' };
+const GSM_EXT: Record<number, string> = {
+  0x0a: '\f',
+  0x14: '^',
+  0x28: '{',
+  0x29: '}',
+  0x2f: '\\',
+  0x3c: '[',
+  0x3d: '~',
+  0x3e: ']',
+  0x40: '|',
+  0x65: '€',
+};
 
 /** Unpacked septets (one per octet) → text; unknown values become U+FFFD so a test sees them. */
 function decodeGsm(bytes: Buffer): string {

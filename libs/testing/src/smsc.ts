@@ -119,7 +119,9 @@ export class TestSmsc {
   /** The session that submitted the message if it is still bound, else any bound one. */
   private receiptSession(messageId: string): SmscSession | undefined {
     const target = this.messageSession.get(messageId);
-    return target && this.live.has(target) && target.bound ? target : [...this.live].find((candidate) => candidate.bound);
+    return target && this.live.has(target) && target.bound
+      ? target
+      : [...this.live].find((candidate) => candidate.bound);
   }
 
   private sendReceiptOn(s: SmscSession, messageId: string, stat: ReceiptStat): Promise<number> {
@@ -151,28 +153,43 @@ export class TestSmsc {
       return;
     }
     s.receiptsInFlight.add(receipt);
-    this.sendReceiptOn(s, receipt.messageId, receipt.stat).then((status) => {
-      s.receiptsInFlight.delete(receipt);
-      if (status !== 0) setTimeout(() => this.autoSendReceipt(receipt), 500).unref();
-    }, () => {
-      s.receiptsInFlight.delete(receipt);
-      this.undelivered.push(receipt);
-    });
+    this.sendReceiptOn(s, receipt.messageId, receipt.stat).then(
+      (status) => {
+        s.receiptsInFlight.delete(receipt);
+        if (status !== 0) setTimeout(() => this.autoSendReceipt(receipt), 500).unref();
+      },
+      () => {
+        s.receiptsInFlight.delete(receipt);
+        this.undelivered.push(receipt);
+      },
+    );
   }
 
   /** Sends a mobile-originated SMS (a deliver_sm that is no receipt); resolves with the response status. */
   sendMo(from: string, text: string): Promise<number> {
     const s = [...this.live].find((candidate) => candidate.bound);
     if (!s) return Promise.reject(new Error('TestSmsc: no bound session for an MO message'));
-    return this.request(s, new smpp.PDU('deliver_sm', { source_addr: from, esm_class: 0, data_coding: 0, short_message: Buffer.from(text, 'ascii') }));
+    return this.request(
+      s,
+      new smpp.PDU('deliver_sm', {
+        source_addr: from,
+        esm_class: 0,
+        data_coding: 0,
+        short_message: Buffer.from(text, 'ascii'),
+      }),
+    );
   }
 
   /** Sends unbind on every bound session, as an SMSC going down would; resolves with the unbind_resp statuses. */
   unbindSessions(): Promise<number[]> {
-    return Promise.all([...this.live].filter((s) => s.bound).map((s) => {
-      s.bound = false;
-      return this.request(s, new smpp.PDU('unbind'));
-    }));
+    return Promise.all(
+      [...this.live]
+        .filter((s) => s.bound)
+        .map((s) => {
+          s.bound = false;
+          return this.request(s, new smpp.PDU('unbind'));
+        }),
+    );
   }
 
   private request(s: SmscSession, pdu: PDU): Promise<number> {

@@ -24,11 +24,20 @@ export function exportConnectionError(logger: JsonLogger, what: string): (error:
  * cursor is closed when the export ends, fails or the client goes away mid-way. A client that
  * stops reading is cut off by the HTTP idle timeout, which closes the connection and so the cursor.
  */
-export function csvExport(cursor: RowCursor, csv: Transform, logger: JsonLogger, export_: { filename: string; what: string }): StreamableFile {
+export function csvExport(
+  cursor: RowCursor,
+  csv: Transform,
+  logger: JsonLogger,
+  export_: { filename: string; what: string },
+): StreamableFile {
   pipeline(cursor.rows, csv, (error) => {
     void cursor.close(error).then((failure) => {
-      if (failure && (failure as { code?: string }).code !== 'ERR_STREAM_PREMATURE_CLOSE') logger.error(`${export_.what} export failed`, { error: failure });
+      if (failure && (failure as { code?: string }).code !== 'ERR_STREAM_PREMATURE_CLOSE')
+        logger.error(`${export_.what} export failed`, { error: failure });
     });
   });
-  return new StreamableFile(csv, { type: 'text/csv; charset=utf-8', disposition: `attachment; filename="${export_.filename}"` });
+  return new StreamableFile(csv, {
+    type: 'text/csv; charset=utf-8',
+    disposition: `attachment; filename="${export_.filename}"`,
+  });
 }

@@ -1,5 +1,11 @@
 import { Module } from '@nestjs/common';
-import { CallEventsRepository, CallSessionsRepository, CdrsRepository, SmsDevInboxRepository, SmsMessagesRepository } from '#libs/persistence';
+import {
+  CallEventsRepository,
+  CallSessionsRepository,
+  CdrsRepository,
+  SmsDevInboxRepository,
+  SmsMessagesRepository,
+} from '#libs/persistence';
 import { DirectoryModule } from '../directory/directory.module.js';
 import { PolicyModule } from '../policy/policy.module.js';
 import { AppsAdminService } from './apps/apps-admin.service.js';
@@ -25,13 +31,31 @@ import { ToneFilesRepository } from './tones/tone-files.repository.js';
 @Module({
   imports: [DirectoryModule, PolicyModule],
   controllers: [
-    AppsController, NumbersController, TonesController, ListsController, CallsController, AuditController,
-    EnterprisesController, IpRulesController, SmsAdminController,
+    AppsController,
+    NumbersController,
+    TonesController,
+    ListsController,
+    CallsController,
+    AuditController,
+    EnterprisesController,
+    IpRulesController,
+    SmsAdminController,
   ],
   providers: [
-    OperatorTokenGuard, AuditInterceptor, AppsAdminService, SmsAdminService, CallRecordsService,
-    AuditLogRepository, EnterprisesRepository, ToneFilesRepository, WebhookDeliveriesGatewayReadRepository,
-    CallSessionsRepository, CallEventsRepository, CdrsRepository, SmsMessagesRepository, SmsDevInboxRepository,
+    OperatorTokenGuard,
+    AuditInterceptor,
+    AppsAdminService,
+    SmsAdminService,
+    CallRecordsService,
+    AuditLogRepository,
+    EnterprisesRepository,
+    ToneFilesRepository,
+    WebhookDeliveriesGatewayReadRepository,
+    CallSessionsRepository,
+    CallEventsRepository,
+    CdrsRepository,
+    SmsMessagesRepository,
+    SmsDevInboxRepository,
   ],
 })
 export class AdminModule {}

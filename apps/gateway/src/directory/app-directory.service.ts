@@ -6,7 +6,15 @@ import { addressList } from '../http/client-address.js';
 import { AppNumbersRepository } from './app-numbers.repository.js';
 import { AppsRepository } from './apps.repository.js';
 import { NumberListsRepository } from './number-lists.repository.js';
-import type { AppLimits, AppStage, AppStatus, InternationalRules, NumberStatus, Permission, RestHours } from '#libs/persistence';
+import type {
+  AppLimits,
+  AppStage,
+  AppStatus,
+  InternationalRules,
+  NumberStatus,
+  Permission,
+  RestHours,
+} from '#libs/persistence';
 
 /** An app as the request path needs it: identity, secret, status, numbers and approved tones. */
 export interface DirectoryApp {
@@ -115,7 +123,10 @@ export class AppDirectory {
     try {
       return this.secretBox.open(sealed);
     } catch (error) {
-      this.logger.error('app secret cannot be opened (is VERIGATE_MASTER_KEY the one it was sealed with?)', { appKey, error: (error as Error).message });
+      this.logger.error('app secret cannot be opened (is VERIGATE_MASTER_KEY the one it was sealed with?)', {
+        appKey,
+        error: (error as Error).message,
+      });
       return null;
     }
   }

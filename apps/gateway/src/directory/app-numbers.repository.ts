@@ -13,7 +13,9 @@ export class AppNumbersRepository {
 
   /** Whether a number is registered to any app. */
   async registered(number: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(`SELECT 1 FROM app_numbers WHERE number = $1 LIMIT 1`, [number]);
+    const rows: unknown[] = await this.dataSource.query(`SELECT 1 FROM app_numbers WHERE number = $1 LIMIT 1`, [
+      number,
+    ]);
     return rows.length > 0;
   }
 

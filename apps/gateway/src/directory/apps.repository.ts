@@ -53,7 +53,11 @@ export class AppsRepository {
    * Installs a new sealed Standard Webhooks secret; the replaced one (if any) keeps signing for
    * `graceSeconds`. Undefined when there is no such app.
    */
-  async replaceWebhookSecret(appKey: string, sealedSecret: string, graceSeconds: number): Promise<{ previous_until: Date | null } | undefined> {
+  async replaceWebhookSecret(
+    appKey: string,
+    sealedSecret: string,
+    graceSeconds: number,
+  ): Promise<{ previous_until: Date | null } | undefined> {
     const rows: Array<{ previous_until: Date | null }> = await this.dataSource.query(
       `WITH updated AS (
          UPDATE apps

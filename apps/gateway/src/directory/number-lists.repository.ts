@@ -22,7 +22,9 @@ export class NumberListsRepository {
 
   /** Whether the entry existed. */
   async remove(entry: { list: NumberListName; number: string; appId: string | null }): Promise<boolean> {
-    return Boolean((await this.repo.delete({ list: entry.list, number: entry.number, appId: entry.appId ?? IsNull() })).affected);
+    return Boolean(
+      (await this.repo.delete({ list: entry.list, number: entry.number, appId: entry.appId ?? IsNull() })).affected,
+    );
   }
 
   /** The entries of one list (or both) of an app or of the platform, in number order. */

@@ -18,7 +18,12 @@ function tableRows(anchor: string): string[][] {
     .split('\n')
     .filter((line) => line.startsWith('|') && !line.startsWith('|---'))
     .slice(1) // the header row
-    .map((line) => line.slice(1, -1).split('|').map((cell) => cell.trim().replace(/^`|`$/g, '')));
+    .map((line) =>
+      line
+        .slice(1, -1)
+        .split('|')
+        .map((cell) => cell.trim().replace(/^`|`$/g, '')),
+    );
 }
 
 describe('docs/contract.md tables', () => {
@@ -30,12 +35,20 @@ describe('docs/contract.md tables', () => {
 
   it('lists every SDK error code with its HTTP status', () => {
     const documented = tableRows('sdk-error-codes').map(([code, status]) => `${code} ${status}`);
-    expect(documented.sort()).toEqual(Object.entries(SDK_ERRORS).map(([code, row]) => `${code} ${row.httpStatus}`).sort());
+    expect(documented.sort()).toEqual(
+      Object.entries(SDK_ERRORS)
+        .map(([code, row]) => `${code} ${row.httpStatus}`)
+        .sort(),
+    );
   });
 
   it('lists every management API error code with its HTTP status', () => {
     const documented = tableRows('admin-error-codes').map(([code, status]) => `${code} ${status}`);
-    expect(documented.sort()).toEqual(Object.entries(ADMIN_ERRORS).map(([code, row]) => `${code} ${row.httpStatus}`).sort());
+    expect(documented.sort()).toEqual(
+      Object.entries(ADMIN_ERRORS)
+        .map(([code, row]) => `${code} ${row.httpStatus}`)
+        .sort(),
+    );
   });
 
   it('lists the state code and description of every way a call ends', () => {
@@ -49,7 +62,9 @@ describe('docs/contract.md tables', () => {
         (sipStatus): CallEnding => ({ kind: 'sip-final', sipStatus }),
       ),
     ];
-    const fromCode = [...new Set(endings.map((ending) => callOutcome(ending)).map((o) => `${o.stateCode} ${o.stateDesc}`))];
+    const fromCode = [
+      ...new Set(endings.map((ending) => callOutcome(ending)).map((o) => `${o.stateCode} ${o.stateDesc}`)),
+    ];
     const documented = tableRows('state-codes').map(([stateCode, stateDesc]) => `${stateCode} ${stateDesc}`);
     expect(documented.sort()).toEqual(fromCode.sort());
   });

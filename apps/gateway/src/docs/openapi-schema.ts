@@ -3,8 +3,14 @@
  * each API family drawn from the error tables of libs/contracts.
  */
 import {
-  ADMIN_ERRORS, ResultCodes, SDK_ERRORS,
-  type AdminErrorCode, type CaptchaErrorCode, type ResultCodeName, type SdkApi, type SmsErrorCode,
+  ADMIN_ERRORS,
+  ResultCodes,
+  SDK_ERRORS,
+  type AdminErrorCode,
+  type CaptchaErrorCode,
+  type ResultCodeName,
+  type SdkApi,
+  type SmsErrorCode,
 } from '#libs/contracts';
 
 export type Schema = Record<string, unknown>;
@@ -35,7 +41,12 @@ export const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 export const json = (schema: Schema) => ({ 'application/json': { schema } });
 
 /** Adds `schema` answers grouped by status into `responses` (several codes may share a status). */
-function mergeErrors(responses: Responses, byStatus: Map<number, { codes: string[]; lines: string[] }>, shape: string, field: string): Responses {
+function mergeErrors(
+  responses: Responses,
+  byStatus: Map<number, { codes: string[]; lines: string[] }>,
+  shape: string,
+  field: string,
+): Responses {
   for (const [status, { codes, lines }] of [...byStatus].sort(([a], [b]) => a - b)) {
     responses[String(status)] = {
       description: lines.join('\n\n'),
@@ -45,7 +56,12 @@ function mergeErrors(responses: Responses, byStatus: Map<number, { codes: string
   return responses;
 }
 
-function group<T>(items: readonly T[], statusOf: (item: T) => number, codeOf: (item: T) => string, lineOf: (item: T) => string) {
+function group<T>(
+  items: readonly T[],
+  statusOf: (item: T) => number,
+  codeOf: (item: T) => string,
+  lineOf: (item: T) => string,
+) {
   const byStatus = new Map<number, { codes: string[]; lines: string[] }>();
   for (const item of items) {
     const entry = byStatus.get(statusOf(item)) ?? { codes: [], lines: [] };
@@ -57,13 +73,43 @@ function group<T>(items: readonly T[], statusOf: (item: T) => number, codeOf: (i
 }
 
 export function sdkErrors(api: SdkApi, codes: readonly (CaptchaErrorCode | SmsErrorCode)[]): Responses {
-  return mergeErrors({}, group(codes, (c) => SDK_ERRORS[c].httpStatus, (c) => `${api}.${c}`, (c) => `\`${api}.${c}\`: ${SDK_ERRORS[c].en}`), 'SdkError', ERROR_CODE_FIELD.sdk);
+  return mergeErrors(
+    {},
+    group(
+      codes,
+      (c) => SDK_ERRORS[c].httpStatus,
+      (c) => `${api}.${c}`,
+      (c) => `\`${api}.${c}\`: ${SDK_ERRORS[c].en}`,
+    ),
+    'SdkError',
+    ERROR_CODE_FIELD.sdk,
+  );
 }
 
 export function restErrors(names: readonly ResultCodeName[]): Responses {
-  return mergeErrors({}, group(names, (n) => ResultCodes[n].httpStatus, (n) => ResultCodes[n].code, (n) => `\`${ResultCodes[n].code}\`: ${ResultCodes[n].description}`), 'RestResult', ERROR_CODE_FIELD.rest);
+  return mergeErrors(
+    {},
+    group(
+      names,
+      (n) => ResultCodes[n].httpStatus,
+      (n) => ResultCodes[n].code,
+      (n) => `\`${ResultCodes[n].code}\`: ${ResultCodes[n].description}`,
+    ),
+    'RestResult',
+    ERROR_CODE_FIELD.rest,
+  );
 }
 
 export function adminErrors(codes: readonly AdminErrorCode[]): Responses {
-  return mergeErrors({}, group(codes, (c) => ADMIN_ERRORS[c].httpStatus, (c) => c, (c) => `\`${c}\`: ${ADMIN_ERRORS[c].meaning}`), 'AdminError', ERROR_CODE_FIELD.admin);
+  return mergeErrors(
+    {},
+    group(
+      codes,
+      (c) => ADMIN_ERRORS[c].httpStatus,
+      (c) => c,
+      (c) => `\`${c}\`: ${ADMIN_ERRORS[c].meaning}`,
+    ),
+    'AdminError',
+    ERROR_CODE_FIELD.admin,
+  );
 }

@@ -19,29 +19,81 @@ export { NOT_PRODUCED_BY_CALL_VERIFY } from './openapi-voice.js';
 // ---- Everything else ----
 
 function otherOperations(): Record<string, Record<string, Operation>> {
-  const text = (type: string, description: string) => ({ description, content: { [type]: { schema: { type: 'string' } } } });
+  const text = (type: string, description: string) => ({
+    description,
+    content: { [type]: { schema: { type: 'string' } } },
+  });
   return {
     '/health': {
       get: {
-        operationId: 'health', summary: 'Readiness: PostgreSQL and RabbitMQ', tags: ['Operations'],
-        responses: { 200: { description: 'Ready.', content: json(ref('Health')) }, 503: { description: 'A dependency is down.', content: json(ref('Health')) } },
+        operationId: 'health',
+        summary: 'Readiness: PostgreSQL and RabbitMQ',
+        tags: ['Operations'],
+        responses: {
+          200: { description: 'Ready.', content: json(ref('Health')) },
+          503: { description: 'A dependency is down.', content: json(ref('Health')) },
+        },
       },
     },
-    '/health/live': { get: { operationId: 'healthLive', summary: 'Liveness (the process answers)', tags: ['Operations'], responses: { 200: { description: 'Alive.', content: json({ type: 'object', properties: { status: { const: 'ok' } } }) } } } },
+    '/health/live': {
+      get: {
+        operationId: 'healthLive',
+        summary: 'Liveness (the process answers)',
+        tags: ['Operations'],
+        responses: {
+          200: { description: 'Alive.', content: json({ type: 'object', properties: { status: { const: 'ok' } } }) },
+        },
+      },
+    },
     '/metrics': {
       get: {
-        operationId: 'metrics', summary: 'Prometheus metrics of this gateway (text format 0.0.4; docs/operations.md lists them)', tags: ['Operations'],
+        operationId: 'metrics',
+        summary: 'Prometheus metrics of this gateway (text format 0.0.4; docs/operations.md lists them)',
+        tags: ['Operations'],
         description: 'When `VERIGATE_METRICS_TOKEN` is set, `Authorization: Bearer <token>` is required.',
-        responses: { 200: text('text/plain', 'The exposition.'), 401: text('text/plain', 'VERIGATE_METRICS_TOKEN is set and the bearer token is missing or wrong.') },
+        responses: {
+          200: text('text/plain', 'The exposition.'),
+          401: text('text/plain', 'VERIGATE_METRICS_TOKEN is set and the bearer token is missing or wrong.'),
+        },
       },
     },
-    '/captcha/widget.js': { get: { operationId: 'captchaWidgetScript', summary: 'The browser captcha widget', tags: ['Captcha SDK'], responses: { 200: text('application/javascript', 'The script.') } } },
-    '/demo/captcha': { get: { operationId: 'captchaDemoPage', summary: 'A demo page of the widget', tags: ['Captcha SDK'], responses: { 200: text('text/html', 'The page.') } } },
-    '/docs': { get: { operationId: 'docsUi', summary: 'This document, in Swagger UI', tags: ['Operations'], responses: { 200: text('text/html', 'The UI.') } } },
-    '/docs/openapi.json': { get: { operationId: 'docsOpenApi', summary: 'This document', tags: ['Operations'], responses: { 200: { description: 'OpenAPI 3.1.', content: json({ type: 'object' }) } } } },
+    '/captcha/widget.js': {
+      get: {
+        operationId: 'captchaWidgetScript',
+        summary: 'The browser captcha widget',
+        tags: ['Captcha SDK'],
+        responses: { 200: text('application/javascript', 'The script.') },
+      },
+    },
+    '/demo/captcha': {
+      get: {
+        operationId: 'captchaDemoPage',
+        summary: 'A demo page of the widget',
+        tags: ['Captcha SDK'],
+        responses: { 200: text('text/html', 'The page.') },
+      },
+    },
+    '/docs': {
+      get: {
+        operationId: 'docsUi',
+        summary: 'This document, in Swagger UI',
+        tags: ['Operations'],
+        responses: { 200: text('text/html', 'The UI.') },
+      },
+    },
+    '/docs/openapi.json': {
+      get: {
+        operationId: 'docsOpenApi',
+        summary: 'This document',
+        tags: ['Operations'],
+        responses: { 200: { description: 'OpenAPI 3.1.', content: json({ type: 'object' }) } },
+      },
+    },
     '/docs/assets/{file}': {
       get: {
-        operationId: 'docsAsset', summary: 'A static file of Swagger UI', tags: ['Operations'],
+        operationId: 'docsAsset',
+        summary: 'A static file of Swagger UI',
+        tags: ['Operations'],
         parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string' } }],
         responses: { 200: text('application/octet-stream', 'The file.'), ...adminErrors(['NOT_FOUND']) },
       },
@@ -51,37 +103,128 @@ function otherOperations(): Record<string, Record<string, Operation>> {
 
 const components = {
   securitySchemes: {
-    akskAuthorization: { type: 'apiKey', in: 'header', name: 'Authorization', description: '`AKSK realm="SDP",profile="UsernameToken",type="Appkey"`; at most 1024 characters (longer: 400 1023006). Another realm (a webhook push\'s `SDP-PUSH`) is refused (400 1023009); every header fault counts towards the 1020176 ban.' },
+    akskAuthorization: {
+      type: 'apiKey',
+      in: 'header',
+      name: 'Authorization',
+      description:
+        '`AKSK realm="SDP",profile="UsernameToken",type="Appkey"`; at most 1024 characters (longer: 400 1023006). Another realm (a webhook push\'s `SDP-PUSH`) is refused (400 1023009); every header fault counts towards the 1020176 ban.',
+    },
     akskToken: {
-      type: 'apiKey', in: 'header', name: 'X-AKSK',
-      description: '`UsernameToken Username="<appKey>",PasswordDigest="<Base64(HMAC-SHA256(appSecret, Nonce+Created))>",Nonce="<1-128 alnum>",Created="yyyy-MM-ddTHH:mm:ssZ"`; a nonce is accepted once; at most 1024 characters (longer: 400 1023033).',
+      type: 'apiKey',
+      in: 'header',
+      name: 'X-AKSK',
+      description:
+        '`UsernameToken Username="<appKey>",PasswordDigest="<Base64(HMAC-SHA256(appSecret, Nonce+Created))>",Nonce="<1-128 alnum>",Created="yyyy-MM-ddTHH:mm:ssZ"`; a nonce is accepted once; at most 1024 characters (longer: 400 1023033).',
     },
     operatorToken: { type: 'http', scheme: 'bearer', description: '`VERIGATE_ADMIN_TOKEN`' },
-    sdkClientId: { type: 'apiKey', in: 'header', name: 'X-client-id', description: 'The appKey of an app with the API\'s permission; the other SDK headers are listed per operation.' },
+    sdkClientId: {
+      type: 'apiKey',
+      in: 'header',
+      name: 'X-client-id',
+      description: "The appKey of an app with the API's permission; the other SDK headers are listed per operation.",
+    },
   },
   schemas: {
-    SdkError: { type: 'object', required: ['error_code', 'error_msg'], properties: { error_code: { type: 'string', description: '`CAPTCHA.<CODE>` or `SMS.<CODE>`' }, error_msg: { type: 'string', description: 'in the X-L language' } } },
-    RestResult: { type: 'object', required: ['resultcode', 'resultdesc'], properties: { resultcode: { type: 'string' }, resultdesc: { type: 'string', maxLength: 128 } } },
-    AdminError: { type: 'object', required: ['error_code', 'error_msg'], properties: { error_code: { type: 'string', enum: Object.keys(ADMIN_ERRORS) }, error_msg: { type: 'string' } } },
-    CallVerifyResult: { allOf: [ref('RestResult')], properties: { resultcode: { const: '0' }, sessionId: { type: 'string' }, idlePort: { type: 'integer' } } },
+    SdkError: {
+      type: 'object',
+      required: ['error_code', 'error_msg'],
+      properties: {
+        error_code: { type: 'string', description: '`CAPTCHA.<CODE>` or `SMS.<CODE>`' },
+        error_msg: { type: 'string', description: 'in the X-L language' },
+      },
+    },
+    RestResult: {
+      type: 'object',
+      required: ['resultcode', 'resultdesc'],
+      properties: { resultcode: { type: 'string' }, resultdesc: { type: 'string', maxLength: 128 } },
+    },
+    AdminError: {
+      type: 'object',
+      required: ['error_code', 'error_msg'],
+      properties: { error_code: { type: 'string', enum: Object.keys(ADMIN_ERRORS) }, error_msg: { type: 'string' } },
+    },
+    CallVerifyResult: {
+      allOf: [ref('RestResult')],
+      properties: { resultcode: { const: '0' }, sessionId: { type: 'string' }, idlePort: { type: 'integer' } },
+    },
     CaptchaResponse: {
       type: 'object',
       properties: {
-        ...Object.fromEntries(['captchaId', 'projectCode', 'captchaOriginalPath', 'captchaFontType', 'captchaFontSize', 'secretKey', 'originalImageBase64', 'point', 'jigsawImageBase64', 'pointList', 'pointJson', 'token', 'captchaVerification']
-          .map((name): [string, Schema] => [name, { type: ['string', 'null'] }])),
+        ...Object.fromEntries(
+          [
+            'captchaId',
+            'projectCode',
+            'captchaOriginalPath',
+            'captchaFontType',
+            'captchaFontSize',
+            'secretKey',
+            'originalImageBase64',
+            'point',
+            'jigsawImageBase64',
+            'pointList',
+            'pointJson',
+            'token',
+            'captchaVerification',
+          ].map((name): [string, Schema] => [name, { type: ['string', 'null'] }]),
+        ),
         wordList: { type: ['array', 'null'], items: { type: 'string' } },
         result: { type: 'boolean' },
         pow: {
-          type: 'object', description: 'Extension, only for apps with captchaPow: ALTCHA challenge; find number in [0, maxnumber] with hex(SHA-256(salt + number)) = challenge',
-          properties: { algorithm: { const: 'SHA-256' }, challenge: { type: 'string' }, maxnumber: { type: 'integer' }, salt: { type: 'string' }, signature: { type: 'string' } },
+          type: 'object',
+          description:
+            'Extension, only for apps with captchaPow: ALTCHA challenge; find number in [0, maxnumber] with hex(SHA-256(salt + number)) = challenge',
+          properties: {
+            algorithm: { const: 'SHA-256' },
+            challenge: { type: 'string' },
+            maxnumber: { type: 'integer' },
+            salt: { type: 'string' },
+            signature: { type: 'string' },
+          },
         },
         escalated: { type: 'string', description: 'Extension, managed mode: the risk signal that requires the puzzle' },
       },
     },
-    SmsSendResult: { type: 'object', required: ['result', 'message_id', 'expires_in', 'resend_after'], properties: { result: { const: true }, message_id: { type: 'string' }, expires_in: { type: 'integer' }, resend_after: { type: 'integer' } } },
-    App: { type: 'object', properties: { appKey: { type: 'string' }, appSecret: { type: 'string', description: 'only when created or rotated' }, ...appFields, webhookSigning: { type: 'object', properties: { enabled: { type: 'boolean' }, previousSecretValidUntil: { type: ['string', 'null'], format: 'date-time' } } }, status: { type: 'string' }, limits: { type: 'object' } } },
-    ListEntry: { type: 'object', required: ['list', 'number'], properties: { list: { type: 'string', enum: ['blacklist', 'whitelist'] }, number: { type: 'string' }, appKey: { type: ['string', 'null'] } } },
-    Health: { type: 'object', properties: { status: { type: 'string', enum: ['ok', 'error'] }, checks: { type: 'object' } } },
+    SmsSendResult: {
+      type: 'object',
+      required: ['result', 'message_id', 'expires_in', 'resend_after'],
+      properties: {
+        result: { const: true },
+        message_id: { type: 'string' },
+        expires_in: { type: 'integer' },
+        resend_after: { type: 'integer' },
+      },
+    },
+    App: {
+      type: 'object',
+      properties: {
+        appKey: { type: 'string' },
+        appSecret: { type: 'string', description: 'only when created or rotated' },
+        ...appFields,
+        webhookSigning: {
+          type: 'object',
+          properties: {
+            enabled: { type: 'boolean' },
+            previousSecretValidUntil: { type: ['string', 'null'], format: 'date-time' },
+          },
+        },
+        status: { type: 'string' },
+        limits: { type: 'object' },
+      },
+    },
+    ListEntry: {
+      type: 'object',
+      required: ['list', 'number'],
+      properties: {
+        list: { type: 'string', enum: ['blacklist', 'whitelist'] },
+        number: { type: 'string' },
+        appKey: { type: ['string', 'null'] },
+      },
+    },
+    Health: {
+      type: 'object',
+      properties: { status: { type: 'string', enum: ['ok', 'error'] }, checks: { type: 'object' } },
+    },
   },
 };
 
@@ -93,19 +236,37 @@ export function openApiDocument(): OpenApiDocument {
   const paths: OpenApiDocument['paths'] = { ...captchaOperations(), ...smsOperations(), ...voiceOperations() };
   for (const [path, ops] of Object.entries(adminPaths())) {
     const pathParams = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
-    paths[path] = Object.fromEntries(Object.entries(ops).map(([method, op]) => [method, adminOperation(op, pathParams)]));
+    paths[path] = Object.fromEntries(
+      Object.entries(ops).map(([method, op]) => [method, adminOperation(op, pathParams)]),
+    );
   }
   Object.assign(paths, otherOperations());
   cached = {
     openapi: '3.1.0',
     info: {
-      title: 'Verigate', version: '1.0.0',
-      description: 'Image captchas and SMS codes (SDK APIs), voice verification calls (Huawei-compatible `/rest/`), and the management API. '
-        + 'A request the HTTP parser refuses (CR/LF in a header, bad framing: 400 `BAD_REQUEST`), headers over the limit (431 `HEADERS_TOO_LARGE`) '
-        + 'or a request that does not arrive within the server timeouts (408 `REQUEST_TIMEOUT`) is answered on any path with the `AdminError` shape, then the connection is closed.',
+      title: 'Verigate',
+      version: '1.0.0',
+      description:
+        'Image captchas and SMS codes (SDK APIs), voice verification calls (Huawei-compatible `/rest/`), and the management API. ' +
+        'A request the HTTP parser refuses (CR/LF in a header, bad framing: 400 `BAD_REQUEST`), headers over the limit (431 `HEADERS_TOO_LARGE`) ' +
+        'or a request that does not arrive within the server timeouts (408 `REQUEST_TIMEOUT`) is answered on any path with the `AdminError` shape, then the connection is closed.',
     },
     servers: [{ url: '/' }],
-    tags: ['Captcha SDK', 'SMS SDK', 'Voice', 'Apps', 'Numbers', 'Tones', 'Lists', 'Calls', 'Audit', 'Enterprises', 'IP rules', 'SMS', 'Operations'].map((name) => ({ name })),
+    tags: [
+      'Captcha SDK',
+      'SMS SDK',
+      'Voice',
+      'Apps',
+      'Numbers',
+      'Tones',
+      'Lists',
+      'Calls',
+      'Audit',
+      'Enterprises',
+      'IP rules',
+      'SMS',
+      'Operations',
+    ].map((name) => ({ name })),
     paths,
     components,
   };

@@ -18,17 +18,24 @@ export class IpBansRepository {
    * Counts an authentication failure of `bucket` (verigate_auth_failure); true when it was banned
    * now. The commit does not wait for the disk (a lost count is harmless).
    */
-  async recordAuthFailure(bucket: string, failuresBeforeBan: number, windowSeconds: number, banSeconds: number): Promise<boolean> {
-    const [row] = await this.dataSource.query(
+  async recordAuthFailure(
+    bucket: string,
+    failuresBeforeBan: number,
+    windowSeconds: number,
+    banSeconds: number,
+  ): Promise<boolean> {
+    const [row] = (await this.dataSource.query(
       `SELECT set_config('synchronous_commit', 'off', true), verigate_auth_failure($1::inet, $2, $3, $4) AS banned`,
       [bucket, failuresBeforeBan, windowSeconds, banSeconds],
-    ) as Array<{ banned: boolean }>;
+    )) as Array<{ banned: boolean }>;
     return row?.banned === true;
   }
 
   /** Bans in force, for operators, latest ending first. */
   list(): Promise<unknown> {
-    return this.dataSource.query(`SELECT abbrev(ip) AS ip, banned_until AS "bannedUntil", reason FROM ip_bans WHERE banned_until > now() ORDER BY banned_until DESC`);
+    return this.dataSource.query(
+      `SELECT abbrev(ip) AS ip, banned_until AS "bannedUntil", reason FROM ip_bans WHERE banned_until > now() ORDER BY banned_until DESC`,
+    );
   }
 
   /** Lifts the bucket's ban and forgets its failures, in one statement; false when it was not banned. */

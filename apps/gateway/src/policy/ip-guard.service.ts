@@ -57,7 +57,10 @@ export class IpGuard {
     try {
       if (await this.ipBans.recordAuthFailure(ip, authFailuresBeforeBan, authFailureWindowSeconds, authBanSeconds)) {
         this.cached = undefined;
-        this.logger.warn('client address banned after repeated authentication failures', { clientIp: ip, banSeconds: authBanSeconds });
+        this.logger.warn('client address banned after repeated authentication failures', {
+          clientIp: ip,
+          banSeconds: authBanSeconds,
+        });
       }
     } catch (error) {
       this.logger.warn('could not record an authentication failure', { error: (error as Error).message });

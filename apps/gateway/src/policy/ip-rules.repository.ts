@@ -21,17 +21,19 @@ export class IpRulesRepository {
 
   /** Adds a rule (its network address); the same kind and CIDR again updates its area. */
   async upsert(kind: IpRuleKind, cidr: string, area: string | null): Promise<IpRuleRow | undefined> {
-    const [row] = await this.dataSource.query(
+    const [row] = (await this.dataSource.query(
       `INSERT INTO ip_rules (kind, cidr, area) VALUES ($1, network($2::inet), $3)
        ON CONFLICT (kind, cidr) DO UPDATE SET area = EXCLUDED.area RETURNING id, kind, cidr::text AS cidr, area`,
       [kind, cidr, area],
-    ) as IpRuleRow[];
+    )) as IpRuleRow[];
     return row;
   }
 
   /** Every rule for operators, by kind then CIDR. */
   list(): Promise<Array<Record<string, unknown>>> {
-    return this.dataSource.query(`SELECT id, kind, cidr::text AS cidr, area, created_at AS "createdAt" FROM ip_rules ORDER BY kind, cidr`);
+    return this.dataSource.query(
+      `SELECT id, kind, cidr::text AS cidr, area, created_at AS "createdAt" FROM ip_rules ORDER BY kind, cidr`,
+    );
   }
 
   /** Whether a rule was removed. */

@@ -4,12 +4,26 @@ import { aesFormOfPlainCredential, SecretBox, verificationHash } from '#libs/aut
 import type { SmsErrorCode } from '#libs/contracts';
 import { Outbox, type OutboxRow } from '#libs/messaging';
 import { CaptchaSessions, SmsMessagesRepository } from '#libs/persistence';
-import { APP_LOGGER, currentRequestContext, JsonLogger, Metrics, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
+import {
+  APP_LOGGER,
+  currentRequestContext,
+  JsonLogger,
+  Metrics,
+  PLATFORM_CONFIG,
+  type PlatformConfig,
+} from '#libs/runtime';
 import { addressBucket } from '../http/client-address.js';
 import type { SdkCaller } from '../sdk/sdk-admission.service.js';
 import { SdkError } from '../sdk/sdk-error.js';
 import { maskMobile, smsStatement } from './sms-database.js';
-import { newCode, SmsCodeHasher, smsMobileBlocked, smsPolicy, velocityAlertPrefix, velocityPrefix } from './sms-policy.js';
+import {
+  newCode,
+  SmsCodeHasher,
+  smsMobileBlocked,
+  smsPolicy,
+  velocityAlertPrefix,
+  velocityPrefix,
+} from './sms-policy.js';
 import type { SendSmsRequest } from './sms-request.js';
 
 export interface SendSmsResult {
@@ -49,12 +63,16 @@ export class SendSmsCodeUseCase {
     @Inject(APP_LOGGER) private readonly logger: JsonLogger,
     metrics: Metrics,
   ) {
-    this.velocityAlerts = metrics.counter('sms_prefix_velocity_alerts_total', 'SMS sends refused because their destination prefix had far more sends than usual this hour (possible SMS pumping)');
+    this.velocityAlerts = metrics.counter(
+      'sms_prefix_velocity_alerts_total',
+      'SMS sends refused because their destination prefix had far more sends than usual this hour (possible SMS pumping)',
+    );
     this.countryCode = config.sms.countryCode;
   }
 
   async execute(caller: SdkCaller, request: SendSmsRequest): Promise<SendSmsResult> {
-    if (smsMobileBlocked(request.mobile, this.config.sms.blockedPrefixes, this.countryCode)) throw new SdkError('MOBILE_BLOCKED', caller.sdk.lang);
+    if (smsMobileBlocked(request.mobile, this.config.sms.blockedPrefixes, this.countryCode))
+      throw new SdkError('MOBILE_BLOCKED', caller.sdk.lang);
     const policy = smsPolicy(caller.app.limits, this.config.sms.defaults);
     const code = newCode(policy.codeLength);
     const messageId = randomUUID();
@@ -66,7 +84,10 @@ export class SendSmsCodeUseCase {
     } catch (error) {
       // docs/contract.md#sms-verification-code: a credential handed out in AES form may come back in plain form. Looked up
       // only after the common case failed, so that case costs one round trip.
-      const aesForm = error instanceof SdkError && error.code === 'CAPTCHA_TOKEN_INVALID' ? await this.aesForm(caller, request) : null;
+      const aesForm =
+        error instanceof SdkError && error.code === 'CAPTCHA_TOKEN_INVALID'
+          ? await this.aesForm(caller, request)
+          : null;
       if (!aesForm) throw error;
       admission = await accept(verificationHash(aesForm));
     }
@@ -77,7 +98,12 @@ export class SendSmsCodeUseCase {
     void this.outbox.dispatch(rows);
     const context = currentRequestContext();
     if (context) context.messageId = messageId; // for the access log line
-    this.logger.info('sms send accepted', { messageId, appKey: caller.app.appKey, mobile: maskMobile(request.mobile), type: request.type });
+    this.logger.info('sms send accepted', {
+      messageId,
+      appKey: caller.app.appKey,
+      mobile: maskMobile(request.mobile),
+      type: request.type,
+    });
     return { messageId, expiresIn: policy.codeTtlSeconds, resendAfter: policy.resendCooldownSeconds };
   }
 
@@ -86,33 +112,65 @@ export class SendSmsCodeUseCase {
     if (refusal === 'PREFIX_VELOCITY_LIMIT') {
       this.velocityAlerts.inc();
       this.logger.warn('sms pumping alert: sends to a destination prefix far above its usual rate', {
-        alert: 'sms-prefix-velocity', appKey: caller.app.appKey, prefix: velocityAlertPrefix(request.mobile, this.config.sms.velocity, this.countryCode),
+        alert: 'sms-prefix-velocity',
+        appKey: caller.app.appKey,
+        prefix: velocityAlertPrefix(request.mobile, this.config.sms.velocity, this.countryCode),
       });
     }
     throw new SdkError(refusal, caller.sdk.lang);
   }
 
-  private accept(caller: SdkCaller, request: SendSmsRequest, messageId: string, code: string, policy: ReturnType<typeof smsPolicy>, credentialHash: string): Promise<AdmissionRow[]> {
+  private accept(
+    caller: SdkCaller,
+    request: SendSmsRequest,
+    messageId: string,
+    code: string,
+    policy: ReturnType<typeof smsPolicy>,
+    credentialHash: string,
+  ): Promise<AdmissionRow[]> {
     const { app, sdk, clientIp } = caller;
     const velocity = this.config.sms.velocity;
     // One statement (SmsMessagesRepository.accept); one row: the outbox row of the accepted send,
     // or the refusal (the credential stays consumed).
-    return smsStatement(() => this.messages.accept({
-      appId: app.id, appKey: app.appKey, mobile: request.mobile, type: request.type, fingerprint: sdk.fingerprint,
-      addressBucket: addressBucket(clientIp), credentialHash,
-      resendCooldownSeconds: policy.resendCooldownSeconds, perMobilePerHour: policy.perMobilePerHour, perMobilePerDay: policy.perMobilePerDay,
-      perDevicePerHour: policy.perDevicePerHour, perIpPerHour: policy.perIpPerHour,
-      messageId, lang: sdk.lang, codeHash: this.hasher.hash(app.id, request.mobile, request.type, code), codeSealed: this.secretBox.seal(code),
-      codeTtlSeconds: policy.codeTtlSeconds, verifyAttempts: policy.verifyAttempts,
-      dailyBudget: policy.dailyBudget, velocityPrefix: velocityPrefix(request.mobile, velocity, this.countryCode),
-      velocityMultiple: velocity.multiple, velocityFloor: velocity.floor,
-    }), sdk.lang, this.logger);
+    return smsStatement(
+      () =>
+        this.messages.accept({
+          appId: app.id,
+          appKey: app.appKey,
+          mobile: request.mobile,
+          type: request.type,
+          fingerprint: sdk.fingerprint,
+          addressBucket: addressBucket(clientIp),
+          credentialHash,
+          resendCooldownSeconds: policy.resendCooldownSeconds,
+          perMobilePerHour: policy.perMobilePerHour,
+          perMobilePerDay: policy.perMobilePerDay,
+          perDevicePerHour: policy.perDevicePerHour,
+          perIpPerHour: policy.perIpPerHour,
+          messageId,
+          lang: sdk.lang,
+          codeHash: this.hasher.hash(app.id, request.mobile, request.type, code),
+          codeSealed: this.secretBox.seal(code),
+          codeTtlSeconds: policy.codeTtlSeconds,
+          verifyAttempts: policy.verifyAttempts,
+          dailyBudget: policy.dailyBudget,
+          velocityPrefix: velocityPrefix(request.mobile, velocity, this.countryCode),
+          velocityMultiple: velocity.multiple,
+          velocityFloor: velocity.floor,
+        }),
+      sdk.lang,
+      this.logger,
+    );
   }
 
   /** The AES form of a plain-form credential whose captcha the client answered with AES, if any. */
   private aesForm(caller: SdkCaller, request: SendSmsRequest): Promise<string | null> {
     return aesFormOfPlainCredential(request.captchaToken, (token) =>
-      smsStatement(() => this.captchaSessions.secretKeyOfPassed(token, caller.app.appKey), caller.sdk.lang, this.logger));
+      smsStatement(
+        () => this.captchaSessions.secretKeyOfPassed(token, caller.app.appKey),
+        caller.sdk.lang,
+        this.logger,
+      ),
+    );
   }
-
 }

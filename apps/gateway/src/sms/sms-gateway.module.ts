@@ -14,7 +14,11 @@ import { VerifySmsCodeUseCase } from './verify-sms-code.use-case.js';
     VerifySmsCodeUseCase,
     SmsMessagesRepository,
     CaptchaSessions,
-    { provide: SmsCodeHasher, inject: [PLATFORM_CONFIG], useFactory: (config: PlatformConfig) => new SmsCodeHasher(config.masterKey) },
+    {
+      provide: SmsCodeHasher,
+      inject: [PLATFORM_CONFIG],
+      useFactory: (config: PlatformConfig) => new SmsCodeHasher(config.masterKey),
+    },
   ],
 })
 export class SmsGatewayModule {}

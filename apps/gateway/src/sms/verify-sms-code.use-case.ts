@@ -28,14 +28,30 @@ export class VerifySmsCodeUseCase {
     const { app, sdk } = caller;
     const sms = this.config.sms;
     const refusal: SmsErrorCode = 'VERIFY_RATE_LIMITED';
-    const rows = await smsStatement(() => this.messages.verify({
-      appId: app.id, mobile: request.mobile, type: request.type, codeHash: this.hasher.hash(app.id, request.mobile, request.type, request.code),
-      fingerprint: sdk.fingerprint, addressBucket: addressBucket(caller.clientIp),
-      perDeviceHour: sms.verifyPerDeviceHour, perIpHour: sms.verifyPerIpHour, refusal,
-    }), sdk.lang, this.logger);
+    const rows = await smsStatement(
+      () =>
+        this.messages.verify({
+          appId: app.id,
+          mobile: request.mobile,
+          type: request.type,
+          codeHash: this.hasher.hash(app.id, request.mobile, request.type, request.code),
+          fingerprint: sdk.fingerprint,
+          addressBucket: addressBucket(caller.clientIp),
+          perDeviceHour: sms.verifyPerDeviceHour,
+          perIpHour: sms.verifyPerIpHour,
+          refusal,
+        }),
+      sdk.lang,
+      this.logger,
+    );
     const outcome = rows[0]?.outcome ?? 'INTERNAL_ERROR';
     if (outcome !== 'OK') {
-      this.logger.info('sms code refused', { appKey: app.appKey, mobile: maskMobile(request.mobile), type: request.type, outcome });
+      this.logger.info('sms code refused', {
+        appKey: app.appKey,
+        mobile: maskMobile(request.mobile),
+        type: request.type,
+        outcome,
+      });
       throw new SdkError(outcome, sdk.lang);
     }
   }

@@ -31,7 +31,9 @@ export class AkskAuthenticator implements OnApplicationBootstrap, OnApplicationS
   onApplicationBootstrap(): void {
     // Expired nonces, counter windows and bans (every gateway does it; the deletes are idempotent).
     this.cleanupTimer = setInterval(() => {
-      this.nonces.deleteExpired().catch((error: Error) => this.logger.warn('expired-row cleanup failed', { error: error.message }));
+      this.nonces
+        .deleteExpired()
+        .catch((error: Error) => this.logger.warn('expired-row cleanup failed', { error: error.message }));
     }, 60_000);
     this.cleanupTimer.unref();
   }
@@ -46,7 +48,12 @@ export class AkskAuthenticator implements OnApplicationBootstrap, OnApplicationS
    * replayed webhook push's `SDP-PUSH`), an unknown or malformed app_key and an invalid digest: the
    * failures a credential-guessing or header-fuzzing client makes. Each keeps its own answer.
    */
-  async authenticate(authorization: string | undefined, xAksk: string | undefined, clientIp: string, now = Date.now()): Promise<{ app: DirectoryApp & { appSecret: string }; nonce: NonceClaim }> {
+  async authenticate(
+    authorization: string | undefined,
+    xAksk: string | undefined,
+    clientIp: string,
+    now = Date.now(),
+  ): Promise<{ app: DirectoryApp & { appSecret: string }; nonce: NonceClaim }> {
     const parsed = parseAksk(authorization, xAksk);
     if (!parsed.ok) {
       await this.ipGuard.recordAuthFailure(clientIp);
@@ -79,7 +86,10 @@ export class AkskAuthenticator implements OnApplicationBootstrap, OnApplicationS
     // The nonce is remembered until Created leaves the window (after that the window check refuses
     // it). It is recorded in the transaction that accepts the request (see CallVerifyUseCase), so
     // authentication and acceptance cost one statement together; a replay answers 401 1010010.
-    return { app: app as DirectoryApp & { appSecret: string }, nonce: { appKey: app.appKey, nonce: credentials.nonce, expiresAt: new Date(created + skewMs) } };
+    return {
+      app: app as DirectoryApp & { appSecret: string },
+      nonce: { appKey: app.appKey, nonce: credentials.nonce, expiresAt: new Date(created + skewMs) },
+    };
   }
 }
 

@@ -28,7 +28,6 @@ export interface CallVerifyResult {
  */
 @Injectable()
 export class CallVerifyUseCase {
-
   constructor(
     private readonly sessions: CallSessionsRepository,
     private readonly counters: RateCountersRepository,
@@ -45,7 +44,8 @@ export class CallVerifyUseCase {
     if (app.status === 'suspended') throw new RestError(ResultCodes.APP_KEY_SUSPENDED);
     if (app.status === 'unavailable') throw new RestError(ResultCodes.APP_UNAVAILABLE);
     if (app.enterpriseStatus === 'suspended') throw new RestError(ResultCodes.SUB_ENTERPRISE_SUSPENDED);
-    if (app.stage === 'test' && this.config.controls.addressKind === 'commercial') throw new RestError(ResultCodes.COMMERCIAL_ADDRESS_FORBIDDEN);
+    if (app.stage === 'test' && this.config.controls.addressKind === 'commercial')
+      throw new RestError(ResultCodes.COMMERCIAL_ADDRESS_FORBIDDEN);
     if (!app.permissions.includes('voice')) throw new RestError(ResultCodes.API_NOT_PERMITTED);
     if (!ipAllowed(app.ipWhitelistList, clientIp)) throw new RestError(ResultCodes.IP_NOT_WHITELISTED);
   }
@@ -61,19 +61,30 @@ export class CallVerifyUseCase {
     await this.refusingQuery(() => this.counters.takeWithoutFlush(counterArrays(claims)));
   }
 
-  async execute(app: DirectoryApp, nonce: NonceClaim, request: CallVerifyRequest, now = new Date()): Promise<CallVerifyResult> {
+  async execute(
+    app: DirectoryApp,
+    nonce: NonceClaim,
+    request: CallVerifyRequest,
+    now = new Date(),
+  ): Promise<CallVerifyResult> {
     if (inRestHours(app.restHours, now)) throw new RestError(ResultCodes.REST_HOURS);
 
     const platformLists = await this.directory.platformLists();
     const blacklisted = (n: string) => platformLists.blacklist.has(n) || app.blacklist.has(n);
     const displayNbr = await this.chooseDisplayNumber(app, request.displayNbr, blacklisted);
-    if (displayNbr === request.calleeNbr) throw new RestError(ResultCodes.INVALID_CALLER_NUMBER, 'the display number is the callee');
+    if (displayNbr === request.calleeNbr)
+      throw new RestError(ResultCodes.INVALID_CALLER_NUMBER, 'the display number is the callee');
     const controls = this.config.controls;
-    if (calleeBlocked(request.calleeNbr, controls.blockedCalleePrefixes)) throw new RestError(ResultCodes.SECURITY_COMMON_ERROR, 'the callee is in a range the platform does not call');
-    const international = internationalRefusal(app.international, controls.homePrefixes, { displayNbr, calleeNbr: request.calleeNbr });
+    if (calleeBlocked(request.calleeNbr, controls.blockedCalleePrefixes))
+      throw new RestError(ResultCodes.SECURITY_COMMON_ERROR, 'the callee is in a range the platform does not call');
+    const international = internationalRefusal(app.international, controls.homePrefixes, {
+      displayNbr,
+      calleeNbr: request.calleeNbr,
+    });
     if (international) throw new RestError(international);
     this.checkLists(app, platformLists, displayNbr, request.calleeNbr);
-    if (!app.approvedTones.has(request.preTone)) throw RestError.parameter(`preTone "${request.preTone}" is not an approved tone file of this app`);
+    if (!app.approvedTones.has(request.preTone))
+      throw RestError.parameter(`preTone "${request.preTone}" is not an approved tone file of this app`);
     if (request.posTone !== null && !app.approvedTones.has(request.posTone)) {
       throw RestError.parameter(`posTone "${request.posTone}" is not an approved tone file of this app`);
     }
@@ -86,20 +97,37 @@ export class CallVerifyUseCase {
     if (!exactPlatformCheck && cachedIdle <= 0) throw new RestError(ResultCodes.INSUFFICIENT_VOICE_PORTS);
     // The port this call will take is no longer idle.
     const idlePort = request.returnIdlePort ? Math.max(0, cachedIdle - 1) : undefined;
-    const counters = counterArrays(callCounterClaims(app.id, app.limits, controls, { displayNbr, calleeNbr: request.calleeNbr }));
+    const counters = counterArrays(
+      callCounterClaims(app.id, app.limits, controls, { displayNbr, calleeNbr: request.calleeNbr }),
+    );
 
     const sessionId = randomUUID();
     // One statement (CallSessionsRepository.accept): the callee's recent failures (1013101), the
     // frequency caps and port limits, the nonce, the session and its place-call command commit
     // together or not at all; a refusal keeps nothing.
-    const outboxRows = await this.refusingQuery(() => this.sessions.accept({
-      nonce, sessionId, appId: app.id, displayNbr, requestedDisplayNbr: request.displayNbr, calleeNbr: request.calleeNbr,
-      languageType: request.languageType, preTone: request.preTone, posTone: request.posTone,
-      verifyCodeSealed: this.secretBox.seal(request.verifyCode), times: request.times,
-      statusUrl: request.statusUrl, feeUrl: request.feeUrl, userData: request.userData,
-      counters, appVoicePorts: app.voicePorts, exactPlatformCheck,
-      abnormalCalleeFailures: controls.abnormalCalleeFailures, abnormalCalleeWindowSeconds: controls.abnormalCalleeWindowSeconds,
-    }));
+    const outboxRows = await this.refusingQuery(() =>
+      this.sessions.accept({
+        nonce,
+        sessionId,
+        appId: app.id,
+        displayNbr,
+        requestedDisplayNbr: request.displayNbr,
+        calleeNbr: request.calleeNbr,
+        languageType: request.languageType,
+        preTone: request.preTone,
+        posTone: request.posTone,
+        verifyCodeSealed: this.secretBox.seal(request.verifyCode),
+        times: request.times,
+        statusUrl: request.statusUrl,
+        feeUrl: request.feeUrl,
+        userData: request.userData,
+        counters,
+        appVoicePorts: app.voicePorts,
+        exactPlatformCheck,
+        abnormalCalleeFailures: controls.abnormalCalleeFailures,
+        abnormalCalleeWindowSeconds: controls.abnormalCalleeWindowSeconds,
+      }),
+    );
     if (outboxRows.length === 0) throw new RestError(ResultCodes.INTERNAL_ERROR, 'the call was not recorded');
     void this.outbox.dispatch(outboxRows);
     const context = currentRequestContext();
@@ -122,7 +150,8 @@ export class CallVerifyUseCase {
       if (pgError.code === ADMISSION_REFUSED_SQLSTATE && pgError.message && pgError.message in ResultCodes) {
         throw new RestError(ResultCodes[pgError.message as ResultCodeName]);
       }
-      if (pgError.code === '23505' && pgError.constraint === 'auth_nonces_pkey') throw new RestError(ResultCodes.INVALID_DIGEST, NONCE_REPLAYED);
+      if (pgError.code === '23505' && pgError.constraint === 'auth_nonces_pkey')
+        throw new RestError(ResultCodes.INVALID_DIGEST, NONCE_REPLAYED);
       if (pgError.code === '57014') throw new RestError(ResultCodes.RESPONSE_TIMEOUT);
       this.logger.error('database failure while accepting a call', { error: pgError.message, code: pgError.code });
       throw new RestError(ResultCodes.INTERNAL_ERROR);
@@ -135,10 +164,13 @@ export class CallVerifyUseCase {
    * it may be called (1013011).
    */
   private checkLists(app: DirectoryApp, platform: PlatformLists, displayNbr: string, calleeNbr: string): void {
-    if (platform.blacklist.has(calleeNbr) || app.blacklist.has(calleeNbr)) throw new RestError(ResultCodes.CALLEE_BLACKLISTED);
-    if (platform.blacklist.has(displayNbr) || app.blacklist.has(displayNbr)) throw new RestError(ResultCodes.CALLER_BLACKLISTED);
+    if (platform.blacklist.has(calleeNbr) || app.blacklist.has(calleeNbr))
+      throw new RestError(ResultCodes.CALLEE_BLACKLISTED);
+    if (platform.blacklist.has(displayNbr) || app.blacklist.has(displayNbr))
+      throw new RestError(ResultCodes.CALLER_BLACKLISTED);
     const whitelisted = platform.whitelist.size + app.whitelist.size > 0;
-    if (whitelisted && !platform.whitelist.has(calleeNbr) && !app.whitelist.has(calleeNbr)) throw new RestError(ResultCodes.CALLEE_NOT_WHITELISTED);
+    if (whitelisted && !platform.whitelist.has(calleeNbr) && !app.whitelist.has(calleeNbr))
+      throw new RestError(ResultCodes.CALLEE_NOT_WHITELISTED);
   }
 
   /**
@@ -146,18 +178,28 @@ export class CallVerifyUseCase {
    * number of the app is used instead. An app without numbers has applied for none (1012006); a
    * number of another app is not bound to this one (1012001); a revoked number is invalid (1020151).
    */
-  private async chooseDisplayNumber(app: DirectoryApp, requested: string, blacklisted: (n: string) => boolean): Promise<string> {
-    if (app.numbers.size === 0) throw new RestError(ResultCodes.SERVICE_NUMBER_NOT_APPLIED, 'the app has no display numbers');
+  private async chooseDisplayNumber(
+    app: DirectoryApp,
+    requested: string,
+    blacklisted: (n: string) => boolean,
+  ): Promise<string> {
+    if (app.numbers.size === 0)
+      throw new RestError(ResultCodes.SERVICE_NUMBER_NOT_APPLIED, 'the app has no display numbers');
     const status = app.numbers.get(requested);
     if (status === undefined) {
-      if (await this.directory.numberRegistered(requested)) throw new RestError(ResultCodes.NUMBER_RESOURCE_NOT_APPLIED, `${requested} is not bound to this app`);
+      if (await this.directory.numberRegistered(requested))
+        throw new RestError(ResultCodes.NUMBER_RESOURCE_NOT_APPLIED, `${requested} is not bound to this app`);
       throw new RestError(ResultCodes.SERVICE_NUMBER_NOT_APPLIED, `${requested} is not a number of the platform`);
     }
     if (status === 'revoked') throw new RestError(ResultCodes.BIND_NUM_INVALID, `${requested} has been revoked`);
     if (status === 'normal') return requested;
     // A replacement is never a blacklisted number (that would refuse the call at random).
     const available = [...app.numbers].filter(([n, s]) => s === 'normal' && !blacklisted(n)).map(([n]) => n);
-    if (available.length === 0) throw new RestError(ResultCodes.SERVICE_NUMBER_SUSPENDED, 'the display number is suspended and the app has no other available number');
+    if (available.length === 0)
+      throw new RestError(
+        ResultCodes.SERVICE_NUMBER_SUSPENDED,
+        'the display number is suspended and the app has no other available number',
+      );
     return available[Math.floor(Math.random() * available.length)]!;
   }
 }

@@ -16,7 +16,10 @@ export class RateCountersRepository {
    * for the disk.
    */
   async takeWithoutFlush(counters: readonly [string[], number[], number[], string[]]): Promise<void> {
-    await preparedRows(this.dataSource,
-      `SELECT set_config('synchronous_commit', 'off', true), verigate_take_counters($1, $2, $3, $4)`, [...counters]);
+    await preparedRows(
+      this.dataSource,
+      `SELECT set_config('synchronous_commit', 'off', true), verigate_take_counters($1, $2, $3, $4)`,
+      [...counters],
+    );
   }
 }

@@ -14,8 +14,13 @@ import { VoicePortGauge } from './voice-port-gauge.service.js';
   imports: [DirectoryModule, PolicyModule],
   controllers: [CallVerifyController],
   providers: [
-    AkskAuthenticator, CallVerifyUseCase, VoicePortGauge,
-    CallSessionsRepository, VoiceWorkersRepository, AuthNoncesRepository, RateCountersRepository,
+    AkskAuthenticator,
+    CallVerifyUseCase,
+    VoicePortGauge,
+    CallSessionsRepository,
+    VoiceWorkersRepository,
+    AuthNoncesRepository,
+    RateCountersRepository,
   ],
 })
 export class VoiceGatewayModule {}

@@ -22,11 +22,26 @@ export interface ChallengeHost {
 export function showBlockPuzzle(host: ChallengeHost, body: CaptchaBody): void {
   const t = host.text;
   host.status.textContent = t.slide;
-  const piece = el('img', 'position:absolute;top:0;left:0;height:100%;z-index:2;pointer-events:none', { class: 'verigate-piece', alt: '', draggable: 'false', src: `data:image/png;base64,${body.jigsawImageBase64}` });
-  host.stage.append(piece);
-  const handle = el('div', 'position:absolute;top:0;left:0;width:48px;height:38px;border-radius:19px;background:#3d7eff;color:#fff;display:flex;align-items:center;justify-content:center;cursor:grab;touch-action:none;font-size:18px', {
-    role: 'slider', tabindex: '0', 'aria-label': t.slider, 'aria-valuemin': '0', 'aria-valuemax': String(IMAGE_W), 'aria-valuenow': '0', class: 'verigate-handle',
+  const piece = el('img', 'position:absolute;top:0;left:0;height:100%;z-index:2;pointer-events:none', {
+    class: 'verigate-piece',
+    alt: '',
+    draggable: 'false',
+    src: `data:image/png;base64,${body.jigsawImageBase64}`,
   });
+  host.stage.append(piece);
+  const handle = el(
+    'div',
+    'position:absolute;top:0;left:0;width:48px;height:38px;border-radius:19px;background:#3d7eff;color:#fff;display:flex;align-items:center;justify-content:center;cursor:grab;touch-action:none;font-size:18px',
+    {
+      role: 'slider',
+      tabindex: '0',
+      'aria-label': t.slider,
+      'aria-valuemin': '0',
+      'aria-valuemax': String(IMAGE_W),
+      'aria-valuenow': '0',
+      class: 'verigate-handle',
+    },
+  );
   handle.textContent = '→';
   host.bar.append(handle);
 
@@ -64,7 +79,10 @@ export function showBlockPuzzle(host: ChallengeHost, body: CaptchaBody): void {
   };
   const move = (e: PointerEvent) => {
     if (!dragFrom) return;
-    place(dragFrom.offset + (e.clientX - dragFrom.x) * ratio(), (e.clientY - host.bar.getBoundingClientRect().top) / stageScale(host.stage));
+    place(
+      dragFrom.offset + (e.clientX - dragFrom.x) * ratio(),
+      (e.clientY - host.bar.getBoundingClientRect().top) / stageScale(host.stage),
+    );
   };
   const up = () => {
     if (!dragFrom) return;
@@ -109,7 +127,10 @@ export function showClickWord(host: ChallengeHost, body: CaptchaBody, image: HTM
     const x = (e.clientX - rect.left) / s;
     const y = (e.clientY - rect.top) / s;
     points.push({ x: Math.round(x), y: Math.round(y) });
-    const mark = el('div', `position:absolute;z-index:2;left:${x * s - 11}px;top:${y * s - 11}px;width:22px;height:22px;border-radius:11px;background:#3d7eff;color:#fff;text-align:center;line-height:22px;font-size:12px;pointer-events:none`);
+    const mark = el(
+      'div',
+      `position:absolute;z-index:2;left:${x * s - 11}px;top:${y * s - 11}px;width:22px;height:22px;border-radius:11px;background:#3d7eff;color:#fff;text-align:center;line-height:22px;font-size:12px;pointer-events:none`,
+    );
     mark.textContent = String(points.length);
     host.stage.append(mark);
     if (points.length === words.length) host.check(JSON.stringify(points));

@@ -15,8 +15,30 @@ export interface CaptchaBody {
 
 export const IMAGE_W = 310;
 export const TEXT = {
-  zh: { pow: '正在进行工作量证明…', powDone: '工作量证明完成', checking: '正在确认您不是机器人…', slide: '拖动滑块，把拼图放进形状相同的缺口', click: '请依次点击', ok: '验证成功', fail: '验证失败，请重试', refresh: '换一张', loading: '加载中…', slider: '拼图滑块：用左右方向键移动，回车提交' },
-  en: { pow: 'Proof of work: solving…', powDone: 'Proof of work done', checking: 'Checking that you are a person…', slide: 'Drag the piece into the gap of the same shape', click: 'Click in order', ok: 'Verified', fail: 'Failed, try again', refresh: 'New captcha', loading: 'Loading…', slider: 'Puzzle slider: move with the arrow keys, Enter to submit' },
+  zh: {
+    pow: '正在进行工作量证明…',
+    powDone: '工作量证明完成',
+    checking: '正在确认您不是机器人…',
+    slide: '拖动滑块，把拼图放进形状相同的缺口',
+    click: '请依次点击',
+    ok: '验证成功',
+    fail: '验证失败，请重试',
+    refresh: '换一张',
+    loading: '加载中…',
+    slider: '拼图滑块：用左右方向键移动，回车提交',
+  },
+  en: {
+    pow: 'Proof of work: solving…',
+    powDone: 'Proof of work done',
+    checking: 'Checking that you are a person…',
+    slide: 'Drag the piece into the gap of the same shape',
+    click: 'Click in order',
+    ok: 'Verified',
+    fail: 'Failed, try again',
+    refresh: 'New captcha',
+    loading: 'Loading…',
+    slider: 'Puzzle slider: move with the arrow keys, Enter to submit',
+  },
 };
 
 export const scriptUrl = (() => {
@@ -44,7 +66,11 @@ export function deviceFingerprint(): string {
   }
 }
 
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, style: string, attrs: Record<string, string> = {}): HTMLElementTagNameMap[K] {
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  style: string,
+  attrs: Record<string, string> = {},
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   node.setAttribute('style', style);
   for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);

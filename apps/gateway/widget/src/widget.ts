@@ -43,21 +43,49 @@ export class CaptchaWidget {
   private busy = false;
   private cleanup: Array<() => void> = [];
 
-  constructor(private readonly container: HTMLElement, private readonly options: WidgetOptions) {
+  constructor(
+    private readonly container: HTMLElement,
+    private readonly options: WidgetOptions,
+  ) {
     this.lang = options.lang === 'en' ? 'en' : 'zh';
     this.type = options.captchaType === 'clickWord' ? 'clickWord' : 'blockPuzzle';
     this.base = (options.baseUrl ?? scriptBase).replace(/\/$/, '');
     this.fingerprint = options.fingerprint ?? deviceFingerprint();
-    this.root = el('div', 'position:relative;width:100%;max-width:620px;font:14px/1.4 system-ui,sans-serif;user-select:none;-webkit-user-select:none', { class: 'verigate-captcha', role: 'group', 'aria-label': 'captcha' });
-    this.stage = el('div', `position:relative;width:100%;aspect-ratio:${IMAGE_W}/155;overflow:hidden;border-radius:4px;background:#eee`);
-    this.bar = el('div', 'position:relative;margin-top:8px;height:40px;border-radius:20px;background:#eef1f5;border:1px solid #d0d7e2');
+    this.root = el(
+      'div',
+      'position:relative;width:100%;max-width:620px;font:14px/1.4 system-ui,sans-serif;user-select:none;-webkit-user-select:none',
+      { class: 'verigate-captcha', role: 'group', 'aria-label': 'captcha' },
+    );
+    this.stage = el(
+      'div',
+      `position:relative;width:100%;aspect-ratio:${IMAGE_W}/155;overflow:hidden;border-radius:4px;background:#eee`,
+    );
+    this.bar = el(
+      'div',
+      'position:relative;margin-top:8px;height:40px;border-radius:20px;background:#eef1f5;border:1px solid #d0d7e2',
+    );
     this.status = el('div', 'margin-top:4px;min-height:20px;color:#555', { 'aria-live': 'polite', role: 'status' });
     this.powLine = el('div', 'margin-top:2px;min-height:16px;font-size:12px;color:#777', { class: 'verigate-pow' });
     this.managed = options.mode === 'managed';
-    const count = () => { this.interactions++; };
-    for (const type of ['pointermove', 'pointerdown', 'keydown', 'touchstart', 'scroll']) window.addEventListener(type, count, { passive: true });
-    this.cleanup.push(() => { for (const type of ['pointermove', 'pointerdown', 'keydown', 'touchstart', 'scroll']) window.removeEventListener(type, count); });
-    const refresh = el('button', 'position:absolute;top:4px;right:4px;z-index:3;border:0;border-radius:3px;background:rgba(255,255,255,.85);cursor:pointer;padding:2px 6px', { type: 'button', 'aria-label': TEXT[this.lang].refresh, title: TEXT[this.lang].refresh, class: 'verigate-refresh' });
+    const count = () => {
+      this.interactions++;
+    };
+    for (const type of ['pointermove', 'pointerdown', 'keydown', 'touchstart', 'scroll'])
+      window.addEventListener(type, count, { passive: true });
+    this.cleanup.push(() => {
+      for (const type of ['pointermove', 'pointerdown', 'keydown', 'touchstart', 'scroll'])
+        window.removeEventListener(type, count);
+    });
+    const refresh = el(
+      'button',
+      'position:absolute;top:4px;right:4px;z-index:3;border:0;border-radius:3px;background:rgba(255,255,255,.85);cursor:pointer;padding:2px 6px',
+      {
+        type: 'button',
+        'aria-label': TEXT[this.lang].refresh,
+        title: TEXT[this.lang].refresh,
+        class: 'verigate-refresh',
+      },
+    );
     refresh.textContent = '↻';
     refresh.addEventListener('click', () => void this.refresh());
     this.root.append(this.stage, this.bar, this.status, this.powLine);
@@ -99,7 +127,9 @@ export class CaptchaWidget {
     this.busy = false;
     let body: CaptchaBody & { error_code?: string; error_msg?: string };
     try {
-      const response = await fetch(`${this.base}/api/v2/sdk/captcha?captchaType=${this.type}`, { headers: this.headers(false) });
+      const response = await fetch(`${this.base}/api/v2/sdk/captcha?captchaType=${this.type}`, {
+        headers: this.headers(false),
+      });
       body = await response.json();
       if (!response.ok) return this.fail(body.error_code ?? String(response.status), body.error_msg ?? 'error');
     } catch (error) {
@@ -112,7 +142,12 @@ export class CaptchaWidget {
     this.setPuzzleVisible(!managedAsk);
     for (const child of [...this.stage.children]) if (!child.classList.contains('verigate-refresh')) child.remove();
     this.bar.replaceChildren();
-    const background = el('img', 'position:absolute;inset:0;width:100%;height:100%;display:block', { class: 'verigate-background', alt: '', draggable: 'false', src: `data:image/png;base64,${body.originalImageBase64}` });
+    const background = el('img', 'position:absolute;inset:0;width:100%;height:100%;display:block', {
+      class: 'verigate-background',
+      alt: '',
+      draggable: 'false',
+      src: `data:image/png;base64,${body.originalImageBase64}`,
+    });
     this.stage.prepend(background);
     if (this.type === 'blockPuzzle') showBlockPuzzle(this.challengeHost(), body);
     else showClickWord(this.challengeHost(), body, background);
@@ -148,7 +183,13 @@ export class CaptchaWidget {
     const t = TEXT[this.lang];
     this.status.textContent = t.checking;
     this.busy = true;
-    let answer: { result?: boolean; captchaVerification?: string; escalated?: string; error_code?: string; error_msg?: string };
+    let answer: {
+      result?: boolean;
+      captchaVerification?: string;
+      escalated?: string;
+      error_code?: string;
+      error_msg?: string;
+    };
     let status: number;
     try {
       const pow = this.pow ? await this.pow : undefined;
@@ -156,8 +197,13 @@ export class CaptchaWidget {
       const wait = 1100 - (performance.now() - this.renderedAt);
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       const response = await fetch(`${this.base}/api/v2/sdk/captcha/managed`, {
-        method: 'POST', headers: this.headers(true),
-        body: JSON.stringify({ token: body.token, powSolution: pow?.payload, signals: { elapsedMs: Math.round(performance.now() - this.renderedAt), interactions: this.interactions } }),
+        method: 'POST',
+        headers: this.headers(true),
+        body: JSON.stringify({
+          token: body.token,
+          powSolution: pow?.payload,
+          signals: { elapsedMs: Math.round(performance.now() - this.renderedAt), interactions: this.interactions },
+        }),
       });
       status = response.status;
       answer = await response.json();
@@ -166,7 +212,8 @@ export class CaptchaWidget {
       return this.fail('NETWORK', (error as Error).message);
     }
     this.busy = false;
-    if (status === 200 && answer.result === true && answer.captchaVerification) return this.succeed(answer.captchaVerification);
+    if (status === 200 && answer.result === true && answer.captchaVerification)
+      return this.succeed(answer.captchaVerification);
     if (status !== 200) {
       this.fail(answer.error_code ?? String(status), answer.error_msg ?? t.fail);
       this.root.setAttribute('data-state', 'failed');
@@ -216,12 +263,20 @@ export class CaptchaWidget {
         powSolution = (await this.pow).payload;
       }
       const body = {
-        captchaType: this.type, token: current.token, pointJson: aesEcbEncrypt(pointJson, current.secretKey),
-        ...(trajectory ? { trajectory } : {}), ...(powSolution ? { powSolution } : {}),
+        captchaType: this.type,
+        token: current.token,
+        pointJson: aesEcbEncrypt(pointJson, current.secretKey),
+        ...(trajectory ? { trajectory } : {}),
+        ...(powSolution ? { powSolution } : {}),
       };
-      const response = await fetch(`${this.base}/api/v2/sdk/captcha/check`, { method: 'POST', headers: this.headers(true), body: JSON.stringify(body) });
+      const response = await fetch(`${this.base}/api/v2/sdk/captcha/check`, {
+        method: 'POST',
+        headers: this.headers(true),
+        body: JSON.stringify(body),
+      });
       const answer = await response.json();
-      if (response.ok && answer.result === true && answer.captchaVerification) return this.succeed(answer.captchaVerification);
+      if (response.ok && answer.result === true && answer.captchaVerification)
+        return this.succeed(answer.captchaVerification);
       this.fail(answer.error_code ?? String(response.status), answer.error_msg ?? TEXT[this.lang].fail);
     } catch (error) {
       this.fail('NETWORK', (error as Error).message);

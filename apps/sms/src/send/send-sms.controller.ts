@@ -29,10 +29,15 @@ export class SendSmsController implements OnApplicationBootstrap, BeforeApplicat
     @Inject(APP_LOGGER) private readonly logger: JsonLogger,
     metrics: Metrics,
   ) {
-    metrics.gauge('sms_provider_connected', '1 while the SMS provider can take messages (SMPP: bound)', ['provider'], (g) => {
-      g.reset();
-      g.set({ provider: provider.name }, provider.isReady() ? 1 : 0);
-    });
+    metrics.gauge(
+      'sms_provider_connected',
+      '1 while the SMS provider can take messages (SMPP: bound)',
+      ['provider'],
+      (g) => {
+        g.reset();
+        g.set({ provider: provider.name }, provider.isReady() ? 1 : 0);
+      },
+    );
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -40,8 +45,7 @@ export class SendSmsController implements OnApplicationBootstrap, BeforeApplicat
     // Every minute: messages whose command was lost or dead-lettered are failed once their code
     // expired (any worker may do it; the statement is idempotent); stale receipts are forgotten.
     this.sweeper = setInterval(() => {
-      this.send.sweep()
-        .catch((error: Error) => this.logger.warn('sms sweep failed', { error: error.message }));
+      this.send.sweep().catch((error: Error) => this.logger.warn('sms sweep failed', { error: error.message }));
     }, 60_000);
     this.sweeper.unref();
     this.logger.info('sms worker consuming', { provider: this.provider.name, prefetch: this.config.sms.prefetch });
@@ -50,7 +54,8 @@ export class SendSmsController implements OnApplicationBootstrap, BeforeApplicat
   @EventPattern<string>(Queues.smsSend)
   sendCommand(@Payload() command: SendSmsCommand | undefined): Promise<Disposition> {
     const messageId = command?.messageId;
-    if (typeof messageId !== 'string' || !/^[0-9a-f-]{36}$/.test(messageId)) return Promise.resolve({ action: 'dead', reason: 'send command without a valid messageId' });
+    if (typeof messageId !== 'string' || !/^[0-9a-f-]{36}$/.test(messageId))
+      return Promise.resolve({ action: 'dead', reason: 'send command without a valid messageId' });
     return this.send.execute(messageId);
   }
 

@@ -4,7 +4,6 @@ import { VOICE_WORKER_HEARTBEAT_MS } from '#libs/contracts';
 import { VoiceWorkersRepository } from '#libs/persistence';
 import { APP_LOGGER, JsonLogger, Metrics, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
 
-
 /**
  * This worker's voice ports. The worker registers itself in `voice_workers` with its port count
  * and heart-beats its active-call count; the gateway's `idlePort` is the sum over live workers.
@@ -23,7 +22,12 @@ export class VoicePortsService implements OnApplicationBootstrap {
   ) {
     this.workerId = `${config.hostName}:${process.pid}:${randomUUID().slice(0, 8)}`;
     metrics.gauge('voice_active_calls', 'Calls this voice worker is carrying now', [], (g) => g.set(this.active));
-    metrics.gauge('voice_idle_ports', 'Voice ports of this worker not carrying a call (VERIGATE_VOICE_PORTS minus active calls)', [], (g) => g.set(Math.max(0, this.capacity - this.active)));
+    metrics.gauge(
+      'voice_idle_ports',
+      'Voice ports of this worker not carrying a call (VERIGATE_VOICE_PORTS minus active calls)',
+      [],
+      (g) => g.set(Math.max(0, this.capacity - this.active)),
+    );
     metrics.gauge('voice_ports', 'Voice ports of this worker (VERIGATE_VOICE_PORTS)', [], (g) => g.set(this.capacity));
   }
 
@@ -51,7 +55,12 @@ export class VoicePortsService implements OnApplicationBootstrap {
 
   async heartbeat(): Promise<void> {
     try {
-      await this.workers.heartbeat({ id: this.workerId, hostName: this.config.hostName, ports: this.capacity, activeCalls: this.active });
+      await this.workers.heartbeat({
+        id: this.workerId,
+        hostName: this.config.hostName,
+        ports: this.capacity,
+        activeCalls: this.active,
+      });
     } catch (error) {
       this.logger.warn('voice port heartbeat failed', { error: (error as Error).message });
     }

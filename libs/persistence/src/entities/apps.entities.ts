@@ -2,7 +2,11 @@ import { Check, Column, Entity, ForeignKey, Index, PrimaryColumn, PrimaryGenerat
 
 export type AppStatus = 'normal' | 'suspended' | 'unavailable';
 export type Permission = 'captcha' | 'sms' | 'voice';
-export interface RestHours { from: string; to: string; tz: string }
+export interface RestHours {
+  from: string;
+  to: string;
+  tz: string;
+}
 
 export type AppStage = 'commercial' | 'test';
 
@@ -78,8 +82,10 @@ export class AppEntity {
   /** Standard Webhooks signing secret (`whsec_…`), sealed; null = those headers are not sent. */
   @Column({ name: 'webhook_secret_sealed', type: 'text', nullable: true }) webhookSecretSealed: string | null;
   /** The secret replaced by the last rotation, sealed: still signed with until `webhookSecretPreviousUntil`. */
-  @Column({ name: 'webhook_secret_previous_sealed', type: 'text', nullable: true }) webhookSecretPreviousSealed: string | null;
-  @Column({ name: 'webhook_secret_previous_until', type: 'timestamptz', nullable: true }) webhookSecretPreviousUntil: Date | null;
+  @Column({ name: 'webhook_secret_previous_sealed', type: 'text', nullable: true }) webhookSecretPreviousSealed:
+    string | null;
+  @Column({ name: 'webhook_secret_previous_until', type: 'timestamptz', nullable: true })
+  webhookSecretPreviousUntil: Date | null;
   /** Captcha proof of work required (on for new apps; off for apps older than the feature: AJ-Captcha clients). */
   @Column({ name: 'captcha_pow', type: 'boolean', default: true }) captchaPow: boolean;
   /** The operator's "under attack" switch: harder PoW for every client, managed mode always shows the puzzle. */

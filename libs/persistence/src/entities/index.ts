@@ -17,7 +17,19 @@ export * from './webhooks.entities.js';
  * it, and test/e2e/schema-agreement.e2e.test.ts checks that the two agree.
  */
 export const ENTITIES = [
-  AppEntity, AppNumberEntity, NumberListEntryEntity, ToneFileEntity, CallSessionEntity, CallEventEntity, CdrEntity,
-  OutboxEntity, AuthNonceEntity, VoiceWorkerEntity, WebhookDeliveryEntity, DeliveryAttemptEntity,
-  AuditLogEntity, EnterpriseEntity, IpRuleEntity,
+  AppEntity,
+  AppNumberEntity,
+  NumberListEntryEntity,
+  ToneFileEntity,
+  CallSessionEntity,
+  CallEventEntity,
+  CdrEntity,
+  OutboxEntity,
+  AuthNonceEntity,
+  VoiceWorkerEntity,
+  WebhookDeliveryEntity,
+  DeliveryAttemptEntity,
+  AuditLogEntity,
+  EnterpriseEntity,
+  IpRuleEntity,
 ];

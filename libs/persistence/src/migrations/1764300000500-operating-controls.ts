@@ -22,7 +22,9 @@ export class OperatingControls1764300000500 implements MigrationInterface {
       ADD COLUMN international jsonb`);
     // 'revoked': the number was withdrawn (by the carrier or the operator) and may not be used at all.
     await q.query(`ALTER TABLE app_numbers DROP CONSTRAINT app_numbers_status_check`);
-    await q.query(`ALTER TABLE app_numbers ADD CONSTRAINT app_numbers_status_check CHECK (status IN ('normal','suspended','revoked'))`);
+    await q.query(
+      `ALTER TABLE app_numbers ADD CONSTRAINT app_numbers_status_check CHECK (status IN ('normal','suspended','revoked'))`,
+    );
     await q.query(`CREATE INDEX app_numbers_number ON app_numbers (number)`);
     // Platform IP rules: a blacklisted address (1020168) or an address of a restricted area (1020171).
     await q.query(`
@@ -65,8 +67,12 @@ export class OperatingControls1764300000500 implements MigrationInterface {
     await q.query(`DROP TABLE IF EXISTS ip_rules`);
     await q.query(`DROP INDEX IF EXISTS app_numbers_number`);
     await q.query(`ALTER TABLE app_numbers DROP CONSTRAINT app_numbers_status_check`);
-    await q.query(`ALTER TABLE app_numbers ADD CONSTRAINT app_numbers_status_check CHECK (status IN ('normal','suspended'))`);
-    await q.query(`ALTER TABLE apps DROP COLUMN limits, DROP COLUMN stage, DROP COLUMN enterprise_id, DROP COLUMN international`);
+    await q.query(
+      `ALTER TABLE app_numbers ADD CONSTRAINT app_numbers_status_check CHECK (status IN ('normal','suspended'))`,
+    );
+    await q.query(
+      `ALTER TABLE apps DROP COLUMN limits, DROP COLUMN stage, DROP COLUMN enterprise_id, DROP COLUMN international`,
+    );
     await q.query(`DROP TABLE IF EXISTS enterprises`);
   }
 }

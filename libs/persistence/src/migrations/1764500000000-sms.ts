@@ -110,7 +110,9 @@ export class Sms1764500000000 implements MigrationInterface {
     await q.query(`DROP FUNCTION IF EXISTS verigate_sms_apply_receipts(uuid, text)`);
     await q.query(`DROP FUNCTION IF EXISTS verigate_sms_set_status(uuid, text, text[], text, text)`);
     await q.query(`DROP FUNCTION IF EXISTS verigate_verify_sms_code(uuid, text, text, text)`);
-    await q.query(`DROP FUNCTION IF EXISTS verigate_admit_sms(uuid, text, text, text, text, text, text, integer, integer, integer, integer, integer)`);
+    await q.query(
+      `DROP FUNCTION IF EXISTS verigate_admit_sms(uuid, text, text, text, text, text, text, integer, integer, integer, integer, integer)`,
+    );
     await q.query(`DROP TABLE IF EXISTS sms_dev_inbox`);
     await q.query(`DROP TABLE IF EXISTS sms_receipts`);
     await q.query(`DROP TABLE IF EXISTS sms_message_parts`);

@@ -31,7 +31,9 @@ export class SmsPumping1764700000300 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP FUNCTION IF EXISTS verigate_admit_sms(uuid, text, text, text, text, text, text, integer, integer, integer, integer, integer, integer, text, integer, integer)`);
+    await q.query(
+      `DROP FUNCTION IF EXISTS verigate_admit_sms(uuid, text, text, text, text, text, text, integer, integer, integer, integer, integer, integer, text, integer, integer)`,
+    );
     await q.query(`DROP TABLE IF EXISTS sms_prefix_hours`);
     // The 12-argument overload (a refusal rolls the credential back too). up() keeps it, but a
     // database migrated by an earlier build of this migration (which dropped it) lacks it: the

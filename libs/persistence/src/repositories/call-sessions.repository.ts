@@ -2,8 +2,19 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import {
-  buildFeeInfo, callOutcome, CALLEE_SIDE_FAILURE_STATE_CODES, Exchanges, formatUtc, RoutingKeys, VOICE_WORKER_STALE_SECONDS,
-  type CallEnding, type CallEventMessage, type CallEventType, type CallFeeMessage, type PlaceCallCommand, type StatusInfo,
+  buildFeeInfo,
+  callOutcome,
+  CALLEE_SIDE_FAILURE_STATE_CODES,
+  Exchanges,
+  formatUtc,
+  RoutingKeys,
+  VOICE_WORKER_STALE_SECONDS,
+  type CallEnding,
+  type CallEventMessage,
+  type CallEventType,
+  type CallFeeMessage,
+  type PlaceCallCommand,
+  type StatusInfo,
 } from '#libs/contracts';
 import { Outbox, outboxHeaders, outboxInsertFrom, type OutboxRow } from '#libs/messaging';
 import { CallSessionEntity } from '../entities/index.js';
@@ -67,7 +78,8 @@ export class CallSessionsRepository {
    */
   accept(a: CallAcceptance): Promise<OutboxRow[]> {
     const command: PlaceCallCommand = { sessionId: a.sessionId };
-    return preparedRows<OutboxRow>(this.dataSource,
+    return preparedRows<OutboxRow>(
+      this.dataSource,
       `WITH admitted AS (
          SELECT verigate_check_callee($8, $27, $28, $29) AND verigate_take_counters($20, $21, $22, $23)
                 AND verigate_take_voice_port($5, $24, $25, $26) AS ok
@@ -81,14 +93,32 @@ export class CallSessionsRepository {
        )
        ${outboxInsertFrom('SELECT $17, $18, session.id, $19::json FROM session', '$30')}`,
       [
-        a.nonce.appKey, a.nonce.nonce, a.nonce.expiresAt,
-        a.sessionId, a.appId, a.displayNbr, a.requestedDisplayNbr, a.calleeNbr, a.languageType,
-        a.preTone, a.posTone, a.verifyCodeSealed, a.times,
-        a.statusUrl, a.feeUrl, a.userData,
-        Exchanges.commands, RoutingKeys.placeCall, JSON.stringify(command),
+        a.nonce.appKey,
+        a.nonce.nonce,
+        a.nonce.expiresAt,
+        a.sessionId,
+        a.appId,
+        a.displayNbr,
+        a.requestedDisplayNbr,
+        a.calleeNbr,
+        a.languageType,
+        a.preTone,
+        a.posTone,
+        a.verifyCodeSealed,
+        a.times,
+        a.statusUrl,
+        a.feeUrl,
+        a.userData,
+        Exchanges.commands,
+        RoutingKeys.placeCall,
+        JSON.stringify(command),
         ...a.counters,
-        a.appVoicePorts, a.exactPlatformCheck, VOICE_WORKER_STALE_SECONDS,
-        a.abnormalCalleeFailures, a.abnormalCalleeWindowSeconds, CALLEE_SIDE_FAILURE_STATE_CODES,
+        a.appVoicePorts,
+        a.exactPlatformCheck,
+        VOICE_WORKER_STALE_SECONDS,
+        a.abnormalCalleeFailures,
+        a.abnormalCalleeWindowSeconds,
+        CALLEE_SIDE_FAILURE_STATE_CODES,
         outboxHeaders(),
       ],
     );
@@ -105,10 +135,13 @@ export class CallSessionsRepository {
    * placed twice.
    */
   async claim(sessionId: string, workerId: string, isLiveHere: (sessionId: string) => boolean): Promise<ClaimResult> {
-    const [row] = await preparedRows(this.dataSource, `SELECT ${SESSION_COLUMNS} FROM call_sessions WHERE id = $1`, [sessionId]);
+    const [row] = await preparedRows(this.dataSource, `SELECT ${SESSION_COLUMNS} FROM call_sessions WHERE id = $1`, [
+      sessionId,
+    ]);
     if (!row) return { outcome: 'unknown-session' };
     // This worker's own claim whose reply was lost (the command came back to it): place the call.
-    if (row.state === 'calling' && row.worker_id === workerId && !isLiveHere(sessionId)) return { outcome: 'claimed', call: toClaimedCall(row) };
+    if (row.state === 'calling' && row.worker_id === workerId && !isLiveHere(sessionId))
+      return { outcome: 'claimed', call: toClaimedCall(row) };
     if (row.state !== 'accepted') return { outcome: 'already-handled' };
     const call = toClaimedCall(row);
     call.icid = randomUUID();
@@ -125,7 +158,10 @@ export class CallSessionsRepository {
     const at = new Date();
     if (eventType === 'alerting') call.alertingAt = at;
     else call.answeredAt = at;
-    await this.record(call, eventType, at, { requiredState: 'calling', set: { [eventType === 'alerting' ? 'alerting_at' : 'answered_at']: at } });
+    await this.record(call, eventType, at, {
+      requiredState: 'calling',
+      set: { [eventType === 'alerting' ? 'alerting_at' : 'answered_at']: at },
+    });
   }
 
   /**
@@ -152,14 +188,26 @@ export class CallSessionsRepository {
       ending,
     });
     const cdrId = randomUUID();
-    const fee: CallFeeMessage = { cdrId, sessionId: call.sessionId, appKey: call.appKey, feeUrl: call.feeUrl, body: { eventType: 'fee', feeLst: [feeInfo] } };
+    const fee: CallFeeMessage = {
+      cdrId,
+      sessionId: call.sessionId,
+      appKey: call.appKey,
+      feeUrl: call.feeUrl,
+      body: { eventType: 'fee', feeLst: [feeInfo] },
+    };
     return this.record(
       call,
       'disconnect',
       endedAt,
       {
         requiredState: 'calling',
-        set: { state: 'ended', ended_at: endedAt, state_code: outcome.stateCode, state_desc: outcome.stateDesc, verify_code_sealed: null },
+        set: {
+          state: 'ended',
+          ended_at: endedAt,
+          state_code: outcome.stateCode,
+          state_desc: outcome.stateDesc,
+          verify_code_sealed: null,
+        },
       },
       { stateCode: outcome.stateCode, stateDesc: outcome.stateDesc },
       {
@@ -168,7 +216,16 @@ export class CallSessionsRepository {
             INSERT INTO cdrs (id, session_id, app_key, caller_num, callee_num, call_start, call_end, state_code, fee_info)
             SELECT $${p}, id, $${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6}, $${p + 7}::json FROM s RETURNING id
           )`,
-        params: [cdrId, call.appKey, call.displayNbr, call.calleeNbr, call.startedAt, endedAt, outcome.stateCode, JSON.stringify(feeInfo)],
+        params: [
+          cdrId,
+          call.appKey,
+          call.displayNbr,
+          call.calleeNbr,
+          call.startedAt,
+          endedAt,
+          outcome.stateCode,
+          JSON.stringify(feeInfo),
+        ],
         message: (p) => `SELECT $${p}, $${p + 1}, cdr.id::text, $${p + 2}::json FROM cdr`,
         messageParams: [Exchanges.callEvents, RoutingKeys.callEvent('fee'), JSON.stringify(fee)],
       },
@@ -181,7 +238,8 @@ export class CallSessionsRepository {
    * away when the call ended).
    */
   async findOrphans(staleWorkerSeconds: number, longestCallSeconds: number, limit = 100): Promise<ClaimedCall[]> {
-    const rows = await queryRows(this.dataSource,
+    const rows = await queryRows(
+      this.dataSource,
       `SELECT ${SESSION_COLUMNS} FROM call_sessions s
         WHERE s.state = 'calling'
           AND (s.started_at < now() - ($2::int * interval '1 second')
@@ -217,11 +275,29 @@ export class CallSessionsRepository {
       ...extra,
     };
     const body = { eventType, statusInfo };
-    const message: CallEventMessage = { eventId, sessionId: call.sessionId, appKey: call.appKey, seq, eventType, statusUrl: call.statusUrl, body };
+    const message: CallEventMessage = {
+      eventId,
+      sessionId: call.sessionId,
+      appKey: call.appKey,
+      seq,
+      eventType,
+      statusUrl: call.statusUrl,
+      body,
+    };
 
     const columns = Object.keys(change.set);
-    const params: unknown[] = [call.sessionId, seq, change.requiredState, eventId, eventType, JSON.stringify(body),
-      Exchanges.callEvents, RoutingKeys.callEvent(eventType), JSON.stringify(message), ...columns.map((c) => change.set[c])];
+    const params: unknown[] = [
+      call.sessionId,
+      seq,
+      change.requiredState,
+      eventId,
+      eventType,
+      JSON.stringify(body),
+      Exchanges.callEvents,
+      RoutingKeys.callEvent(eventType),
+      JSON.stringify(message),
+      ...columns.map((c) => change.set[c]),
+    ];
     const assignments = columns.map((c, i) => `${c} = $${10 + i}`).join(', ');
     let next = params.length + 1;
     let extraCte = '';
@@ -236,7 +312,8 @@ export class CallSessionsRepository {
     // The request id of the place-call command handled now (none for the orphan sweeper).
     params.push(outboxHeaders());
     const headersParam = `$${params.length}`;
-    const rows = await preparedRows<OutboxRow>(this.dataSource,
+    const rows = await preparedRows<OutboxRow>(
+      this.dataSource,
       `WITH s AS (
          UPDATE call_sessions SET event_seq = $2${assignments ? `, ${assignments}` : ''}
           WHERE id = $1 AND state = $3 AND event_seq = $2 - 1 RETURNING id

@@ -51,17 +51,30 @@ export class CaptchaSessions {
    * `get` saves the ~5–10 ms of a WAL flush (docs/architecture.md, "Pre-render pool").
    */
   async insert(s: NewSession): Promise<void> {
-    await preparedRows(this.dataSource,
+    await preparedRows(
+      this.dataSource,
       `INSERT INTO captcha_sessions (token, app_key, captcha_type, answer, secret_key_sealed, expires_at, fingerprint, client_ip, address_bucket, get_risk)
        SELECT $1::text, $2::text, $3::text, $4::json, $5::text, now() + make_interval(secs => $6::int), $7::text, $8::text, $9::text, $10::text[]
        FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit`,
-      [s.token, s.appKey, s.captchaType, JSON.stringify(s.answer), this.secretBox.seal(s.secretKey), s.ttlSeconds, s.fingerprint, s.clientIp, s.addressBucket, s.getRisk],
+      [
+        s.token,
+        s.appKey,
+        s.captchaType,
+        JSON.stringify(s.answer),
+        this.secretBox.seal(s.secretKey),
+        s.ttlSeconds,
+        s.fingerprint,
+        s.clientIp,
+        s.addressBucket,
+        s.getRisk,
+      ],
     );
   }
 
   /** issued → attempted, if the token exists, belongs to the app, has this type and has not expired. */
   async claim(token: string, appKey: string, captchaType: CaptchaType): Promise<ClaimedSession | null> {
-    const rows = await preparedRows<{ answer: unknown; secret_key_sealed: string }>(this.dataSource,
+    const rows = await preparedRows<{ answer: unknown; secret_key_sealed: string }>(
+      this.dataSource,
       `UPDATE captcha_sessions SET state = 'attempted'
         WHERE token = $1 AND app_key = $2 AND captcha_type = $3 AND state = 'issued' AND expires_at > now()
         RETURNING answer, secret_key_sealed`,
@@ -73,7 +86,8 @@ export class CaptchaSessions {
 
   /** An open (issued, unexpired) captcha of the app: who asked for it and what its get saw; null if none. */
   async issued(token: string, appKey: string): Promise<IssuedSession | null> {
-    const rows = await preparedRows<{ fingerprint: string; address_bucket: string | null; get_risk: string[] | null }>(this.dataSource,
+    const rows = await preparedRows<{ fingerprint: string; address_bucket: string | null; get_risk: string[] | null }>(
+      this.dataSource,
       `SELECT fingerprint, address_bucket, get_risk FROM captcha_sessions
         WHERE token = $1 AND app_key = $2 AND state = 'issued' AND expires_at > now()`,
       [token, appKey],
@@ -84,7 +98,8 @@ export class CaptchaSessions {
 
   /** issued → attempted whatever the captcha type (managed mode passes a captcha without its puzzle). */
   async claimAnyType(token: string, appKey: string): Promise<ClaimedSession | null> {
-    const rows = await preparedRows<{ answer: unknown; secret_key_sealed: string }>(this.dataSource,
+    const rows = await preparedRows<{ answer: unknown; secret_key_sealed: string }>(
+      this.dataSource,
       `UPDATE captcha_sessions SET state = 'attempted'
         WHERE token = $1 AND app_key = $2 AND state = 'issued' AND expires_at > now()
         RETURNING answer, secret_key_sealed`,
@@ -95,7 +110,8 @@ export class CaptchaSessions {
   }
 
   async pass(token: string, captchaVerification: string, ttlSeconds: number): Promise<boolean> {
-    const rows = await preparedRows(this.dataSource,
+    const rows = await preparedRows(
+      this.dataSource,
       `UPDATE captcha_sessions SET state = 'passed', verification_hash = $2, verification_expires_at = now() + make_interval(secs => $3)
         WHERE token = $1 AND state = 'attempted' RETURNING 1`,
       [token, verificationHash(captchaVerification), ttlSeconds],
@@ -104,12 +120,17 @@ export class CaptchaSessions {
   }
 
   async fail(token: string): Promise<void> {
-    await preparedRows(this.dataSource, `UPDATE captcha_sessions SET state = 'failed' WHERE token = $1 AND state = 'attempted'`, [token]);
+    await preparedRows(
+      this.dataSource,
+      `UPDATE captcha_sessions SET state = 'failed' WHERE token = $1 AND state = 'attempted'`,
+      [token],
+    );
   }
 
   /** passed → verified, once, within the credential's lifetime, for the same app. */
   async consumeVerification(captchaVerification: string, appKey: string): Promise<boolean> {
-    const rows = await preparedRows(this.dataSource,
+    const rows = await preparedRows(
+      this.dataSource,
       `UPDATE captcha_sessions SET state = 'verified'
         WHERE verification_hash = $1 AND app_key = $2 AND state = 'passed' AND verification_expires_at > now() RETURNING 1`,
       [verificationHash(captchaVerification), appKey],
@@ -119,8 +140,11 @@ export class CaptchaSessions {
 
   /** The secretKey of a session whose credential is still to be verified (for the plain form of an AES credential). */
   async secretKeyOfPassed(token: string, appKey: string): Promise<string | null> {
-    const rows = await preparedRows<{ secret_key_sealed: string }>(this.dataSource,
-      `SELECT secret_key_sealed FROM captcha_sessions WHERE token = $1 AND app_key = $2 AND state = 'passed'`, [token, appKey]);
+    const rows = await preparedRows<{ secret_key_sealed: string }>(
+      this.dataSource,
+      `SELECT secret_key_sealed FROM captcha_sessions WHERE token = $1 AND app_key = $2 AND state = 'passed'`,
+      [token, appKey],
+    );
     return rows[0] ? this.secretBox.openOrNull(rows[0].secret_key_sealed) : null;
   }
 
@@ -128,6 +152,7 @@ export class CaptchaSessions {
   async sweep(): Promise<void> {
     await this.dataSource.query(
       `DELETE FROM captcha_sessions WHERE expires_at < now() - interval '1 hour'
-         AND (verification_expires_at IS NULL OR verification_expires_at < now() - interval '1 hour')`);
+         AND (verification_expires_at IS NULL OR verification_expires_at < now() - interval '1 hour')`,
+    );
   }
 }

@@ -38,10 +38,15 @@ export class CdrsRepository {
   }
 
   /** A page of CDRs, newest call start first; `before` is a page cursor or an ISO 8601 time. */
-  page(filter: CdrFilter, before: string | undefined, take: number): Promise<Array<{ fee_info: Record<string, unknown>; id: string; cursor_time: string }>> {
+  page(
+    filter: CdrFilter,
+    before: string | undefined,
+    take: number,
+  ): Promise<Array<{ fee_info: Record<string, unknown>; id: string; cursor_time: string }>> {
     const where = cdrWhere(filter);
     addBefore(where, before, 'call_start');
-    return queryRows<{ fee_info: Record<string, unknown>; id: string; cursor_time: string }>(this.dataSource,
+    return queryRows<{ fee_info: Record<string, unknown>; id: string; cursor_time: string }>(
+      this.dataSource,
       `SELECT fee_info, id, ${cursorTimeSql('call_start')} AS cursor_time
          FROM cdrs ${where.where} ORDER BY call_start DESC, id DESC LIMIT ${where.param(take)}`,
       where.params,
@@ -49,10 +54,15 @@ export class CdrsRepository {
   }
 
   /** Every matching CDR (fee_info, state_code), oldest first, from a server-side cursor (see openRowCursor). */
-  exportCursor(filter: CdrFilter, options: { timeoutSeconds: number; onConnectionError: (error: Error) => void }): Promise<RowCursor> {
+  exportCursor(
+    filter: CdrFilter,
+    options: { timeoutSeconds: number; onConnectionError: (error: Error) => void },
+  ): Promise<RowCursor> {
     const where = cdrWhere(filter);
     return openRowCursor(this.dataSource, {
-      sql: `SELECT fee_info, state_code FROM cdrs ${where.where} ORDER BY call_start, id`, params: where.params, ...options,
+      sql: `SELECT fee_info, state_code FROM cdrs ${where.where} ORDER BY call_start, id`,
+      params: where.params,
+      ...options,
     });
   }
 }

@@ -23,9 +23,7 @@ export interface ClaimedCall {
 }
 
 export type ClaimResult =
-  | { outcome: 'claimed'; call: ClaimedCall }
-  | { outcome: 'already-handled' }
-  | { outcome: 'unknown-session' };
+  { outcome: 'claimed'; call: ClaimedCall } | { outcome: 'already-handled' } | { outcome: 'unknown-session' };
 
 /** The call_sessions columns a claimed call is read from. */
 export const SESSION_COLUMNS = `id, worker_id, app_key, display_nbr, callee_nbr, language_type, pre_tone, pos_tone, verify_code_sealed,

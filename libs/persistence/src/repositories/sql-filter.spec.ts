@@ -17,7 +17,10 @@ describe('keyset paging', () => {
   const id = '0b4c6b2e-7a53-4f0e-9b43-0d5f3f1c8a11';
 
   it('turns the last row of a full page into a cursor that addBefore reads back', () => {
-    const rows = [{ cursor_time: '2026-01-10T08:00:00.123456Z', id: 'x' }, { cursor_time: '2026-01-10T07:00:00.000001Z', id }];
+    const rows = [
+      { cursor_time: '2026-01-10T08:00:00.123456Z', id: 'x' },
+      { cursor_time: '2026-01-10T07:00:00.000001Z', id },
+    ];
     const cursor = nextBefore(rows, 2);
     expect(Buffer.from(cursor!, 'base64url').toString()).toBe(`2026-01-10T07:00:00.000001Z|${id}`);
     const where = new SqlFilter();
@@ -44,11 +47,15 @@ describe('keyset paging', () => {
     addBefore(where, undefined, 'call_start');
     addBefore(where, '', 'call_start');
     expect(where.clauses).toEqual([]);
-    expect(() => addBefore(where, 'garbage', 'call_start')).toThrow('before must be a nextBefore value or an ISO 8601 time');
+    expect(() => addBefore(where, 'garbage', 'call_start')).toThrow(
+      'before must be a nextBefore value or an ISO 8601 time',
+    );
   });
 
   it('formats the cursor time in UTC with microseconds', () => {
-    expect(cursorTimeSql('m.created_at')).toBe(`to_char(m.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`);
+    expect(cursorTimeSql('m.created_at')).toBe(
+      `to_char(m.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+    );
   });
 });
 

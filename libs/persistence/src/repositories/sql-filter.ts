@@ -3,7 +3,10 @@
  * The management API answers it as any invalid field: 400 INVALID_FIELD "`field` must be `rule`".
  */
 export class InvalidFilterValue extends Error {
-  constructor(readonly field: string, readonly rule: string) {
+  constructor(
+    readonly field: string,
+    readonly rule: string,
+  ) {
     super(`${field} must be ${rule}`);
     this.name = 'InvalidFilterValue';
   }
@@ -48,7 +51,8 @@ export class SqlFilter {
 }
 
 /** SQL of a time as the keyset cursor holds it (UTC, microseconds: exact, unlike a JS Date). */
-export const cursorTimeSql = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+export const cursorTimeSql = (column: string) =>
+  `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 /** JSON paging cursor: the time (UTC, microseconds) and id of the last row of a page. */
 const CURSOR = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z)\|([0-9a-f-]{36})$/;
@@ -61,7 +65,9 @@ export function addBefore(filter: SqlFilter, before: string | undefined, timeCol
   if (before === undefined || before === '') return;
   const cursor = CURSOR.exec(Buffer.from(before, 'base64url').toString('utf8'));
   if (cursor) {
-    filter.clauses.push(`(${timeColumn}, ${idColumn}) < (${filter.param(cursor[1])}::timestamptz, ${filter.param(cursor[2])}::uuid)`);
+    filter.clauses.push(
+      `(${timeColumn}, ${idColumn}) < (${filter.param(cursor[1])}::timestamptz, ${filter.param(cursor[2])}::uuid)`,
+    );
     return;
   }
   const time = new Date(before);

@@ -4,7 +4,9 @@ import { SQL_FUNCTIONS, sqlFunction } from './sql-functions.js';
 
 describe('SQL function files', () => {
   it('lists every file of the functions folder once, and nothing else', () => {
-    const files = readdirSync(new URL('./functions/', import.meta.url)).filter((name) => name.endsWith('.sql')).map((name) => name.slice(0, -4));
+    const files = readdirSync(new URL('./functions/', import.meta.url))
+      .filter((name) => name.endsWith('.sql'))
+      .map((name) => name.slice(0, -4));
     expect([...SQL_FUNCTIONS].sort()).toEqual(files.sort());
   });
 

@@ -34,6 +34,9 @@ export function sqlFunction(file: SqlFunctionFile): string {
 }
 
 /** Creates or replaces the given functions, in the order given. */
-export async function applySqlFunctions(q: QueryRunner, files: readonly SqlFunctionFile[] = SQL_FUNCTIONS): Promise<void> {
+export async function applySqlFunctions(
+  q: QueryRunner,
+  files: readonly SqlFunctionFile[] = SQL_FUNCTIONS,
+): Promise<void> {
   for (const file of files) await q.query(sqlFunction(file));
 }

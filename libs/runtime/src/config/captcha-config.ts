@@ -104,15 +104,27 @@ export function loadCaptchaConfig(read: EnvReader): CaptchaConfig {
     },
   };
   if (captcha.pow.ceiling < captcha.pow.maxnumber) {
-    read.problems.push(`VERIGATE_CAPTCHA_POW_MAX_MAXNUMBER=${captcha.pow.ceiling} must not be below VERIGATE_CAPTCHA_POW_MAXNUMBER=${captcha.pow.maxnumber} (the ceiling would lower the base difficulty)`);
+    read.problems.push(
+      `VERIGATE_CAPTCHA_POW_MAX_MAXNUMBER=${captcha.pow.ceiling} must not be below VERIGATE_CAPTCHA_POW_MAXNUMBER=${captcha.pow.maxnumber} (the ceiling would lower the base difficulty)`,
+    );
   }
   const floodBurst = read.int('VERIGATE_CAPTCHA_FLOOD_BURST', captcha.getLimitPerIp, 1, 10_000_000);
-  const floodPerMinute = read.int('VERIGATE_CAPTCHA_FLOOD_PER_MIN', Math.ceil((captcha.getLimitPerIp * 60) / captcha.getWindowSeconds), 1, 100_000_000);
+  const floodPerMinute = read.int(
+    'VERIGATE_CAPTCHA_FLOOD_PER_MIN',
+    Math.ceil((captcha.getLimitPerIp * 60) / captcha.getWindowSeconds),
+    1,
+    100_000_000,
+  );
   captcha.flood = {
     burst: floodBurst,
     perMinute: floodPerMinute,
     answerBurst: read.int('VERIGATE_CAPTCHA_FLOOD_ANSWER_BURST', Math.min(2 * floodBurst, 20_000_000), 1, 20_000_000),
-    answerPerMinute: read.int('VERIGATE_CAPTCHA_FLOOD_ANSWER_PER_MIN', Math.min(2 * floodPerMinute, 200_000_000), 1, 200_000_000),
+    answerPerMinute: read.int(
+      'VERIGATE_CAPTCHA_FLOOD_ANSWER_PER_MIN',
+      Math.min(2 * floodPerMinute, 200_000_000),
+      1,
+      200_000_000,
+    ),
   };
   return captcha;
 }

@@ -41,7 +41,8 @@ export class EnvReader {
     const v = this.str(name, fallback);
     try {
       const u = new URL(v);
-      if (!protocols.includes(u.protocol)) this.problems.push(`${name} must use ${protocols.join(' or ')} (got ${u.protocol})`);
+      if (!protocols.includes(u.protocol))
+        this.problems.push(`${name} must use ${protocols.join(' or ')} (got ${u.protocol})`);
     } catch {
       this.problems.push(`${name} is not a valid URL`);
     }
@@ -56,7 +57,10 @@ export class EnvReader {
 
   /** A comma-separated list; bad entries are named and left out. */
   list(name: string, fallback: string, check: (item: string) => boolean, what: string): string[] {
-    const items = this.str(name, fallback).split(',').map((p) => p.trim()).filter(Boolean);
+    const items = this.str(name, fallback)
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean);
     const bad = items.filter((item) => !check(item));
     if (bad.length) this.problems.push(`${name} has invalid entries (${bad.join(', ')}): each must be ${what}`);
     return items.filter(check);

@@ -18,7 +18,10 @@ const DEV_MASTER_KEY = 'dev-master-key-change-me';
 /** Parses `1s,5s,30s,2m,1h` (or plain milliseconds) into milliseconds. */
 export function parseDurationList(text: string): number[] | null {
   const out: number[] = [];
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const m = /^(\d+)(ms|s|m|h)?$/.exec(part);
     if (!m) return null;
     const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 'ms') as 'ms' | 's' | 'm' | 'h'];
@@ -33,25 +36,37 @@ export function loadConfig(env: Env = process.env, defaults: LoadConfigOptions =
   const production = env.NODE_ENV === 'production';
   const adminToken = read.str('VERIGATE_ADMIN_TOKEN', production ? '' : DEV_ADMIN_TOKEN);
   if (!adminToken) read.problems.push('VERIGATE_ADMIN_TOKEN is required when NODE_ENV=production');
-  else if (production && adminToken === DEV_ADMIN_TOKEN) read.problems.push('VERIGATE_ADMIN_TOKEN is the published development token: set your own when NODE_ENV=production (e.g. openssl rand -hex 24)');
+  else if (production && adminToken === DEV_ADMIN_TOKEN)
+    read.problems.push(
+      'VERIGATE_ADMIN_TOKEN is the published development token: set your own when NODE_ENV=production (e.g. openssl rand -hex 24)',
+    );
   else if (adminToken.length < 12) read.problems.push('VERIGATE_ADMIN_TOKEN must be at least 12 characters');
   const masterKey = read.str('VERIGATE_MASTER_KEY', production ? '' : DEV_MASTER_KEY);
   if (!masterKey) read.problems.push('VERIGATE_MASTER_KEY is required when NODE_ENV=production');
-  else if (production && masterKey === DEV_MASTER_KEY) read.problems.push('VERIGATE_MASTER_KEY is the published development key: set your own when NODE_ENV=production (e.g. openssl rand -hex 32)');
+  else if (production && masterKey === DEV_MASTER_KEY)
+    read.problems.push(
+      'VERIGATE_MASTER_KEY is the published development key: set your own when NODE_ENV=production (e.g. openssl rand -hex 32)',
+    );
   else if (masterKey.length < 16) read.problems.push('VERIGATE_MASTER_KEY must be at least 16 characters');
 
   // A secret: named but never echoed.
   const metricsToken = read.str('VERIGATE_METRICS_TOKEN', '') || null;
   if (metricsToken !== null && !/^[\x21-\x7e]{16,256}$/.test(metricsToken)) {
-    read.problems.push('VERIGATE_METRICS_TOKEN must be 16-256 printable characters without spaces (or unset: /metrics open)');
+    read.problems.push(
+      'VERIGATE_METRICS_TOKEN must be 16-256 printable characters without spaces (or unset: /metrics open)',
+    );
   }
 
   const retryText = read.str('VERIGATE_WEBHOOK_RETRY_SCHEDULE', '1s,5s,30s,2m,10m,30m,1h,2h,6h');
   const retryScheduleMs = parseDurationList(retryText);
-  if (!retryScheduleMs) read.problems.push(`VERIGATE_WEBHOOK_RETRY_SCHEDULE="${retryText}" must be a comma-separated list like 1s,30s,5m,1h`);
+  if (!retryScheduleMs)
+    read.problems.push(
+      `VERIGATE_WEBHOOK_RETRY_SCHEDULE="${retryText}" must be a comma-separated list like 1s,30s,5m,1h`,
+    );
 
   const namespace = read.str('VERIGATE_AMQP_NAMESPACE', '');
-  if (!/^[A-Za-z0-9_.-]*$/.test(namespace)) read.problems.push('VERIGATE_AMQP_NAMESPACE may contain only letters, digits, _ . -');
+  if (!/^[A-Za-z0-9_.-]*$/.test(namespace))
+    read.problems.push('VERIGATE_AMQP_NAMESPACE may contain only letters, digits, _ . -');
 
   const sip = loadSipConfig(read);
   const voicePorts = read.int('VERIGATE_VOICE_PORTS', 30, 1, 65535);
@@ -83,7 +98,12 @@ export function loadConfig(env: Env = process.env, defaults: LoadConfigOptions =
       platformRequestsPerSecond: read.optionalLimit('VERIGATE_PLATFORM_REQUESTS_PER_S'),
       spCallsPerDay: read.optionalLimit('VERIGATE_SP_CALLS_PER_DAY'),
       serviceNumberCallsPerMinute: read.optionalLimit('VERIGATE_SERVICE_NUMBER_CALLS_PER_MIN'),
-      blockedCalleePrefixes: read.list('VERIGATE_BLOCKED_CALLEE_PREFIXES', '', isPrefix, 'a number prefix such as +86900'),
+      blockedCalleePrefixes: read.list(
+        'VERIGATE_BLOCKED_CALLEE_PREFIXES',
+        '',
+        isPrefix,
+        'a number prefix such as +86900',
+      ),
       abnormalCalleeFailures: read.int('VERIGATE_ABNORMAL_CALLEE_FAILURES', 10, 0, 1_000_000),
       abnormalCalleeWindowSeconds: read.int('VERIGATE_ABNORMAL_CALLEE_WINDOW_S', 3600, 1, 30 * 24 * 3600),
       homePrefixes: read.list('VERIGATE_HOME_PREFIXES', '', isPrefix, 'a number prefix such as +86'),
@@ -124,7 +144,9 @@ export function loadConfig(env: Env = process.env, defaults: LoadConfigOptions =
   const graceSeconds = config.voice.shutdownGraceSeconds;
   config.shutdownTimeoutSeconds = read.int('VERIGATE_SHUTDOWN_TIMEOUT_S', graceSeconds + 20, 1, 7200);
   if (config.shutdownTimeoutSeconds <= graceSeconds) {
-    read.problems.push(`VERIGATE_SHUTDOWN_TIMEOUT_S=${config.shutdownTimeoutSeconds} must be greater than VERIGATE_SHUTDOWN_GRACE_S=${graceSeconds}`);
+    read.problems.push(
+      `VERIGATE_SHUTDOWN_TIMEOUT_S=${config.shutdownTimeoutSeconds} must be greater than VERIGATE_SHUTDOWN_GRACE_S=${graceSeconds}`,
+    );
   }
   if (read.problems.length) throw new ConfigError(read.problems);
   return config;
@@ -146,7 +168,9 @@ function loadHttpLimits(read: EnvReader): PlatformConfig['http'] {
     keepAliveTimeoutMs: read.int('VERIGATE_HTTP_KEEP_ALIVE_TIMEOUT_MS', 72_000, 100, 3_600_000),
   };
   if (limits.headersTimeoutMs > limits.requestTimeoutMs) {
-    read.problems.push(`VERIGATE_HTTP_HEADERS_TIMEOUT_MS=${limits.headersTimeoutMs} must not exceed VERIGATE_HTTP_REQUEST_TIMEOUT_MS=${limits.requestTimeoutMs}`);
+    read.problems.push(
+      `VERIGATE_HTTP_HEADERS_TIMEOUT_MS=${limits.headersTimeoutMs} must not exceed VERIGATE_HTTP_REQUEST_TIMEOUT_MS=${limits.requestTimeoutMs}`,
+    );
   }
   return limits;
 }
@@ -159,13 +183,17 @@ function loadHttpLimits(read: EnvReader): PlatformConfig['http'] {
  */
 function rabbitmqUrls(read: EnvReader, setting: string): string {
   const urls = setting.split(',').map((u) => u.trim());
-  if (urls.some((u) => u === '')) read.problems.push('RABBITMQ_URL has an empty entry: give one amqp:// URL, or a comma-separated list with one URL per cluster node');
+  if (urls.some((u) => u === ''))
+    read.problems.push(
+      'RABBITMQ_URL has an empty entry: give one amqp:// URL, or a comma-separated list with one URL per cluster node',
+    );
   urls.forEach((u, i) => {
     if (u === '') return;
     const which = urls.length > 1 ? `RABBITMQ_URL entry ${i + 1}` : 'RABBITMQ_URL';
     try {
       const parsed = new URL(u);
-      if (!['amqp:', 'amqps:'].includes(parsed.protocol)) read.problems.push(`${which} must use amqp: or amqps: (got ${parsed.protocol})`);
+      if (!['amqp:', 'amqps:'].includes(parsed.protocol))
+        read.problems.push(`${which} must use amqp: or amqps: (got ${parsed.protocol})`);
     } catch {
       read.problems.push(`${which} is not a valid URL`);
     }

@@ -33,10 +33,17 @@ export function loadSipConfig(read: EnvReader): SipConfig {
     const port = m?.[2] ? Number(m[2]) : 5060;
     const params = (m?.[3] ?? '').toLowerCase();
     const transport = /;transport=([^;]*)/.exec(params)?.[1];
-    if (!m) read.problems.push(`VERIGATE_SIP_TRUNK="${trunkText}" must look like sip:host or sip:host:port (e.g. sip:10.0.0.5:5060)`);
+    if (!m)
+      read.problems.push(
+        `VERIGATE_SIP_TRUNK="${trunkText}" must look like sip:host or sip:host:port (e.g. sip:10.0.0.5:5060)`,
+      );
     else if (port < 1 || port > 65535) read.problems.push(`VERIGATE_SIP_TRUNK="${trunkText}" has an invalid port`);
-    else if (m[1]!.startsWith('[')) read.problems.push(`VERIGATE_SIP_TRUNK="${trunkText}": IPv6 trunks are not supported (use an IPv4 address or a host name)`);
-    else if (transport && transport !== 'udp') read.problems.push(`VERIGATE_SIP_TRUNK="${trunkText}": only transport=udp is supported`);
+    else if (m[1]!.startsWith('['))
+      read.problems.push(
+        `VERIGATE_SIP_TRUNK="${trunkText}": IPv6 trunks are not supported (use an IPv4 address or a host name)`,
+      );
+    else if (transport && transport !== 'udp')
+      read.problems.push(`VERIGATE_SIP_TRUNK="${trunkText}": only transport=udp is supported`);
     else trunk = { uri: trunkText, host: m[1]!, port };
   }
   const username = read.str('VERIGATE_SIP_USERNAME', '') || null;
@@ -46,22 +53,39 @@ export function loadSipConfig(read: EnvReader): SipConfig {
   const ipv4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
   const address = (name: string, fallback: string) => {
     const v = read.str(name, fallback);
-    if (v && !(ipv4.exec(v)?.slice(1).every((o) => Number(o) <= 255) ?? false)) read.problems.push(`${name}="${v}" must be an IPv4 address`);
+    if (
+      v &&
+      !(
+        ipv4
+          .exec(v)
+          ?.slice(1)
+          .every((o) => Number(o) <= 255) ?? false
+      )
+    )
+      read.problems.push(`${name}="${v}" must be an IPv4 address`);
     return v;
   };
   const bindAddress = address('VERIGATE_SIP_BIND_ADDRESS', '0.0.0.0');
   const publicAddress = address('VERIGATE_SIP_PUBLIC_ADDRESS', '') || null;
-  if (publicAddress === '0.0.0.0') read.problems.push('VERIGATE_SIP_PUBLIC_ADDRESS must be an address the trunk can reach, not 0.0.0.0');
+  if (publicAddress === '0.0.0.0')
+    read.problems.push('VERIGATE_SIP_PUBLIC_ADDRESS must be an address the trunk can reach, not 0.0.0.0');
   const rtpPortMin = read.int('VERIGATE_RTP_PORT_MIN', 10000, 1024, 65534);
   const rtpPortMax = read.int('VERIGATE_RTP_PORT_MAX', 20000, 1025, 65535);
-  if (rtpPortMin >= rtpPortMax) read.problems.push(`VERIGATE_RTP_PORT_MIN (${rtpPortMin}) must be below VERIGATE_RTP_PORT_MAX (${rtpPortMax})`);
+  if (rtpPortMin >= rtpPortMax)
+    read.problems.push(`VERIGATE_RTP_PORT_MIN (${rtpPortMin}) must be below VERIGATE_RTP_PORT_MAX (${rtpPortMax})`);
   const codecText = read.str('VERIGATE_SIP_CODECS', 'PCMU,PCMA');
-  const codecs = codecText.split(',').map((c) => c.trim().toUpperCase()).filter(Boolean);
+  const codecs = codecText
+    .split(',')
+    .map((c) => c.trim().toUpperCase())
+    .filter(Boolean);
   if (!codecs.length || codecs.some((c) => c !== 'PCMU' && c !== 'PCMA') || new Set(codecs).size !== codecs.length) {
-    read.problems.push(`VERIGATE_SIP_CODECS="${codecText}" must list PCMU and/or PCMA, in order of preference (e.g. PCMA,PCMU)`);
+    read.problems.push(
+      `VERIGATE_SIP_CODECS="${codecText}" must list PCMU and/or PCMA, in order of preference (e.g. PCMA,PCMU)`,
+    );
   }
   const fromDomain = read.str('VERIGATE_SIP_FROM_DOMAIN', '') || null;
-  if (fromDomain && !/^[A-Za-z0-9.-]+$/.test(fromDomain)) read.problems.push(`VERIGATE_SIP_FROM_DOMAIN="${fromDomain}" must be a host name or address`);
+  if (fromDomain && !/^[A-Za-z0-9.-]+$/.test(fromDomain))
+    read.problems.push(`VERIGATE_SIP_FROM_DOMAIN="${fromDomain}" must be a host name or address`);
   return {
     trunk,
     username,
@@ -80,10 +104,15 @@ export function loadSipConfig(read: EnvReader): SipConfig {
 
 /** With the sip carrier: a trunk, and an RTP port range holding an even port per voice port. */
 export function checkSipCarrier(read: EnvReader, sip: SipConfig, voicePorts: number): void {
-  if (!sip.trunk && !read.problems.some((p) => p.startsWith('VERIGATE_SIP_TRUNK'))) read.problems.push('VERIGATE_SIP_TRUNK is required when VERIGATE_VOICE_CARRIER=sip (e.g. sip:pbx.example.com:5060)');
+  if (!sip.trunk && !read.problems.some((p) => p.startsWith('VERIGATE_SIP_TRUNK')))
+    read.problems.push(
+      'VERIGATE_SIP_TRUNK is required when VERIGATE_VOICE_CARRIER=sip (e.g. sip:pbx.example.com:5060)',
+    );
   const rtpPorts = evenPortCount(sip.rtpPortMin, sip.rtpPortMax);
   if (rtpPorts < voicePorts && !read.problems.some((p) => p.startsWith('VERIGATE_VOICE_PORTS'))) {
-    read.problems.push(`VERIGATE_RTP_PORT_MIN/_MAX ${sip.rtpPortMin}-${sip.rtpPortMax} hold ${rtpPorts} RTP ports (even ones), fewer than VERIGATE_VOICE_PORTS=${voicePorts}`);
+    read.problems.push(
+      `VERIGATE_RTP_PORT_MIN/_MAX ${sip.rtpPortMin}-${sip.rtpPortMax} hold ${rtpPorts} RTP ports (even ones), fewer than VERIGATE_VOICE_PORTS=${voicePorts}`,
+    );
   }
 }
 

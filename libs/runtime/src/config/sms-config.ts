@@ -87,7 +87,9 @@ export interface SmsConfig {
   velocity: SmsVelocityConfig;
 }
 /** Parses VERIGATE_SMPP_URL `smpp://system_id:password@host[:port]` (`ssmpp://` = TLS; port 2775 / 3550). */
-export function parseSmppUrl(text: string): Pick<SmppConfig, 'host' | 'port' | 'tls' | 'systemId' | 'password'> | string {
+export function parseSmppUrl(
+  text: string,
+): Pick<SmppConfig, 'host' | 'port' | 'tls' | 'systemId' | 'password'> | string {
   let u: URL;
   try {
     u = new URL(text);
@@ -106,9 +108,15 @@ export function parseSmppUrl(text: string): Pick<SmppConfig, 'host' | 'port' | '
   }
   // SMPP 3.4 §5.2: system_id is at most 15 characters, password at most 8.
   if (!systemId || systemId.length > 15) return 'needs a system_id of 1-15 characters before the @';
-  if (password.length > 8) return 'has a password longer than SMPP\'s 8 characters';
+  if (password.length > 8) return "has a password longer than SMPP's 8 characters";
   const tls = u.protocol === 'ssmpp:';
-  return { host: u.hostname.replace(/^\[|\]$/g, ''), port: u.port ? Number(u.port) : tls ? 3550 : 2775, tls, systemId, password };
+  return {
+    host: u.hostname.replace(/^\[|\]$/g, ''),
+    port: u.port ? Number(u.port) : tls ? 3550 : 2775,
+    tls,
+    systemId,
+    password,
+  };
 }
 
 /** The `sms` section: VERIGATE_SMS_* and VERIGATE_SMPP_*. */
@@ -122,7 +130,8 @@ export function loadSmsConfig(
   // The country code is read by every app, not only with VERIGATE_SMPP_URL: the gateway forms
   // per-prefix velocity prefixes and matches blocked prefixes in international form with it.
   const destPrefix = read.str('VERIGATE_SMPP_DEST_PREFIX', '');
-  if (!/^\d{0,6}$/.test(destPrefix)) read.problems.push(`VERIGATE_SMPP_DEST_PREFIX="${destPrefix}" must be up to 6 digits (a country code such as 86)`);
+  if (!/^\d{0,6}$/.test(destPrefix))
+    read.problems.push(`VERIGATE_SMPP_DEST_PREFIX="${destPrefix}" must be up to 6 digits (a country code such as 86)`);
   const smppText = read.str('VERIGATE_SMPP_URL', '');
   if (smppText) {
     const parsed = parseSmppUrl(smppText);
@@ -144,7 +153,9 @@ export function loadSmsConfig(
       };
     }
   } else if (provider === 'smpp') {
-    read.problems.push('VERIGATE_SMPP_URL is required when VERIGATE_SMS_PROVIDER=smpp (e.g. smpp://system_id:password@smsc.example.com:2775)');
+    read.problems.push(
+      'VERIGATE_SMPP_URL is required when VERIGATE_SMS_PROVIDER=smpp (e.g. smpp://system_id:password@smsc.example.com:2775)',
+    );
   }
   let http: SmsConfig['http'] = null;
   const httpUrl = read.str('VERIGATE_SMS_HTTP_URL', '');
@@ -152,25 +163,32 @@ export function loadSmsConfig(
   if (httpUrl) {
     try {
       const u = new URL(httpUrl);
-      if (u.protocol !== 'http:' && u.protocol !== 'https:') read.problems.push(`VERIGATE_SMS_HTTP_URL must use http: or https: (got ${u.protocol})`);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:')
+        read.problems.push(`VERIGATE_SMS_HTTP_URL must use http: or https: (got ${u.protocol})`);
     } catch {
       read.problems.push('VERIGATE_SMS_HTTP_URL is not a valid URL');
     }
-    if (httpSecret.length < 16) read.problems.push('VERIGATE_SMS_HTTP_SECRET must be at least 16 characters (it signs every request to VERIGATE_SMS_HTTP_URL)');
+    if (httpSecret.length < 16)
+      read.problems.push(
+        'VERIGATE_SMS_HTTP_SECRET must be at least 16 characters (it signs every request to VERIGATE_SMS_HTTP_URL)',
+      );
     http = { url: httpUrl, secret: httpSecret };
   } else if (provider === 'http') {
     read.problems.push('VERIGATE_SMS_HTTP_URL is required when VERIGATE_SMS_PROVIDER=http');
   }
   if (provider === 'log' && providerRequired) {
-    read.problems.push(read.env.VERIGATE_SMS_PROVIDER === 'log'
-      ? 'VERIGATE_SMS_PROVIDER=log is refused when NODE_ENV=production (it writes codes in clear to a file; use smpp or http)'
-      : 'VERIGATE_SMS_PROVIDER must be set when NODE_ENV=production (smpp or http; log writes codes to a file and is for development)');
+    read.problems.push(
+      read.env.VERIGATE_SMS_PROVIDER === 'log'
+        ? 'VERIGATE_SMS_PROVIDER=log is refused when NODE_ENV=production (it writes codes in clear to a file; use smpp or http)'
+        : 'VERIGATE_SMS_PROVIDER must be set when NODE_ENV=production (smpp or http; log writes codes to a file and is for development)',
+    );
   }
   const patternText = read.str('VERIGATE_SMS_MOBILE_PATTERN', '^[0-9]{11}$');
   let mobilePattern = /^[0-9]{11}$/;
   try {
     mobilePattern = new RegExp(patternText);
-    if (!patternText.startsWith('^') || !patternText.endsWith('$')) read.problems.push(`VERIGATE_SMS_MOBILE_PATTERN="${patternText}" must be anchored with ^ and $`);
+    if (!patternText.startsWith('^') || !patternText.endsWith('$'))
+      read.problems.push(`VERIGATE_SMS_MOBILE_PATTERN="${patternText}" must be anchored with ^ and $`);
   } catch {
     read.problems.push(`VERIGATE_SMS_MOBILE_PATTERN="${patternText}" is not a valid regular expression`);
   }

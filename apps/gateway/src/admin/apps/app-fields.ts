@@ -20,7 +20,10 @@ export function randomToken(length: number): string {
   return out;
 }
 
-export function booleanField(body: Record<string, unknown>, name: 'captchaPow' | 'captchaUnderAttack'): boolean | undefined {
+export function booleanField(
+  body: Record<string, unknown>,
+  name: 'captchaPow' | 'captchaUnderAttack',
+): boolean | undefined {
   const v = body[name];
   if (v === undefined) return undefined;
   if (typeof v !== 'boolean') throw invalid(name, 'true or false');
@@ -30,14 +33,16 @@ export function booleanField(body: Record<string, unknown>, name: 'captchaPow' |
 export function permissionsField(body: Record<string, unknown>): Permission[] | undefined {
   const v = body.permissions;
   if (v === undefined) return undefined;
-  if (!Array.isArray(v) || !v.every((p) => PERMISSIONS.includes(p as Permission))) throw invalid('permissions', `an array of ${PERMISSIONS.join(', ')}`);
+  if (!Array.isArray(v) || !v.every((p) => PERMISSIONS.includes(p as Permission)))
+    throw invalid('permissions', `an array of ${PERMISSIONS.join(', ')}`);
   return [...new Set(v as Permission[])];
 }
 
 export function cidrListField(body: Record<string, unknown>): string[] | undefined {
   const v = body.ipWhitelist;
   if (v === undefined) return undefined;
-  if (!Array.isArray(v) || !v.every((c) => typeof c === 'string' && parseCidr(c) !== null)) throw invalid('ipWhitelist', 'an array of IP addresses or CIDRs');
+  if (!Array.isArray(v) || !v.every((c) => typeof c === 'string' && parseCidr(c) !== null))
+    throw invalid('ipWhitelist', 'an array of IP addresses or CIDRs');
   return v as string[];
 }
 
@@ -47,7 +52,14 @@ export function restHoursField(body: Record<string, unknown>): RestHours | null 
   if (v === null) return null;
   const hhmm = /^([01]\d|2[0-3]):[0-5]\d$/;
   const r = v as Record<string, unknown>;
-  if (typeof v !== 'object' || typeof r.from !== 'string' || typeof r.to !== 'string' || !hhmm.test(r.from) || !hhmm.test(r.to) || typeof r.tz !== 'string') {
+  if (
+    typeof v !== 'object' ||
+    typeof r.from !== 'string' ||
+    typeof r.to !== 'string' ||
+    !hhmm.test(r.from) ||
+    !hhmm.test(r.to) ||
+    typeof r.tz !== 'string'
+  ) {
     throw invalid('restHours', '{"from":"HH:MM","to":"HH:MM","tz":"<IANA zone>"} or null');
   }
   try {
@@ -62,7 +74,8 @@ export function voicePortsField(body: Record<string, unknown>): number | null | 
   const v = body.voicePorts;
   if (v === undefined) return undefined;
   if (v === null) return null;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 65535) throw invalid('voicePorts', 'an integer 0-65535 or null');
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 65535)
+    throw invalid('voicePorts', 'an integer 0-65535 or null');
   return v;
 }
 
@@ -71,9 +84,20 @@ const CAP = [0, 1_000_000_000] as const;
 const SMS_CAP = [1, 1_000_000_000] as const;
 /** Every limit `limits` accepts, with its range (an absent SMS setting means the platform default). */
 export const LIMIT_RANGES: Readonly<Record<keyof AppLimits, readonly [min: number, max: number]>> = {
-  apiPerMinute: CAP, callsPerDay: CAP, displayNumberCallsPerDay: CAP, callerCallsPerMinute: CAP, calleeCallsPerHour: CAP,
-  smsCodeLength: [4, 10], smsCodeTtlSeconds: [30, 86_400], smsVerifyAttempts: [1, 100], smsResendCooldownSeconds: [0, 86_400],
-  smsPerMobilePerHour: SMS_CAP, smsPerMobilePerDay: SMS_CAP, smsDailyBudget: SMS_CAP, smsPerDevicePerHour: SMS_CAP, smsPerIpPerHour: SMS_CAP,
+  apiPerMinute: CAP,
+  callsPerDay: CAP,
+  displayNumberCallsPerDay: CAP,
+  callerCallsPerMinute: CAP,
+  calleeCallsPerHour: CAP,
+  smsCodeLength: [4, 10],
+  smsCodeTtlSeconds: [30, 86_400],
+  smsVerifyAttempts: [1, 100],
+  smsResendCooldownSeconds: [0, 86_400],
+  smsPerMobilePerHour: SMS_CAP,
+  smsPerMobilePerDay: SMS_CAP,
+  smsDailyBudget: SMS_CAP,
+  smsPerDevicePerHour: SMS_CAP,
+  smsPerIpPerHour: SMS_CAP,
 };
 const LIMIT_NAMES = Object.keys(LIMIT_RANGES) as (keyof AppLimits)[];
 
@@ -81,7 +105,8 @@ const LIMIT_NAMES = Object.keys(LIMIT_RANGES) as (keyof AppLimits)[];
 export function limitsField(body: Record<string, unknown>, current: AppLimits): AppLimits | undefined {
   const v = body.limits;
   if (v === undefined) return undefined;
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw invalid('limits', `an object with any of ${LIMIT_NAMES.join(', ')}`);
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw invalid('limits', `an object with any of ${LIMIT_NAMES.join(', ')}`);
   const next: AppLimits = { ...current };
   for (const [name, value] of Object.entries(v)) {
     if (!Object.hasOwn(LIMIT_RANGES, name)) throw invalid(`limits.${name}`, `one of ${LIMIT_NAMES.join(', ')}`);
@@ -100,8 +125,14 @@ export function internationalField(body: Record<string, unknown>): International
   if (v === undefined) return undefined;
   if (v === null) return null;
   const r = v as Record<string, unknown>;
-  const prefixesOk = Array.isArray(r?.homePrefixes) && r.homePrefixes.every((p) => typeof p === 'string' && /^\+?\d{1,15}$/.test(p));
-  if (typeof v !== 'object' || !prefixesOk || typeof r.allowCallout !== 'boolean' || typeof r.allowCallin !== 'boolean') {
+  const prefixesOk =
+    Array.isArray(r?.homePrefixes) && r.homePrefixes.every((p) => typeof p === 'string' && /^\+?\d{1,15}$/.test(p));
+  if (
+    typeof v !== 'object' ||
+    !prefixesOk ||
+    typeof r.allowCallout !== 'boolean' ||
+    typeof r.allowCallin !== 'boolean'
+  ) {
     throw invalid('international', '{"homePrefixes":["+86"],"allowCallout":false,"allowCallin":false} or null');
   }
   return { homePrefixes: r.homePrefixes as string[], allowCallout: r.allowCallout, allowCallin: r.allowCallin };
@@ -114,7 +145,10 @@ export function internationalField(body: Record<string, unknown>): International
  */
 export function withoutRedactedCredentials<T extends string | null | undefined>(url: T): T {
   if (typeof url === 'string' && /^[a-z][a-z0-9+.-]*:\/\/\*\*\*@/i.test(url)) {
-    throw invalid('smsStatusUrl', 'a URL with its own credentials or none: `***@` stands for the stored credentials and is accepted only in the stored URL as shown, unchanged');
+    throw invalid(
+      'smsStatusUrl',
+      'a URL with its own credentials or none: `***@` stands for the stored credentials and is accepted only in the stored URL as shown, unchanged',
+    );
   }
   return url;
 }

@@ -1,4 +1,12 @@
-import type { AppEntity, AppLimits, AppStage, AppStatus, InternationalRules, Permission, RestHours } from '#libs/persistence';
+import type {
+  AppEntity,
+  AppLimits,
+  AppStage,
+  AppStatus,
+  InternationalRules,
+  Permission,
+  RestHours,
+} from '#libs/persistence';
 import { redactUrlCredentials } from '#libs/runtime';
 
 export interface AppView {
@@ -36,17 +44,32 @@ export interface WebhookSecretIssued {
 /** An app as the management API shows it (never its secrets). */
 export function appView(app: AppEntity): AppView {
   return {
-    appKey: app.appKey, name: app.name, signature: app.signature, status: app.status, permissions: app.permissions,
-    ipWhitelist: app.ipWhitelist, restHours: app.restHours, voicePorts: app.voicePorts, limits: app.limits, stage: app.stage,
-    enterpriseId: app.enterpriseId, international: app.international,
+    appKey: app.appKey,
+    name: app.name,
+    signature: app.signature,
+    status: app.status,
+    permissions: app.permissions,
+    ipWhitelist: app.ipWhitelist,
+    restHours: app.restHours,
+    voicePorts: app.voicePorts,
+    limits: app.limits,
+    stage: app.stage,
+    enterpriseId: app.enterpriseId,
+    international: app.international,
     // Shown without its credentials (`https://***@host/…`); the notifier delivers to the stored URL, credentials included.
     smsStatusUrl: app.smsStatusUrl === null ? null : redactUrlCredentials(app.smsStatusUrl),
-    captchaPow: app.captchaPow, captchaUnderAttack: app.captchaUnderAttack,
+    captchaPow: app.captchaPow,
+    captchaUnderAttack: app.captchaUnderAttack,
     webhookSigning: {
       enabled: app.webhookSecretSealed !== null,
-      previousSecretValidUntil: app.webhookSecretPreviousSealed !== null && app.webhookSecretPreviousUntil !== null && app.webhookSecretPreviousUntil > new Date()
-        ? app.webhookSecretPreviousUntil : null,
+      previousSecretValidUntil:
+        app.webhookSecretPreviousSealed !== null &&
+        app.webhookSecretPreviousUntil !== null &&
+        app.webhookSecretPreviousUntil > new Date()
+          ? app.webhookSecretPreviousUntil
+          : null,
     },
-    createdAt: app.createdAt, updatedAt: app.updatedAt,
+    createdAt: app.createdAt,
+    updatedAt: app.updatedAt,
   };
 }

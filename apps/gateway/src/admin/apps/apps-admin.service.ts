@@ -7,14 +7,23 @@ import { AppsRepository } from '../../directory/apps.repository.js';
 import { notFound, objectBody, optionalEnum, optionalHttpUrl, optionalString, requiredString } from '../admin-input.js';
 import { EnterprisesRepository } from '../enterprises/enterprises.repository.js';
 import {
-  APP_STAGES, APP_STATUSES, booleanField, cidrListField, internationalField, limitsField, PERMISSIONS, permissionsField, randomToken,
-  restHoursField, voicePortsField, withoutRedactedCredentials,
+  APP_STAGES,
+  APP_STATUSES,
+  booleanField,
+  cidrListField,
+  internationalField,
+  limitsField,
+  PERMISSIONS,
+  permissionsField,
+  randomToken,
+  restHoursField,
+  voicePortsField,
+  withoutRedactedCredentials,
 } from './app-fields.js';
 import { appView, type AppView, type WebhookSecretIssued } from './app-view.js';
 
 @Injectable()
 export class AppsAdminService {
-
   constructor(
     private readonly apps: AppsRepository,
     private readonly enterprises: EnterprisesRepository,
@@ -39,7 +48,7 @@ export class AppsAdminService {
       voicePorts: voicePortsField(body) ?? null,
       limits: limitsField(body, {}) ?? {},
       stage: optionalEnum(body, 'stage', APP_STAGES) ?? 'commercial',
-      enterpriseId: await this.enterpriseField(body) ?? null,
+      enterpriseId: (await this.enterpriseField(body)) ?? null,
       international: internationalField(body) ?? null,
       smsStatusUrl: withoutRedactedCredentials(optionalHttpUrl(body, 'smsStatusUrl')) ?? null,
       captchaPow: booleanField(body, 'captchaPow') ?? true,
@@ -62,7 +71,8 @@ export class AppsAdminService {
     const patch: Partial<AppEntity> = {};
     const name = optionalString(body, 'name', 128);
     if (name !== undefined) patch.name = name;
-    if (body.signature !== undefined) patch.signature = body.signature === null ? null : optionalString(body, 'signature', 64)!;
+    if (body.signature !== undefined)
+      patch.signature = body.signature === null ? null : optionalString(body, 'signature', 64)!;
     const status = optionalEnum(body, 'status', APP_STATUSES);
     if (status !== undefined) patch.status = status;
     const permissions = permissionsField(body);
@@ -111,7 +121,11 @@ export class AppsAdminService {
    */
   async issueWebhookSecret(appKey: string): Promise<WebhookSecretIssued> {
     const webhookSecret = generateWebhookSecret();
-    const row = await this.apps.replaceWebhookSecret(appKey, this.secretBox.seal(webhookSecret), this.config.webhooks.secretGraceSeconds);
+    const row = await this.apps.replaceWebhookSecret(
+      appKey,
+      this.secretBox.seal(webhookSecret),
+      this.config.webhooks.secretGraceSeconds,
+    );
     if (!row) throw notFound(`app ${appKey}`);
     return { appKey, webhookSecret, previousSecretValidUntil: row.previous_until };
   }
@@ -120,7 +134,10 @@ export class AppsAdminService {
   async removeWebhookSecret(appKey: string): Promise<AppView> {
     const app = await this.entity(appKey);
     await this.apps.update(app.id, {
-      webhookSecretSealed: null, webhookSecretPreviousSealed: null, webhookSecretPreviousUntil: null, updatedAt: new Date(),
+      webhookSecretSealed: null,
+      webhookSecretPreviousSealed: null,
+      webhookSecretPreviousUntil: null,
+      updatedAt: new Date(),
     });
     return this.get(appKey);
   }

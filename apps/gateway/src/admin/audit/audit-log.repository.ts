@@ -26,7 +26,13 @@ export interface AuditFilter {
 export class AuditLogRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async record(entry: { actor: string; action: string; target: string | null; detail: string | null; requestId: string | null }): Promise<void> {
+  async record(entry: {
+    actor: string;
+    action: string;
+    target: string | null;
+    detail: string | null;
+    requestId: string | null;
+  }): Promise<void> {
     await this.dataSource.query(
       'INSERT INTO audit_log (actor, action, target, detail, request_id) VALUES ($1, $2, $3, $4, $5)',
       [entry.actor, entry.action, entry.target, entry.detail, entry.requestId],
@@ -40,7 +46,8 @@ export class AuditLogRepository {
     if (filter.action) where.add('action = ?', filter.action);
     if (filter.target) where.add('target = ?', filter.target);
     if (filter.before !== undefined && filter.before !== '') where.add('id < ?', filter.before);
-    return queryRows<AuditRow>(this.dataSource,
+    return queryRows<AuditRow>(
+      this.dataSource,
       `SELECT id, at, actor, action, target, detail, request_id FROM audit_log
         ${where.where} ORDER BY id DESC LIMIT ${where.param(take)}`,
       where.params,

@@ -23,11 +23,20 @@ export class AuditController {
     // Checked in the order the answer names the first fault: times, cursor, page size.
     optionalTime('from', from);
     optionalTime('to', to);
-    if (before !== undefined && before !== '' && !/^[1-9][0-9]{0,18}$/.test(before)) throw invalid('before', 'the id of an audit entry');
+    if (before !== undefined && before !== '' && !/^[1-9][0-9]{0,18}$/.test(before))
+      throw invalid('before', 'the id of an audit entry');
     const take = pageLimit(limit);
     const rows = await this.auditLog.page({ from, to, action, target, before }, take);
     return {
-      items: rows.map((r) => ({ id: r.id, at: r.at, actor: r.actor, action: r.action, target: r.target, detail: r.detail, requestId: r.request_id })),
+      items: rows.map((r) => ({
+        id: r.id,
+        at: r.at,
+        actor: r.actor,
+        action: r.action,
+        target: r.target,
+        detail: r.detail,
+        requestId: r.request_id,
+      })),
       count: rows.length,
       nextBefore: rows.length === take ? rows[rows.length - 1]!.id : null,
     };

@@ -37,20 +37,29 @@ export class AuditInterceptor implements NestInterceptor {
     const spec = this.reflector.get<AuditSpec | undefined>(AUDITED, context.getHandler());
     if (!spec) return next.handle();
     const req = context.switchToHttp().getRequest<FastifyRequest & { params: Record<string, string> }>();
-    return next.handle().pipe(concatMap(async (result: unknown) => {
-      await this.record(spec, req, result);
-      return result;
-    }));
+    return next.handle().pipe(
+      concatMap(async (result: unknown) => {
+        await this.record(spec, req, result);
+        return result;
+      }),
+    );
   }
 
-  private async record(spec: AuditSpec, req: FastifyRequest & { params: Record<string, string> }, result: unknown): Promise<void> {
+  private async record(
+    spec: AuditSpec,
+    req: FastifyRequest & { params: Record<string, string> },
+    result: unknown,
+  ): Promise<void> {
     try {
       const defaults = requestFields(req.params, req.query, req.body);
       const detail = spec.detail ? redact(spec.detail(req, result, defaults)) : defaults;
       const target = spec.target?.(req, result) ?? null;
       await this.auditLog.record({
-        actor: actorOf(req.headers.authorization), action: spec.action, target,
-        detail: detail === undefined || detail === null ? null : JSON.stringify(detail), requestId: requestIdOf(req),
+        actor: actorOf(req.headers.authorization),
+        action: spec.action,
+        target,
+        detail: detail === undefined || detail === null ? null : JSON.stringify(detail),
+        requestId: requestIdOf(req),
       });
     } catch (error) {
       this.logger.error('audit log write failed', { action: spec.action, error });

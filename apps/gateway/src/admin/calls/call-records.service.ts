@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { CallEventsRepository, CallSessionsRepository, CdrsRepository, type CdrFilter, type RowCursor } from '#libs/persistence';
+import {
+  CallEventsRepository,
+  CallSessionsRepository,
+  CdrsRepository,
+  type CdrFilter,
+  type RowCursor,
+} from '#libs/persistence';
 
 /** What operators read of calls: a session with its events and CDR, CDR pages and exports. */
 @Injectable()
@@ -23,7 +29,10 @@ export class CallRecordsService {
     return this.cdrs.page(filter, before, take);
   }
 
-  cdrExport(filter: CdrFilter, options: { timeoutSeconds: number; onConnectionError: (error: Error) => void }): Promise<RowCursor> {
+  cdrExport(
+    filter: CdrFilter,
+    options: { timeoutSeconds: number; onConnectionError: (error: Error) => void },
+  ): Promise<RowCursor> {
     return this.cdrs.exportCursor(filter, options);
   }
 }

@@ -1,4 +1,15 @@
-import { Controller, Get, HttpCode, Inject, Param, Post, Query, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Query,
+  UseFilters,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common';
 import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, redactUrlCredentials, type PlatformConfig } from '#libs/runtime';
 import { AdminExceptionFilter } from '../../http/admin-exception.filter.js';
 import { AdminError } from '../../http/rest-error.js';
@@ -56,7 +67,8 @@ export class CallsController {
     const filter = { appKey, sessionId, number, from, to };
     if (listFormat(format) === 'csv') {
       const cursor = await this.records.cdrExport(filter, {
-        timeoutSeconds: this.config.controls.exportTimeoutSeconds, onConnectionError: exportConnectionError(this.logger, 'CDR'),
+        timeoutSeconds: this.config.controls.exportTimeoutSeconds,
+        onConnectionError: exportConnectionError(this.logger, 'CDR'),
       });
       return csvExport(cursor, cdrCsvStream(), this.logger, { filename: 'cdrs.csv', what: 'CDR' });
     }
@@ -70,11 +82,25 @@ export class CallsController {
     if (!sessionId) throw invalid('sessionId', 'present');
     const { deliveries, attempts } = await this.deliveryRecords.ofSession(sessionId);
     return deliveries.map((d) => ({
-      id: d.id, stream: d.stream, seq: d.seq, url: redactUrlCredentials(d.url), status: d.status, attempts: d.attempts,
-      lastHttpStatus: d.lastHttpStatus, lastError: d.lastError, nextAttemptAt: d.nextAttemptAt, deliveredAt: d.deliveredAt,
-      attemptLog: attempts.filter((a) => a.deliveryId === d.id).map((a) => ({
-        attempt: a.attempt, attemptedAt: a.attemptedAt, durationMs: a.durationMs, httpStatus: a.httpStatus, error: a.error,
-      })),
+      id: d.id,
+      stream: d.stream,
+      seq: d.seq,
+      url: redactUrlCredentials(d.url),
+      status: d.status,
+      attempts: d.attempts,
+      lastHttpStatus: d.lastHttpStatus,
+      lastError: d.lastError,
+      nextAttemptAt: d.nextAttemptAt,
+      deliveredAt: d.deliveredAt,
+      attemptLog: attempts
+        .filter((a) => a.deliveryId === d.id)
+        .map((a) => ({
+          attempt: a.attempt,
+          attemptedAt: a.attemptedAt,
+          durationMs: a.durationMs,
+          httpStatus: a.httpStatus,
+          error: a.error,
+        })),
     }));
   }
 
@@ -86,7 +112,12 @@ export class CallsController {
     if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound(`delivery ${id}`);
     const outcome = await this.deliveryRecords.redeliver(id);
     if (outcome === 'missing') throw notFound(`delivery ${id}`);
-    if (outcome === 'busy') throw new AdminError(409, 'NOT_REDELIVERABLE', 'the delivery was already acknowledged, or is being sent right now');
+    if (outcome === 'busy')
+      throw new AdminError(
+        409,
+        'NOT_REDELIVERABLE',
+        'the delivery was already acknowledged, or is being sent right now',
+      );
     return { id, status: 'pending' };
   }
 }

@@ -12,11 +12,19 @@ export class WebhookDeliveriesGatewayReadRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /** A session's deliveries (newest stream first, in seq order) with every attempt of each, in order. */
-  async ofSession(sessionId: string): Promise<{ deliveries: WebhookDeliveryEntity[]; attempts: DeliveryAttemptEntity[] }> {
-    const deliveries = await this.dataSource.getRepository(WebhookDeliveryEntity).find({ where: { sessionId }, order: { stream: 'DESC', seq: 'ASC' } });
+  async ofSession(
+    sessionId: string,
+  ): Promise<{ deliveries: WebhookDeliveryEntity[]; attempts: DeliveryAttemptEntity[] }> {
+    const deliveries = await this.dataSource
+      .getRepository(WebhookDeliveryEntity)
+      .find({ where: { sessionId }, order: { stream: 'DESC', seq: 'ASC' } });
     const attempts = deliveries.length
-      ? await this.dataSource.getRepository(DeliveryAttemptEntity).createQueryBuilder('a')
-          .where('a.delivery_id IN (:...ids)', { ids: deliveries.map((d) => d.id) }).orderBy('a.id', 'ASC').getMany()
+      ? await this.dataSource
+          .getRepository(DeliveryAttemptEntity)
+          .createQueryBuilder('a')
+          .where('a.delivery_id IN (:...ids)', { ids: deliveries.map((d) => d.id) })
+          .orderBy('a.id', 'ASC')
+          .getMany()
       : [];
     return { deliveries, attempts };
   }
@@ -26,7 +34,8 @@ export class WebhookDeliveriesGatewayReadRepository {
    * 'missing' (no such delivery) or 'busy' (already acknowledged, or being sent right now).
    */
   async redeliver(id: string): Promise<'redelivered' | 'missing' | 'busy'> {
-    const rows = await queryRows(this.dataSource,
+    const rows = await queryRows(
+      this.dataSource,
       `UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = now(), lease_until = NULL
         WHERE id = $1 AND (status = 'failed' OR (status = 'pending' AND (lease_until IS NULL OR lease_until < now())))
         RETURNING id`,

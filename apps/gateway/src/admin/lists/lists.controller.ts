@@ -1,4 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Post, Query, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Post,
+  Query,
+  UseFilters,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common';
 import type { NumberListName } from '#libs/persistence';
 import { AppDirectory } from '../../directory/app-directory.service.js';
 import { NumberListsRepository } from '../../directory/number-lists.repository.js';
@@ -40,7 +51,11 @@ export class ListsController {
 
   /** `DELETE /admin/v1/lists?list=…&number=…[&appKey=…]` (or the same fields as a JSON body). */
   @Delete()
-  @Audited('list.remove', (_req, result) => result?.number, (_req, result) => ({ list: result?.list, number: result?.number, appKey: result?.appKey }))
+  @Audited(
+    'list.remove',
+    (_req, result) => result?.number,
+    (_req, result) => ({ list: result?.list, number: result?.number, appKey: result?.appKey }),
+  )
   async remove(@Query() query: Record<string, unknown>, @Body() input: unknown) {
     const fields = input && typeof input === 'object' && !Array.isArray(input) ? objectBody(input) : query;
     const entry = await this.entry(fields);

@@ -1,4 +1,15 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  UseFilters,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common';
 import type { NumberStatus } from '#libs/persistence';
 import { AppDirectory } from '../../directory/app-directory.service.js';
 import { AppNumbersRepository } from '../../directory/app-numbers.repository.js';

@@ -20,13 +20,18 @@ export class SmsAdminService {
   async list(filter: SmsFilter, limit: string | undefined, before: string | undefined) {
     const take = pageLimit(limit);
     const rows = await this.messages.page(filter, before, take);
-    return { items: rows.map((r) => ({ ...smsView(r), parts: r.parts })), count: rows.length, nextBefore: nextBefore(rows, take) };
+    return {
+      items: rows.map((r) => ({ ...smsView(r), parts: r.parts })),
+      count: rows.length,
+      nextBefore: nextBefore(rows, take),
+    };
   }
 
   /** Every matching message as CSV, oldest first, streamed. */
   async exportCsv(filter: SmsFilter): Promise<StreamableFile> {
     const cursor = await this.messages.exportCursor(filter, {
-      timeoutSeconds: this.config.controls.exportTimeoutSeconds, onConnectionError: exportConnectionError(this.logger, 'SMS'),
+      timeoutSeconds: this.config.controls.exportTimeoutSeconds,
+      onConnectionError: exportConnectionError(this.logger, 'SMS'),
     });
     return csvExport(cursor, csvStream(SMS_CSV_COLUMNS, smsCsvLine), this.logger, { filename: 'sms.csv', what: 'SMS' });
   }
@@ -41,6 +46,9 @@ export class SmsAdminService {
   async devInbox(mobile: string | undefined, limit: string | undefined) {
     const take = pageLimit(limit);
     const rows = await this.devInboxRecords.newest(mobile, take);
-    return { items: rows.map((r) => ({ mobile: r.mobile, text: r.text, messageId: r.message_id, createdAt: r.created_at })), count: rows.length };
+    return {
+      items: rows.map((r) => ({ mobile: r.mobile, text: r.text, messageId: r.message_id, createdAt: r.created_at })),
+      count: rows.length,
+    };
   }
 }

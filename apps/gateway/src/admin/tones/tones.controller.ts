@@ -1,4 +1,15 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  UseFilters,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { ToneFileEntity, ToneStatus } from '#libs/persistence';
 import { AppDirectory } from '../../directory/app-directory.service.js';
@@ -17,8 +28,16 @@ const TONE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,123}\.wav$/i;
 
 function toneView(t: ToneFileEntity) {
   return {
-    name: t.name, status: t.status, encoding: t.encoding, sampleRate: t.sampleRate, channels: t.channels,
-    durationMs: t.durationMs, sizeBytes: t.sizeBytes, sha256: t.sha256, createdAt: t.createdAt, reviewedAt: t.reviewedAt,
+    name: t.name,
+    status: t.status,
+    encoding: t.encoding,
+    sampleRate: t.sampleRate,
+    channels: t.channels,
+    durationMs: t.durationMs,
+    sizeBytes: t.sizeBytes,
+    sha256: t.sha256,
+    createdAt: t.createdAt,
+    reviewedAt: t.reviewedAt,
   };
 }
 
@@ -37,22 +56,40 @@ export class TonesController {
   @Post()
   @HttpCode(201)
   // The file itself never reaches the audit log: its digest, size and format do.
-  @Audited('tone.upload', (_req, result) => result?.name, (_req, result, defaults) => ({
-    ...defaults, sha256: result?.sha256, sizeBytes: result?.sizeBytes, encoding: result?.encoding, durationMs: result?.durationMs, status: result?.status,
-  }))
+  @Audited(
+    'tone.upload',
+    (_req, result) => result?.name,
+    (_req, result, defaults) => ({
+      ...defaults,
+      sha256: result?.sha256,
+      sizeBytes: result?.sizeBytes,
+      encoding: result?.encoding,
+      durationMs: result?.durationMs,
+      status: result?.status,
+    }),
+  )
   async upload(@Param('appKey') appKey: string, @Query('name') name: string | undefined, @Body() upload: unknown) {
     if (!name || !TONE_NAME.test(name)) throw invalid('name', 'a file name ending in .wav (letters, digits, _ . -)');
     // The body is read only now, after OperatorTokenGuard (see http/fastify-setup.ts).
-    if (!(upload instanceof PendingUpload)) throw new AdminError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the WAV file as the body with Content-Type: audio/wav');
+    if (!(upload instanceof PendingUpload))
+      throw new AdminError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the WAV file as the body with Content-Type: audio/wav');
     const body = await upload.read(MAX_TONE_BYTES);
     if (!body) throw new AdminError(413, 'TONE_TOO_LARGE', `tone files are limited to ${MAX_TONE_BYTES} bytes`);
     const wav = parseWav(body);
     if (!wav.ok) throw new AdminError(400, 'INVALID_TONE', wav.reason);
     const app = await this.apps.entity(appKey);
     const values = {
-      appId: app.id, name, status: 'pending' as ToneStatus, encoding: wav.format.encoding, sampleRate: wav.format.sampleRate,
-      channels: wav.format.channels, durationMs: wav.format.durationMs, sizeBytes: body.length,
-      sha256: createHash('sha256').update(body).digest('hex'), content: body, reviewedAt: null,
+      appId: app.id,
+      name,
+      status: 'pending' as ToneStatus,
+      encoding: wav.format.encoding,
+      sampleRate: wav.format.sampleRate,
+      channels: wav.format.channels,
+      durationMs: wav.format.durationMs,
+      sizeBytes: body.length,
+      sha256: createHash('sha256').update(body).digest('hex'),
+      content: body,
+      reviewedAt: null,
     };
     // Re-uploading a name replaces the file and sends it back to review.
     const stored = await this.tones.upsert(values);

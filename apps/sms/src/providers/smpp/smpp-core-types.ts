@@ -55,9 +55,7 @@ export interface SegmentJob {
 }
 
 /** What a request on the wire is, for its response. */
-export type SmppRequest =
-  | { kind: 'bind' | 'enquire_link' | 'unbind' }
-  | { kind: 'submit_sm'; job: SegmentJob };
+export type SmppRequest = { kind: 'bind' | 'enquire_link' | 'unbind' } | { kind: 'submit_sm'; job: SegmentJob };
 
 export type StopPhase = 'running' | 'draining' | 'unbinding' | 'closing' | 'stopped';
 
@@ -101,7 +99,15 @@ export type SmppEvent<S, P> =
   | { type: 'connect-timeout'; session: S }
   | { type: 'sent'; requestId: number; request: SmppRequest; now: number }
   | { type: 'unsent'; requestId: number; request: SmppRequest; session: S }
-  | { type: 'response'; requestId: number; request: SmppRequest; session: S; status: number; messageId?: unknown; now: number }
+  | {
+      type: 'response';
+      requestId: number;
+      request: SmppRequest;
+      session: S;
+      status: number;
+      messageId?: unknown;
+      now: number;
+    }
   | { type: 'pdu'; session: S; incoming: IncomingPdu<P>; now: number }
   /** onReceipt settled for a deliver_sm (`error`: it threw). */
   | { type: 'receipt-stored'; session: S; pdu: P; providerId: string; error?: string }
@@ -130,7 +136,13 @@ export type SmppEffect<S, P> =
   | { type: 'destroy'; session: S }
   /** session.destroy(cb), then feed `destroyed` back in. */
   | { type: 'destroy-and-wait'; session: S }
-  | { type: 'send'; session: S; requestId: number; request: SmppRequest; pdu: { command: string; params?: Record<string, unknown> } }
+  | {
+      type: 'send';
+      session: S;
+      requestId: number;
+      request: SmppRequest;
+      pdu: { command: string; params?: Record<string, unknown> };
+    }
   /** Answers an incoming PDU on its session; `thenClose`: close the session once written. */
   | { type: 'respond'; session: S; pdu: P; status?: number; thenClose?: boolean }
   | { type: 'store-receipt'; session: S; pdu: P; receipt: DeliveryReceipt }

@@ -1,8 +1,16 @@
 import { describe, expect, it } from '@jest/globals';
 import { initialSmppState, smppTransition } from './smpp-core.js';
 import {
-  DEFAULT_TIMINGS, ESME_RINVCMDID, ESME_ROK, ESME_RSYSERR, ESME_RTHROTTLED, ESME_RX_T_APPN,
-  type SmppEffect, type SmppEvent, type SmppRequest, type SmppState,
+  DEFAULT_TIMINGS,
+  ESME_RINVCMDID,
+  ESME_ROK,
+  ESME_RSYSERR,
+  ESME_RTHROTTLED,
+  ESME_RX_T_APPN,
+  type SmppEffect,
+  type SmppEvent,
+  type SmppRequest,
+  type SmppState,
 } from './smpp-core-types.js';
 
 type S = string;
@@ -37,9 +45,11 @@ class Driver {
     for (const effect of effects) {
       this.effects.push(effect);
       if (effect.type === 'send') {
-        this.apply(this.unsendable
-          ? { type: 'unsent', requestId: effect.requestId, request: effect.request, session: effect.session }
-          : { type: 'sent', requestId: effect.requestId, request: effect.request, now: this.clock });
+        this.apply(
+          this.unsendable
+            ? { type: 'unsent', requestId: effect.requestId, request: effect.request, session: effect.session }
+            : { type: 'sent', requestId: effect.requestId, request: effect.request, now: this.clock },
+        );
       }
     }
   }
@@ -51,24 +61,51 @@ class Driver {
     this.feed({ type: 'start', now: 0 });
     this.feed({ type: 'opened', session, now: 0 });
     const [bind] = this.sends(this.feed({ type: 'connected', session }));
-    this.feed({ type: 'response', requestId: bind!.requestId, request: bind!.request, session, status: ESME_ROK, now: 0 });
+    this.feed({
+      type: 'response',
+      requestId: bind!.requestId,
+      request: bind!.request,
+      session,
+      status: ESME_ROK,
+      now: 0,
+    });
     return this;
   }
 
   respond(send: Extract<Effect, { type: 'send' }>, status: number, now = 0, ...messageId: unknown[]): Effect[] {
-    return this.feed({ type: 'response', requestId: send.requestId, request: send.request, session: send.session, status, messageId: messageId.length ? messageId[0] : `id-${send.requestId}`, now });
+    return this.feed({
+      type: 'response',
+      requestId: send.requestId,
+      request: send.request,
+      session: send.session,
+      status,
+      messageId: messageId.length ? messageId[0] : `id-${send.requestId}`,
+      now,
+    });
   }
 }
 
-const submit = (message: number, segments = 1, now = 0): Event => ({ type: 'submit', message, segments: Array.from({ length: segments }, (_, i) => ({ part: i })), now });
-const types = (effects: Effect[]) => effects.map((e) => (e.type === 'log' ? `log:${e.message}` : e.type === 'send' ? `send:${e.pdu.command}` : e.type));
-const jobOf = (send: Extract<Effect, { type: 'send' }>) => (send.request as Extract<SmppRequest, { kind: 'submit_sm' }>).job;
+const submit = (message: number, segments = 1, now = 0): Event => ({
+  type: 'submit',
+  message,
+  segments: Array.from({ length: segments }, (_, i) => ({ part: i })),
+  now,
+});
+const types = (effects: Effect[]) =>
+  effects.map((e) => (e.type === 'log' ? `log:${e.message}` : e.type === 'send' ? `send:${e.pdu.command}` : e.type));
+const jobOf = (send: Extract<Effect, { type: 'send' }>) =>
+  (send.request as Extract<SmppRequest, { kind: 'submit_sm' }>).job;
 
 describe('SMPP core: connection and bind', () => {
   it('start: the watchdog, then a session; opened arms the connect timer; connected sends bind_transceiver', () => {
     const d = new Driver();
-    expect(d.feed({ type: 'start', now: 0 })).toEqual([{ type: 'start-timer', timer: 'watchdog', ms: 250, repeat: true }, { type: 'open-session' }]);
-    expect(d.feed({ type: 'opened', session: 's1', now: 5 })).toEqual([{ type: 'start-timer', timer: 'connect', ms: 1000, session: 's1' }]);
+    expect(d.feed({ type: 'start', now: 0 })).toEqual([
+      { type: 'start-timer', timer: 'watchdog', ms: 250, repeat: true },
+      { type: 'open-session' },
+    ]);
+    expect(d.feed({ type: 'opened', session: 's1', now: 5 })).toEqual([
+      { type: 'start-timer', timer: 'connect', ms: 1000, session: 's1' },
+    ]);
     expect(types(d.feed({ type: 'connected', session: 's1' }))).toEqual(['send:bind_transceiver']);
     expect(d.state.requests.size).toBe(1);
   });
@@ -77,19 +114,35 @@ describe('SMPP core: connection and bind', () => {
     const d = new Driver().bind();
     expect(d.state.bound).toBe(true);
     expect(types(d.effects.slice(-4))).toEqual(['clear-timer', 'log:smpp bound', 'start-timer', 'wake']);
-    expect(d.effects.find((e) => e.type === 'start-timer' && e.timer === 'enquire')).toEqual({ type: 'start-timer', timer: 'enquire', ms: 30_000, session: 's1', repeat: true });
+    expect(d.effects.find((e) => e.type === 'start-timer' && e.timer === 'enquire')).toEqual({
+      type: 'start-timer',
+      timer: 'enquire',
+      ms: 30_000,
+      session: 's1',
+      repeat: true,
+    });
   });
 
   it('bind refused: logged with the attempt, the session destroyed; close → reconnect with doubling back-off', () => {
     const d = new Driver();
     d.feed({ type: 'start', now: 0 });
-    for (const [attempt, delayMs] of [[1, 500], [2, 1000], [3, 2000]] as const) {
+    for (const [attempt, delayMs] of [
+      [1, 500],
+      [2, 1000],
+      [3, 2000],
+    ] as const) {
       const session = `s${attempt}`;
       d.feed({ type: 'opened', session, now: 0 });
       const [bind] = d.sends(d.feed({ type: 'connected', session }));
-      expect(d.respond(bind!, 0x0e)).toEqual([{ type: 'log', level: 'warn', message: 'smpp bind refused', fields: { status: 'ESME_RINVPASWD', attempt } }, { type: 'destroy', session }]);
+      expect(d.respond(bind!, 0x0e)).toEqual([
+        { type: 'log', level: 'warn', message: 'smpp bind refused', fields: { status: 'ESME_RINVPASWD', attempt } },
+        { type: 'destroy', session },
+      ]);
       const closed = d.feed({ type: 'closed', session });
-      expect(closed.slice(-2)).toEqual([{ type: 'log', level: 'info', message: 'smpp reconnecting', fields: { attempt, delayMs } }, { type: 'start-timer', timer: 'reconnect', ms: delayMs }]);
+      expect(closed.slice(-2)).toEqual([
+        { type: 'log', level: 'info', message: 'smpp reconnecting', fields: { attempt, delayMs } },
+        { type: 'start-timer', timer: 'reconnect', ms: delayMs },
+      ]);
       expect(d.feed({ type: 'connect' })).toEqual([{ type: 'open-session' }]);
     }
   });
@@ -98,7 +151,10 @@ describe('SMPP core: connection and bind', () => {
     const d = new Driver();
     d.feed({ type: 'start', now: 0 });
     d.feed({ type: 'opened', session: 's1', now: 0 });
-    expect(types(d.feed({ type: 'connect-timeout', session: 's1' }))).toEqual(['log:smpp connect/bind timed out', 'destroy']);
+    expect(types(d.feed({ type: 'connect-timeout', session: 's1' }))).toEqual([
+      'log:smpp connect/bind timed out',
+      'destroy',
+    ]);
     expect(d.feed({ type: 'connect-timeout', session: 'old' })).toEqual([]);
     expect(new Driver().bind().feed({ type: 'connect-timeout', session: 's1' })).toEqual([]);
   });
@@ -106,7 +162,8 @@ describe('SMPP core: connection and bind', () => {
   it('a session error is logged and the session destroyed; a close of a stale session changes nothing', () => {
     const d = new Driver().bind();
     expect(d.feed({ type: 'session-error', session: 's1', message: 'ECONNRESET' })).toEqual([
-      { type: 'log', level: 'warn', message: 'smpp connection error', fields: { error: 'ECONNRESET' } }, { type: 'destroy', session: 's1' },
+      { type: 'log', level: 'warn', message: 'smpp connection error', fields: { error: 'ECONNRESET' } },
+      { type: 'destroy', session: 's1' },
     ]);
     expect(d.feed({ type: 'closed', session: 'other' })).toEqual([]);
   });
@@ -131,12 +188,17 @@ describe('SMPP core: submit_sm window and answers', () => {
     expect(d.respond(send!, ESME_ROK, 0, undefined)[0]).toMatchObject({ providerId: '' });
   });
 
-  it('a permanent refusal rejects with the ESME name and drops the message\'s queued segments', () => {
+  it("a permanent refusal rejects with the ESME name and drops the message's queued segments", () => {
     const d = new Driver().bind();
     const [a] = d.sends(d.feed(submit(1, 4)));
     const effects = d.respond(a!, ESME_RINVDSTADR);
     expect(effects[0]).toEqual({
-      type: 'reject', jobs: [{ message: 1, segment: 0 }, { message: 1, segment: 2 }, { message: 1, segment: 3 }],
+      type: 'reject',
+      jobs: [
+        { message: 1, segment: 0 },
+        { message: 1, segment: 2 },
+        { message: 1, segment: 3 },
+      ],
       error: { message: 'SMSC refused submit_sm: ESME_RINVDSTADR', transient: false, providerCode: 'ESME_RINVDSTADR' },
     });
     expect(d.state.queue).toEqual([]);
@@ -173,7 +235,12 @@ describe('SMPP core: throttling', () => {
     const d = new Driver().bind();
     const [a, b] = d.sends(d.feed(submit(1, 3, 5)));
     const first = d.respond(a!, ESME_RTHROTTLED, 10);
-    expect(first[0]).toEqual({ type: 'log', level: 'warn', message: 'smpp throttled, pausing submissions', fields: { status: 'ESME_RTHROTTLED', pauseMs: 1000 } });
+    expect(first[0]).toEqual({
+      type: 'log',
+      level: 'warn',
+      message: 'smpp throttled, pausing submissions',
+      fields: { status: 'ESME_RTHROTTLED', pauseMs: 1000 },
+    });
     expect(d.state.queue.map((j) => j.segment)).toEqual([0, 2]);
     expect(first.find((e) => e.type === 'start-timer')).toEqual({ type: 'start-timer', timer: 'pause', ms: 1000 });
     // b was sent before the pause began: the same episode, no escalation, no second timer.
@@ -192,7 +259,10 @@ describe('SMPP core: throttling', () => {
   it('a message throttled for longer than the limit fails transient', () => {
     const d = new Driver().bind();
     const [a] = d.sends(d.feed(submit(1, 1, 0)));
-    expect(d.respond(a!, ESME_RTHROTTLED, DEFAULT_TIMINGS.throttleGiveUpMs + 1)[0]).toMatchObject({ type: 'reject', error: { transient: true, providerCode: 'ESME_RTHROTTLED' } });
+    expect(d.respond(a!, ESME_RTHROTTLED, DEFAULT_TIMINGS.throttleGiveUpMs + 1)[0]).toMatchObject({
+      type: 'reject',
+      error: { transient: true, providerCode: 'ESME_RTHROTTLED' },
+    });
   });
 });
 
@@ -201,10 +271,33 @@ describe('SMPP core: connection loss and reconnect', () => {
     const d = new Driver().bind();
     d.feed(submit(1, 3));
     const effects = d.feed({ type: 'closed', session: 's1' });
-    expect(types(effects)).toEqual(['clear-timer', 'clear-timer', 'clear-timer', 'reject', 'log:smpp connection lost', 'wake', 'log:smpp reconnecting', 'start-timer']);
-    expect(effects[3]).toEqual({ type: 'reject', jobs: [{ message: 1, segment: 0 }, { message: 1, segment: 1 }, { message: 1, segment: 2 }], error: { message: 'SMPP connection lost', transient: true } });
+    expect(types(effects)).toEqual([
+      'clear-timer',
+      'clear-timer',
+      'clear-timer',
+      'reject',
+      'log:smpp connection lost',
+      'wake',
+      'log:smpp reconnecting',
+      'start-timer',
+    ]);
+    expect(effects[3]).toEqual({
+      type: 'reject',
+      jobs: [
+        { message: 1, segment: 0 },
+        { message: 1, segment: 1 },
+        { message: 1, segment: 2 },
+      ],
+      error: { message: 'SMPP connection lost', transient: true },
+    });
     expect(effects[4]).toMatchObject({ fields: { failedSegments: 2 } });
-    expect(d.state).toMatchObject({ session: null, bound: false, outstandingSubmits: 0, queue: [], requests: new Map() });
+    expect(d.state).toMatchObject({
+      session: null,
+      bound: false,
+      outstandingSubmits: 0,
+      queue: [],
+      requests: new Map(),
+    });
   });
 
   it('reconnect while submits were in flight: the new session starts with an empty window and a fresh back-off', () => {
@@ -218,13 +311,23 @@ describe('SMPP core: connection loss and reconnect', () => {
     expect(d.sends(d.feed(submit(2, 2))).map((x) => x.session)).toEqual(['s2', 's2']);
   });
 
-  it('the SMSC\'s unbind is answered and the session closed after it; PDUs of a stale session are ignored', () => {
+  it("the SMSC's unbind is answered and the session closed after it; PDUs of a stale session are ignored", () => {
     const d = new Driver().bind();
     const pdu = { id: 'u' };
-    const effects = d.feed({ type: 'pdu', session: 's1', incoming: { pdu, command: 'unbind', isResponse: false }, now: 5 });
-    expect(effects).toEqual([{ type: 'log', level: 'warn', message: 'smpp unbind from the SMSC', fields: {} }, { type: 'respond', session: 's1', pdu, thenClose: true }]);
+    const effects = d.feed({
+      type: 'pdu',
+      session: 's1',
+      incoming: { pdu, command: 'unbind', isResponse: false },
+      now: 5,
+    });
+    expect(effects).toEqual([
+      { type: 'log', level: 'warn', message: 'smpp unbind from the SMSC', fields: {} },
+      { type: 'respond', session: 's1', pdu, thenClose: true },
+    ]);
     expect(d.state.bound).toBe(false);
-    expect(d.feed({ type: 'pdu', session: 'old', incoming: { pdu, command: 'enquire_link', isResponse: false }, now: 6 })).toEqual([]);
+    expect(
+      d.feed({ type: 'pdu', session: 'old', incoming: { pdu, command: 'enquire_link', isResponse: false }, now: 6 }),
+    ).toEqual([]);
   });
 });
 
@@ -232,9 +335,20 @@ describe('SMPP core: link supervision', () => {
   it('enquire_link from the SMSC is answered; unknown commands get ESME_RINVCMDID; alert_notification nothing', () => {
     const d = new Driver().bind();
     const pdu = { id: 'x' };
-    expect(d.feed({ type: 'pdu', session: 's1', incoming: { pdu, command: 'enquire_link', isResponse: false }, now: 1 })).toEqual([{ type: 'respond', session: 's1', pdu }]);
-    expect(d.feed({ type: 'pdu', session: 's1', incoming: { pdu, command: 'query_sm', isResponse: false }, now: 1 })).toEqual([{ type: 'respond', session: 's1', pdu, status: ESME_RINVCMDID }]);
-    expect(d.feed({ type: 'pdu', session: 's1', incoming: { pdu, command: 'alert_notification', isResponse: false }, now: 1 })).toEqual([]);
+    expect(
+      d.feed({ type: 'pdu', session: 's1', incoming: { pdu, command: 'enquire_link', isResponse: false }, now: 1 }),
+    ).toEqual([{ type: 'respond', session: 's1', pdu }]);
+    expect(
+      d.feed({ type: 'pdu', session: 's1', incoming: { pdu, command: 'query_sm', isResponse: false }, now: 1 }),
+    ).toEqual([{ type: 'respond', session: 's1', pdu, status: ESME_RINVCMDID }]);
+    expect(
+      d.feed({
+        type: 'pdu',
+        session: 's1',
+        incoming: { pdu, command: 'alert_notification', isResponse: false },
+        now: 1,
+      }),
+    ).toEqual([]);
   });
 
   it('one enquire_link probe at a time, only when bound on the current session', () => {
@@ -249,12 +363,22 @@ describe('SMPP core: link supervision', () => {
     const d = new Driver().bind();
     d.feed(submit(1)); // sent at 0
     expect(d.feed({ type: 'watchdog-tick', now: 900 })).toEqual([]);
-    expect(types(d.feed({ type: 'watchdog-tick', now: 1500 }))).toEqual(['log:smpp no response, dropping the connection', 'destroy']);
+    expect(types(d.feed({ type: 'watchdog-tick', now: 1500 }))).toEqual([
+      'log:smpp no response, dropping the connection',
+      'destroy',
+    ]);
     const busy = new Driver().bind();
     busy.feed(submit(1));
-    busy.feed({ type: 'pdu', session: 's1', incoming: { pdu: { id: 'e' }, command: 'enquire_link', isResponse: false }, now: 2900 });
+    busy.feed({
+      type: 'pdu',
+      session: 's1',
+      incoming: { pdu: { id: 'e' }, command: 'enquire_link', isResponse: false },
+      now: 2900,
+    });
     expect(busy.feed({ type: 'watchdog-tick', now: 2950 })).toEqual([]);
-    expect(busy.feed({ type: 'watchdog-tick', now: 3100 })[0]).toMatchObject({ fields: { waitedMs: 3100, outstanding: 1 } });
+    expect(busy.feed({ type: 'watchdog-tick', now: 3100 })[0]).toMatchObject({
+      fields: { waitedMs: 3100, outstanding: 1 },
+    });
   });
 });
 
@@ -264,10 +388,24 @@ describe('SMPP core: delivery receipts', () => {
   it('a receipt is stored first and acknowledged only then; a failed store asks for a retry', () => {
     const d = new Driver().bind();
     const pdu = { id: 'dr' };
-    expect(d.feed({ type: 'pdu', session: 's1', incoming: { pdu, command: 'deliver_sm', isResponse: false, deliver: { receipt, esmClass: 4 } }, now: 1 })).toEqual([{ type: 'store-receipt', session: 's1', pdu, receipt }]);
-    expect(d.feed({ type: 'receipt-stored', session: 's1', pdu, providerId: 'p1' })).toEqual([{ type: 'respond', session: 's1', pdu }]);
+    expect(
+      d.feed({
+        type: 'pdu',
+        session: 's1',
+        incoming: { pdu, command: 'deliver_sm', isResponse: false, deliver: { receipt, esmClass: 4 } },
+        now: 1,
+      }),
+    ).toEqual([{ type: 'store-receipt', session: 's1', pdu, receipt }]);
+    expect(d.feed({ type: 'receipt-stored', session: 's1', pdu, providerId: 'p1' })).toEqual([
+      { type: 'respond', session: 's1', pdu },
+    ]);
     expect(d.feed({ type: 'receipt-stored', session: 's1', pdu, providerId: 'p1', error: 'db down' })).toEqual([
-      { type: 'log', level: 'warn', message: 'smpp receipt not stored, asking the SMSC to retry', fields: { providerId: 'p1', error: 'db down' } },
+      {
+        type: 'log',
+        level: 'warn',
+        message: 'smpp receipt not stored, asking the SMSC to retry',
+        fields: { providerId: 'p1', error: 'db down' },
+      },
       { type: 'respond', session: 's1', pdu, status: ESME_RX_T_APPN },
     ]);
   });
@@ -276,15 +414,32 @@ describe('SMPP core: delivery receipts', () => {
     const d = new Driver().bind();
     const [send] = d.sends(d.feed(submit(1)));
     const pdu = { id: 'early' };
-    expect(types(d.feed({ type: 'pdu', session: 's1', incoming: { pdu, command: 'deliver_sm', isResponse: false, deliver: { receipt, esmClass: 4 } }, now: 1 }))).toEqual(['store-receipt']);
+    expect(
+      types(
+        d.feed({
+          type: 'pdu',
+          session: 's1',
+          incoming: { pdu, command: 'deliver_sm', isResponse: false, deliver: { receipt, esmClass: 4 } },
+          now: 1,
+        }),
+      ),
+    ).toEqual(['store-receipt']);
     expect(types(d.respond(send!, ESME_ROK))).toEqual(['resolve', 'wake']);
   });
 
   it('a mobile-originated deliver_sm is acknowledged without storing', () => {
     const d = new Driver().bind();
     const pdu = { id: 'mo' };
-    expect(d.feed({ type: 'pdu', session: 's1', incoming: { pdu, command: 'deliver_sm', isResponse: false, deliver: { receipt: null, esmClass: 0 } }, now: 1 })).toEqual([
-      { type: 'log', level: 'info', message: 'smpp deliver_sm ignored (not a receipt)', fields: { esmClass: 0 } }, { type: 'respond', session: 's1', pdu },
+    expect(
+      d.feed({
+        type: 'pdu',
+        session: 's1',
+        incoming: { pdu, command: 'deliver_sm', isResponse: false, deliver: { receipt: null, esmClass: 0 } },
+        now: 1,
+      }),
+    ).toEqual([
+      { type: 'log', level: 'info', message: 'smpp deliver_sm ignored (not a receipt)', fields: { esmClass: 0 } },
+      { type: 'respond', session: 's1', pdu },
     ]);
   });
 });
@@ -296,8 +451,13 @@ describe('SMPP core: stop', () => {
     const stopping = d.feed({ type: 'stop' });
     expect(stopping).toEqual([
       { type: 'clear-timer', timer: 'reconnect' },
-      { type: 'reject', jobs: [{ message: 1, segment: 2 }], error: { message: 'SMPP provider is stopping', transient: true } },
-      { type: 'wake' }, { type: 'wait-drain', session: 's1' },
+      {
+        type: 'reject',
+        jobs: [{ message: 1, segment: 2 }],
+        error: { message: 'SMPP provider is stopping', transient: true },
+      },
+      { type: 'wake' },
+      { type: 'wait-drain', session: 's1' },
     ]);
     expect(d.feed(submit(2))).toEqual(expect.not.arrayContaining([expect.objectContaining({ type: 'send' })]));
     const unbinding = d.feed({ type: 'drained' });

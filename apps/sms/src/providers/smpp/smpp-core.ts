@@ -1,6 +1,18 @@
 import {
-  ESME_RINVCMDID, ESME_RMSGQFUL, ESME_ROK, ESME_RSUBMITFAIL, ESME_RSYSERR, ESME_RTHROTTLED, ESME_RX_T_APPN,
-  type SegmentJob, type SmppEffect, type SmppEvent, type SmppSettings, type SmppState, type SmppTransition, type SubmitFailure,
+  ESME_RINVCMDID,
+  ESME_RMSGQFUL,
+  ESME_ROK,
+  ESME_RSUBMITFAIL,
+  ESME_RSYSERR,
+  ESME_RTHROTTLED,
+  ESME_RX_T_APPN,
+  type SegmentJob,
+  type SmppEffect,
+  type SmppEvent,
+  type SmppSettings,
+  type SmppState,
+  type SmppTransition,
+  type SubmitFailure,
 } from './smpp-core-types.js';
 import { statusName } from './smpp-status.js';
 
@@ -22,17 +34,44 @@ type Result<S, P> = SmppTransition<S, P>;
 
 export function initialSmppState<S>(settings: SmppSettings): State<S> {
   return {
-    settings, session: null, bound: false, stopping: false, stopPhase: 'running', stopSession: null, attempts: 0,
-    requests: new Map(), nextRequestId: 1, outstandingSubmits: 0, queue: [], nextOrder: 0, lastReceivedAt: 0,
-    throttleMs: 0, pausedUntil: 0, pauseStartedAt: 0, pauseTimerSet: false,
+    settings,
+    session: null,
+    bound: false,
+    stopping: false,
+    stopPhase: 'running',
+    stopSession: null,
+    attempts: 0,
+    requests: new Map(),
+    nextRequestId: 1,
+    outstandingSubmits: 0,
+    queue: [],
+    nextOrder: 0,
+    lastReceivedAt: 0,
+    throttleMs: 0,
+    pausedUntil: 0,
+    pauseStartedAt: 0,
+    pauseTimerSet: false,
   };
 }
 
-const log = <S, P>(level: 'info' | 'warn', message: string, fields: Record<string, unknown> = {}): Effect<S, P> => ({ type: 'log', level, message, fields });
+const log = <S, P>(level: 'info' | 'warn', message: string, fields: Record<string, unknown> = {}): Effect<S, P> => ({
+  type: 'log',
+  level,
+  message,
+  fields,
+});
 
 /** Sends a request, with a new request id; the shell reports back `sent` or `unsent`. */
-function send<S, P>(s: State<S>, session: S, request: Extract<Effect<S, P>, { type: 'send' }>['request'], pdu: { command: string; params?: Record<string, unknown> }): Result<S, P> {
-  return { state: { ...s, nextRequestId: s.nextRequestId + 1 }, effects: [{ type: 'send', session, requestId: s.nextRequestId, request, pdu }] };
+function send<S, P>(
+  s: State<S>,
+  session: S,
+  request: Extract<Effect<S, P>, { type: 'send' }>['request'],
+  pdu: { command: string; params?: Record<string, unknown> },
+): Result<S, P> {
+  return {
+    state: { ...s, nextRequestId: s.nextRequestId + 1 },
+    effects: [{ type: 'send', session, requestId: s.nextRequestId, request, pdu }],
+  };
 }
 
 function then<S, P>(first: Result<S, P>, next: (s: State<S>) => Result<S, P>): Result<S, P> {
@@ -53,7 +92,12 @@ function pump<S, P>(s: State<S>, now: number): Result<S, P> {
   }
   if (s.outstandingSubmits >= s.settings.window || s.queue.length === 0) return { state: s, effects: [] };
   const job = { ...s.queue[0]!, sentAt: now };
-  return send({ ...s, queue: s.queue.slice(1) }, s.session, { kind: 'submit_sm', job }, { command: 'submit_sm', params: job.params });
+  return send(
+    { ...s, queue: s.queue.slice(1) },
+    s.session,
+    { kind: 'submit_sm', job },
+    { command: 'submit_sm', params: job.params },
+  );
 }
 
 const ref = (job: SegmentJob): { message: number; segment: number } => ({ message: job.message, segment: job.segment });
@@ -66,26 +110,44 @@ function connect<S, P>(s: State<S>): Result<S, P> {
 /** The shell opened a session: it is the current one from now on. */
 function opened<S, P>(s: State<S>, session: S, now: number): Result<S, P> {
   // A TCP connect or a bind that hangs counts like any unanswered request.
-  return { state: { ...s, session, lastReceivedAt: now }, effects: [{ type: 'start-timer', timer: 'connect', ms: s.settings.responseTimeoutMs, session }] };
+  return {
+    state: { ...s, session, lastReceivedAt: now },
+    effects: [{ type: 'start-timer', timer: 'connect', ms: s.settings.responseTimeoutMs, session }],
+  };
 }
 
 function onBindResponse<S, P>(s: State<S>, session: S, status: number, now: number): Result<S, P> {
   if (status !== ESME_ROK) {
-    return { state: s, effects: [log('warn', 'smpp bind refused', { status: statusName(status), attempt: s.attempts + 1 }), { type: 'destroy', session }] };
+    return {
+      state: s,
+      effects: [
+        log('warn', 'smpp bind refused', { status: statusName(status), attempt: s.attempts + 1 }),
+        { type: 'destroy', session },
+      ],
+    };
   }
   const bound: State<S> = { ...s, bound: true, attempts: 0 };
-  return then({
-    state: bound,
-    effects: [
-      { type: 'clear-timer', timer: 'connect' },
-      log('info', 'smpp bound', { interfaceVersion: '3.4' }),
-      { type: 'start-timer', timer: 'enquire', ms: s.settings.enquireLinkSeconds * 1000, session, repeat: true },
-      { type: 'wake' },
-    ],
-  }, (next) => pump(next, now));
+  return then(
+    {
+      state: bound,
+      effects: [
+        { type: 'clear-timer', timer: 'connect' },
+        log('info', 'smpp bound', { interfaceVersion: '3.4' }),
+        { type: 'start-timer', timer: 'enquire', ms: s.settings.enquireLinkSeconds * 1000, session, repeat: true },
+        { type: 'wake' },
+      ],
+    },
+    (next) => pump(next, now),
+  );
 }
 
-function onSubmitResponse<S, P>(s0: State<S>, job: SegmentJob, status: number, messageId: unknown, now: number): Result<S, P> {
+function onSubmitResponse<S, P>(
+  s0: State<S>,
+  job: SegmentJob,
+  status: number,
+  messageId: unknown,
+  now: number,
+): Result<S, P> {
   let s: State<S> = { ...s0, outstandingSubmits: s0.outstandingSubmits - 1 };
   const effects: Effect<S, P>[] = [];
   if (status === ESME_ROK) {
@@ -94,9 +156,13 @@ function onSubmitResponse<S, P>(s0: State<S>, job: SegmentJob, status: number, m
   } else if (THROTTLING.has(status) && now - job.queuedAt <= s.settings.throttleGiveUpMs) {
     // Answers to PDUs sent before the current pause began are the same episode: do not escalate.
     if (job.sentAt > s.pauseStartedAt) {
-      const throttleMs = s.throttleMs ? Math.min(s.throttleMs * 2, s.settings.throttleMaxMs) : s.settings.throttleBaseMs;
+      const throttleMs = s.throttleMs
+        ? Math.min(s.throttleMs * 2, s.settings.throttleMaxMs)
+        : s.settings.throttleBaseMs;
       s = { ...s, throttleMs, pauseStartedAt: now, pausedUntil: now + throttleMs };
-      effects.push(log('warn', 'smpp throttled, pausing submissions', { status: statusName(status), pauseMs: throttleMs }));
+      effects.push(
+        log('warn', 'smpp throttled, pausing submissions', { status: statusName(status), pauseMs: throttleMs }),
+      );
     }
     // Back to its place in the queue, not to the end.
     const at = s.queue.findIndex((queued) => queued.order > job.order);
@@ -105,7 +171,11 @@ function onSubmitResponse<S, P>(s0: State<S>, job: SegmentJob, status: number, m
     s = { ...s, queue };
   } else {
     // One failure drops its message's segments still queued (they would be wasted).
-    const error: SubmitFailure = { message: `SMSC refused submit_sm: ${statusName(status)}`, transient: TRANSIENT.has(status), providerCode: statusName(status) };
+    const error: SubmitFailure = {
+      message: `SMSC refused submit_sm: ${statusName(status)}`,
+      transient: TRANSIENT.has(status),
+      providerCode: statusName(status),
+    };
     const siblings = s.queue.filter((queued) => queued.message === job.message);
     s = { ...s, queue: s.queue.filter((queued) => queued.message !== job.message) };
     effects.push({ type: 'reject', jobs: [ref(job), ...siblings.map(ref)], error });
@@ -135,19 +205,34 @@ function onPdu<S, P>(s: State<S>, e: Extract<SmppEvent<S, P>, { type: 'pdu' }>):
   const received = { ...s, lastReceivedAt: e.now };
   const { incoming, session } = e;
   if (incoming.isResponse) return { state: received, effects: [] }; // answered through the send callbacks
-  const respond = (extra: { status?: number; thenClose?: boolean } = {}): Effect<S, P> => ({ type: 'respond', session, pdu: incoming.pdu, ...extra });
+  const respond = (extra: { status?: number; thenClose?: boolean } = {}): Effect<S, P> => ({
+    type: 'respond',
+    session,
+    pdu: incoming.pdu,
+    ...extra,
+  });
   switch (incoming.command) {
     case 'enquire_link':
       return { state: received, effects: [respond()] };
     case 'deliver_sm': {
       const receipt = incoming.deliver?.receipt ?? null;
       // A mobile-originated message (or an unreadable receipt): not ours, but acknowledged so it is not resent.
-      if (!receipt) return { state: received, effects: [log('info', 'smpp deliver_sm ignored (not a receipt)', { esmClass: incoming.deliver?.esmClass }), respond()] };
+      if (!receipt)
+        return {
+          state: received,
+          effects: [
+            log('info', 'smpp deliver_sm ignored (not a receipt)', { esmClass: incoming.deliver?.esmClass }),
+            respond(),
+          ],
+        };
       // Acknowledged only once stored: a crash before that makes the SMSC deliver it again.
       return { state: received, effects: [{ type: 'store-receipt', session, pdu: incoming.pdu, receipt }] };
     }
     case 'unbind':
-      return { state: { ...received, bound: false }, effects: [log('warn', 'smpp unbind from the SMSC'), respond({ thenClose: true })] };
+      return {
+        state: { ...received, bound: false },
+        effects: [log('warn', 'smpp unbind from the SMSC'), respond({ thenClose: true })],
+      };
     case 'alert_notification': // has no response
       return { state: received, effects: [] };
     default:
@@ -159,19 +244,39 @@ function onClosed<S, P>(s0: State<S>, session: S): Result<S, P> {
   if (s0.session !== session) return { state: s0, effects: [] };
   const lost = [...s0.requests.values()].flatMap(({ request }) => (request.kind === 'submit_sm' ? [request.job] : []));
   const s: State<S> = {
-    ...s0, session: null, bound: false, pauseTimerSet: false, throttleMs: 0, pausedUntil: 0,
-    requests: new Map(), outstandingSubmits: 0, queue: [],
+    ...s0,
+    session: null,
+    bound: false,
+    pauseTimerSet: false,
+    throttleMs: 0,
+    pausedUntil: 0,
+    requests: new Map(),
+    outstandingSubmits: 0,
+    queue: [],
   };
-  const effects: Effect<S, P>[] = [{ type: 'clear-timer', timer: 'connect' }, { type: 'clear-timer', timer: 'enquire' }, { type: 'clear-timer', timer: 'pause' }];
+  const effects: Effect<S, P>[] = [
+    { type: 'clear-timer', timer: 'connect' },
+    { type: 'clear-timer', timer: 'enquire' },
+    { type: 'clear-timer', timer: 'pause' },
+  ];
   // Outstanding segments may have been accepted already; the use-case's retry then sends them twice.
   const failed = [...lost, ...s0.queue];
-  if (failed.length) effects.push({ type: 'reject', jobs: failed.map(ref), error: { message: 'SMPP connection lost', transient: true } });
+  if (failed.length)
+    effects.push({
+      type: 'reject',
+      jobs: failed.map(ref),
+      error: { message: 'SMPP connection lost', transient: true },
+    });
   if (s0.bound) effects.push(log('warn', 'smpp connection lost', { failedSegments: lost.length }));
   effects.push({ type: 'wake' });
   if (s.stopping) return { state: s, effects };
   const delayMs = Math.min(s.settings.reconnectBaseMs * 2 ** s.attempts, s.settings.reconnectMaxMs);
   const attempts = s.attempts + 1;
-  effects.push(log('info', 'smpp reconnecting', { attempt: attempts, delayMs }), { type: 'start-timer', timer: 'reconnect', ms: delayMs });
+  effects.push(log('info', 'smpp reconnecting', { attempt: attempts, delayMs }), {
+    type: 'start-timer',
+    timer: 'reconnect',
+    ms: delayMs,
+  });
   return { state: { ...s, attempts }, effects };
 }
 
@@ -184,7 +289,16 @@ function onWatchdog<S, P>(s: State<S>, now: number): Result<S, P> {
   const oldest = Math.min(...[...s.requests.values()].map((r) => r.sentAt));
   const limit = s.settings.responseTimeoutMs;
   if ((now - oldest > limit && now - s.lastReceivedAt > limit) || now - oldest > 3 * limit) {
-    return { state: s, effects: [log('warn', 'smpp no response, dropping the connection', { waitedMs: now - oldest, outstanding: s.requests.size }), { type: 'destroy', session: s.session }] };
+    return {
+      state: s,
+      effects: [
+        log('warn', 'smpp no response, dropping the connection', {
+          waitedMs: now - oldest,
+          outstanding: s.requests.size,
+        }),
+        { type: 'destroy', session: s.session },
+      ],
+    };
   }
   return { state: s, effects: [] };
 }
@@ -192,12 +306,20 @@ function onWatchdog<S, P>(s: State<S>, now: number): Result<S, P> {
 function onEnquireTick<S, P>(s: State<S>, session: S, now: number): Result<S, P> {
   if (s.session !== session || !s.bound) return { state: s, effects: [] };
   // One probe at a time: an unanswered one is the watchdog's business.
-  for (const { sentAt, request } of s.requests.values()) if (request.kind !== 'submit_sm' && now - sentAt < s.settings.responseTimeoutMs) return { state: s, effects: [] };
+  for (const { sentAt, request } of s.requests.values())
+    if (request.kind !== 'submit_sm' && now - sentAt < s.settings.responseTimeoutMs) return { state: s, effects: [] };
   return send(s, session, { kind: 'enquire_link' }, { command: 'enquire_link' });
 }
 
 function submit<S, P>(s: State<S>, message: number, segments: Record<string, unknown>[], now: number): Result<S, P> {
-  const jobs = segments.map((params, segment): SegmentJob => ({ order: s.nextOrder + segment, message, segment, params, queuedAt: now, sentAt: 0 }));
+  const jobs = segments.map((params, segment): SegmentJob => ({
+    order: s.nextOrder + segment,
+    message,
+    segment,
+    params,
+    queuedAt: now,
+    sentAt: 0,
+  }));
   return pump({ ...s, queue: [...s.queue, ...jobs], nextOrder: s.nextOrder + jobs.length }, now);
 }
 
@@ -206,7 +328,12 @@ function stop<S, P>(s0: State<S>): Result<S, P> {
   if (s0.stopping) return { state: s0, effects: [] };
   const s: State<S> = { ...s0, stopping: true, stopPhase: 'draining', stopSession: s0.session, queue: [] };
   const effects: Effect<S, P>[] = [{ type: 'clear-timer', timer: 'reconnect' }];
-  if (s0.queue.length) effects.push({ type: 'reject', jobs: s0.queue.map(ref), error: { message: 'SMPP provider is stopping', transient: true } });
+  if (s0.queue.length)
+    effects.push({
+      type: 'reject',
+      jobs: s0.queue.map(ref),
+      error: { message: 'SMPP provider is stopping', transient: true },
+    });
   effects.push({ type: 'wake' });
   if (s.stopSession === null) return then<S, P>({ state: s, effects }, stopped);
   return { state: s, effects: [...effects, { type: 'wait-drain', session: s.stopSession }] };
@@ -217,8 +344,10 @@ function drained<S, P>(s: State<S>): Result<S, P> {
   const session = s.stopSession!;
   if (s.session === session && s.bound) {
     const unbinding: State<S> = { ...s, bound: false, stopPhase: 'unbinding' };
-    return then({ state: unbinding, effects: [{ type: 'start-timer', timer: 'unbind', ms: s.settings.unbindWaitMs }] },
-      (next) => send(next, session, { kind: 'unbind' }, { command: 'unbind' }));
+    return then(
+      { state: unbinding, effects: [{ type: 'start-timer', timer: 'unbind', ms: s.settings.unbindWaitMs }] },
+      (next) => send(next, session, { kind: 'unbind' }, { command: 'unbind' }),
+    );
   }
   return closeStopped(s);
 }
@@ -227,18 +356,24 @@ function drained<S, P>(s: State<S>): Result<S, P> {
 function unbindOver<S, P>(s: State<S>): Result<S, P> {
   if (s.stopPhase !== 'unbinding') return { state: s, effects: [] };
   const closed = closeStopped<S, P>(s);
-  return { state: closed.state, effects: [{ type: 'clear-timer', timer: 'unbind' }, log('info', 'smpp unbound'), ...closed.effects] };
+  return {
+    state: closed.state,
+    effects: [{ type: 'clear-timer', timer: 'unbind' }, log('info', 'smpp unbound'), ...closed.effects],
+  };
 }
 
 function closeStopped<S, P>(s: State<S>): Result<S, P> {
-  if (s.session === s.stopSession) return { state: { ...s, stopPhase: 'closing' }, effects: [{ type: 'destroy-and-wait', session: s.stopSession! }] };
+  if (s.session === s.stopSession)
+    return { state: { ...s, stopPhase: 'closing' }, effects: [{ type: 'destroy-and-wait', session: s.stopSession! }] };
   return stopped(s);
 }
 
 function stopped<S, P>(s: State<S>): Result<S, P> {
   return {
     state: { ...s, stopPhase: 'stopped' },
-    effects: (['connect', 'enquire', 'pause', 'watchdog'] as const).map((timer): Effect<S, P> => ({ type: 'clear-timer', timer })).concat({ type: 'stopped' }),
+    effects: (['connect', 'enquire', 'pause', 'watchdog'] as const)
+      .map((timer): Effect<S, P> => ({ type: 'clear-timer', timer }))
+      .concat({ type: 'stopped' }),
   };
 }
 
@@ -246,7 +381,10 @@ export function smppTransition<S, P>(s: State<S>, e: SmppEvent<S, P>): Result<S,
   switch (e.type) {
     case 'start': {
       const period = Math.min(1_000, Math.max(25, s.settings.responseTimeoutMs / 4));
-      return then({ state: s, effects: [{ type: 'start-timer', timer: 'watchdog', ms: period, repeat: true }] }, (next) => connect(next));
+      return then(
+        { state: s, effects: [{ type: 'start-timer', timer: 'watchdog', ms: period, repeat: true }] },
+        (next) => connect(next),
+      );
     }
     case 'connect':
       return connect(s);
@@ -256,7 +394,13 @@ export function smppTransition<S, P>(s: State<S>, e: SmppEvent<S, P>): Result<S,
       return send(s, e.session, { kind: 'bind' }, { command: 'bind_transceiver' });
     case 'connect-timeout':
       if (s.session !== e.session || s.bound) return { state: s, effects: [] };
-      return { state: s, effects: [log('warn', 'smpp connect/bind timed out', { timeoutMs: s.settings.responseTimeoutMs }), { type: 'destroy', session: e.session }] };
+      return {
+        state: s,
+        effects: [
+          log('warn', 'smpp connect/bind timed out', { timeoutMs: s.settings.responseTimeoutMs }),
+          { type: 'destroy', session: e.session },
+        ],
+      };
     case 'sent': {
       const requests = new Map(s.requests).set(e.requestId, { sentAt: e.now, request: e.request });
       if (e.request.kind !== 'submit_sm') return { state: { ...s, requests }, effects: [] };
@@ -266,7 +410,10 @@ export function smppTransition<S, P>(s: State<S>, e: SmppEvent<S, P>): Result<S,
       if (e.request.kind === 'unbind') return unbindOver(s);
       if (e.request.kind !== 'submit_sm') return { state: s, effects: [] };
       // Not writable any more: the close that follows fails the queue and reconnects.
-      return { state: { ...s, queue: [e.request.job, ...s.queue] }, effects: [{ type: 'destroy', session: e.session }] };
+      return {
+        state: { ...s, queue: [e.request.job, ...s.queue] },
+        effects: [{ type: 'destroy', session: e.session }],
+      };
     case 'response':
       return onResponse(s, e);
     case 'pdu':
@@ -274,10 +421,22 @@ export function smppTransition<S, P>(s: State<S>, e: SmppEvent<S, P>): Result<S,
     case 'receipt-stored':
       // A temporary application error: the SMSC delivers the receipt again later.
       if (e.error === undefined) return { state: s, effects: [{ type: 'respond', session: e.session, pdu: e.pdu }] };
-      return { state: s, effects: [log('warn', 'smpp receipt not stored, asking the SMSC to retry', { providerId: e.providerId, error: e.error }), { type: 'respond', session: e.session, pdu: e.pdu, status: ESME_RX_T_APPN }] };
+      return {
+        state: s,
+        effects: [
+          log('warn', 'smpp receipt not stored, asking the SMSC to retry', {
+            providerId: e.providerId,
+            error: e.error,
+          }),
+          { type: 'respond', session: e.session, pdu: e.pdu, status: ESME_RX_T_APPN },
+        ],
+      };
     case 'session-error':
       // A socket error is followed by close; a PDU parse error leaves the library stuck, so destroy.
-      return { state: s, effects: [log('warn', 'smpp connection error', { error: e.message }), { type: 'destroy', session: e.session }] };
+      return {
+        state: s,
+        effects: [log('warn', 'smpp connection error', { error: e.message }), { type: 'destroy', session: e.session }],
+      };
     case 'closed':
       return onClosed(s, e.session);
     case 'enquire-tick':

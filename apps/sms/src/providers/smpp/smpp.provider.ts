@@ -1,11 +1,24 @@
 import { randomInt } from 'node:crypto';
 import smpp, { type PDU, type Session } from 'smpp';
 import type { JsonLogger, SmppConfig } from '#libs/runtime';
-import { SmsSubmitError, type OutgoingSms, type ReceiptHandler, type SmsProvider, type SubmitResult } from '../sms-provider.js';
+import {
+  SmsSubmitError,
+  type OutgoingSms,
+  type ReceiptHandler,
+  type SmsProvider,
+  type SubmitResult,
+} from '../sms-provider.js';
 import { parseDeliveryReceipt, type DeliverSmFields } from './delivery-receipt.js';
 import { encodeSms } from './encoding.js';
 import { initialSmppState, smppTransition } from './smpp-core.js';
-import { DEFAULT_TIMINGS, type SmppEffect, type SmppEvent, type SmppState, type SmppTimer, type SmppTimings } from './smpp-core-types.js';
+import {
+  DEFAULT_TIMINGS,
+  type SmppEffect,
+  type SmppEvent,
+  type SmppState,
+  type SmppTimer,
+  type SmppTimings,
+} from './smpp-core-types.js';
 
 export type { SmppTimings } from './smpp-core-types.js';
 
@@ -30,7 +43,10 @@ export class SmppProvider implements SmsProvider {
   private onReceipt: ReceiptHandler | null = null;
   private readonly timers = new Map<SmppTimer, NodeJS.Timeout>();
   /** The promises of segments submitted and not yet answered, by message then segment. */
-  private readonly pending = new Map<number, { resolve(providerId: string): void; reject(error: SmsSubmitError): void }[]>();
+  private readonly pending = new Map<
+    number,
+    { resolve(providerId: string): void; reject(error: SmsSubmitError): void }[]
+  >();
   private nextMessage = 0;
   private reference = randomInt(256);
   /** Woken on bind, on stop and whenever the number of outstanding submits drops. */
@@ -44,8 +60,11 @@ export class SmppProvider implements SmsProvider {
   ) {
     this.log = logger.child({ provider: 'smpp', smsc: `${config.host}:${config.port}`, systemId: config.systemId });
     this.state = initialSmppState({
-      ...DEFAULT_TIMINGS, ...timings,
-      window: config.window, responseTimeoutMs: config.responseTimeoutMs, enquireLinkSeconds: config.enquireLinkSeconds,
+      ...DEFAULT_TIMINGS,
+      ...timings,
+      window: config.window,
+      responseTimeoutMs: config.responseTimeoutMs,
+      enquireLinkSeconds: config.enquireLinkSeconds,
     });
   }
 
@@ -66,14 +85,20 @@ export class SmppProvider implements SmsProvider {
     } catch (error) {
       throw new SmsSubmitError((error as Error).message, false);
     }
-    if (!this.state.bound) await this.waitFor(() => this.state.bound || this.state.stopping, this.config.responseTimeoutMs);
+    if (!this.state.bound)
+      await this.waitFor(() => this.state.bound || this.state.stopping, this.config.responseTimeoutMs);
     if (this.state.stopping) throw new SmsSubmitError('SMPP provider is stopping', true);
     if (!this.state.bound) throw new SmsSubmitError('SMPP not bound', true);
 
     const source = sourceAddress(this.config.sourceAddr);
     const message = this.nextMessage++;
     const handlers: { resolve(providerId: string): void; reject(error: SmsSubmitError): void }[] = [];
-    const results = encoded.segments.map((_, i) => new Promise<string>((resolve, reject) => { handlers[i] = { resolve, reject }; }));
+    const results = encoded.segments.map(
+      (_, i) =>
+        new Promise<string>((resolve, reject) => {
+          handlers[i] = { resolve, reject };
+        }),
+    );
     this.pending.set(message, handlers);
     const segments = encoded.segments.map((segment) => ({
       ...source,
@@ -97,7 +122,9 @@ export class SmppProvider implements SmsProvider {
 
   async stop(): Promise<void> {
     if (this.state.stopping) return;
-    const stopped = new Promise<void>((resolve) => { this.onStopped = resolve; });
+    const stopped = new Promise<void>((resolve) => {
+      this.onStopped = resolve;
+    });
     this.dispatch({ type: 'stop' });
     await stopped;
   }
@@ -140,14 +167,20 @@ export class SmppProvider implements SmsProvider {
         this.pending.get(effect.message)?.[effect.segment]?.resolve(effect.providerId);
         return;
       case 'reject': {
-        const error = new SmsSubmitError(effect.error.message, effect.error.transient, effect.error.providerCode ?? null);
+        const error = new SmsSubmitError(
+          effect.error.message,
+          effect.error.transient,
+          effect.error.providerCode ?? null,
+        );
         for (const job of effect.jobs) this.pending.get(job.message)?.[job.segment]?.reject(error);
         return;
       }
       case 'wait-drain': {
         const session = effect.session;
-        void this.waitFor(() => this.state.outstandingSubmits === 0 || this.state.session !== session, this.state.settings.stopDrainMs)
-          .then(() => this.dispatch({ type: 'drained' }));
+        void this.waitFor(
+          () => this.state.outstandingSubmits === 0 || this.state.session !== session,
+          this.state.settings.stopDrainMs,
+        ).then(() => this.dispatch({ type: 'drained' }));
         return;
       }
       case 'wake':
@@ -175,14 +208,30 @@ export class SmppProvider implements SmsProvider {
   /** Writes a request; the core hears whether it went out (tracked for the watchdog) and its response. */
   private send(effect: Extract<Effect, { type: 'send' }>): void {
     const { session, requestId, request } = effect;
-    const params = effect.pdu.command === 'bind_transceiver'
-      ? { system_id: this.config.systemId, password: this.config.password, system_type: this.config.systemType, interface_version: 0x34 }
-      : effect.pdu.params;
+    const params =
+      effect.pdu.command === 'bind_transceiver'
+        ? {
+            system_id: this.config.systemId,
+            password: this.config.password,
+            system_type: this.config.systemType,
+            interface_version: 0x34,
+          }
+        : effect.pdu.params;
     const pdu = params ? new smpp.PDU(effect.pdu.command, params) : new smpp.PDU(effect.pdu.command);
     const sent = session.send(pdu, (response) => {
-      this.dispatch({ type: 'response', requestId, request, session, status: response.command_status, messageId: response.message_id, now: Date.now() });
+      this.dispatch({
+        type: 'response',
+        requestId,
+        request,
+        session,
+        status: response.command_status,
+        messageId: response.message_id,
+        now: Date.now(),
+      });
     });
-    this.dispatch(sent ? { type: 'sent', requestId, request, now: Date.now() } : { type: 'unsent', requestId, request, session });
+    this.dispatch(
+      sent ? { type: 'sent', requestId, request, now: Date.now() } : { type: 'unsent', requestId, request, session },
+    );
   }
 
   private async storeReceipt(effect: Extract<Effect, { type: 'store-receipt' }>): Promise<void> {
@@ -193,7 +242,13 @@ export class SmppProvider implements SmsProvider {
     } catch (failure) {
       error = (failure as Error).message;
     }
-    this.dispatch({ type: 'receipt-stored', session, pdu, providerId: receipt.providerId, ...(error !== undefined ? { error } : {}) });
+    this.dispatch({
+      type: 'receipt-stored',
+      session,
+      pdu,
+      providerId: receipt.providerId,
+      ...(error !== undefined ? { error } : {}),
+    });
   }
 
   private startTimer(effect: Extract<Effect, { type: 'start-timer' }>): void {
@@ -201,14 +256,19 @@ export class SmppProvider implements SmsProvider {
     const fire = (): void => {
       const now = Date.now();
       switch (effect.timer) {
-        case 'connect': return this.dispatch({ type: 'connect-timeout', session: session! });
-        case 'enquire': return this.dispatch({ type: 'enquire-tick', session: session!, now });
+        case 'connect':
+          return this.dispatch({ type: 'connect-timeout', session: session! });
+        case 'enquire':
+          return this.dispatch({ type: 'enquire-tick', session: session!, now });
         case 'pause':
           this.timers.delete('pause');
           return this.dispatch({ type: 'pause-over', now });
-        case 'reconnect': return this.dispatch({ type: 'connect' });
-        case 'watchdog': return this.dispatch({ type: 'watchdog-tick', now });
-        case 'unbind': return this.dispatch({ type: 'unbind-over' });
+        case 'reconnect':
+          return this.dispatch({ type: 'connect' });
+        case 'watchdog':
+          return this.dispatch({ type: 'watchdog-tick', now });
+        case 'unbind':
+          return this.dispatch({ type: 'unbind-over' });
       }
     };
     this.timers.set(effect.timer, effect.repeat ? setInterval(fire, effect.ms) : setTimeout(fire, effect.ms));
@@ -236,9 +296,16 @@ export class SmppProvider implements SmsProvider {
   }
 }
 
-function incoming(pdu: PDU): { pdu: PDU; command: string; isResponse: boolean; deliver?: { receipt: ReturnType<typeof parseDeliveryReceipt>; esmClass: unknown } } {
+function incoming(pdu: PDU): {
+  pdu: PDU;
+  command: string;
+  isResponse: boolean;
+  deliver?: { receipt: ReturnType<typeof parseDeliveryReceipt>; esmClass: unknown };
+} {
   const base = { pdu, command: pdu.command, isResponse: pdu.isResponse() };
-  return pdu.command === 'deliver_sm' && !base.isResponse ? { ...base, deliver: { receipt: parseDeliveryReceipt(pdu as DeliverSmFields), esmClass: pdu.esm_class } } : base;
+  return pdu.command === 'deliver_sm' && !base.isResponse
+    ? { ...base, deliver: { receipt: parseDeliveryReceipt(pdu as DeliverSmFields), esmClass: pdu.esm_class } }
+    : base;
 }
 
 /** Alphanumeric sender → TON 5 NPI 0; digits → international TON 1 NPI 1 (ISDN); none → 0/0. */

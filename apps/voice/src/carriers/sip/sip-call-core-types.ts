@@ -60,7 +60,13 @@ export type SipCallEffect =
   /** The first INVITE, or (with `challenge`) the same INVITE with digest credentials. */
   | { type: 'send-invite'; gen: number; challenge?: SipMessage }
   | { type: 'send-cancel' }
-  | { type: 'start-timer'; timer: 'ring' | 'cancel-give-up' | 'abort-wait'; ms: number; unref: boolean; event: SipCallEvent }
+  | {
+      type: 'start-timer';
+      timer: 'ring' | 'cancel-give-up' | 'abort-wait';
+      ms: number;
+      unref: boolean;
+      event: SipCallEvent;
+    }
   | { type: 'clear-ring-timer' }
   /** Remember the dialog of this 2xx (and its ACK). */
   | { type: 'establish-dialog'; response: SipMessage }

@@ -11,7 +11,16 @@ import { encodePrompt } from './prompt-audio.js';
 import { buildOffer } from './sdp.js';
 import { initialSipCallState, sipCallTransition } from './sip-call-core.js';
 import type { SipCallEffect, SipCallEvent, SipCallState } from './sip-call-core-types.js';
-import { authenticatedInvite, buildBye, buildCancel, buildInvite, dialogOf, okWithOffer, tag, type DialogRoute } from './sip-messages.js';
+import {
+  authenticatedInvite,
+  buildBye,
+  buildCancel,
+  buildInvite,
+  dialogOf,
+  okWithOffer,
+  tag,
+  type DialogRoute,
+} from './sip-messages.js';
 import type { SipCarrierOptions } from './sip-carrier-options.js';
 import type { SipStack } from './sip-stack.js';
 
@@ -56,7 +65,9 @@ export class SipCall {
     private readonly log: JsonLogger,
   ) {
     this.callId = `${randomUUID()}@${stack.publicAddress}`;
-    this.ended = new Promise((resolve) => { this.settle = resolve; });
+    this.ended = new Promise((resolve) => {
+      this.settle = resolve;
+    });
     this.state = initialSipCallState({
       codecs: options.codecs,
       allowPrivateMedia: options.allowPrivateMedia,
@@ -84,7 +95,13 @@ export class SipCall {
   }
 
   onRequest(rq: SipMessage, remote: Remote): void {
-    this.dispatch({ type: 'request', request: rq, inDialog: this.inDialog(rq, remote), from: remote.address, ...(this.rtp.codec ? { codec: this.rtp.codec } : {}) });
+    this.dispatch({
+      type: 'request',
+      request: rq,
+      inDialog: this.inDialog(rq, remote),
+      from: remote.address,
+      ...(this.rtp.codec ? { codec: this.rtp.codec } : {}),
+    });
   }
 
   onStrayResponse(rs: SipMessage): void {
@@ -156,7 +173,9 @@ export class SipCall {
         this.rtp.hold();
         return;
       case 'record-alerting':
-        void this.progress.onAlerting().catch((error) => this.log.warn('could not record alerting', { error: (error as Error).message }));
+        void this.progress
+          .onAlerting()
+          .catch((error) => this.log.warn('could not record alerting', { error: (error as Error).message }));
         return;
       case 'record-answer':
         return this.recordAnswer();
@@ -173,7 +192,13 @@ export class SipCall {
         this.stack.respond(sip.makeResponse(effect.request, effect.status, effect.reason));
         return;
       case 'respond-reinvite': {
-        const sdp = buildOffer({ address: this.stack.publicAddress, port: this.rtp.port, codecs: [effect.codec], sessionId: this.sdpSession, version: ++this.sdpVersion });
+        const sdp = buildOffer({
+          address: this.stack.publicAddress,
+          port: this.rtp.port,
+          codecs: [effect.codec],
+          sessionId: this.sdpSession,
+          version: ++this.sdpVersion,
+        });
         this.stack.respond(okWithOffer(effect.request, this.stack.publicAddress, this.stack.localPort, sdp));
         return;
       }
@@ -195,20 +220,40 @@ export class SipCall {
     for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
-  private number(n: string): string { return this.options.stripPlus ? n.replace(/^\+/, '') : n; }
+  private number(n: string): string {
+    return this.options.stripPlus ? n.replace(/^\+/, '') : n;
+  }
 
-  private get trunk() { return { address: this.trunkAddress, port: this.options.trunk.port }; }
+  private get trunk() {
+    return { address: this.trunkAddress, port: this.options.trunk.port };
+  }
 
   private sendInvite(gen: number, challenge?: SipMessage): void {
     if (!challenge) {
       this.invite = buildInvite({
-        trunk: this.options.trunk, callee: this.number(this.request.callee), caller: this.number(this.request.caller), fromDomain: this.options.fromDomain,
-        fromTag: this.fromTag, callId: this.callId, cseq: this.cseq, publicAddress: this.stack.publicAddress, localPort: this.stack.localPort,
-        sdp: buildOffer({ address: this.stack.publicAddress, port: this.rtp.port, codecs: this.options.codecs, sessionId: this.sdpSession, version: this.sdpVersion }),
+        trunk: this.options.trunk,
+        callee: this.number(this.request.callee),
+        caller: this.number(this.request.caller),
+        fromDomain: this.options.fromDomain,
+        fromTag: this.fromTag,
+        callId: this.callId,
+        cseq: this.cseq,
+        publicAddress: this.stack.publicAddress,
+        localPort: this.stack.localPort,
+        sdp: buildOffer({
+          address: this.stack.publicAddress,
+          port: this.rtp.port,
+          codecs: this.options.codecs,
+          sessionId: this.sdpSession,
+          version: this.sdpVersion,
+        }),
       });
     } else {
       this.cseq += 1;
-      this.invite = authenticatedInvite(this.invite, challenge, this.cseq, { user: this.options.username!, password: this.options.password! });
+      this.invite = authenticatedInvite(this.invite, challenge, this.cseq, {
+        user: this.options.username!,
+        password: this.options.password!,
+      });
       this.log.info('SIP digest challenge answered', { status: challenge.status });
     }
     const invite = sip.copyMessage(this.invite, true);
@@ -226,7 +271,12 @@ export class SipCall {
       }
       // A 2xx starts the ACK, the prompt and the BYE: whatever fails on that way ends the call.
       const answered = status >= 200 && status < 300;
-      this.dispatch({ type: 'invite-response', gen, response: rs }, answered ? (error) => this.dispatch({ type: 'answer-failed', message: (error as Error).message }, () => undefined) : undefined);
+      this.dispatch(
+        { type: 'invite-response', gen, response: rs },
+        answered
+          ? (error) => this.dispatch({ type: 'answer-failed', message: (error as Error).message }, () => undefined)
+          : undefined,
+      );
     });
   }
 
@@ -249,8 +299,9 @@ export class SipCall {
   /** A 2xx we do not want (cancelled, aborted, a stale INVITE): confirm it and hang up at once. */
   private ackAndBye(rs: SipMessage): void {
     const dialog = dialogOf(rs, this.invite, this.callId, this.cseq);
-    void this.track(this.sendAck(dialog).then(() => this.sendBye(dialog)))
-      .catch((error) => this.log.warn('could not hang up an unwanted 2xx', { error: (error as Error).message }));
+    void this.track(this.sendAck(dialog).then(() => this.sendBye(dialog))).catch((error) =>
+      this.log.warn('could not hang up an unwanted 2xx', { error: (error as Error).message }),
+    );
   }
 
   private async recordAnswer(): Promise<void> {
@@ -276,16 +327,18 @@ export class SipCall {
     this.cseq += 1;
     const bye = buildBye(dialog, this.invite, this.callId, this.cseq);
     const destination = await this.dialogDestination(dialog);
-    await this.track(new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, BYE_WAIT_MS);
-      this.stack.request(bye, destination, (rs) => {
-        if ((rs.status ?? 0) >= 200) {
-          clearTimeout(timer);
-          this.log.info('SIP BYE answered', { status: rs.status });
-          resolve();
-        }
-      });
-    }));
+    await this.track(
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, BYE_WAIT_MS);
+        this.stack.request(bye, destination, (rs) => {
+          if ((rs.status ?? 0) >= 200) {
+            clearTimeout(timer);
+            this.log.info('SIP BYE answered', { status: rs.status });
+            resolve();
+          }
+        });
+      }),
+    );
   }
 
   /**
@@ -295,9 +348,11 @@ export class SipCall {
   private inDialog(rq: SipMessage, remote: Remote): boolean {
     if (!this.dialog) return false;
     const remoteTag = this.dialog.remoteTag.params?.tag;
-    return remoteTag !== undefined
-      && rq.headers.from?.params?.tag === remoteTag
-      && rq.headers.to?.params?.tag === this.fromTag
-      && (remote.address === this.trunkAddress || remote.address === this.peerAddress);
+    return (
+      remoteTag !== undefined &&
+      rq.headers.from?.params?.tag === remoteTag &&
+      rq.headers.to?.params?.tag === this.fromTag &&
+      (remote.address === this.trunkAddress || remote.address === this.peerAddress)
+    );
   }
 }

@@ -71,7 +71,12 @@ export function buildInvite(f: InviteFields): SipMessage {
 }
 
 /** The INVITE again, with a new CSeq and digest credentials for a 401/407 challenge. */
-export function authenticatedInvite(invite: SipMessage, challenge: SipMessage, cseq: number, credentials: { user: string; password: string }): SipMessage {
+export function authenticatedInvite(
+  invite: SipMessage,
+  challenge: SipMessage,
+  cseq: number,
+  credentials: { user: string; password: string },
+): SipMessage {
   const next = sip.copyMessage(invite, true);
   next.headers.cseq = { method: 'INVITE', seq: cseq };
   delete next.headers.via;

@@ -46,8 +46,11 @@ export class SipCarrier implements Carrier {
     this.starting ??= (async () => {
       const { host, port } = this.options.trunk;
       this.trunkAddress = isIP(host) ? host : (await lookup(host, { family: 4 })).address;
-      const publicAddress = this.options.publicAddress
-        ?? (this.options.bindAddress !== '0.0.0.0' ? this.options.bindAddress : await localAddressTowards(this.trunkAddress, port));
+      const publicAddress =
+        this.options.publicAddress ??
+        (this.options.bindAddress !== '0.0.0.0'
+          ? this.options.bindAddress
+          : await localAddressTowards(this.trunkAddress, port));
       const localPort = this.options.localPort || (await freeUdpPort(this.options.bindAddress));
       this.stack = await SipStack.start({
         port: localPort,
@@ -55,12 +58,20 @@ export class SipCarrier implements Carrier {
         publicAddress,
         onRequest: (rq, remote) => this.onRequest(rq, remote),
         onStrayResponse: (rs) => this.dialogs.get(String(rs.headers['call-id']))?.onStrayResponse(rs),
-        onError: (error) => this.logger.warn('SIP transport error', { error: (error as Error)?.message ?? String(error) }),
+        onError: (error) =>
+          this.logger.warn('SIP transport error', { error: (error as Error)?.message ?? String(error) }),
       });
-      this.logger.info('SIP carrier ready', { trunk: `${host}:${port}`, local: `${publicAddress}:${localPort}`, rtp: this.options.rtpPorts, codecs: this.options.codecs });
+      this.logger.info('SIP carrier ready', {
+        trunk: `${host}:${port}`,
+        local: `${publicAddress}:${localPort}`,
+        rtp: this.options.rtpPorts,
+        codecs: this.options.codecs,
+      });
       return this.stack;
     })();
-    this.starting.catch(() => { this.starting = undefined; });
+    this.starting.catch(() => {
+      this.starting = undefined;
+    });
     return this.starting;
   }
 
@@ -72,7 +83,12 @@ export class SipCarrier implements Carrier {
     const open = [...this.calls].map((c) => c.idle());
     if (open.length) {
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([Promise.all(open), new Promise<void>((resolve) => { timer = setTimeout(resolve, CLOSE_WAIT_MS); })]);
+      await Promise.race([
+        Promise.all(open),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, CLOSE_WAIT_MS);
+        }),
+      ]);
       clearTimeout(timer);
     }
     this.stack?.close();
@@ -94,7 +110,13 @@ export class SipCarrier implements Carrier {
       return;
     }
     if (!call) {
-      this.stack?.respond(sip.makeResponse(rq, rq.method === 'INVITE' ? 403 : 481, rq.method === 'INVITE' ? 'Forbidden' : 'Call/Transaction Does Not Exist'));
+      this.stack?.respond(
+        sip.makeResponse(
+          rq,
+          rq.method === 'INVITE' ? 403 : 481,
+          rq.method === 'INVITE' ? 'Forbidden' : 'Call/Transaction Does Not Exist',
+        ),
+      );
       return;
     }
     call.onRequest(rq, remote);
@@ -132,8 +154,10 @@ export class SipCarrier implements Carrier {
       this.digits.forCode(request.verifyCode, promptLanguage(request.languageType)),
     ]);
     // Approved at accept time, withdrawn since: the code is still worth hearing.
-    if (!preTone) log.warn('pre-tone not found or no longer approved; playing the code without it', { tone: request.preTone });
-    if (request.posTone && !posTone) log.warn('post-tone not found or no longer approved; playing the code without it', { tone: request.posTone });
+    if (!preTone)
+      log.warn('pre-tone not found or no longer approved; playing the code without it', { tone: request.preTone });
+    if (request.posTone && !posTone)
+      log.warn('post-tone not found or no longer approved; playing the code without it', { tone: request.posTone });
     return assemblePlay({ preTone: preTone ?? new Int16Array(0), digits, posTone });
   }
 }

@@ -89,7 +89,7 @@ case "${1:-}" in
       ctl "$n" -q join_cluster "$(node_name 1)"
       ctl "$n" -q start_app
     done
-    # Classic queues (notifier events, retry delays, the captcha RPC queue) on every node: see docs/operations.md.
+    # Classic queues (notifier events and their retry delays, the captcha RPC queue) on every node: see docs/operations.md.
     ctl 1 -q set_policy --apply-to queues verigate-classic-ha '.*' '{"ha-mode":"all","ha-sync-mode":"automatic"}'
     ctl 1 -q cluster_status >/dev/null
     echo "cluster of $NODES nodes up: $("$0" urls)"

@@ -62,7 +62,10 @@ prepare() {
   for n in $(seq 1 "$NODES"); do
     mkdir -p "$DIR/n$n/mnesia" "$DIR/n$n/log"
     printf 'listeners.tcp.local = 127.0.0.1:%s\n' $((PORT + n - 1)) > "$DIR/n$n/rabbitmq.conf"
-    echo '[].' > "$DIR/n$n/advanced.config"
+    # A quorum queue's at-least-once dead-letter worker re-sends what its target did not confirm
+    # after this long (RabbitMQ's default: 3 min). A delay queue's messages forwarded while the
+    # command queue had no leader (a node loss) wait that long otherwise; see docs/operations.md.
+    echo '[{rabbit, [{dead_letter_worker_publisher_confirm_timeout, 5000}]}].' > "$DIR/n$n/advanced.config"
   done
 }
 

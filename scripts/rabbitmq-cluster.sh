@@ -132,8 +132,9 @@ case "${1:-}" in
       [ -d "$DIR/n$n" ] || continue
       ctl "$n" -q stop >/dev/null 2>&1 || true
       # A node that did not answer: end it by the pid it wrote (only this cluster's nodes).
+      # The node removes its pid file as it stops: it may be gone between the test and the read.
       if [ -f "$DIR/n$n/pid" ]; then
-        pid=$(cat "$DIR/n$n/pid")
+        pid=$(cat "$DIR/n$n/pid" 2>/dev/null || true)
         if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -9 "$pid" 2>/dev/null || true; fi
       fi
     done

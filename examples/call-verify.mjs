@@ -27,7 +27,9 @@ const baseUrl = process.env.VERIGATE_URL ?? 'http://127.0.0.1:3000';
 const appKey = process.env.APP_KEY;
 const appSecret = process.env.APP_SECRET;
 if (!appKey || !appSecret || !args.display || !args.callee) {
-  console.error('usage: APP_KEY=… APP_SECRET=… node examples/call-verify.mjs --display <number> --callee <number> [--code 123456] [--status-url URL] [--fee-url URL]');
+  console.error(
+    'usage: APP_KEY=… APP_SECRET=… node examples/call-verify.mjs --display <number> --callee <number> [--code 123456] [--status-url URL] [--fee-url URL]',
+  );
   process.exit(2);
 }
 
@@ -35,7 +37,9 @@ if (!appKey || !appSecret || !args.display || !args.callee) {
 function akskHeaders(key, secret) {
   const nonce = randomBytes(16).toString('hex'); // 1-128 letters and digits
   const created = new Date().toISOString().replace(/\.[0-9]+Z$/, 'Z'); // yyyy-MM-ddTHH:mm:ssZ, UTC
-  const digest = createHmac('sha256', secret).update(nonce + created).digest('base64');
+  const digest = createHmac('sha256', secret)
+    .update(nonce + created)
+    .digest('base64');
   return {
     Authorization: 'AKSK realm="SDP",profile="UsernameToken",type="Appkey"',
     'X-AKSK': `UsernameToken Username="${key}",PasswordDigest="${digest}",Nonce="${nonce}",Created="${created}"`,

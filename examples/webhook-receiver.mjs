@@ -59,7 +59,12 @@ function checkStandardWebhooks(headers, rawBody) {
   const timestamp = headers['webhook-timestamp'];
   const key = Buffer.from(WEBHOOK_SECRET.replace(/^whsec_/, ''), 'base64');
   const expected = `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.`).update(rawBody).digest('base64')}`;
-  if (!String(headers['webhook-signature'] ?? '').split(' ').some((s) => equal(s, expected))) return 'webhook-signature: no match';
+  if (
+    !String(headers['webhook-signature'] ?? '')
+      .split(' ')
+      .some((s) => equal(s, expected))
+  )
+    return 'webhook-signature: no match';
   if (!fresh(Number(timestamp))) return 'webhook-timestamp too old';
   return null;
 }
@@ -73,8 +78,11 @@ createServer((req, res) => {
       APP_KEY && APP_SECRET ? checkAksk(req.headers, rawBody) : null,
       WEBHOOK_SECRET ? checkStandardWebhooks(req.headers, rawBody) : null,
     ].filter(Boolean);
-    const verdict = APP_SECRET || WEBHOOK_SECRET ? (problems.length ? ` [REJECTED: ${problems.join('; ')}]` : ' [signed ok]') : '';
-    console.log(`${new Date().toISOString()} ${req.method} ${req.url} ${req.headers['webhook-id'] ?? req.headers['x-verigate-delivery-id'] ?? ''} ${rawBody}${verdict}`);
+    const verdict =
+      APP_SECRET || WEBHOOK_SECRET ? (problems.length ? ` [REJECTED: ${problems.join('; ')}]` : ' [signed ok]') : '';
+    console.log(
+      `${new Date().toISOString()} ${req.method} ${req.url} ${req.headers['webhook-id'] ?? req.headers['x-verigate-delivery-id'] ?? ''} ${rawBody}${verdict}`,
+    );
     // A real receiver answers 401 to a bad signature (it is retried, then given up) and 200 otherwise.
     res.writeHead(problems.length ? 401 : 200, { 'content-type': 'application/json' }).end('{"resultcode":"0"}');
   });

@@ -35,13 +35,17 @@ const env = {
   VERIGATE_CAPTCHA_GET_LIMIT_FP: '1000000',
   VERIGATE_CAPTCHA_GET_LIMIT_IP: '1000000',
 };
-for (const name of Object.keys(env)) if (name.startsWith('VERIGATE_CAPTCHA_POW') || name.startsWith('VERIGATE_CAPTCHA_VELOCITY')) delete env[name];
+for (const name of Object.keys(env))
+  if (name.startsWith('VERIGATE_CAPTCHA_POW') || name.startsWith('VERIGATE_CAPTCHA_VELOCITY')) delete env[name];
 // Every client here comes from 127.0.0.1: the per-address velocity signal would flag them all, so
 // only the per-device one is left on (the flagged scenario is a busy device).
 env.VERIGATE_CAPTCHA_VELOCITY_IP = '1000000';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const sorted = (values) => [...values].sort((a, b) => a - b);
-const quantile = (values, q) => { const s = sorted(values); return s[Math.min(s.length - 1, Math.floor(q * s.length))]; };
+const quantile = (values, q) => {
+  const s = sorted(values);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+};
 const median = (values) => quantile(values, 0.5);
 
 const { solvePow, powPayload } = await import(pathToFileURL(join(root, 'dist/libs/auth/src/pow.js')).href);
@@ -52,32 +56,63 @@ await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
 await admin.end();
 
 const children = [];
-for (const [name, healthPort] of [['gateway', 3961], ['captcha', 3962]]) {
-  children.push(spawn(process.execPath, [join(root, 'dist/apps', name, 'src/main.js')], { env: { ...env, VERIGATE_HEALTH_PORT: String(healthPort) }, stdio: ['ignore', 'inherit', 'inherit'] }));
+for (const [name, healthPort] of [
+  ['gateway', 3961],
+  ['captcha', 3962],
+]) {
+  children.push(
+    spawn(process.execPath, [join(root, 'dist/apps', name, 'src/main.js')], {
+      env: { ...env, VERIGATE_HEALTH_PORT: String(healthPort) },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    }),
+  );
 }
-const stop = () => { for (const c of children) c.kill('SIGTERM'); };
+const stop = () => {
+  for (const c of children) c.kill('SIGTERM');
+};
 process.on('exit', stop);
 process.on('SIGINT', () => process.exit(130));
 
 const base = `http://127.0.0.1:${PORT}`;
 for (let i = 0; ; i++) {
-  try { if ((await fetch(`${base}/health`)).status === 200) break; } catch { /* not yet */ }
+  try {
+    if ((await fetch(`${base}/health`)).status === 200) break;
+  } catch {
+    /* not yet */
+  }
   if (i > 300) throw new Error('gateway did not become healthy');
   await sleep(100);
 }
-const created = await fetch(`${base}/admin/v1/apps`, { method: 'POST', headers: { authorization: 'Bearer dev-admin-token', 'content-type': 'application/json' }, body: JSON.stringify({ name: 'bench', permissions: ['captcha'] }) });
+const created = await fetch(`${base}/admin/v1/apps`, {
+  method: 'POST',
+  headers: { authorization: 'Bearer dev-admin-token', 'content-type': 'application/json' },
+  body: JSON.stringify({ name: 'bench', permissions: ['captcha'] }),
+});
 const { appKey } = await created.json();
 const db = new pg.Client({ connectionString: `${baseDb}/${DB}` });
 await db.connect();
 
-const headersOf = (device) => ({ 'x-operating-sys-version': 'bench', 'x-device-fingerprint': device, 'x-agent': 'bench', 'x-client-id': appKey, 'content-type': 'application/json' });
-const cpuSeconds = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
+const headersOf = (device) => ({
+  'x-operating-sys-version': 'bench',
+  'x-device-fingerprint': device,
+  'x-agent': 'bench',
+  'x-client-id': appKey,
+  'content-type': 'application/json',
+});
+const cpuSeconds = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
 
 /** A drag that passes the trajectory rules: eased, jittered, unevenly sampled. */
 function personLikeDrag(x) {
   return Array.from({ length: 25 }, (_, i) => {
     const p = i / 24;
-    return [Math.round(i * 17 + Math.random() * 6), Math.round(x * (1 - (1 - p) ** 3) * 10) / 10, 6 + Math.round(Math.random() * 20) / 10];
+    return [
+      Math.round(i * 17 + Math.random() * 6),
+      Math.round(x * (1 - (1 - p) ** 3) * 10) / 10,
+      6 + Math.round(Math.random() * 20) / 10,
+    ];
   });
 }
 
@@ -89,11 +124,21 @@ async function botSolve(device, burst) {
   for (let i = 0; i < burst; i++) await (await fetch(`${base}/api/v2/sdk/captcha`, { headers })).json();
   const got = await (await fetch(`${base}/api/v2/sdk/captcha`, { headers })).json();
   cpu = cpuSeconds() - cpu;
-  const { rows: [row] } = await db.query('SELECT answer FROM captcha_sessions WHERE token = $1', [got.token]);
+  const {
+    rows: [row],
+  } = await db.query('SELECT answer FROM captcha_sessions WHERE token = $1', [got.token]);
   const started = cpuSeconds();
   const powSolution = powPayload(got.pow, solvePow(got.pow));
-  const body = { captchaType: 'blockPuzzle', token: got.token, pointJson: JSON.stringify({ x: row.answer.x, y: 5 }), trajectory: personLikeDrag(row.answer.x), powSolution };
-  const checked = await (await fetch(`${base}/api/v2/sdk/captcha/check`, { method: 'POST', headers, body: JSON.stringify(body) })).json();
+  const body = {
+    captchaType: 'blockPuzzle',
+    token: got.token,
+    pointJson: JSON.stringify({ x: row.answer.x, y: 5 }),
+    trajectory: personLikeDrag(row.answer.x),
+    powSolution,
+  };
+  const checked = await (
+    await fetch(`${base}/api/v2/sdk/captcha/check`, { method: 'POST', headers, body: JSON.stringify(body) })
+  ).json();
   return { cpu: cpu + cpuSeconds() - started, accepted: checked.result === true, maxnumber: got.pow.maxnumber };
 }
 
@@ -108,7 +153,14 @@ async function botRuns(label, rounds, device, burst) {
     maxnumbers.add(r.maxnumber);
   }
   const total = costs.reduce((a, b) => a + b, 0);
-  const result = { label, rounds, accepted, maxnumber: [...maxnumbers].join(', '), median: median(costs), perAccepted: accepted ? total / accepted : Infinity };
+  const result = {
+    label,
+    rounds,
+    accepted,
+    maxnumber: [...maxnumbers].join(', '),
+    median: median(costs),
+    perAccepted: accepted ? total / accepted : Infinity,
+  };
   console.log(result);
   return result;
 }
@@ -116,13 +168,23 @@ async function botRuns(label, rounds, device, burst) {
 // Raw SHA-256 rates in Node: the pure solver (what the bot uses) and node:crypto per call.
 function nodeRates() {
   const salt = '0123456789abcdef?expires=9999999999';
-  const challenge = { algorithm: 'SHA-256', challenge: createHash('sha256').update(salt + 2_000_000).digest('hex'), maxnumber: 2_000_000, salt };
+  const challenge = {
+    algorithm: 'SHA-256',
+    challenge: createHash('sha256')
+      .update(salt + 2_000_000)
+      .digest('hex'),
+    maxnumber: 2_000_000,
+    salt,
+  };
   solvePow({ ...challenge, maxnumber: 300_000 }); // warm the JIT up, as a bot's long-running process is
   let t = performance.now();
   solvePow(challenge);
   const pure = 2_000_000 / ((performance.now() - t) / 1000);
   t = performance.now();
-  for (let n = 0; n < 300_000; n++) createHash('sha256').update(challenge.salt + n).digest('hex');
+  for (let n = 0; n < 300_000; n++)
+    createHash('sha256')
+      .update(challenge.salt + n)
+      .digest('hex');
   const native = 300_000 / ((performance.now() - t) / 1000);
   return { pure, native };
 }
@@ -139,9 +201,14 @@ function treeCpuSeconds(rootPid) {
       const text = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
       stats.set(Number(entry), { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
-    } catch { /* gone meanwhile */ }
+    } catch {
+      /* gone meanwhile */
+    }
   }
-  const inTree = (pid) => { for (let p = pid, hops = 0; p > 1 && hops < 50; p = stats.get(p)?.ppid ?? 0, hops++) if (p === rootPid) return true; return false; };
+  const inTree = (pid) => {
+    for (let p = pid, hops = 0; p > 1 && hops < 50; p = stats.get(p)?.ppid ?? 0, hops++) if (p === rootPid) return true;
+    return false;
+  };
   let ticks = 0;
   for (const [pid, st] of stats) if (inTree(pid)) ticks += st.ticks;
   return ticks / 100;
@@ -162,16 +229,27 @@ if (existsSync(CHROMIUM)) {
   const { chromium } = await import('playwright-core');
   // The marker switch (ignored by Chromium) finds the browser's process for the CPU accounting.
   const marker = `--verigate-bench-${process.pid}`;
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', marker] });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', marker],
+  });
   const page = await browser.newPage();
   await page.goto(`${base}/demo/captcha`);
   const cores = await page.evaluate(() => navigator.hardwareConcurrency);
   const times = [];
   const cpuTimes = [];
   const loads = [];
-  const browserPid = readdirSync('/proc').filter((e) => /^\d+$/.test(e)).map(Number).find((pid) => {
-    try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(marker); } catch { return false; }
-  });
+  const browserPid = readdirSync('/proc')
+    .filter((e) => /^\d+$/.test(e))
+    .map(Number)
+    .find((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(marker);
+      } catch {
+        return false;
+      }
+    });
   let workers = 0;
   let personMaxnumber = 0;
   for (let i = 0; i < BROWSER_ROUNDS; i++) {
@@ -185,12 +263,25 @@ if (existsSync(CHROMIUM)) {
     loads.push(loadavg()[0]);
   }
   person = {
-    cores, workers, maxnumber: personMaxnumber, median: median(times), p95: quantile(times, 0.95), max: Math.max(...times), load: median(loads),
-    cpuMedian: cpuTimes.length ? median(cpuTimes) : NaN, cpuP95: cpuTimes.length ? quantile(cpuTimes, 0.95) : NaN,
+    cores,
+    workers,
+    maxnumber: personMaxnumber,
+    median: median(times),
+    p95: quantile(times, 0.95),
+    max: Math.max(...times),
+    load: median(loads),
+    cpuMedian: cpuTimes.length ? median(cpuTimes) : NaN,
+    cpuP95: cpuTimes.length ? quantile(cpuTimes, 0.95) : NaN,
   };
   console.log('person', person);
   const n = 1_000_000;
-  const last = { algorithm: 'SHA-256', salt: '0123456789abcdef?expires=9999999999', maxnumber: n, challenge: createHash('sha256').update(`0123456789abcdef?expires=9999999999${n}`).digest('hex'), signature: '' };
+  const last = {
+    algorithm: 'SHA-256',
+    salt: '0123456789abcdef?expires=9999999999',
+    maxnumber: n,
+    challenge: createHash('sha256').update(`0123456789abcdef?expires=9999999999${n}`).digest('hex'),
+    signature: '',
+  };
   browserRates = await page.evaluate(async (challenge) => {
     // The last number of the range: every worker scans its whole share.
     let t = performance.now();
@@ -200,7 +291,9 @@ if (existsSync(CHROMIUM)) {
     t = performance.now();
     const batch = 1000;
     for (let i = 0; i < 50_000; i += batch) {
-      await Promise.all(Array.from({ length: batch }, (_, k) => crypto.subtle.digest('SHA-256', text.encode(challenge.salt + (i + k)))));
+      await Promise.all(
+        Array.from({ length: batch }, (_, k) => crypto.subtle.digest('SHA-256', text.encode(challenge.salt + (i + k)))),
+      );
     }
     const webcrypto = 50_000 / ((performance.now() - t) / 1000);
     return { webcrypto, workersAll };
@@ -252,7 +345,9 @@ too (from under 300 k to 900 k hashes/s between busy and quiet moments), and CPU
 
 ## Person's cost: proof of work in headless Chromium
 
-${person ? `The widget's solver (\`VerigateCaptcha.solvePow\`, ${person.workers} Web Workers on ${person.cores} cores, a new set of workers per captcha as on a page) on ${BROWSER_ROUNDS} fresh captchas at the default difficulty (${person.maxnumber}), wall-clock time. Load average meanwhile: ${f(person.load, 1)} on ${cpus().length} cores (wall time stretches with load; CPU-seconds above do not):
+${
+  person
+    ? `The widget's solver (\`VerigateCaptcha.solvePow\`, ${person.workers} Web Workers on ${person.cores} cores, a new set of workers per captcha as on a page) on ${BROWSER_ROUNDS} fresh captchas at the default difficulty (${person.maxnumber}), wall-clock time. Load average meanwhile: ${f(person.load, 1)} on ${cpus().length} cores (wall time stretches with load; CPU-seconds above do not):
 
 | measure | median | p95 | max | goal p95 < 1 s |
 | --- | ---: | ---: | ---: | --- |
@@ -267,7 +362,9 @@ SHA-256 rates in Chromium: the widget's pure solver over all workers ${k(browser
 WebCrypto \`crypto.subtle.digest\` (batches of 1000 promises) ${k(browserRates.webcrypto)} hashes/s, far slower per
 hash for such short inputs, which is why the widget does not use it. The person waits wall-clock
 time while looking at the picture, and the work is split over the device's cores; the bot pays
-the same hashes in CPU-seconds whatever its cores.` : 'Not measured: no Chromium on this machine.'}
+the same hashes in CPU-seconds whatever its cores.`
+    : 'Not measured: no Chromium on this machine.'
+}
 
 ![The widget while its proof of work runs (a device flagged by velocity: ten times the work)](captcha-pow-widget.png)
 

@@ -22,18 +22,39 @@ mkdirSync(out, { recursive: true });
 
 // The attacker and the baseline drawing are TypeScript outside the build: bundled here (packages external).
 const images = join(root, 'apps/captcha/src/images');
-const baselineSource = execFileSync('git', ['show', `${BASELINE_REF}:apps/captcha/src/images/click-word.ts`], { cwd: root, encoding: 'utf8' })
-  .replace(/from '\.\/([a-z-]+)\.js'/g, (_, name) => `from ${JSON.stringify(join(images, `${name}.ts`))}`);
+const baselineSource = execFileSync('git', ['show', `${BASELINE_REF}:apps/captcha/src/images/click-word.ts`], {
+  cwd: root,
+  encoding: 'utf8',
+}).replace(/from '\.\/([a-z-]+)\.js'/g, (_, name) => `from ${JSON.stringify(join(images, `${name}.ts`))}`);
 writeFileSync(join(out, 'click-word-baseline.ts'), baselineSource);
-for (const [entry, name] of [[join(out, 'click-word-baseline.ts'), 'click-word-baseline.mjs'], [join(images, 'click-word.ts'), 'click-word.mjs'], [join(root, 'test/solver/click-word-ocr-attacker.ts'), 'attacker.mjs']]) {
-  await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: join(out, name), logLevel: 'warning' });
+for (const [entry, name] of [
+  [join(out, 'click-word-baseline.ts'), 'click-word-baseline.mjs'],
+  [join(images, 'click-word.ts'), 'click-word.mjs'],
+  [join(root, 'test/solver/click-word-ocr-attacker.ts'), 'attacker.mjs'],
+]) {
+  await build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    outfile: join(out, name),
+    logLevel: 'warning',
+  });
 }
 const load = (name) => import(pathToFileURL(join(out, name)).href);
 const { Backgrounds } = await import(pathToFileURL(join(root, 'dist/apps/captcha/src/images/background.js')).href);
-const { clickWordCorrect } = await import(pathToFileURL(join(root, 'dist/apps/captcha/src/challenges/answer-check.js')).href);
-const { CLICK_RADIUS } = await import(pathToFileURL(join(root, 'dist/apps/captcha/src/challenges/captcha.service.js')).href);
+const { clickWordCorrect } = await import(
+  pathToFileURL(join(root, 'dist/apps/captcha/src/challenges/answer-check.js')).href
+);
+const { CLICK_RADIUS } = await import(
+  pathToFileURL(join(root, 'dist/apps/captcha/src/challenges/captcha.service.js')).href
+);
 const { ClickWordOcrAttacker } = await load('attacker.mjs');
-const drawings = { baseline: (await load('click-word-baseline.mjs')).drawClickWord, hardened: (await load('click-word.mjs')).drawClickWord };
+const drawings = {
+  baseline: (await load('click-word-baseline.mjs')).drawClickWord,
+  hardened: (await load('click-word.mjs')).drawClickWord,
+};
 
 const backgrounds = new Backgrounds();
 const attacker = await ClickWordOcrAttacker.create(1);
@@ -47,7 +68,10 @@ async function renderRates(draws) {
   for (let slice = 0; slice < 16; slice++) {
     for (const [k, draw] of draws.entries()) {
       const started = performance.now();
-      while (performance.now() - started < 500) { await draw(backgrounds, counts[k] % 4 === 3 ? 'en' : 'zh'); counts[k]++; }
+      while (performance.now() - started < 500) {
+        await draw(backgrounds, counts[k] % 4 === 3 ? 'en' : 'zh');
+        counts[k]++;
+      }
       spent[k] += performance.now() - started;
     }
   }
@@ -55,7 +79,10 @@ async function renderRates(draws) {
 }
 
 async function attack(draw) {
-  let solved = 0, targets = 0, placed = 0, ocrMs = 0;
+  let solved = 0,
+    targets = 0,
+    placed = 0,
+    ocrMs = 0;
   const byLang = { zh: [0, 0], en: [0, 0] };
   for (let i = 0; i < N; i++) {
     const lang = i % 4 === 3 ? 'en' : 'zh';
@@ -67,13 +94,25 @@ async function attack(draw) {
     if (ok) solved++;
     byLang[lang][0] += ok ? 1 : 0;
     byLang[lang][1]++;
-    drawn.points.forEach((p, k) => { targets++; if (clicks[k] && Math.hypot(clicks[k].x - p.x, clicks[k].y - p.y) <= CLICK_RADIUS) placed++; });
+    drawn.points.forEach((p, k) => {
+      targets++;
+      if (clicks[k] && Math.hypot(clicks[k].x - p.x, clicks[k].y - p.y) <= CLICK_RADIUS) placed++;
+    });
   }
-  return { solved, rate: solved / N, placed: placed / targets, ocrMs: ocrMs / N, zh: byLang.zh.join('/'), en: byLang.en.join('/') };
+  return {
+    solved,
+    rate: solved / N,
+    placed: placed / targets,
+    ocrMs: ocrMs / N,
+    zh: byLang.zh.join('/'),
+    en: byLang.en.join('/'),
+  };
 }
 
 const rows = [];
-const selected = Object.entries(drawings).filter(([name]) => !process.env.BENCH_OCR_ONLY || name === process.env.BENCH_OCR_ONLY);
+const selected = Object.entries(drawings).filter(
+  ([name]) => !process.env.BENCH_OCR_ONLY || name === process.env.BENCH_OCR_ONLY,
+);
 const rates = await renderRates(selected.map(([, draw]) => draw));
 for (const [k, [name, draw]] of selected.entries()) {
   const render = rates[k];

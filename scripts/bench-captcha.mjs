@@ -35,7 +35,11 @@ const env = {
 };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-const median = (values) => quantile([...values].sort((a, b) => a - b), 0.5);
+const median = (values) =>
+  quantile(
+    [...values].sort((a, b) => a - b),
+    0.5,
+  );
 const f = (n) => n.toFixed(1);
 const images = (name) => import(pathToFileURL(join(root, 'dist/apps/captcha/src/images', name)).href);
 
@@ -45,25 +49,47 @@ await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
 await admin.end();
 
 const children = [];
-for (const [name, healthPort] of [['gateway', 3951], ['captcha', 3952]]) {
+for (const [name, healthPort] of [
+  ['gateway', 3951],
+  ['captcha', 3952],
+]) {
   // BENCH_NODE_OPTIONS: extra node flags for both processes, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
   const nodeFlags = (process.env.BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeFlags, join(root, 'dist/apps', name, 'src/main.js')], { env: { ...env, VERIGATE_HEALTH_PORT: String(healthPort) }, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(process.execPath, [...nodeFlags, join(root, 'dist/apps', name, 'src/main.js')], {
+    env: { ...env, VERIGATE_HEALTH_PORT: String(healthPort) },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   children.push(child);
 }
-const stop = () => { for (const c of children) c.kill('SIGTERM'); };
+const stop = () => {
+  for (const c of children) c.kill('SIGTERM');
+};
 process.on('exit', stop);
 process.on('SIGINT', () => process.exit(130));
 
 const base = `http://127.0.0.1:${PORT}`;
 for (let i = 0; ; i++) {
-  try { if ((await fetch(`${base}/health`)).status === 200 && (await fetch('http://127.0.0.1:3952/health')).status === 200) break; } catch { /* not yet */ }
+  try {
+    if ((await fetch(`${base}/health`)).status === 200 && (await fetch('http://127.0.0.1:3952/health')).status === 200)
+      break;
+  } catch {
+    /* not yet */
+  }
   if (i > 300) throw new Error('gateway or captcha worker did not become healthy');
   await sleep(100);
 }
-const created = await fetch(`${base}/admin/v1/apps`, { method: 'POST', headers: { authorization: 'Bearer dev-admin-token', 'content-type': 'application/json' }, body: JSON.stringify({ name: 'bench', permissions: ['captcha'] }) });
+const created = await fetch(`${base}/admin/v1/apps`, {
+  method: 'POST',
+  headers: { authorization: 'Bearer dev-admin-token', 'content-type': 'application/json' },
+  body: JSON.stringify({ name: 'bench', permissions: ['captcha'] }),
+});
 const { appKey } = await created.json();
-const headers = { 'x-operating-sys-version': 'bench', 'x-device-fingerprint': 'bench', 'x-agent': 'bench', 'x-client-id': appKey };
+const headers = {
+  'x-operating-sys-version': 'bench',
+  'x-device-fingerprint': 'bench',
+  'x-agent': 'bench',
+  'x-client-id': appKey,
+};
 const ctx = { base, headers, appKey, root, SECONDS, RUNS, sleep, quantile, median };
 
 /** Renders per second on this thread (the encoders are synchronous or awaited one at a time). */
@@ -78,26 +104,40 @@ async function renderRate(type) {
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
   const end = started + SECONDS * 1000;
-  while (performance.now() < end) { const t = performance.now(); await draw(); times.push(performance.now() - t); }
+  while (performance.now() < end) {
+    const t = performance.now();
+    await draw();
+    times.push(performance.now() - t);
+  }
   const cpu = process.cpuUsage(cpuBefore);
   times.sort((a, b) => a - b);
   // Per CPU-second of this process: what one core does when it is not shared (the machine is).
-  return { rate: times.length / ((performance.now() - started) / 1000), perCpuSecond: times.length / ((cpu.user + cpu.system) / 1e6), p50: quantile(times, 0.5) };
+  return {
+    rate: times.length / ((performance.now() - started) / 1000),
+    perCpuSecond: times.length / ((cpu.user + cpu.system) / 1e6),
+    p50: quantile(times, 0.5),
+  };
 }
 
 /** CPU time (ms) used so far by a process (utime + stime of /proc/<pid>/stat; 0 where there is no /proc). */
 function processCpuMs(pid, thread) {
   try {
-    const fields = readFileSync(thread ? `/proc/${pid}/task/${thread}/stat` : `/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    const fields = readFileSync(thread ? `/proc/${pid}/task/${thread}/stat` : `/proc/${pid}/stat`, 'utf8')
+      .split(') ')[1]
+      .split(' ');
     return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms (CLK_TCK 100)
-  } catch { return 0; }
+  } catch {
+    return 0;
+  }
 }
 /** CPU time (ms) of the whole machine, busy (not idle or iowait), all cores. */
 function machineCpuMs() {
   try {
     const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
     return (ticks.reduce((a, b) => a + b, 0) - ticks[3] - ticks[4]) * 10;
-  } catch { return 0; }
+  } catch {
+    return 0;
+  }
 }
 /** CPU ms of the PostgreSQL backends serving this benchmark's database (their title names it). */
 function databaseCpuMs() {
@@ -105,19 +145,48 @@ function databaseCpuMs() {
   try {
     for (const pid of readdirSync('/proc')) {
       if (!/^\d+$/.test(pid)) continue;
-      try { if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(` ${DB} `)) sum += processCpuMs(pid); } catch { /* gone */ }
+      try {
+        if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(` ${DB} `)) sum += processCpuMs(pid);
+      } catch {
+        /* gone */
+      }
     }
-  } catch { /* no /proc */ }
+  } catch {
+    /* no /proc */
+  }
   return sum;
 }
 /** CPU ms of the RabbitMQ node (shared with other work on the machine). */
 const rabbitPid = (() => {
-  try { return readdirSync('/proc').find((pid) => /^\d+$/.test(pid) && (() => { try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('rabbit'); } catch { return false; } })() && readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith('beam')); } catch { return undefined; }
+  try {
+    return readdirSync('/proc').find(
+      (pid) =>
+        /^\d+$/.test(pid) &&
+        (() => {
+          try {
+            return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('rabbit');
+          } catch {
+            return false;
+          }
+        })() &&
+        readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith('beam'),
+    );
+  } catch {
+    return undefined;
+  }
 })();
 /** Where the CPU of a serving run went: gateway, worker, this load generator, the rest of the machine. */
 function cpuSnapshot() {
   const self = process.cpuUsage();
-  return { gateway: processCpuMs(children[0].pid), worker: processCpuMs(children[1].pid), workerMain: processCpuMs(children[1].pid, children[1].pid), clients: (self.user + self.system) / 1000, database: databaseCpuMs(), rabbitmq: rabbitPid ? processCpuMs(rabbitPid) : 0, machine: machineCpuMs() };
+  return {
+    gateway: processCpuMs(children[0].pid),
+    worker: processCpuMs(children[1].pid),
+    workerMain: processCpuMs(children[1].pid, children[1].pid),
+    clients: (self.user + self.system) / 1000,
+    database: databaseCpuMs(),
+    rabbitmq: rabbitPid ? processCpuMs(rabbitPid) : 0,
+    machine: machineCpuMs(),
+  };
 }
 
 async function serve(type, concurrency) {
@@ -129,33 +198,55 @@ async function serve(type, concurrency) {
   const cpuBefore = cpuSnapshot();
   const started = performance.now();
   const end = started + SECONDS * 1000;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (performance.now() < end) {
-      const t = performance.now();
-      const r = await fetch(url, { headers });
-      const body = await r.json();
-      if (r.status === 200 && body.token) {
-        latencies.push(performance.now() - t);
-        const key = body.originalImageBase64.slice(-200) + body.originalImageBase64.length;
-        if (images.has(key)) repeats++;
-        images.add(key);
-      } else errors++;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) {
+        const t = performance.now();
+        const r = await fetch(url, { headers });
+        const body = await r.json();
+        if (r.status === 200 && body.token) {
+          latencies.push(performance.now() - t);
+          const key = body.originalImageBase64.slice(-200) + body.originalImageBase64.length;
+          if (images.has(key)) repeats++;
+          images.add(key);
+        } else errors++;
+      }
+    }),
+  );
   const elapsed = (performance.now() - started) / 1000;
   const cpuAfter = cpuSnapshot();
   const per = (key) => (cpuAfter[key] - cpuBefore[key]) / Math.max(1, latencies.length);
   // CPU ms per served captcha; "rest" is whatever else ran on the machine (other work, the OS).
-  const cpu = { gateway: per('gateway'), worker: per('worker'), workerMain: per('workerMain'), clients: per('clients'), database: per('database'), rabbitmq: per('rabbitmq'), machine: per('machine') };
+  const cpu = {
+    gateway: per('gateway'),
+    worker: per('worker'),
+    workerMain: per('workerMain'),
+    clients: per('clients'),
+    database: per('database'),
+    rabbitmq: per('rabbitmq'),
+    machine: per('machine'),
+  };
   cpu.rest = cpu.machine - cpu.gateway - cpu.worker - cpu.clients - cpu.database - cpu.rabbitmq;
   latencies.sort((a, b) => a - b);
-  return { rate: latencies.length / elapsed, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), errors, repeats, cpu };
+  return {
+    rate: latencies.length / elapsed,
+    p50: quantile(latencies, 0.5),
+    p99: quantile(latencies, 0.99),
+    errors,
+    repeats,
+    cpu,
+  };
 }
 
 /** The captcha worker's own time on `get` (sum, count) from its metrics: where the latency goes. */
 async function workerGetSeconds() {
   const text = await (await fetch('http://127.0.0.1:3952/metrics')).text();
-  const read = (name) => Number(text.match(new RegExp(`^verigate_captcha_rpc_duration_seconds_${name}\\{[^}]*operation="get"[^}]*\\} (\\S+)`, 'm'))?.[1] ?? 0);
+  const read = (name) =>
+    Number(
+      text.match(
+        new RegExp(`^verigate_captcha_rpc_duration_seconds_${name}\\{[^}]*operation="get"[^}]*\\} (\\S+)`, 'm'),
+      )?.[1] ?? 0,
+    );
   return { sum: read('sum'), count: read('count') };
 }
 
@@ -165,7 +256,8 @@ const refill = () => sleep(2000);
 async function servingPart() {
   const rows = [];
   for (const type of ['blockPuzzle', 'clickWord']) {
-    for (let i = 0; i < 10; i++) await (await fetch(`${base}/api/v2/sdk/captcha?captchaType=${type}`, { headers })).json();
+    for (let i = 0; i < 10; i++)
+      await (await fetch(`${base}/api/v2/sdk/captcha?captchaType=${type}`, { headers })).json();
     const runs = [];
     for (let run = 0; run < RUNS; run++) {
       const raw = await renderRate(type);
@@ -182,9 +274,16 @@ async function servingPart() {
     const m = (pick) => median(runs.map(pick));
     rows.push({
       type,
-      raw: m((r) => r.raw.rate), rawCpu: m((r) => r.raw.perCpuSecond), rawP50: m((r) => r.raw.p50),
-      oneP50: m((r) => r.one.p50), oneWorker: m((r) => r.one.workerMs), oneP99: m((r) => r.one.p99), oneRate: m((r) => r.one.rate),
-      manyRate: m((r) => r.many.rate), manyP50: m((r) => r.many.p50), manyP99: m((r) => r.many.p99),
+      raw: m((r) => r.raw.rate),
+      rawCpu: m((r) => r.raw.perCpuSecond),
+      rawP50: m((r) => r.raw.p50),
+      oneP50: m((r) => r.one.p50),
+      oneWorker: m((r) => r.one.workerMs),
+      oneP99: m((r) => r.one.p99),
+      oneRate: m((r) => r.one.rate),
+      manyRate: m((r) => r.many.rate),
+      manyP50: m((r) => r.many.p50),
+      manyP99: m((r) => r.many.p99),
       ratio: m((r) => r.many.rate / (r.raw.rate * WORKER_CORES)),
       cpu: Object.fromEntries(Object.keys(runs[0].many.cpu).map((key) => [key, m((r) => r.many.cpu[key])])),
       errors: runs.reduce((s, r) => s + r.one.errors + r.many.errors, 0),

@@ -26,15 +26,23 @@ const PORT = 3960;
 const DB = 'verigate_bench_sms';
 const baseDb = 'postgres://postgres@127.0.0.1:5432';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const quantile = (sorted, q) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : NaN);
-const median = (values) => quantile([...values].sort((a, b) => a - b), 0.5);
+const quantile = (sorted, q) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : NaN;
+const median = (values) =>
+  quantile(
+    [...values].sort((a, b) => a - b),
+    0.5,
+  );
 
 const admin = new pg.Client({ connectionString: `${baseDb}/postgres` });
 await admin.connect();
 await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
 await admin.end();
 
-const smscProcess = fork(join(root, 'scripts/bench/smsc-process.mjs'), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, BENCH_RECEIPTS: RECEIPTS ? '1' : '0' } });
+const smscProcess = fork(join(root, 'scripts/bench/smsc-process.mjs'), {
+  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  env: { ...process.env, BENCH_RECEIPTS: RECEIPTS ? '1' : '0' },
+});
 const nextMessage = () => new Promise((resolve) => smscProcess.once('message', resolve));
 const { port: smscPort } = await nextMessage();
 
@@ -52,21 +60,38 @@ const env = {
   VERIGATE_SMS_DAILY_BUDGET: '1000000000',
 };
 const children = [];
-for (const [name, healthPort] of [['gateway', 3961], ['sms', 3962]]) {
-  children.push(spawn(process.execPath, [join(root, 'dist/apps', name, 'src/main.js')], { env: { ...env, VERIGATE_HEALTH_PORT: String(healthPort) }, stdio: ['ignore', 'inherit', 'inherit'] }));
+for (const [name, healthPort] of [
+  ['gateway', 3961],
+  ['sms', 3962],
+]) {
+  children.push(
+    spawn(process.execPath, [join(root, 'dist/apps', name, 'src/main.js')], {
+      env: { ...env, VERIGATE_HEALTH_PORT: String(healthPort) },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    }),
+  );
 }
-const stop = () => { for (const c of children) c.kill('SIGTERM'); smscProcess.kill(); };
+const stop = () => {
+  for (const c of children) c.kill('SIGTERM');
+  smscProcess.kill();
+};
 process.on('exit', stop);
 process.on('SIGINT', () => process.exit(130));
 
 const base = `http://127.0.0.1:${PORT}`;
 for (let i = 0; ; i++) {
-  try { if ((await fetch(`${base}/health`)).status === 200 && (await fetch('http://127.0.0.1:3962/health')).status === 200) break; } catch { /* not yet */ }
+  try {
+    if ((await fetch(`${base}/health`)).status === 200 && (await fetch('http://127.0.0.1:3962/health')).status === 200)
+      break;
+  } catch {
+    /* not yet */
+  }
   if (i > 300) throw new Error('gateway or sms worker did not become healthy');
   await sleep(100);
 }
 const created = await fetch(`${base}/admin/v1/apps`, {
-  method: 'POST', headers: { authorization: 'Bearer dev-admin-token', 'content-type': 'application/json' },
+  method: 'POST',
+  headers: { authorization: 'Bearer dev-admin-token', 'content-type': 'application/json' },
   body: JSON.stringify({ name: 'bench', signature: 'Bench', permissions: ['captcha', 'sms'] }),
 });
 const { appKey } = await created.json();
@@ -74,22 +99,36 @@ const { appKey } = await created.json();
 // Credentials `bench-<n>---{"x":1,"y":1}`, passed and unused, as /captcha/check leaves them.
 const db = new pg.Client({ connectionString: `${baseDb}/${DB}` });
 await db.connect();
-const TOKENS = Math.ceil(CONCURRENCY * SECONDS * RUNS * 2500 / 64) + 20_000;
+const TOKENS = Math.ceil((CONCURRENCY * SECONDS * RUNS * 2500) / 64) + 20_000;
 await db.query(
   `INSERT INTO captcha_sessions (token, app_key, captcha_type, answer, secret_key_sealed, state, expires_at, verification_hash, verification_expires_at, fingerprint, client_ip)
    SELECT 'bench-' || n, $1, 'blockPuzzle', '{"x":1,"y":1}', 'unused', 'passed', now() + interval '1 hour',
           encode(sha256(convert_to('bench-' || n || '---{"x":1,"y":1}', 'UTF8')), 'hex'), now() + interval '1 hour', 'bench', '127.0.0.1'
-     FROM generate_series(1, $2) AS n`, [appKey, TOKENS]);
+     FROM generate_series(1, $2) AS n`,
+  [appKey, TOKENS],
+);
 
 // A light HTTP client (keep-alive sockets, no fetch machinery): the load generator shares the 2 cores.
 const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 function post(path, headers, body) {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: PORT, method: 'POST', path, headers: { ...headers, 'content-length': Buffer.byteLength(body) }, agent }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
-    });
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port: PORT,
+        method: 'POST',
+        path,
+        headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+        agent,
+      },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -106,24 +145,34 @@ async function runOnce(seconds, { paused = false } = {}) {
   const refusals = {};
   const started = performance.now();
   const end = started + seconds * 1000;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (performance.now() < end) {
-      const n = ++nextToken;
-      const mobile = String(13_000_000_000 + ++nextMobile);
-      const t = performance.now();
-      const response = await post('/api/v2/sdk/sms/send', {
-        'content-type': 'application/json;charset=utf8', 'x-operating-sys-version': 'bench', 'x-agent': 'bench', 'x-client-id': appKey,
-        'x-device-fingerprint': `device-${n}`, 'x-forwarded-for': `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`,
-      }, JSON.stringify({ mobile, type: 'LOGIN_SMS', captcha_token: `bench-${n}---{"x":1,"y":1}` }));
-      const body = response.body;
-      if (response.status === 200) {
-        accepted.set(mobile, Date.now());
-        latencies.push(performance.now() - t);
-      } else {
-        refusals[body.error_code] = (refusals[body.error_code] ?? 0) + 1;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (performance.now() < end) {
+        const n = ++nextToken;
+        const mobile = String(13_000_000_000 + ++nextMobile);
+        const t = performance.now();
+        const response = await post(
+          '/api/v2/sdk/sms/send',
+          {
+            'content-type': 'application/json;charset=utf8',
+            'x-operating-sys-version': 'bench',
+            'x-agent': 'bench',
+            'x-client-id': appKey,
+            'x-device-fingerprint': `device-${n}`,
+            'x-forwarded-for': `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`,
+          },
+          JSON.stringify({ mobile, type: 'LOGIN_SMS', captcha_token: `bench-${n}---{"x":1,"y":1}` }),
+        );
+        const body = response.body;
+        if (response.status === 200) {
+          accepted.set(mobile, Date.now());
+          latencies.push(performance.now() - t);
+        } else {
+          refusals[body.error_code] = (refusals[body.error_code] ?? 0) + 1;
+        }
       }
-    }
-  }));
+    }),
+  );
   const elapsed = (performance.now() - started) / 1000;
   const resumedAt = Date.now();
   if (paused) children[1].kill('SIGCONT');
@@ -137,12 +186,22 @@ async function runOnce(seconds, { paused = false } = {}) {
   }
   const arrivals = [...accepted.keys()].map((mobile) => report.firstAt[mobile]).filter((at) => at !== undefined);
   const drainRate = paused && arrivals.length ? arrivals.length / ((Math.max(...arrivals) - resumedAt) / 1000) : NaN;
-  const toSmsc = [...accepted].filter(([mobile]) => report.firstAt[mobile] !== undefined).map(([mobile, at]) => report.firstAt[mobile] - at).sort((a, b) => a - b);
+  const toSmsc = [...accepted]
+    .filter(([mobile]) => report.firstAt[mobile] !== undefined)
+    .map(([mobile, at]) => report.firstAt[mobile] - at)
+    .sort((a, b) => a - b);
   latencies.sort((a, b) => a - b);
   return {
-    rate: accepted.size / elapsed, accepted: accepted.size, reached: toSmsc.length, refusals, drainRate,
-    httpP50: quantile(latencies, 0.5), httpP99: quantile(latencies, 0.99),
-    smscP50: quantile(toSmsc, 0.5), smscP99: quantile(toSmsc, 0.99), smscMax: toSmsc.at(-1),
+    rate: accepted.size / elapsed,
+    accepted: accepted.size,
+    reached: toSmsc.length,
+    refusals,
+    drainRate,
+    httpP50: quantile(latencies, 0.5),
+    httpP99: quantile(latencies, 0.99),
+    smscP50: quantile(toSmsc, 0.5),
+    smscP99: quantile(toSmsc, 0.99),
+    smscMax: toSmsc.at(-1),
   };
 }
 
@@ -151,14 +210,20 @@ const runs = [];
 for (let r = 0; r < RUNS; r++) {
   const result = await runOnce(SECONDS);
   runs.push(result);
-  console.log(`run ${r + 1}: ${result.rate.toFixed(0)}/s accepted (${result.accepted}), all at the SMSC: ${result.reached === result.accepted}; HTTP p50 ${result.httpP50.toFixed(1)} ms p99 ${result.httpP99.toFixed(1)} ms; acceptance → submit_sm p50 ${result.smscP50} ms p99 ${result.smscP99} ms max ${result.smscMax} ms; refusals ${JSON.stringify(result.refusals)}`);
+  console.log(
+    `run ${r + 1}: ${result.rate.toFixed(0)}/s accepted (${result.accepted}), all at the SMSC: ${result.reached === result.accepted}; HTTP p50 ${result.httpP50.toFixed(1)} ms p99 ${result.httpP99.toFixed(1)} ms; acceptance → submit_sm p50 ${result.smscP50} ms p99 ${result.smscP99} ms max ${result.smscMax} ms; refusals ${JSON.stringify(result.refusals)}`,
+  );
 }
-const [{ count: notDelivered }] = (await db.query(`SELECT count(*)::int AS count FROM sms_messages WHERE status <> 'delivered'`)).rows;
+const [{ count: notDelivered }] = (
+  await db.query(`SELECT count(*)::int AS count FROM sms_messages WHERE status <> 'delivered'`)
+).rows;
 const [{ count: total }] = (await db.query(`SELECT count(*)::int AS count FROM sms_messages`)).rows;
 await db.end();
 
 const acceptOnly = await runOnce(SECONDS, { paused: true });
-console.log(`accept path alone: ${acceptOnly.rate.toFixed(0)}/s accepted; HTTP p50 ${acceptOnly.httpP50.toFixed(1)} ms p99 ${acceptOnly.httpP99.toFixed(1)} ms; then drained to the SMSC at ${acceptOnly.drainRate.toFixed(0)}/s`);
+console.log(
+  `accept path alone: ${acceptOnly.rate.toFixed(0)}/s accepted; HTTP p50 ${acceptOnly.httpP50.toFixed(1)} ms p99 ${acceptOnly.httpP99.toFixed(1)} ms; then drained to the SMSC at ${acceptOnly.drainRate.toFixed(0)}/s`,
+);
 
 const f = (n, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
 const report = `<!-- bench:sms start -->
@@ -193,8 +258,12 @@ centre and the load generator when both run: the ≥ 1,000/s end-to-end goal is 
 machine. Changes that helped (224 → ~350/s end to end): HOT updates (fillfactor 60), the
 asynchronous claim, no notification rows for apps without an SMS status URL, a keep-alive
 load generator instead of fetch. Every accepted message reached the SMS centre:
-${runs.every((r) => r.reached === r.accepted) ? 'yes' : 'NO'}${RECEIPTS ? `; after the runs ${total - notDelivered} of ${total} messages were \`delivered\` by receipt
-(${notDelivered} not yet when counted)` : ''}.
+${runs.every((r) => r.reached === r.accepted) ? 'yes' : 'NO'}${
+  RECEIPTS
+    ? `; after the runs ${total - notDelivered} of ${total} messages were \`delivered\` by receipt
+(${notDelivered} not yet when counted)`
+    : ''
+}.
 <!-- bench:sms end -->`;
 console.log(report);
 
@@ -202,9 +271,10 @@ const path = join(root, 'docs/benchmarks.md');
 const previous = readFileSync(path, 'utf8');
 const start = previous.indexOf('<!-- bench:sms start -->');
 const finish = previous.indexOf('<!-- bench:sms end -->');
-const next = start >= 0 && finish > start
-  ? previous.slice(0, start) + report + previous.slice(finish + '<!-- bench:sms end -->'.length)
-  : `${previous.trimEnd()}\n\n${report}\n`;
+const next =
+  start >= 0 && finish > start
+    ? previous.slice(0, start) + report + previous.slice(finish + '<!-- bench:sms end -->'.length)
+    : `${previous.trimEnd()}\n\n${report}\n`;
 writeFileSync(path, next);
 smscProcess.send('stop');
 process.exit(0);

@@ -35,7 +35,8 @@ const env = {
 };
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const quantile = (sorted, q) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : NaN);
+const quantile = (sorted, q) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : NaN;
 const fmt = (n) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
 
 async function resetDatabase() {
@@ -57,7 +58,9 @@ function cpuSeconds() {
       const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
       const own = Number(fields[11]) + Number(fields[12]);
       return (own + (withChildren ? Number(fields[13]) + Number(fields[14]) : 0)) / CLOCK_TICKS;
-    } catch { return 0; }
+    } catch {
+      return 0;
+    }
   };
   const out = {};
   for (const child of children) out[child.appName] = read(child.pid);
@@ -65,7 +68,11 @@ function cpuSeconds() {
   out.rabbitmq = 0;
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     let comm = '';
-    try { comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim(); } catch { continue; }
+    try {
+      comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+    } catch {
+      continue;
+    }
     if (comm === 'postgres') out.postgres += read(pid, true);
     else if (comm === 'beam.smp') out.rabbitmq += read(pid, true);
   }
@@ -75,7 +82,9 @@ function cpuSeconds() {
 }
 
 function cpuPerCall(before, after, calls) {
-  return Object.keys(after).map((k) => `${k} ${(((after[k] - (before[k] ?? 0)) * 1000) / calls).toFixed(2)}`).join(' · ');
+  return Object.keys(after)
+    .map((k) => `${k} ${(((after[k] - (before[k] ?? 0)) * 1000) / calls).toFixed(2)}`)
+    .join(' · ');
 }
 function startApps() {
   const apps = [['gateway'], ['captcha', 3921], ['sms', 3922], ['voice', 3923], ['notifier', 3924]];
@@ -94,7 +103,10 @@ function pauseWorkers(paused) {
 }
 
 async function countEnded(client, ids) {
-  const { rows } = await client.query(`SELECT count(*)::int AS n FROM call_sessions WHERE state = 'ended' AND created_at >= $1`, [ids]);
+  const { rows } = await client.query(
+    `SELECT count(*)::int AS n FROM call_sessions WHERE state = 'ended' AND created_at >= $1`,
+    [ids],
+  );
   return rows[0].n;
 }
 
@@ -140,25 +152,51 @@ async function waitHealthy() {
     try {
       const r = await request('GET', '/health', {});
       if (r.status === 200) return;
-    } catch { /* not up yet */ }
+    } catch {
+      /* not up yet */
+    }
     await sleep(500);
   }
   throw new Error('gateway did not become healthy');
 }
 
 function wav() {
-  const rate = 8000, samples = 4000, data = Buffer.alloc(samples * 2);
+  const rate = 8000,
+    samples = 4000,
+    data = Buffer.alloc(samples * 2);
   const h = Buffer.alloc(44);
-  h.write('RIFF', 0); h.writeUInt32LE(36 + data.length, 4); h.write('WAVE', 8); h.write('fmt ', 12);
-  h.writeUInt32LE(16, 16); h.writeUInt16LE(1, 20); h.writeUInt16LE(1, 22); h.writeUInt32LE(rate, 24);
-  h.writeUInt32LE(rate * 2, 28); h.writeUInt16LE(2, 32); h.writeUInt16LE(16, 34); h.write('data', 36); h.writeUInt32LE(data.length, 40);
+  h.write('RIFF', 0);
+  h.writeUInt32LE(36 + data.length, 4);
+  h.write('WAVE', 8);
+  h.write('fmt ', 12);
+  h.writeUInt32LE(16, 16);
+  h.writeUInt16LE(1, 20);
+  h.writeUInt16LE(1, 22);
+  h.writeUInt32LE(rate, 24);
+  h.writeUInt32LE(rate * 2, 28);
+  h.writeUInt16LE(2, 32);
+  h.writeUInt16LE(16, 34);
+  h.write('data', 36);
+  h.writeUInt32LE(data.length, 40);
   return Buffer.concat([h, data]);
 }
 
 async function createApp() {
-  const app = JSON.parse((await request('POST', '/admin/v1/apps', adminHeaders, JSON.stringify({ name: 'bench' }))).body);
-  await request('POST', `/admin/v1/apps/${app.appKey}/numbers`, adminHeaders, JSON.stringify({ number: '+8675528000088' }));
-  await request('POST', `/admin/v1/apps/${app.appKey}/tones?name=welcome.wav`, { ...adminHeaders, 'content-type': 'audio/wav' }, wav());
+  const app = JSON.parse(
+    (await request('POST', '/admin/v1/apps', adminHeaders, JSON.stringify({ name: 'bench' }))).body,
+  );
+  await request(
+    'POST',
+    `/admin/v1/apps/${app.appKey}/numbers`,
+    adminHeaders,
+    JSON.stringify({ number: '+8675528000088' }),
+  );
+  await request(
+    'POST',
+    `/admin/v1/apps/${app.appKey}/tones?name=welcome.wav`,
+    { ...adminHeaders, 'content-type': 'audio/wav' },
+    wav(),
+  );
   await request('POST', `/admin/v1/apps/${app.appKey}/tones/welcome.wav/approve`, adminHeaders);
   return app;
 }
@@ -167,35 +205,57 @@ let seq = 0;
 function callVerify(app, statusUrl) {
   const nonce = randomBytes(12).toString('hex');
   const created = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  const digest = createHmac('sha256', app.appSecret).update(nonce + created).digest('base64');
+  const digest = createHmac('sha256', app.appSecret)
+    .update(nonce + created)
+    .digest('base64');
   const body = JSON.stringify({
     displayNbr: '+8675528000088',
     calleeNbr: `+86138${String(seq++ % 100000000).padStart(8, '0')}`.replace(/(486|480|404|408|603)$/, '000'),
-    languageType: 2, preTone: 'welcome.wav', verifyCode: '123456', times: 1,
+    languageType: 2,
+    preTone: 'welcome.wav',
+    verifyCode: '123456',
+    times: 1,
     ...(statusUrl ? { statusUrl } : {}),
   });
   const started = performance.now();
-  return request('POST', '/rest/httpsessions/callVerify/v1.0', {
-    'content-type': 'application/json;charset=UTF-8',
-    authorization: 'AKSK realm="SDP",profile="UsernameToken",type="Appkey"',
-    'x-aksk': `UsernameToken Username="${app.appKey}",PasswordDigest="${digest}",Nonce="${nonce}",Created="${created}"`,
-  }, body).then((r) => ({ ...r, ms: performance.now() - started }));
+  return request(
+    'POST',
+    '/rest/httpsessions/callVerify/v1.0',
+    {
+      'content-type': 'application/json;charset=UTF-8',
+      authorization: 'AKSK realm="SDP",profile="UsernameToken",type="Appkey"',
+      'x-aksk': `UsernameToken Username="${app.appKey}",PasswordDigest="${digest}",Nonce="${nonce}",Created="${created}"`,
+    },
+    body,
+  ).then((r) => ({ ...r, ms: performance.now() - started }));
 }
 
 async function phaseThroughput(app) {
   const latencies = [];
-  let accepted = 0, refused = 0;
+  let accepted = 0,
+    refused = 0;
   const deadline = performance.now() + SECONDS * 1000;
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (performance.now() < deadline) {
-      const r = await callVerify(app);
-      if (r.status === 200 && r.body.includes('"resultcode":"0"')) { accepted++; latencies.push(r.ms); } else refused++;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (performance.now() < deadline) {
+        const r = await callVerify(app);
+        if (r.status === 200 && r.body.includes('"resultcode":"0"')) {
+          accepted++;
+          latencies.push(r.ms);
+        } else refused++;
+      }
+    }),
+  );
   const elapsed = (performance.now() - t0) / 1000;
   latencies.sort((a, b) => a - b);
-  return { acceptedPerSecond: accepted / elapsed, accepted, refused, median: quantile(latencies, 0.5), p99: quantile(latencies, 0.99) };
+  return {
+    acceptedPerSecond: accepted / elapsed,
+    accepted,
+    refused,
+    median: quantile(latencies, 0.5),
+    p99: quantile(latencies, 0.99),
+  };
 }
 
 async function phaseEventLatency(app, RATE) {
@@ -208,7 +268,9 @@ async function phaseEventLatency(app, RATE) {
       try {
         const b = JSON.parse(data);
         arrivals.set(`${b.statusInfo.sessionId}/${b.eventType}`, now);
-      } catch { /* ignore */ }
+      } catch {
+        /* ignore */
+      }
       res.writeHead(200).end();
     });
   });
@@ -222,7 +284,11 @@ async function phaseEventLatency(app, RATE) {
     const due = t0 + (i * 1000) / RATE;
     const wait = due - performance.now();
     if (wait > 0) await sleep(wait);
-    inflight.push(callVerify(app, statusUrl).then((r) => { if (r.status === 200) sessions.push(JSON.parse(r.body).sessionId); }));
+    inflight.push(
+      callVerify(app, statusUrl).then((r) => {
+        if (r.status === 200) sessions.push(JSON.parse(r.body).sessionId);
+      }),
+    );
   }
   await Promise.all(inflight);
   const achievedRate = total / ((performance.now() - t0) / 1000);
@@ -232,7 +298,9 @@ async function phaseEventLatency(app, RATE) {
   const client = new pg.Client({ connectionString: env.DATABASE_URL });
   await client.connect();
   const { rows } = await client.query(
-    `SELECT session_id, event_type, (extract(epoch from created_at) * 1000)::float8 AS at FROM call_events WHERE session_id = ANY($1)`, [sessions]);
+    `SELECT session_id, event_type, (extract(epoch from created_at) * 1000)::float8 AS at FROM call_events WHERE session_id = ANY($1)`,
+    [sessions],
+  );
   await client.end();
   const lags = [];
   for (const row of rows) {
@@ -240,7 +308,14 @@ async function phaseEventLatency(app, RATE) {
     if (arrived !== undefined) lags.push(arrived - row.at);
   }
   lags.sort((a, b) => a - b);
-  return { calls: sessions.length, achievedRate, events: rows.length, delivered: arrivals.size, median: quantile(lags, 0.5), p99: quantile(lags, 0.99) };
+  return {
+    calls: sessions.length,
+    achievedRate,
+    events: rows.length,
+    delivered: arrivals.size,
+    median: quantile(lags, 0.5),
+    p99: quantile(lags, 0.99),
+  };
 }
 
 await resetDatabase();
@@ -257,7 +332,9 @@ try {
   // Paused workers stop heartbeating and their calls stay in progress, so without help the
   // gateway would soon answer 1020154 (no free voice ports), as it should. A1 measures the
   // accept path itself: a capacity row stands in for the paused workers' ports meanwhile.
-  await db.query(`INSERT INTO voice_workers (id, host_name, ports, heartbeat_at) VALUES ('bench-capacity', 'bench', 1000000, now() + interval '1 hour')`);
+  await db.query(
+    `INSERT INTO voice_workers (id, host_name, ports, heartbeat_at) VALUES ('bench-capacity', 'bench', 1000000, now() + interval '1 hour')`,
+  );
   pauseWorkers(true);
   const a1 = await phaseThroughput(app);
   await db.query(`DELETE FROM voice_workers WHERE id = 'bench-capacity'`);
@@ -292,12 +369,18 @@ try {
     console.log('B', b);
     bs.push(b);
   }
-  const commit = (() => { try { return readFileSync(join(root, '.git/HEAD'), 'utf8').trim(); } catch { return '?'; } })();
+  const commit = (() => {
+    try {
+      return readFileSync(join(root, '.git/HEAD'), 'utf8').trim();
+    } catch {
+      return '?';
+    }
+  })();
   const report = `# Benchmarks
 
 Reproduce: \`npm run bench:voice\` (builds, starts the five apps as separate processes against the local
 PostgreSQL and RabbitMQ, sim carrier with zero ring/prompt time, \`LOG_LEVEL=warn\`, writes this file).
-Knobs: \`BENCH_SECONDS\` (${SECONDS}), \`BENCH_CONCURRENCY\` (${CONCURRENCY}), \`BENCH_RATES\` (${RATES.join(",")}).
+Knobs: \`BENCH_SECONDS\` (${SECONDS}), \`BENCH_CONCURRENCY\` (${CONCURRENCY}), \`BENCH_RATES\` (${RATES.join(',')}).
 The load generator runs on the same ${cpus().length}-core machine as every app, PostgreSQL and RabbitMQ, so all
 figures include its own CPU use. Machines here are noisy: run it twice and compare medians.
 
@@ -387,7 +470,9 @@ ${bs.map((b) => `- at ${b.rate} calls/s: ${b.cpu}`).join('\n')}
     const previous = readFileSync(join(root, 'docs/benchmarks.md'), 'utf8');
     const at = previous.indexOf(MARKER);
     if (at >= 0) kept = previous.slice(at + MARKER.length);
-  } catch { /* first run */ }
+  } catch {
+    /* first run */
+  }
   writeFileSync(join(root, 'docs/benchmarks.md'), `${report}\n${MARKER}${kept}`);
   console.log(report);
 } finally {

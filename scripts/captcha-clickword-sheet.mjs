@@ -8,11 +8,16 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { Backgrounds, WIDTH, HEIGHT } = await import(pathToFileURL(join(root, 'dist/apps/captcha/src/images/background.js')).href);
+const { Backgrounds, WIDTH, HEIGHT } = await import(
+  pathToFileURL(join(root, 'dist/apps/captcha/src/images/background.js')).href
+);
 const { drawClickWord } = await import(pathToFileURL(join(root, 'dist/apps/captcha/src/images/click-word.js')).href);
 const { CAPTCHA_FONT } = await import(pathToFileURL(join(root, 'dist/apps/captcha/src/images/fonts.js')).href);
 
-const COLUMNS = 3, ROWS = 4, GAP = 10, LABEL = 26;
+const COLUMNS = 3,
+  ROWS = 4,
+  GAP = 10,
+  LABEL = 26;
 const sheet = createCanvas(COLUMNS * (WIDTH + GAP) + GAP, ROWS * (HEIGHT + LABEL + GAP) + GAP);
 const ctx = sheet.getContext('2d');
 ctx.fillStyle = '#ffffff';

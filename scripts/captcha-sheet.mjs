@@ -25,18 +25,36 @@ function operatorPictures(dir) {
   };
   draw('dark.png', (ctx) => {
     const g = ctx.createLinearGradient(0, 0, 800, 400);
-    g.addColorStop(0, '#050608'); g.addColorStop(1, '#1c2230');
-    ctx.fillStyle = g; ctx.fillRect(0, 0, 800, 400);
-    for (let i = 0; i < 60; i++) { ctx.fillStyle = `rgba(255,240,200,${(i % 7) / 20})`; ctx.beginPath(); ctx.arc((i * 131) % 800, (i * 71) % 400, 1 + (i % 3), 0, Math.PI * 2); ctx.fill(); }
+    g.addColorStop(0, '#050608');
+    g.addColorStop(1, '#1c2230');
+    ctx.fillStyle = g;
+    ctx.fillRect(0, 0, 800, 400);
+    for (let i = 0; i < 60; i++) {
+      ctx.fillStyle = `rgba(255,240,200,${(i % 7) / 20})`;
+      ctx.beginPath();
+      ctx.arc((i * 131) % 800, (i * 71) % 400, 1 + (i % 3), 0, Math.PI * 2);
+      ctx.fill();
+    }
   });
   draw('bright.png', (ctx) => {
     const g = ctx.createLinearGradient(0, 0, 0, 400);
-    g.addColorStop(0, '#ffffff'); g.addColorStop(1, '#e8eef2');
-    ctx.fillStyle = g; ctx.fillRect(0, 0, 800, 400);
-    ctx.strokeStyle = '#cfd8dc'; for (let x = 0; x < 800; x += 40) { ctx.beginPath(); ctx.moveTo(x, 0); ctx.lineTo(x + 200, 400); ctx.stroke(); }
+    g.addColorStop(0, '#ffffff');
+    g.addColorStop(1, '#e8eef2');
+    ctx.fillStyle = g;
+    ctx.fillRect(0, 0, 800, 400);
+    ctx.strokeStyle = '#cfd8dc';
+    for (let x = 0; x < 800; x += 40) {
+      ctx.beginPath();
+      ctx.moveTo(x, 0);
+      ctx.lineTo(x + 200, 400);
+      ctx.stroke();
+    }
   });
   draw('busy.png', (ctx) => {
-    for (let i = 0; i < 1500; i++) { ctx.fillStyle = `hsl(${(i * 47) % 360}, 70%, ${25 + (i * 13) % 50}%)`; ctx.fillRect((i * 97) % 800, (i * 61) % 400, 6 + (i % 23), 6 + (i % 17)); }
+    for (let i = 0; i < 1500; i++) {
+      ctx.fillStyle = `hsl(${(i * 47) % 360}, 70%, ${25 + ((i * 13) % 50)}%)`;
+      ctx.fillRect((i * 97) % 800, (i * 61) % 400, 6 + (i % 23), 6 + (i % 17));
+    }
   });
 }
 
@@ -50,7 +68,11 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-const cols = 3, rows = 4, pad = 8, w = 310, h = 155;
+const cols = 3,
+  rows = 4,
+  pad = 8,
+  w = 310,
+  h = 155;
 const sheet = createCanvas(cols * (w + pad) + pad, rows * (h + pad) + pad);
 const ctx = sheet.getContext('2d');
 ctx.fillStyle = '#f4f4f4';

@@ -12,7 +12,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 // The platform's own G.711 decoders and WAV writer, from the build (`npm run build` first).
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { alawToLinear, ulawToLinear } = await import(pathToFileURL(join(root, 'dist/apps/voice/src/media/g711.js')).href);
+const { alawToLinear, ulawToLinear } = await import(
+  pathToFileURL(join(root, 'dist/apps/voice/src/media/g711.js')).href
+);
 const { encodeWav } = await import(pathToFileURL(join(root, 'dist/libs/media/src/wav.js')).href);
 
 const [port, out, idleArg] = process.argv.slice(2);
@@ -46,9 +48,16 @@ function finish() {
   const gaps = arrivals.slice(1).map((t, i) => t - arrivals[i]);
   const span = arrivals.length > 1 ? arrivals.at(-1) - arrivals[0] : 0;
   const jitter = gaps.length ? Math.max(...gaps.map((g) => Math.abs(g - 20))) : 0;
-  console.log(JSON.stringify({
-    packets: arrivals.length, audioMs: samples.length / 8, spanMs: Math.round(span), idealSpanMs: Math.max(0, arrivals.length - 1) * 20,
-    maxGapDeviationMs: Number(jitter.toFixed(1)), payloadTypes: Object.fromEntries(types), wav: out,
-  }));
+  console.log(
+    JSON.stringify({
+      packets: arrivals.length,
+      audioMs: samples.length / 8,
+      spanMs: Math.round(span),
+      idealSpanMs: Math.max(0, arrivals.length - 1) * 20,
+      maxGapDeviationMs: Number(jitter.toFixed(1)),
+      payloadTypes: Object.fromEntries(types),
+      wav: out,
+    }),
+  );
   process.exit(0);
 }

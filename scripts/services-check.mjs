@@ -53,11 +53,25 @@ export function reachable(url, defaultPort, timeoutMs = CONNECT_TIMEOUT_MS) {
 export async function missingServices({ databaseUrl, rabbitmqUrl }) {
   const missing = [];
   const pgProblem = await reachable(databaseUrl, 5432);
-  if (pgProblem) missing.push({ service: 'PostgreSQL', variable: 'DATABASE_URL', urls: [withoutPassword(databaseUrl)], problem: pgProblem });
-  const nodes = rabbitmqUrl.split(',').map((u) => u.trim()).filter(Boolean);
+  if (pgProblem)
+    missing.push({
+      service: 'PostgreSQL',
+      variable: 'DATABASE_URL',
+      urls: [withoutPassword(databaseUrl)],
+      problem: pgProblem,
+    });
+  const nodes = rabbitmqUrl
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
   const problems = await Promise.all(nodes.map((url) => reachable(url, url.startsWith('amqps:') ? 5671 : 5672)));
   if (problems.every(Boolean)) {
-    missing.push({ service: 'RabbitMQ', variable: 'RABBITMQ_URL', urls: nodes.map(withoutPassword), problem: [...new Set(problems)].join(', ') });
+    missing.push({
+      service: 'RabbitMQ',
+      variable: 'RABBITMQ_URL',
+      urls: nodes.map(withoutPassword),
+      problem: [...new Set(problems)].join(', '),
+    });
   }
   return missing;
 }

@@ -45,7 +45,11 @@ const APPS = [
 const production = process.env.NODE_ENV === 'production';
 const prettyLogs = process.stdout.isTTY === true && !production && process.env.VERIGATE_LOG_FORMAT === undefined;
 // 0.0.0.0 / :: listen everywhere; this machine reaches them on loopback.
-const localHost = ['0.0.0.0', '::'].includes(config.host) ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
+const localHost = ['0.0.0.0', '::'].includes(config.host)
+  ? '127.0.0.1'
+  : config.host.includes(':')
+    ? `[${config.host}]`
+    : config.host;
 const gatewayUrl = `http://${localHost}:${config.port}`;
 
 const children = new Map();
@@ -55,7 +59,11 @@ function start(app) {
   const env = { ...process.env };
   if (app.healthPort) env.VERIGATE_HEALTH_PORT = String(app.healthPort);
   if (prettyLogs) env.VERIGATE_LOG_FORMAT = 'pretty';
-  const child = spawn(process.execPath, ['--enable-source-maps', join(root, 'dist/apps', app.name, 'src/main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(process.execPath, ['--enable-source-maps', join(root, 'dist/apps', app.name, 'src/main.js')], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   const prefix = `${app.name.padEnd(8)} | `;
   for (const stream of [child.stdout, child.stderr]) {
     let buffer = '';
@@ -99,7 +107,9 @@ async function healthy(url) {
 
 /** Every app's /health answering 200 (each checks PostgreSQL and RabbitMQ), then the banner. */
 async function bannerWhenHealthy() {
-  const urls = APPS.map((app) => (app.healthPort ? `http://${localHost}:${app.healthPort}/health` : `${gatewayUrl}/health`));
+  const urls = APPS.map((app) =>
+    app.healthPort ? `http://${localHost}:${app.healthPort}/health` : `${gatewayUrl}/health`,
+  );
   while (!stopping) {
     const states = await Promise.all(urls.map(healthy));
     if (states.every(Boolean)) break;
@@ -109,17 +119,19 @@ async function bannerWhenHealthy() {
   const token = config.adminTokenIsDefault
     ? `${config.adminToken}   (the development token: set VERIGATE_ADMIN_TOKEN outside development)`
     : 'the one in VERIGATE_ADMIN_TOKEN';
-  process.stdout.write([
-    '',
-    'Verigate is running — all five apps healthy.',
-    `  Gateway          ${gatewayUrl}`,
-    `  API docs         ${gatewayUrl}/docs`,
-    `  Captcha demo     ${gatewayUrl}/demo/captcha`,
-    `  Operator token   ${token}`,
-    '                   e.g. npm run cli -- apps list (management API: README, "Management API")',
-    'Ctrl-C stops all apps.',
-    '',
-  ].join('\n') + '\n');
+  process.stdout.write(
+    [
+      '',
+      'Verigate is running — all five apps healthy.',
+      `  Gateway          ${gatewayUrl}`,
+      `  API docs         ${gatewayUrl}/docs`,
+      `  Captcha demo     ${gatewayUrl}/demo/captcha`,
+      `  Operator token   ${token}`,
+      '                   e.g. npm run cli -- apps list (management API: README, "Management API")',
+      'Ctrl-C stops all apps.',
+      '',
+    ].join('\n') + '\n',
+  );
 }
 
 process.on('SIGINT', () => stop('SIGINT'));

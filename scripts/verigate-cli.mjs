@@ -61,12 +61,22 @@ async function call(method, path, body, contentType = 'application/json') {
   });
   const text = await response.text();
   let output = text;
-  try { output = JSON.stringify(JSON.parse(text), null, 2); } catch { /* not JSON */ }
+  try {
+    output = JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    /* not JSON */
+  }
   (response.ok ? process.stdout : process.stderr).write(`${output}\n`);
   if (!response.ok) process.exitCode = 1;
 }
 
-const list = (value) => (value === undefined ? undefined : value.split(',').map((s) => s.trim()).filter(Boolean));
+const list = (value) =>
+  value === undefined
+    ? undefined
+    : value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
 const enc = encodeURIComponent;
 /** A query string of the given parameters, leaving out the absent ones. */
 const query = (params) => new URLSearchParams(Object.entries(params).filter(([, v]) => v));
@@ -76,10 +86,12 @@ const smsStatusUrl = opts['sms-status-url'] === 'none' ? null : opts['sms-status
 /** `apiPerMinute=60,calleeCallsPerHour=none` → `{apiPerMinute: 60, calleeCallsPerHour: null}` (the server validates). */
 function limitsOption(value) {
   if (value === undefined) return undefined;
-  return Object.fromEntries(list(value).map((pair) => {
-    const [name, raw] = pair.split('=');
-    return [name, raw === 'none' ? null : Number(raw)];
-  }));
+  return Object.fromEntries(
+    list(value).map((pair) => {
+      const [name, raw] = pair.split('=');
+      return [name, raw === 'none' ? null : Number(raw)];
+    }),
+  );
 }
 
 /** `+86,+852:callout,callin` → home prefixes and what is allowed; `none` → the platform default. */
@@ -88,7 +100,11 @@ function internationalOption(value) {
   if (value === 'none') return null;
   const [prefixes, allowed = ''] = value.split(':');
   const allow = list(allowed);
-  return { homePrefixes: list(prefixes), allowCallout: allow.includes('callout'), allowCallin: allow.includes('callin') };
+  return {
+    homePrefixes: list(prefixes),
+    allowCallout: allow.includes('callout'),
+    allowCallin: allow.includes('callin'),
+  };
 }
 const [group, action, a1, a2, a3] = positionals;
 
@@ -100,13 +116,30 @@ function usage() {
 switch (`${group} ${action ?? ''}`.trim()) {
   case 'apps create':
     if (!a1) usage();
-    await call('POST', '/apps', { name: a1, signature: opts.signature, permissions: list(opts.permissions), smsStatusUrl });
+    await call('POST', '/apps', {
+      name: a1,
+      signature: opts.signature,
+      permissions: list(opts.permissions),
+      smsStatusUrl,
+    });
     break;
-  case 'apps list': await call('GET', '/apps'); break;
-  case 'apps get': await call('GET', `/apps/${enc(a1)}`); break;
-  case 'apps rotate-secret': await call('POST', `/apps/${enc(a1)}/secret`); break;
-  case 'apps webhook-secret': if (!a1) usage(); await call('POST', `/apps/${enc(a1)}/webhook-secret`); break;
-  case 'apps webhook-secret-remove': if (!a1) usage(); await call('DELETE', `/apps/${enc(a1)}/webhook-secret`); break;
+  case 'apps list':
+    await call('GET', '/apps');
+    break;
+  case 'apps get':
+    await call('GET', `/apps/${enc(a1)}`);
+    break;
+  case 'apps rotate-secret':
+    await call('POST', `/apps/${enc(a1)}/secret`);
+    break;
+  case 'apps webhook-secret':
+    if (!a1) usage();
+    await call('POST', `/apps/${enc(a1)}/webhook-secret`);
+    break;
+  case 'apps webhook-secret-remove':
+    if (!a1) usage();
+    await call('DELETE', `/apps/${enc(a1)}/webhook-secret`);
+    break;
   case 'apps set':
     await call('PATCH', `/apps/${enc(a1)}`, {
       status: opts.status,
@@ -120,37 +153,82 @@ switch (`${group} ${action ?? ''}`.trim()) {
       smsStatusUrl,
     });
     break;
-  case 'enterprises set': await call('PUT', `/enterprises/${enc(a1)}`, { status: a2 }); break;
-  case 'enterprises list': await call('GET', '/enterprises'); break;
-  case 'ip-rules add': await call('POST', '/ip-rules', { kind: a1, cidr: a2, area: opts.area }); break;
-  case 'ip-rules list': await call('GET', '/ip-rules'); break;
-  case 'ip-rules remove': await call('DELETE', `/ip-rules/${enc(a1)}`); break;
-  case 'ip-bans list': await call('GET', '/ip-bans'); break;
-  case 'ip-bans lift': await call('DELETE', `/ip-bans/${enc(a1)}`); break;
-  case 'numbers add': await call('POST', `/apps/${enc(a1)}/numbers`, { number: a2 }); break;
-  case 'numbers list': await call('GET', `/apps/${enc(a1)}/numbers`); break;
-  case 'numbers set': await call('PATCH', `/apps/${enc(a1)}/numbers/${enc(a2)}`, { status: a3 }); break;
+  case 'enterprises set':
+    await call('PUT', `/enterprises/${enc(a1)}`, { status: a2 });
+    break;
+  case 'enterprises list':
+    await call('GET', '/enterprises');
+    break;
+  case 'ip-rules add':
+    await call('POST', '/ip-rules', { kind: a1, cidr: a2, area: opts.area });
+    break;
+  case 'ip-rules list':
+    await call('GET', '/ip-rules');
+    break;
+  case 'ip-rules remove':
+    await call('DELETE', `/ip-rules/${enc(a1)}`);
+    break;
+  case 'ip-bans list':
+    await call('GET', '/ip-bans');
+    break;
+  case 'ip-bans lift':
+    await call('DELETE', `/ip-bans/${enc(a1)}`);
+    break;
+  case 'numbers add':
+    await call('POST', `/apps/${enc(a1)}/numbers`, { number: a2 });
+    break;
+  case 'numbers list':
+    await call('GET', `/apps/${enc(a1)}/numbers`);
+    break;
+  case 'numbers set':
+    await call('PATCH', `/apps/${enc(a1)}/numbers/${enc(a2)}`, { status: a3 });
+    break;
   case 'tones upload': {
     if (!a1 || !a2) usage();
     const name = opts.name ?? basename(a2);
     await call('POST', `/apps/${enc(a1)}/tones?name=${enc(name)}`, await readFile(a2), 'audio/wav');
     break;
   }
-  case 'tones list': await call('GET', `/apps/${enc(a1)}/tones`); break;
-  case 'tones approve': await call('POST', `/apps/${enc(a1)}/tones/${enc(a2)}/approve`); break;
-  case 'tones reject': await call('POST', `/apps/${enc(a1)}/tones/${enc(a2)}/reject`); break;
-  case 'lists add': await call('POST', '/lists', { list: a1, number: a2, appKey: opts['app-key'] }); break;
-  case 'lists remove': await call('DELETE', `/lists?${query({ list: a1, number: a2, appKey: opts['app-key'] })}`); break;
-  case 'lists show': await call('GET', `/lists${opts['app-key'] ? `?appKey=${enc(opts['app-key'])}` : ''}`); break;
-  case 'calls get': await call('GET', `/calls/${enc(a1)}`); break;
-  case 'sms list':
-    await call('GET', `/sms?${query({ appKey: opts['app-key'], mobile: opts.mobile, status: opts.status, limit: opts.limit })}`);
+  case 'tones list':
+    await call('GET', `/apps/${enc(a1)}/tones`);
     break;
-  case 'sms show': if (!a1) usage(); await call('GET', `/sms/${enc(a1)}`); break;
-  case 'sms inbox': await call('GET', `/sms/dev-inbox?${query({ mobile: opts.mobile, limit: opts.limit })}`); break;
+  case 'tones approve':
+    await call('POST', `/apps/${enc(a1)}/tones/${enc(a2)}/approve`);
+    break;
+  case 'tones reject':
+    await call('POST', `/apps/${enc(a1)}/tones/${enc(a2)}/reject`);
+    break;
+  case 'lists add':
+    await call('POST', '/lists', { list: a1, number: a2, appKey: opts['app-key'] });
+    break;
+  case 'lists remove':
+    await call('DELETE', `/lists?${query({ list: a1, number: a2, appKey: opts['app-key'] })}`);
+    break;
+  case 'lists show':
+    await call('GET', `/lists${opts['app-key'] ? `?appKey=${enc(opts['app-key'])}` : ''}`);
+    break;
+  case 'calls get':
+    await call('GET', `/calls/${enc(a1)}`);
+    break;
+  case 'sms list':
+    await call(
+      'GET',
+      `/sms?${query({ appKey: opts['app-key'], mobile: opts.mobile, status: opts.status, limit: opts.limit })}`,
+    );
+    break;
+  case 'sms show':
+    if (!a1) usage();
+    await call('GET', `/sms/${enc(a1)}`);
+    break;
+  case 'sms inbox':
+    await call('GET', `/sms/dev-inbox?${query({ mobile: opts.mobile, limit: opts.limit })}`);
+    break;
   default:
     if (group === 'cdrs') {
-      await call('GET', `/cdrs?${query({ appKey: opts['app-key'], sessionId: opts['session-id'], from: opts.from, to: opts.to })}`);
+      await call(
+        'GET',
+        `/cdrs?${query({ appKey: opts['app-key'], sessionId: opts['session-id'], from: opts.from, to: opts.to })}`,
+      );
     } else if (group === 'deliveries' && action) {
       await call('GET', `/deliveries?sessionId=${enc(action)}`);
     } else if (group === 'redeliver' && action) {

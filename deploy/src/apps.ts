@@ -67,7 +67,14 @@ export function appSpecs(s: DeploySettings): AppSpec[] {
       extraSecrets: [],
       resources: { cpu: '1', memory: '384Mi', memoryLimit: '768Mi' },
       // Drawing is CPU-bound and the RPC queue is bounded (reject-publish): CPU leads, depth confirms.
-      scaling: { kind: 'queue', minReplicas: 2, maxReplicas: 10, queues: [CAPTCHA_RPC_QUEUE], messagesPerReplica: 20, cpuUtilization: 70 },
+      scaling: {
+        kind: 'queue',
+        minReplicas: 2,
+        maxReplicas: 10,
+        queues: [CAPTCHA_RPC_QUEUE],
+        messagesPerReplica: 20,
+        cpuUtilization: 70,
+      },
     },
     {
       name: 'sms',
@@ -80,7 +87,13 @@ export function appSpecs(s: DeploySettings): AppSpec[] {
       extraSecrets: [SMS_SECRET],
       resources: { cpu: '250m', memory: '192Mi', memoryLimit: '384Mi' },
       // One SMPP bind per replica: maxReplicas must stay within the binds the SMS centre allows.
-      scaling: { kind: 'queue', minReplicas: 2, maxReplicas: s.sms.maxReplicas, queues: [Queues.smsSend], messagesPerReplica: 50 },
+      scaling: {
+        kind: 'queue',
+        minReplicas: 2,
+        maxReplicas: s.sms.maxReplicas,
+        queues: [Queues.smsSend],
+        messagesPerReplica: 50,
+      },
     },
     {
       name: 'voice',
@@ -97,7 +110,13 @@ export function appSpecs(s: DeploySettings): AppSpec[] {
       },
       extraSecrets: [VOICE_SECRET],
       resources: { cpu: '500m', memory: '256Mi', memoryLimit: '512Mi' },
-      scaling: { kind: 'queue', minReplicas: 2, maxReplicas: s.voice.maxReplicas, queues: [Queues.voiceCalls], messagesPerReplica: Math.max(1, Math.floor(s.voice.ports * 0.7)) },
+      scaling: {
+        kind: 'queue',
+        minReplicas: 2,
+        maxReplicas: s.voice.maxReplicas,
+        queues: [Queues.voiceCalls],
+        messagesPerReplica: Math.max(1, Math.floor(s.voice.ports * 0.7)),
+      },
     },
     {
       name: 'notifier',
@@ -107,7 +126,14 @@ export function appSpecs(s: DeploySettings): AppSpec[] {
       extraSecrets: [],
       resources: { cpu: '250m', memory: '256Mi', memoryLimit: '512Mi' },
       // Events wait in these queues only while notifiers cannot record them; CPU follows webhook traffic.
-      scaling: { kind: 'queue', minReplicas: 2, maxReplicas: 6, queues: [Queues.notifierCallEvents, Queues.notifierSmsEvents], messagesPerReplica: 200, cpuUtilization: 70 },
+      scaling: {
+        kind: 'queue',
+        minReplicas: 2,
+        maxReplicas: 6,
+        queues: [Queues.notifierCallEvents, Queues.notifierSmsEvents],
+        messagesPerReplica: 200,
+        cpuUtilization: 70,
+      },
     },
   ];
 }

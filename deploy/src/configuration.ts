@@ -2,14 +2,23 @@ import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { Secret } from 'kubernetes-models/v1/Secret';
 import { TriggerAuthentication } from '@kubernetes-models/keda/keda.sh/v1alpha1/TriggerAuthentication';
-import { KEDA_RABBITMQ_SECRET, SHARED_CONFIG, SHARED_SECRET, SMS_SECRET, VOICE_SECRET, WORKER_HEALTH_PORT } from './apps.js';
+import {
+  KEDA_RABBITMQ_SECRET,
+  SHARED_CONFIG,
+  SHARED_SECRET,
+  SMS_SECRET,
+  VOICE_SECRET,
+  WORKER_HEALTH_PORT,
+} from './apps.js';
 import type { DeploySettings } from './settings.js';
 
 export const KEDA_TRIGGER_AUTH = 'verigate-rabbitmq';
 
 export const labels = (app?: string): Record<string, string> => ({
   'app.kubernetes.io/part-of': 'verigate',
-  ...(app ? { 'app.kubernetes.io/name': app, 'app.kubernetes.io/component': app === 'gateway' ? 'api' : 'worker' } : {}),
+  ...(app
+    ? { 'app.kubernetes.io/name': app, 'app.kubernetes.io/component': app === 'gateway' ? 'api' : 'worker' }
+    : {}),
 });
 
 /** The apps' shutdown deadline (VERIGATE_SHUTDOWN_TIMEOUT_S): the grace for live calls plus 20 s, the loader's default. */
@@ -71,7 +80,9 @@ export function exampleSecrets(s: DeploySettings): Secret[] {
     secret(VOICE_SECRET, { VERIGATE_SIP_USERNAME: '', VERIGATE_SIP_PASSWORD: '' }),
     // KEDA counts ready + unacknowledged messages through the management API (http), so a voice
     // worker's calls in progress count as load, not only calls waiting for a port.
-    secret(KEDA_RABBITMQ_SECRET, { host: `http://verigate:CHANGE-ME@rabbitmq.${s.namespace}.svc:${s.rabbitmq.managementPort}/` }),
+    secret(KEDA_RABBITMQ_SECRET, {
+      host: `http://verigate:CHANGE-ME@rabbitmq.${s.namespace}.svc:${s.rabbitmq.managementPort}/`,
+    }),
   ];
 }
 

@@ -2,7 +2,14 @@ import { appSpecs } from './apps.js';
 import { exampleSecrets, kedaTriggerAuthentication, namespace, sharedConfigMap } from './configuration.js';
 import { networkPolicies } from './network-policies.js';
 import type { DeploySettings } from './settings.js';
-import { deployment, disruptionBudget, gatewayAutoscaler, gatewayIngress, gatewayService, workerScaledObject } from './workloads.js';
+import {
+  deployment,
+  disruptionBudget,
+  gatewayAutoscaler,
+  gatewayIngress,
+  gatewayService,
+  workerScaledObject,
+} from './workloads.js';
 
 /** A Kubernetes object as kubernetes-models builds it: validated against its API schema by validate(). */
 export interface KubernetesObject {
@@ -28,7 +35,13 @@ export function renderedManifests(s: DeploySettings): ManifestFile[] {
       file: `${String(10 + index)}-${app.name}.yaml`,
       objects:
         app.scaling.kind === 'cpu'
-          ? [deployment(s, app), gatewayService(s), gatewayIngress(s), disruptionBudget(s, app), gatewayAutoscaler(s, app)]
+          ? [
+              deployment(s, app),
+              gatewayService(s),
+              gatewayIngress(s),
+              disruptionBudget(s, app),
+              gatewayAutoscaler(s, app),
+            ]
           : [deployment(s, app), disruptionBudget(s, app), workerScaledObject(s, app)],
     })),
     { file: '20-network-policies.yaml', objects: networkPolicies(s) },

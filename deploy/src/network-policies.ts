@@ -16,11 +16,19 @@ export function networkPolicies(s: DeploySettings): NetworkPolicy[] {
   const policy = (name: string, app: AppName | null, spec: Omit<NetworkPolicy['spec'] & object, 'podSelector'>) =>
     new NetworkPolicy({
       metadata: { name, namespace: s.namespace, labels: labels() },
-      spec: { podSelector: app ? { matchLabels: { 'app.kubernetes.io/name': app } } : { matchLabels: { 'app.kubernetes.io/part-of': 'verigate' } }, ...spec },
+      spec: {
+        podSelector: app
+          ? { matchLabels: { 'app.kubernetes.io/name': app } }
+          : { matchLabels: { 'app.kubernetes.io/part-of': 'verigate' } },
+        ...spec,
+      },
     });
-  const namespaceNamed = (name: string): INetworkPolicyPeer => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } });
+  const namespaceNamed = (name: string): INetworkPolicyPeer => ({
+    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } },
+  });
   const tcp = (port: number): INetworkPolicyPort => ({ protocol: 'TCP', port });
-  const udp = (port: number, endPort?: number): INetworkPolicyPort => (endPort ? { protocol: 'UDP', port, endPort } : { protocol: 'UDP', port });
+  const udp = (port: number, endPort?: number): INetworkPolicyPort =>
+    endPort ? { protocol: 'UDP', port, endPort } : { protocol: 'UDP', port };
   const monitoring = namespaceNamed(s.monitoringNamespace);
   const dataStores = [
     { to: [peer(s.postgres)], ports: [tcp(s.postgres.port)] },
@@ -56,7 +64,10 @@ export function networkPolicies(s: DeploySettings): NetworkPolicy[] {
       policyTypes: ['Ingress', 'Egress'],
       ingress: [
         { from: [monitoring], ports: [tcp(s.voice.healthPort)] },
-        { from: [{ ipBlock: { cidr: s.voice.trunkCidr } }], ports: [udp(s.voice.sipPort), udp(s.voice.rtpPortMin, s.voice.rtpPortMax)] },
+        {
+          from: [{ ipBlock: { cidr: s.voice.trunkCidr } }],
+          ports: [udp(s.voice.sipPort), udp(s.voice.rtpPortMin, s.voice.rtpPortMax)],
+        },
       ],
       // SIP to the trunk and RTP to the media address its SDP names: the trunk's network, any UDP port.
       egress: [{ to: [{ ipBlock: { cidr: s.voice.trunkCidr } }], ports: [udp(1024, 65535)] }],

@@ -29,7 +29,8 @@ export function manifestText(manifest: ManifestFile, header = ''): string {
 /** Path (relative to the repository) → content of every generated file. */
 export function renderAll(s: DeploySettings = settings): Map<string, string> {
   const files = new Map<string, string>();
-  for (const manifest of renderedManifests(s)) files.set(join('deploy', 'rendered', manifest.file), manifestText(manifest));
+  for (const manifest of renderedManifests(s))
+    files.set(join('deploy', 'rendered', manifest.file), manifestText(manifest));
   const secrets = secretExample(s);
   files.set(join('deploy', secrets.file), manifestText(secrets, SECRETS_HEADER));
   return files;
@@ -39,7 +40,9 @@ export function renderAll(s: DeploySettings = settings): Map<string, string> {
 export function staleFiles(root: string, files = renderAll()): string[] {
   const stale = [...files].filter(([path, text]) => readOrNull(join(root, path)) !== text).map(([path]) => path);
   const renderedDir = join(root, 'deploy', 'rendered');
-  const extra = listOrEmpty(renderedDir).map((name) => join('deploy', 'rendered', name)).filter((path) => !files.has(path));
+  const extra = listOrEmpty(renderedDir)
+    .map((name) => join('deploy', 'rendered', name))
+    .filter((path) => !files.has(path));
   return [...stale, ...extra];
 }
 

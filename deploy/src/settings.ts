@@ -65,7 +65,12 @@ export const settings: DeploySettings = {
   kedaNamespace: 'keda',
   trustedProxies: '10.244.0.0/16',
   postgres: { namespace: 'verigate', podLabels: { 'app.kubernetes.io/name': 'postgresql' }, port: 5432 },
-  rabbitmq: { namespace: 'verigate', podLabels: { 'app.kubernetes.io/name': 'rabbitmq' }, port: 5672, managementPort: 15672 },
+  rabbitmq: {
+    namespace: 'verigate',
+    podLabels: { 'app.kubernetes.io/name': 'rabbitmq' },
+    port: 5672,
+    managementPort: 15672,
+  },
   amqpNamespace: '',
   smsCountryCode: '86',
   sms: { provider: 'smpp', centreCidr: '198.51.100.0/24', centrePort: 2775, sourceAddr: '', maxReplicas: 4 },

@@ -26,7 +26,9 @@ export function deployment(s: DeploySettings, app: AppSpec): Deployment {
     // replace this with the public address (docs/deploy.md "Voice: SIP and RTP").
     env.push({ name: 'VERIGATE_SIP_PUBLIC_ADDRESS', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } });
   }
-  const ports: IContainerPort[] = [{ name: app.name === 'gateway' ? 'http' : 'health', containerPort: app.port, protocol: 'TCP' }];
+  const ports: IContainerPort[] = [
+    { name: app.name === 'gateway' ? 'http' : 'health', containerPort: app.port, protocol: 'TCP' },
+  ];
   if (voice) {
     // hostPort makes the scheduler keep two voice pods off one node; RTP (VERIGATE_RTP_PORT_MIN..MAX,
     // UDP) is not listed: a range cannot be declared, host networking opens it as it is.
@@ -42,16 +44,26 @@ export function deployment(s: DeploySettings, app: AppSpec): Deployment {
   const podSpec: IPodSpec = {
     automountServiceAccountToken: false,
     terminationGracePeriodSeconds: shutdownTimeoutSeconds(s) + KILL_MARGIN_SECONDS,
-    securityContext: { runAsNonRoot: true, runAsUser: NODE_UID, runAsGroup: NODE_UID, seccompProfile: { type: 'RuntimeDefault' } },
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser: NODE_UID,
+      runAsGroup: NODE_UID,
+      seccompProfile: { type: 'RuntimeDefault' },
+    },
     containers: [
       {
         name: app.name,
         image: s.image,
         command: app.command,
         ports,
-        envFrom: [SHARED_CONFIG].map((name) => ({ configMapRef: { name } })).concat([SHARED_SECRET, ...app.extraSecrets].map((name) => ({ secretRef: { name } })) as never[]),
+        envFrom: [SHARED_CONFIG]
+          .map((name) => ({ configMapRef: { name } }))
+          .concat([SHARED_SECRET, ...app.extraSecrets].map((name) => ({ secretRef: { name } })) as never[]),
         env,
-        resources: { requests: { cpu: app.resources.cpu, memory: app.resources.memory }, limits: { memory: app.resources.memoryLimit } },
+        resources: {
+          requests: { cpu: app.resources.cpu, memory: app.resources.memory },
+          limits: { memory: app.resources.memoryLimit },
+        },
         // Readiness: PostgreSQL and RabbitMQ answer and the app is not stopping (503 from SIGTERM on).
         // The gateway rides out 30 s of it: it keeps accepting through the outbox while RabbitMQ is
         // away, and answers its own error codes while PostgreSQL is; out of the Service, clients
@@ -62,7 +74,11 @@ export function deployment(s: DeploySettings, app: AppSpec): Deployment {
         livenessProbe: probe('/health/live', 10, 3),
         // Migrations run at start (advisory-locked, every app): up to 5 minutes before liveness counts.
         startupProbe: probe('/health/live', 5, 60),
-        securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+        securityContext: {
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          capabilities: { drop: ['ALL'] },
+        },
         volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
       },
     ],
@@ -73,10 +89,21 @@ export function deployment(s: DeploySettings, app: AppSpec): Deployment {
     podSpec.dnsPolicy = 'ClusterFirstWithHostNet';
     podSpec.nodeSelector = s.voice.nodeSelector;
     podSpec.affinity = {
-      podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: selector(app.name) }, topologyKey: 'kubernetes.io/hostname' }] },
+      podAntiAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: [
+          { labelSelector: { matchLabels: selector(app.name) }, topologyKey: 'kubernetes.io/hostname' },
+        ],
+      },
     };
   } else {
-    podSpec.topologySpreadConstraints = [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector(app.name) } }];
+    podSpec.topologySpreadConstraints = [
+      {
+        maxSkew: 1,
+        topologyKey: 'kubernetes.io/hostname',
+        whenUnsatisfiable: 'ScheduleAnyway',
+        labelSelector: { matchLabels: selector(app.name) },
+      },
+    ];
   }
   return new Deployment({
     metadata: { name: app.name, namespace: s.namespace, labels: labels(app.name) },
@@ -85,11 +112,18 @@ export function deployment(s: DeploySettings, app: AppSpec): Deployment {
       selector: { matchLabels: selector(app.name) },
       // Start the new pod, wait for its readiness, then stop an old one (docs/operations.md, rolling
       // restart). Voice pods hold host ports: one node each, so an old one goes first.
-      strategy: { type: 'RollingUpdate', rollingUpdate: voice ? { maxSurge: 0, maxUnavailable: 1 } : { maxSurge: 1, maxUnavailable: 0 } },
+      strategy: {
+        type: 'RollingUpdate',
+        rollingUpdate: voice ? { maxSurge: 0, maxUnavailable: 1 } : { maxSurge: 1, maxUnavailable: 0 },
+      },
       template: {
         metadata: {
           labels: labels(app.name),
-          annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(app.port), 'prometheus.io/path': '/metrics' },
+          annotations: {
+            'prometheus.io/scrape': 'true',
+            'prometheus.io/port': String(app.port),
+            'prometheus.io/path': '/metrics',
+          },
         },
         spec: podSpec,
       },
@@ -113,7 +147,12 @@ export function gatewayAutoscaler(s: DeploySettings, app: AppSpec): HorizontalPo
       scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: app.name },
       minReplicas: app.scaling.minReplicas,
       maxReplicas: app.scaling.maxReplicas,
-      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: app.scaling.cpuUtilization } } }],
+      metrics: [
+        {
+          type: 'Resource',
+          resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: app.scaling.cpuUtilization } },
+        },
+      ],
       behavior: { scaleDown: { stabilizationWindowSeconds: 300 } },
     },
   });
@@ -138,7 +177,10 @@ export function workerScaledObject(s: DeploySettings, app: AppSpec): ScaledObjec
     },
     authenticationRef: { name: KEDA_TRIGGER_AUTH },
   }));
-  const cpu = scaling.cpuUtilization === undefined ? [] : [{ type: 'cpu', metricType: 'Utilization', metadata: { value: String(scaling.cpuUtilization) } }];
+  const cpu =
+    scaling.cpuUtilization === undefined
+      ? []
+      : [{ type: 'cpu', metricType: 'Utilization', metadata: { value: String(scaling.cpuUtilization) } }];
   return new ScaledObject({
     metadata: { name: app.name, namespace: s.namespace, labels: labels(app.name) },
     spec: {
@@ -156,7 +198,11 @@ export function workerScaledObject(s: DeploySettings, app: AppSpec): ScaledObjec
 export function gatewayService(s: DeploySettings): Service {
   return new Service({
     metadata: { name: 'gateway', namespace: s.namespace, labels: labels('gateway') },
-    spec: { type: 'ClusterIP', selector: selector('gateway'), ports: [{ name: 'http', port: 80, targetPort: GATEWAY_PORT, protocol: 'TCP' }] },
+    spec: {
+      type: 'ClusterIP',
+      selector: selector('gateway'),
+      ports: [{ name: 'http', port: 80, targetPort: GATEWAY_PORT, protocol: 'TCP' }],
+    },
   });
 }
 
@@ -168,7 +214,11 @@ export function gatewayIngress(s: DeploySettings): Ingress {
       rules: [
         {
           host: s.gatewayHost,
-          http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'gateway', port: { name: 'http' } } } }] },
+          http: {
+            paths: [
+              { path: '/', pathType: 'Prefix', backend: { service: { name: 'gateway', port: { name: 'http' } } } },
+            ],
+          },
         },
       ],
     },

@@ -6,7 +6,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const { TestSmsc } = await import(pathToFileURL(join(root, 'dist/libs/testing/src/smsc.js')).href);
-const smsc = new TestSmsc({ systemId: 'bench', password: 'bench', autoReceipt: process.env.BENCH_RECEIPTS === '1' ? 'DELIVRD' : null });
+const smsc = new TestSmsc({
+  systemId: 'bench',
+  password: 'bench',
+  autoReceipt: process.env.BENCH_RECEIPTS === '1' ? 'DELIVRD' : null,
+});
 const port = await smsc.start();
 process.send({ port });
 process.on('message', async (message) => {

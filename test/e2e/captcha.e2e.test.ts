@@ -14,8 +14,23 @@ const unaes = (cipher: string, key: string) => {
   return Buffer.concat([d.update(Buffer.from(cipher, 'base64')), d.final()]).toString('utf8');
 };
 
-const SEED_FIELDS = ['captchaId', 'projectCode', 'captchaOriginalPath', 'captchaFontType', 'captchaFontSize', 'secretKey', 'originalImageBase64',
-  'point', 'jigsawImageBase64', 'wordList', 'pointList', 'pointJson', 'token', 'result', 'captchaVerification'];
+const SEED_FIELDS = [
+  'captchaId',
+  'projectCode',
+  'captchaOriginalPath',
+  'captchaFontType',
+  'captchaFontSize',
+  'secretKey',
+  'originalImageBase64',
+  'point',
+  'jigsawImageBase64',
+  'wordList',
+  'pointList',
+  'pointJson',
+  'token',
+  'result',
+  'captchaVerification',
+];
 
 /** The captcha SDK API end to end: gateway → RabbitMQ RPC → captcha workers → PostgreSQL. */
 describe('image captcha (SPEC §2.1)', () => {
@@ -25,18 +40,25 @@ describe('image captcha (SPEC §2.1)', () => {
   const fingerprint = () => `device-${++fp}-${Math.random().toString(36).slice(2, 8)}`;
 
   beforeAll(async () => {
-    await platform.start({
-      VERIGATE_CAPTCHA_GET_LIMIT_FP: '8',
-      VERIGATE_CAPTCHA_GET_LIMIT_IP: '100000',
-      VERIGATE_CAPTCHA_FAIL_LIMIT_FP: '3',
-      VERIGATE_CAPTCHA_FAIL_LIMIT_IP: '100000',
-      VERIGATE_CAPTCHA_RPC_TIMEOUT_MS: '1500',
-      VERIGATE_TRUSTED_PROXIES: '127.0.0.1',
-    }, { voice: false, notifier: false });
+    await platform.start(
+      {
+        VERIGATE_CAPTCHA_GET_LIMIT_FP: '8',
+        VERIGATE_CAPTCHA_GET_LIMIT_IP: '100000',
+        VERIGATE_CAPTCHA_FAIL_LIMIT_FP: '3',
+        VERIGATE_CAPTCHA_FAIL_LIMIT_IP: '100000',
+        VERIGATE_CAPTCHA_RPC_TIMEOUT_MS: '1500',
+        VERIGATE_TRUSTED_PROXIES: '127.0.0.1',
+      },
+      { voice: false, notifier: false },
+    );
     await platform.startCaptcha();
     await platform.startCaptcha();
     // An AJ-Captcha client's app: proof of work off (captcha-pow.e2e.test.ts covers it on).
-    const created = await platform.admin('POST', '/apps', { name: 'captcha shop', permissions: ['captcha'], captchaPow: false });
+    const created = await platform.admin('POST', '/apps', {
+      name: 'captcha shop',
+      permissions: ['captcha'],
+      captchaPow: false,
+    });
     appKey = ((await created.json()) as { appKey: string }).appKey;
   });
 
@@ -45,11 +67,15 @@ describe('image captcha (SPEC §2.1)', () => {
   });
 
   /** As a client behind the trusted proxy 127.0.0.1 (which names it in X-Forwarded-For). */
-  const sdkHeaders = (device: string, extra: Record<string, string> = {}) => platform.sdkHeaders(appKey, device, '198.51.100.1', extra);
-  const call = (method: 'GET' | 'POST', path: string, headers: Record<string, string>, body?: unknown) => platform.sdk(method, `/captcha${path}`, headers, body);
+  const sdkHeaders = (device: string, extra: Record<string, string> = {}) =>
+    platform.sdkHeaders(appKey, device, '198.51.100.1', extra);
+  const call = (method: 'GET' | 'POST', path: string, headers: Record<string, string>, body?: unknown) =>
+    platform.sdk(method, `/captcha${path}`, headers, body);
 
   async function answerOf(token: string): Promise<any> {
-    const [row] = await platform.infra.query<{ answer: any }>('SELECT answer FROM captcha_sessions WHERE token = $1', [token]);
+    const [row] = await platform.infra.query<{ answer: any }>('SELECT answer FROM captcha_sessions WHERE token = $1', [
+      token,
+    ]);
     return row!.answer;
   }
 
@@ -57,7 +83,14 @@ describe('image captcha (SPEC §2.1)', () => {
     const got = await call('GET', '?captchaType=blockPuzzle', sdkHeaders(fingerprint()));
     expect(got.status).toBe(200);
     expect(Object.keys(got.body).sort()).toEqual([...SEED_FIELDS].sort());
-    expect(got.body).toMatchObject({ point: null, pointList: null, pointJson: null, result: false, captchaVerification: null, wordList: null });
+    expect(got.body).toMatchObject({
+      point: null,
+      pointList: null,
+      pointJson: null,
+      result: false,
+      captchaVerification: null,
+      wordList: null,
+    });
     expect(got.body.secretKey).toMatch(/^[A-Za-z0-9]{16}$/);
     expect(got.body.token).toMatch(/^[0-9a-f]{32}$/);
     const background = await loadImage(Buffer.from(got.body.originalImageBase64, 'base64'));
@@ -67,9 +100,11 @@ describe('image captcha (SPEC §2.1)', () => {
     expect(piece.width).toBeLessThan(80);
   });
 
-  it('a get answer (the worker\'s JSON, forwarded unparsed by the gateway) is compact UTF-8 JSON, never cached', async () => {
+  it("a get answer (the worker's JSON, forwarded unparsed by the gateway) is compact UTF-8 JSON, never cached", async () => {
     for (const captchaType of ['blockPuzzle', 'clickWord']) {
-      const got = await fetch(`${platform.baseUrl}/api/v2/sdk/captcha?captchaType=${captchaType}`, { headers: sdkHeaders(fingerprint()) });
+      const got = await fetch(`${platform.baseUrl}/api/v2/sdk/captcha?captchaType=${captchaType}`, {
+        headers: sdkHeaders(fingerprint()),
+      });
       expect(got.status).toBe(200);
       expect(got.headers.get('content-type')).toBe('application/json;charset=UTF-8');
       expect(got.headers.get('cache-control')).toBe('no-store');
@@ -84,17 +119,29 @@ describe('image captcha (SPEC §2.1)', () => {
     const got = (await call('GET', '', headers)).body;
     const answer = await answerOf(got.token);
     const pointJson = JSON.stringify({ x: answer.x + 3, y: 5 });
-    const checked = await call('POST', '/check', headers, { captchaType: 'blockPuzzle', token: got.token, pointJson: aes(pointJson, got.secretKey) });
+    const checked = await call('POST', '/check', headers, {
+      captchaType: 'blockPuzzle',
+      token: got.token,
+      pointJson: aes(pointJson, got.secretKey),
+    });
     expect(checked.status).toBe(200);
     expect(checked.body.result).toBe(true);
     expect(unaes(checked.body.captchaVerification, got.secretKey)).toBe(`${got.token}---${pointJson}`);
 
-    const replay = await call('POST', '/check', headers, { captchaType: 'blockPuzzle', token: got.token, pointJson: aes(pointJson, got.secretKey) });
+    const replay = await call('POST', '/check', headers, {
+      captchaType: 'blockPuzzle',
+      token: got.token,
+      pointJson: aes(pointJson, got.secretKey),
+    });
     expect(replay).toMatchObject({ status: 400, body: { error_code: 'CAPTCHA.TOKEN_INVALID' } });
 
-    const verified = await call('POST', '/verify', sdkHeaders('backend'), { captchaVerification: checked.body.captchaVerification });
+    const verified = await call('POST', '/verify', sdkHeaders('backend'), {
+      captchaVerification: checked.body.captchaVerification,
+    });
     expect(verified).toMatchObject({ status: 200, body: { result: true } });
-    const again = await call('POST', '/verify', sdkHeaders('backend'), { captchaVerification: checked.body.captchaVerification });
+    const again = await call('POST', '/verify', sdkHeaders('backend'), {
+      captchaVerification: checked.body.captchaVerification,
+    });
     expect(again).toMatchObject({ status: 400, body: { error_code: 'CAPTCHA.VERIFICATION_INVALID' } });
   });
 
@@ -103,11 +150,19 @@ describe('image captcha (SPEC §2.1)', () => {
     const got = (await call('GET', '', headers)).body;
     const answer = await answerOf(got.token);
     const pointJson = JSON.stringify({ x: answer.x, y: 5 });
-    const checked = await call('POST', '/check', headers, { token: got.token, pointJson: aes(pointJson, got.secretKey) });
+    const checked = await call('POST', '/check', headers, {
+      token: got.token,
+      pointJson: aes(pointJson, got.secretKey),
+    });
     const plain = unaes(checked.body.captchaVerification, got.secretKey);
-    expect((await call('POST', '/verify', headers, { captchaVerification: `${got.token}---{"x":1,"y":5}` })).body.error_code).toBe('CAPTCHA.VERIFICATION_INVALID');
+    expect(
+      (await call('POST', '/verify', headers, { captchaVerification: `${got.token}---{"x":1,"y":5}` })).body.error_code,
+    ).toBe('CAPTCHA.VERIFICATION_INVALID');
     expect((await call('POST', '/verify', headers, { captchaVerification: plain })).body.result).toBe(true);
-    expect((await call('POST', '/verify', headers, { captchaVerification: checked.body.captchaVerification })).body.error_code).toBe('CAPTCHA.VERIFICATION_INVALID');
+    expect(
+      (await call('POST', '/verify', headers, { captchaVerification: checked.body.captchaVerification })).body
+        .error_code,
+    ).toBe('CAPTCHA.VERIFICATION_INVALID');
   });
 
   it('clickWord in English with plain pointJson: Latin words, check in order, plain captchaVerification', async () => {
@@ -122,7 +177,9 @@ describe('image captcha (SPEC §2.1)', () => {
     const checked = await call('POST', '/check', headers, { captchaType: 'clickWord', token: got.token, pointJson });
     expect(checked.status).toBe(200);
     expect(checked.body.captchaVerification).toBe(`${got.token}---${pointJson}`);
-    expect((await call('POST', '/verify', headers, { captchaVerification: checked.body.captchaVerification })).body.result).toBe(true);
+    expect(
+      (await call('POST', '/verify', headers, { captchaVerification: checked.body.captchaVerification })).body.result,
+    ).toBe(true);
   });
 
   it('clickWord in Chinese by default draws CJK characters', async () => {
@@ -134,9 +191,17 @@ describe('image captcha (SPEC §2.1)', () => {
     const headers = sdkHeaders(fingerprint());
     const got = (await call('GET', '', headers)).body;
     const answer = await answerOf(got.token);
-    const wrong = await call('POST', '/check', headers, { captchaType: 'blockPuzzle', token: got.token, pointJson: JSON.stringify({ x: answer.x + 40, y: 5 }) });
+    const wrong = await call('POST', '/check', headers, {
+      captchaType: 'blockPuzzle',
+      token: got.token,
+      pointJson: JSON.stringify({ x: answer.x + 40, y: 5 }),
+    });
     expect(wrong).toMatchObject({ status: 400, body: { error_code: 'CAPTCHA.CAPTCHA_WRONG' } });
-    const right = await call('POST', '/check', headers, { captchaType: 'blockPuzzle', token: got.token, pointJson: JSON.stringify({ x: answer.x, y: 5 }) });
+    const right = await call('POST', '/check', headers, {
+      captchaType: 'blockPuzzle',
+      token: got.token,
+      pointJson: JSON.stringify({ x: answer.x, y: 5 }),
+    });
     expect(right).toMatchObject({ status: 400, body: { error_code: 'CAPTCHA.TOKEN_INVALID' } });
   });
 
@@ -144,16 +209,33 @@ describe('image captcha (SPEC §2.1)', () => {
     const headers = sdkHeaders(fingerprint());
     const got = (await call('GET', '', headers)).body;
     const answer = await answerOf(got.token);
-    await platform.infra.query(`UPDATE captcha_sessions SET expires_at = now() - interval '1 second' WHERE token = $1`, [got.token]);
-    const late = await call('POST', '/check', headers, { captchaType: 'blockPuzzle', token: got.token, pointJson: JSON.stringify({ x: answer.x, y: 5 }) });
+    await platform.infra.query(
+      `UPDATE captcha_sessions SET expires_at = now() - interval '1 second' WHERE token = $1`,
+      [got.token],
+    );
+    const late = await call('POST', '/check', headers, {
+      captchaType: 'blockPuzzle',
+      token: got.token,
+      pointJson: JSON.stringify({ x: answer.x, y: 5 }),
+    });
     expect(late.body.error_code).toBe('CAPTCHA.TOKEN_INVALID');
 
     const next = (await call('GET', '', headers)).body;
     const nextAnswer = await answerOf(next.token);
-    const passed = await call('POST', '/check', headers, { captchaType: 'blockPuzzle', token: next.token, pointJson: JSON.stringify({ x: nextAnswer.x, y: 5 }) });
+    const passed = await call('POST', '/check', headers, {
+      captchaType: 'blockPuzzle',
+      token: next.token,
+      pointJson: JSON.stringify({ x: nextAnswer.x, y: 5 }),
+    });
     expect(passed.body.result).toBe(true);
-    await platform.infra.query(`UPDATE captcha_sessions SET verification_expires_at = now() - interval '1 second' WHERE token = $1`, [next.token]);
-    expect((await call('POST', '/verify', headers, { captchaVerification: passed.body.captchaVerification })).body.error_code).toBe('CAPTCHA.VERIFICATION_INVALID');
+    await platform.infra.query(
+      `UPDATE captcha_sessions SET verification_expires_at = now() - interval '1 second' WHERE token = $1`,
+      [next.token],
+    );
+    expect(
+      (await call('POST', '/verify', headers, { captchaVerification: passed.body.captchaVerification })).body
+        .error_code,
+    ).toBe('CAPTCHA.VERIFICATION_INVALID');
   });
 
   it('a synthetic straight-line drag is refused even at the right place', async () => {
@@ -161,17 +243,32 @@ describe('image captcha (SPEC §2.1)', () => {
     const got = (await call('GET', '', headers)).body;
     const { x } = await answerOf(got.token);
     const trajectory = Array.from({ length: 10 }, (_, i) => [i * 5, (x * i) / 9, 5]);
-    const checked = await call('POST', '/check', headers, { captchaType: 'blockPuzzle', token: got.token, pointJson: JSON.stringify({ x, y: 5 }), trajectory });
+    const checked = await call('POST', '/check', headers, {
+      captchaType: 'blockPuzzle',
+      token: got.token,
+      pointJson: JSON.stringify({ x, y: 5 }),
+      trajectory,
+    });
     expect(checked.body.error_code).toBe('CAPTCHA.CAPTCHA_WRONG');
   });
 
   it('SDK header rules: missing header, unknown client id, app without captcha permission; messages in X-L', async () => {
     const device = fingerprint();
     const { 'x-agent': _agent, ...noAgent } = sdkHeaders(device);
-    expect(await call('GET', '', noAgent)).toEqual({ status: 400, body: { error_code: 'CAPTCHA.HEADER_MISSING', error_msg: '缺少必填请求头: x-agent' } });
-    expect(await call('GET', '', { ...noAgent, 'x-l': 'en' })).toEqual({ status: 400, body: { error_code: 'CAPTCHA.HEADER_MISSING', error_msg: 'A required header is missing: x-agent' } });
-    expect((await call('GET', '', sdkHeaders(device, { 'x-client-id': 'nope' }))).body.error_code).toBe('CAPTCHA.CLIENT_ID_INVALID');
-    const voiceOnly = (await (await platform.admin('POST', '/apps', { name: 'voice only', permissions: ['voice'] })).json()) as { appKey: string };
+    expect(await call('GET', '', noAgent)).toEqual({
+      status: 400,
+      body: { error_code: 'CAPTCHA.HEADER_MISSING', error_msg: '缺少必填请求头: x-agent' },
+    });
+    expect(await call('GET', '', { ...noAgent, 'x-l': 'en' })).toEqual({
+      status: 400,
+      body: { error_code: 'CAPTCHA.HEADER_MISSING', error_msg: 'A required header is missing: x-agent' },
+    });
+    expect((await call('GET', '', sdkHeaders(device, { 'x-client-id': 'nope' }))).body.error_code).toBe(
+      'CAPTCHA.CLIENT_ID_INVALID',
+    );
+    const voiceOnly = (await (
+      await platform.admin('POST', '/apps', { name: 'voice only', permissions: ['voice'] })
+    ).json()) as { appKey: string };
     const refused = await call('GET', '', sdkHeaders(device, { 'x-client-id': voiceOnly.appKey }));
     expect(refused).toMatchObject({ status: 400, body: { error_code: 'CAPTCHA.APP_NOT_PERMITTED' } });
   });
@@ -179,16 +276,29 @@ describe('image captcha (SPEC §2.1)', () => {
   it('bad input gets documented codes, never a 500', async () => {
     const headers = sdkHeaders(fingerprint());
     expect((await call('GET', '?captchaType=puzzle', headers)).body.error_code).toBe('CAPTCHA.CAPTCHA_TYPE_INVALID');
-    expect(await call('POST', '/check', headers, '{"token":')).toMatchObject({ status: 400, body: { error_code: 'CAPTCHA.PARAMETER_INVALID' } });
+    expect(await call('POST', '/check', headers, '{"token":')).toMatchObject({
+      status: 400,
+      body: { error_code: 'CAPTCHA.PARAMETER_INVALID' },
+    });
     expect((await call('POST', '/check', headers, [1, 2])).body.error_code).toBe('CAPTCHA.PARAMETER_INVALID');
-    expect((await call('POST', '/check', headers, { token: 'x'.repeat(32), pointJson: '{}' })).body.error_code).toBe('CAPTCHA.TOKEN_INVALID');
-    expect((await call('POST', '/check', headers, { token: 'a'.repeat(32), pointJson: 7 })).body.error_code).toBe('CAPTCHA.PARAMETER_INVALID');
-    expect((await call('POST', '/check', headers, { token: 'a'.repeat(32), pointJson: 'garbage' })).body.error_code).toBe('CAPTCHA.TOKEN_INVALID');
+    expect((await call('POST', '/check', headers, { token: 'x'.repeat(32), pointJson: '{}' })).body.error_code).toBe(
+      'CAPTCHA.TOKEN_INVALID',
+    );
+    expect((await call('POST', '/check', headers, { token: 'a'.repeat(32), pointJson: 7 })).body.error_code).toBe(
+      'CAPTCHA.PARAMETER_INVALID',
+    );
+    expect(
+      (await call('POST', '/check', headers, { token: 'a'.repeat(32), pointJson: 'garbage' })).body.error_code,
+    ).toBe('CAPTCHA.TOKEN_INVALID');
     expect((await call('POST', '/verify', headers, {})).body.error_code).toBe('CAPTCHA.PARAMETER_INVALID');
-    expect((await call('POST', '/verify', headers, { captchaVerification: 'forged---{"x":1}' })).body.error_code).toBe('CAPTCHA.VERIFICATION_INVALID');
+    expect((await call('POST', '/verify', headers, { captchaVerification: 'forged---{"x":1}' })).body.error_code).toBe(
+      'CAPTCHA.VERIFICATION_INVALID',
+    );
     // A garbage pointJson burns a real token like any wrong answer.
     const got = (await call('GET', '', headers)).body;
-    expect((await call('POST', '/check', headers, { token: got.token, pointJson: 'bm90IGFlcw==' })).body.error_code).toBe('CAPTCHA.CAPTCHA_WRONG');
+    expect(
+      (await call('POST', '/check', headers, { token: got.token, pointJson: 'bm90IGFlcw==' })).body.error_code,
+    ).toBe('CAPTCHA.CAPTCHA_WRONG');
   });
 
   it('rate-limits get per device fingerprint atomically under concurrency (429)', async () => {
@@ -206,7 +316,10 @@ describe('image captcha (SPEC §2.1)', () => {
     for (let i = 0; i < 3; i++) {
       const got = (await call('GET', '', headers)).body;
       const answer = await answerOf(got.token);
-      const wrong = await call('POST', '/check', headers, { token: got.token, pointJson: JSON.stringify({ x: answer.x + 50, y: 5 }) });
+      const wrong = await call('POST', '/check', headers, {
+        token: got.token,
+        pointJson: JSON.stringify({ x: answer.x + 50, y: 5 }),
+      });
       expect(wrong.body.error_code).toBe('CAPTCHA.CAPTCHA_WRONG');
     }
     expect(await call('GET', '', headers)).toMatchObject({ status: 429, body: { error_code: 'CAPTCHA.LOCKED_OUT' } });
@@ -214,21 +327,49 @@ describe('image captcha (SPEC §2.1)', () => {
   });
 
   it('believes X-Forwarded-For only from a trusted proxy (here 127.0.0.1)', async () => {
-    const got = (await call('GET', '', sdkHeaders(fingerprint(), { 'x-forwarded-for': '203.0.113.50, 198.51.100.7', 'x-device-ip': '10.10.10.1' }))).body;
-    const [row] = await platform.infra.query<{ client_ip: string }>('SELECT client_ip FROM captcha_sessions WHERE token = $1', [got.token]);
+    const got = (
+      await call(
+        'GET',
+        '',
+        sdkHeaders(fingerprint(), { 'x-forwarded-for': '203.0.113.50, 198.51.100.7', 'x-device-ip': '10.10.10.1' }),
+      )
+    ).body;
+    const [row] = await platform.infra.query<{ client_ip: string }>(
+      'SELECT client_ip FROM captcha_sessions WHERE token = $1',
+      [got.token],
+    );
     expect(row!.client_ip).toBe('198.51.100.7');
   });
 
   it('refuses (400 CLIENT_ADDRESS_MISSING) a request from a trusted proxy that names no client, rather than limit everyone behind it as one', async () => {
     const { 'x-forwarded-for': _xff, ...fromProxy } = sdkHeaders(fingerprint());
     expect(await call('GET', '', fromProxy)).toEqual({
-      status: 400, body: { error_code: 'CAPTCHA.CLIENT_ADDRESS_MISSING', error_msg: '无法确定客户端地址：受信任代理未通过 X-Forwarded-For 提供客户端 IP' },
+      status: 400,
+      body: {
+        error_code: 'CAPTCHA.CLIENT_ADDRESS_MISSING',
+        error_msg: '无法确定客户端地址：受信任代理未通过 X-Forwarded-For 提供客户端 IP',
+      },
     });
-    expect(await call('POST', '/check', { ...fromProxy, 'x-l': 'en' }, { token: 'a'.repeat(32), pointJson: '{}' })).toEqual({
-      status: 400, body: { error_code: 'CAPTCHA.CLIENT_ADDRESS_MISSING', error_msg: 'The client address is unknown: the trusted proxy did not send it in X-Forwarded-For' },
+    expect(
+      await call('POST', '/check', { ...fromProxy, 'x-l': 'en' }, { token: 'a'.repeat(32), pointJson: '{}' }),
+    ).toEqual({
+      status: 400,
+      body: {
+        error_code: 'CAPTCHA.CLIENT_ADDRESS_MISSING',
+        error_msg: 'The client address is unknown: the trusted proxy did not send it in X-Forwarded-For',
+      },
     });
     // Only trusted proxies in the chain: still nobody to attribute the request to.
-    expect((await call('POST', '/verify', { ...fromProxy, 'x-forwarded-for': '127.0.0.1' }, { captchaVerification: 'x---y' })).body.error_code).toBe('CAPTCHA.CLIENT_ADDRESS_MISSING');
+    expect(
+      (
+        await call(
+          'POST',
+          '/verify',
+          { ...fromProxy, 'x-forwarded-for': '127.0.0.1' },
+          { captchaVerification: 'x---y' },
+        )
+      ).body.error_code,
+    ).toBe('CAPTCHA.CLIENT_ADDRESS_MISSING');
   });
 
   it('GET /health answers 200 (its checks find the global DataSource and Broker)', async () => {
@@ -237,20 +378,28 @@ describe('image captcha (SPEC §2.1)', () => {
     expect(await health.json()).toMatchObject({ status: 'ok' });
   });
 
-  it('allows cross-origin calls from the widget on customers\' pages (CORS preflight and answers)', async () => {
+  it("allows cross-origin calls from the widget on customers' pages (CORS preflight and answers)", async () => {
     for (const path of ['', '/check', '/verify']) {
       const preflight = await fetch(`${platform.baseUrl}/api/v2/sdk/captcha${path}`, {
         method: 'OPTIONS',
-        headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'x-client-id,x-device-fingerprint,content-type' },
+        headers: {
+          origin: 'https://shop.example',
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'x-client-id,x-device-fingerprint,content-type',
+        },
       });
       expect(preflight.status).toBe(204);
       expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
       expect(preflight.headers.get('access-control-allow-headers')).toMatch(/X-client-id.*X-L/);
     }
-    const got = await fetch(`${platform.baseUrl}/api/v2/sdk/captcha`, { headers: { ...sdkHeaders(fingerprint()), origin: 'https://shop.example' } });
+    const got = await fetch(`${platform.baseUrl}/api/v2/sdk/captcha`, {
+      headers: { ...sdkHeaders(fingerprint()), origin: 'https://shop.example' },
+    });
     expect(got.status).toBe(200);
     expect(got.headers.get('access-control-allow-origin')).toBe('*');
-    const refused = await fetch(`${platform.baseUrl}/api/v2/sdk/captcha`, { headers: { origin: 'https://shop.example' } });
+    const refused = await fetch(`${platform.baseUrl}/api/v2/sdk/captcha`, {
+      headers: { origin: 'https://shop.example' },
+    });
     expect(refused.status).toBe(400);
     expect(refused.headers.get('access-control-allow-origin')).toBe('*');
   });
@@ -271,7 +420,10 @@ describe('image captcha (SPEC §2.1)', () => {
     const headers = sdkHeaders(fingerprint());
     const got = (await call('GET', '', headers)).body;
     const answer = await answerOf(got.token);
-    const checked = await call('POST', '/check', headers, { token: got.token, pointJson: JSON.stringify({ x: answer.x, y: 5 }) });
+    const checked = await call('POST', '/check', headers, {
+      token: got.token,
+      pointJson: JSON.stringify({ x: answer.x, y: 5 }),
+    });
     expect(checked.body.result).toBe(true);
 
     // The verify reaches a worker whose event loop is busy (drawing) past the gateway's 1.5 s
@@ -280,20 +432,29 @@ describe('image captcha (SPEC §2.1)', () => {
     const call0 = rpc.call;
     rpc.call = function (this: RpcClient, ...args: Parameters<RpcClient['call']>) {
       const pending = call0.apply(this, args);
-      for (const until = Date.now() + 1700; Date.now() < until;) { /* busy */ }
+      for (const until = Date.now() + 1700; Date.now() < until;) {
+        /* busy */
+      }
       return pending;
     } as RpcClient['call'];
     let timedOut: { status: number; body: any };
     try {
-      timedOut = await call('POST', '/verify', sdkHeaders('backend'), { captchaVerification: checked.body.captchaVerification });
+      timedOut = await call('POST', '/verify', sdkHeaders('backend'), {
+        captchaVerification: checked.body.captchaVerification,
+      });
     } finally {
       rpc.call = call0;
     }
     expect(timedOut).toMatchObject({ status: 503, body: { error_code: 'CAPTCHA.SERVICE_UNAVAILABLE' } });
     await new Promise((r) => setTimeout(r, 500));
 
-    expect(await call('POST', '/verify', sdkHeaders('backend'), { captchaVerification: checked.body.captchaVerification })).toMatchObject({ status: 200, body: { result: true } });
-    expect((await call('POST', '/verify', sdkHeaders('backend'), { captchaVerification: checked.body.captchaVerification })).body.error_code).toBe('CAPTCHA.VERIFICATION_INVALID');
+    expect(
+      await call('POST', '/verify', sdkHeaders('backend'), { captchaVerification: checked.body.captchaVerification }),
+    ).toMatchObject({ status: 200, body: { result: true } });
+    expect(
+      (await call('POST', '/verify', sdkHeaders('backend'), { captchaVerification: checked.body.captchaVerification }))
+        .body.error_code,
+    ).toBe('CAPTCHA.VERIFICATION_INVALID');
   });
 
   it('two workers serve one flow: get on one instance, check and verify on another', async () => {
@@ -305,9 +466,14 @@ describe('image captcha (SPEC §2.1)', () => {
     await platform.stopCaptcha(platform.captchaWorkers[0]!); // the one that drew it
     expect(platform.captchaWorkers).toEqual([third]);
     const answer = await answerOf(got.token);
-    const checked = await call('POST', '/check', headers, { token: got.token, pointJson: JSON.stringify({ x: answer.x, y: 5 }) });
+    const checked = await call('POST', '/check', headers, {
+      token: got.token,
+      pointJson: JSON.stringify({ x: answer.x, y: 5 }),
+    });
     expect(checked.body.result).toBe(true);
-    expect((await call('POST', '/verify', headers, { captchaVerification: checked.body.captchaVerification })).body.result).toBe(true);
+    expect(
+      (await call('POST', '/verify', headers, { captchaVerification: checked.body.captchaVerification })).body.result,
+    ).toBe(true);
   });
 
   it('answers 503 SERVICE_UNAVAILABLE when no worker answers within the timeout', async () => {
@@ -323,7 +489,9 @@ describe('image captcha (SPEC §2.1)', () => {
     expect((await call('GET', '', sdkHeaders(device))).status).toBe(503);
     await platform.startCaptcha();
     await new Promise((r) => setTimeout(r, 500));
-    expect(await platform.infra.query('SELECT 1 FROM captcha_sessions WHERE fingerprint = $1', [device])).toHaveLength(0);
+    expect(await platform.infra.query('SELECT 1 FROM captcha_sessions WHERE fingerprint = $1', [device])).toHaveLength(
+      0,
+    );
     expect((await call('GET', '', sdkHeaders(device))).status).toBe(200);
   });
 });

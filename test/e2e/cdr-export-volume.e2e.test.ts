@@ -27,15 +27,34 @@ const COUNT_A = TOTAL - COUNT_B;
  */
 const BASE_MS = Date.UTC(2025, 2, 1);
 const offsetSeconds = (g: number) => (g * 7919) % 50_000;
-const startText = (g: number) => new Date(BASE_MS + offsetSeconds(g) * 1000).toISOString().slice(0, 19).replace('T', ' ');
+const startText = (g: number) =>
+  new Date(BASE_MS + offsetSeconds(g) * 1000).toISOString().slice(0, 19).replace('T', ' ');
 const stateCodeOf = (g: number) => (g % 7 === 0 ? 8102 : 0);
 const calleeOf = (g: number) => `+86139${String(g).padStart(8, '0')}`;
 const USER_DATA: Record<number, string> = { 1: 'order 7, "gift"', 2: '=SUM(A1:A9)', 3: 'two\r\nlines', 4: '"quoted"' };
 const userDataOf = (g: number) => USER_DATA[g] ?? `u${g}`;
 
-const HEADER = ['direction', 'spId', 'appKey', 'icid', 'bindNum', 'sessionId', 'callerNum', 'calleeNum', 'callOutStartTime',
-  'callOutAlertingTime', 'callOutAnswerTime', 'callEndTime', 'callOutUnaswRsn', 'sipStatusCode', 'ulFailReason', 'serviceType',
-  'hostName', 'userData', 'stateCode'];
+const HEADER = [
+  'direction',
+  'spId',
+  'appKey',
+  'icid',
+  'bindNum',
+  'sessionId',
+  'callerNum',
+  'calleeNum',
+  'callOutStartTime',
+  'callOutAlertingTime',
+  'callOutAnswerTime',
+  'callEndTime',
+  'callOutUnaswRsn',
+  'sipStatusCode',
+  'ulFailReason',
+  'serviceType',
+  'hostName',
+  'userData',
+  'stateCode',
+];
 const COL = Object.fromEntries(HEADER.map((name, i) => [name, i])) as Record<string, number>;
 
 /** A full garbage collection (before each baseline, and for the heap-held figures), when V8 lets us have one. */
@@ -67,22 +86,40 @@ class CsvParser {
     while (i < n) {
       switch (this.state) {
         case 'start':
-          if (text[i] === '"') { this.state = 'quoted'; i++; } else this.state = 'plain';
+          if (text[i] === '"') {
+            this.state = 'quoted';
+            i++;
+          } else this.state = 'plain';
           break;
         case 'plain': {
           CsvParser.SPECIAL.lastIndex = i;
           const match = CsvParser.SPECIAL.exec(text);
-          if (!match) { this.field += text.slice(i); return; }
+          if (!match) {
+            this.field += text.slice(i);
+            return;
+          }
           const j = match.index;
           this.field += text.slice(i, j);
           const c = text[j];
-          if (c === ',') { this.endField(); this.state = 'start'; } else if (c === '\r') { this.endField(); this.state = 'cr'; } else throw new Error(`malformed CSV: ${JSON.stringify(c)} in an unquoted cell after ${JSON.stringify(this.record)}`);
+          if (c === ',') {
+            this.endField();
+            this.state = 'start';
+          } else if (c === '\r') {
+            this.endField();
+            this.state = 'cr';
+          } else
+            throw new Error(
+              `malformed CSV: ${JSON.stringify(c)} in an unquoted cell after ${JSON.stringify(this.record)}`,
+            );
           i = j + 1;
           break;
         }
         case 'quoted': {
           const q = text.indexOf('"', i);
-          if (q < 0) { this.field += text.slice(i); return; }
+          if (q < 0) {
+            this.field += text.slice(i);
+            return;
+          }
           this.field += text.slice(i, q);
           this.state = 'quote';
           i = q + 1;
@@ -90,7 +127,16 @@ class CsvParser {
         }
         case 'quote': {
           const c = text[i++];
-          if (c === '"') { this.field += '"'; this.state = 'quoted'; } else if (c === ',') { this.endField(); this.state = 'start'; } else if (c === '\r') { this.endField(); this.state = 'cr'; } else throw new Error(`malformed CSV: ${JSON.stringify(c)} after a closing quote`);
+          if (c === '"') {
+            this.field += '"';
+            this.state = 'quoted';
+          } else if (c === ',') {
+            this.endField();
+            this.state = 'start';
+          } else if (c === '\r') {
+            this.endField();
+            this.state = 'cr';
+          } else throw new Error(`malformed CSV: ${JSON.stringify(c)} after a closing quote`);
           break;
         }
         case 'cr':
@@ -105,7 +151,8 @@ class CsvParser {
 
   /** The body must end exactly after a record's CRLF. */
   end(): void {
-    if (this.state !== 'start' || this.field !== '' || this.record.length) throw new Error(`CSV ends mid-record (${this.state})`);
+    if (this.state !== 'start' || this.field !== '' || this.record.length)
+      throw new Error(`CSV ends mid-record (${this.state})`);
   }
 
   private endField(): void {
@@ -114,8 +161,19 @@ class CsvParser {
   }
 }
 
-interface MemorySample { rss: number; heapUsed: number; /** heapUsed right after a full GC */ live?: number }
-interface ExportFigures { rows: number; bytes: number; ms: number; chunks: number; baseline: MemorySample; peak: MemorySample }
+interface MemorySample {
+  rss: number;
+  heapUsed: number;
+  /** heapUsed right after a full GC */ live?: number;
+}
+interface ExportFigures {
+  rows: number;
+  bytes: number;
+  ms: number;
+  chunks: number;
+  baseline: MemorySample;
+  peak: MemorySample;
+}
 
 const mib = (bytes: number) => (bytes / 1048576).toFixed(1);
 
@@ -140,7 +198,15 @@ function sampleMemory(): { baseline: MemorySample; live(): void; stop(): MemoryS
     gc();
     peak.live = Math.max(peak.live ?? 0, process.memoryUsage().heapUsed);
   };
-  return { baseline, live, stop: () => { clearInterval(timer); sample(); return peak; } };
+  return {
+    baseline,
+    live,
+    stop: () => {
+      clearInterval(timer);
+      sample();
+      return peak;
+    },
+  };
 }
 
 describe('CDR CSV export at volume', () => {
@@ -154,7 +220,8 @@ describe('CDR CSV export at volume', () => {
     appA = await platform.createApp('+8675528000031');
     appB = await platform.createApp('+8675528000032');
     const started = Date.now();
-    await platform.infra.query(`
+    await platform.infra.query(
+      `
       INSERT INTO call_sessions (id, app_id, app_key, display_nbr, requested_display_nbr, callee_nbr, language_type, pre_tone, times,
                                  user_data, state, event_seq, state_code, started_at, ended_at)
       SELECT 'vol-' || lpad(g::text, 6, '0'), a.id, a.app_key, a.nbr, a.nbr, '+86139' || lpad(g::text, 8, '0'), 2, 'welcome.wav', 1,
@@ -164,14 +231,21 @@ describe('CDR CSV export at volume', () => {
              timestamptz '2025-03-01 00:00:10Z' + ((g * 7919) % 50000) * interval '1 second' + (g % 50) * interval '1 second'
         FROM generate_series(1, ${TOTAL}) g
         JOIN (SELECT id, app_key, CASE app_key WHEN $1 THEN '+8675528000031' ELSE '+8675528000032' END AS nbr FROM apps WHERE app_key IN ($1, $2)) a
-          ON a.app_key = CASE WHEN g % 10 = 0 THEN $2 ELSE $1 END`, [appA.appKey, appB.appKey]);
+          ON a.app_key = CASE WHEN g % 10 = 0 THEN $2 ELSE $1 END`,
+      [appA.appKey, appB.appKey],
+    );
     await insertCdrsForSessions(platform.infra, 'vol-%');
     await platform.infra.query('ANALYZE cdrs');
-    console.log(`inserted ${TOTAL} call sessions and CDRs (${COUNT_A} app A, ${COUNT_B} app B) in ${Date.now() - started} ms`);
+    console.log(
+      `inserted ${TOTAL} call sessions and CDRs (${COUNT_A} app A, ${COUNT_B} app B) in ${Date.now() - started} ms`,
+    );
   }, 60_000);
 
   afterAll(async () => {
-    if (figures.length) process.stdout.write(`\nCDR CSV export figures (gateway in the test process${gc ? ', full GC before each baseline' : ''}):\n${figures.join('\n')}\n\n`);
+    if (figures.length)
+      process.stdout.write(
+        `\nCDR CSV export figures (gateway in the test process${gc ? ', full GC before each baseline' : ''}):\n${figures.join('\n')}\n\n`,
+      );
     await platform.stop();
   });
 
@@ -179,12 +253,22 @@ describe('CDR CSV export at volume', () => {
    * Runs one export and checks it as it streams: status, content type, header, well-formed CSV
    * (19 cells per record), each data record handed to `check`. Returns the figures, logged too.
    */
-  async function streamExport(label: string, query: string, check: (cells: string[], index: number) => void, gcEveryRows?: number): Promise<ExportFigures> {
+  async function streamExport(
+    label: string,
+    query: string,
+    check: (cells: string[], index: number) => void,
+    gcEveryRows?: number,
+  ): Promise<ExportFigures> {
     let rows = 0;
     let header: string[] | undefined;
     const parser = new CsvParser((cells) => {
-      if (!header) { header = cells; expect(header).toEqual(HEADER); return; }
-      if (cells.length !== HEADER.length) throw new Error(`record ${rows + 1} has ${cells.length} cells: ${JSON.stringify(cells)}`);
+      if (!header) {
+        header = cells;
+        expect(header).toEqual(HEADER);
+        return;
+      }
+      if (cells.length !== HEADER.length)
+        throw new Error(`record ${rows + 1} has ${cells.length} cells: ${JSON.stringify(cells)}`);
       check(cells, rows++);
       if (gcEveryRows && rows % gcEveryRows === 0) memory.live();
     });
@@ -219,10 +303,13 @@ describe('CDR CSV export at volume', () => {
     const ms = performance.now() - started;
     expect(header).toEqual(HEADER);
     const { baseline } = memory;
-    const line = `${label}: ${rows} rows, ${mib(bytes)} MiB in ${chunks} chunks, ${(ms / 1000).toFixed(2)} s, ${Math.round(rows / (ms / 1000))} rows/s; ` +
+    const line =
+      `${label}: ${rows} rows, ${mib(bytes)} MiB in ${chunks} chunks, ${(ms / 1000).toFixed(2)} s, ${Math.round(rows / (ms / 1000))} rows/s; ` +
       `rss ${mib(baseline.rss)} → peak ${mib(peak.rss)} MiB (+${mib(peak.rss - baseline.rss)}), ` +
       `heapUsed ${mib(baseline.heapUsed)} → peak ${mib(peak.heapUsed)} MiB (+${mib(peak.heapUsed - baseline.heapUsed)})` +
-      (peak.live === undefined ? '' : `; heap after a full GC every ${gcEveryRows} rows: peak ${mib(peak.live)} MiB (+${mib(peak.live - baseline.heapUsed)})`);
+      (peak.live === undefined
+        ? ''
+        : `; heap after a full GC every ${gcEveryRows} rows: peak ${mib(peak.live)} MiB (+${mib(peak.live - baseline.heapUsed)})`);
     console.log(line);
     figures.push(`  ${line}`);
     return { rows, bytes, ms, chunks, baseline, peak };
@@ -243,16 +330,27 @@ describe('CDR CSV export at volume', () => {
         seen[g] = 1;
         if (!expectApp(g)) throw new Error(`record ${index + 1}: ${sessionId} does not match the filter`);
         const start = cells[COL.callOutStartTime!]!;
-        if (start < lastStart) throw new Error(`record ${index + 1}: ${sessionId} starts ${start}, before the previous record (${lastStart})`);
+        if (start < lastStart)
+          throw new Error(
+            `record ${index + 1}: ${sessionId} starts ${start}, before the previous record (${lastStart})`,
+          );
         lastStart = start;
         const app = isAppB(g) ? appB : appA;
         const expected: Record<string, string> = {
-          appKey: app.appKey, callerNum: app.displayNbr, calleeNum: calleeOf(g), callOutStartTime: startText(g),
-          stateCode: String(stateCodeOf(g)), sipStatusCode: stateCodeOf(g) === 0 ? '200' : '486', icid: `icid-${sessionId}`,
+          appKey: app.appKey,
+          callerNum: app.displayNbr,
+          calleeNum: calleeOf(g),
+          callOutStartTime: startText(g),
+          stateCode: String(stateCodeOf(g)),
+          sipStatusCode: stateCodeOf(g) === 0 ? '200' : '486',
+          icid: `icid-${sessionId}`,
           userData: userDataOf(g).startsWith('=') ? `'${userDataOf(g)}` : userDataOf(g),
         };
         for (const [name, value] of Object.entries(expected)) {
-          if (cells[COL[name]!] !== value) throw new Error(`record ${index + 1} (${sessionId}): ${name} is ${JSON.stringify(cells[COL[name]!])}, expected ${JSON.stringify(value)}`);
+          if (cells[COL[name]!] !== value)
+            throw new Error(
+              `record ${index + 1} (${sessionId}): ${name} is ${JSON.stringify(cells[COL[name]!])}, expected ${JSON.stringify(value)}`,
+            );
         }
         digest.update(index === 0 ? sessionId : `,${sessionId}`);
       },
@@ -264,7 +362,9 @@ describe('CDR CSV export at volume', () => {
   /** The documented order (oldest call start first; ties by CDR id) as PostgreSQL sees it, hashed. */
   async function expectedOrder(where: string, params: unknown[]): Promise<{ digest: string; count: number }> {
     const [row] = await platform.infra.query<{ digest: string; count: number }>(
-      `SELECT md5(string_agg(session_id, ',' ORDER BY call_start, id)) AS digest, count(*)::int AS count FROM cdrs WHERE ${where}`, params);
+      `SELECT md5(string_agg(session_id, ',' ORDER BY call_start, id)) AS digest, count(*)::int AS count FROM cdrs WHERE ${where}`,
+      params,
+    );
     return row!;
   }
 
@@ -293,16 +393,34 @@ describe('CDR CSV export at volume', () => {
     // Cells that must be quoted (comma, quotes, CRLF) or neutralised (formula) came back intact.
     expect([...specials.keys()].sort()).toEqual(['vol-000001', 'vol-000002', 'vol-000003', 'vol-000004']);
     expect(specials.get('vol-000001')).toEqual([
-      '0', 'verigate', appA.appKey, 'icid-vol-000001', appA.displayNbr, 'vol-000001', appA.displayNbr, calleeOf(1),
-      startText(1), startText(1), startText(1), new Date(BASE_MS + (offsetSeconds(1) + 11) * 1000).toISOString().slice(0, 19).replace('T', ' '),
-      '0', '200', '0', '001', 'test-host', 'order 7, "gift"', '0',
+      '0',
+      'verigate',
+      appA.appKey,
+      'icid-vol-000001',
+      appA.displayNbr,
+      'vol-000001',
+      appA.displayNbr,
+      calleeOf(1),
+      startText(1),
+      startText(1),
+      startText(1),
+      new Date(BASE_MS + (offsetSeconds(1) + 11) * 1000).toISOString().slice(0, 19).replace('T', ' '),
+      '0',
+      '200',
+      '0',
+      '001',
+      'test-host',
+      'order 7, "gift"',
+      '0',
     ]);
     expect(specials.get('vol-000002')![COL.userData!]).toBe("'=SUM(A1:A9)");
     expect(specials.get('vol-000003')![COL.userData!]).toBe('two\r\nlines');
     expect(specials.get('vol-000004')![COL.userData!]).toBe('"quoted"');
     // Not asserted (the test process holds the gateway, the client and Jest): growth for 10× the rows.
-    console.log(`peak growth 10k → 100k: rss +${mib(small.peak.rss - small.baseline.rss)} → +${mib(big.peak.rss - big.baseline.rss)} MiB, ` +
-      `heapUsed +${mib(small.peak.heapUsed - small.baseline.heapUsed)} → +${mib(big.peak.heapUsed - big.baseline.heapUsed)} MiB`);
+    console.log(
+      `peak growth 10k → 100k: rss +${mib(small.peak.rss - small.baseline.rss)} → +${mib(big.peak.rss - big.baseline.rss)} MiB, ` +
+        `heapUsed +${mib(small.peak.heapUsed - small.baseline.heapUsed)} → +${mib(big.peak.heapUsed - big.baseline.heapUsed)} MiB`,
+    );
   }, 30_000);
 
   it(`streams the ${COUNT_A} CDRs of app A (all time), and only them`, async () => {
@@ -332,12 +450,19 @@ describe('CDR CSV export at volume', () => {
 
   it('heap held while streaming 10k and 100k rows (full GCs during the download; logged, not asserted)', async () => {
     // Ten full GCs in each download, at every tenth of its rows, the gateway's pipeline mid-flight.
-    const small = await streamExport('10k (app B), 10 full GCs', `appKey=${appB.appKey}`, recordChecker(isAppB).check, COUNT_B / 10);
+    const small = await streamExport(
+      '10k (app B), 10 full GCs',
+      `appKey=${appB.appKey}`,
+      recordChecker(isAppB).check,
+      COUNT_B / 10,
+    );
     const big = await streamExport('100k (no filter), 10 full GCs', '', recordChecker(() => true).check, TOTAL / 10);
     expect([small.rows, big.rows]).toEqual([COUNT_B, TOTAL]);
     if (gc) {
-      console.log(`heap held while streaming (after full GC): 10k +${mib(small.peak.live! - small.baseline.heapUsed)} MiB, ` +
-        `100k +${mib(big.peak.live! - big.baseline.heapUsed)} MiB`);
+      console.log(
+        `heap held while streaming (after full GC): 10k +${mib(small.peak.live! - small.baseline.heapUsed)} MiB, ` +
+          `100k +${mib(big.peak.live! - big.baseline.heapUsed)} MiB`,
+      );
     }
   }, 30_000);
 

@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import amqp from 'amqplib';
 import { Exchanges, Queues, RoutingKeys } from '#libs/contracts';
-import { Broker, REQUEUE_EXCHANGE, RETRY_EXCHANGE, RETRY_HEADER, WORK_QUEUES, workQueuePlan, type Delivery } from '#libs/messaging';
+import {
+  Broker,
+  REQUEUE_EXCHANGE,
+  RETRY_EXCHANGE,
+  RETRY_HEADER,
+  WORK_QUEUES,
+  workQueuePlan,
+  type Delivery,
+} from '#libs/messaging';
 import { TestInfrastructure } from '#libs/testing';
 
 const RABBITMQ_URL = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -26,14 +34,19 @@ describe('delay queues of quorum work queues', () => {
     const connection = await amqp.connect(RABBITMQ_URL);
     try {
       const channel = await connection.createConfirmChannel();
-      for (const exchange of [RETRY_EXCHANGE, REQUEUE_EXCHANGE]) await channel.assertExchange(physical(exchange), 'direct', { durable: true });
+      for (const exchange of [RETRY_EXCHANGE, REQUEUE_EXCHANGE])
+        await channel.assertExchange(physical(exchange), 'direct', { durable: true });
       const workQueue = workQueuePlan(physical, spec)[0]!;
       if (workQueue.kind !== 'queue') throw new Error('the plan starts with the work queue');
       await channel.assertQueue(workQueue.name, { durable: true, arguments: workQueue.arguments });
       await channel.bindQueue(workQueue.name, physical(REQUEUE_EXCHANGE), spec.name);
       await channel.assertQueue(physical(`${spec.name}.retry`), {
         durable: true,
-        arguments: { 'x-message-ttl': spec.retryDelayMs, 'x-dead-letter-exchange': physical(REQUEUE_EXCHANGE), 'x-dead-letter-routing-key': spec.name },
+        arguments: {
+          'x-message-ttl': spec.retryDelayMs,
+          'x-dead-letter-exchange': physical(REQUEUE_EXCHANGE),
+          'x-dead-letter-routing-key': spec.name,
+        },
       });
       await channel.bindQueue(physical(`${spec.name}.retry`), physical(RETRY_EXCHANGE), spec.name);
       channel.publish(physical(RETRY_EXCHANGE), spec.name, Buffer.from(JSON.stringify({ legacy: true })), {
@@ -53,7 +66,9 @@ describe('delay queues of quorum work queues', () => {
     await broker.consume(spec.name, 4, async (delivery: Delivery<unknown>) => {
       deliveries.push({ messageId: delivery.messageId, retries: delivery.retries, at: Date.now() });
       // A new message is tried again once (transient trouble), then done.
-      return delivery.messageId.startsWith('new-') && delivery.retries === 0 ? { action: 'retry', reason: 'SMS centre busy' } : { action: 'ack' };
+      return delivery.messageId.startsWith('new-') && delivery.retries === 0
+        ? { action: 'retry', reason: 'SMS centre busy' }
+        : { action: 'ack' };
     });
     await broker.connect();
     for (let i = 0; i < 100 && !broker.isConnected; i++) await sleep(50);
@@ -86,7 +101,12 @@ describe('delay queues of quorum work queues', () => {
     try {
       const channel = await connection.createChannel();
       channel.on('error', () => undefined);
-      await expect(channel.assertQueue(physical(`${spec.name}.delay`), { durable: true, arguments: { 'x-queue-type': 'classic' } })).rejects.toThrow(/PRECONDITION_FAILED/);
+      await expect(
+        channel.assertQueue(physical(`${spec.name}.delay`), {
+          durable: true,
+          arguments: { 'x-queue-type': 'classic' },
+        }),
+      ).rejects.toThrow(/PRECONDITION_FAILED/);
     } finally {
       await connection.close().catch(() => undefined);
     }
@@ -105,6 +125,7 @@ describe('delay queues of quorum work queues', () => {
     expect(ofMessage('new-2').map((d) => d.retries)).toEqual([0, 1]);
     expect(ofMessage('new-1').map((d) => d.retries)).toEqual([0, 1]);
     expect(ofMessage('legacy-retry')).toHaveLength(1);
-    for (const queue of [spec.name, `${spec.name}.delay`, `${spec.name}.dead`]) expect(await infra.queueDepth(queue)).toBe(0);
+    for (const queue of [spec.name, `${spec.name}.delay`, `${spec.name}.dead`])
+      expect(await infra.queueDepth(queue)).toBe(0);
   });
 });

@@ -60,14 +60,19 @@ const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 interface Container {
   command: string[];
   ports: { containerPort: number; protocol?: string }[];
-  envFrom: ({ configMapRef?: { name: string }; secretRef?: { name: string } })[];
+  envFrom: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
   env?: { name: string; value?: string; valueFrom?: { fieldRef: { fieldPath: string } } }[];
   readinessProbe?: { httpGet: { path: string; port: number } };
   livenessProbe?: { httpGet: { path: string; port: number } };
   startupProbe?: { httpGet: { path: string; port: number } };
 }
-interface PodSpec { containers: Container[]; terminationGracePeriodSeconds: number; hostNetwork?: boolean }
-const podOf = (d: Doc) => (d.spec as { template: { metadata: { labels: Record<string, string> }; spec: PodSpec } }).template;
+interface PodSpec {
+  containers: Container[];
+  terminationGracePeriodSeconds: number;
+  hostNetwork?: boolean;
+}
+const podOf = (d: Doc) =>
+  (d.spec as { template: { metadata: { labels: Record<string, string> }; spec: PodSpec } }).template;
 
 /** What an operator fills into deploy/secret.example.yaml (random-looking, not the development values). */
 const FILLED: Record<string, string> = {
@@ -82,8 +87,12 @@ const FIELD_REFS: Record<string, string> = { 'status.hostIP': '203.0.113.10' };
 
 /** The final stage's `ENV` lines of the Dockerfile (NODE_ENV=production). */
 function imageEnv(): Record<string, string> {
-  const finalStage = readFileSync(join(root, 'Dockerfile'), 'utf8').split(/^FROM /m).pop()!;
-  return Object.fromEntries([...finalStage.matchAll(/^ENV ([A-Za-z_][A-Za-z0-9_]*)=(\S+)/gm)].map((m) => [m[1]!, m[2]!]));
+  const finalStage = readFileSync(join(root, 'Dockerfile'), 'utf8')
+    .split(/^FROM /m)
+    .pop()!;
+  return Object.fromEntries(
+    [...finalStage.matchAll(/^ENV ([A-Za-z_][A-Za-z0-9_]*)=(\S+)/gm)].map((m) => [m[1]!, m[2]!]),
+  );
 }
 
 /** The container's environment as the kubelet builds it: image ENV, then envFrom in order, then env. */
@@ -97,14 +106,17 @@ function environmentOf(container: Container, fill: boolean): Record<string, stri
     } else {
       const secret = secrets.find((d) => d.metadata.name === source.secretRef!.name);
       if (!secret) throw new Error(`Secret ${source.secretRef!.name} is not in deploy/secret.example.yaml`);
-      for (const [key, value] of Object.entries(secret.stringData as Record<string, string>)) env[key] = fill && value === '' && FILLED[key] ? FILLED[key] : value;
+      for (const [key, value] of Object.entries(secret.stringData as Record<string, string>))
+        env[key] = fill && value === '' && FILLED[key] ? FILLED[key] : value;
     }
   }
-  for (const v of container.env ?? []) env[v.name] = v.valueFrom ? FIELD_REFS[v.valueFrom.fieldRef.fieldPath]! : v.value!;
+  for (const v of container.env ?? [])
+    env[v.name] = v.valueFrom ? FIELD_REFS[v.valueFrom.fieldRef.fieldPath]! : v.value!;
   return env;
 }
 
-const appOf = (container: Container) => /dist\/apps\/(\w+)\/src\/main\.js$/.exec(container.command.at(-1)!)![1] as AppName;
+const appOf = (container: Container) =>
+  /dist\/apps\/(\w+)\/src\/main\.js$/.exec(container.command.at(-1)!)![1] as AppName;
 
 describe('deploy/ Kubernetes manifests', () => {
   it('validates every rendered object against its Kubernetes or KEDA schema', () => {
@@ -116,8 +128,18 @@ describe('deploy/ Kubernetes manifests', () => {
       }
       if (doc.kind !== 'Namespace') expect(doc.metadata.namespace).toBe('verigate');
     }
-    expect(ofKind('Deployment').map((d) => d.metadata.name).sort()).toEqual(['captcha', 'gateway', 'notifier', 'sms', 'voice']);
-    expect(new Set(applied.map((d) => d.kind))).toEqual(new Set(Object.keys(SCHEMAS).map((k) => k.split('/').pop()).filter((k) => k !== 'Secret')));
+    expect(
+      ofKind('Deployment')
+        .map((d) => d.metadata.name)
+        .sort(),
+    ).toEqual(['captcha', 'gateway', 'notifier', 'sms', 'voice']);
+    expect(new Set(applied.map((d) => d.kind))).toEqual(
+      new Set(
+        Object.keys(SCHEMAS)
+          .map((k) => k.split('/').pop())
+          .filter((k) => k !== 'Secret'),
+      ),
+    );
     // Real secrets are never in the applied set: `kubectl apply -f deploy/rendered/` must not overwrite them.
     expect(ofKind('Secret')).toEqual([]);
   });
@@ -176,7 +198,9 @@ describe('deploy/ Kubernetes manifests', () => {
         expect(config.voice.carrier).toBe('sip');
         expect(pod.spec.hostNetwork).toBe(true);
         expect(config.sip.publicAddress).toBe(FIELD_REFS['status.hostIP']);
-        expect(container.ports).toContainEqual(expect.objectContaining({ containerPort: config.sip.localPort, protocol: 'UDP' }));
+        expect(container.ports).toContainEqual(
+          expect.objectContaining({ containerPort: config.sip.localPort, protocol: 'UDP' }),
+        );
       }
     }
   });
@@ -184,7 +208,9 @@ describe('deploy/ Kubernetes manifests', () => {
   it('refuses to start with the example Secrets left unfilled, naming the operator token and the master key', () => {
     for (const deployment of ofKind('Deployment')) {
       const container = podOf(deployment).spec.containers[0]!;
-      expect(() => loadConfig(environmentOf(container, false), { app: appOf(container) })).toThrow(/VERIGATE_ADMIN_TOKEN is required[\s\S]*VERIGATE_MASTER_KEY is required/);
+      expect(() => loadConfig(environmentOf(container, false), { app: appOf(container) })).toThrow(
+        /VERIGATE_ADMIN_TOKEN is required[\s\S]*VERIGATE_MASTER_KEY is required/,
+      );
     }
   });
 
@@ -200,9 +226,13 @@ describe('deploy/ Kubernetes manifests', () => {
     expect(hpa.map((h) => (h.spec as { scaleTargetRef: { name: string } }).scaleTargetRef.name)).toEqual(['gateway']);
     expect(JSON.stringify(hpa[0]!.spec)).toContain('"name":"cpu"');
     for (const [worker, queues] of Object.entries(consumed)) {
-      const scaled = ofKind('ScaledObject').find((o) => (o.spec as { scaleTargetRef: { name: string } }).scaleTargetRef.name === worker);
+      const scaled = ofKind('ScaledObject').find(
+        (o) => (o.spec as { scaleTargetRef: { name: string } }).scaleTargetRef.name === worker,
+      );
       expect(scaled).toBeDefined();
-      const triggers = (scaled!.spec as { triggers: { type: string; metadata: Record<string, string> }[] }).triggers.filter((t) => t.type === 'rabbitmq');
+      const triggers = (
+        scaled!.spec as { triggers: { type: string; metadata: Record<string, string> }[] }
+      ).triggers.filter((t) => t.type === 'rabbitmq');
       expect(triggers.map((t) => t.metadata.queueName).sort()).toEqual([...queues].sort());
       for (const trigger of triggers) {
         expect(topology.has(trigger.metadata.queueName!)).toBe(true);
@@ -225,16 +255,29 @@ describe('deploy/ Kubernetes manifests', () => {
   });
 
   it('lets every app reach PostgreSQL and RabbitMQ, and the gateway be reached from the ingress controller only', () => {
-    type Policy = { spec: { podSelector: { matchLabels: Record<string, string> }; egress?: { ports?: { port: number }[] }[]; ingress?: { ports?: { port: number }[] }[] } };
+    type Policy = {
+      spec: {
+        podSelector: { matchLabels: Record<string, string> };
+        egress?: { ports?: { port: number }[] }[];
+        ingress?: { ports?: { port: number }[] }[];
+      };
+    };
     const policies = ofKind('NetworkPolicy') as unknown as (Doc & Policy)[];
-    const selects = (p: Policy, labels: Record<string, string>) => Object.entries(p.spec.podSelector.matchLabels).every(([k, v]) => labels[k] === v);
+    const selects = (p: Policy, labels: Record<string, string>) =>
+      Object.entries(p.spec.podSelector.matchLabels).every(([k, v]) => labels[k] === v);
     expect(policies.find((p) => p.metadata.name === 'default-deny')).toBeDefined();
     for (const deployment of ofKind('Deployment')) {
       const labels = podOf(deployment).metadata.labels;
-      const egressPorts = policies.filter((p) => selects(p, labels)).flatMap((p) => p.spec.egress ?? []).flatMap((rule) => rule.ports ?? []).map((p) => p.port);
+      const egressPorts = policies
+        .filter((p) => selects(p, labels))
+        .flatMap((p) => p.spec.egress ?? [])
+        .flatMap((rule) => rule.ports ?? [])
+        .map((p) => p.port);
       expect(egressPorts).toEqual(expect.arrayContaining([5432, 5672, 53]));
     }
-    const gatewayIngress = policies.filter((p) => p.spec.podSelector.matchLabels['app.kubernetes.io/name'] === 'gateway').flatMap((p) => p.spec.ingress ?? []);
+    const gatewayIngress = policies
+      .filter((p) => p.spec.podSelector.matchLabels['app.kubernetes.io/name'] === 'gateway')
+      .flatMap((p) => p.spec.ingress ?? []);
     expect(JSON.stringify(gatewayIngress)).toContain('ingress-nginx');
   });
 });

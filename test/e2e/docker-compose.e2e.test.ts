@@ -20,23 +20,27 @@ class InterpolationError extends Error {}
 
 /** Compose's interpolation: `$$`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:?message}`, `${VAR?message}`. */
 function interpolate(text: string, vars: Vars): string {
-  return text.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?])([^}]*))?\}/g, (whole, name: string | undefined, colon: string, op: string, arg: string) => {
-    if (whole === '$$') return '$';
-    const value = vars[name!];
-    const missing = value === undefined || (colon === ':' && value === '');
-    if (op === '-') return missing ? interpolate(arg, vars) : value!;
-    if (op === '?') {
-      if (missing) throw new InterpolationError(`required variable ${name} is missing a value: ${arg}`);
-      return value!;
-    }
-    return value ?? '';
-  });
+  return text.replace(
+    /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?])([^}]*))?\}/g,
+    (whole, name: string | undefined, colon: string, op: string, arg: string) => {
+      if (whole === '$$') return '$';
+      const value = vars[name!];
+      const missing = value === undefined || (colon === ':' && value === '');
+      if (op === '-') return missing ? interpolate(arg, vars) : value!;
+      if (op === '?') {
+        if (missing) throw new InterpolationError(`required variable ${name} is missing a value: ${arg}`);
+        return value!;
+      }
+      return value ?? '';
+    },
+  );
 }
 
 function interpolateAll(node: unknown, vars: Vars): unknown {
   if (typeof node === 'string') return interpolate(node, vars);
   if (Array.isArray(node)) return node.map((item) => interpolateAll(item, vars));
-  if (node && typeof node === 'object') return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, interpolateAll(v, vars)]));
+  if (node && typeof node === 'object')
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, interpolateAll(v, vars)]));
   return node;
 }
 
@@ -71,12 +75,17 @@ const realisticDotEnv: Vars = {
 };
 
 describe('docker-compose.yml', () => {
-  it('starts every app: each service\'s environment passes its app\'s configuration loader', () => {
+  it("starts every app: each service's environment passes its app's configuration loader", () => {
     const services = composeConfig(realisticDotEnv);
-    const apps = Object.entries(services).filter(([, service]) => service.command?.some((arg) => arg.includes('dist/apps/')));
+    const apps = Object.entries(services).filter(([, service]) =>
+      service.command?.some((arg) => arg.includes('dist/apps/')),
+    );
     expect(apps.map(([name]) => name).sort()).toEqual(['captcha', 'gateway', 'notifier', 'sms', 'voice']);
     for (const [name, service] of apps) {
-      const env = { ...imageEnv(), ...Object.fromEntries(Object.entries(service.environment ?? {}).map(([k, v]) => [k, String(v)])) };
+      const env = {
+        ...imageEnv(),
+        ...Object.fromEntries(Object.entries(service.environment ?? {}).map(([k, v]) => [k, String(v)])),
+      };
       expect(env.NODE_ENV).toBe('production');
       let config;
       try {
@@ -92,7 +101,10 @@ describe('docker-compose.yml', () => {
 
   it('gives the gateway the SMS country code (VERIGATE_SMPP_DEST_PREFIX) it forms velocity prefixes with', () => {
     const gateway = composeConfig({ ...realisticDotEnv, VERIGATE_SMPP_DEST_PREFIX: '86' }).gateway!;
-    const env = { ...imageEnv(), ...Object.fromEntries(Object.entries(gateway.environment ?? {}).map(([k, v]) => [k, String(v)])) };
+    const env = {
+      ...imageEnv(),
+      ...Object.fromEntries(Object.entries(gateway.environment ?? {}).map(([k, v]) => [k, String(v)])),
+    };
     expect(loadConfig(env, { app: 'gateway' }).sms.countryCode).toBe('86');
   });
 

@@ -10,7 +10,8 @@ import { document } from './support/openapi-oracle.js';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // .ci/run installs Debian's chromium; elsewhere the test says why it did not run.
 const describeWithBrowser = existsSync(CHROMIUM) ? describe : describe.skip;
-if (!existsSync(CHROMIUM)) process.stdout.write(`/docs browser test skipped: no ${CHROMIUM} (apt-get install -y chromium)\n`);
+if (!existsSync(CHROMIUM))
+  process.stdout.write(`/docs browser test skipped: no ${CHROMIUM} (apt-get install -y chromium)\n`);
 
 /** Swagger UI at /docs really runs in a browser under the page's strict CSP (no inline scripts). */
 describeWithBrowser('/docs in headless Chromium', () => {
@@ -23,7 +24,11 @@ describeWithBrowser('/docs in headless Chromium', () => {
     gateway = await createGateway(infra.config(), infra.logger('gateway'));
     await gateway.listen(0, '127.0.0.1');
     baseUrl = `http://127.0.0.1:${(gateway.getHttpServer().address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
   });
 
   afterAll(async () => {
@@ -35,12 +40,16 @@ describeWithBrowser('/docs in headless Chromium', () => {
   it('renders every documented operation with no CSP violation or script error', async () => {
     const page = await browser.newPage();
     const problems: string[] = [];
-    page.on('console', (message) => { if (message.type() === 'error') problems.push(message.text()); });
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text());
+    });
     page.on('pageerror', (error) => problems.push(error.message));
     await page.goto(`${baseUrl}/docs`);
     await page.locator('.swagger-ui .info .title').waitFor({ timeout: 20_000 });
     expect(await page.locator('.swagger-ui .info .title').textContent()).toContain(document.info.title);
-    const operations = Object.values(document.paths).flatMap((item) => Object.keys(item as object).filter((key) => key !== 'parameters'));
+    const operations = Object.values(document.paths).flatMap((item) =>
+      Object.keys(item as object).filter((key) => key !== 'parameters'),
+    );
     await expect(page.locator('.opblock').count()).resolves.toBe(operations.length);
     expect(problems).toEqual([]);
   });

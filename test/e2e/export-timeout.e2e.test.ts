@@ -17,15 +17,21 @@ describe('CSV export slower than the hot-path statement timeout', () => {
   let appKey: string;
 
   beforeAll(async () => {
-    await platform.start({ VERIGATE_DB_STATEMENT_TIMEOUT_MS: String(HOT_PATH_TIMEOUT_MS) }, { voice: false, notifier: false });
+    await platform.start(
+      { VERIGATE_DB_STATEMENT_TIMEOUT_MS: String(HOT_PATH_TIMEOUT_MS) },
+      { voice: false, notifier: false },
+    );
     appKey = (await platform.createApp('+8675528000041')).appKey;
-    await platform.infra.query(`
+    await platform.infra.query(
+      `
       INSERT INTO call_sessions (id, app_id, app_key, display_nbr, requested_display_nbr, callee_nbr, language_type, pre_tone, times,
                                  user_data, state, event_seq, state_code, started_at, ended_at)
       SELECT 'slow-' || lpad(g::text, 6, '0'), a.id, a.app_key, '+8675528000041', '+8675528000041', '+86139' || lpad(g::text, 8, '0'), 2,
              'welcome.wav', 1, 'user data of call ' || g, 'ended', 4, 0,
              timestamptz '2025-03-01 00:00:00Z' + g * interval '1 second', timestamptz '2025-03-01 00:00:30Z' + g * interval '1 second'
-        FROM generate_series(1, ${ROWS}) g, apps a WHERE a.app_key = $1`, [appKey]);
+        FROM generate_series(1, ${ROWS}) g, apps a WHERE a.app_key = $1`,
+      [appKey],
+    );
     await insertCdrsForSessions(platform.infra, 'slow-%');
   }, 60_000);
 

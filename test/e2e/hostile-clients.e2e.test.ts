@@ -46,12 +46,19 @@ describe('hostile clients', () => {
   const restHeaders = () => ({ ...signAksk(app.appKey, app.appSecret), 'x-forwarded-for': '198.51.100.70' });
 
   beforeAll(async () => {
-    await platform.start({
-      VERIGATE_TRUSTED_PROXIES: '127.0.0.1',
-      // Short server timeouts so slow clients are cut off within the test (defaults: 10 s / 60 s).
-      VERIGATE_HTTP_HEADERS_TIMEOUT_MS: '1500', VERIGATE_HTTP_REQUEST_TIMEOUT_MS: '3000', VERIGATE_HTTP_IDLE_TIMEOUT_MS: '3000',
-      VERIGATE_CAPTCHA_GET_LIMIT_FP: '5', VERIGATE_SMS_PER_IP_HOUR: '3', VERIGATE_CAPTCHA_GET_LIMIT_IP: '100000',
-    }, { voice: false, notifier: false });
+    await platform.start(
+      {
+        VERIGATE_TRUSTED_PROXIES: '127.0.0.1',
+        // Short server timeouts so slow clients are cut off within the test (defaults: 10 s / 60 s).
+        VERIGATE_HTTP_HEADERS_TIMEOUT_MS: '1500',
+        VERIGATE_HTTP_REQUEST_TIMEOUT_MS: '3000',
+        VERIGATE_HTTP_IDLE_TIMEOUT_MS: '3000',
+        VERIGATE_CAPTCHA_GET_LIMIT_FP: '5',
+        VERIGATE_SMS_PER_IP_HOUR: '3',
+        VERIGATE_CAPTCHA_GET_LIMIT_IP: '100000',
+      },
+      { voice: false, notifier: false },
+    );
     await platform.startCaptcha();
     await platform.provideVoicePorts(1000);
     app = await platform.createApp();
@@ -68,7 +75,7 @@ describe('hostile clients', () => {
     await platform.stop();
   });
 
-  describe('a body over the 64 KiB limit gets the endpoint\'s documented answer, not a reset', () => {
+  describe("a body over the 64 KiB limit gets the endpoint's documented answer, not a reset", () => {
     const huge = JSON.stringify({ pad: 'x'.repeat(200 * 1024) });
     it.each([
       ['POST', '/api/v2/sdk/captcha/check', 413, 'CAPTCHA.BODY_TOO_LARGE'],
@@ -77,8 +84,16 @@ describe('hostile clients', () => {
       // The seed's table has no 413: a parameter error (1020001) stands under HTTP 500 there.
       ['POST', '/rest/httpsessions/callVerify/v1.0', 500, '1020001'],
     ])('%s %s → %i %s', async (method, path, status, code) => {
-      const headers = path.startsWith('/rest/') ? restHeaders() : path.startsWith('/admin/') ? { authorization: `Bearer ${platform.config.adminToken}` } : sdk;
-      const response = await fetch(`${platform.baseUrl}${path}`, { method, headers: { ...headers, 'content-type': 'application/json' }, body: huge });
+      const headers = path.startsWith('/rest/')
+        ? restHeaders()
+        : path.startsWith('/admin/')
+          ? { authorization: `Bearer ${platform.config.adminToken}` }
+          : sdk;
+      const response = await fetch(`${platform.baseUrl}${path}`, {
+        method,
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: huge,
+      });
       const text = await response.text();
       expect(response.status).toBe(status);
       expect(text).toContain(`"${code}"`);
@@ -86,16 +101,24 @@ describe('hostile clients', () => {
     });
   });
 
-  describe('malformed JSON gets each API\'s documented 400 (the seed\'s 500 1020001 for /rest/)', () => {
+  describe("malformed JSON gets each API's documented 400 (the seed's 500 1020001 for /rest/)", () => {
     it.each([
       ['POST', '/api/v2/sdk/captcha/verify', 400, 'CAPTCHA.PARAMETER_INVALID'],
       ['POST', '/api/v2/sdk/sms/verify', 400, 'SMS.PARAMETER_INVALID'],
       ['POST', '/admin/v1/lists', 400, 'INVALID_JSON'],
       ['POST', '/rest/httpsessions/callVerify/v1.0', 500, '1020001'],
     ])('%s %s → %i %s', async (method, path, status, code) => {
-      const headers = path.startsWith('/rest/') ? restHeaders() : path.startsWith('/admin/') ? { authorization: `Bearer ${platform.config.adminToken}` } : sdk;
+      const headers = path.startsWith('/rest/')
+        ? restHeaders()
+        : path.startsWith('/admin/')
+          ? { authorization: `Bearer ${platform.config.adminToken}` }
+          : sdk;
       for (const body of ['{"mobile":', '{"a":"\\u0000"}', '\u0000\u0001']) {
-        const response = await fetch(`${platform.baseUrl}${path}`, { method, headers: { ...headers, 'content-type': 'application/json;charset=UTF-8' }, body });
+        const response = await fetch(`${platform.baseUrl}${path}`, {
+          method,
+          headers: { ...headers, 'content-type': 'application/json;charset=UTF-8' },
+          body,
+        });
         const text = await response.text();
         expect([body, response.status, text]).toEqual([body, status, expect.stringContaining(`"${code}"`)]);
         expect(violation(method, path, response.status, text)).toBeNull();
@@ -149,7 +172,9 @@ describe('hostile clients', () => {
   it('a body trickled in slowly is cut off by the request timeout (408, closed)', async () => {
     const socket = await rawSocket(platform.baseUrl);
     const answer = readUntilClosed(socket, 15_000);
-    const head = Object.entries({ ...sdk, 'content-type': 'application/json', 'content-length': '1000', host: 'x' }).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+    const head = Object.entries({ ...sdk, 'content-type': 'application/json', 'content-length': '1000', host: 'x' })
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join('');
     socket.write(`POST /api/v2/sdk/captcha/verify HTTP/1.1\r\n${head}\r\n{`);
     const drip = setInterval(() => socket.writable && socket.write(' '), 300);
     const { text, closed, afterMs } = await answer;
@@ -168,7 +193,14 @@ describe('hostile clients', () => {
   describe('floods from one key or address get the documented limit codes', () => {
     it('captcha: gets from one device beyond VERIGATE_CAPTCHA_GET_LIMIT_FP → 429 CAPTCHA.RATE_LIMITED', async () => {
       const headers = platform.sdkHeaders(app.appKey, 'flooding-device', '198.51.100.60');
-      const answers = await Promise.all(Array.from({ length: 12 }, () => fetch(`${platform.baseUrl}/api/v2/sdk/captcha`, { headers }).then(async (r) => ({ status: r.status, text: await r.text() }))));
+      const answers = await Promise.all(
+        Array.from({ length: 12 }, () =>
+          fetch(`${platform.baseUrl}/api/v2/sdk/captcha`, { headers }).then(async (r) => ({
+            status: r.status,
+            text: await r.text(),
+          })),
+        ),
+      );
       expect(answers.filter((a) => a.status === 200)).toHaveLength(5);
       for (const a of answers.filter((x) => x.status !== 200)) {
         expect(a.status).toBe(429);
@@ -180,8 +212,14 @@ describe('hostile clients', () => {
       const codes: string[] = [];
       for (let i = 0; i < 5; i++) {
         const headers = platform.sdkHeaders(app.appKey, `sms-device-${i}`, '198.51.100.61');
-        const { credential } = await platform.solveCaptcha(platform.sdkHeaders(app.appKey, `solver-${i}`, '198.51.100.61'));
-        const sent = await platform.sdk('POST', '/sms/send', headers, { mobile: `1380013800${i}`, type: 'LOGIN_SMS', captcha_token: credential });
+        const { credential } = await platform.solveCaptcha(
+          platform.sdkHeaders(app.appKey, `solver-${i}`, '198.51.100.61'),
+        );
+        const sent = await platform.sdk('POST', '/sms/send', headers, {
+          mobile: `1380013800${i}`,
+          type: 'LOGIN_SMS',
+          captcha_token: credential,
+        });
         codes.push(sent.status === 200 ? 'ok' : `${sent.status} ${sent.body.error_code}`);
       }
       expect(codes).toEqual(['ok', 'ok', 'ok', '429 SMS.IP_LIMIT', '429 SMS.IP_LIMIT']);
@@ -190,7 +228,11 @@ describe('hostile clients', () => {
     it('voice: requests of one app beyond limits.apiPerMinute → 403 1010009', async () => {
       const patched = await platform.admin('PATCH', `/apps/${app.appKey}`, { limits: { apiPerMinute: 4 } });
       expect(patched.status).toBe(200);
-      const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => platform.callVerify(app, platform.callBody(app, `+86138000001${String(i).padStart(2, '0')}`), restHeaders())));
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          platform.callVerify(app, platform.callBody(app, `+86138000001${String(i).padStart(2, '0')}`), restHeaders()),
+        ),
+      );
       const codes = answers.map((a) => `${a.status} ${a.body.resultcode}`).sort();
       expect(codes.filter((c) => c === '200 0')).toHaveLength(4);
       expect(codes.filter((c) => c === '403 1010009')).toHaveLength(6);

@@ -10,7 +10,12 @@ const OPENAPI_METHODS = new Set(['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEA
 
 /** A Fastify route path in OpenAPI's notation: `:name` → `{name}`, a trailing `*` → `{path}`. */
 function openApiPath(url: string): string {
-  return url.replace(/:(\w+)/g, '{$1}').replace(/\/\*$/, '/{path}').replace(/\/$/, '') || '/';
+  return (
+    url
+      .replace(/:(\w+)/g, '{$1}')
+      .replace(/\/\*$/, '/{path}')
+      .replace(/\/$/, '') || '/'
+  );
 }
 
 describe('OpenAPI document at /docs', () => {
@@ -22,9 +27,13 @@ describe('OpenAPI document at /docs', () => {
   beforeAll(async () => {
     gateway = await createGateway(infra.config(), infra.logger('gateway'));
     // Every route the router gets, as Fastify registers it (HEAD twins of GET routes included).
-    gateway.getHttpAdapter().getInstance().addHook('onRoute', (route) => {
-      for (const method of [route.method].flat()) routes.push({ method: String(method), path: openApiPath(route.url ?? route.path) });
-    });
+    gateway
+      .getHttpAdapter()
+      .getInstance()
+      .addHook('onRoute', (route) => {
+        for (const method of [route.method].flat())
+          routes.push({ method: String(method), path: openApiPath(route.url ?? route.path) });
+      });
     await gateway.listen(0, '127.0.0.1');
     baseUrl = `http://127.0.0.1:${(gateway.getHttpServer().address() as AddressInfo).port}`;
   });
@@ -47,7 +56,9 @@ describe('OpenAPI document at /docs', () => {
 
   it('documents no route the gateway does not have', () => {
     const registered = new Set(routes.map((r) => `${r.method} ${r.path}`));
-    const missing = Object.entries(document.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)).filter((r) => !registered.has(r));
+    const missing = Object.entries(document.paths)
+      .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`))
+      .filter((r) => !registered.has(r));
     expect({ documentedButNotRouted: missing }).toEqual({ documentedButNotRouted: [] });
   });
 

@@ -3,8 +3,26 @@ import fc from 'fast-check';
 import { signAksk } from '#libs/auth';
 import { Platform, type TestApp } from './support/platform.js';
 import { reportAnswersSeen, violation } from './support/openapi-oracle.js';
-import { hostileBody, hostileString, NUM_RUNS, oddHeaderValue, percentEncoded, sendRequest } from './support/hostile-inputs.js';
-import { ABSENT, applied, CALL_VERIFY_FIELD_CODES, callVerifyOptionalValid, callVerifyValues, expectedVoiceAnswer, mutationsOf, recordMutation, reportMutationsSeen, type Mutation } from './support/valid-envelope.js';
+import {
+  hostileBody,
+  hostileString,
+  NUM_RUNS,
+  oddHeaderValue,
+  percentEncoded,
+  sendRequest,
+} from './support/hostile-inputs.js';
+import {
+  ABSENT,
+  applied,
+  CALL_VERIFY_FIELD_CODES,
+  callVerifyOptionalValid,
+  callVerifyValues,
+  expectedVoiceAnswer,
+  mutationsOf,
+  recordMutation,
+  reportMutationsSeen,
+  type Mutation,
+} from './support/valid-envelope.js';
 import type { ResultCodeName } from '#libs/contracts';
 
 type Headers = Array<[string, string]>;
@@ -12,14 +30,43 @@ type Headers = Array<[string, string]>;
 /** How the freshly signed AKSK headers of one request are spoiled (or not). */
 const authMutation: fc.Arbitrary<(signed: Record<string, string>) => Headers> = fc.oneof(
   { weight: 4, arbitrary: fc.constant((signed: Record<string, string>) => Object.entries(signed)) },
-  { weight: 2, arbitrary: fc.record({ name: fc.constantFrom('authorization', 'x-aksk'), value: oddHeaderValue }).map(({ name, value }) => (signed: Record<string, string>) => Object.entries({ ...signed, [name]: value })) },
-  { weight: 1, arbitrary: fc.constantFrom('authorization', 'x-aksk').map((name) => (signed: Record<string, string>) => Object.entries(signed).filter(([n]) => n !== name)) },
-  { weight: 1, arbitrary: fc.constant((signed: Record<string, string>): Headers => [...Object.entries(signed), ['x-aksk', signed['x-aksk']!]]) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ name: fc.constantFrom('authorization', 'x-aksk'), value: oddHeaderValue }).map(
+      ({ name, value }) =>
+        (signed: Record<string, string>) =>
+          Object.entries({ ...signed, [name]: value }),
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom('authorization', 'x-aksk')
+      .map((name) => (signed: Record<string, string>) => Object.entries(signed).filter(([n]) => n !== name)),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constant((signed: Record<string, string>): Headers => [
+      ...Object.entries(signed),
+      ['x-aksk', signed['x-aksk']!],
+    ]),
+  },
   {
     weight: 2,
     // One X-AKSK part (Username, Nonce, Created, PasswordDigest) replaced by printable junk.
-    arbitrary: fc.record({ part: fc.constantFrom('Username', 'Nonce', 'Created', 'PasswordDigest'), value: oddHeaderValue }).map(({ part, value }) => (signed: Record<string, string>) =>
-      Object.entries({ ...signed, 'x-aksk': signed['x-aksk']!.replace(new RegExp(`${part}="[^"]*"`), `${part}="${value.replace(/"/g, '')}"`) })),
+    arbitrary: fc
+      .record({ part: fc.constantFrom('Username', 'Nonce', 'Created', 'PasswordDigest'), value: oddHeaderValue })
+      .map(
+        ({ part, value }) =>
+          (signed: Record<string, string>) =>
+            Object.entries({
+              ...signed,
+              'x-aksk': signed['x-aksk']!.replace(
+                new RegExp(`${part}="[^"]*"`),
+                `${part}="${value.replace(/"/g, '')}"`,
+              ),
+            }),
+      ),
   },
 );
 
@@ -48,12 +95,20 @@ describe('voice API (callVerify, /rest/) under hostile input (property-based)', 
   });
 
   it('POST /rest/httpsessions/callVerify/v1.0: bodies, types, content types, AKSK headers', async () => {
-    const valid = platform.callBody(app, '+8613800000021', { statusUrl: Buffer.from('http://127.0.0.1:9/s').toString('base64'), userData: 'u' });
-    await fc.assert(fc.asyncProperty(authMutation, hostileBody(valid), async (spoil, body) => {
-      const headers = spoil(signAksk(app.appKey, app.appSecret));
-      const answer = await sendRequest(platform.baseUrl, 'POST', '/rest/httpsessions/callVerify/v1.0', headers, body);
-      expect(violation('POST', '/rest/httpsessions/callVerify/v1.0', answer.status, answer.text, body.body)).toBeNull();
-    }), { numRuns: NUM_RUNS });
+    const valid = platform.callBody(app, '+8613800000021', {
+      statusUrl: Buffer.from('http://127.0.0.1:9/s').toString('base64'),
+      userData: 'u',
+    });
+    await fc.assert(
+      fc.asyncProperty(authMutation, hostileBody(valid), async (spoil, body) => {
+        const headers = spoil(signAksk(app.appKey, app.appSecret));
+        const answer = await sendRequest(platform.baseUrl, 'POST', '/rest/httpsessions/callVerify/v1.0', headers, body);
+        expect(
+          violation('POST', '/rest/httpsessions/callVerify/v1.0', answer.status, answer.text, body.body),
+        ).toBeNull();
+      }),
+      { numRuns: NUM_RUNS },
+    );
   });
 
   /**
@@ -64,34 +119,69 @@ describe('voice API (callVerify, /rest/) under hostile input (property-based)', 
    */
   it('POST /rest/httpsessions/callVerify/v1.0, valid envelope: one field spoiled gets its exact code, none spoiled is accepted', async () => {
     const mutation = fc.oneof(
-      { weight: 1, arbitrary: fc.constant<Mutation<ResultCodeName>>({ field: '-', kind: 'valid', value: ABSENT, expected: 'OK' }) },
-      { weight: 5, arbitrary: mutationsOf(CALL_VERIFY_FIELD_CODES, callVerifyValues({ displayNbr: app.displayNbr, otherAppsNumber: otherApp.displayNbr }), 'PARAMETER_ERROR') },
+      {
+        weight: 1,
+        arbitrary: fc.constant<Mutation<ResultCodeName>>({ field: '-', kind: 'valid', value: ABSENT, expected: 'OK' }),
+      },
+      {
+        weight: 5,
+        arbitrary: mutationsOf(
+          CALL_VERIFY_FIELD_CODES,
+          callVerifyValues({ displayNbr: app.displayNbr, otherAppsNumber: otherApp.displayNbr }),
+          'PARAMETER_ERROR',
+        ),
+      },
     );
     let run = 0;
-    await fc.assert(fc.asyncProperty(callVerifyOptionalValid, mutation, async (optional, spoiled) => {
-      run += 1;
-      // A callee of its own per run: no callee cap or callee-failure rule links two runs.
-      const valid: Record<string, unknown> = Object.fromEntries(Object.entries({ ...platform.callBody(app, `+86139${String(run).padStart(8, '0')}`), ...optional }).filter(([, value]) => value !== ABSENT));
-      const body = JSON.stringify(spoiled.field === '-' ? valid : applied(valid, spoiled));
-      const answer = await sendRequest(platform.baseUrl, 'POST', '/rest/httpsessions/callVerify/v1.0', Object.entries(signAksk(app.appKey, app.appSecret)), { body, contentType: 'application/json;charset=UTF-8' });
-      const parsed = JSON.parse(answer.text) as { resultcode: string; sessionId?: string; idlePort?: number };
-      recordMutation('callVerify', spoiled, parsed.resultcode);
-      expect(violation('POST', '/rest/httpsessions/callVerify/v1.0', answer.status, answer.text, body)).toBeNull();
-      expect({ status: answer.status, resultcode: parsed.resultcode }).toEqual(expectedVoiceAnswer(spoiled.expected));
-      if (spoiled.expected === 'OK') {
-        expect(parsed.sessionId).toEqual(expect.any(String));
-        expect(parsed.idlePort !== undefined).toBe(JSON.parse(body).returnIdlePort === 'true');
-      }
-      // Cheap runs, many (field, kind) pairs: more runs so every pair is reached at the default count.
-    }), { numRuns: NUM_RUNS * 4 });
+    await fc.assert(
+      fc.asyncProperty(callVerifyOptionalValid, mutation, async (optional, spoiled) => {
+        run += 1;
+        // A callee of its own per run: no callee cap or callee-failure rule links two runs.
+        const valid: Record<string, unknown> = Object.fromEntries(
+          Object.entries({ ...platform.callBody(app, `+86139${String(run).padStart(8, '0')}`), ...optional }).filter(
+            ([, value]) => value !== ABSENT,
+          ),
+        );
+        const body = JSON.stringify(spoiled.field === '-' ? valid : applied(valid, spoiled));
+        const answer = await sendRequest(
+          platform.baseUrl,
+          'POST',
+          '/rest/httpsessions/callVerify/v1.0',
+          Object.entries(signAksk(app.appKey, app.appSecret)),
+          { body, contentType: 'application/json;charset=UTF-8' },
+        );
+        const parsed = JSON.parse(answer.text) as { resultcode: string; sessionId?: string; idlePort?: number };
+        recordMutation('callVerify', spoiled, parsed.resultcode);
+        expect(violation('POST', '/rest/httpsessions/callVerify/v1.0', answer.status, answer.text, body)).toBeNull();
+        expect({ status: answer.status, resultcode: parsed.resultcode }).toEqual(expectedVoiceAnswer(spoiled.expected));
+        if (spoiled.expected === 'OK') {
+          expect(parsed.sessionId).toEqual(expect.any(String));
+          expect(parsed.idlePort !== undefined).toBe(JSON.parse(body).returnIdlePort === 'true');
+        }
+        // Cheap runs, many (field, kind) pairs: more runs so every pair is reached at the default count.
+      }),
+      { numRuns: NUM_RUNS * 4 },
+    );
   });
 
   it('any other path or method under /rest/', async () => {
     const method = fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS');
-    await fc.assert(fc.asyncProperty(method, hostileString.map((s) => percentEncoded(s.slice(0, 200))), async (m, path) => {
-      const answer = await sendRequest(platform.baseUrl, m, `/rest/${path || 'x'}`, Object.entries(signAksk(app.appKey, app.appSecret)));
-      expect(violation(m, '/rest/{path}', answer.status, answer.text)).toBeNull();
-    }), { numRuns: Math.ceil(NUM_RUNS / 2) });
+    await fc.assert(
+      fc.asyncProperty(
+        method,
+        hostileString.map((s) => percentEncoded(s.slice(0, 200))),
+        async (m, path) => {
+          const answer = await sendRequest(
+            platform.baseUrl,
+            m,
+            `/rest/${path || 'x'}`,
+            Object.entries(signAksk(app.appKey, app.appSecret)),
+          );
+          expect(violation(m, '/rest/{path}', answer.status, answer.text)).toBeNull();
+        },
+      ),
+      { numRuns: Math.ceil(NUM_RUNS / 2) },
+    );
   });
 
   it('afterwards: healthy, and a real call is accepted', async () => {

@@ -33,7 +33,9 @@ describe('readiness of PostgreSQL', () => {
     // Every pooled connection sleeps 4 s, twice the health check's 2 s timeout, and more wait.
     const burst = Array.from({ length: poolSize + 5 }, () => dataSource.query('SELECT pg_sleep(4)'));
     await expectEventually(async () => {
-      const [{ busy }] = await infra.query<{ busy: number }>(`SELECT count(*)::int AS busy FROM pg_stat_activity WHERE datname = current_database() AND query = 'SELECT pg_sleep(4)' AND state = 'active'`);
+      const [{ busy }] = await infra.query<{ busy: number }>(
+        `SELECT count(*)::int AS busy FROM pg_stat_activity WHERE datname = current_database() AND query = 'SELECT pg_sleep(4)' AND state = 'active'`,
+      );
       expect(busy).toBe(poolSize);
     });
     const response = await fetch(`${baseUrl}/health`);
@@ -46,7 +48,8 @@ describe('readiness of PostgreSQL', () => {
   it('reconnects after its connection is cut', async () => {
     expect((await fetch(`${baseUrl}/health`)).status).toBe(200);
     const [{ terminated }] = await infra.query<{ terminated: number }>(
-      `SELECT count(pg_terminate_backend(pid))::int AS terminated FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'verigate-readiness'`);
+      `SELECT count(pg_terminate_backend(pid))::int AS terminated FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'verigate-readiness'`,
+    );
     expect(terminated).toBe(1);
     await expectEventually(async () => {
       expect((await fetch(`${baseUrl}/health`)).status).toBe(200);

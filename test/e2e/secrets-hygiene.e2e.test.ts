@@ -51,29 +51,47 @@ describe('secrets hygiene', () => {
     const hits: string[] = [];
     for (const { table_name, column_name } of columns) {
       const [row] = await platform.infra.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM "${table_name}" WHERE strpos("${column_name}"::text, $1) > 0`, [needle]);
+        `SELECT count(*)::int AS n FROM "${table_name}" WHERE strpos("${column_name}"::text, $1) > 0`,
+        [needle],
+      );
       if (row!.n > 0) hits.push(`${table_name}.${column_name} (${row!.n})`);
     }
     return hits;
   }
 
   it('leaves no trace of the code, and no secret in clear, after a call', async () => {
-    const answer = await platform.callVerify(app, platform.callBody(app, '+8613800000031', {
-      verifyCode: CODE, statusUrl: platform.receiver.base64Url('/status'), feeUrl: platform.receiver.base64Url('/fee'),
-    }));
+    const answer = await platform.callVerify(
+      app,
+      platform.callBody(app, '+8613800000031', {
+        verifyCode: CODE,
+        statusUrl: platform.receiver.base64Url('/status'),
+        feeUrl: platform.receiver.base64Url('/fee'),
+      }),
+    );
     expect(answer.status).toBe(200);
     const sessionId = answer.body.sessionId as string;
 
     // While the call is live the code is held sealed (the worker must speak it)...
-    const [accepted] = await platform.infra.query<{ verify_code_sealed: string | null }>('SELECT verify_code_sealed FROM call_sessions WHERE id = $1', [sessionId]);
+    const [accepted] = await platform.infra.query<{ verify_code_sealed: string | null }>(
+      'SELECT verify_code_sealed FROM call_sessions WHERE id = $1',
+      [sessionId],
+    );
     expect(accepted!.verify_code_sealed === null || accepted!.verify_code_sealed.startsWith('v1.')).toBe(true);
 
     await expectEventually(() => {
-      expect(platform.receiver.on('/status').map((r) => r.body.eventType)).toEqual(['callout', 'alerting', 'answer', 'disconnect']);
+      expect(platform.receiver.on('/status').map((r) => r.body.eventType)).toEqual([
+        'callout',
+        'alerting',
+        'answer',
+        'disconnect',
+      ]);
       expect(platform.receiver.on('/fee')).toHaveLength(1);
     });
     // ...and once it has ended, not even sealed.
-    const [ended] = await platform.infra.query<{ state: string; verify_code_sealed: string | null }>('SELECT state, verify_code_sealed FROM call_sessions WHERE id = $1', [sessionId]);
+    const [ended] = await platform.infra.query<{ state: string; verify_code_sealed: string | null }>(
+      'SELECT state, verify_code_sealed FROM call_sessions WHERE id = $1',
+      [sessionId],
+    );
     expect(ended).toEqual({ state: 'ended', verify_code_sealed: null });
 
     expect(await findEverywhere(app.appKey)).toContain('apps.app_key (1)'); // the search finds what is there
@@ -81,17 +99,32 @@ describe('secrets hygiene', () => {
     expect(await findEverywhere(app.appSecret)).toEqual([]);
     expect(await findEverywhere(webhookSecret.slice('whsec_'.length, 30))).toEqual([]);
     const [stored] = await platform.infra.query<{ secret_sealed: string; webhook_secret_sealed: string }>(
-      'SELECT secret_sealed, webhook_secret_sealed FROM apps WHERE app_key = $1', [app.appKey]);
+      'SELECT secret_sealed, webhook_secret_sealed FROM apps WHERE app_key = $1',
+      [app.appKey],
+    );
     expect(stored!.secret_sealed).toMatch(/^v1\./);
     expect(stored!.webhook_secret_sealed).toMatch(/^v1\./);
 
     // Management-API answers, notifications and logs.
-    const answers = await Promise.all([
-      `/apps/${app.appKey}`, '/apps', `/calls/${sessionId}`, `/deliveries?sessionId=${sessionId}`, `/cdrs?sessionId=${sessionId}`, '/audit',
-    ].map(async (path) => JSON.stringify(await ok(await platform.admin('GET', path)))));
-    const notifications = platform.receiver.requests.map((r) => `${JSON.stringify(r.headers)} ${r.rawBody.toString('utf8')}`);
+    const answers = await Promise.all(
+      [
+        `/apps/${app.appKey}`,
+        '/apps',
+        `/calls/${sessionId}`,
+        `/deliveries?sessionId=${sessionId}`,
+        `/cdrs?sessionId=${sessionId}`,
+        '/audit',
+      ].map(async (path) => JSON.stringify(await ok(await platform.admin('GET', path)))),
+    );
+    const notifications = platform.receiver.requests.map(
+      (r) => `${JSON.stringify(r.headers)} ${r.rawBody.toString('utf8')}`,
+    );
     expect(logLines.some((line) => line.includes(sessionId))).toBe(true); // the capture works (debug level)
-    for (const [what, texts] of [['admin answers', answers], ['notifications', notifications], ['log lines', logLines]] as const) {
+    for (const [what, texts] of [
+      ['admin answers', answers],
+      ['notifications', notifications],
+      ['log lines', logLines],
+    ] as const) {
       for (const text of texts) {
         for (const secret of [CODE, app.appSecret, webhookSecret.slice('whsec_'.length)]) {
           if (text.includes(secret)) throw new Error(`a secret appears in ${what}: ${text.slice(0, 300)}`);

@@ -32,7 +32,11 @@ describe('voice verification call over SIP, end to end', () => {
     await rtp.start();
     const uas = await SippUas.start('answer.xml', { rtp_ip: '127.0.0.1', rtp_port: rtp.port, pt: 0, codec: 'PCMU' });
     sipps.push(uas);
-    await platform.start({ VERIGATE_WEBHOOK_RETRY_SCHEDULE: '200ms,400ms', VERIGATE_ORPHAN_SWEEP_S: '0', ...(await sipEnv(uas.port)) });
+    await platform.start({
+      VERIGATE_WEBHOOK_RETRY_SCHEDULE: '200ms,400ms',
+      VERIGATE_ORPHAN_SWEEP_S: '0',
+      ...(await sipEnv(uas.port)),
+    });
     app = await platform.createApp();
   });
 
@@ -42,21 +46,39 @@ describe('voice verification call over SIP, end to end', () => {
     await platform.stop();
   });
 
-  const statusBodies = (sessionId: string) => platform.receiver.on('/status').map((r) => r.body).filter((b) => b.statusInfo?.sessionId === sessionId);
-  const feeFor = (sessionId: string) => platform.receiver.on('/fee').map((r) => r.body).filter((b) => b.feeLst?.[0]?.sessionId === sessionId);
+  const statusBodies = (sessionId: string) =>
+    platform.receiver
+      .on('/status')
+      .map((r) => r.body)
+      .filter((b) => b.statusInfo?.sessionId === sessionId);
+  const feeFor = (sessionId: string) =>
+    platform.receiver
+      .on('/fee')
+      .map((r) => r.body)
+      .filter((b) => b.feeLst?.[0]?.sessionId === sessionId);
 
   it('answered: callout, alerting, answer, disconnect 0; the callee got the prompt as μ-law RTP; CDR 200 in PostgreSQL and on feeUrl', async () => {
-    const response = await platform.callVerify(app, platform.callBody(app, '+8613800000021', {
-      statusUrl: platform.receiver.base64Url('/status'), feeUrl: platform.receiver.base64Url('/fee'), verifyCode: '2468', times: 1, languageType: 1,
-    }));
+    const response = await platform.callVerify(
+      app,
+      platform.callBody(app, '+8613800000021', {
+        statusUrl: platform.receiver.base64Url('/status'),
+        feeUrl: platform.receiver.base64Url('/fee'),
+        verifyCode: '2468',
+        times: 1,
+        languageType: 1,
+      }),
+    );
     expect(response.status).toBe(200);
     const sessionId: string = response.body.sessionId;
 
-    const events = await expectEventually(() => {
-      const bodies = statusBodies(sessionId);
-      expect(bodies).toHaveLength(4);
-      return bodies;
-    }, { timeoutMs: 30_000 });
+    const events = await expectEventually(
+      () => {
+        const bodies = statusBodies(sessionId);
+        expect(bodies).toHaveLength(4);
+        return bodies;
+      },
+      { timeoutMs: 30_000 },
+    );
     expect(events.map((e) => e.eventType)).toEqual(['callout', 'alerting', 'answer', 'disconnect']);
     expect(events[3].statusInfo).toMatchObject({ stateCode: 0, caller: app.displayNbr, called: '+8613800000021' });
     expect((await sipps[0]!.exited).code).toBe(0);
@@ -71,13 +93,25 @@ describe('voice verification call over SIP, end to end', () => {
       expect(fees).toHaveLength(1);
       return fees;
     });
-    expect(fee.feeLst[0]).toMatchObject({ sipStatusCode: 200, callOutUnaswRsn: 0, ulFailReason: 0, callerNum: app.displayNbr, calleeNum: '+8613800000021' });
+    expect(fee.feeLst[0]).toMatchObject({
+      sipStatusCode: 200,
+      callOutUnaswRsn: 0,
+      ulFailReason: 0,
+      callerNum: app.displayNbr,
+      calleeNum: '+8613800000021',
+    });
     expect(fee.feeLst[0].callOutAlertingTime).not.toBe('');
     expect(fee.feeLst[0].callOutAnswerTime).not.toBe('');
-    const cdrs = await platform.infra.query<{ state_code: number; fee_info: { sipStatusCode: number } }>('SELECT state_code, fee_info FROM cdrs WHERE session_id = $1', [sessionId]);
+    const cdrs = await platform.infra.query<{ state_code: number; fee_info: { sipStatusCode: number } }>(
+      'SELECT state_code, fee_info FROM cdrs WHERE session_id = $1',
+      [sessionId],
+    );
     expect(cdrs).toHaveLength(1);
     expect(cdrs[0]).toMatchObject({ state_code: 0, fee_info: { sipStatusCode: 200 } });
-    const stored = await platform.infra.query<{ event_type: string }>('SELECT event_type FROM call_events WHERE session_id = $1 ORDER BY seq', [sessionId]);
+    const stored = await platform.infra.query<{ event_type: string }>(
+      'SELECT event_type FROM call_events WHERE session_id = $1 ORDER BY seq',
+      [sessionId],
+    );
     expect(stored.map((e) => e.event_type)).toEqual(['callout', 'alerting', 'answer', 'disconnect']);
   });
 
@@ -86,16 +120,23 @@ describe('voice verification call over SIP, end to end', () => {
     sipps.push(uas);
     await platform.voice?.close();
     await platform.startVoice(await sipEnv(uas.port));
-    const response = await platform.callVerify(app, platform.callBody(app, '+8613800000022', {
-      statusUrl: platform.receiver.base64Url('/status'), feeUrl: platform.receiver.base64Url('/fee'),
-    }));
+    const response = await platform.callVerify(
+      app,
+      platform.callBody(app, '+8613800000022', {
+        statusUrl: platform.receiver.base64Url('/status'),
+        feeUrl: platform.receiver.base64Url('/fee'),
+      }),
+    );
     expect(response.status).toBe(200);
     const sessionId: string = response.body.sessionId;
-    const events = await expectEventually(() => {
-      const bodies = statusBodies(sessionId);
-      expect(bodies.at(-1)?.eventType).toBe('disconnect');
-      return bodies;
-    }, { timeoutMs: 30_000 });
+    const events = await expectEventually(
+      () => {
+        const bodies = statusBodies(sessionId);
+        expect(bodies.at(-1)?.eventType).toBe('disconnect');
+        return bodies;
+      },
+      { timeoutMs: 30_000 },
+    );
     expect(events.map((e) => e.eventType)).toEqual(['callout', 'disconnect']);
     expect(events[1].statusInfo).toMatchObject({ stateCode: 8102, stateDesc: 'The user is busy' });
     const [fee] = await expectEventually(() => {
@@ -103,7 +144,12 @@ describe('voice verification call over SIP, end to end', () => {
       expect(fees).toHaveLength(1);
       return fees;
     });
-    expect(fee.feeLst[0]).toMatchObject({ sipStatusCode: 486, callOutUnaswRsn: 17, ulFailReason: 4, callOutAnswerTime: '' });
+    expect(fee.feeLst[0]).toMatchObject({
+      sipStatusCode: 486,
+      callOutUnaswRsn: 17,
+      ulFailReason: 4,
+      callOutAnswerTime: '',
+    });
     expect((await uas.exited).code).toBe(0);
   });
 
@@ -112,11 +158,18 @@ describe('voice verification call over SIP, end to end', () => {
     sipps.push(uas);
     await platform.voice?.close();
     const voice = await platform.startVoice({ ...(await sipEnv(uas.port)), VERIGATE_SHUTDOWN_GRACE_S: '0' });
-    const response = await platform.callVerify(app, platform.callBody(app, '+8613800000023', {
-      statusUrl: platform.receiver.base64Url('/status'), feeUrl: platform.receiver.base64Url('/fee'), times: 0,
-    }));
+    const response = await platform.callVerify(
+      app,
+      platform.callBody(app, '+8613800000023', {
+        statusUrl: platform.receiver.base64Url('/status'),
+        feeUrl: platform.receiver.base64Url('/fee'),
+        times: 0,
+      }),
+    );
     const sessionId: string = response.body.sessionId;
-    await expectEventually(() => expect(statusBodies(sessionId).map((e) => e.eventType)).toContain('answer'), { timeoutMs: 30_000 });
+    await expectEventually(() => expect(statusBodies(sessionId).map((e) => e.eventType)).toContain('answer'), {
+      timeoutMs: 30_000,
+    });
     const before = rtp.packets.length;
     // Mid-prompt: some of this call's audio has arrived.
     await expectEventually(() => expect(rtp.packets.length).toBeGreaterThan(before + 10));

@@ -22,8 +22,12 @@ const POS_TONE = sineWav(100, 8000, 660);
 
 class MapToneSource implements ToneSource {
   constructor(private readonly files: Record<string, Buffer>) {}
-  async digest(_app: string, name: string) { return this.files[name] ? `sha-${name}` : null; }
-  async content(_app: string, name: string) { return this.files[name] ?? null; }
+  async digest(_app: string, name: string) {
+    return this.files[name] ? `sha-${name}` : null;
+  }
+  async content(_app: string, name: string) {
+    return this.files[name] ?? null;
+  }
 }
 
 interface Harness {
@@ -36,7 +40,10 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-async function harness(overrides: Partial<SipCarrierOptions> & { trunkPort: number }, logger?: JsonLogger): Promise<Harness> {
+async function harness(
+  overrides: Partial<SipCarrierOptions> & { trunkPort: number },
+  logger?: JsonLogger,
+): Promise<Harness> {
   const rtpMin = await freeTestPort(new Set(), true);
   const carrier = new SipCarrier(
     {
@@ -63,31 +70,63 @@ async function harness(overrides: Partial<SipCarrierOptions> & { trunkPort: numb
 
 function request(extra: Partial<CallRequest> = {}): CallRequest {
   return {
-    sessionId: `s-${Math.random().toString(36).slice(2)}`, appKey: 'app', caller: '+8675528000088', callee: '+8613800000021',
-    languageType: 2, verifyCode: '12', preTone: 'welcome.wav', posTone: 'bye.wav', times: 1, maxCallMs: 60_000, ringTimeoutMs: 5000,
+    sessionId: `s-${Math.random().toString(36).slice(2)}`,
+    appKey: 'app',
+    caller: '+8675528000088',
+    callee: '+8613800000021',
+    languageType: 2,
+    verifyCode: '12',
+    preTone: 'welcome.wav',
+    posTone: 'bye.wav',
+    times: 1,
+    maxCallMs: 60_000,
+    ringTimeoutMs: 5000,
     ...extra,
   };
 }
 
 async function place(h: Harness, req: CallRequest, signal = new AbortController().signal): Promise<CallEnding> {
-  return h.carrier.placeCall(req, {
-    onAlerting: async () => { h.events.push('alerting'); },
-    onAnswer: async () => { h.events.push('answer'); },
-  }, signal);
+  return h.carrier.placeCall(
+    req,
+    {
+      onAlerting: async () => {
+        h.events.push('alerting');
+      },
+      onAnswer: async () => {
+        h.events.push('answer');
+      },
+    },
+    signal,
+  );
 }
 
 function cdr(ending: CallEnding) {
   const now = new Date();
   return buildFeeInfo({
-    sessionId: 's', appKey: 'app', spId: 'sp', icid: 'i', displayNbr: '+8675528000088', calleeNbr: '+8613800000021', userData: null,
-    hostName: 'h', startedAt: now, alertingAt: now, answeredAt: null, endedAt: now, ending,
+    sessionId: 's',
+    appKey: 'app',
+    spId: 'sp',
+    icid: 'i',
+    displayNbr: '+8675528000088',
+    calleeNbr: '+8613800000021',
+    userData: null,
+    hostName: 'h',
+    startedAt: now,
+    alertingAt: now,
+    answeredAt: null,
+    endedAt: now,
+    ending,
   });
 }
 
 /** What the callee should hear: the play assembled from the same sources, in the answered law. */
 async function expectedAudio(req: CallRequest, codec: G711Codec): Promise<Uint8Array> {
   const digits = await new DigitPrompts().forCode(req.verifyCode, promptLanguage(req.languageType));
-  const play = assemblePlay({ preTone: toNarrowband(PRE_TONE), digits, posTone: req.posTone ? toNarrowband(POS_TONE) : null });
+  const play = assemblePlay({
+    preTone: toNarrowband(PRE_TONE),
+    digits,
+    posTone: req.posTone ? toNarrowband(POS_TONE) : null,
+  });
   return encodeG711(play, codec);
 }
 
@@ -142,23 +181,36 @@ describe('sip carrier against SIPp', () => {
     expect(heard.subarray(expected.length, 2 * expected.length).equals(Buffer.from(expected))).toBe(true);
     const total = performance.now() - started;
     expect(total).toBeGreaterThan(idealMs);
-    process.stdout.write(`sip answered: ${packets.length} RTP packets (expected ${expectedPackets}), span ${spanMs.toFixed(1)} ms (ideal ${idealMs} ms), max lateness ${Math.max(...late).toFixed(1)} ms\n`);
+    process.stdout.write(
+      `sip answered: ${packets.length} RTP packets (expected ${expectedPackets}), span ${spanMs.toFixed(1)} ms (ideal ${idealMs} ms), max lateness ${Math.max(...late).toFixed(1)} ms\n`,
+    );
 
-    expect(callOutcome(ending)).toMatchObject({ stateCode: 0, sipStatusCode: 200, callOutUnaswRsn: 0, ulFailReason: 0 });
+    expect(callOutcome(ending)).toMatchObject({
+      stateCode: 0,
+      sipStatusCode: 200,
+      callOutUnaswRsn: 0,
+      ulFailReason: 0,
+    });
   });
 
   it('two calls at once on one carrier: separate dialogs, RTP ports and streams', async () => {
     const rtp = await capture();
     const uas = await sipp('answer.xml', { rtp_ip: '127.0.0.1', rtp_port: rtp.port, pt: 0, codec: 'PCMU' }, 2);
     const h = await harness({ trunkPort: uas.port });
-    const [a, b] = await Promise.all([place(h, request({ verifyCode: '12' })), place(h, request({ verifyCode: '9876' }))]);
+    const [a, b] = await Promise.all([
+      place(h, request({ verifyCode: '12' })),
+      place(h, request({ verifyCode: '9876' })),
+    ]);
     expect(a).toEqual({ kind: 'completed', by: 'platform' });
     expect(b).toEqual({ kind: 'completed', by: 'platform' });
     expect((await uas.exited).code).toBe(0); // both calls completed for SIPp
     const bySsrc = new Map<number, number>();
     for (const p of rtp.packets) bySsrc.set(p.ssrc, (bySsrc.get(p.ssrc) ?? 0) + 1);
     expect(bySsrc.size).toBe(2);
-    const expected = [await expectedAudio(request({ verifyCode: '12' }), 'PCMU'), await expectedAudio(request({ verifyCode: '9876' }), 'PCMU')].map((x) => x.length / 160);
+    const expected = [
+      await expectedAudio(request({ verifyCode: '12' }), 'PCMU'),
+      await expectedAudio(request({ verifyCode: '9876' }), 'PCMU'),
+    ].map((x) => x.length / 160);
     expect([...bySsrc.values()].sort((x, y) => x - y)).toEqual(expected.sort((x, y) => x - y));
   });
 
@@ -190,7 +242,14 @@ describe('sip carrier against SIPp', () => {
 
   it('401 digest challenge: the INVITE is repeated with credentials, then answered (μ-law)', async () => {
     const rtp = await capture();
-    const uas = await sipp('digest-answer.xml', { rtp_ip: '127.0.0.1', rtp_port: rtp.port, pt: 0, codec: 'PCMU', user: 'verigate', password: 's3cret-pw' });
+    const uas = await sipp('digest-answer.xml', {
+      rtp_ip: '127.0.0.1',
+      rtp_port: rtp.port,
+      pt: 0,
+      codec: 'PCMU',
+      user: 'verigate',
+      password: 's3cret-pw',
+    });
     const h = await harness({ trunkPort: uas.port, username: 'verigate', password: 's3cret-pw' });
     const req = request({ posTone: null, times: 1, languageType: 1 });
     const ending = await place(h, req);
@@ -200,12 +259,21 @@ describe('sip carrier against SIPp', () => {
     const expected = await expectedAudio(req, 'PCMU');
     expect(rtp.packets.length).toBeGreaterThanOrEqual(expected.length / 160 - 1);
     expect(rtp.packets.every((p) => p.payloadType === 0)).toBe(true);
-    expect(Buffer.concat(rtp.packets.map((p) => p.payload)).subarray(0, 1600).equals(Buffer.from(expected.subarray(0, 1600)))).toBe(true);
+    expect(
+      Buffer.concat(rtp.packets.map((p) => p.payload))
+        .subarray(0, 1600)
+        .equals(Buffer.from(expected.subarray(0, 1600))),
+    ).toBe(true);
   });
 
   it('407 proxy digest challenge: answered with Proxy-Authorization', async () => {
     const rtp = await capture();
-    const uas = await sipp('proxy-digest-answer.xml', { rtp_ip: '127.0.0.1', rtp_port: rtp.port, pt: 0, codec: 'PCMU' });
+    const uas = await sipp('proxy-digest-answer.xml', {
+      rtp_ip: '127.0.0.1',
+      rtp_port: rtp.port,
+      pt: 0,
+      codec: 'PCMU',
+    });
     const h = await harness({ trunkPort: uas.port, username: 'trunk-user', password: 'pr0xy-pw' });
     const ending = await place(h, request({ posTone: null, verifyCode: '55' }));
     expect(ending).toEqual({ kind: 'completed', by: 'platform' });
@@ -223,7 +291,14 @@ describe('sip carrier against SIPp', () => {
   });
 
   it('401 with wrong credentials: the trunk refuses (403) and the call ends rejected', async () => {
-    const uas = await sipp('digest-answer.xml', { rtp_ip: '127.0.0.1', rtp_port: 9, pt: 0, codec: 'PCMU', user: 'verigate', password: 'right-password' });
+    const uas = await sipp('digest-answer.xml', {
+      rtp_ip: '127.0.0.1',
+      rtp_port: 9,
+      pt: 0,
+      codec: 'PCMU',
+      user: 'verigate',
+      password: 'right-password',
+    });
     const h = await harness({ trunkPort: uas.port, username: 'verigate', password: 'wrong-password' });
     const ending = await place(h, request());
     expect(ending).toEqual({ kind: 'sip-final', sipStatus: 403 });
@@ -247,7 +322,10 @@ describe('sip carrier against SIPp', () => {
     const lines: string[] = [];
     const write = process.stdout.write.bind(process.stdout);
     process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-      if (typeof chunk === 'string' && chunk.includes('"app":"voice-log"')) { lines.push(chunk); return true; }
+      if (typeof chunk === 'string' && chunk.includes('"app":"voice-log"')) {
+        lines.push(chunk);
+        return true;
+      }
       return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
     }) as typeof process.stdout.write;
     try {
@@ -264,7 +342,7 @@ describe('sip carrier against SIPp', () => {
     expect(lines.join('')).not.toContain('86420975');
   });
 
-  it('a re-INVITE moves the callee\'s media: the stream follows to the new port, without a gap or a restart', async () => {
+  it("a re-INVITE moves the callee's media: the stream follows to the new port, without a gap or a restart", async () => {
     const first = await capture();
     const second = await capture();
     const uas = await sipp('reinvite.xml', { rtp_ip: '127.0.0.1', rtp_port: first.port, rtp_port2: second.port });
@@ -348,7 +426,10 @@ describe('sip carrier: hostile or odd signalling', () => {
     const uas = await sipp('answer.xml', { rtp_ip: '127.0.0.1', rtp_port: 70000, pt: 0, codec: 'PCMU' });
     const h = await harness({ trunkPort: uas.port });
     const ending = await place(h, request());
-    expect(ending).toEqual({ kind: 'internal', reason: expect.stringMatching(/unusable SDP answer: .*70000 is out of range/) });
+    expect(ending).toEqual({
+      kind: 'internal',
+      reason: expect.stringMatching(/unusable SDP answer: .*70000 is out of range/),
+    });
     expect(callOutcome(ending).stateCode).not.toBe(0);
     expect((await uas.exited).code).toBe(0); // ACKed and hung up
   });
@@ -382,7 +463,7 @@ describe('sip carrier: hostile or odd signalling', () => {
     await playsOnce('reinvite-unusable.xml'); // SIPp checks both 488s
   });
 
-  it('BYEs whose From or To tag is not the dialog\'s get 481 and do not end the call', async () => {
+  it("BYEs whose From or To tag is not the dialog's get 481 and do not end the call", async () => {
     await playsOnce('bye-wrong-tags.xml'); // SIPp checks both 481s
   });
 

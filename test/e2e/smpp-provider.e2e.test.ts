@@ -1,7 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { JsonLogger, type SmppConfig } from '#libs/runtime';
 import { expectEventually, TestSmsc } from '#libs/testing';
-import { SmsSubmitError, type DeliveryReceipt, type ReceiptHandler } from '../../apps/sms/src/providers/sms-provider.js';
+import {
+  SmsSubmitError,
+  type DeliveryReceipt,
+  type ReceiptHandler,
+} from '../../apps/sms/src/providers/sms-provider.js';
 import { SmppProvider, type SmppTimings } from '../../apps/sms/src/providers/smpp/smpp.provider.js';
 
 /** The SMPP provider against a real SMPP server (TestSmsc) on loopback. */
@@ -9,7 +13,12 @@ describe('SmppProvider against TestSmsc', () => {
   const APP = 'smpp-e2e';
   const PASSWORD = 'Xq7pL2vZ'; // SMPP passwords are at most 8 characters
   /** Short back-offs so retries show within a test; the shape (doubling, caps) is production's. */
-  const FAST: Partial<SmppTimings> = { reconnectBaseMs: 50, reconnectMaxMs: 400, throttleBaseMs: 100, throttleMaxMs: 1_600 };
+  const FAST: Partial<SmppTimings> = {
+    reconnectBaseMs: 50,
+    reconnectMaxMs: 400,
+    throttleBaseMs: 100,
+    throttleMaxMs: 1_600,
+  };
   const logs: Record<string, unknown>[] = [];
   const rawLogs: string[] = [];
   const write = process.stdout.write.bind(process.stdout);
@@ -40,7 +49,11 @@ describe('SmppProvider against TestSmsc', () => {
     rawLogs.length = 0;
   });
 
-  async function setUp(overrides: Partial<SmppConfig> = {}, onReceipt: ReceiptHandler = async () => undefined, timings = FAST): Promise<SmppProvider> {
+  async function setUp(
+    overrides: Partial<SmppConfig> = {},
+    onReceipt: ReceiptHandler = async () => undefined,
+    timings = FAST,
+  ): Promise<SmppProvider> {
     smsc = new TestSmsc({ systemId: 'verigate', password: PASSWORD });
     const port = await smsc.start();
     const config: SmppConfig = {
@@ -91,7 +104,11 @@ describe('SmppProvider against TestSmsc', () => {
       sourceNpi: 0,
       registeredDelivery: 1,
     });
-    expect(second).toMatchObject({ text: '您的验证码是 482913，5 分钟内有效。', dataCoding: 8, destination: '8613800000002' });
+    expect(second).toMatchObject({
+      text: '您的验证码是 482913，5 分钟内有效。',
+      dataCoding: 8,
+      destination: '8613800000002',
+    });
     expect(ascii.providerIds).toEqual([first!.messageId]);
     expect(chinese.providerIds).toEqual([second!.messageId]);
   });
@@ -108,7 +125,9 @@ describe('SmppProvider against TestSmsc', () => {
     expect(new Set(parts.map((s) => s.concat!.reference)).size).toBe(1);
     expect(parts.map((s) => s.concat!.seq)).toEqual(parts.map((_, i) => i + 1));
     expect(parts.every((s) => s.concat!.total === parts.length && s.payload.length <= 134)).toBe(true);
-    expect(smsc.messages()).toEqual([{ destination: '8613800000003', text, messageIds: result.providerIds, complete: true }]);
+    expect(smsc.messages()).toEqual([
+      { destination: '8613800000003', text, messageIds: result.providerIds, complete: true },
+    ]);
   });
 
   it('never has more than `window` submit_sm outstanding; the rest wait in order', async () => {
@@ -138,7 +157,9 @@ describe('SmppProvider against TestSmsc', () => {
     const accepted = smsc.submits.filter((s) => s.status === 0);
     expect(smsc.submits.filter((s) => s.status === 0x58)).toHaveLength(3);
     expect(accepted.map((s) => s.concat!.seq).sort()).toEqual([1, 2]);
-    expect(smsc.messages()).toEqual([{ destination: '8613800000004', text, messageIds: result.providerIds, complete: true }]);
+    expect(smsc.messages()).toEqual([
+      { destination: '8613800000004', text, messageIds: result.providerIds, complete: true },
+    ]);
     // Both parts throttled at once are one episode (100 ms), then part 1 alone again (200 ms).
     expect(msgs('smpp throttled, pausing submissions').map((l) => l.pauseMs)).toEqual([100, 200]);
     const times = smsc.submits.map((s) => s.receivedAt);
@@ -157,22 +178,36 @@ describe('SmppProvider against TestSmsc', () => {
     smsc.failNext(1, 0x08);
     const transient = await p.submit({ messageId: 'e2', to: '1', text: 'code 2' }).catch((e: unknown) => e);
     expect(transient).toMatchObject({ transient: true, providerCode: 'ESME_RSYSERR' });
-    await expect(p.submit({ messageId: 'e3', to: '1', text: 'code 3' })).resolves.toMatchObject({ providerIds: [expect.any(String)] });
+    await expect(p.submit({ messageId: 'e3', to: '1', text: 'code 3' })).resolves.toMatchObject({
+      providerIds: [expect.any(String)],
+    });
   });
 
   it('with a wrong password stays not ready, keeps retrying with back-off, and never logs the password', async () => {
     smsc = new TestSmsc({ password: 'the-right-one' });
     const port = await smsc.start();
     const config: SmppConfig = {
-      host: '127.0.0.1', port, tls: false, systemId: 'verigate', password: PASSWORD, systemType: '', sourceAddr: '', destPrefix: '',
-      window: 10, enquireLinkSeconds: 30, responseTimeoutMs: 300,
+      host: '127.0.0.1',
+      port,
+      tls: false,
+      systemId: 'verigate',
+      password: PASSWORD,
+      systemType: '',
+      sourceAddr: '',
+      destPrefix: '',
+      window: 10,
+      enquireLinkSeconds: 30,
+      responseTimeoutMs: 300,
     };
     provider = new SmppProvider(config, new JsonLogger(APP, 'debug'), FAST);
     await provider.start(async () => undefined);
     await expectEventually(() => expect(smsc.binds.length).toBeGreaterThanOrEqual(4));
     expect(smsc.binds.every((b) => !b.accepted)).toBe(true);
     expect(provider.isReady()).toBe(false);
-    await expect(provider.submit({ messageId: 'x', to: '1', text: 'code' })).rejects.toMatchObject({ transient: true, message: 'SMPP not bound' });
+    await expect(provider.submit({ messageId: 'x', to: '1', text: 'code' })).rejects.toMatchObject({
+      transient: true,
+      message: 'SMPP not bound',
+    });
     const delays = msgs('smpp reconnecting').map((l) => l.delayMs);
     expect(delays.slice(0, 4)).toEqual([50, 100, 200, 400]);
     expect(msgs('smpp bind refused')[0]).toMatchObject({ status: 'ESME_RBINDFAIL', attempt: 1 });
@@ -193,7 +228,9 @@ describe('SmppProvider against TestSmsc', () => {
 
     await expectEventually(() => expect([smsc.connections, smsc.sessions, smsc.boundSessions]).toEqual([2, 1, 1]));
     await bound(p);
-    await expect(p.submit({ messageId: 'd3', to: '1', text: 'after' })).resolves.toMatchObject({ providerIds: [expect.any(String)] });
+    await expect(p.submit({ messageId: 'd3', to: '1', text: 'after' })).resolves.toMatchObject({
+      providerIds: [expect.any(String)],
+    });
     expect(msgs('smpp connection lost')).toHaveLength(1);
     // The SMSC took 'in flight' but its answer was lost: the at-least-once window (a resubmission would duplicate it).
     expect(smsc.messages().map((m) => m.text)).toEqual(['before', 'in flight', 'after']);
@@ -240,13 +277,17 @@ describe('SmppProvider against TestSmsc', () => {
     const status = await smsc.sendReceipt(providerIds[0]!, 'DELIVRD');
 
     expect(status).toBe(0);
-    expect(received).toEqual([{ providerId: providerIds[0], status: 'delivered', doneAt: expect.any(Date), errorCode: '000' }]);
+    expect(received).toEqual([
+      { providerId: providerIds[0], status: 'delivered', doneAt: expect.any(Date), errorCode: '000' },
+    ]);
     expect(smsc.receiptResponses[0]!.at).toBeGreaterThanOrEqual(storedAt);
     expect(storedAt).toBeGreaterThan(0);
 
     smsc.autoReceipt = 'UNDELIV';
     const second = await p.submit({ messageId: 'rc2', to: '1', text: 'code' });
-    await expectEventually(() => expect(received[1]).toMatchObject({ providerId: second.providerIds[0], status: 'undeliverable' }));
+    await expectEventually(() =>
+      expect(received[1]).toMatchObject({ providerId: second.providerIds[0], status: 'undeliverable' }),
+    );
     await expectEventually(() => expect(smsc.receiptResponses.map((r) => r.commandStatus)).toEqual([0, 0]));
   });
 
@@ -280,7 +321,9 @@ describe('SmppProvider against TestSmsc', () => {
     expect(await smsc.unbindSessions()).toEqual([0]);
     await expectEventually(() => expect([smsc.connections, smsc.sessions, smsc.boundSessions]).toEqual([2, 1, 1]));
     await bound(p);
-    await expect(p.submit({ messageId: 'u1', to: '1', text: 'after unbind' })).resolves.toMatchObject({ providerIds: [expect.any(String)] });
+    await expect(p.submit({ messageId: 'u1', to: '1', text: 'after unbind' })).resolves.toMatchObject({
+      providerIds: [expect.any(String)],
+    });
   });
 
   it('gives up (transient) on a message throttled for longer than the limit', async () => {

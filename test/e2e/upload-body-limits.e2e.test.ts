@@ -10,11 +10,19 @@ const MIB = 1024 * 1024;
  * then waits (at most 15 s) for the gateway's answer. An answer while most of the body is still
  * unsent proves the gateway answered without waiting for (and buffering) the body.
  */
-function answerToPartialBody(baseUrl: string, path: string, headers: Record<string, string>, declaredBytes: number, sentBytes = 16 * 1024): Promise<{ status: number; text: string } | 'no answer'> {
+function answerToPartialBody(
+  baseUrl: string,
+  path: string,
+  headers: Record<string, string>,
+  declaredBytes: number,
+  sentBytes = 16 * 1024,
+): Promise<{ status: number; text: string } | 'no answer'> {
   const { hostname, port } = new URL(baseUrl);
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), hostname, () => {
-      const head = Object.entries({ ...headers, host: 'x', 'content-length': String(declaredBytes) }).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+      const head = Object.entries({ ...headers, host: 'x', 'content-length': String(declaredBytes) })
+        .map(([k, v]) => `${k}: ${v}\r\n`)
+        .join('');
       socket.write(`POST ${path} HTTP/1.1\r\n${head}\r\n`);
       socket.write(Buffer.alloc(sentBytes, 0x52));
     });
@@ -59,11 +67,19 @@ describe('upload bodies are read only by the tone route, after authentication', 
     ['application/octet-stream', '/rest/httpsessions/callVerify/v1.0', 400],
     ['audio/wav', '/api/v2/sdk/sms/send', 400],
     ['application/octet-stream', '/api/v2/sdk/captcha/check', 400],
-  ])('an unauthenticated 10 MiB %s POST to %s is answered (%i) before its body is sent', async (contentType, path, status) => {
-    const answer = await answerToPartialBody(platform.baseUrl, path.replace('{appKey}', app.appKey), { 'content-type': contentType }, 10 * MIB);
-    expect(answer).not.toBe('no answer');
-    expect((answer as { status: number }).status).toBe(status);
-  });
+  ])(
+    'an unauthenticated 10 MiB %s POST to %s is answered (%i) before its body is sent',
+    async (contentType, path, status) => {
+      const answer = await answerToPartialBody(
+        platform.baseUrl,
+        path.replace('{appKey}', app.appKey),
+        { 'content-type': contentType },
+        10 * MIB,
+      );
+      expect(answer).not.toBe('no answer');
+      expect((answer as { status: number }).status).toBe(status);
+    },
+  );
 
   it('an authenticated WAV body on any other route is refused as the wrong media type, unread', async () => {
     const admin = { authorization: `Bearer ${platform.config.adminToken}`, 'content-type': 'audio/wav' };
@@ -76,12 +92,19 @@ describe('upload bodies are read only by the tone route, after authentication', 
 
   it('the tone route refuses a declared body over 10 MiB at once (413 TONE_TOO_LARGE), and still takes a tone', async () => {
     const admin = { authorization: `Bearer ${platform.config.adminToken}`, 'content-type': 'audio/wav' };
-    const answer = await answerToPartialBody(platform.baseUrl, `/admin/v1/apps/${app.appKey}/tones?name=big.wav`, admin, 10 * MIB + 1);
+    const answer = await answerToPartialBody(
+      platform.baseUrl,
+      `/admin/v1/apps/${app.appKey}/tones?name=big.wav`,
+      admin,
+      10 * MIB + 1,
+    );
     expect(answer).toMatchObject({ status: 413, text: expect.stringContaining('"TONE_TOO_LARGE"') });
     const chunked = await fetch(`${platform.baseUrl}/admin/v1/apps/${app.appKey}/tones?name=chunked.wav`, {
-      method: 'POST', headers: { authorization: `Bearer ${platform.config.adminToken}`, 'content-type': 'application/octet-stream' },
+      method: 'POST',
+      headers: { authorization: `Bearer ${platform.config.adminToken}`, 'content-type': 'application/octet-stream' },
       // No Content-Length: the handler counts as it reads.
-      body: new Blob([new Uint8Array(sineWav())]).stream(), duplex: 'half',
+      body: new Blob([new Uint8Array(sineWav())]).stream(),
+      duplex: 'half',
     } as RequestInit);
     expect(chunked.status).toBe(201);
     expect(await chunked.json()).toMatchObject({ name: 'chunked.wav', status: 'pending' });

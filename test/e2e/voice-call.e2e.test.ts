@@ -23,16 +23,22 @@ describe('voice verification call, end to end', () => {
   });
 
   const statusBodies = (path: string, sessionId: string) =>
-    platform.receiver.on(path).map((r) => r.body).filter((b) => b.statusInfo?.sessionId === sessionId);
+    platform.receiver
+      .on(path)
+      .map((r) => r.body)
+      .filter((b) => b.statusInfo?.sessionId === sessionId);
 
   it('places the call: status events in order on statusUrl, the CDR on feeUrl, all of it in PostgreSQL', async () => {
-    const response = await platform.callVerify(app, platform.callBody(app, '+8613800000021', {
-      statusUrl: platform.receiver.base64Url('/status'),
-      feeUrl: platform.receiver.base64Url('/fee'),
-      returnIdlePort: 'true',
-      userData: 'order-42',
-      times: 2,
-    }));
+    const response = await platform.callVerify(
+      app,
+      platform.callBody(app, '+8613800000021', {
+        statusUrl: platform.receiver.base64Url('/status'),
+        feeUrl: platform.receiver.base64Url('/fee'),
+        returnIdlePort: 'true',
+        userData: 'order-42',
+        times: 2,
+      }),
+    );
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ resultcode: '0', resultdesc: 'Success' });
     expect(typeof response.body.sessionId).toBe('string');
@@ -47,13 +53,26 @@ describe('voice verification call, end to end', () => {
     });
     expect(events.map((e) => e.eventType)).toEqual(['callout', 'alerting', 'answer', 'disconnect']);
     for (const event of events) {
-      expect(event.statusInfo).toMatchObject({ sessionId, caller: app.displayNbr, called: '+8613800000021', userData: 'order-42' });
+      expect(event.statusInfo).toMatchObject({
+        sessionId,
+        caller: app.displayNbr,
+        called: '+8613800000021',
+        userData: 'order-42',
+      });
       expect(event.statusInfo.timestamp).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
     }
     expect(events[3].statusInfo).toMatchObject({ stateCode: 0 });
     // The seed's key order, as its sample receivers print it.
     expect(Object.keys(events[0])).toEqual(['eventType', 'statusInfo']);
-    expect(Object.keys(events[3].statusInfo)).toEqual(['sessionId', 'timestamp', 'caller', 'called', 'userData', 'stateCode', 'stateDesc']);
+    expect(Object.keys(events[3].statusInfo)).toEqual([
+      'sessionId',
+      'timestamp',
+      'caller',
+      'called',
+      'userData',
+      'stateCode',
+      'stateDesc',
+    ]);
     const statusRequest = platform.receiver.on('/status')[0]!;
     expect(statusRequest.headers['content-type']).toBe('application/json;charset=UTF-8');
 
@@ -64,16 +83,31 @@ describe('voice verification call, end to end', () => {
     });
     expect(fee.eventType).toBe('fee');
     expect(fee.feeLst[0]).toMatchObject({
-      direction: 0, appKey: app.appKey, sessionId, callerNum: app.displayNbr, calleeNum: '+8613800000021',
-      bindNum: app.displayNbr, sipStatusCode: 200, callOutUnaswRsn: 0, ulFailReason: 0, serviceType: '001', userData: 'order-42',
+      direction: 0,
+      appKey: app.appKey,
+      sessionId,
+      callerNum: app.displayNbr,
+      calleeNum: '+8613800000021',
+      bindNum: app.displayNbr,
+      sipStatusCode: 200,
+      callOutUnaswRsn: 0,
+      ulFailReason: 0,
+      serviceType: '001',
+      userData: 'order-42',
     });
     expect(fee.feeLst[0].callOutAnswerTime).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
     expect(JSON.stringify(fee)).not.toContain('12345678');
 
-    const [session] = await platform.infra.query<{ state: string; state_code: number; verify_code_sealed: string | null }>(
-      'SELECT state, state_code, verify_code_sealed FROM call_sessions WHERE id = $1', [sessionId]);
+    const [session] = await platform.infra.query<{
+      state: string;
+      state_code: number;
+      verify_code_sealed: string | null;
+    }>('SELECT state, state_code, verify_code_sealed FROM call_sessions WHERE id = $1', [sessionId]);
     expect(session).toEqual({ state: 'ended', state_code: 0, verify_code_sealed: null });
-    const stored = await platform.infra.query<{ event_type: string }>('SELECT event_type FROM call_events WHERE session_id = $1 ORDER BY seq', [sessionId]);
+    const stored = await platform.infra.query<{ event_type: string }>(
+      'SELECT event_type FROM call_events WHERE session_id = $1 ORDER BY seq',
+      [sessionId],
+    );
     expect(stored.map((e) => e.event_type)).toEqual(['callout', 'alerting', 'answer', 'disconnect']);
     const cdrs = await platform.infra.query('SELECT fee_info FROM cdrs WHERE session_id = $1', [sessionId]);
     expect(cdrs).toHaveLength(1);
@@ -85,45 +119,60 @@ describe('voice verification call, end to end', () => {
     ['404', ['callout', 'disconnect'], 8100, 404],
     ['408', ['callout', 'alerting', 'disconnect'], 8101, 408],
     ['603', ['callout', 'alerting', 'disconnect'], 8004, 603],
-  ])('sim callee ending in %s: events %j, stateCode %i, CDR sipStatusCode %i', async (suffix, expectedEvents, stateCode, sipStatus) => {
-    const path = `/status-${suffix}`;
-    const response = await platform.callVerify(app, platform.callBody(app, `+8613900000${suffix}`, {
-      statusUrl: platform.receiver.base64Url(path),
-      feeUrl: platform.receiver.base64Url(`/fee-${suffix}`),
-    }));
-    expect(response.body.resultcode).toBe('0');
-    const sessionId: string = response.body.sessionId;
-    const events = await expectEventually(() => {
-      const bodies = statusBodies(path, sessionId);
-      expect(bodies).toHaveLength(expectedEvents.length);
-      return bodies;
-    });
-    expect(events.map((e) => e.eventType)).toEqual(expectedEvents);
-    expect(events.at(-1).statusInfo.stateCode).toBe(stateCode);
-    expect(typeof events.at(-1).statusInfo.stateDesc).toBe('string');
-    const fee = await expectEventually(() => {
-      const [first] = platform.receiver.on(`/fee-${suffix}`);
-      expect(first).toBeDefined();
-      return first!.body.feeLst[0];
-    });
-    expect(fee.sipStatusCode).toBe(sipStatus);
-    expect(fee.callOutAnswerTime).toBe('');
-    expect(fee.callOutUnaswRsn).toBeGreaterThan(0);
-  });
+  ])(
+    'sim callee ending in %s: events %j, stateCode %i, CDR sipStatusCode %i',
+    async (suffix, expectedEvents, stateCode, sipStatus) => {
+      const path = `/status-${suffix}`;
+      const response = await platform.callVerify(
+        app,
+        platform.callBody(app, `+8613900000${suffix}`, {
+          statusUrl: platform.receiver.base64Url(path),
+          feeUrl: platform.receiver.base64Url(`/fee-${suffix}`),
+        }),
+      );
+      expect(response.body.resultcode).toBe('0');
+      const sessionId: string = response.body.sessionId;
+      const events = await expectEventually(() => {
+        const bodies = statusBodies(path, sessionId);
+        expect(bodies).toHaveLength(expectedEvents.length);
+        return bodies;
+      });
+      expect(events.map((e) => e.eventType)).toEqual(expectedEvents);
+      expect(events.at(-1).statusInfo.stateCode).toBe(stateCode);
+      expect(typeof events.at(-1).statusInfo.stateDesc).toBe('string');
+      const fee = await expectEventually(() => {
+        const [first] = platform.receiver.on(`/fee-${suffix}`);
+        expect(first).toBeDefined();
+        return first!.body.feeLst[0];
+      });
+      expect(fee.sipStatusCode).toBe(sipStatus);
+      expect(fee.callOutAnswerTime).toBe('');
+      expect(fee.callOutUnaswRsn).toBeGreaterThan(0);
+    },
+  );
 
   it('a command delivered several times at once places the call only once', async () => {
     const broker = platform.gateway.get(Broker);
     const sessionId = await insertUnpublishedSession('accepted', null, '/dup');
     // Four copies at the same moment, as a redelivery racing the original would arrive.
-    await Promise.all([1, 2, 3, 4].map(() => broker.publish(Exchanges.commands, RoutingKeys.placeCall, { sessionId }, { messageId: sessionId })));
+    await Promise.all(
+      [1, 2, 3, 4].map(() =>
+        broker.publish(Exchanges.commands, RoutingKeys.placeCall, { sessionId }, { messageId: sessionId }),
+      ),
+    );
     await expectEventually(async () => {
-      const [row] = await platform.infra.query<{ state: string }>('SELECT state FROM call_sessions WHERE id = $1', [sessionId]);
+      const [row] = await platform.infra.query<{ state: string }>('SELECT state FROM call_sessions WHERE id = $1', [
+        sessionId,
+      ]);
       expect(row!.state).toBe('ended');
     });
     // Every copy consumed (skipped, not executed) before counting.
     await expectEventually(async () => expect(await platform.infra.queueDepth(Queues.voiceCalls)).toBe(0));
     await new Promise((r) => setTimeout(r, 300));
-    const events = await platform.infra.query<{ event_type: string }>('SELECT event_type FROM call_events WHERE session_id = $1 ORDER BY seq', [sessionId]);
+    const events = await platform.infra.query<{ event_type: string }>(
+      'SELECT event_type FROM call_events WHERE session_id = $1 ORDER BY seq',
+      [sessionId],
+    );
     expect(events.map((e) => e.event_type)).toEqual(['callout', 'alerting', 'answer', 'disconnect']);
     expect(await platform.infra.query('SELECT id FROM cdrs WHERE session_id = $1', [sessionId])).toHaveLength(1);
     await expectEventually(() => expect(statusBodies('/dup', sessionId)).toHaveLength(4));
@@ -134,18 +183,26 @@ describe('voice verification call, end to end', () => {
     const broker = platform.gateway.get(Broker);
     await expect(broker.publish('no-such-exchange', 'x', {})).rejects.toThrow();
     await expectEventually(() => expect(broker.isConnected).toBe(true));
-    const response = await platform.callVerify(app, platform.callBody(app, '+8613700000009', { statusUrl: platform.receiver.base64Url('/after-reopen') }));
+    const response = await platform.callVerify(
+      app,
+      platform.callBody(app, '+8613700000009', { statusUrl: platform.receiver.base64Url('/after-reopen') }),
+    );
     await expectEventually(() => expect(statusBodies('/after-reopen', response.body.sessionId)).toHaveLength(4));
   });
 
   it('when a consumer channel closes under a live connection, the worker consumes again', async () => {
     // The Broker's consumer registry (libs/messaging/src/consumers.ts).
-    const voiceBroker = platform.voice!.get(Broker) as unknown as { consumers: { all: Array<{ queue: string; channel?: { close(): Promise<void> } }> } };
+    const voiceBroker = platform.voice!.get(Broker) as unknown as {
+      consumers: { all: Array<{ queue: string; channel?: { close(): Promise<void> } }> };
+    };
     const consumer = voiceBroker.consumers.all.find((c) => c.queue === Queues.voiceCalls)!;
     const closed = consumer.channel!;
     await closed.close();
     await expectEventually(() => expect(consumer.channel).not.toBe(closed));
-    const response = await platform.callVerify(app, platform.callBody(app, '+8613700000010', { statusUrl: platform.receiver.base64Url('/after-reattach') }));
+    const response = await platform.callVerify(
+      app,
+      platform.callBody(app, '+8613700000010', { statusUrl: platform.receiver.base64Url('/after-reattach') }),
+    );
     await expectEventually(() => expect(statusBodies('/after-reattach', response.body.sessionId)).toHaveLength(4));
   });
 
@@ -156,7 +213,10 @@ describe('voice verification call, end to end', () => {
 
   it('a receiver that answers 500 gets the CDR again on retry, and every attempt is recorded', async () => {
     platform.receiver.respond = (req, count) => (req.path === '/flaky-fee' && count === 1 ? 500 : 200);
-    const response = await platform.callVerify(app, platform.callBody(app, '+8613700000002', { feeUrl: platform.receiver.base64Url('/flaky-fee') }));
+    const response = await platform.callVerify(
+      app,
+      platform.callBody(app, '+8613700000002', { feeUrl: platform.receiver.base64Url('/flaky-fee') }),
+    );
     const sessionId: string = response.body.sessionId;
     await expectEventually(() => expect(platform.receiver.on('/flaky-fee')).toHaveLength(2));
     const bodies = platform.receiver.on('/flaky-fee').map((r) => r.body);
@@ -164,20 +224,31 @@ describe('voice verification call, end to end', () => {
     const attempts = await expectEventually(async () => {
       const rows = await platform.infra.query<{ attempt: number; http_status: number }>(
         `SELECT a.attempt, a.http_status FROM delivery_attempts a JOIN webhook_deliveries d ON d.id = a.delivery_id
-          WHERE d.session_id = $1 AND d.stream = 'fee' ORDER BY a.attempt`, [sessionId]);
+          WHERE d.session_id = $1 AND d.stream = 'fee' ORDER BY a.attempt`,
+        [sessionId],
+      );
       expect(rows).toHaveLength(2);
       return rows;
     });
-    expect(attempts).toEqual([{ attempt: 1, http_status: 500 }, { attempt: 2, http_status: 200 }]);
-    const listed = await (await platform.admin('GET', `/deliveries?sessionId=${sessionId}`)).json() as any[];
+    expect(attempts).toEqual([
+      { attempt: 1, http_status: 500 },
+      { attempt: 2, http_status: 200 },
+    ]);
+    const listed = (await (await platform.admin('GET', `/deliveries?sessionId=${sessionId}`)).json()) as any[];
     expect(listed[0]).toMatchObject({ stream: 'fee', status: 'delivered', attempts: 2 });
     platform.receiver.respond = () => 200;
   });
 
   it('a dead receiver does not hold up other sessions', async () => {
     platform.receiver.respond = (req) => (req.path === '/dead' ? 503 : 200);
-    const dead = await platform.callVerify(app, platform.callBody(app, '+8613700000003', { statusUrl: platform.receiver.base64Url('/dead') }));
-    const alive = await platform.callVerify(app, platform.callBody(app, '+8613700000004', { statusUrl: platform.receiver.base64Url('/alive') }));
+    const dead = await platform.callVerify(
+      app,
+      platform.callBody(app, '+8613700000003', { statusUrl: platform.receiver.base64Url('/dead') }),
+    );
+    const alive = await platform.callVerify(
+      app,
+      platform.callBody(app, '+8613700000004', { statusUrl: platform.receiver.base64Url('/alive') }),
+    );
     await expectEventually(() => expect(statusBodies('/alive', alive.body.sessionId)).toHaveLength(4));
     // The dead receiver was tried, but only with the first event (order holds: nothing is sent
     // after an event that was not acknowledged).
@@ -188,14 +259,27 @@ describe('voice verification call, end to end', () => {
   });
 
   /** A session committed with its command, whose publish never happened (gateway crashed, broker away). */
-  async function insertUnpublishedSession(state: 'accepted' | 'calling', workerId: string | null, statusPath: string): Promise<string> {
+  async function insertUnpublishedSession(
+    state: 'accepted' | 'calling',
+    workerId: string | null,
+    statusPath: string,
+  ): Promise<string> {
     const sessionId = randomUUID();
     const [appRow] = await platform.infra.query<{ id: string }>('SELECT id FROM apps WHERE app_key = $1', [app.appKey]);
     await platform.infra.query(
       `INSERT INTO call_sessions (id, app_id, app_key, display_nbr, requested_display_nbr, callee_nbr, language_type, pre_tone,
                                   verify_code_sealed, times, status_url, state, worker_id, started_at)
        VALUES ($1, $2, $3, $4, $4, '+8613600000001', 2, 'welcome.wav', $5, 1, $6, $7, $8, CASE WHEN $7 = 'calling' THEN now() END)`,
-      [sessionId, appRow!.id, app.appKey, app.displayNbr, new SecretBox(platform.config.masterKey).seal('4321'), platform.receiver.url(statusPath), state, workerId],
+      [
+        sessionId,
+        appRow!.id,
+        app.appKey,
+        app.displayNbr,
+        new SecretBox(platform.config.masterKey).seal('4321'),
+        platform.receiver.url(statusPath),
+        state,
+        workerId,
+      ],
     );
     return sessionId;
   }
@@ -206,8 +290,17 @@ describe('voice verification call, end to end', () => {
       `INSERT INTO outbox (exchange, routing_key, message_id, payload, created_at) VALUES ($1, $2, $3, $4, now() - interval '10 seconds')`,
       [Exchanges.commands, RoutingKeys.placeCall, sessionId, JSON.stringify({ sessionId })],
     );
-    await expectEventually(() => expect(statusBodies('/relayed', sessionId).map((b) => b.eventType)).toEqual(['callout', 'alerting', 'answer', 'disconnect']));
-    await expectEventually(async () => expect(await platform.infra.query('SELECT 1 FROM outbox WHERE message_id = $1', [sessionId])).toHaveLength(0));
+    await expectEventually(() =>
+      expect(statusBodies('/relayed', sessionId).map((b) => b.eventType)).toEqual([
+        'callout',
+        'alerting',
+        'answer',
+        'disconnect',
+      ]),
+    );
+    await expectEventually(async () =>
+      expect(await platform.infra.query('SELECT 1 FROM outbox WHERE message_id = $1', [sessionId])).toHaveLength(0),
+    );
   });
 
   it('a call left behind by a dead voice worker is ended with stateCode 8000 and one CDR, not placed again', async () => {
@@ -221,7 +314,10 @@ describe('voice verification call, end to end', () => {
     });
     expect(events[0]).toMatchObject({ eventType: 'disconnect', statusInfo: { stateCode: 8000 } });
     expect(await platform.voice!.get(OrphanSweeperService).sweep()).toBe(0);
-    const cdrs = await platform.infra.query<{ state_code: number }>('SELECT state_code FROM cdrs WHERE session_id = $1', [sessionId]);
+    const cdrs = await platform.infra.query<{ state_code: number }>(
+      'SELECT state_code FROM cdrs WHERE session_id = $1',
+      [sessionId],
+    );
     expect(cdrs).toEqual([{ state_code: 8000 }]);
   });
 });

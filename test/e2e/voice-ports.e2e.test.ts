@@ -17,7 +17,10 @@ describe('voice ports across voice workers', () => {
 
   beforeAll(async () => {
     // Calls ring for 1.5 s, so they hold their ports long enough to be counted.
-    await platform.start({ VERIGATE_SIM_RING_MS: '1500', VERIGATE_SIM_PROMPT_MS: '0' }, { voice: false, notifier: false });
+    await platform.start(
+      { VERIGATE_SIM_RING_MS: '1500', VERIGATE_SIM_PROMPT_MS: '0' },
+      { voice: false, notifier: false },
+    );
     workers.push(await platform.startVoice({ VERIGATE_VOICE_PORTS: '2' }));
     workers.push(await platform.startVoice({ VERIGATE_VOICE_PORTS: '3' }));
     platform.voice = undefined; // closed here, not by platform.stop()
@@ -29,24 +32,36 @@ describe('voice ports across voice workers', () => {
     await platform.stop();
   });
 
-  const liveCalls = async () => Number((await platform.infra.query<{ n: string }>(`SELECT count(*) AS n FROM call_sessions WHERE state <> 'ended'`))[0]!.n);
+  const liveCalls = async () =>
+    Number(
+      (await platform.infra.query<{ n: string }>(`SELECT count(*) AS n FROM call_sessions WHERE state <> 'ended'`))[0]!
+        .n,
+    );
 
   it('idlePort is the ports of both workers minus calls in progress', async () => {
-    await expectEventually(async () => {
-      const answer = await platform.callVerify(app, platform.callBody(app, callee(), { returnIdlePort: 'true' }));
-      expect(answer.body.resultcode).toBe('0');
-      // 5 ports, this call takes one; other calls of this loop have ended by now or are counted.
-      expect(answer.body.idlePort).toBe(5 - (await liveCalls()));
-    }, { timeoutMs: 10_000 });
+    await expectEventually(
+      async () => {
+        const answer = await platform.callVerify(app, platform.callBody(app, callee(), { returnIdlePort: 'true' }));
+        expect(answer.body.resultcode).toBe('0');
+        // 5 ports, this call takes one; other calls of this loop have ended by now or are counted.
+        expect(answer.body.idlePort).toBe(5 - (await liveCalls()));
+      },
+      { timeoutMs: 10_000 },
+    );
     await expectEventually(async () => expect(await liveCalls()).toBe(0), { timeoutMs: 10_000 });
   });
 
   it('parallel requests get exactly the free ports; then 1020154 until calls end', async () => {
-    const answers = await Promise.all(Array.from({ length: 9 }, () => platform.callVerify(app, platform.callBody(app, callee()))));
+    const answers = await Promise.all(
+      Array.from({ length: 9 }, () => platform.callVerify(app, platform.callBody(app, callee()))),
+    );
     const codes = answers.map((a) => a.body.resultcode).sort();
     expect(codes.filter((c) => c === '0')).toHaveLength(5);
     expect(codes.filter((c) => c === '1020154')).toHaveLength(4);
-    expect(answers.find((a) => a.body.resultcode === '1020154')).toMatchObject({ status: 500, body: { resultdesc: 'Insufficient voice ports.' } });
+    expect(answers.find((a) => a.body.resultcode === '1020154')).toMatchObject({
+      status: 500,
+      body: { resultdesc: 'Insufficient voice ports.' },
+    });
 
     const refused = await platform.callVerify(app, platform.callBody(app, callee()));
     expect(refused).toMatchObject({ status: 500, body: { resultcode: '1020154' } });

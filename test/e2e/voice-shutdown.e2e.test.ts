@@ -18,10 +18,13 @@ describe('voice worker graceful stop', () => {
   });
 
   it('ends a call in progress with a disconnect event, stateCode 8000 and one CDR, and leaves the port pool', async () => {
-    const response = await platform.callVerify(app, platform.callBody(app, '+8613800000555', {
-      statusUrl: platform.receiver.base64Url('/s'),
-      feeUrl: platform.receiver.base64Url('/f'),
-    }));
+    const response = await platform.callVerify(
+      app,
+      platform.callBody(app, '+8613800000555', {
+        statusUrl: platform.receiver.base64Url('/s'),
+        feeUrl: platform.receiver.base64Url('/f'),
+      }),
+    );
     const sessionId: string = response.body.sessionId;
     await expectEventually(() => expect(platform.receiver.on('/s').map((r) => r.body.eventType)).toContain('answer'));
     const [worker] = await platform.infra.query<{ n: string }>('SELECT count(*) AS n FROM voice_workers');

@@ -37,7 +37,7 @@ class CountingServer {
 }
 
 /**
- * SPEC §3.2's address rule with real sockets: while VERIGATE_WEBHOOK_ALLOW_PRIVATE=false a
+ * docs/contract.md#notifications's address rule with real sockets: while VERIGATE_WEBHOOK_ALLOW_PRIVATE=false a
  * webhook never reaches a private, loopback or link-local address, whether the URL names it
  * literally or through DNS (checked by the lookup the socket connects with, so a name that
  * re-binds between a check and the connection cannot slip through); redirects are not followed.
@@ -69,7 +69,9 @@ describe('webhook address policy and redirects', () => {
 
   /** A webhook client with the platform's policy (private addresses refused), or with `env` on top. */
   const client = (env: Record<string, string> = {}) => {
-    const made = new WebhookClient(Object.keys(env).length ? platform.infra.config({ ...strictEnv, ...env }) : platform.config);
+    const made = new WebhookClient(
+      Object.keys(env).length ? platform.infra.config({ ...strictEnv, ...env }) : platform.config,
+    );
     clients.push(made);
     return made;
   };
@@ -81,7 +83,9 @@ describe('webhook address policy and redirects', () => {
     const messageId = await sendSmsStatus(url);
     return expectEventually(async () => {
       const [row] = await platform.infra.query<DeliveryRow>(
-        'SELECT status, attempts, last_error, last_http_status FROM webhook_deliveries WHERE session_id = $1', [messageId]);
+        'SELECT status, attempts, last_error, last_http_status FROM webhook_deliveries WHERE session_id = $1',
+        [messageId],
+      );
       expect(row?.status).toBe('failed');
       return row!;
     });
@@ -96,7 +100,10 @@ describe('webhook address policy and redirects', () => {
   it('refuses a literal loopback or private address at once: failed for good, recorded, no connection made', async () => {
     const before = target.connections;
     expect(await notifySms(`http://127.0.0.1:${target.port}/sms`)).toEqual({
-      status: 'failed', attempts: 1, last_http_status: null, last_error: 'refused: 127.0.0.1 is a loopback address',
+      status: 'failed',
+      attempts: 1,
+      last_http_status: null,
+      last_error: 'refused: 127.0.0.1 is a loopback address',
     });
     for (const [url, kind] of [
       [`http://[::ffff:127.0.0.1]:${target.port}/`, 'loopback'],
@@ -118,7 +125,7 @@ describe('webhook address policy and redirects', () => {
     expect(target.connections).toBe(before);
   });
 
-  it('has exactly one lookup per attempt, the connection\'s own: a name re-bound to loopback is refused', async () => {
+  it("has exactly one lookup per attempt, the connection's own: a name re-bound to loopback is refused", async () => {
     // A rebinding name: another address the first time it is resolved, loopback afterwards. Were
     // the URL validated by one lookup and connected by another, the connection's lookup would
     // reach loopback unchecked; here each attempt resolves once, and that answer is the one checked.
@@ -134,10 +141,18 @@ describe('webhook address policy and redirects', () => {
     const before = target.connections;
     const first = await client().post(`http://rebind.test:${target.port}/`, '{}');
     expect(resolved).toEqual(['192.0.2.200']); // one lookup for the first attempt
-    expect(first).toMatchObject({ ok: false, permanent: true, error: 'refused: rebind.test resolves to 192.0.2.200, a documentation address' });
+    expect(first).toMatchObject({
+      ok: false,
+      permanent: true,
+      error: 'refused: rebind.test resolves to 192.0.2.200, a documentation address',
+    });
     const second = await client().post(`http://rebind.test:${target.port}/`, '{}');
     expect(resolved).toEqual(['192.0.2.200', '127.0.0.1']); // and one for the second
-    expect(second).toMatchObject({ ok: false, permanent: true, error: 'refused: rebind.test resolves to 127.0.0.1, a loopback address' });
+    expect(second).toMatchObject({
+      ok: false,
+      permanent: true,
+      error: 'refused: rebind.test resolves to 127.0.0.1, a loopback address',
+    });
     expect(target.connections).toBe(before);
   });
 
@@ -145,14 +160,19 @@ describe('webhook address policy and redirects', () => {
     // Loopback is needed for a real receiver here, so for this test the notifier allows private
     // addresses; its first retry is a minute away (±10 % jitter), so exactly one attempt happens.
     await platform.restartNotifier({ VERIGATE_WEBHOOK_ALLOW_PRIVATE: 'true', VERIGATE_WEBHOOK_RETRY_SCHEDULE: '1m' });
-    target.handler = (path) => (path === '/moved' ? { status: 302, headers: { location: `http://127.0.0.1:${target.port}/elsewhere` } } : { status: 200 });
+    target.handler = (path) =>
+      path === '/moved'
+        ? { status: 302, headers: { location: `http://127.0.0.1:${target.port}/elsewhere` } }
+        : { status: 200 };
     try {
       const messageId = await sendSmsStatus(`http://127.0.0.1:${target.port}/moved`);
       const row = await expectEventually(async () => {
         const [got] = await platform.infra.query<DeliveryRow & { id: string; retry_in_s: number; leased: boolean }>(
           `SELECT id, status, attempts, last_error, last_http_status, lease_until IS NOT NULL AS leased,
                   extract(epoch FROM next_attempt_at - now())::float AS retry_in_s
-             FROM webhook_deliveries WHERE session_id = $1`, [messageId]);
+             FROM webhook_deliveries WHERE session_id = $1`,
+          [messageId],
+        );
         expect(got).toMatchObject({ attempts: 1, leased: false });
         return got!;
       });
@@ -160,7 +180,10 @@ describe('webhook address policy and redirects', () => {
       expect(row).toMatchObject({ status: 'pending', last_http_status: 302, last_error: 'redirect not followed' });
       expect(row.retry_in_s).toBeGreaterThan(30);
       expect(row.retry_in_s).toBeLessThanOrEqual(66);
-      const attempts = await platform.infra.query('SELECT attempt, http_status, error FROM delivery_attempts WHERE delivery_id = $1', [row.id]);
+      const attempts = await platform.infra.query(
+        'SELECT attempt, http_status, error FROM delivery_attempts WHERE delivery_id = $1',
+        [row.id],
+      );
       expect(attempts).toEqual([{ attempt: 1, http_status: 302, error: 'redirect not followed' }]);
       expect(target.paths).toContain('/moved');
       expect(target.paths).not.toContain('/elsewhere');
@@ -172,6 +195,9 @@ describe('webhook address policy and redirects', () => {
 
   it('sends to loopback when the operator allows private addresses (development and tests)', async () => {
     const permissive = client({ VERIGATE_WEBHOOK_ALLOW_PRIVATE: 'true' });
-    expect(await permissive.post(`http://localhost:${target.port}/ok`, '{}')).toMatchObject({ ok: true, httpStatus: 200 });
+    expect(await permissive.post(`http://localhost:${target.port}/ok`, '{}')).toMatchObject({
+      ok: true,
+      httpStatus: 200,
+    });
   });
 });

@@ -21,10 +21,23 @@ describe('webhook signatures', () => {
 
   /** Verifies the push authentication of a received notification with the app secret, over the raw body. */
   function expectAkskValid(r: ReceivedRequest, secret = app.appSecret): { nonce: string; created: string } {
-    const verified = verifyPush({ authorization: header(r, 'authorization'), 'x-aksk': header(r, 'x-aksk') }, r.rawBody, { appKey: app.appKey, appSecret: secret }, r.receivedAt, 60_000);
+    const verified = verifyPush(
+      { authorization: header(r, 'authorization'), 'x-aksk': header(r, 'x-aksk') },
+      r.rawBody,
+      { appKey: app.appKey, appSecret: secret },
+      r.receivedAt,
+      60_000,
+    );
     if (!verified.ok) throw new Error(`push authentication rejected: ${verified.reason}`);
     // The digest covers the body: the same headers over other bytes do not verify.
-    expect(verifyPush({ authorization: header(r, 'authorization'), 'x-aksk': header(r, 'x-aksk') }, Buffer.concat([r.rawBody, Buffer.from(' ')]), { appKey: app.appKey, appSecret: secret }, r.receivedAt)).toMatchObject({ ok: false });
+    expect(
+      verifyPush(
+        { authorization: header(r, 'authorization'), 'x-aksk': header(r, 'x-aksk') },
+        Buffer.concat([r.rawBody, Buffer.from(' ')]),
+        { appKey: app.appKey, appSecret: secret },
+        r.receivedAt,
+      ),
+    ).toMatchObject({ ok: false });
     return { nonce: verified.nonce, created: verified.created };
   }
 
@@ -39,7 +52,11 @@ describe('webhook signatures', () => {
     await platform.start({ VERIGATE_WEBHOOK_RETRY_SCHEDULE: '1500ms,1500ms,1500ms' });
     app = await platform.createApp();
     const issued = await ok(await platform.admin('POST', `/apps/${app.appKey}/webhook-secret`));
-    expect(issued).toEqual({ appKey: app.appKey, webhookSecret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{43}=$/), previousSecretValidUntil: null });
+    expect(issued).toEqual({
+      appKey: app.appKey,
+      webhookSecret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{43}=$/),
+      previousSecretValidUntil: null,
+    });
     webhookSecret = issued.webhookSecret;
   });
 
@@ -47,11 +64,17 @@ describe('webhook signatures', () => {
     await platform.stop();
   });
 
-  async function callAndCollect(statusPath: string, feePath: string): Promise<{ status: ReceivedRequest[]; fee: ReceivedRequest }> {
-    const answer = await platform.callVerify(app, platform.callBody(app, '+8613800000001', {
-      statusUrl: platform.receiver.base64Url(statusPath),
-      feeUrl: platform.receiver.base64Url(feePath),
-    }));
+  async function callAndCollect(
+    statusPath: string,
+    feePath: string,
+  ): Promise<{ status: ReceivedRequest[]; fee: ReceivedRequest }> {
+    const answer = await platform.callVerify(
+      app,
+      platform.callBody(app, '+8613800000001', {
+        statusUrl: platform.receiver.base64Url(statusPath),
+        feeUrl: platform.receiver.base64Url(feePath),
+      }),
+    );
     expect(answer.status).toBe(200);
     const sessionId = answer.body.sessionId as string;
     return expectEventually(() => {
@@ -76,7 +99,12 @@ describe('webhook signatures', () => {
       const tampered = r.rawBody.toString('utf8').replace(/"eventType":"(\w+)"/, '"eventType":"x$1"');
       expect(tampered).not.toBe(r.rawBody.toString('utf8'));
       expect(() => new Webhook(webhookSecret).verify(tampered, standardHeaders(r))).toThrow();
-      expect(() => new Webhook(webhookSecret).verify(r.rawBody.toString('utf8'), { ...standardHeaders(r), 'webhook-id': randomUUID() })).toThrow();
+      expect(() =>
+        new Webhook(webhookSecret).verify(r.rawBody.toString('utf8'), {
+          ...standardHeaders(r),
+          'webhook-id': randomUUID(),
+        }),
+      ).toThrow();
     }
     expect(nonces.size).toBe(5); // a fresh nonce per notification
   });
@@ -90,17 +118,28 @@ describe('webhook signatures', () => {
       // As captured, with a call body or the push's own body: the realm is refused (400 1023009).
       for (const body of [platform.callBody(app, '+8613800000009'), r.body as Record<string, unknown>]) {
         const answer = await platform.callVerify(app, body, captured);
-        expect({ status: answer.status, resultcode: answer.body.resultcode }).toEqual({ status: 400, resultcode: '1023009' });
+        expect({ status: answer.status, resultcode: answer.body.resultcode }).toEqual({
+          status: 400,
+          resultcode: '1023009',
+        });
       }
       // With the realm rewritten to the API's: the digest (push key, body) is not the API's (401 1010010).
-      const rewritten = await platform.callVerify(app, platform.callBody(app, '+8613800000009'), { ...captured, authorization: captured.authorization.replace('SDP-PUSH', 'SDP') });
-      expect({ status: rewritten.status, resultcode: rewritten.body.resultcode }).toEqual({ status: 401, resultcode: '1010010' });
+      const rewritten = await platform.callVerify(app, platform.callBody(app, '+8613800000009'), {
+        ...captured,
+        authorization: captured.authorization.replace('SDP-PUSH', 'SDP'),
+      });
+      expect({ status: rewritten.status, resultcode: rewritten.body.resultcode }).toEqual({
+        status: 401,
+        resultcode: '1010010',
+      });
     }
     expect(await platform.infra.query<{ n: string }>('SELECT count(*) AS n FROM call_sessions')).toEqual(before);
   });
 
   it('signs SMS status notifications the same way', async () => {
-    await ok(await platform.admin('PATCH', `/apps/${app.appKey}`, { smsStatusUrl: platform.receiver.url('/signed-sms') }));
+    await ok(
+      await platform.admin('PATCH', `/apps/${app.appKey}`, { smsStatusUrl: platform.receiver.url('/signed-sms') }),
+    );
     const messageId = await platform.submittedSms(app.appKey, { providerId: 'P-1' });
     const [r] = await expectEventually(() => {
       const got = platform.receiver.on('/signed-sms').filter((x) => x.body.statusInfo?.messageId === messageId);
@@ -108,19 +147,27 @@ describe('webhook signatures', () => {
       return got;
     });
     expectAkskValid(r!);
-    expect(new Webhook(webhookSecret).verify(r!.rawBody.toString('utf8'), standardHeaders(r!))).toMatchObject({ eventType: 'smsStatus' });
+    expect(new Webhook(webhookSecret).verify(r!.rawBody.toString('utf8'), standardHeaders(r!))).toMatchObject({
+      eventType: 'smsStatus',
+    });
   });
 
   it('keeps webhook-id on a retry and signs it afresh (new timestamp, nonce and Created)', async () => {
     platform.receiver.respond = (r, n) => (r.path === '/flaky-status' && n === 1 ? 500 : 200);
     try {
-      const answer = await platform.callVerify(app, platform.callBody(app, '+8613800000002', { statusUrl: platform.receiver.base64Url('/flaky-status') }));
+      const answer = await platform.callVerify(
+        app,
+        platform.callBody(app, '+8613800000002', { statusUrl: platform.receiver.base64Url('/flaky-status') }),
+      );
       expect(answer.status).toBe(200);
-      const [first, second] = await expectEventually(() => {
-        const got = platform.receiver.on('/flaky-status');
-        expect(got.length).toBeGreaterThanOrEqual(2);
-        return got;
-      }, { timeoutMs: 20_000 });
+      const [first, second] = await expectEventually(
+        () => {
+          const got = platform.receiver.on('/flaky-status');
+          expect(got.length).toBeGreaterThanOrEqual(2);
+          return got;
+        },
+        { timeoutMs: 20_000 },
+      );
       expect(first!.body).toEqual(second!.body); // the callout event, sent twice
       expect(header(second!, 'webhook-id')).toBe(header(first!, 'webhook-id'));
       expect(header(second!, 'webhook-timestamp')).not.toBe(header(first!, 'webhook-timestamp'));
@@ -128,7 +175,9 @@ describe('webhook signatures', () => {
       const b = expectAkskValid(second!);
       expect(b.nonce).not.toBe(a.nonce);
       expect(b.created).not.toBe(a.created);
-      expect(new Webhook(webhookSecret).verify(second!.rawBody.toString('utf8'), standardHeaders(second!))).toEqual(second!.body);
+      expect(new Webhook(webhookSecret).verify(second!.rawBody.toString('utf8'), standardHeaders(second!))).toEqual(
+        second!.body,
+      );
     } finally {
       platform.receiver.respond = () => 200;
     }

@@ -5,10 +5,26 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SecretBox } from '#libs/auth';
-import { logLinesOf, scanLogLines, sineWav, TestInfrastructure, TestSmsc, WebhookReceiver, type ReceivedRequest } from '#libs/testing';
+import {
+  logLinesOf,
+  scanLogLines,
+  sineWav,
+  TestInfrastructure,
+  TestSmsc,
+  WebhookReceiver,
+  type ReceivedRequest,
+} from '#libs/testing';
 import { Fleet } from './support/fleet.js';
 import { restore, restoreSync, startPostgres, startRabbit, stopPostgres, stopRabbit } from './support/services.js';
-import { checkScope, driveTraffic, Scope, type ScopeReport, type SentSecrets, type TrafficResult, type TrafficTarget } from './support/traffic.js';
+import {
+  checkScope,
+  driveTraffic,
+  Scope,
+  type ScopeReport,
+  type SentSecrets,
+  type TrafficResult,
+  type TrafficTarget,
+} from './support/traffic.js';
 
 /**
  * The fault-injection suite (`npm run test:faults`, README "Tests"): the real apps as separate
@@ -112,7 +128,8 @@ describe('fault injection: nothing accepted is lost, nothing is done twice', () 
     const gatewayUrl = `http://127.0.0.1:${PORTS.gateway}`;
     const admin = async (path: string, body?: unknown, contentType = 'application/json') => {
       const response = await fetch(`${gatewayUrl}/admin/v1${path}`, {
-        method: 'POST', headers: { authorization: `Bearer ${adminToken}`, 'content-type': contentType },
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': contentType },
         body: Buffer.isBuffer(body) ? new Uint8Array(body) : JSON.stringify(body ?? {}),
       });
       const text = await response.text();
@@ -125,12 +142,23 @@ describe('fault injection: nothing accepted is lost, nothing is done twice', () 
     await admin(`/apps/${voiceApp.appKey}/tones?name=welcome.wav`, sineWav(), 'audio/wav');
     await admin(`/apps/${voiceApp.appKey}/tones/welcome.wav/approve`);
     const smsApp = await admin('/apps', {
-      name: 'faults sms', signature: 'Faults', permissions: ['captcha', 'sms'], smsStatusUrl: receiver.url('/sms/status'),
+      name: 'faults sms',
+      signature: 'Faults',
+      permissions: ['captcha', 'sms'],
+      smsStatusUrl: receiver.url('/sms/status'),
       limits: { smsPerIpPerHour: 100_000, smsPerDevicePerHour: 100_000 },
     });
     appSecrets.push(voiceApp.appSecret, smsApp.appSecret);
-    target = { gatewayUrl, databaseUrl: infra.databaseUrl, voiceApp: { appKey: voiceApp.appKey, appSecret: voiceApp.appSecret, displayNbr }, smsAppKey: smsApp.appKey, sealedCaptchaKey: new SecretBox(masterKey).seal(randomBytes(8).toString('hex')), delivered, smsc,
-      voiceUrls: { status: receiver.base64Url('/voice/status'), fee: receiver.base64Url('/voice/fee') } };
+    target = {
+      gatewayUrl,
+      databaseUrl: infra.databaseUrl,
+      voiceApp: { appKey: voiceApp.appKey, appSecret: voiceApp.appSecret, displayNbr },
+      smsAppKey: smsApp.appKey,
+      sealedCaptchaKey: new SecretBox(masterKey).seal(randomBytes(8).toString('hex')),
+      delivered,
+      smsc,
+      voiceUrls: { status: receiver.base64Url('/voice/status'), fee: receiver.base64Url('/voice/fee') },
+    };
   }, 180_000);
 
   afterAll(async () => {
@@ -147,18 +175,28 @@ describe('fault injection: nothing accepted is lost, nothing is done twice', () 
       process.removeListener('SIGTERM', onSignal);
     }
     writeFileSync(join(logDir, 'results.json'), JSON.stringify(results, null, 2));
-    const rows = results.map((r) => `${r.scenario.padEnd(28)} ${String(r.seconds).padStart(4)} s  voice ${r.voice.accepted}/${r.voice.attempted} accepted, ` +
-      `lost ${r.voice.acceptedButNoSession + r.voice.notEnded}, CDR≠1 ${r.voice.cdrsNotOne}, webhooks missing ${r.voice.webhookMissing + r.voice.feeNotOne}, dup ${r.voice.webhookDistinctDuplicates}, repeats ${r.voice.webhookRepeats}, ended by sweeper/shutdown (8000) ${r.voice.stateCodes['8000'] ?? 0} | ` +
-      `refused ${JSON.stringify(r.voice.refused)} | sms ${r.sms.accepted}/${r.sms.attempted} accepted (${r.sms.messages} stored), lost ${r.sms.acceptedButNotStored + r.sms.submitsZero}, sent twice ${r.sms.submitsMoreThanOne}, resubmitted ${r.sms.resubmitted}, webhooks missing ${r.sms.webhookMissing}, dup ${r.sms.webhookDistinctDuplicates}, repeats ${r.sms.webhookRepeats}, refused ${JSON.stringify(r.sms.refused)}` +
-      (r.note ? ` — ${r.note}` : ''));
-    console.log(`fault suite: ${Math.round((Date.now() - suiteStart) / 1000)} s in all (logs and results.json in ${logDir})\n${rows.join('\n')}`);
+    const rows = results.map(
+      (r) =>
+        `${r.scenario.padEnd(28)} ${String(r.seconds).padStart(4)} s  voice ${r.voice.accepted}/${r.voice.attempted} accepted, ` +
+        `lost ${r.voice.acceptedButNoSession + r.voice.notEnded}, CDR≠1 ${r.voice.cdrsNotOne}, webhooks missing ${r.voice.webhookMissing + r.voice.feeNotOne}, dup ${r.voice.webhookDistinctDuplicates}, repeats ${r.voice.webhookRepeats}, ended by sweeper/shutdown (8000) ${r.voice.stateCodes['8000'] ?? 0} | ` +
+        `refused ${JSON.stringify(r.voice.refused)} | sms ${r.sms.accepted}/${r.sms.attempted} accepted (${r.sms.messages} stored), lost ${r.sms.acceptedButNotStored + r.sms.submitsZero}, sent twice ${r.sms.submitsMoreThanOne}, resubmitted ${r.sms.resubmitted}, webhooks missing ${r.sms.webhookMissing}, dup ${r.sms.webhookDistinctDuplicates}, repeats ${r.sms.webhookRepeats}, refused ${JSON.stringify(r.sms.refused)}` +
+        (r.note ? ` — ${r.note}` : ''),
+    );
+    console.log(
+      `fault suite: ${Math.round((Date.now() - suiteStart) / 1000)} s in all (logs and results.json in ${logDir})\n${rows.join('\n')}`,
+    );
   }, 120_000);
 
   /**
    * Traffic for `trafficMs`, the fault `faultAtMs` into it (awaited whole, however long it takes),
    * services restored, then checks until the scope is whole or `recoveryMs` passed.
    */
-  async function scenario(k: number, name: string, opts: { faultAtMs: number; trafficMs: number; recoveryMs: number }, fault: () => Promise<string>): Promise<ScenarioResult> {
+  async function scenario(
+    k: number,
+    name: string,
+    opts: { faultAtMs: number; trafficMs: number; recoveryMs: number },
+    fault: () => Promise<string>,
+  ): Promise<ScenarioResult> {
     const started = Date.now();
     const scope = new Scope(k);
     let report: ScopeReport | undefined;
@@ -187,9 +225,21 @@ describe('fault injection: nothing accepted is lost, nothing is done twice', () 
       await sleep(1_000);
     }
     const result: ScenarioResult = {
-      scenario: name, seconds: Math.round((Date.now() - started) / 1000), note,
-      voice: { attempted: traffic.voice.attempted, accepted: traffic.voice.accepted.size, refused: traffic.voice.refused, ...report.voice },
-      sms: { attempted: traffic.sms.attempted, accepted: traffic.sms.accepted.size, refused: traffic.sms.refused, ...report.sms },
+      scenario: name,
+      seconds: Math.round((Date.now() - started) / 1000),
+      note,
+      voice: {
+        attempted: traffic.voice.attempted,
+        accepted: traffic.voice.accepted.size,
+        refused: traffic.voice.refused,
+        ...report.voice,
+      },
+      sms: {
+        attempted: traffic.sms.attempted,
+        accepted: traffic.sms.accepted.size,
+        refused: traffic.sms.refused,
+        ...report.sms,
+      },
     };
     results.push(result);
     suiteOk &&= report.problems.length === 0;
@@ -206,7 +256,9 @@ describe('fault injection: nothing accepted is lost, nothing is done twice', () 
 
   it('1. a voice worker killed (SIGKILL) mid-call: its calls end once (orphan sweeper), the rest go on', async () => {
     await scenario(1, 'voice worker SIGKILL', { faultAtMs: 4_000, trafficMs: 10_000, recoveryMs: 60_000 }, async () => {
-      const { count } = (await infraQuery(`SELECT count(*)::int AS count FROM call_sessions WHERE state = 'calling'`))[0]!;
+      const { count } = (
+        await infraQuery(`SELECT count(*)::int AS count FROM call_sessions WHERE state = 'calling'`)
+      )[0]!;
       await fleet.current('voice').kill();
       await fleet.start('voice');
       return `${count} calls in progress when killed`;
@@ -266,31 +318,45 @@ describe('fault injection: nothing accepted is lost, nothing is done twice', () 
   it('7. rolling restart: each worker replaced, the old one stopped with SIGTERM, exits 0', async () => {
     const exits: string[] = [];
     const graceless: string[] = [];
-    await scenario(7, 'rolling restart (SIGTERM)', { faultAtMs: 3_000, trafficMs: 16_000, recoveryMs: 60_000 }, async () => {
-      for (const name of ['voice', 'sms', 'notifier'] as const) {
-        const old = fleet.current(name);
-        await fleet.start(name);
-        old.signal('SIGTERM');
-        const exit = await old.exited;
-        exits.push(`${old.label} ${exit.signal ?? exit.code}`);
-        if (exit.code !== 0) {
-          await sleep(500); // its log file is closed 100 ms after the exit
-          const lines = readFileSync(join(logDir, `${old.label}.log`), 'utf8').trimEnd().split('\n');
-          graceless.push(`${old.label} exited ${exit.signal ?? exit.code}; last line: ${lines.at(-1)?.slice(0, 200)}`);
+    await scenario(
+      7,
+      'rolling restart (SIGTERM)',
+      { faultAtMs: 3_000, trafficMs: 16_000, recoveryMs: 60_000 },
+      async () => {
+        for (const name of ['voice', 'sms', 'notifier'] as const) {
+          const old = fleet.current(name);
+          await fleet.start(name);
+          old.signal('SIGTERM');
+          const exit = await old.exited;
+          exits.push(`${old.label} ${exit.signal ?? exit.code}`);
+          if (exit.code !== 0) {
+            await sleep(500); // its log file is closed 100 ms after the exit
+            const lines = readFileSync(join(logDir, `${old.label}.log`), 'utf8')
+              .trimEnd()
+              .split('\n');
+            graceless.push(
+              `${old.label} exited ${exit.signal ?? exit.code}; last line: ${lines.at(-1)?.slice(0, 200)}`,
+            );
+          }
         }
-      }
-      return `exits: ${exits.join(', ')}`;
-    });
+        return `exits: ${exits.join(', ')}`;
+      },
+    );
     expect(exits).toHaveLength(3);
     expect(graceless).toEqual([]);
   }, 180_000);
 
   it('8. the SMS centre drops every connection mid-send (an SMSC restart): each accepted send submitted once', async () => {
-    await scenario(8, 'SMSC drops connections', { faultAtMs: 4_000, trafficMs: 10_000, recoveryMs: 130_000 }, async () => {
-      const outstanding = smsc.submits.length;
-      smsc.dropConnections();
-      return `dropped after ${outstanding} submits`;
-    });
+    await scenario(
+      8,
+      'SMSC drops connections',
+      { faultAtMs: 4_000, trafficMs: 10_000, recoveryMs: 130_000 },
+      async () => {
+        const outstanding = smsc.submits.length;
+        smsc.dropConnections();
+        return `dropped after ${outstanding} submits`;
+      },
+    );
   }, 220_000);
 
   it('9. the gateway killed (SIGKILL) mid-request, then started: what it committed is carried out once (outbox relay)', async () => {
@@ -305,7 +371,8 @@ describe('fault injection: nothing accepted is lost, nothing is done twice', () 
   it('10. no verification code, app secret, captcha credential or operator token in any log line of the run', async () => {
     await fleet.stopAll(); // every process writes its last lines before the scan
     const smsCodes = new Set<string>();
-    for (const submit of smsc.submits) for (const code of submit.text.match(/(?<![0-9])[0-9]{8}(?![0-9])/g) ?? []) smsCodes.add(code);
+    for (const submit of smsc.submits)
+      for (const code of submit.text.match(/(?<![0-9])[0-9]{8}(?![0-9])/g) ?? []) smsCodes.add(code);
     expect(smsCodes.size).toBeGreaterThan(100);
     expect(secrets.voiceCodes.size).toBeGreaterThan(100);
     const logs = fleet.logs();
@@ -313,7 +380,11 @@ describe('fault injection: nothing accepted is lost, nothing is done twice', () 
     expect(lines.length).toBeGreaterThan(1000);
     expect(lines.some((l) => l.text.includes('"level":"debug"'))).toBe(true);
     const leaks = scanLogLines(lines, {
-      codes: [...[...secrets.voiceCodes].map((value) => ({ kind: 'voice verifyCode', value })), ...[...smsCodes].map((value) => ({ kind: 'SMS code', value })), { kind: 'SMPP password', value: smppPassword }],
+      codes: [
+        ...[...secrets.voiceCodes].map((value) => ({ kind: 'voice verifyCode', value })),
+        ...[...smsCodes].map((value) => ({ kind: 'SMS code', value })),
+        { kind: 'SMPP password', value: smppPassword },
+      ],
       secrets: [
         ...appSecrets.map((value) => ({ kind: 'app secret', value })),
         ...[...secrets.captchaCredentials].map((value) => ({ kind: 'captcha credential', value })),
@@ -322,7 +393,9 @@ describe('fault injection: nothing accepted is lost, nothing is done twice', () 
         { kind: 'SMPP URL credentials', value: `faults:${smppPassword}` },
       ],
     });
-    console.log(`log scan: ${lines.length} lines from ${logs.length} processes, ${secrets.voiceCodes.size + smsCodes.size} codes and ${secrets.captchaCredentials.size + appSecrets.length + 3} secrets looked for, ${leaks.length} found`);
+    console.log(
+      `log scan: ${lines.length} lines from ${logs.length} processes, ${secrets.voiceCodes.size + smsCodes.size} codes and ${secrets.captchaCredentials.size + appSecrets.length + 3} secrets looked for, ${leaks.length} found`,
+    );
     expect(leaks).toEqual([]);
   }, 60_000);
 

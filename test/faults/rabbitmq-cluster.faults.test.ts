@@ -8,7 +8,14 @@ import pg from 'pg';
 import { Queues } from '#libs/contracts';
 import { TestInfrastructure } from '#libs/testing';
 import { PlatformUnderTest } from './support/platform-under-test.js';
-import { checkScope, driveTraffic, Scope, type ScopeReport, type SentSecrets, type TrafficResult } from './support/traffic.js';
+import {
+  checkScope,
+  driveTraffic,
+  Scope,
+  type ScopeReport,
+  type SentSecrets,
+  type TrafficResult,
+} from './support/traffic.js';
 
 /**
  * A three-node RabbitMQ cluster on this machine (scripts/rabbitmq-cluster.sh: nodes on 5701-5703,
@@ -19,7 +26,13 @@ import { checkScope, driveTraffic, Scope, type ScopeReport, type SentSecrets, ty
  */
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SCRIPT = join(ROOT, 'scripts/rabbitmq-cluster.sh');
-const CLUSTER_ENV = { ...process.env, VERIGATE_CLUSTER_DIR: join(tmpdir(), 'verigate-faults-rabbitmq-cluster'), VERIGATE_CLUSTER_NODES: '3', VERIGATE_CLUSTER_PORT: '5701', VERIGATE_CLUSTER_DIST_PORT: '25701' };
+const CLUSTER_ENV = {
+  ...process.env,
+  VERIGATE_CLUSTER_DIR: join(tmpdir(), 'verigate-faults-rabbitmq-cluster'),
+  VERIGATE_CLUSTER_NODES: '3',
+  VERIGATE_CLUSTER_PORT: '5701',
+  VERIGATE_CLUSTER_DIST_PORT: '25701',
+};
 // Apart from the main fault suite's 3950-3999, so the two can never collide.
 const PORTS = { receiver: 3900, smsc: 3901, gateway: 3902, firstHealthPort: 3910, lastHealthPort: 3940 };
 const RATE = 8;
@@ -39,7 +52,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * them (an SMPP bind timing out is then the test's fault, not the platform's).
  */
 async function cluster(...args: string[]): Promise<string> {
-  const { stdout } = await execFileAsync('bash', [SCRIPT, ...args], { env: CLUSTER_ENV, encoding: 'utf8', timeout: 300_000 });
+  const { stdout } = await execFileAsync('bash', [SCRIPT, ...args], {
+    env: CLUSTER_ENV,
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
   return stdout.trim();
 }
 
@@ -70,7 +87,11 @@ describe('RabbitMQ cluster: the node leading the command queues is lost mid-traf
   // Whatever happens (a failed assertion, a timeout, Ctrl-C), the apps die and the cluster goes.
   const onExit = () => {
     platform?.fleet.killAllSync();
-    try { stopClusterSync(); } catch (error) { process.stderr.write(`cluster fault test: could not stop the cluster: ${String(error)}\n`); }
+    try {
+      stopClusterSync();
+    } catch (error) {
+      process.stderr.write(`cluster fault test: could not stop the cluster: ${String(error)}\n`);
+    }
   };
   const onSignal = () => {
     onExit();
@@ -85,7 +106,12 @@ describe('RabbitMQ cluster: the node leading the command queues is lost mid-traf
     await dropDatabase(infra.databaseUrl);
     await cluster('start');
     platform = new PlatformUnderTest({
-      root: ROOT, logDir, databaseUrl: infra.databaseUrl, rabbitmqUrl: await cluster('urls'), amqpNamespace: infra.id, ports: PORTS,
+      root: ROOT,
+      logDir,
+      databaseUrl: infra.databaseUrl,
+      rabbitmqUrl: await cluster('urls'),
+      amqpNamespace: infra.id,
+      ports: PORTS,
     });
     await platform.start();
   }, 400_000);
@@ -124,7 +150,11 @@ describe('RabbitMQ cluster: the node leading the command queues is lost mid-traf
       // The queues must have a new leader on a node left.
       const survivor = lost === '1' ? '2' : '1';
       const newLeader = await cluster('ctl', survivor, '-q', 'list_queues', 'name', 'leader', '--no-table-headers');
-      note += `; after: ${newLeader.split('\n').filter((l) => commandQueues.some((q) => l.startsWith(`${q}\t`))).join(' | ').replace(/\t/g, ' ')}`;
+      note += `; after: ${newLeader
+        .split('\n')
+        .filter((l) => commandQueues.some((q) => l.startsWith(`${q}\t`)))
+        .join(' | ')
+        .replace(/\t/g, ' ')}`;
     } finally {
       traffic = await driving;
     }
@@ -142,10 +172,26 @@ describe('RabbitMQ cluster: the node leading the command queues is lost mid-traf
       await sleep(1_000);
     }
     // Where messages still wait (if anywhere) on the nodes left: a lost one is in none of them.
-    const depths = (await cluster('ctl', lostNode === '1' ? '2' : '1', '-q', 'list_queues', 'name', 'type', 'messages', '--no-table-headers').catch((e: Error) => e.message))
-      .split('\n').filter((l) => l.startsWith(`${infra.id}.`)).map((l) => l.replace(/\t/g, ' ')).join(' | ');
-    console.log(`cluster fault test: ${note}\nqueues after: ${depths}\nvoice ${traffic.voice.accepted.size}/${traffic.voice.attempted} accepted, refused ${JSON.stringify(traffic.voice.refused)}, ${JSON.stringify(report.voice)}\n` +
-      `sms ${traffic.sms.accepted.size}/${traffic.sms.attempted} accepted, refused ${JSON.stringify(traffic.sms.refused)}, ${JSON.stringify(report.sms)}`);
+    const depths = (
+      await cluster(
+        'ctl',
+        lostNode === '1' ? '2' : '1',
+        '-q',
+        'list_queues',
+        'name',
+        'type',
+        'messages',
+        '--no-table-headers',
+      ).catch((e: Error) => e.message)
+    )
+      .split('\n')
+      .filter((l) => l.startsWith(`${infra.id}.`))
+      .map((l) => l.replace(/\t/g, ' '))
+      .join(' | ');
+    console.log(
+      `cluster fault test: ${note}\nqueues after: ${depths}\nvoice ${traffic.voice.accepted.size}/${traffic.voice.attempted} accepted, refused ${JSON.stringify(traffic.voice.refused)}, ${JSON.stringify(report.voice)}\n` +
+        `sms ${traffic.sms.accepted.size}/${traffic.sms.attempted} accepted, refused ${JSON.stringify(traffic.sms.refused)}, ${JSON.stringify(report.sms)}`,
+    );
     expect(traffic.voice.accepted.size).toBeGreaterThanOrEqual(Math.max(20, traffic.voice.attempted * 0.3));
     expect(traffic.sms.accepted.size).toBeGreaterThanOrEqual(Math.max(20, traffic.sms.attempted * 0.3));
     expect(report.problems).toEqual([]);

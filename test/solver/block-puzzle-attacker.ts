@@ -25,7 +25,12 @@ import { createCanvas, loadImage } from '@napi-rs/canvas';
 /** The old design's window margin around a gap (px), which the context attack assumes. */
 const MARGIN = 11;
 // Globals cached in module scope: global lookups are slow inside Jest's VM context.
-const Mabs = Math.abs, Mhypot = Math.hypot, Mmin = Math.min, Mmax = Math.max, Msqrt = Math.sqrt, INF = Number.POSITIVE_INFINITY;
+const Mabs = Math.abs,
+  Mhypot = Math.hypot,
+  Mmin = Math.min,
+  Mmax = Math.max,
+  Msqrt = Math.sqrt,
+  INF = Number.POSITIVE_INFINITY;
 
 export type AttackName = 'edges' | 'shading' | 'blur' | 'seam' | 'interior' | 'context' | 'history' | 'combined';
 export const ATTACKS: AttackName[] = ['edges', 'shading', 'blur', 'seam', 'interior', 'context', 'history', 'combined'];
@@ -148,7 +153,12 @@ export class BlockPuzzleAttacker {
     // Piece border vs the background just outside the mask (nearest outside neighbour).
     const seamPairs: Array<[number, number, number, number]> = [];
     for (const [px, py] of border) {
-      for (const [dx, dy] of [[-1, 0], [1, 0], [0, -1], [0, 1]] as const) {
+      for (const [dx, dy] of [
+        [-1, 0],
+        [1, 0],
+        [0, -1],
+        [0, 1],
+      ] as const) {
         if (!isIn(px + dx, py + dy)) seamPairs.push([px, py, px + dx * 2, py + dy * 2]);
       }
     }
@@ -168,11 +178,19 @@ export class BlockPuzzleAttacker {
     const seamAttack = argBest(seamScore, true);
 
     const interiorAttack = argBest((x) => {
-      let sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
+      let sa = 0,
+        sb = 0,
+        saa = 0,
+        sbb = 0,
+        sab = 0;
       for (const [px, py] of inside) {
         const a = piece.lum[py * pw + px]!;
         const b = bg.lum[at(bg, x + px, py)]!;
-        sa += a; sb += b; saa += a * a; sbb += b * b; sab += a * b;
+        sa += a;
+        sb += b;
+        saa += a * a;
+        sbb += b * b;
+        sab += a * b;
       }
       const n = inside.length;
       const cov = sab / n - (sa / n) * (sb / n);
@@ -184,15 +202,23 @@ export class BlockPuzzleAttacker {
     // Context: the attacker knows the layout (Kerckhoffs): a window reaching MARGIN px beyond the
     // piece's box with a FRAME px frame. Compare the picture just inside the frame (3 px from the
     // box) with the picture just outside it (MARGIN + 2 px): a real place continues (steady difference).
-    const inner = 3, outer = MARGIN + 2;
+    const inner = 3,
+      outer = MARGIN + 2;
     const contextScore = (x: number) => {
       const diffs: number[] = [];
       const pair = (ix: number, iy: number, ox: number, oy: number) => {
-        const i = at(bg, ix, iy) * 3, o = at(bg, ox, oy) * 3;
+        const i = at(bg, ix, iy) * 3,
+          o = at(bg, ox, oy) * 3;
         for (let c = 0; c < 3; c++) diffs.push(bg.rgb[o + c]! - bg.rgb[i + c]!);
       };
-      for (let xx = x - inner; xx <= x + pw + inner; xx++) { pair(xx, top - inner, xx, top - outer); pair(xx, bottom + inner, xx, bottom + outer); }
-      for (let yy = top - inner; yy <= bottom + inner; yy++) { pair(x - inner, yy, x - outer, yy); pair(x + pw - 1 + inner, yy, x + pw - 1 + outer, yy); }
+      for (let xx = x - inner; xx <= x + pw + inner; xx++) {
+        pair(xx, top - inner, xx, top - outer);
+        pair(xx, bottom + inner, xx, bottom + outer);
+      }
+      for (let yy = top - inner; yy <= bottom + inner; yy++) {
+        pair(x - inner, yy, x - outer, yy);
+        pair(x + pw - 1 + inner, yy, x + pw - 1 + outer, yy);
+      }
       const mean = diffs.reduce((s, d) => s + d, 0) / diffs.length;
       return diffs.reduce((s, d) => s + (d - mean) ** 2, 0) / diffs.length;
     };
@@ -206,7 +232,10 @@ export class BlockPuzzleAttacker {
       if (candidates.every((c) => Mabs(c - x) >= pw)) candidates.push(x);
       if (candidates.length === 3) break;
     }
-    const combinedAttack = candidates.reduce((best, x) => (contextScore(x) < contextScore(best) ? x : best), candidates[0]!);
+    const combinedAttack = candidates.reduce(
+      (best, x) => (contextScore(x) < contextScore(best) ? x : best),
+      candidates[0]!,
+    );
 
     // History: the most similar earlier background, then the place that changed most.
     let historyAttack = edgesAttack;
@@ -216,7 +245,10 @@ export class BlockPuzzleAttacker {
       for (const old of this.history) {
         let d = 0;
         for (let i = 0; i < bg.lum.length; i += 7) d += Mabs(bg.lum[i]! - old.lum[i]!);
-        if (d < closestDiff) { closestDiff = d; closest = old; }
+        if (d < closestDiff) {
+          closestDiff = d;
+          closest = old;
+        }
       }
       historyAttack = argBest((x) => {
         let d = 0;
@@ -227,6 +259,15 @@ export class BlockPuzzleAttacker {
     this.history.push(bg);
     if (this.history.length > 50) this.history.shift();
 
-    return { edges: edgesAttack, shading: shadingAttack, blur: blurAttack, seam: seamAttack, interior: interiorAttack, context: contextAttack, history: historyAttack, combined: combinedAttack };
+    return {
+      edges: edgesAttack,
+      shading: shadingAttack,
+      blur: blurAttack,
+      seam: seamAttack,
+      interior: interiorAttack,
+      context: contextAttack,
+      history: historyAttack,
+      combined: combinedAttack,
+    };
   }
 }

@@ -17,7 +17,9 @@ import ort from 'onnxruntime-node';
  * - clicking: for each character to click, in order, the most confident place it was read at;
  *   a character never read gets a guess among the boxes nobody claimed (what a bot would do).
  */
-const Mmax = Math.max, Mmin = Math.min, Mround = Math.round;
+const Mmax = Math.max,
+  Mmin = Math.min,
+  Mround = Math.round;
 
 export interface ReadCharacter {
   char: string;
@@ -63,7 +65,13 @@ export class ClickWordOcrAttacker {
     const detection = await ort.InferenceSession.create(join(dir, 'ch_PP-OCRv4_det_infer.onnx'), options);
     const recognition = await ort.InferenceSession.create(join(dir, 'ch_PP-OCRv4_rec_infer.onnx'), options);
     // Index 0 is CTC's blank; PaddleOCR appends a space after the dictionary.
-    const dictionary = ['', ...readFileSync(join(dir, 'ppocr_keys_v1.txt'), 'utf8').split('\n').filter((l) => l.length), ' '];
+    const dictionary = [
+      '',
+      ...readFileSync(join(dir, 'ppocr_keys_v1.txt'), 'utf8')
+        .split('\n')
+        .filter((l) => l.length),
+      ' ',
+    ];
     return new ClickWordOcrAttacker(detection, recognition, dictionary);
   }
 
@@ -128,13 +136,22 @@ export class ClickWordOcrAttacker {
     const stack: number[] = [];
     for (let start = 0; start < w * h; start++) {
       if (seen[start] || prob[start]! <= 0.3) continue;
-      let x0 = w, y0 = h, x1 = 0, y1 = 0, sum = 0, count = 0;
+      let x0 = w,
+        y0 = h,
+        x1 = 0,
+        y1 = 0,
+        sum = 0,
+        count = 0;
       stack.push(start);
       seen[start] = 1;
       while (stack.length) {
         const p = stack.pop()!;
-        const px = p % w, py = (p - px) / w;
-        x0 = Mmin(x0, px); x1 = Mmax(x1, px); y0 = Mmin(y0, py); y1 = Mmax(y1, py);
+        const px = p % w,
+          py = (p - px) / w;
+        x0 = Mmin(x0, px);
+        x1 = Mmax(x1, px);
+        y0 = Mmin(y0, py);
+        y1 = Mmax(y1, py);
         sum += prob[p]!;
         count++;
         for (const q of [px > 0 ? p - 1 : -1, px < w - 1 ? p + 1 : -1, py > 0 ? p - w : -1, py < h - 1 ? p + w : -1]) {
@@ -144,13 +161,17 @@ export class ClickWordOcrAttacker {
           }
         }
       }
-      const bw = x1 - x0 + 1, bh = y1 - y0 + 1;
+      const bw = x1 - x0 + 1,
+        bh = y1 - y0 + 1;
       if (Mmin(bw, bh) < 3 * DETECTION_SCALE || sum / count < 0.5) continue;
       const grow = (bw * bh * 1.5) / (2 * (bw + bh)); // PaddleOCR's unclip distance for a rectangle
-      const sx = source.width / w, sy = source.height / h;
+      const sx = source.width / w,
+        sy = source.height / h;
       boxes.push({
-        x0: Mmax(0, (x0 - grow) * sx), y0: Mmax(0, (y0 - grow) * sy),
-        x1: Mmin(source.width, (x1 + 1 + grow) * sx), y1: Mmin(source.height, (y1 + 1 + grow) * sy),
+        x0: Mmax(0, (x0 - grow) * sx),
+        y0: Mmax(0, (y0 - grow) * sy),
+        x1: Mmin(source.width, (x1 + 1 + grow) * sx),
+        y1: Mmin(source.height, (y1 + 1 + grow) * sy),
       });
     }
     return boxes;
@@ -158,8 +179,10 @@ export class ClickWordOcrAttacker {
 
   /** PP-OCR's CTC recognition of one box, tried at several rotations; characters placed by time step. */
   private async recognise(source: Canvas, box: Box): Promise<ReadCharacter[]> {
-    const bw = box.x1 - box.x0, bh = box.y1 - box.y0;
-    const cx = (box.x0 + box.x1) / 2, cy = (box.y0 + box.y1) / 2;
+    const bw = box.x1 - box.x0,
+      bh = box.y1 - box.y0;
+    const cx = (box.x0 + box.x1) / 2,
+      cy = (box.y0 + box.y1) / 2;
     let best: ReadCharacter[] = [];
     let bestScore = 0;
     for (const degrees of ROTATIONS) {
@@ -192,26 +215,32 @@ export class ClickWordOcrAttacker {
       }
       const output = await this.recognition.run({ x: new ort.Tensor('float32', input, [1, 3, REC_HEIGHT, REC_WIDTH]) });
       const tensor = output[this.recognition.outputNames[0]!]!;
-      const steps = tensor.dims[1]!, classes = tensor.dims[2]!;
+      const steps = tensor.dims[1]!,
+        classes = tensor.dims[2]!;
       const probs = Float32Array.from(tensor.data as Float32Array);
       const chars: ReadCharacter[] = [];
       let previous = 0;
       for (let t = 0; t < steps; t++) {
-        let arg = 0, max = -1;
+        let arg = 0,
+          max = -1;
         for (let c = 0; c < classes; c++) {
           const v = probs[t * classes + c]!;
-          if (v > max) { max = v; arg = c; }
+          if (v > max) {
+            max = v;
+            arg = c;
+          }
         }
         if (arg !== 0 && arg !== previous) {
           // Time step → place in the turned crop → place in the picture.
           const u = (((t + 0.5) * REC_WIDTH) / steps - targetW / 2) * (cw / targetW);
-          const cos = Math.cos(-angle), sin = Math.sin(-angle);
+          const cos = Math.cos(-angle),
+            sin = Math.sin(-angle);
           chars.push({ char: this.dictionary[arg] ?? '', x: cx + u * cos, y: cy + u * sin, confidence: max });
         }
         previous = arg;
       }
       const useful = chars.filter((c) => c.char.trim() && c.confidence > 0.3);
-      const score = useful.reduce((s, c) => s + c.confidence, 0) / Mmax(1, chars.length) * (useful.length ? 1 : 0);
+      const score = (useful.reduce((s, c) => s + c.confidence, 0) / Mmax(1, chars.length)) * (useful.length ? 1 : 0);
       if (score > bestScore) {
         bestScore = score;
         best = useful;

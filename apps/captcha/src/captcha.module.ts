@@ -7,10 +7,10 @@ import { CaptchaService } from './challenges/captcha.service.js';
 import { Backgrounds } from './images/background.js';
 import { CallerLimits } from './limits/caller-limits.repository.js';
 import { CaptchaRpcController } from './rpc/captcha-rpc.controller.js';
-import { CaptchaSessions } from './sessions/captcha-sessions.repository.js';
+import { CaptchaSessions } from '#libs/persistence';
 
 /**
- * The captcha worker (SPEC §2.1): serves get / check / verify requests from the gateway over
+ * The captcha worker (docs/contract.md#image-captcha): serves get / check / verify requests from the gateway over
  * RabbitMQ (queue `captcha.rpc.v2`); sessions and rate-limit counters live in PostgreSQL, so any
  * number of workers (and gateways) can serve any step.
  */
@@ -22,11 +22,19 @@ export class CaptchaModule {
       imports: [PlatformModule.register({ config, logger, poolSize: 5, queues: [CAPTCHA_RPC_QUEUE] })],
       controllers: [CaptchaRpcController],
       providers: [
-        { provide: Backgrounds, useValue: new Backgrounds() }, CaptchaSessions, CallerLimits, CaptchaService,
+        { provide: Backgrounds, useValue: new Backgrounds() },
+        CaptchaSessions,
+        CallerLimits,
+        CaptchaService,
         // The RPC queue's settings: this worker's prefetch, and its x-max-length (the gateway declares it with the same).
         {
           provide: CONSUMER_SETTINGS,
-          useValue: { [CAPTCHA_RPC_QUEUE]: { prefetch: config.captcha.prefetch, rpcQueueMaxLength: config.captcha.rpcQueueMaxLength } } satisfies ConsumerSettings,
+          useValue: {
+            [CAPTCHA_RPC_QUEUE]: {
+              prefetch: config.captcha.prefetch,
+              rpcQueueMaxLength: config.captcha.rpcQueueMaxLength,
+            },
+          } satisfies ConsumerSettings,
         },
       ],
     };

@@ -118,7 +118,8 @@
     const block = new Uint32Array(16);
     const w = new Uint32Array(64);
     for (let offset = 0; offset < bytes.length; offset += 64) {
-      for (let i = 0; i < 16; i++) block[i] = bytes[offset + 4 * i] << 24 | bytes[offset + 4 * i + 1] << 16 | bytes[offset + 4 * i + 2] << 8 | bytes[offset + 4 * i + 3];
+      for (let i = 0; i < 16; i++)
+        block[i] = bytes[offset + 4 * i] << 24 | bytes[offset + 4 * i + 1] << 16 | bytes[offset + 4 * i + 2] << 8 | bytes[offset + 4 * i + 3];
       compress(state, block, w);
     }
     return Array.from(state, (x) => x.toString(16).padStart(8, "0")).join("");
@@ -153,10 +154,12 @@
       const bits = (salt.length + length) * 8;
       bytes[62] = bits >>> 8;
       bytes[63] = bits & 255;
-      for (let i = 0; i < 16; i++) block[i] = bytes[4 * i] << 24 | bytes[4 * i + 1] << 16 | bytes[4 * i + 2] << 8 | bytes[4 * i + 3];
+      for (let i = 0; i < 16; i++)
+        block[i] = bytes[4 * i] << 24 | bytes[4 * i + 1] << 16 | bytes[4 * i + 2] << 8 | bytes[4 * i + 3];
       state.set(H0);
       compress(state, block, w);
-      if (state[0] === target[0] && state[1] === target[1] && state[2] === target[2] && state[3] === target[3] && state[4] === target[4] && state[5] === target[5] && state[6] === target[6] && state[7] === target[7]) return n;
+      if (state[0] === target[0] && state[1] === target[1] && state[2] === target[2] && state[3] === target[3] && state[4] === target[4] && state[5] === target[5] && state[6] === target[6] && state[7] === target[7])
+        return n;
     }
     return null;
   }
@@ -164,7 +167,8 @@
   // apps/gateway/widget/src/pow.ts
   function serveWorkerJobs() {
     const scope = globalThis;
-    if (typeof scope.document !== "undefined" || typeof scope.postMessage !== "function" || typeof scope.addEventListener !== "function") return false;
+    if (typeof scope.document !== "undefined" || typeof scope.postMessage !== "function" || typeof scope.addEventListener !== "function")
+      return false;
     scope.addEventListener("message", (event) => {
       const { puzzle, start, step } = event.data;
       scope.postMessage({ number: solvePow(puzzle, start, step) });
@@ -172,7 +176,15 @@
     return true;
   }
   function payloadOf(challenge, number) {
-    return btoa(JSON.stringify({ algorithm: challenge.algorithm, challenge: challenge.challenge, number, salt: challenge.salt, signature: challenge.signature }));
+    return btoa(
+      JSON.stringify({
+        algorithm: challenge.algorithm,
+        challenge: challenge.challenge,
+        number,
+        salt: challenge.salt,
+        signature: challenge.signature
+      })
+    );
   }
   async function solveOnPage(challenge) {
     const slice = 5e4;
@@ -189,7 +201,9 @@
     let workers = [];
     try {
       if (!scriptUrl2 || typeof Worker === "undefined") throw new Error("no workers");
-      const blob = URL.createObjectURL(new Blob([`importScripts(${JSON.stringify(scriptUrl2)});`], { type: "application/javascript" }));
+      const blob = URL.createObjectURL(
+        new Blob([`importScripts(${JSON.stringify(scriptUrl2)});`], { type: "application/javascript" })
+      );
       workers = Array.from({ length: cores }, () => new Worker(blob));
       URL.revokeObjectURL(blob);
       const number = await new Promise((resolve, reject) => {
@@ -203,7 +217,16 @@
             event.preventDefault();
             reject(new Error("worker failed"));
           };
-          worker.postMessage({ puzzle: { algorithm: challenge.algorithm, challenge: challenge.challenge, maxnumber: challenge.maxnumber, salt: challenge.salt }, start: i, step: workers.length });
+          worker.postMessage({
+            puzzle: {
+              algorithm: challenge.algorithm,
+              challenge: challenge.challenge,
+              maxnumber: challenge.maxnumber,
+              salt: challenge.salt
+            },
+            start: i,
+            step: workers.length
+          });
         });
       });
       if (number === null) throw new Error("no solution");
@@ -314,11 +337,33 @@
     return base64(out);
   }
 
-  // apps/gateway/widget/src/widget.ts
+  // apps/gateway/widget/src/widget-ui.ts
   var IMAGE_W = 310;
   var TEXT = {
-    zh: { pow: "\u6B63\u5728\u8FDB\u884C\u5DE5\u4F5C\u91CF\u8BC1\u660E\u2026", powDone: "\u5DE5\u4F5C\u91CF\u8BC1\u660E\u5B8C\u6210", checking: "\u6B63\u5728\u786E\u8BA4\u60A8\u4E0D\u662F\u673A\u5668\u4EBA\u2026", slide: "\u62D6\u52A8\u6ED1\u5757\uFF0C\u628A\u62FC\u56FE\u653E\u8FDB\u5F62\u72B6\u76F8\u540C\u7684\u7F3A\u53E3", click: "\u8BF7\u4F9D\u6B21\u70B9\u51FB", ok: "\u9A8C\u8BC1\u6210\u529F", fail: "\u9A8C\u8BC1\u5931\u8D25\uFF0C\u8BF7\u91CD\u8BD5", refresh: "\u6362\u4E00\u5F20", loading: "\u52A0\u8F7D\u4E2D\u2026", slider: "\u62FC\u56FE\u6ED1\u5757\uFF1A\u7528\u5DE6\u53F3\u65B9\u5411\u952E\u79FB\u52A8\uFF0C\u56DE\u8F66\u63D0\u4EA4" },
-    en: { pow: "Proof of work: solving\u2026", powDone: "Proof of work done", checking: "Checking that you are a person\u2026", slide: "Drag the piece into the gap of the same shape", click: "Click in order", ok: "Verified", fail: "Failed, try again", refresh: "New captcha", loading: "Loading\u2026", slider: "Puzzle slider: move with the arrow keys, Enter to submit" }
+    zh: {
+      pow: "\u6B63\u5728\u8FDB\u884C\u5DE5\u4F5C\u91CF\u8BC1\u660E\u2026",
+      powDone: "\u5DE5\u4F5C\u91CF\u8BC1\u660E\u5B8C\u6210",
+      checking: "\u6B63\u5728\u786E\u8BA4\u60A8\u4E0D\u662F\u673A\u5668\u4EBA\u2026",
+      slide: "\u62D6\u52A8\u6ED1\u5757\uFF0C\u628A\u62FC\u56FE\u653E\u8FDB\u5F62\u72B6\u76F8\u540C\u7684\u7F3A\u53E3",
+      click: "\u8BF7\u4F9D\u6B21\u70B9\u51FB",
+      ok: "\u9A8C\u8BC1\u6210\u529F",
+      fail: "\u9A8C\u8BC1\u5931\u8D25\uFF0C\u8BF7\u91CD\u8BD5",
+      refresh: "\u6362\u4E00\u5F20",
+      loading: "\u52A0\u8F7D\u4E2D\u2026",
+      slider: "\u62FC\u56FE\u6ED1\u5757\uFF1A\u7528\u5DE6\u53F3\u65B9\u5411\u952E\u79FB\u52A8\uFF0C\u56DE\u8F66\u63D0\u4EA4"
+    },
+    en: {
+      pow: "Proof of work: solving\u2026",
+      powDone: "Proof of work done",
+      checking: "Checking that you are a person\u2026",
+      slide: "Drag the piece into the gap of the same shape",
+      click: "Click in order",
+      ok: "Verified",
+      fail: "Failed, try again",
+      refresh: "New captcha",
+      loading: "Loading\u2026",
+      slider: "Puzzle slider: move with the arrow keys, Enter to submit"
+    }
   };
   var scriptUrl = (() => {
     var _a2;
@@ -350,6 +395,128 @@
     for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
     return node;
   }
+  function stageScale(stage) {
+    return stage.clientWidth / IMAGE_W || 1;
+  }
+
+  // apps/gateway/widget/src/widget-challenges.ts
+  function showBlockPuzzle(host, body) {
+    const t = host.text;
+    host.status.textContent = t.slide;
+    const piece = el("img", "position:absolute;top:0;left:0;height:100%;z-index:2;pointer-events:none", {
+      class: "verigate-piece",
+      alt: "",
+      draggable: "false",
+      src: `data:image/png;base64,${body.jigsawImageBase64}`
+    });
+    host.stage.append(piece);
+    const handle = el(
+      "div",
+      "position:absolute;top:0;left:0;width:48px;height:38px;border-radius:19px;background:#3d7eff;color:#fff;display:flex;align-items:center;justify-content:center;cursor:grab;touch-action:none;font-size:18px",
+      {
+        role: "slider",
+        tabindex: "0",
+        "aria-label": t.slider,
+        "aria-valuemin": "0",
+        "aria-valuemax": String(IMAGE_W),
+        "aria-valuenow": "0",
+        class: "verigate-handle"
+      }
+    );
+    handle.textContent = "\u2192";
+    host.bar.append(handle);
+    let pieceWidth = 0;
+    const naturalWidth = () => pieceWidth || (pieceWidth = piece.naturalWidth || 50);
+    let offset = 0;
+    const trajectory = [];
+    let usedKeyboard = false;
+    let started = 0;
+    const maxOffset = () => IMAGE_W - naturalWidth();
+    const place = (imageX, y) => {
+      offset = Math.max(0, Math.min(maxOffset(), imageX));
+      const s = stageScale(host.stage);
+      piece.style.left = `${offset * s}px`;
+      piece.style.width = `${naturalWidth() * s}px`;
+      const track = host.bar.clientWidth - handle.offsetWidth;
+      handle.style.left = `${offset / maxOffset() * track}px`;
+      handle.setAttribute("aria-valuenow", String(Math.round(offset)));
+      if (!started) started = performance.now();
+      trajectory.push([Math.round(performance.now() - started), Math.round(offset * 10) / 10, Math.round(y * 10) / 10]);
+    };
+    piece.addEventListener("load", () => place(0, 0));
+    let dragFrom = null;
+    const ratio = () => maxOffset() / Math.max(1, host.bar.clientWidth - handle.offsetWidth);
+    const down = (e) => {
+      var _a2;
+      if (host.busy()) return;
+      dragFrom = { x: e.clientX, offset };
+      (_a2 = handle.setPointerCapture) == null ? void 0 : _a2.call(handle, e.pointerId);
+      handle.style.cursor = "grabbing";
+      e.preventDefault();
+    };
+    const move = (e) => {
+      if (!dragFrom) return;
+      place(
+        dragFrom.offset + (e.clientX - dragFrom.x) * ratio(),
+        (e.clientY - host.bar.getBoundingClientRect().top) / stageScale(host.stage)
+      );
+    };
+    const up = () => {
+      if (!dragFrom) return;
+      dragFrom = null;
+      handle.style.cursor = "grab";
+      host.submitPuzzle(offset, usedKeyboard ? void 0 : trajectory);
+    };
+    handle.addEventListener("pointerdown", down);
+    window.addEventListener("pointermove", move);
+    window.addEventListener("pointerup", up);
+    window.addEventListener("pointercancel", up);
+    const key = (e) => {
+      if (host.busy()) return;
+      const step = e.shiftKey ? 10 : 1;
+      if (e.key === "ArrowRight" || e.key === "ArrowLeft") {
+        usedKeyboard = true;
+        place(offset + (e.key === "ArrowRight" ? step : -step), 0);
+      } else if (e.key === "Enter" || e.key === " ") {
+        host.submitPuzzle(offset, usedKeyboard ? void 0 : trajectory);
+      } else {
+        return;
+      }
+      e.preventDefault();
+    };
+    handle.addEventListener("keydown", key);
+    host.cleanup.push(() => {
+      window.removeEventListener("pointermove", move);
+      window.removeEventListener("pointerup", up);
+      window.removeEventListener("pointercancel", up);
+    });
+  }
+  function showClickWord(host, body, image) {
+    var _a2;
+    const t = host.text;
+    const words = (_a2 = body.wordList) != null ? _a2 : [];
+    host.status.textContent = `${t.click}: ${words.join(" ")}`;
+    const points = [];
+    const click = (e) => {
+      if (host.busy() || points.length >= words.length) return;
+      const rect = image.getBoundingClientRect();
+      const s = rect.width / IMAGE_W;
+      const x = (e.clientX - rect.left) / s;
+      const y = (e.clientY - rect.top) / s;
+      points.push({ x: Math.round(x), y: Math.round(y) });
+      const mark = el(
+        "div",
+        `position:absolute;z-index:2;left:${x * s - 11}px;top:${y * s - 11}px;width:22px;height:22px;border-radius:11px;background:#3d7eff;color:#fff;text-align:center;line-height:22px;font-size:12px;pointer-events:none`
+      );
+      mark.textContent = String(points.length);
+      host.stage.append(mark);
+      if (points.length === words.length) host.check(JSON.stringify(points));
+    };
+    image.addEventListener("click", click);
+    host.bar.style.display = "none";
+  }
+
+  // apps/gateway/widget/src/widget.ts
   var CaptchaWidget = class {
     constructor(container, options) {
       __publicField(this, "container", container);
@@ -377,20 +544,41 @@
       this.type = options.captchaType === "clickWord" ? "clickWord" : "blockPuzzle";
       this.base = ((_a2 = options.baseUrl) != null ? _a2 : scriptBase).replace(/\/$/, "");
       this.fingerprint = (_b2 = options.fingerprint) != null ? _b2 : deviceFingerprint();
-      this.root = el("div", "position:relative;width:100%;max-width:620px;font:14px/1.4 system-ui,sans-serif;user-select:none;-webkit-user-select:none", { class: "verigate-captcha", role: "group", "aria-label": "captcha" });
-      this.stage = el("div", `position:relative;width:100%;aspect-ratio:${IMAGE_W}/155;overflow:hidden;border-radius:4px;background:#eee`);
-      this.bar = el("div", "position:relative;margin-top:8px;height:40px;border-radius:20px;background:#eef1f5;border:1px solid #d0d7e2");
+      this.root = el(
+        "div",
+        "position:relative;width:100%;max-width:620px;font:14px/1.4 system-ui,sans-serif;user-select:none;-webkit-user-select:none",
+        { class: "verigate-captcha", role: "group", "aria-label": "captcha" }
+      );
+      this.stage = el(
+        "div",
+        `position:relative;width:100%;aspect-ratio:${IMAGE_W}/155;overflow:hidden;border-radius:4px;background:#eee`
+      );
+      this.bar = el(
+        "div",
+        "position:relative;margin-top:8px;height:40px;border-radius:20px;background:#eef1f5;border:1px solid #d0d7e2"
+      );
       this.status = el("div", "margin-top:4px;min-height:20px;color:#555", { "aria-live": "polite", role: "status" });
       this.powLine = el("div", "margin-top:2px;min-height:16px;font-size:12px;color:#777", { class: "verigate-pow" });
       this.managed = options.mode === "managed";
       const count = () => {
         this.interactions++;
       };
-      for (const type of ["pointermove", "pointerdown", "keydown", "touchstart", "scroll"]) window.addEventListener(type, count, { passive: true });
+      for (const type of ["pointermove", "pointerdown", "keydown", "touchstart", "scroll"])
+        window.addEventListener(type, count, { passive: true });
       this.cleanup.push(() => {
-        for (const type of ["pointermove", "pointerdown", "keydown", "touchstart", "scroll"]) window.removeEventListener(type, count);
+        for (const type of ["pointermove", "pointerdown", "keydown", "touchstart", "scroll"])
+          window.removeEventListener(type, count);
       });
-      const refresh = el("button", "position:absolute;top:4px;right:4px;z-index:3;border:0;border-radius:3px;background:rgba(255,255,255,.85);cursor:pointer;padding:2px 6px", { type: "button", "aria-label": TEXT[this.lang].refresh, title: TEXT[this.lang].refresh, class: "verigate-refresh" });
+      const refresh = el(
+        "button",
+        "position:absolute;top:4px;right:4px;z-index:3;border:0;border-radius:3px;background:rgba(255,255,255,.85);cursor:pointer;padding:2px 6px",
+        {
+          type: "button",
+          "aria-label": TEXT[this.lang].refresh,
+          title: TEXT[this.lang].refresh,
+          class: "verigate-refresh"
+        }
+      );
       refresh.textContent = "\u21BB";
       refresh.addEventListener("click", () => void this.refresh());
       this.root.append(this.stage, this.bar, this.status, this.powLine);
@@ -428,7 +616,9 @@
       this.busy = false;
       let body;
       try {
-        const response = await fetch(`${this.base}/api/v2/sdk/captcha?captchaType=${this.type}`, { headers: this.headers(false) });
+        const response = await fetch(`${this.base}/api/v2/sdk/captcha?captchaType=${this.type}`, {
+          headers: this.headers(false)
+        });
         body = await response.json();
         if (!response.ok) return this.fail((_a2 = body.error_code) != null ? _a2 : String(response.status), (_b2 = body.error_msg) != null ? _b2 : "error");
       } catch (error) {
@@ -441,10 +631,15 @@
       this.setPuzzleVisible(!managedAsk);
       for (const child of [...this.stage.children]) if (!child.classList.contains("verigate-refresh")) child.remove();
       this.bar.replaceChildren();
-      const background = el("img", "position:absolute;inset:0;width:100%;height:100%;display:block", { class: "verigate-background", alt: "", draggable: "false", src: `data:image/png;base64,${body.originalImageBase64}` });
+      const background = el("img", "position:absolute;inset:0;width:100%;height:100%;display:block", {
+        class: "verigate-background",
+        alt: "",
+        draggable: "false",
+        src: `data:image/png;base64,${body.originalImageBase64}`
+      });
       this.stage.prepend(background);
-      if (this.type === "blockPuzzle") this.showPuzzle(body);
-      else this.showClickWord(body, background);
+      if (this.type === "blockPuzzle") showBlockPuzzle(this.challengeHost(), body);
+      else showClickWord(this.challengeHost(), body, background);
       if (managedAsk) await this.askManaged(body);
     }
     setPuzzleVisible(visible) {
@@ -477,7 +672,7 @@
       this.status.textContent = t.checking;
       this.busy = true;
       let answer;
-      let status = 0;
+      let status;
       try {
         const pow = this.pow ? await this.pow : void 0;
         const wait = 1100 - (performance.now() - this.renderedAt);
@@ -485,7 +680,11 @@
         const response = await fetch(`${this.base}/api/v2/sdk/captcha/managed`, {
           method: "POST",
           headers: this.headers(true),
-          body: JSON.stringify({ token: body.token, powSolution: pow == null ? void 0 : pow.payload, signals: { elapsedMs: Math.round(performance.now() - this.renderedAt), interactions: this.interactions } })
+          body: JSON.stringify({
+            token: body.token,
+            powSolution: pow == null ? void 0 : pow.payload,
+            signals: { elapsedMs: Math.round(performance.now() - this.renderedAt), interactions: this.interactions }
+          })
         });
         status = response.status;
         answer = await response.json();
@@ -494,7 +693,8 @@
         return this.fail("NETWORK", error.message);
       }
       this.busy = false;
-      if (status === 200 && answer.result === true && answer.captchaVerification) return this.succeed(answer.captchaVerification);
+      if (status === 200 && answer.result === true && answer.captchaVerification)
+        return this.succeed(answer.captchaVerification);
       if (status !== 200) {
         this.fail((_a2 = answer.error_code) != null ? _a2 : String(status), (_b2 = answer.error_msg) != null ? _b2 : t.fail);
         this.root.setAttribute("data-state", "failed");
@@ -512,108 +712,18 @@
       this.root.setAttribute("data-state", "passed");
       (_b2 = (_a2 = this.options).onSuccess) == null ? void 0 : _b2.call(_a2, captchaVerification);
     }
-    scale() {
-      return this.stage.clientWidth / IMAGE_W || 1;
-    }
-    showPuzzle(body) {
-      const t = TEXT[this.lang];
-      this.status.textContent = t.slide;
-      const piece = el("img", "position:absolute;top:0;left:0;height:100%;z-index:2;pointer-events:none", { class: "verigate-piece", alt: "", draggable: "false", src: `data:image/png;base64,${body.jigsawImageBase64}` });
-      this.stage.append(piece);
-      const handle = el("div", "position:absolute;top:0;left:0;width:48px;height:38px;border-radius:19px;background:#3d7eff;color:#fff;display:flex;align-items:center;justify-content:center;cursor:grab;touch-action:none;font-size:18px", {
-        role: "slider",
-        tabindex: "0",
-        "aria-label": t.slider,
-        "aria-valuemin": "0",
-        "aria-valuemax": String(IMAGE_W),
-        "aria-valuenow": "0",
-        class: "verigate-handle"
-      });
-      handle.textContent = "\u2192";
-      this.bar.append(handle);
-      let pieceWidth = 0;
-      const naturalWidth = () => pieceWidth || (pieceWidth = piece.naturalWidth || 50);
-      let offset = 0;
-      const trajectory = [];
-      let usedKeyboard = false;
-      let started = 0;
-      const maxOffset = () => IMAGE_W - naturalWidth();
-      const place = (imageX, y) => {
-        offset = Math.max(0, Math.min(maxOffset(), imageX));
-        const s = this.scale();
-        piece.style.left = `${offset * s}px`;
-        piece.style.width = `${naturalWidth() * s}px`;
-        const track = this.bar.clientWidth - handle.offsetWidth;
-        handle.style.left = `${offset / maxOffset() * track}px`;
-        handle.setAttribute("aria-valuenow", String(Math.round(offset)));
-        if (!started) started = performance.now();
-        trajectory.push([Math.round(performance.now() - started), Math.round(offset * 10) / 10, Math.round(y * 10) / 10]);
+    /** What the challenge being shown may use of this widget. */
+    challengeHost() {
+      return {
+        stage: this.stage,
+        bar: this.bar,
+        status: this.status,
+        text: TEXT[this.lang],
+        busy: () => this.busy,
+        submitPuzzle: (offset, trajectory) => void this.submitPuzzle(offset, trajectory),
+        check: (pointJson) => void this.check(pointJson),
+        cleanup: this.puzzleCleanup
       };
-      piece.addEventListener("load", () => place(0, 0));
-      let dragFrom = null;
-      const ratio = () => maxOffset() / Math.max(1, this.bar.clientWidth - handle.offsetWidth);
-      const down = (e) => {
-        var _a2;
-        if (this.busy) return;
-        dragFrom = { x: e.clientX, offset };
-        (_a2 = handle.setPointerCapture) == null ? void 0 : _a2.call(handle, e.pointerId);
-        handle.style.cursor = "grabbing";
-        e.preventDefault();
-      };
-      const move = (e) => {
-        if (!dragFrom) return;
-        place(dragFrom.offset + (e.clientX - dragFrom.x) * ratio(), (e.clientY - this.bar.getBoundingClientRect().top) / this.scale());
-      };
-      const up = () => {
-        if (!dragFrom) return;
-        dragFrom = null;
-        handle.style.cursor = "grab";
-        void this.submitPuzzle(offset, usedKeyboard ? void 0 : trajectory);
-      };
-      handle.addEventListener("pointerdown", down);
-      window.addEventListener("pointermove", move);
-      window.addEventListener("pointerup", up);
-      window.addEventListener("pointercancel", up);
-      const key = (e) => {
-        if (this.busy) return;
-        const step = e.shiftKey ? 10 : 1;
-        if (e.key === "ArrowRight" || e.key === "ArrowLeft") {
-          usedKeyboard = true;
-          place(offset + (e.key === "ArrowRight" ? step : -step), 0);
-        } else if (e.key === "Enter" || e.key === " ") {
-          void this.submitPuzzle(offset, usedKeyboard ? void 0 : trajectory);
-        } else {
-          return;
-        }
-        e.preventDefault();
-      };
-      handle.addEventListener("keydown", key);
-      this.puzzleCleanup.push(() => {
-        window.removeEventListener("pointermove", move);
-        window.removeEventListener("pointerup", up);
-        window.removeEventListener("pointercancel", up);
-      });
-    }
-    showClickWord(body, image) {
-      var _a2;
-      const t = TEXT[this.lang];
-      const words = (_a2 = body.wordList) != null ? _a2 : [];
-      this.status.textContent = `${t.click}: ${words.join(" ")}`;
-      const points = [];
-      const click = (e) => {
-        if (this.busy || points.length >= words.length) return;
-        const rect = image.getBoundingClientRect();
-        const s = rect.width / IMAGE_W;
-        const x = (e.clientX - rect.left) / s;
-        const y = (e.clientY - rect.top) / s;
-        points.push({ x: Math.round(x), y: Math.round(y) });
-        const mark = el("div", `position:absolute;z-index:2;left:${x * s - 11}px;top:${y * s - 11}px;width:22px;height:22px;border-radius:11px;background:#3d7eff;color:#fff;text-align:center;line-height:22px;font-size:12px;pointer-events:none`);
-        mark.textContent = String(points.length);
-        this.stage.append(mark);
-        if (points.length === words.length) void this.check(JSON.stringify(points));
-      };
-      image.addEventListener("click", click);
-      this.bar.style.display = "none";
     }
     async submitPuzzle(offset, trajectory) {
       await this.check(JSON.stringify({ x: Math.round(offset * 10) / 10, y: 5 }), trajectory);
@@ -637,9 +747,14 @@
           ...trajectory ? { trajectory } : {},
           ...powSolution ? { powSolution } : {}
         };
-        const response = await fetch(`${this.base}/api/v2/sdk/captcha/check`, { method: "POST", headers: this.headers(true), body: JSON.stringify(body) });
+        const response = await fetch(`${this.base}/api/v2/sdk/captcha/check`, {
+          method: "POST",
+          headers: this.headers(true),
+          body: JSON.stringify(body)
+        });
         const answer = await response.json();
-        if (response.ok && answer.result === true && answer.captchaVerification) return this.succeed(answer.captchaVerification);
+        if (response.ok && answer.result === true && answer.captchaVerification)
+          return this.succeed(answer.captchaVerification);
         this.fail((_a2 = answer.error_code) != null ? _a2 : String(response.status), (_b2 = answer.error_msg) != null ? _b2 : TEXT[this.lang].fail);
       } catch (error) {
         this.fail("NETWORK", error.message);

@@ -26,7 +26,11 @@ export async function createGateway(config: PlatformConfig, logger: JsonLogger):
     requestIdHeader: false,
     genReqId: (req: { headers: Record<string, unknown> }) => requestIdFrom(req.headers['x-request-id']),
   } as ConstructorParameters<typeof FastifyAdapter>[0]);
-  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.register(config, logger), adapter, { logger, abortOnError: false, bodyParser: false });
+  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.register(config, logger), adapter, {
+    logger,
+    abortOnError: false,
+    bodyParser: false,
+  });
   configureBodyParsers(app.getHttpAdapter().getInstance());
   installHttpObservability(app.getHttpAdapter().getInstance(), app.get(Metrics), logger, config.accessLog);
   app.useGlobalFilters(new HttpExceptionFilter(logger));
@@ -42,7 +46,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     // HOST: 127.0.0.1 outside production unless set (a development gateway is not on the network).
     await app.listen(config.port, config.host);
     // Readiness answers 503 for drainMs before the listener closes; requests in flight then finish.
-    exitOnShutdownSignals(app, logger, { timeoutMs: config.shutdownTimeoutSeconds * 1000, drainMs: config.shutdownDrainMs });
+    exitOnShutdownSignals(app, logger, {
+      timeoutMs: config.shutdownTimeoutSeconds * 1000,
+      drainMs: config.shutdownDrainMs,
+    });
     warnAboutDevelopmentDefaults(config, logger);
     logger.info('gateway listening', { host: config.host, port: config.port });
   } catch (error) {

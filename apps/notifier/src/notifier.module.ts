@@ -12,7 +12,7 @@ import { EnqueueDeliveryUseCase } from './events/enqueue-delivery.use-case.js';
 import { EVENTS_PREFETCH, NOTIFIER_QUEUES, StatusEventsController } from './events/status-events.controller.js';
 
 /**
- * The notifier worker (SPEC §3.2): call events, CDRs and SMS status events from RabbitMQ become
+ * The notifier worker (docs/contract.md#notifications): call events, CDRs and SMS status events from RabbitMQ become
  * webhook deliveries in PostgreSQL, sent to the customer's statusUrl / feeUrl / SMS status URL in
  * order per session (per message for SMS), with retries.
  */
@@ -24,8 +24,19 @@ export class NotifierModule {
       imports: [PlatformModule.register({ config, logger, poolSize: 10, queues: NOTIFIER_QUEUES })],
       controllers: [StatusEventsController],
       providers: [
-        WebhookClient, WebhookSigner, WebhookDeliveriesRepository, DeliveryLeasesRepository, DeliveryAttemptsRepository, DeliveryDispatcher, EnqueueDeliveryUseCase,
-        { provide: CONSUMER_SETTINGS, useValue: Object.fromEntries(NOTIFIER_QUEUES.map((queue) => [queue, { prefetch: EVENTS_PREFETCH }])) satisfies ConsumerSettings },
+        WebhookClient,
+        WebhookSigner,
+        WebhookDeliveriesRepository,
+        DeliveryLeasesRepository,
+        DeliveryAttemptsRepository,
+        DeliveryDispatcher,
+        EnqueueDeliveryUseCase,
+        {
+          provide: CONSUMER_SETTINGS,
+          useValue: Object.fromEntries(
+            NOTIFIER_QUEUES.map((queue) => [queue, { prefetch: EVENTS_PREFETCH }]),
+          ) satisfies ConsumerSettings,
+        },
       ],
       exports: [DeliveryDispatcher],
     };

@@ -4,7 +4,7 @@ import { Queues } from '#libs/contracts';
 import { CONSUMER_SETTINGS, type ConsumerSettings } from '#libs/messaging';
 import { PlatformModule } from '#libs/platform';
 import { APP_LOGGER, PLATFORM_CONFIG, type JsonLogger, type PlatformConfig } from '#libs/runtime';
-import { SmsMessagesRepository } from './messages/sms-messages.repository.js';
+import { SmsMessagesRepository } from '#libs/persistence';
 import { createSmsProvider } from './providers/provider.factory.js';
 import { SMS_PROVIDER } from './providers/sms-provider.js';
 import { RecordReceiptUseCase } from './receipts/record-receipt.use-case.js';
@@ -18,17 +18,23 @@ export class SmsModule {
     return {
       module: SmsModule,
       // The worker writes status notifications to the outbox: it runs the relay too.
-      imports: [PlatformModule.register({ config, logger, poolSize: 10, runOutboxRelay: true, queues: [Queues.smsSend] })],
+      imports: [
+        PlatformModule.register({ config, logger, poolSize: 10, runOutboxRelay: true, queues: [Queues.smsSend] }),
+      ],
       controllers: [SendSmsController],
       providers: [
         SmsMessagesRepository,
         SendSmsUseCase,
         RecordReceiptUseCase,
-        { provide: CONSUMER_SETTINGS, useValue: { [Queues.smsSend]: { prefetch: config.sms.prefetch } } satisfies ConsumerSettings },
+        {
+          provide: CONSUMER_SETTINGS,
+          useValue: { [Queues.smsSend]: { prefetch: config.sms.prefetch } } satisfies ConsumerSettings,
+        },
         {
           provide: SMS_PROVIDER,
           inject: [PLATFORM_CONFIG, DataSource, APP_LOGGER],
-          useFactory: (c: PlatformConfig, dataSource: DataSource, log: JsonLogger) => createSmsProvider(c, dataSource, log),
+          useFactory: (c: PlatformConfig, dataSource: DataSource, log: JsonLogger) =>
+            createSmsProvider(c, dataSource, log),
         },
       ],
     };

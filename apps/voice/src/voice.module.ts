@@ -1,10 +1,17 @@
-import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Queues } from '#libs/contracts';
 import { CONSUMER_SETTINGS, type ConsumerSettings } from '#libs/messaging';
 import { PlatformModule } from '#libs/platform';
 import type { JsonLogger, PlatformConfig } from '#libs/runtime';
-import { CallSessionsRepository } from './calls/call-sessions.repository.js';
+import { CallSessionsRepository, VoiceWorkersRepository } from '#libs/persistence';
 import { PlaceCallController } from './calls/place-call.controller.js';
 import { PlaceCallUseCase } from './calls/place-call.use-case.js';
 import { CARRIER, type Carrier } from './carriers/carrier.js';
@@ -64,12 +71,19 @@ export class VoiceModule {
   static register(config: PlatformConfig, logger: JsonLogger): DynamicModule {
     return {
       module: VoiceModule,
-      imports: [PlatformModule.register({ config, logger, poolSize: 10, runOutboxRelay: true, queues: [Queues.voiceCalls] })],
+      imports: [
+        PlatformModule.register({ config, logger, poolSize: 10, runOutboxRelay: true, queues: [Queues.voiceCalls] }),
+      ],
       controllers: [PlaceCallController],
       providers: [
-        { provide: CARRIER, useFactory: (dataSource: DataSource) => createCarrier(config, dataSource, logger), inject: [DataSource] },
+        {
+          provide: CARRIER,
+          useFactory: (dataSource: DataSource) => createCarrier(config, dataSource, logger),
+          inject: [DataSource],
+        },
         CarrierLifecycle,
         CallSessionsRepository,
+        VoiceWorkersRepository,
         VoicePortsService,
         PlaceCallUseCase,
         OrphanSweeperService,
@@ -77,7 +91,9 @@ export class VoiceModule {
         {
           provide: CONSUMER_SETTINGS,
           inject: [VoicePortsService],
-          useFactory: (ports: VoicePortsService): ConsumerSettings => ({ [Queues.voiceCalls]: { prefetch: ports.capacity } }),
+          useFactory: (ports: VoicePortsService): ConsumerSettings => ({
+            [Queues.voiceCalls]: { prefetch: ports.capacity },
+          }),
         },
       ],
     };

@@ -34,7 +34,11 @@ describe('AJ-Captcha AES (AES-128-ECB, PKCS#7, Base64)', () => {
   it('decodes encrypted and plain pointJson, and refuses garbage', () => {
     const encrypted = decodePointJson(VECTORS[0]![1], KEY);
     expect(encrypted).toEqual({ plain: '{"x":237.0,"y":5.0}', value: { x: 237, y: 5 }, encrypted: true });
-    expect(decodePointJson('[{"x":1,"y":2}]', KEY)).toEqual({ plain: '[{"x":1,"y":2}]', value: [{ x: 1, y: 2 }], encrypted: false });
+    expect(decodePointJson('[{"x":1,"y":2}]', KEY)).toEqual({
+      plain: '[{"x":1,"y":2}]',
+      value: [{ x: 1, y: 2 }],
+      encrypted: false,
+    });
     expect(decodePointJson('{"x":', KEY)).toBeNull();
     expect(decodePointJson(aesEncrypt('not json', KEY), KEY)).toBeNull();
   });

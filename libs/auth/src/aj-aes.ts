@@ -85,11 +85,14 @@ export function plainCredentialToken(captchaVerification: string): string | null
 }
 
 /**
- * SPEC §2.1/§2.2: a credential handed out in AES form may come back in its plain form
+ * docs/contract.md#image-captcha, #sms-verification-code: a credential handed out in AES form may come back in its plain form
  * (`token---pointJson`). Its AES form, for looking it up by hash, when `secretKeyOf` knows the
  * token's key; null when the credential is not in plain form or its session is unknown.
  */
-export async function aesFormOfPlainCredential(credential: string, secretKeyOf: (token: string) => Promise<string | null>): Promise<string | null> {
+export async function aesFormOfPlainCredential(
+  credential: string,
+  secretKeyOf: (token: string) => Promise<string | null>,
+): Promise<string | null> {
   const token = plainCredentialToken(credential);
   if (!token) return null;
   const secretKey = await secretKeyOf(token);

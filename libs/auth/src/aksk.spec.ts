@@ -1,6 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { AKSK_HEADER_MAX_LENGTH, computeDigest, digestMatches, parseAksk, parseCreated, parseKeyValues, signAksk } from './aksk.js';
+import {
+  AKSK_HEADER_MAX_LENGTH,
+  computeDigest,
+  digestMatches,
+  parseAksk,
+  parseCreated,
+  parseKeyValues,
+  signAksk,
+} from './aksk.js';
 import { signPush } from './push-signature.js';
 
 /** The regular expression parseKeyValues replaced (quadratic on long words): the reference for short inputs. */
@@ -22,20 +30,29 @@ function cpuMs(fn: () => void): number {
 }
 
 const AUTH = 'AKSK realm="SDP",profile="UsernameToken",type="Appkey"';
-const X = 'UsernameToken Username="ZRBRz4bAXoFgEH7o4Ew308eXc1RA",PasswordDigest="abc=",Nonce="ac1c911c4792492687f8f6b2264a491e",Created="2018-05-26T00:35:30Z"';
+const X =
+  'UsernameToken Username="ZRBRz4bAXoFgEH7o4Ew308eXc1RA",PasswordDigest="abc=",Nonce="ac1c911c4792492687f8f6b2264a491e",Created="2018-05-26T00:35:30Z"';
 
 describe('AKSK parsing', () => {
   it('reads the seed example', () => {
     const result = parseAksk(AUTH, X);
     expect(result).toEqual({
       ok: true,
-      credentials: { appKey: 'ZRBRz4bAXoFgEH7o4Ew308eXc1RA', passwordDigest: 'abc=', nonce: 'ac1c911c4792492687f8f6b2264a491e', created: '2018-05-26T00:35:30Z' },
+      credentials: {
+        appKey: 'ZRBRz4bAXoFgEH7o4Ew308eXc1RA',
+        passwordDigest: 'abc=',
+        nonce: 'ac1c911c4792492687f8f6b2264a491e',
+        created: '2018-05-26T00:35:30Z',
+      },
     });
   });
 
-  it('tolerates the spacing of Huawei\'s other samples', () => {
+  it("tolerates the spacing of Huawei's other samples", () => {
     const spaced = 'UsernameToken Username = "k", PasswordDigest = "d", Nonce = "n1", Created = "2018-05-26T00:35:30Z"';
-    expect(parseAksk('AKSK realm="SDP", profile="UsernameToken", type="Appkey"', spaced)).toMatchObject({ ok: true, credentials: { appKey: 'k', nonce: 'n1' } });
+    expect(parseAksk('AKSK realm="SDP", profile="UsernameToken", type="Appkey"', spaced)).toMatchObject({
+      ok: true,
+      credentials: { appKey: 'k', nonce: 'n1' },
+    });
   });
 
   it('keeps = signs inside quoted base64 values', () => {
@@ -43,14 +60,45 @@ describe('AKSK parsing', () => {
   });
 
   it('reads key-value pairs exactly as the former regular expression did', () => {
-    const piece = fc.constantFrom('a', 'Z', '9', '_', '-', '=', '"', ',', ' ', '\t', 'realm', 'Nonce', 'x=', '="', '"v"', 'é', '\u00a0', '\r\n');
-    fc.assert(fc.property(fc.array(piece, { maxLength: 40 }).map((p) => p.join('')), (text) => {
-      expect(parseKeyValues(text)).toEqual(regexKeyValues(text));
-    }), { numRuns: 2000 });
+    const piece = fc.constantFrom(
+      'a',
+      'Z',
+      '9',
+      '_',
+      '-',
+      '=',
+      '"',
+      ',',
+      ' ',
+      '\t',
+      'realm',
+      'Nonce',
+      'x=',
+      '="',
+      '"v"',
+      'é',
+      '\u00a0',
+      '\r\n',
+    );
+    fc.assert(
+      fc.property(
+        fc.array(piece, { maxLength: 40 }).map((p) => p.join('')),
+        (text) => {
+          expect(parseKeyValues(text)).toEqual(regexKeyValues(text));
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 
   it('parses in linear time: 16 KiB of word characters, spaces or quotes cost well under 50 ms of CPU', () => {
-    for (const text of ['w'.repeat(16_384), 'a '.repeat(8192), 'a="'.repeat(5461), 'a=b'.repeat(5461), 'a'.repeat(8192) + '='.repeat(8192)]) {
+    for (const text of [
+      'w'.repeat(16_384),
+      'a '.repeat(8192),
+      'a="'.repeat(5461),
+      'a=b'.repeat(5461),
+      'a'.repeat(8192) + '='.repeat(8192),
+    ]) {
       expect(cpuMs(() => parseKeyValues(text))).toBeLessThan(50);
     }
   });
@@ -58,15 +106,27 @@ describe('AKSK parsing', () => {
   it('refuses headers over 1 KiB before parsing them, with the fault of that header (and quickly)', () => {
     const long = 'AKSK ' + 'w'.repeat(16_000);
     let result: ReturnType<typeof parseAksk> | undefined;
-    expect(cpuMs(() => { result = parseAksk(long, X); })).toBeLessThan(50);
-    expect(result).toEqual({ ok: false, fault: expect.objectContaining({ code: '1023006' }), detail: `Authorization is longer than ${AKSK_HEADER_MAX_LENGTH} characters` });
-    expect(parseAksk(AUTH, 'UsernameToken ' + 'w'.repeat(16_000))).toEqual({ ok: false, fault: expect.objectContaining({ code: '1023033' }), detail: `X-AKSK is longer than ${AKSK_HEADER_MAX_LENGTH} characters` });
+    expect(
+      cpuMs(() => {
+        result = parseAksk(long, X);
+      }),
+    ).toBeLessThan(50);
+    expect(result).toEqual({
+      ok: false,
+      fault: expect.objectContaining({ code: '1023006' }),
+      detail: `Authorization is longer than ${AKSK_HEADER_MAX_LENGTH} characters`,
+    });
+    expect(parseAksk(AUTH, 'UsernameToken ' + 'w'.repeat(16_000))).toEqual({
+      ok: false,
+      fault: expect.objectContaining({ code: '1023033' }),
+      detail: `X-AKSK is longer than ${AKSK_HEADER_MAX_LENGTH} characters`,
+    });
     // Exactly at the limit: read as usual.
     const padded = AUTH + ' '.repeat(AKSK_HEADER_MAX_LENGTH - AUTH.length);
     expect(parseAksk(padded, X).ok).toBe(true);
   });
 
-  it('refuses a webhook push\'s headers (realm SDP-PUSH) as an API credential', () => {
+  it("refuses a webhook push's headers (realm SDP-PUSH) as an API credential", () => {
     const push = signPush('ZRBRz4bAXoFgEH7o4Ew308eXc1RA', 'secret', '{"eventType":"callout"}');
     expect(parseAksk(push.authorization, push['x-aksk'])).toMatchObject({ ok: false, fault: { code: '1023009' } });
   });
@@ -101,7 +161,17 @@ describe('Created', () => {
     expect(parseCreated('2018-02-12T15:30:20Z')).toBe(Date.UTC(2018, 1, 12, 15, 30, 20));
   });
 
-  it.each(['2018-02-12T15:30:20', '2018-02-12 15:30:20Z', '2018-02-12T15:30:20.123Z', '2018-02-31T10:00:00Z', '2018-13-01T10:00:00Z', '2018-02-12T10:30:60Z', '2018-02-12T10:60:00Z', '2018-02-12T24:00:00Z', 'yesterday'])('refuses %s', (value) => {
+  it.each([
+    '2018-02-12T15:30:20',
+    '2018-02-12 15:30:20Z',
+    '2018-02-12T15:30:20.123Z',
+    '2018-02-31T10:00:00Z',
+    '2018-13-01T10:00:00Z',
+    '2018-02-12T10:30:60Z',
+    '2018-02-12T10:60:00Z',
+    '2018-02-12T24:00:00Z',
+    'yesterday',
+  ])('refuses %s', (value) => {
     expect(parseCreated(value)).toBeNull();
   });
 });

@@ -15,7 +15,8 @@ export interface AkskCredentials {
   created: string;
 }
 
-export type AkskParseResult = { ok: true; credentials: AkskCredentials } | { ok: false; fault: ResultCodeRow; detail?: string };
+export type AkskParseResult =
+  { ok: true; credentials: AkskCredentials } | { ok: false; fault: ResultCodeRow; detail?: string };
 
 /**
  * The longest `Authorization` or `X-AKSK` value read (a real one is under 300 characters). Longer
@@ -24,10 +25,11 @@ export type AkskParseResult = { ok: true; credentials: AkskCredentials } | { ok:
 export const AKSK_HEADER_MAX_LENGTH = 1024;
 
 const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-const isKeyChar = (c: number) => isLetter(c) || (c >= 48 && c <= 57) || c === 95 /* _ */ || c === 45 /* - */;
+const isKeyChar = (c: number) => isLetter(c) || (c >= 48 && c <= 57) || c === 95 /* _ */ || c === 45; /* - */
 const WHITE_SPACE = /\s/;
 /** What `\s` matches (ASCII fast path; header values are Latin-1, so U+00A0 can occur). */
-const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13) || (c >= 128 && WHITE_SPACE.test(String.fromCharCode(c)));
+const isSpace = (c: number) =>
+  c === 32 || (c >= 9 && c <= 13) || (c >= 128 && WHITE_SPACE.test(String.fromCharCode(c)));
 
 /**
  * `key="value"` (or `key=value`) pairs separated by commas and/or spaces; keys case-insensitive,
@@ -82,12 +84,18 @@ export function parseKeyValues(text: string): Map<string, string> {
 const NONCE = /^[0-9A-Za-z]{1,128}$/;
 
 export function parseAksk(authorization: string | undefined, xAksk: string | undefined): AkskParseResult {
-  if (authorization === undefined || authorization.trim() === '') return { ok: false, fault: ResultCodes.AUTHORIZATION_MISSING };
+  if (authorization === undefined || authorization.trim() === '')
+    return { ok: false, fault: ResultCodes.AUTHORIZATION_MISSING };
   if (authorization.length > AKSK_HEADER_MAX_LENGTH) {
-    return { ok: false, fault: ResultCodes.AUTHORIZATION_MISSING, detail: `Authorization is longer than ${AKSK_HEADER_MAX_LENGTH} characters` };
+    return {
+      ok: false,
+      fault: ResultCodes.AUTHORIZATION_MISSING,
+      detail: `Authorization is longer than ${AKSK_HEADER_MAX_LENGTH} characters`,
+    };
   }
   const auth = authorization.trim();
-  if (!/^AKSK(\s|$)/i.test(auth)) return { ok: false, fault: ResultCodes.AUTHORIZATION_MISSING, detail: 'the scheme must be AKSK' };
+  if (!/^AKSK(\s|$)/i.test(auth))
+    return { ok: false, fault: ResultCodes.AUTHORIZATION_MISSING, detail: 'the scheme must be AKSK' };
   const a = parseKeyValues(auth.slice(4));
   const realm = a.get('realm');
   if (realm === undefined) return { ok: false, fault: ResultCodes.REALM_MISSING };
@@ -101,7 +109,11 @@ export function parseAksk(authorization: string | undefined, xAksk: string | und
 
   if (xAksk === undefined || xAksk.trim() === '') return { ok: false, fault: ResultCodes.XAKSK_MISSING };
   if (xAksk.length > AKSK_HEADER_MAX_LENGTH) {
-    return { ok: false, fault: ResultCodes.XAKSK_MISSING, detail: `X-AKSK is longer than ${AKSK_HEADER_MAX_LENGTH} characters` };
+    return {
+      ok: false,
+      fault: ResultCodes.XAKSK_MISSING,
+      detail: `X-AKSK is longer than ${AKSK_HEADER_MAX_LENGTH} characters`,
+    };
   }
   const x = xAksk.trim();
   if (!/^UsernameToken(\s|$)/.test(x)) return { ok: false, fault: ResultCodes.USERNAME_TOKEN_MISSING };
@@ -114,7 +126,8 @@ export function parseAksk(authorization: string | undefined, xAksk: string | und
   if (!created) return { ok: false, fault: ResultCodes.CREATED_MISSING };
   const passwordDigest = t.get('passworddigest');
   if (!passwordDigest) return { ok: false, fault: ResultCodes.PASSWORD_DIGEST_MISSING };
-  if (!NONCE.test(nonce)) return { ok: false, fault: ResultCodes.INVALID_DIGEST, detail: 'Nonce must be 1-128 letters or digits' };
+  if (!NONCE.test(nonce))
+    return { ok: false, fault: ResultCodes.INVALID_DIGEST, detail: 'Nonce must be 1-128 letters or digits' };
   return { ok: true, credentials: { appKey, passwordDigest, nonce, created } };
 }
 
@@ -122,17 +135,33 @@ export function parseAksk(authorization: string | undefined, xAksk: string | und
 export function parseCreated(created: string): number | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/.exec(created);
   if (!m) return null;
-  const [year, month, day, hour, minute, second] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = m.slice(1).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const ms = Date.UTC(year, month - 1, day, hour, minute, second);
   const check = new Date(ms);
   // Reject impossible times (2024-02-31, 13th month, 10:30:60) that Date.UTC would roll over.
-  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day
-      || check.getUTCHours() !== hour || check.getUTCMinutes() !== minute || check.getUTCSeconds() !== second) return null;
+  if (
+    check.getUTCFullYear() !== year ||
+    check.getUTCMonth() !== month - 1 ||
+    check.getUTCDate() !== day ||
+    check.getUTCHours() !== hour ||
+    check.getUTCMinutes() !== minute ||
+    check.getUTCSeconds() !== second
+  )
+    return null;
   return ms;
 }
 
 export function computeDigest(appSecret: string, nonce: string, created: string): string {
-  return createHmac('sha256', appSecret).update(nonce + created).digest('base64');
+  return createHmac('sha256', appSecret)
+    .update(nonce + created)
+    .digest('base64');
 }
 
 /** Constant-time digest comparison (length differences leak nothing useful: digests have a fixed length). */
@@ -143,7 +172,12 @@ export function digestMatches(appSecret: string, credentials: AkskCredentials): 
 }
 
 /** Headers a client sends: used by the example client, the CLI, tests and benchmarks. */
-export function signAksk(appKey: string, appSecret: string, now = new Date(), nonce = randomBytes(16).toString('hex')): Record<string, string> {
+export function signAksk(
+  appKey: string,
+  appSecret: string,
+  now = new Date(),
+  nonce = randomBytes(16).toString('hex'),
+): Record<string, string> {
   const created = now.toISOString().replace(/\.\d+Z$/, 'Z');
   return {
     authorization: 'AKSK realm="SDP",profile="UsernameToken",type="Appkey"',

@@ -24,7 +24,8 @@ export interface PowSolution {
   signature: string;
 }
 
-export type PowVerdict = { ok: true } | { ok: false; reason: 'missing' | 'malformed' | 'wrong' | 'expired' | 'not for this captcha' };
+export type PowVerdict =
+  { ok: true } | { ok: false; reason: 'missing' | 'malformed' | 'wrong' | 'expired' | 'not for this captcha' };
 
 /** The HMAC key of PoW challenges, derived from the platform's master key (every worker derives the same). */
 export function powKey(masterKey: string): Buffer {
@@ -40,11 +41,16 @@ function nonceOf(key: Buffer, bindTo: string): string {
   return hmacHex(key, `salt:${bindTo}`).slice(0, 16);
 }
 
-export function createPowChallenge(key: Buffer, options: { bindTo: string; maxnumber: number; expiresAt: Date; number?: number }): PowChallenge {
+export function createPowChallenge(
+  key: Buffer,
+  options: { bindTo: string; maxnumber: number; expiresAt: Date; number?: number },
+): PowChallenge {
   const maxnumber = Math.max(1, Math.floor(options.maxnumber));
   const number = options.number ?? randomInt(0, maxnumber + 1);
   const salt = `${nonceOf(key, options.bindTo)}?expires=${Math.floor(options.expiresAt.getTime() / 1000)}`;
-  const challenge = createHash('sha256').update(salt + number).digest('hex');
+  const challenge = createHash('sha256')
+    .update(salt + number)
+    .digest('hex');
   return { algorithm: 'SHA-256', challenge, maxnumber, salt, signature: hmacHex(key, challenge) };
 }
 
@@ -61,7 +67,13 @@ export function parsePowSolution(value: unknown): PowSolution | null {
   }
   const s = candidate as PowSolution;
   if (typeof s !== 'object' || s === null) return null;
-  if (typeof s.algorithm !== 'string' || typeof s.challenge !== 'string' || typeof s.salt !== 'string' || typeof s.signature !== 'string') return null;
+  if (
+    typeof s.algorithm !== 'string' ||
+    typeof s.challenge !== 'string' ||
+    typeof s.salt !== 'string' ||
+    typeof s.signature !== 'string'
+  )
+    return null;
   if (!Number.isSafeInteger(s.number) || s.number < 0) return null;
   return s;
 }
@@ -83,11 +95,17 @@ export function verifyPowSolution(key: Buffer, solution: unknown, bindTo: string
   const s = parsePowSolution(solution);
   // Every field's shape before any comparison (a non-ASCII signature once threw in timingSafeEqual).
   const match = s ? SALT.exec(s.salt) : null;
-  if (!s || !match || s.algorithm !== 'SHA-256' || !HEX64.test(s.challenge) || !HEX64.test(s.signature)) return { ok: false, reason: 'malformed' };
+  if (!s || !match || s.algorithm !== 'SHA-256' || !HEX64.test(s.challenge) || !HEX64.test(s.signature))
+    return { ok: false, reason: 'malformed' };
   if (!sameHex(hmacHex(key, s.challenge), s.signature)) return { ok: false, reason: 'wrong' };
   if (!sameHex(match[1]!, nonceOf(key, bindTo))) return { ok: false, reason: 'not for this captcha' };
   if (Number(match[2]) * 1000 <= now.getTime()) return { ok: false, reason: 'expired' };
-  if (createHash('sha256').update(s.salt + s.number).digest('hex') !== s.challenge) return { ok: false, reason: 'wrong' };
+  if (
+    createHash('sha256')
+      .update(s.salt + s.number)
+      .digest('hex') !== s.challenge
+  )
+    return { ok: false, reason: 'wrong' };
   return { ok: true };
 }
 

@@ -26,11 +26,19 @@ export function derivePushKey(appSecret: string): Buffer {
 
 export function computePushDigest(appSecret: string, nonce: string, created: string, body: Buffer | string): string {
   const bodyHash = createHash('sha256').update(body).digest('hex');
-  return createHmac('sha256', derivePushKey(appSecret)).update(nonce + created + bodyHash).digest('base64');
+  return createHmac('sha256', derivePushKey(appSecret))
+    .update(nonce + created + bodyHash)
+    .digest('base64');
 }
 
 /** The headers of one push attempt (fresh Nonce and Created each time) over the exact bytes sent. */
-export function signPush(appKey: string, appSecret: string, body: Buffer | string, now = new Date(), nonce = randomBytes(16).toString('hex')): Record<string, string> {
+export function signPush(
+  appKey: string,
+  appSecret: string,
+  body: Buffer | string,
+  now = new Date(),
+  nonce = randomBytes(16).toString('hex'),
+): Record<string, string> {
   const created = now.toISOString().replace(/\.\d+Z$/, 'Z');
   return {
     authorization: PUSH_AUTHORIZATION,
@@ -54,17 +62,22 @@ export function verifyPush(
 ): PushVerification {
   const authorization = headers.authorization ?? '';
   const xAksk = headers['x-aksk'] ?? '';
-  if (authorization.length > AKSK_HEADER_MAX_LENGTH || xAksk.length > AKSK_HEADER_MAX_LENGTH) return { ok: false, reason: 'header too long' };
-  if (parseKeyValues(authorization).get('realm') !== PUSH_REALM) return { ok: false, reason: `realm is not ${PUSH_REALM}` };
+  if (authorization.length > AKSK_HEADER_MAX_LENGTH || xAksk.length > AKSK_HEADER_MAX_LENGTH)
+    return { ok: false, reason: 'header too long' };
+  if (parseKeyValues(authorization).get('realm') !== PUSH_REALM)
+    return { ok: false, reason: `realm is not ${PUSH_REALM}` };
   if (!xAksk.trim().startsWith('UsernameToken')) return { ok: false, reason: 'X-AKSK is not a UsernameToken' };
   const fields = parseKeyValues(xAksk.trim().slice('UsernameToken'.length));
-  const [username, digest, nonce, created] = ['username', 'passworddigest', 'nonce', 'created'].map((k) => fields.get(k) ?? '');
+  const [username, digest, nonce, created] = ['username', 'passworddigest', 'nonce', 'created'].map(
+    (k) => fields.get(k) ?? '',
+  );
   if (username !== expected.appKey) return { ok: false, reason: 'wrong Username' };
   if (!nonce || !created) return { ok: false, reason: 'Nonce or Created missing' };
   const want = Buffer.from(computePushDigest(expected.appSecret, nonce, created, rawBody));
   const given = Buffer.from(digest!);
   if (want.length !== given.length || !timingSafeEqual(want, given)) return { ok: false, reason: 'bad PasswordDigest' };
   const createdMs = parseCreated(created!);
-  if (createdMs === null || Math.abs(now - createdMs) > toleranceMs) return { ok: false, reason: 'Created outside the tolerance' };
+  if (createdMs === null || Math.abs(now - createdMs) > toleranceMs)
+    return { ok: false, reason: 'Created outside the tolerance' };
   return { ok: true, nonce: nonce!, created: created! };
 }

@@ -1,10 +1,20 @@
 import { describe, expect, it } from '@jest/globals';
 import { Webhook } from 'standardwebhooks';
-import { generateWebhookSecret, signStandardWebhook, standardWebhookSignature, verifyStandardWebhook } from './standard-webhooks.js';
+import {
+  generateWebhookSecret,
+  signStandardWebhook,
+  standardWebhookSignature,
+  verifyStandardWebhook,
+} from './standard-webhooks.js';
 
 describe('Standard Webhooks signatures', () => {
   it('matches the reference vector of the Standard Webhooks / Svix libraries', () => {
-    const signature = standardWebhookSignature('whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'msg_p5jXN8AQM9LWM0D4loKWxJek', 1614265330, '{"test": 2432232314}');
+    const signature = standardWebhookSignature(
+      'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+      'msg_p5jXN8AQM9LWM0D4loKWxJek',
+      1614265330,
+      '{"test": 2432232314}',
+    );
     expect(signature).toBe('v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=');
   });
 

@@ -6,7 +6,11 @@
  */
 export type CallEnding =
   | { kind: 'completed'; by: 'platform' | 'callee' }
-  | { kind: 'sip-final'; sipStatus: number; /** Q.850 cause the far end gave (`Reason: Q.850;cause=N`, RFC 3326); overrides the table's. */ q850?: number }
+  | {
+      kind: 'sip-final';
+      sipStatus: number;
+      /** Q.850 cause the far end gave (`Reason: Q.850;cause=N`, RFC 3326); overrides the table's. */ q850?: number;
+    }
   | { kind: 'ring-timeout' }
   | { kind: 'unreachable'; reason: string }
   | { kind: 'no-ports' }
@@ -62,20 +66,53 @@ const OTHER_FAILURE: Row = { stateCode: 8103, stateDesc: 'The user is unreachabl
 export function callOutcome(ending: CallEnding): CallOutcome {
   switch (ending.kind) {
     case 'completed':
-      return { stateCode: 0, stateDesc: 'Normal call clearing', sipStatusCode: 200, callOutUnaswRsn: 0, ulFailReason: 0 };
+      return {
+        stateCode: 0,
+        stateDesc: 'Normal call clearing',
+        sipStatusCode: 200,
+        callOutUnaswRsn: 0,
+        ulFailReason: 0,
+      };
     case 'ring-timeout':
       // The platform gave up ringing (CANCEL → 487 Request Terminated).
-      return { stateCode: 8003, stateDesc: 'Ringing timed out', sipStatusCode: 487, callOutUnaswRsn: 19, ulFailReason: 6 };
+      return {
+        stateCode: 8003,
+        stateDesc: 'Ringing timed out',
+        sipStatusCode: 487,
+        callOutUnaswRsn: 19,
+        ulFailReason: 6,
+      };
     case 'unreachable':
-      return { stateCode: 8103, stateDesc: 'The user is unreachable', sipStatusCode: 408, callOutUnaswRsn: 102, ulFailReason: 5 };
+      return {
+        stateCode: 8103,
+        stateDesc: 'The user is unreachable',
+        sipStatusCode: 408,
+        callOutUnaswRsn: 102,
+        ulFailReason: 5,
+      };
     case 'no-ports':
-      return { stateCode: 7109, stateDesc: 'No voice ports available', sipStatusCode: 503, callOutUnaswRsn: 34, ulFailReason: 8 };
+      return {
+        stateCode: 7109,
+        stateDesc: 'No voice ports available',
+        sipStatusCode: 503,
+        callOutUnaswRsn: 34,
+        ulFailReason: 8,
+      };
     case 'internal':
       return { stateCode: 8000, stateDesc: 'Internal error', sipStatusCode: 500, callOutUnaswRsn: 41, ulFailReason: 1 };
     case 'sip-final': {
       const row = SIP_FINAL_RESPONSES.get(ending.sipStatus) ?? OTHER_FAILURE;
-      const q850 = ending.q850 !== undefined && Number.isInteger(ending.q850) && ending.q850 > 0 && ending.q850 < 128 ? ending.q850 : row.q850;
-      return { stateCode: row.stateCode, stateDesc: row.stateDesc, sipStatusCode: ending.sipStatus, callOutUnaswRsn: q850, ulFailReason: row.ulFailReason };
+      const q850 =
+        ending.q850 !== undefined && Number.isInteger(ending.q850) && ending.q850 > 0 && ending.q850 < 128
+          ? ending.q850
+          : row.q850;
+      return {
+        stateCode: row.stateCode,
+        stateDesc: row.stateDesc,
+        sipStatusCode: ending.sipStatus,
+        callOutUnaswRsn: q850,
+        ulFailReason: row.ulFailReason,
+      };
     }
   }
 }

@@ -1,5 +1,5 @@
 /**
- * The image captcha (SPEC §2.1): RPC names and payloads between the gateway and the captcha
+ * The image captcha (docs/contract.md#image-captcha): RPC names and payloads between the gateway and the captcha
  * worker (its error codes are in sdk-errors.ts).
  */
 import type { CaptchaErrorCode, SdkLanguage } from './sdk-errors.js';
@@ -58,8 +58,24 @@ export interface ManagedSignals {
 
 export type CaptchaRpcRequest =
   | { op: 'get'; caller: CaptchaCaller; captchaType: CaptchaType; lang: SdkLanguage; pow?: CaptchaPowSettings }
-  | { op: 'check'; caller: CaptchaCaller; captchaType: CaptchaType; token: string; pointJson: string; trajectory?: unknown; pow?: CaptchaPowSettings; powSolution?: unknown }
-  | { op: 'managed'; caller: CaptchaCaller; token: string; pow?: CaptchaPowSettings; powSolution?: unknown; signals?: ManagedSignals }
+  | {
+      op: 'check';
+      caller: CaptchaCaller;
+      captchaType: CaptchaType;
+      token: string;
+      pointJson: string;
+      trajectory?: unknown;
+      pow?: CaptchaPowSettings;
+      powSolution?: unknown;
+    }
+  | {
+      op: 'managed';
+      caller: CaptchaCaller;
+      token: string;
+      pow?: CaptchaPowSettings;
+      powSolution?: unknown;
+      signals?: ManagedSignals;
+    }
   | { op: 'verify'; caller: CaptchaCaller; captchaVerification: string };
 
 /** The seed's response body (every field present; unused ones are null). */
@@ -89,8 +105,20 @@ export type CaptchaRpcReply = { ok: true; body: CaptchaResponseBody } | { ok: fa
 
 export function emptyCaptchaBody(): CaptchaResponseBody {
   return {
-    captchaId: null, projectCode: null, captchaOriginalPath: null, captchaFontType: null, captchaFontSize: null,
-    secretKey: null, originalImageBase64: null, point: null, jigsawImageBase64: null, wordList: null,
-    pointList: null, pointJson: null, token: null, result: false, captchaVerification: null,
+    captchaId: null,
+    projectCode: null,
+    captchaOriginalPath: null,
+    captchaFontType: null,
+    captchaFontSize: null,
+    secretKey: null,
+    originalImageBase64: null,
+    point: null,
+    jigsawImageBase64: null,
+    wordList: null,
+    pointList: null,
+    pointJson: null,
+    token: null,
+    result: false,
+    captchaVerification: null,
   };
 }

@@ -1,10 +1,17 @@
 /**
- * SMS verification codes (SPEC §2.2): the send scenarios, the delivery states of a message, and
+ * SMS verification codes (docs/contract.md#sms-verification-code): the send scenarios, the delivery states of a message, and
  * what crosses RabbitMQ between the gateway, the sms worker and the notifier.
  */
 
-/** The seed's `type` values (表2). */
-export const SMS_TYPES = ['REGISTER_SMS', 'LOGIN_SMS', 'FORGET_PWD_SMS', 'BIND_MOBILE_SMS', 'UPDATE_MOBILE_SMS', 'OTP_REST_SMS'] as const;
+/** The seed's `type` values (table 2 (docs/contract.md#sms-request-body)). */
+export const SMS_TYPES = [
+  'REGISTER_SMS',
+  'LOGIN_SMS',
+  'FORGET_PWD_SMS',
+  'BIND_MOBILE_SMS',
+  'UPDATE_MOBILE_SMS',
+  'OTP_REST_SMS',
+] as const;
 export type SmsType = (typeof SMS_TYPES)[number];
 
 /**

@@ -30,9 +30,3 @@ export function parseRtpHeader(packet: Uint8Array): RtpHeaderFields & { version:
     payloadLength: b.length - 12 - (b[0]! & 0x0f) * 4,
   };
 }
-
-/** How many even (RTP) ports [min, max] holds; RTCP would take the odd one above each. */
-export function evenPortCount(min: number, max: number): number {
-  const first = min + (min % 2);
-  return Math.max(0, Math.floor((max - first) / 2) + 1);
-}

@@ -17,7 +17,8 @@ export class WavError extends Error {}
 /** The fmt chunk and the sample bytes of a RIFF/WAVE file (a data chunk cut short is read as far as it goes). */
 export function readWavChunks(file: Uint8Array): { fmt: WavFmt; data: Buffer } {
   const buf = Buffer.from(file.buffer, file.byteOffset, file.byteLength);
-  if (buf.length < 12 || buf.toString('ascii', 0, 4) !== 'RIFF' || buf.toString('ascii', 8, 12) !== 'WAVE') throw new WavError('not a RIFF/WAVE file');
+  if (buf.length < 12 || buf.toString('ascii', 0, 4) !== 'RIFF' || buf.toString('ascii', 8, 12) !== 'WAVE')
+    throw new WavError('not a RIFF/WAVE file');
   let offset = 12;
   let fmt: WavFmt | undefined;
   while (offset + 8 <= buf.length) {
@@ -26,7 +27,12 @@ export function readWavChunks(file: Uint8Array): { fmt: WavFmt; data: Buffer } {
     const body = offset + 8;
     if (id === 'fmt ') {
       if (size < 16 || body + 16 > buf.length) throw new WavError('the fmt chunk is truncated');
-      fmt = { format: buf.readUInt16LE(body), channels: buf.readUInt16LE(body + 2), sampleRate: buf.readUInt32LE(body + 4), bitsPerSample: buf.readUInt16LE(body + 14) };
+      fmt = {
+        format: buf.readUInt16LE(body),
+        channels: buf.readUInt16LE(body + 2),
+        sampleRate: buf.readUInt32LE(body + 4),
+        bitsPerSample: buf.readUInt16LE(body + 14),
+      };
       if (fmt.format === 0xfffe && size >= 40 && body + 26 <= buf.length) fmt.format = buf.readUInt16LE(body + 24);
     } else if (id === 'data') {
       if (!fmt) throw new WavError('no fmt chunk');

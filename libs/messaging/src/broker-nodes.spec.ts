@@ -2,11 +2,16 @@ import { describe, expect, it } from '@jest/globals';
 import { ConfigError, loadConfig } from '#libs/runtime';
 import { BrokerNodes, connectOptionsOf, nodeAddress, roundDelay, splitBrokerUrls } from './broker-nodes.js';
 
-const CLUSTER = 'amqp://u:p%40ss@127.0.0.1:5701/v%2Fh?heartbeat=7, amqp://u:p%40ss@127.0.0.1:5702/v%2Fh,amqps://node3.example:5703';
+const CLUSTER =
+  'amqp://u:p%40ss@127.0.0.1:5701/v%2Fh?heartbeat=7, amqp://u:p%40ss@127.0.0.1:5702/v%2Fh,amqps://node3.example:5703';
 
 describe('broker nodes (RABBITMQ_URL with one URL per cluster node)', () => {
   it('splits a comma-separated list, spaces allowed', () => {
-    expect(splitBrokerUrls(CLUSTER)).toEqual(['amqp://u:p%40ss@127.0.0.1:5701/v%2Fh?heartbeat=7', 'amqp://u:p%40ss@127.0.0.1:5702/v%2Fh', 'amqps://node3.example:5703']);
+    expect(splitBrokerUrls(CLUSTER)).toEqual([
+      'amqp://u:p%40ss@127.0.0.1:5701/v%2Fh?heartbeat=7',
+      'amqp://u:p%40ss@127.0.0.1:5702/v%2Fh',
+      'amqps://node3.example:5703',
+    ]);
     expect(splitBrokerUrls('amqp://127.0.0.1')).toEqual(['amqp://127.0.0.1']);
   });
 
@@ -18,11 +23,24 @@ describe('broker nodes (RABBITMQ_URL with one URL per cluster node)', () => {
 
   it("turns a URL into amqplib's object form with the same meaning", () => {
     expect(connectOptionsOf('amqp://u:p%40ss@127.0.0.1:5701/v%2Fh?heartbeat=7')).toEqual({
-      protocol: 'amqp', hostname: '127.0.0.1', port: 5701, username: 'u', password: 'p@ss', vhost: 'v%2Fh',
-      heartbeat: 7, frameMax: undefined, channelMax: undefined, locale: undefined,
+      protocol: 'amqp',
+      hostname: '127.0.0.1',
+      port: 5701,
+      username: 'u',
+      password: 'p@ss',
+      vhost: 'v%2Fh',
+      heartbeat: 7,
+      frameMax: undefined,
+      channelMax: undefined,
+      locale: undefined,
     });
     // No credentials: amqplib's guest/guest default applies (both left undefined), no vhost: '/'.
-    expect(connectOptionsOf('amqps://node3.example')).toMatchObject({ protocol: 'amqps', hostname: 'node3.example', port: undefined, vhost: undefined });
+    expect(connectOptionsOf('amqps://node3.example')).toMatchObject({
+      protocol: 'amqps',
+      hostname: 'node3.example',
+      port: undefined,
+      vhost: undefined,
+    });
     expect(connectOptionsOf('amqps://node3.example')).not.toHaveProperty('username');
   });
 
@@ -42,16 +60,26 @@ describe('broker nodes (RABBITMQ_URL with one URL per cluster node)', () => {
       calculateDelay!(attempt);
       seen.push(`${target.hostname}:${target.port}`);
     }
-    expect(seen).toEqual(['127.0.0.1:5701', '127.0.0.1:5702', 'node3.example:5703', '127.0.0.1:5701', '127.0.0.1:5702']);
+    expect(seen).toEqual([
+      '127.0.0.1:5701',
+      '127.0.0.1:5702',
+      'node3.example:5703',
+      '127.0.0.1:5701',
+      '127.0.0.1:5702',
+    ]);
     expect(nodes.current).toBe('127.0.0.1:5702');
   });
 
   it('backs off per round of nodes, not per attempt', () => {
     const half = () => 0.5; // no jitter
-    const delays = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16].map((attempt) => roundDelay(attempt, 3, { initialDelay: 200, maxDelay: 5000 }, half));
+    const delays = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16].map((attempt) =>
+      roundDelay(attempt, 3, { initialDelay: 200, maxDelay: 5000 }, half),
+    );
     expect(delays).toEqual([200, 200, 200, 400, 200, 200, 800, 200, 200, 1600, 200, 200, 3200, 200, 200, 4167]);
     // One node: amqplib's usual exponential backoff shape.
-    expect([1, 2, 3].map((a) => roundDelay(a, 1, { initialDelay: 200, maxDelay: 5000 }, half))).toEqual([200, 400, 800]);
+    expect([1, 2, 3].map((a) => roundDelay(a, 1, { initialDelay: 200, maxDelay: 5000 }, half))).toEqual([
+      200, 400, 800,
+    ]);
   });
 
   it('refuses an empty RABBITMQ_URL', () => {

@@ -9,7 +9,10 @@ import type { Options } from 'amqplib';
  * Delays grow per round, not per attempt: all nodes are tried quickly, then backoff as before.
  */
 export function splitBrokerUrls(setting: string): string[] {
-  return setting.split(',').map((url) => url.trim()).filter(Boolean);
+  return setting
+    .split(',')
+    .map((url) => url.trim())
+    .filter(Boolean);
 }
 
 /** `amqp://user:pw@host:5701/vhost` → `host:5701` (what log lines name; never the credentials). */
@@ -30,9 +33,10 @@ export function connectOptionsOf(url: string): Options.Connect {
   const parsed = new URL(url);
   const query = parsed.searchParams;
   const number = (name: string) => (query.has(name) ? Number.parseInt(query.get(name)!, 10) : undefined);
-  const credentials = parsed.username !== '' || parsed.password !== ''
-    ? { username: decodeURIComponent(parsed.username), password: decodeURIComponent(parsed.password) }
-    : {};
+  const credentials =
+    parsed.username !== '' || parsed.password !== ''
+      ? { username: decodeURIComponent(parsed.username), password: decodeURIComponent(parsed.password) }
+      : {};
   return {
     protocol: parsed.protocol.replace(/:$/, ''),
     hostname: parsed.hostname.replace(/^\[|\]$/g, ''),
@@ -91,7 +95,18 @@ export class BrokerNodes {
     if (this.urls.length === 1) return this.urls[0]!;
     const parsed = this.urls.map(connectOptionsOf);
     const endpoint = {} as Options.Connect;
-    for (const key of ['protocol', 'hostname', 'port', 'username', 'password', 'vhost', 'heartbeat', 'frameMax', 'channelMax', 'locale'] as const) {
+    for (const key of [
+      'protocol',
+      'hostname',
+      'port',
+      'username',
+      'password',
+      'vhost',
+      'heartbeat',
+      'frameMax',
+      'channelMax',
+      'locale',
+    ] as const) {
       Object.defineProperty(endpoint, key, { enumerable: true, get: () => parsed[this.index]![key] });
     }
     return endpoint;

@@ -4,7 +4,14 @@ import { outsideRequestContext, type JsonLogger } from '#libs/runtime';
 import { openConnection } from './connection.js';
 import { Consumers, type Handler } from './consumers.js';
 import { reopenDelayMs, withRequestId } from './disposition.js';
-import { checkQueues, declareAll, declareRpcQueue, deleteDrainedQueues, deleteObsoleteQueues, type QueueStats } from './topology-declarer.js';
+import {
+  checkQueues,
+  declareAll,
+  declareRpcQueue,
+  deleteDrainedQueues,
+  deleteObsoleteQueues,
+  type QueueStats,
+} from './topology-declarer.js';
 import { rpcQueuePlan, topologyPlan } from './topology-plan.js';
 import { LEGACY_DELAY_QUEUES, RETRY_EXCHANGE, RPC_QUEUES } from './topology.js';
 
@@ -43,24 +50,29 @@ export class Broker {
     private readonly namespace: string,
     private readonly logger: JsonLogger,
   ) {
-    this.consumers = new Consumers({
-      logger,
-      name: (logical) => this.name(logical),
-      wanted: (model) => !this.closing && this.currentModel === model,
-      retryUntil: (wanted, action, what) => this.retryUntil(wanted, action, what),
-      republish: (exchange, routingKey, msg, headers) => this.republish(exchange, routingKey, msg, headers),
-    }, RETRY_EXCHANGE);
+    this.consumers = new Consumers(
+      {
+        logger,
+        name: (logical) => this.name(logical),
+        wanted: (model) => !this.closing && this.currentModel === model,
+        retryUntil: (wanted, action, what) => this.retryUntil(wanted, action, what),
+        republish: (exchange, routingKey, msg, headers) => this.republish(exchange, routingKey, msg, headers),
+      },
+      RETRY_EXCHANGE,
+    );
   }
 
   /** Runs `action` with backoff (0.5 s … 5 s) until it succeeds or `wanted()` turns false. */
   private retryUntil(wanted: () => boolean, action: () => Promise<unknown>, what: string, attempt = 0): void {
-    outsideRequestContext(() => setTimeout(() => {
-      if (!wanted()) return;
-      action().catch((err: Error) => {
-        this.logger.warn(`could not ${what}; will try again`, { attempt, error: err.message });
-        this.retryUntil(wanted, action, what, attempt + 1);
-      });
-    }, reopenDelayMs(attempt)).unref());
+    outsideRequestContext(() =>
+      setTimeout(() => {
+        if (!wanted()) return;
+        action().catch((err: Error) => {
+          this.logger.warn(`could not ${what}; will try again`, { attempt, error: err.message });
+          this.retryUntil(wanted, action, what, attempt + 1);
+        });
+      }, reopenDelayMs(attempt)).unref(),
+    );
   }
 
   /** Physical name of a logical exchange or queue. */
@@ -92,7 +104,10 @@ export class Broker {
   private async setup(model: ChannelModel): Promise<void> {
     this.currentModel = model;
     const channel = await this.openPublishChannel(model);
-    await declareAll(channel, topologyPlan((logical) => this.name(logical)));
+    await declareAll(
+      channel,
+      topologyPlan((logical) => this.name(logical)),
+    );
     this.deleteLegacyDelayQueuesWhenDrained(model);
     for (const [queue, maxLength] of this.rpcQueues) await this.assertRpcQueue(model, queue, maxLength);
     await this.consumers.attachAll(model);
@@ -108,10 +123,14 @@ export class Broker {
   private deleteLegacyDelayQueuesWhenDrained(model: ChannelModel): void {
     let pending = LEGACY_DELAY_QUEUES.map((legacy) => this.name(legacy.queue));
     const wanted = () => !this.closing && this.currentModel === model && pending.length > 0;
-    this.retryUntil(wanted, async () => {
-      pending = await deleteDrainedQueues(model, pending, this.logger);
-      if (pending.length > 0) throw new Error(`not empty yet: ${pending.join(', ')}`);
-    }, 'delete the legacy delay queues');
+    this.retryUntil(
+      wanted,
+      async () => {
+        pending = await deleteDrainedQueues(model, pending, this.logger);
+        if (pending.length > 0) throw new Error(`not empty yet: ${pending.join(', ')}`);
+      },
+      'delete the legacy delay queues',
+    );
   }
 
   /** Registers per-connection set-up: run now if connected, and after every reconnect. */
@@ -126,14 +145,20 @@ export class Broker {
    * Only the processes that serve or call it declare it (the captcha worker and the gateway).
    */
   async declareRpcQueue(logicalName: string, maxLength: number): Promise<void> {
-    if (!RPC_QUEUES.some((spec) => spec.name === logicalName)) throw new Error(`${logicalName} is not an RPC queue of the topology`);
+    if (!RPC_QUEUES.some((spec) => spec.name === logicalName))
+      throw new Error(`${logicalName} is not an RPC queue of the topology`);
     this.rpcQueues.set(logicalName, maxLength);
     if (this.currentModel && this.connected) await this.assertRpcQueue(this.currentModel, logicalName, maxLength);
   }
 
   private assertRpcQueue(model: ChannelModel, logicalName: string, maxLength: number): Promise<void> {
     const spec = RPC_QUEUES.find((s) => s.name === logicalName)!;
-    return declareRpcQueue(model, rpcQueuePlan((logical) => this.name(logical), spec, maxLength), maxLength, this.logger);
+    return declareRpcQueue(
+      model,
+      rpcQueuePlan((logical) => this.name(logical), spec, maxLength),
+      maxLength,
+      this.logger,
+    );
   }
 
   /** Deletes the empty, unused queues of earlier versions (topology.ts OBSOLETE_QUEUES); returns those left. */
@@ -160,14 +185,19 @@ export class Broker {
     channel.on('return', (msg) => {
       const publishId = String((msg.properties.headers ?? {})[PUBLISH_ID_HEADER] ?? '');
       this.returned.add(publishId);
-      this.logger.error('message returned unroutable', { exchange: msg.fields.exchange, routingKey: msg.fields.routingKey, messageId: msg.properties.messageId });
+      this.logger.error('message returned unroutable', {
+        exchange: msg.fields.exchange,
+        routingKey: msg.fields.routingKey,
+        messageId: msg.properties.messageId,
+      });
     });
     channel.on('close', () => {
       this.returned.clear();
       if (this.publishChannel !== channel) return;
       this.publishChannel = undefined;
       const stillWanted = () => !this.closing && this.currentModel === model && this.publishChannel === undefined;
-      if (stillWanted()) this.retryUntil(stillWanted, () => this.openPublishChannel(model), 'reopen the publish channel');
+      if (stillWanted())
+        this.retryUntil(stillWanted, () => this.openPublishChannel(model), 'reopen the publish channel');
     });
     this.publishChannel = channel;
     return channel;
@@ -183,14 +213,23 @@ export class Broker {
     if (!channel) throw new Error('RabbitMQ is not connected');
     const content = Buffer.isBuffer(payload) ? payload : Buffer.from(JSON.stringify(payload));
     await new Promise<void>((resolve, reject) => {
-      channel.publish('', replyTo, content, { contentType: 'application/json', correlationId, persistent: false }, (err: unknown) =>
-        err ? reject(err instanceof Error ? err : new Error('reply nacked')) : resolve(),
+      channel.publish(
+        '',
+        replyTo,
+        content,
+        { contentType: 'application/json', correlationId, persistent: false },
+        (err: unknown) => (err ? reject(err instanceof Error ? err : new Error('reply nacked')) : resolve()),
       );
     });
   }
 
   /** Publishes and waits for the broker's confirm. Rejects if the broker is unreachable. */
-  async publish(exchange: string, routingKey: string, payload: unknown, options: { messageId?: string; headers?: Record<string, unknown> } = {}): Promise<void> {
+  async publish(
+    exchange: string,
+    routingKey: string,
+    payload: unknown,
+    options: { messageId?: string; headers?: Record<string, unknown> } = {},
+  ): Promise<void> {
     const channel = this.publishChannel;
     if (!channel) throw new Error('RabbitMQ is not connected');
     const body = Buffer.from(JSON.stringify(payload));
@@ -212,7 +251,8 @@ export class Broker {
         },
         (err: unknown) => {
           if (err) return reject(err instanceof Error ? err : new Error('publish nacked by broker'));
-          if (this.returned.delete(publishId)) return reject(new Error(`unroutable: no queue is bound for ${exchange} / ${routingKey}`));
+          if (this.returned.delete(publishId))
+            return reject(new Error(`unroutable: no queue is bound for ${exchange} / ${routingKey}`));
           resolve();
         },
       );
@@ -220,12 +260,21 @@ export class Broker {
   }
 
   /** A delivery back through `exchange` (the retry path): same body and properties, new headers. */
-  private async republish(exchange: string, routingKey: string, msg: ConsumeMessage, headers: Record<string, unknown>): Promise<void> {
+  private async republish(
+    exchange: string,
+    routingKey: string,
+    msg: ConsumeMessage,
+    headers: Record<string, unknown>,
+  ): Promise<void> {
     const channel = this.publishChannel;
     if (!channel) throw new Error('RabbitMQ is not connected');
     await new Promise<void>((resolve, reject) => {
-      channel.publish(this.name(exchange), routingKey, msg.content, { ...msg.properties, headers, persistent: true }, (err: unknown) =>
-        err ? reject(err instanceof Error ? err : new Error('publish nacked')) : resolve(),
+      channel.publish(
+        this.name(exchange),
+        routingKey,
+        msg.content,
+        { ...msg.properties, headers, persistent: true },
+        (err: unknown) => (err ? reject(err instanceof Error ? err : new Error('publish nacked')) : resolve()),
       );
     });
   }
@@ -239,7 +288,8 @@ export class Broker {
    */
   async consume<T>(queue: string, prefetch: number, handler: Handler<T>, maxRetries = Infinity): Promise<void> {
     const consumer = this.consumers.register(queue, prefetch, handler as Handler<unknown>, maxRetries);
-    if (this.currentModel && this.connected && this.consumers.isConsuming) await this.consumers.attach(this.currentModel, consumer);
+    if (this.currentModel && this.connected && this.consumers.isConsuming)
+      await this.consumers.attach(this.currentModel, consumer);
   }
 
   /** Stops taking new messages (in-flight handlers keep running and settle). */

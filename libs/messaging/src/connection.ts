@@ -16,20 +16,27 @@ export interface ConnectionEvents {
  * (reconnect with backoff 0.2 s … 5 s, forever; `setup` re-run after each reconnect). `url` is one
  * URL or one per cluster node, comma-separated: see broker-nodes.ts (a reconnect goes to the next node).
  */
-export async function openConnection(url: string, logger: JsonLogger, events: ConnectionEvents): Promise<RecoveringChannelModel> {
+export async function openConnection(
+  url: string,
+  logger: JsonLogger,
+  events: ConnectionEvents,
+): Promise<RecoveringChannelModel> {
   const nodes = new BrokerNodes(url);
   const backoff = { initialDelay: 200, maxDelay: 5000 };
-  const model = await amqp.connect(nodes.target() as string, {
-    noDelay: true,
-    heartbeat: 10,
-    recovery: {
-      ...backoff,
-      maxRetries: Infinity,
-      initialMaxRetries: 10 * nodes.count,
-      ...nodes.recoveryOptions(backoff),
-      setup: events.setup,
-    },
-  } as never);
+  const model = await amqp.connect(
+    nodes.target() as string,
+    {
+      noDelay: true,
+      heartbeat: 10,
+      recovery: {
+        ...backoff,
+        maxRetries: Infinity,
+        initialMaxRetries: 10 * nodes.count,
+        ...nodes.recoveryOptions(backoff),
+        setup: events.setup,
+      },
+    } as never,
+  );
   model.on('disconnect', (err: Error) => events.lost(err));
   model.on('connect', () => {
     logger.info('RabbitMQ connected', nodes.count > 1 ? { node: nodes.current } : undefined);

@@ -1,5 +1,11 @@
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
-import { outsideRequestContext, REQUEST_ID_HEADER, runInRequestContext, saneRequestId, type JsonLogger } from '#libs/runtime';
+import {
+  outsideRequestContext,
+  REQUEST_ID_HEADER,
+  runInRequestContext,
+  saneRequestId,
+  type JsonLogger,
+} from '#libs/runtime';
 import { dispositionOfError, retriesOf, settle, type Disposition } from './disposition.js';
 
 export interface Delivery<T> {
@@ -48,7 +54,10 @@ export class Consumers {
   private readonly all: Consumer[] = [];
   private consuming = true;
 
-  constructor(private readonly host: ConsumerHost, private readonly retryExchange: string) {}
+  constructor(
+    private readonly host: ConsumerHost,
+    private readonly retryExchange: string,
+  ) {}
 
   get isConsuming(): boolean {
     return this.consuming;
@@ -68,7 +77,9 @@ export class Consumers {
   async attach(model: ChannelModel, consumer: Consumer): Promise<void> {
     const { host } = this;
     const channel = await model.createChannel();
-    channel.on('error', (err: Error) => host.logger.warn('RabbitMQ consumer channel error', { queue: consumer.queue, error: err.message }));
+    channel.on('error', (err: Error) =>
+      host.logger.warn('RabbitMQ consumer channel error', { queue: consumer.queue, error: err.message }),
+    );
     await channel.prefetch(consumer.prefetch);
     consumer.channel = channel;
     // The broker may close just this channel (e.g. consumer_timeout on a very long call): attach again.
@@ -77,11 +88,15 @@ export class Consumers {
       if (!stillWanted()) return;
       host.retryUntil(stillWanted, () => this.attach(model, consumer), `re-attach consumer of ${consumer.queue}`);
     });
-    const reply = await channel.consume(host.name(consumer.queue), (msg) => {
-      if (!msg) return; // cancelled by the broker (queue deleted); recovery re-attaches
-      const work = this.handle(channel, consumer, msg).finally(() => consumer.inFlight.delete(work));
-      consumer.inFlight.add(work);
-    }, { noAck: false });
+    const reply = await channel.consume(
+      host.name(consumer.queue),
+      (msg) => {
+        if (!msg) return; // cancelled by the broker (queue deleted); recovery re-attaches
+        const work = this.handle(channel, consumer, msg).finally(() => consumer.inFlight.delete(work));
+        consumer.inFlight.add(work);
+      },
+      { noAck: false },
+    );
     consumer.tag = reply.consumerTag;
   }
 
@@ -98,18 +113,34 @@ export class Consumers {
     } catch {
       disposition = { action: 'dead', reason: 'message body is not JSON' };
     }
-    const delivery: Delivery<unknown> = { messageId, payload, redelivered: msg.fields.redelivered, retries, headers, requestId, replyTo: msg.properties.replyTo, correlationId: msg.properties.correlationId };
+    const delivery: Delivery<unknown> = {
+      messageId,
+      payload,
+      redelivered: msg.fields.redelivered,
+      retries,
+      headers,
+      requestId,
+      replyTo: msg.properties.replyTo,
+      correlationId: msg.properties.correlationId,
+    };
     // The handler (and all it starts) runs in the message's request context: its log lines and the
     // messages it publishes carry the request id. A message without one runs in no context.
     const run = () => consumer.handler(delivery);
-    disposition ??= await (requestId ? runInRequestContext({ requestId }, run) : outsideRequestContext(run)).catch(dispositionOfError);
+    disposition ??= await (requestId ? runInRequestContext({ requestId }, run) : outsideRequestContext(run)).catch(
+      dispositionOfError,
+    );
 
     const settlement = settle(disposition, headers, consumer.maxRetries);
     try {
       if (settlement.kind === 'ack') {
         channel.ack(msg);
       } else if (settlement.kind === 'retry') {
-        host.logger.warn('message will be retried', { queue: consumer.queue, messageId, retries, reason: (disposition as { reason: string }).reason });
+        host.logger.warn('message will be retried', {
+          queue: consumer.queue,
+          messageId,
+          retries,
+          reason: (disposition as { reason: string }).reason,
+        });
         await host.republish(this.retryExchange, consumer.queue, msg, settlement.headers);
         channel.ack(msg);
       } else {
@@ -121,9 +152,17 @@ export class Consumers {
       // On a live channel (the retry publish failed), give the message back after a pause rather
       // than hold a prefetch slot forever or spin through the quorum queue's delivery limit.
       setTimeout(() => {
-        try { channel.nack(msg, false, true); } catch { /* channel closed meanwhile: redelivered anyway */ }
+        try {
+          channel.nack(msg, false, true);
+        } catch {
+          /* channel closed meanwhile: redelivered anyway */
+        }
       }, 2000).unref();
-      host.logger.warn('could not settle message; it will be redelivered', { queue: consumer.queue, messageId, error: (error as Error).message });
+      host.logger.warn('could not settle message; it will be redelivered', {
+        queue: consumer.queue,
+        messageId,
+        error: (error as Error).message,
+      });
     }
   }
 

@@ -12,17 +12,29 @@ describe('settle (disposition → what the consumer does)', () => {
       kind: 'retry',
       headers: { [REQUEST_ID_HEADER]: 'r-1', [RETRY_HEADER]: 1 },
     });
-    expect(settle({ action: 'retry', reason: 'db down' }, { [RETRY_HEADER]: 41 }, Infinity)).toEqual({ kind: 'retry', headers: { [RETRY_HEADER]: 42 } });
+    expect(settle({ action: 'retry', reason: 'db down' }, { [RETRY_HEADER]: 41 }, Infinity)).toEqual({
+      kind: 'retry',
+      headers: { [RETRY_HEADER]: 42 },
+    });
   });
 
   it('dead-letters a retry past maxRetries, saying how many retries it had', () => {
-    expect(settle({ action: 'retry', reason: 'busy' }, { [RETRY_HEADER]: 3 }, 3)).toEqual({ kind: 'dead', reason: 'gave up after 3 retries: busy' });
+    expect(settle({ action: 'retry', reason: 'busy' }, { [RETRY_HEADER]: 3 }, 3)).toEqual({
+      kind: 'dead',
+      reason: 'gave up after 3 retries: busy',
+    });
     // RPC queues: maxRetries 0, a failed request is dropped at once.
-    expect(settle({ action: 'retry', reason: 'boom' }, {}, 0)).toEqual({ kind: 'dead', reason: 'gave up after 0 retries: boom' });
+    expect(settle({ action: 'retry', reason: 'boom' }, {}, 0)).toEqual({
+      kind: 'dead',
+      reason: 'gave up after 0 retries: boom',
+    });
   });
 
   it('dead-letters a dead disposition with its reason, whatever the retry count', () => {
-    expect(settle({ action: 'dead', reason: 'malformed' }, { [RETRY_HEADER]: 2 }, Infinity)).toEqual({ kind: 'dead', reason: 'malformed' });
+    expect(settle({ action: 'dead', reason: 'malformed' }, { [RETRY_HEADER]: 2 }, Infinity)).toEqual({
+      kind: 'dead',
+      reason: 'malformed',
+    });
   });
 });
 
@@ -34,7 +46,10 @@ describe('retry count, errors, backoff and request ids', () => {
   });
 
   it('a thrown error is a retry with its message as the reason', () => {
-    expect(dispositionOfError(new Error('connection refused'))).toEqual({ action: 'retry', reason: 'connection refused' });
+    expect(dispositionOfError(new Error('connection refused'))).toEqual({
+      action: 'retry',
+      reason: 'connection refused',
+    });
     expect(dispositionOfError('odd')).toEqual({ action: 'retry', reason: 'odd' });
   });
 

@@ -32,8 +32,10 @@ export function retriesOf(headers: Record<string, unknown>): number {
 export function settle(disposition: Disposition, headers: Record<string, unknown>, maxRetries: number): Settlement {
   const retries = retriesOf(headers);
   if (disposition.action === 'ack') return { kind: 'ack' };
-  if (disposition.action === 'retry' && retries < maxRetries) return { kind: 'retry', headers: { ...headers, [RETRY_HEADER]: retries + 1 } };
-  const reason = disposition.action === 'retry' ? `gave up after ${retries} retries: ${disposition.reason}` : disposition.reason;
+  if (disposition.action === 'retry' && retries < maxRetries)
+    return { kind: 'retry', headers: { ...headers, [RETRY_HEADER]: retries + 1 } };
+  const reason =
+    disposition.action === 'retry' ? `gave up after ${retries} retries: ${disposition.reason}` : disposition.reason;
   return { kind: 'dead', reason };
 }
 
@@ -48,7 +50,10 @@ export function reopenDelayMs(attempt: number): number {
 }
 
 /** `headers` with the request id of the current context added, unless they carry a (sane) one already. */
-export function withRequestId(headers: Record<string, unknown> | undefined, requestId = currentRequestId()): Record<string, unknown> {
+export function withRequestId(
+  headers: Record<string, unknown> | undefined,
+  requestId = currentRequestId(),
+): Record<string, unknown> {
   const own = saneRequestId(headers?.[REQUEST_ID_HEADER]);
   const id = own ?? requestId;
   return id ? { ...headers, [REQUEST_ID_HEADER]: id } : { ...headers };

@@ -66,10 +66,16 @@ export class Outbox {
     const work = (async () => {
       for (const row of rows) {
         try {
-          await this.broker.publish(row.exchange, row.routing_key, row.payload, { messageId: row.message_id, headers: row.headers ?? undefined });
+          await this.broker.publish(row.exchange, row.routing_key, row.payload, {
+            messageId: row.message_id,
+            headers: row.headers ?? undefined,
+          });
           this.markPublished(row.id);
         } catch (error) {
-          this.logger.warn('publish failed; the outbox relay will retry', { messageId: row.message_id, error: (error as Error).message });
+          this.logger.warn('publish failed; the outbox relay will retry', {
+            messageId: row.message_id,
+            error: (error as Error).message,
+          });
           return;
         }
       }
@@ -96,7 +102,10 @@ export class Outbox {
       await this.dataSource.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [ids]);
     } catch (error) {
       // Harmless: the relay will publish these again and consumers drop the duplicates.
-      this.logger.warn('could not delete published outbox rows', { count: ids.length, error: (error as Error).message });
+      this.logger.warn('could not delete published outbox rows', {
+        count: ids.length,
+        error: (error as Error).message,
+      });
     }
   }
 
@@ -121,7 +130,10 @@ export class Outbox {
         const done: string[] = [];
         for (const row of rows) {
           try {
-            await this.broker.publish(row.exchange, row.routing_key, row.payload, { messageId: row.message_id, headers: row.headers ?? undefined });
+            await this.broker.publish(row.exchange, row.routing_key, row.payload, {
+              messageId: row.message_id,
+              headers: row.headers ?? undefined,
+            });
             done.push(row.id);
           } catch {
             break;

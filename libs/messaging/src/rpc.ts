@@ -16,7 +16,10 @@ export const RPC_DEADLINE_HEADER = 'x-deadline';
 
 /** No answer within the timeout (worker down, overloaded, or the request expired in the queue). */
 export class RpcTimeoutError extends Error {
-  constructor(readonly routingKey: string, readonly timeoutMs: number) {
+  constructor(
+    readonly routingKey: string,
+    readonly timeoutMs: number,
+  ) {
     super(`no answer to ${routingKey} within ${timeoutMs} ms`);
   }
 }
@@ -57,23 +60,33 @@ export class RpcClient {
     const channel = await model.createConfirmChannel();
     channel.on('error', (err: Error) => this.logger.warn('RPC channel error', { error: err.message }));
     channel.on('return', (msg: ConsumeMessage) => {
-      this.settle(String(msg.properties.correlationId ?? ''), undefined, new RpcUnavailableError(`no queue is bound for ${msg.fields.routingKey}`));
+      this.settle(
+        String(msg.properties.correlationId ?? ''),
+        undefined,
+        new RpcUnavailableError(`no queue is bound for ${msg.fields.routingKey}`),
+      );
     });
     channel.on('close', () => {
       if (this.channel !== channel) return;
       this.channel = undefined;
       // In-flight requests can no longer get their answer (it would go to the old channel).
-      for (const id of [...this.pending.keys()]) this.settle(id, undefined, new RpcUnavailableError('RabbitMQ channel closed'));
-      const retry = (delay: number) => setTimeout(() => {
-        if (this.channel || this.broker.isClosing) return;
-        this.attach(model).catch(() => retry(Math.min(5000, delay * 2)));
-      }, delay).unref();
+      for (const id of [...this.pending.keys()])
+        this.settle(id, undefined, new RpcUnavailableError('RabbitMQ channel closed'));
+      const retry = (delay: number) =>
+        setTimeout(() => {
+          if (this.channel || this.broker.isClosing) return;
+          this.attach(model).catch(() => retry(Math.min(5000, delay * 2)));
+        }, delay).unref();
       retry(200);
     });
     // The answer's bytes as they came: `call` parses them, `callRaw` callers may not need to.
-    await channel.consume(DIRECT_REPLY_TO, (msg) => {
-      if (msg) this.settle(String(msg.properties.correlationId ?? ''), msg.content);
-    }, { noAck: true });
+    await channel.consume(
+      DIRECT_REPLY_TO,
+      (msg) => {
+        if (msg) this.settle(String(msg.properties.correlationId ?? ''), msg.content);
+      },
+      { noAck: true },
+    );
     this.channel = channel;
   }
 
@@ -106,21 +119,35 @@ export class RpcClient {
     if (!channel) return Promise.reject(new RpcUnavailableError('RabbitMQ is not connected'));
     const correlationId = randomUUID();
     return new Promise<Buffer>((resolve, reject) => {
-      const timer = setTimeout(() => this.settle(correlationId, undefined, new RpcTimeoutError(routingKey, timeoutMs)), timeoutMs);
+      const timer = setTimeout(
+        () => this.settle(correlationId, undefined, new RpcTimeoutError(routingKey, timeoutMs)),
+        timeoutMs,
+      );
       this.pending.set(correlationId, { resolve: resolve as (v: unknown) => void, reject, timer });
       try {
-        channel.publish(this.broker.name(exchange), routingKey, Buffer.from(JSON.stringify(payload)), {
-          replyTo: DIRECT_REPLY_TO,
-          correlationId,
-          expiration: String(timeoutMs),
-          headers: { [RPC_DEADLINE_HEADER]: String(Date.now() + timeoutMs), ...requestIdHeader() },
-          mandatory: true,
-          persistent: false,
-          contentType: 'application/json',
-        }, (err: unknown) => {
-          // Nacked: the queue is full (x-overflow reject-publish) or the broker could not take it.
-          if (err) this.settle(correlationId, undefined, new RpcUnavailableError(`RabbitMQ refused the request for ${routingKey} (queue full)`));
-        });
+        channel.publish(
+          this.broker.name(exchange),
+          routingKey,
+          Buffer.from(JSON.stringify(payload)),
+          {
+            replyTo: DIRECT_REPLY_TO,
+            correlationId,
+            expiration: String(timeoutMs),
+            headers: { [RPC_DEADLINE_HEADER]: String(Date.now() + timeoutMs), ...requestIdHeader() },
+            mandatory: true,
+            persistent: false,
+            contentType: 'application/json',
+          },
+          (err: unknown) => {
+            // Nacked: the queue is full (x-overflow reject-publish) or the broker could not take it.
+            if (err)
+              this.settle(
+                correlationId,
+                undefined,
+                new RpcUnavailableError(`RabbitMQ refused the request for ${routingKey} (queue full)`),
+              );
+          },
+        );
       } catch (error) {
         this.settle(correlationId, undefined, new RpcUnavailableError((error as Error).message));
       }
@@ -147,14 +174,25 @@ export function isPastDeadline(headers: Record<string, unknown>, now = Date.now(
  * without calling `produce` or answering: its caller has given up, and a late `check` or `verify`
  * would burn a token or a credential. Used by `serveRpc` and by BrokerServer's @MessagePattern handlers.
  */
-export async function answerRpc(broker: Broker, queue: string, delivery: Delivery<unknown>, produce: () => Promise<unknown>, logger: JsonLogger): Promise<Disposition> {
+export async function answerRpc(
+  broker: Broker,
+  queue: string,
+  delivery: Delivery<unknown>,
+  produce: () => Promise<unknown>,
+  logger: JsonLogger,
+): Promise<Disposition> {
   if (isPastDeadline(delivery.headers)) {
-    logger.debug('RPC request past its deadline: skipped', { queue, lateMs: Date.now() - Number(delivery.headers[RPC_DEADLINE_HEADER]) });
+    logger.debug('RPC request past its deadline: skipped', {
+      queue,
+      lateMs: Date.now() - Number(delivery.headers[RPC_DEADLINE_HEADER]),
+    });
     return { action: 'ack' };
   }
   const answer = await produce();
   if (delivery.replyTo) {
-    await broker.reply(delivery.replyTo, delivery.correlationId, answer).catch((error: Error) => logger.warn('could not send RPC answer', { queue, error: error.message }));
+    await broker
+      .reply(delivery.replyTo, delivery.correlationId, answer)
+      .catch((error: Error) => logger.warn('could not send RPC answer', { queue, error: error.message }));
   }
   return { action: 'ack' };
 }
@@ -174,15 +212,27 @@ export async function serveRpc<Req, Res>(
   /** Writes the answer's JSON bytes (default: JSON.stringify), for answers with a cheaper way to the same bytes. */
   encode?: (answer: Res) => Buffer,
 ): Promise<void> {
-  await broker.consume<Req>(queue, prefetch, (delivery) => answerRpc(broker, queue, delivery, async () => {
-    let answer: Res;
-    try {
-      answer = await handler(delivery.payload);
-    } catch (error) {
-      answer = onError(error, delivery.payload);
-    }
-    return encode ? encode(answer) : answer;
-  }, logger), 0);
+  await broker.consume<Req>(
+    queue,
+    prefetch,
+    (delivery) =>
+      answerRpc(
+        broker,
+        queue,
+        delivery,
+        async () => {
+          let answer: Res;
+          try {
+            answer = await handler(delivery.payload);
+          } catch (error) {
+            answer = onError(error, delivery.payload);
+          }
+          return encode ? encode(answer) : answer;
+        },
+        logger,
+      ),
+    0,
+  );
 }
 
 /** The current request id as an AMQP header (the worker's log lines for the request carry it). */

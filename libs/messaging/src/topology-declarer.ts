@@ -19,7 +19,12 @@ export async function declareAll(channel: Channel, plan: readonly Declaration[])
  * broker refuses the declaration; the existing queue is then used as it is, with an error logged,
  * rather than failing the whole connection set-up again and again.
  */
-export async function declareRpcQueue(model: ChannelModel, plan: readonly Declaration[], maxLength: number, logger: JsonLogger): Promise<void> {
+export async function declareRpcQueue(
+  model: ChannelModel,
+  plan: readonly Declaration[],
+  maxLength: number,
+  logger: JsonLogger,
+): Promise<void> {
   const channel = await model.createChannel();
   channel.on('error', () => undefined);
   try {
@@ -27,7 +32,11 @@ export async function declareRpcQueue(model: ChannelModel, plan: readonly Declar
     await channel.close();
   } catch (error) {
     const queue = plan[0]?.kind === 'queue' ? plan[0].name : '';
-    logger.error('RPC queue exists with other arguments; using it as it is', { queue, maxLength, error: (error as Error).message });
+    logger.error('RPC queue exists with other arguments; using it as it is', {
+      queue,
+      maxLength,
+      error: (error as Error).message,
+    });
   }
 }
 
@@ -35,7 +44,11 @@ export async function declareRpcQueue(model: ChannelModel, plan: readonly Declar
  * Deletes the queues of earlier versions (OBSOLETE_QUEUES) that still exist, only if empty and
  * without consumers; returns those it had to leave (an operator decides about their messages).
  */
-export async function deleteObsoleteQueues(model: ChannelModel, name: (logical: string) => string, logger: JsonLogger): Promise<string[]> {
+export async function deleteObsoleteQueues(
+  model: ChannelModel,
+  name: (logical: string) => string,
+  logger: JsonLogger,
+): Promise<string[]> {
   const left: string[] = [];
   for (const logical of OBSOLETE_QUEUES) {
     const queue = name(logical);
@@ -43,7 +56,10 @@ export async function deleteObsoleteQueues(model: ChannelModel, name: (logical: 
     if (outcome === 'deleted') logger.info('obsolete queue deleted', { queue });
     else if (typeof outcome === 'object') {
       left.push(queue);
-      logger.warn('obsolete queue not deleted: it still holds messages or has consumers; delete it by hand', { queue, error: outcome.error });
+      logger.warn('obsolete queue not deleted: it still holds messages or has consumers; delete it by hand', {
+        queue,
+        error: outcome.error,
+      });
     }
   }
   return left;
@@ -53,7 +69,11 @@ export async function deleteObsoleteQueues(model: ChannelModel, name: (logical: 
  * Deletes each of `queues` that exists and is empty and unused (legacy delay queues that drain by
  * themselves); returns those that still hold messages or have consumers, to be tried again later.
  */
-export async function deleteDrainedQueues(model: ChannelModel, queues: readonly string[], logger: JsonLogger): Promise<string[]> {
+export async function deleteDrainedQueues(
+  model: ChannelModel,
+  queues: readonly string[],
+  logger: JsonLogger,
+): Promise<string[]> {
   const left: string[] = [];
   for (const queue of queues) {
     const outcome = await deleteIfEmptyAndUnused(model, queue);
@@ -64,7 +84,10 @@ export async function deleteDrainedQueues(model: ChannelModel, queues: readonly 
 }
 
 /** One queue, on a channel of its own (a failed check or delete closes the channel). */
-async function deleteIfEmptyAndUnused(model: ChannelModel, queue: string): Promise<'deleted' | 'missing' | { error: string }> {
+async function deleteIfEmptyAndUnused(
+  model: ChannelModel,
+  queue: string,
+): Promise<'deleted' | 'missing' | { error: string }> {
   const channel = await model.createChannel();
   channel.on('error', () => undefined);
   try {
@@ -89,7 +112,11 @@ export type QueueStats = { queue: string; ready: number; consumers: number } | {
  * and closed after (a check of a missing queue closes its channel: one more is opened for the
  * rest). Queues that cannot be checked come back with their error.
  */
-export async function checkQueues(model: ChannelModel, logicalQueues: readonly string[], name: (logical: string) => string): Promise<QueueStats[]> {
+export async function checkQueues(
+  model: ChannelModel,
+  logicalQueues: readonly string[],
+  name: (logical: string) => string,
+): Promise<QueueStats[]> {
   const stats: QueueStats[] = [];
   let channel: Channel | undefined;
   try {

@@ -10,7 +10,14 @@ describe('topology plan', () => {
   it('declares the exchanges first, then each work queue with its bindings, delay queue and dead-letter queue', () => {
     const plan = topologyPlan(ns);
     const exchanges = plan.filter((d) => d.kind === 'exchange').map((d) => d.name);
-    expect(exchanges).toEqual(['t1.verigate.commands', 't1.verigate.call-events', 't1.verigate.sms-events', 't1.verigate.dead-letter', 't1.verigate.retry', 't1.verigate.requeue']);
+    expect(exchanges).toEqual([
+      't1.verigate.commands',
+      't1.verigate.call-events',
+      't1.verigate.sms-events',
+      't1.verigate.dead-letter',
+      't1.verigate.retry',
+      't1.verigate.requeue',
+    ]);
     expect(plan.slice(0, exchanges.length).every((d) => d.kind === 'exchange')).toBe(true);
     const queues = plan.filter((d) => d.kind === 'queue').map((d) => d.name);
     expect(queues).toEqual(WORK_QUEUES.flatMap((q) => [`t1.${q.name}`, `t1.${q.name}.dead`, `t1.${delayQueueOf(q)}`]));
@@ -22,10 +29,24 @@ describe('topology plan', () => {
     expect(plan[0]).toEqual({
       kind: 'queue',
       name: `t1.${Queues.voiceCalls}`,
-      arguments: { 'x-queue-type': 'quorum', 'x-delivery-limit': spec.deliveryLimit, 'x-dead-letter-exchange': 't1.verigate.dead-letter', 'x-dead-letter-routing-key': Queues.voiceCalls },
+      arguments: {
+        'x-queue-type': 'quorum',
+        'x-delivery-limit': spec.deliveryLimit,
+        'x-dead-letter-exchange': 't1.verigate.dead-letter',
+        'x-dead-letter-routing-key': Queues.voiceCalls,
+      },
     });
-    expect(plan).toContainEqual({ kind: 'bind', queue: `t1.${Queues.voiceCalls}`, exchange: 't1.verigate.requeue', routingKey: Queues.voiceCalls });
-    expect(plan).toContainEqual({ kind: 'queue', name: `t1.${Queues.voiceCalls}.dead`, arguments: { 'x-queue-type': 'quorum' } });
+    expect(plan).toContainEqual({
+      kind: 'bind',
+      queue: `t1.${Queues.voiceCalls}`,
+      exchange: 't1.verigate.requeue',
+      routingKey: Queues.voiceCalls,
+    });
+    expect(plan).toContainEqual({
+      kind: 'queue',
+      name: `t1.${Queues.voiceCalls}.dead`,
+      arguments: { 'x-queue-type': 'quorum' },
+    });
     expect(plan).toContainEqual({
       kind: 'queue',
       name: `t1.${Queues.voiceCalls}.delay`,
@@ -38,8 +59,15 @@ describe('topology plan', () => {
         'x-overflow': 'reject-publish',
       },
     });
-    expect(plan).toContainEqual({ kind: 'bind', queue: `t1.${Queues.voiceCalls}.delay`, exchange: 't1.verigate.retry', routingKey: Queues.voiceCalls });
-    expect(plan.filter((d) => (d.kind === 'bind' || d.kind === 'unbind' ? d.queue : d.name).endsWith('.retry'))).toEqual([]);
+    expect(plan).toContainEqual({
+      kind: 'bind',
+      queue: `t1.${Queues.voiceCalls}.delay`,
+      exchange: 't1.verigate.retry',
+      routingKey: Queues.voiceCalls,
+    });
+    expect(
+      plan.filter((d) => (d.kind === 'bind' || d.kind === 'unbind' ? d.queue : d.name).endsWith('.retry')),
+    ).toEqual([]);
   });
 
   it('unbinds the classic delay queues of quorum work queues from the retry exchange, after every new delay queue is bound', () => {
@@ -49,14 +77,23 @@ describe('topology plan', () => {
       { queue: `${Queues.smsSend}.retry`, routingKey: Queues.smsSend },
     ]);
     const unbinds = plan.filter((d) => d.kind === 'unbind');
-    expect(unbinds).toEqual(LEGACY_DELAY_QUEUES.map((l) => ({ kind: 'unbind', queue: `t1.${l.queue}`, exchange: 't1.verigate.retry', routingKey: l.routingKey })));
+    expect(unbinds).toEqual(
+      LEGACY_DELAY_QUEUES.map((l) => ({
+        kind: 'unbind',
+        queue: `t1.${l.queue}`,
+        exchange: 't1.verigate.retry',
+        routingKey: l.routingKey,
+      })),
+    );
     const lastBind = plan.map((d) => d.kind).lastIndexOf('bind');
     expect(plan.findIndex((d) => d.kind === 'unbind')).toBeGreaterThan(lastBind);
   });
 
   it('a classic work queue is version 2 without a delivery limit', () => {
     const spec = WORK_QUEUES.find((q) => q.type === 'classic')!;
-    expect(workQueuePlan(ns, spec)[0]).toMatchObject({ arguments: { 'x-queue-type': 'classic', 'x-queue-version': 2 } });
+    expect(workQueuePlan(ns, spec)[0]).toMatchObject({
+      arguments: { 'x-queue-type': 'classic', 'x-queue-version': 2 },
+    });
     expect(workQueuePlan(ns, spec)[0]).not.toHaveProperty('arguments.x-delivery-limit');
   });
 
@@ -65,15 +102,39 @@ describe('topology plan', () => {
     expect(workQueuePlan(ns, spec)).toContainEqual({
       kind: 'queue',
       name: `t1.${spec.name}.retry`,
-      arguments: { 'x-message-ttl': spec.retryDelayMs, 'x-dead-letter-exchange': 't1.verigate.requeue', 'x-dead-letter-routing-key': spec.name },
+      arguments: {
+        'x-message-ttl': spec.retryDelayMs,
+        'x-dead-letter-exchange': 't1.verigate.requeue',
+        'x-dead-letter-routing-key': spec.name,
+      },
     });
-    expect(workQueuePlan(ns, spec)).toContainEqual({ kind: 'bind', queue: `t1.${spec.name}.retry`, exchange: 't1.verigate.retry', routingKey: spec.name });
+    expect(workQueuePlan(ns, spec)).toContainEqual({
+      kind: 'bind',
+      queue: `t1.${spec.name}.retry`,
+      exchange: 't1.verigate.retry',
+      routingKey: spec.name,
+    });
   });
 
   it('an RPC queue is capped with reject-publish and has no dead-lettering', () => {
-    const plan = rpcQueuePlan(ns, RPC_QUEUES.find((q) => q.name === CAPTCHA_RPC_QUEUE)!, 7);
-    expect(plan[0]).toEqual({ kind: 'queue', name: `t1.${CAPTCHA_RPC_QUEUE}`, arguments: { 'x-queue-type': 'classic', 'x-queue-version': 2, 'x-max-length': 7, 'x-overflow': 'reject-publish' } });
-    expect(plan.slice(1)).toEqual([{ kind: 'bind', queue: `t1.${CAPTCHA_RPC_QUEUE}`, exchange: 't1.verigate.commands', routingKey: CAPTCHA_RPC_QUEUE }]);
+    const plan = rpcQueuePlan(
+      ns,
+      RPC_QUEUES.find((q) => q.name === CAPTCHA_RPC_QUEUE)!,
+      7,
+    );
+    expect(plan[0]).toEqual({
+      kind: 'queue',
+      name: `t1.${CAPTCHA_RPC_QUEUE}`,
+      arguments: { 'x-queue-type': 'classic', 'x-queue-version': 2, 'x-max-length': 7, 'x-overflow': 'reject-publish' },
+    });
+    expect(plan.slice(1)).toEqual([
+      {
+        kind: 'bind',
+        queue: `t1.${CAPTCHA_RPC_QUEUE}`,
+        exchange: 't1.verigate.commands',
+        routingKey: CAPTCHA_RPC_QUEUE,
+      },
+    ]);
   });
 });
 

@@ -1,4 +1,14 @@
-import { DEAD_LETTER_EXCHANGE, delayQueueOf, EXCHANGES, LEGACY_DELAY_QUEUES, REQUEUE_EXCHANGE, RETRY_EXCHANGE, WORK_QUEUES, type RpcQueueSpec, type WorkQueueSpec } from './topology.js';
+import {
+  DEAD_LETTER_EXCHANGE,
+  delayQueueOf,
+  EXCHANGES,
+  LEGACY_DELAY_QUEUES,
+  REQUEUE_EXCHANGE,
+  RETRY_EXCHANGE,
+  WORK_QUEUES,
+  type RpcQueueSpec,
+  type WorkQueueSpec,
+} from './topology.js';
 
 /**
  * The topology as data: the declarations a connection makes, in order, with physical names
@@ -20,8 +30,14 @@ type Namer = (logical: string) => string;
  */
 export function topologyPlan(name: Namer, workQueues: readonly WorkQueueSpec[] = WORK_QUEUES): Declaration[] {
   const exchanges: Declaration[] = EXCHANGES.map((e) => ({ kind: 'exchange', name: name(e.name), type: e.type }));
-  for (const special of [DEAD_LETTER_EXCHANGE, RETRY_EXCHANGE, REQUEUE_EXCHANGE]) exchanges.push({ kind: 'exchange', name: name(special), type: 'direct' });
-  const unbindLegacy = LEGACY_DELAY_QUEUES.map((l): Declaration => ({ kind: 'unbind', queue: name(l.queue), exchange: name(RETRY_EXCHANGE), routingKey: l.routingKey }));
+  for (const special of [DEAD_LETTER_EXCHANGE, RETRY_EXCHANGE, REQUEUE_EXCHANGE])
+    exchanges.push({ kind: 'exchange', name: name(special), type: 'direct' });
+  const unbindLegacy = LEGACY_DELAY_QUEUES.map((l): Declaration => ({
+    kind: 'unbind',
+    queue: name(l.queue),
+    exchange: name(RETRY_EXCHANGE),
+    routingKey: l.routingKey,
+  }));
   return [...exchanges, ...workQueues.flatMap((spec) => workQueuePlan(name, spec)), ...unbindLegacy];
 }
 
@@ -39,12 +55,19 @@ export function workQueuePlan(name: Namer, spec: WorkQueueSpec): Declaration[] {
       kind: 'queue',
       name: queue,
       arguments: {
-        ...(spec.type === 'quorum' ? { 'x-queue-type': 'quorum', 'x-delivery-limit': spec.deliveryLimit } : { 'x-queue-type': 'classic', 'x-queue-version': 2 }),
+        ...(spec.type === 'quorum'
+          ? { 'x-queue-type': 'quorum', 'x-delivery-limit': spec.deliveryLimit }
+          : { 'x-queue-type': 'classic', 'x-queue-version': 2 }),
         'x-dead-letter-exchange': name(DEAD_LETTER_EXCHANGE),
         'x-dead-letter-routing-key': spec.name,
       },
     },
-    ...spec.bindings.map((b): Declaration => ({ kind: 'bind', queue, exchange: name(b.exchange), routingKey: b.routingKey })),
+    ...spec.bindings.map((b): Declaration => ({
+      kind: 'bind',
+      queue,
+      exchange: name(b.exchange),
+      routingKey: b.routingKey,
+    })),
     // Requeue path used by the delay queue's dead-lettering: straight back into this queue.
     { kind: 'bind', queue, exchange: name(REQUEUE_EXCHANGE), routingKey: spec.name },
     { kind: 'queue', name: `${queue}.dead`, arguments: { 'x-queue-type': 'quorum' } },
@@ -55,16 +78,39 @@ export function workQueuePlan(name: Namer, spec: WorkQueueSpec): Declaration[] {
 }
 
 function delayQueueArguments(name: Namer, spec: WorkQueueSpec): Record<string, unknown> {
-  const back = { 'x-message-ttl': spec.retryDelayMs, 'x-dead-letter-exchange': name(REQUEUE_EXCHANGE), 'x-dead-letter-routing-key': spec.name };
+  const back = {
+    'x-message-ttl': spec.retryDelayMs,
+    'x-dead-letter-exchange': name(REQUEUE_EXCHANGE),
+    'x-dead-letter-routing-key': spec.name,
+  };
   if (spec.type === 'classic') return back;
-  return { 'x-queue-type': 'quorum', ...back, 'x-dead-letter-strategy': 'at-least-once', 'x-overflow': 'reject-publish' };
+  return {
+    'x-queue-type': 'quorum',
+    ...back,
+    'x-dead-letter-strategy': 'at-least-once',
+    'x-overflow': 'reject-publish',
+  };
 }
 
 /** An RPC queue: classic, no dead-lettering or retry queue, capped with reject-publish (see RpcQueueSpec). */
 export function rpcQueuePlan(name: Namer, spec: RpcQueueSpec, maxLength: number): Declaration[] {
   const queue = name(spec.name);
   return [
-    { kind: 'queue', name: queue, arguments: { 'x-queue-type': 'classic', 'x-queue-version': 2, 'x-max-length': maxLength, 'x-overflow': 'reject-publish' } },
-    ...spec.bindings.map((b): Declaration => ({ kind: 'bind', queue, exchange: name(b.exchange), routingKey: b.routingKey })),
+    {
+      kind: 'queue',
+      name: queue,
+      arguments: {
+        'x-queue-type': 'classic',
+        'x-queue-version': 2,
+        'x-max-length': maxLength,
+        'x-overflow': 'reject-publish',
+      },
+    },
+    ...spec.bindings.map((b): Declaration => ({
+      kind: 'bind',
+      queue,
+      exchange: name(b.exchange),
+      routingKey: b.routingKey,
+    })),
   ];
 }

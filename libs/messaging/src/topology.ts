@@ -80,7 +80,9 @@ export function delayQueueOf(spec: WorkQueueSpec): string {
  * enters them; the messages they still hold go back to their work queue through their own
  * dead-lettering, and the queue is deleted once empty (Broker, deleteDrainedQueues).
  */
-export const LEGACY_DELAY_QUEUES: { queue: string; routingKey: string }[] = WORK_QUEUES.filter((q) => q.type === 'quorum').map((q) => ({
+export const LEGACY_DELAY_QUEUES: { queue: string; routingKey: string }[] = WORK_QUEUES.filter(
+  (q) => q.type === 'quorum',
+).map((q) => ({
   queue: `${q.name}.retry`,
   routingKey: q.name,
 }));
@@ -112,4 +114,8 @@ export const RPC_QUEUES: RpcQueueSpec[] = [
  * change, so the captcha RPC queue got a new name). `Broker.deleteObsoleteQueues` removes them
  * when they are empty and unused; docs/architecture.md tells operators what to do otherwise.
  */
-export const OBSOLETE_QUEUES: string[] = [LEGACY_CAPTCHA_RPC_QUEUE, `${LEGACY_CAPTCHA_RPC_QUEUE}.retry`, `${LEGACY_CAPTCHA_RPC_QUEUE}.dead`];
+export const OBSOLETE_QUEUES: string[] = [
+  LEGACY_CAPTCHA_RPC_QUEUE,
+  `${LEGACY_CAPTCHA_RPC_QUEUE}.retry`,
+  `${LEGACY_CAPTCHA_RPC_QUEUE}.dead`,
+];

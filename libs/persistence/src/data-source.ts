@@ -11,8 +11,23 @@ import { WebhookSigning1764600000100 } from './migrations/1764600000100-webhook-
 import { SmsPumping1764700000300 } from './migrations/1764700000300-sms-pumping.js';
 import { CaptchaPow1764700000500 } from './migrations/1764700000500-captcha-pow.js';
 import { CaptchaGetRisk1764700000600 } from './migrations/1764700000600-captcha-get-risk.js';
+import { SqlFunctions1764800000000 } from './migrations/1764800000000-sql-functions.js';
+import { AppsPermissionsDefault1764800000100 } from './migrations/1764800000100-apps-permissions-default.js';
 
-export const MIGRATIONS = [InitialSchema1764300000000, AuditLog1764300000300, OperatingControls1764300000500, Captcha1764400000000, Sms1764500000000, RequestIds1764600000000, WebhookSigning1764600000100, SmsPumping1764700000300, CaptchaPow1764700000500, CaptchaGetRisk1764700000600];
+export const MIGRATIONS = [
+  InitialSchema1764300000000,
+  AuditLog1764300000300,
+  OperatingControls1764300000500,
+  Captcha1764400000000,
+  Sms1764500000000,
+  RequestIds1764600000000,
+  WebhookSigning1764600000100,
+  SmsPumping1764700000300,
+  CaptchaPow1764700000500,
+  CaptchaGetRisk1764700000600,
+  SqlFunctions1764800000000,
+  AppsPermissionsDefault1764800000100,
+];
 
 /** An arbitrary constant: the advisory lock that serialises migrations across processes. */
 const MIGRATION_LOCK = 0x76657269; // "veri"
@@ -30,11 +45,15 @@ export function createDataSource(databaseUrl: string, poolSize = 10, statementTi
     migrationsRun: false,
     synchronize: false,
     logging: false,
-    extra: { max: poolSize, connectionTimeoutMillis: 5000, ...(statementTimeoutMs ? { statement_timeout: statementTimeoutMs } : {}) },
+    extra: {
+      max: poolSize,
+      connectionTimeoutMillis: 5000,
+      ...(statementTimeoutMs ? { statement_timeout: statementTimeoutMs } : {}),
+    },
   });
 }
 
-/** Creates the database named in the URL if it does not exist (SPEC §5). */
+/** Creates the database named in the URL if it does not exist (docs/contract.md#configuration-names). */
 export async function ensureDatabase(databaseUrl: string): Promise<void> {
   const url = new URL(databaseUrl);
   const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
@@ -73,7 +92,11 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
 }
 
 /** Connects, creating the database and applying migrations first. */
-export async function openDatabase(databaseUrl: string, poolSize = 10, statementTimeoutMs?: number): Promise<DataSource> {
+export async function openDatabase(
+  databaseUrl: string,
+  poolSize = 10,
+  statementTimeoutMs?: number,
+): Promise<DataSource> {
   await ensureDatabase(databaseUrl);
   if (statementTimeoutMs) {
     // Migrations may take longer than the pool's statement timeout: they get a connection without it.

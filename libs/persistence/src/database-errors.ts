@@ -1,9 +1,17 @@
 /** SQLSTATEs and socket errors of a database that is away, restarting or overloaded. */
 const UNAVAILABLE_CODES = new Set([
   '57014', // statement timeout
-  '57P01', '57P02', '57P03', // admin / crash shutdown, cannot connect now
+  '57P01',
+  '57P02',
+  '57P03', // admin / crash shutdown, cannot connect now
   '53300', // too many connections (typical right after a restart)
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
 ]);
 
 /**
@@ -14,6 +22,10 @@ const UNAVAILABLE_CODES = new Set([
  */
 export function databaseUnavailable(error: unknown): boolean {
   const { code, message } = (error ?? {}) as { code?: string; message?: string };
-  return (code !== undefined && (UNAVAILABLE_CODES.has(code) || code.startsWith('08')))
-    || /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message ?? '');
+  return (
+    (code !== undefined && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) ||
+    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+      message ?? '',
+    )
+  );
 }

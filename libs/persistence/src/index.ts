@@ -2,3 +2,4 @@ export * from './entities/index.js';
 export * from './data-source.js';
 export * from './query-rows.js';
 export * from './database-errors.js';
+export * from './repositories/index.js';

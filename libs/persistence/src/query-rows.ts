@@ -12,9 +12,14 @@ interface Queryable {
  * `[rows, affectedCount]` for UPDATE and DELETE (even with RETURNING) but plain rows for SELECT
  * and INSERT; this hides the difference so `UPDATE … RETURNING` reads like a SELECT.
  */
-export async function queryRows<T = Record<string, unknown>>(db: Queryable, sql: string, parameters: unknown[] = []): Promise<T[]> {
+export async function queryRows<T = Record<string, unknown>>(
+  db: Queryable,
+  sql: string,
+  parameters: unknown[] = [],
+): Promise<T[]> {
   const result = await db.query(sql, parameters);
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number')
+    return result[0] as T[];
   return result as T[];
 }
 
@@ -23,16 +28,27 @@ const statementNames = new Map<string, string>();
 /**
  * Runs a hot-path statement as a named prepared statement (parsed and planned once per
  * connection instead of on every call: the CTE chains of the call path are costly to plan).
- * Outside a transaction only: it goes straight to the pool of the DataSource.
+ * TypeORM's `query` cannot name a statement, so this borrows a pooled connection through a
+ * QueryRunner (its public `connect()` hands out the driver's client, pg's) and runs the statement
+ * on that; errors are pg's own (not wrapped in QueryFailedError). Outside a transaction only: it
+ * takes a connection of its own from the DataSource's pool.
  */
-export async function preparedRows<T = Record<string, unknown>>(dataSource: DataSource, sql: string, parameters: unknown[] = []): Promise<T[]> {
+export async function preparedRows<T = Record<string, unknown>>(
+  dataSource: DataSource,
+  sql: string,
+  parameters: unknown[] = [],
+): Promise<T[]> {
   let name = statementNames.get(sql);
   if (!name) {
     name = `vg_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
     statementNames.set(sql, name);
   }
-  const pool = (dataSource.driver as unknown as { master?: pg.Pool }).master;
-  if (!pool) return queryRows<T>(dataSource, sql, parameters);
-  const result = await pool.query({ name, text: sql, values: parameters as unknown[] });
-  return result.rows as T[];
+  const runner = dataSource.createQueryRunner('master');
+  try {
+    const client = (await runner.connect()) as pg.PoolClient;
+    const result = await client.query({ name, text: sql, values: parameters });
+    return result.rows as T[];
+  } finally {
+    await runner.release();
+  }
 }

@@ -34,7 +34,9 @@ describe('exitOnShutdownSignals', () => {
       timers.push(timer);
       return timer;
     }) as typeof setTimeout);
-    cleanups.push(() => { for (const t of timers) clearTimeout(t); });
+    cleanups.push(() => {
+      for (const t of timers) clearTimeout(t);
+    });
 
     // A close that never settles and holds nothing open: without a referenced deadline timer the
     // event loop would empty and Node would exit 0, as if the stop had succeeded.

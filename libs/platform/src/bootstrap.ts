@@ -5,7 +5,17 @@ import type { MicroserviceOptions } from '@nestjs/microservices';
 import type { Server } from 'node:http';
 import { Broker, BrokerServer, CONSUMER_SETTINGS, HandBackErrorsFilter, type ConsumerSettings } from '#libs/messaging';
 import { DatabaseProbe } from './database-probe.js';
-import { APP_LOGGER, ConfigError, JsonLogger, loadConfig, Metrics, startHealthServer, type AppName, type HealthCheck, type PlatformConfig } from '#libs/runtime';
+import {
+  APP_LOGGER,
+  ConfigError,
+  JsonLogger,
+  loadConfig,
+  Metrics,
+  startHealthServer,
+  type AppName,
+  type HealthCheck,
+  type PlatformConfig,
+} from '#libs/runtime';
 
 /** The app's configuration (its own requirements only, see LoadConfigOptions.app), or exit 78 naming every bad variable. */
 export function readConfigOrExit(app: AppName, defaults: { healthPort?: number } = {}): PlatformConfig {
@@ -32,8 +42,12 @@ export function platformHealthChecks(app: Pick<INestApplicationContext, 'get'>):
   const broker = app.get(Broker);
   return {
     postgres: () => database.check(),
-    rabbitmq: async () => { if (!broker.isConnected) throw new Error('not connected'); },
-    shutdown: async () => { if (draining) throw new Error('draining: the process is stopping'); },
+    rabbitmq: async () => {
+      if (!broker.isConnected) throw new Error('not connected');
+    },
+    shutdown: async () => {
+      if (draining) throw new Error('draining: the process is stopping');
+    },
   };
 }
 
@@ -53,7 +67,11 @@ export interface GracefulShutdownOptions {
  * PostgreSQL closed — and the process exits 0. A second signal, or the deadline, exits 1 at once
  * (whatever was unfinished is handed back by RabbitMQ redelivery or lease expiry).
  */
-export function exitOnShutdownSignals(app: INestApplicationContext, logger: JsonLogger, options: GracefulShutdownOptions): void {
+export function exitOnShutdownSignals(
+  app: INestApplicationContext,
+  logger: JsonLogger,
+  options: GracefulShutdownOptions,
+): void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -88,8 +106,12 @@ export function exitOnShutdownSignals(app: INestApplicationContext, logger: Json
 }
 
 export function warnAboutDevelopmentDefaults(config: PlatformConfig, logger: JsonLogger): void {
-  if (config.adminTokenIsDefault) logger.warn(`development operator token in use: VERIGATE_ADMIN_TOKEN=${config.adminToken} (set your own outside development)`);
-  if (config.masterKeyIsDefault) logger.warn('development master key in use: set VERIGATE_MASTER_KEY outside development');
+  if (config.adminTokenIsDefault)
+    logger.warn(
+      `development operator token in use: VERIGATE_ADMIN_TOKEN=${config.adminToken} (set your own outside development)`,
+    );
+  if (config.masterKeyIsDefault)
+    logger.warn('development master key in use: set VERIGATE_MASTER_KEY outside development');
 }
 
 /**
@@ -103,7 +125,12 @@ export function startWorkerEndpoint(
   extraChecks: Record<string, HealthCheck> = {},
   host = config.host,
 ): Promise<Server> {
-  return startHealthServer(config.healthPort, { ...platformHealthChecks(app), ...extraChecks }, { metrics: app.get(Metrics), token: config.metricsToken }, host);
+  return startHealthServer(
+    config.healthPort,
+    { ...platformHealthChecks(app), ...extraChecks },
+    { metrics: app.get(Metrics), token: config.metricsToken },
+    host,
+  );
 }
 
 /**
@@ -148,10 +175,11 @@ export async function runWorker(
     exitOnShutdownSignals(app, logger, {
       timeoutMs: config.shutdownTimeoutSeconds * 1000,
       // The health server answers 503 while the worker drains, and closes last.
-      afterClose: () => new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+      afterClose: () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
     });
     logger.info(`${name} started`, { healthPort: config.healthPort });
   } catch (error) {

@@ -43,21 +43,34 @@ export class PlatformMetrics implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     const { metrics, broker } = this;
-    metrics.gauge('rabbitmq_connected', '1 while this process is connected to RabbitMQ', [], (g) => g.set(broker.isConnected ? 1 : 0));
+    metrics.gauge('rabbitmq_connected', '1 while this process is connected to RabbitMQ', [], (g) =>
+      g.set(broker.isConnected ? 1 : 0),
+    );
 
     const queues = reportedQueues(this.options.queues);
     if (queues.length > 0) {
-      const checkErrors = metrics.counter('queue_check_errors_total', 'Queue depth checks at scrape time that failed or timed out');
-      const stats = cachedProbe(async () => {
-        const result = await broker.queueStats(queues);
-        const failed = result.filter((s) => 'error' in s).length;
-        if (failed > 0) checkErrors.inc(failed);
-        return result;
-      }, { ttlMs: PROBE_TTL_MS, timeoutMs: PROBE_TIMEOUT_MS, onError: () => checkErrors.inc() });
-      metrics.gauge('queue_messages_ready', 'Messages ready in a queue this app consumes (its delay and .dead queues included)', ['queue'], async (g) => {
-        g.reset();
-        for (const s of (await stats()) ?? []) if (!('error' in s)) g.set({ queue: s.queue }, s.ready);
-      });
+      const checkErrors = metrics.counter(
+        'queue_check_errors_total',
+        'Queue depth checks at scrape time that failed or timed out',
+      );
+      const stats = cachedProbe(
+        async () => {
+          const result = await broker.queueStats(queues);
+          const failed = result.filter((s) => 'error' in s).length;
+          if (failed > 0) checkErrors.inc(failed);
+          return result;
+        },
+        { ttlMs: PROBE_TTL_MS, timeoutMs: PROBE_TIMEOUT_MS, onError: () => checkErrors.inc() },
+      );
+      metrics.gauge(
+        'queue_messages_ready',
+        'Messages ready in a queue this app consumes (its delay and .dead queues included)',
+        ['queue'],
+        async (g) => {
+          g.reset();
+          for (const s of (await stats()) ?? []) if (!('error' in s)) g.set({ queue: s.queue }, s.ready);
+        },
+      );
       metrics.gauge('queue_consumers', 'Consumers attached to a queue this app consumes', ['queue'], async (g) => {
         g.reset();
         for (const s of (await stats()) ?? []) if (!('error' in s)) g.set({ queue: s.queue }, s.consumers);
@@ -65,23 +78,39 @@ export class PlatformMetrics implements OnApplicationBootstrap {
     }
 
     if (this.options.outbox) {
-      const checkErrors = metrics.counter('outbox_check_errors_total', 'Outbox backlog queries at scrape time that failed or timed out');
-      const backlog = cachedProbe(async () => {
-        const [row] = await this.dataSource.query(
-          `SELECT count(*)::int AS pending, COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8 AS oldest FROM outbox`,
-        ) as Array<{ pending: number; oldest: number }>;
-        return row ?? { pending: 0, oldest: 0 };
-      }, { ttlMs: PROBE_TTL_MS, timeoutMs: PROBE_TIMEOUT_MS, onError: () => checkErrors.inc() });
-      metrics.gauge('outbox_pending_messages', 'Messages written to the outbox and not yet confirmed by RabbitMQ (whole database)', [], async (g) => {
-        g.reset();
-        const b = await backlog();
-        if (b) g.set(b.pending);
-      });
-      metrics.gauge('outbox_oldest_age_seconds', 'Age of the oldest unpublished outbox message (0 when none)', [], async (g) => {
-        g.reset();
-        const b = await backlog();
-        if (b) g.set(b.oldest);
-      });
+      const checkErrors = metrics.counter(
+        'outbox_check_errors_total',
+        'Outbox backlog queries at scrape time that failed or timed out',
+      );
+      const backlog = cachedProbe(
+        async () => {
+          const [row] = (await this.dataSource.query(
+            `SELECT count(*)::int AS pending, COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8 AS oldest FROM outbox`,
+          )) as Array<{ pending: number; oldest: number }>;
+          return row ?? { pending: 0, oldest: 0 };
+        },
+        { ttlMs: PROBE_TTL_MS, timeoutMs: PROBE_TIMEOUT_MS, onError: () => checkErrors.inc() },
+      );
+      metrics.gauge(
+        'outbox_pending_messages',
+        'Messages written to the outbox and not yet confirmed by RabbitMQ (whole database)',
+        [],
+        async (g) => {
+          g.reset();
+          const b = await backlog();
+          if (b) g.set(b.pending);
+        },
+      );
+      metrics.gauge(
+        'outbox_oldest_age_seconds',
+        'Age of the oldest unpublished outbox message (0 when none)',
+        [],
+        async (g) => {
+          g.reset();
+          const b = await backlog();
+          if (b) g.set(b.oldest);
+        },
+      );
     }
   }
 }

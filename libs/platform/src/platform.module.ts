@@ -1,4 +1,12 @@
-import { Global, Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Injectable,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SecretBox } from '#libs/auth';
 import { Broker, Outbox } from '#libs/messaging';
@@ -61,13 +69,18 @@ export class PlatformModule {
         { provide: APP_LOGGER, useValue: options.logger },
         {
           provide: DataSource,
-          useFactory: () => openDatabase(options.config.databaseUrl, options.poolSize ?? 10, options.statementTimeoutMs),
+          useFactory: () =>
+            openDatabase(options.config.databaseUrl, options.poolSize ?? 10, options.statementTimeoutMs),
         },
         {
           provide: Broker,
           useFactory: async () => {
             // RPC queues are declared by the apps that serve or call them (BrokerServer, the gateway's captcha client).
-            const broker = new Broker(options.config.rabbitmqUrl, options.config.amqpNamespace, options.logger.child({ component: 'broker' }));
+            const broker = new Broker(
+              options.config.rabbitmqUrl,
+              options.config.amqpNamespace,
+              options.logger.child({ component: 'broker' }),
+            );
             await broker.connect();
             return broker;
           },
@@ -75,7 +88,8 @@ export class PlatformModule {
         {
           provide: Outbox,
           inject: [DataSource, Broker],
-          useFactory: (dataSource: DataSource, broker: Broker) => new Outbox(dataSource, broker, options.logger.child({ component: 'outbox' })),
+          useFactory: (dataSource: DataSource, broker: Broker) =>
+            new Outbox(dataSource, broker, options.logger.child({ component: 'outbox' })),
         },
         // Seals app secrets and verification codes under VERIGATE_MASTER_KEY (gateway and voice).
         { provide: SecretBox, useValue: new SecretBox(options.config.masterKey) },
@@ -83,7 +97,10 @@ export class PlatformModule {
         ConnectionLifecycle,
         DatabaseProbe,
         { provide: Metrics, useValue: new Metrics(options.logger.appName) },
-        { provide: PLATFORM_METRICS_OPTIONS, useValue: { queues: options.queues ?? [], outbox: options.runOutboxRelay ?? false } },
+        {
+          provide: PLATFORM_METRICS_OPTIONS,
+          useValue: { queues: options.queues ?? [], outbox: options.runOutboxRelay ?? false },
+        },
         PlatformMetrics,
       ],
       exports: [PLATFORM_CONFIG, APP_LOGGER, DataSource, Broker, Outbox, SecretBox, Metrics, DatabaseProbe],

@@ -94,7 +94,7 @@ function classifyIPv6(g: number[]): AddressClass {
 function inRange4(value: number, base: number, bits: number): boolean {
   if (bits === 0) return true;
   const mask = bits === 32 ? 0xffffffff : (~0 << (32 - bits)) >>> 0;
-  return ((value & mask) >>> 0) === ((base & mask) >>> 0);
+  return (value & mask) >>> 0 === (base & mask) >>> 0;
 }
 
 function ipv4(text: string): number {

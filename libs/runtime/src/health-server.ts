@@ -14,17 +14,25 @@ export interface MetricsEndpoint {
  * orchestrators (docker compose healthchecks): 200 when every check passes, 503 otherwise; and
  * `GET /metrics` for Prometheus when given a registry.
  */
-export async function startHealthServer(port: number, checks: Record<string, HealthCheck>, metrics?: MetricsEndpoint, host = '127.0.0.1'): Promise<Server> {
+export async function startHealthServer(
+  port: number,
+  checks: Record<string, HealthCheck>,
+  metrics?: MetricsEndpoint,
+  host = '127.0.0.1',
+): Promise<Server> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0];
     if (req.method === 'GET' && path === '/metrics' && metrics) {
       if (!metricsAuthorized(req.headers.authorization, metrics.token)) {
-        res.writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Bearer' }).end('metrics need Authorization: Bearer <VERIGATE_METRICS_TOKEN>\n');
+        res
+          .writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Bearer' })
+          .end('metrics need Authorization: Bearer <VERIGATE_METRICS_TOKEN>\n');
         return;
       }
       metrics.metrics.text().then(
         (text) => res.writeHead(200, { 'content-type': metrics.metrics.contentType }).end(text),
-        (error: Error) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`metrics collection failed: ${error.message}\n`),
+        (error: Error) =>
+          res.writeHead(500, { 'content-type': 'text/plain' }).end(`metrics collection failed: ${error.message}\n`),
       );
       return;
     }
@@ -37,7 +45,9 @@ export async function startHealthServer(port: number, checks: Record<string, Hea
       return;
     }
     void runChecks(checks).then((report) => {
-      res.writeHead(report.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(report));
+      res
+        .writeHead(report.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' })
+        .end(JSON.stringify(report));
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -47,7 +57,9 @@ export async function startHealthServer(port: number, checks: Record<string, Hea
   return server;
 }
 
-export async function runChecks(checks: Record<string, HealthCheck>): Promise<{ status: 'ok' | 'error'; checks: Record<string, string> }> {
+export async function runChecks(
+  checks: Record<string, HealthCheck>,
+): Promise<{ status: 'ok' | 'error'; checks: Record<string, string> }> {
   const results: Record<string, string> = {};
   let ok = true;
   await Promise.all(
@@ -68,8 +80,14 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
     promise.then(
-      (v) => { clearTimeout(timer); resolve(v); },
-      (e) => { clearTimeout(timer); reject(e); },
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(timer);
+        reject(e);
+      },
     );
   });
 }

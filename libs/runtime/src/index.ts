@@ -1,4 +1,4 @@
-export * from './config.js';
+export * from './config/index.js';
 export * from './logger.js';
 export * from './health-server.js';
 export * from './tokens.js';

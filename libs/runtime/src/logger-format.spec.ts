@@ -24,18 +24,23 @@ describe('formatPretty', () => {
   const record = { time: '2026-12-03T16:04:05.123Z', level: 'info' as const, app: 'gateway', msg: 'gateway listening' };
 
   it('writes time, level, message and key=value fields on one line', () => {
-    expect(formatPretty({ ...record, host: '127.0.0.1', port: 3000 })).toBe('16:04:05.123 INFO  gateway listening host=127.0.0.1 port=3000');
+    expect(formatPretty({ ...record, host: '127.0.0.1', port: 3000 })).toBe(
+      '16:04:05.123 INFO  gateway listening host=127.0.0.1 port=3000',
+    );
   });
 
   it('quotes values with spaces or quotes and writes objects as JSON', () => {
-    expect(formatPretty({ ...record, level: 'warn', reason: 'no idle port', ids: ['a', 'b'], nested: { n: 1 } }))
-      .toBe('16:04:05.123 WARN  gateway listening reason="no idle port" ids=["a","b"] nested={"n":1}');
+    expect(formatPretty({ ...record, level: 'warn', reason: 'no idle port', ids: ['a', 'b'], nested: { n: 1 } })).toBe(
+      '16:04:05.123 WARN  gateway listening reason="no idle port" ids=["a","b"] nested={"n":1}',
+    );
   });
 
   it("writes an error's name and message, then its stack indented on the lines after", () => {
     const error = new Error('connect ECONNREFUSED');
     error.stack = 'Error: connect ECONNREFUSED\n    at first (a.js:1:1)\n    at second (b.js:2:2)';
-    expect(formatPretty({ ...record, level: 'error', msg: 'failed', error })).toBe('16:04:05.123 ERROR failed error="Error: connect ECONNREFUSED"\n    at first (a.js:1:1)\n    at second (b.js:2:2)');
+    expect(formatPretty({ ...record, level: 'error', msg: 'failed', error })).toBe(
+      '16:04:05.123 ERROR failed error="Error: connect ECONNREFUSED"\n    at first (a.js:1:1)\n    at second (b.js:2:2)',
+    );
   });
 
   it('colours the level when asked', () => {
@@ -52,11 +57,16 @@ describe('JsonLogger in the pretty format', () => {
     try {
       const logger = new JsonLogger('broker', 'info', {}, 'pretty').child({ component: 'broker' });
       logger.debug('not written');
-      logger.warn('connection failed', { url: 'amqp://guest:topsecret@10.0.0.5:5672', error: new Error('refused by amqp://u:pw2@h:1') });
+      logger.warn('connection failed', {
+        url: 'amqp://guest:topsecret@10.0.0.5:5672',
+        error: new Error('refused by amqp://u:pw2@h:1'),
+      });
       expect(lines).toHaveLength(1);
       expect(lines[0]).not.toContain('topsecret');
       expect(lines[0]).not.toContain('pw2');
-      expect(lines[0]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} WARN  connection failed component=broker url=amqp:\/\/\*\*\*@10\.0\.0\.5:5672 error="Error: refused by amqp:\/\/\*\*\*@h:1"\n/);
+      expect(lines[0]).toMatch(
+        /^\d\d:\d\d:\d\d\.\d{3} WARN  connection failed component=broker url=amqp:\/\/\*\*\*@10\.0\.0\.5:5672 error="Error: refused by amqp:\/\/\*\*\*@h:1"\n/,
+      );
     } finally {
       restore();
       if (noColour === undefined) delete process.env.NO_COLOR;

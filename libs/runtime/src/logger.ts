@@ -12,7 +12,9 @@ let sink: LogSink = (line) => process.stdout.write(line);
 export function redirectLogs(next: LogSink): () => void {
   const previous = sink;
   sink = next;
-  return () => { sink = previous; };
+  return () => {
+    sink = previous;
+  };
 }
 
 export type LogFormat = 'json' | 'pretty';
@@ -56,17 +58,40 @@ export class JsonLogger implements LoggerService {
   write(level: Level, msg: string, fields?: Record<string, unknown>): void {
     if (ORDER[level] < ORDER[this.minLevel]) return;
     const requestId = currentRequestId();
-    const line = { time: new Date().toISOString(), level, app: this.app, msg, ...(requestId ? { requestId } : {}), ...this.fields, ...fields };
-    const text = this.format === 'pretty' ? formatPretty(line, process.env.NO_COLOR === undefined) : JSON.stringify(line, errorReplacer);
+    const line = {
+      time: new Date().toISOString(),
+      level,
+      app: this.app,
+      msg,
+      ...(requestId ? { requestId } : {}),
+      ...this.fields,
+      ...fields,
+    };
+    const text =
+      this.format === 'pretty'
+        ? formatPretty(line, process.env.NO_COLOR === undefined)
+        : JSON.stringify(line, errorReplacer);
     sink(`${redactUrlCredentials(text)}\n`);
   }
 
-  debug(message: unknown, ...rest: unknown[]): void { this.write('debug', String(message), context(rest)); }
-  verbose(message: unknown, ...rest: unknown[]): void { this.write('debug', String(message), context(rest)); }
-  log(message: unknown, ...rest: unknown[]): void { this.write('info', String(message), context(rest)); }
-  info(message: string, fields?: Record<string, unknown>): void { this.write('info', message, fields); }
-  warn(message: unknown, ...rest: unknown[]): void { this.write('warn', String(message), context(rest)); }
-  error(message: unknown, ...rest: unknown[]): void { this.write('error', String(message), context(rest)); }
+  debug(message: unknown, ...rest: unknown[]): void {
+    this.write('debug', String(message), context(rest));
+  }
+  verbose(message: unknown, ...rest: unknown[]): void {
+    this.write('debug', String(message), context(rest));
+  }
+  log(message: unknown, ...rest: unknown[]): void {
+    this.write('info', String(message), context(rest));
+  }
+  info(message: string, fields?: Record<string, unknown>): void {
+    this.write('info', message, fields);
+  }
+  warn(message: unknown, ...rest: unknown[]): void {
+    this.write('warn', String(message), context(rest));
+  }
+  error(message: unknown, ...rest: unknown[]): void {
+    this.write('error', String(message), context(rest));
+  }
 }
 
 function context(rest: unknown[]): Record<string, unknown> | undefined {
@@ -77,7 +102,12 @@ function context(rest: unknown[]): Record<string, unknown> | undefined {
 }
 
 const LEVEL_LABEL: Record<Level, string> = { debug: 'DEBUG', info: 'INFO ', warn: 'WARN ', error: 'ERROR' };
-const LEVEL_COLOUR: Record<Level, string> = { debug: '\x1b[90m', info: '\x1b[36m', warn: '\x1b[33m', error: '\x1b[31m' };
+const LEVEL_COLOUR: Record<Level, string> = {
+  debug: '\x1b[90m',
+  info: '\x1b[36m',
+  warn: '\x1b[33m',
+  error: '\x1b[31m',
+};
 
 /**
  * One log record as a person reads it: `12:04:05.123 INFO  gateway listening host=127.0.0.1 port=3000`,
@@ -85,16 +115,28 @@ const LEVEL_COLOUR: Record<Level, string> = { debug: '\x1b[90m', info: '\x1b[36m
  * every line with it); fields are `key=value`, a value quoted (JSON) when it holds spaces or
  * quotes, objects as JSON. The caller redacts URL credentials from the result, as for JSON.
  */
-export function formatPretty(record: { time: string; level: Level; app: string; msg: string } & Record<string, unknown>, colour = false): string {
+export function formatPretty(
+  record: { time: string; level: Level; app: string; msg: string } & Record<string, unknown>,
+  colour = false,
+): string {
   const { time, level, app: _app, msg, ...fields } = record;
   const stacks: string[] = [];
-  const parts = Object.entries(fields).filter(([, value]) => value !== undefined).map(([key, value]) => {
-    if (value instanceof Error) {
-      if (value.stack) stacks.push(value.stack.split('\n').slice(1).map((l) => `    ${l.trim()}`).join('\n'));
-      return `${key}=${prettyValue(`${value.name}: ${value.message}`)}`;
-    }
-    return `${key}=${prettyValue(value)}`;
-  });
+  const parts = Object.entries(fields)
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => {
+      if (value instanceof Error) {
+        if (value.stack)
+          stacks.push(
+            value.stack
+              .split('\n')
+              .slice(1)
+              .map((l) => `    ${l.trim()}`)
+              .join('\n'),
+          );
+        return `${key}=${prettyValue(`${value.name}: ${value.message}`)}`;
+      }
+      return `${key}=${prettyValue(value)}`;
+    });
   const label = colour ? `${LEVEL_COLOUR[level]}${LEVEL_LABEL[level]}\x1b[0m` : LEVEL_LABEL[level];
   const head = [time.slice(11, 23), label, msg, ...parts].join(' ');
   return [head, ...stacks.filter(Boolean)].join('\n');

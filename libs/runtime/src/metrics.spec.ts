@@ -5,7 +5,9 @@ describe('Metrics', () => {
   it('prefixes our metrics, labels every series with the app, and keeps process metrics under their own names', async () => {
     const metrics = new Metrics('gateway');
     metrics.counter('things_total', 'Things', ['kind']).inc({ kind: 'a' }, 2);
-    expect(metrics.counter('things_total', 'Things', ['kind'])).toBe(metrics.counter('things_total', 'Things', ['kind']));
+    expect(metrics.counter('things_total', 'Things', ['kind'])).toBe(
+      metrics.counter('things_total', 'Things', ['kind']),
+    );
     const text = await metrics.text();
     expect(text).toContain('# TYPE verigate_things_total counter');
     expect(text).toContain('verigate_things_total{kind="a",app="gateway"} 2');
@@ -44,7 +46,13 @@ describe('cachedProbe', () => {
   it('gives up after the timeout without starting a second probe while one hangs', async () => {
     let calls = 0;
     const errors: string[] = [];
-    const probe = cachedProbe(() => { calls += 1; return new Promise<number>(() => undefined); }, { ttlMs: 0, timeoutMs: 20, onError: (e) => errors.push(e.message) });
+    const probe = cachedProbe(
+      () => {
+        calls += 1;
+        return new Promise<number>(() => undefined);
+      },
+      { ttlMs: 0, timeoutMs: 20, onError: (e) => errors.push(e.message) },
+    );
     expect(await probe()).toBeUndefined();
     expect(await probe()).toBeUndefined();
     expect(calls).toBe(1);
@@ -53,7 +61,13 @@ describe('cachedProbe', () => {
 
   it('reports a failed probe as undefined and tries again next time', async () => {
     let fail = true;
-    const probe = cachedProbe(async () => { if (fail) throw new Error('down'); return 7; }, { ttlMs: 1000, timeoutMs: 100 });
+    const probe = cachedProbe(
+      async () => {
+        if (fail) throw new Error('down');
+        return 7;
+      },
+      { ttlMs: 1000, timeoutMs: 100 },
+    );
     expect(await probe()).toBeUndefined();
     fail = false;
     expect(await probe()).toBe(7);

@@ -19,25 +19,56 @@ export const SLOW_BUCKETS = [0.1, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1
 export class Metrics {
   readonly registry: Registry = new client.Registry();
 
-  constructor(readonly app: string, options: { processMetrics?: boolean } = {}) {
+  constructor(
+    readonly app: string,
+    options: { processMetrics?: boolean } = {},
+  ) {
     this.registry.setDefaultLabels({ app });
     if (options.processMetrics !== false) client.collectDefaultMetrics({ register: this.registry });
   }
 
   counter<L extends string = never>(name: string, help: string, labelNames: readonly L[] = []): Counter<L> {
-    return this.existing<Counter<L>>(name) ?? new client.Counter<L>({ name: METRIC_PREFIX + name, help, labelNames, registers: [this.registry] });
+    return (
+      this.existing<Counter<L>>(name) ??
+      new client.Counter<L>({ name: METRIC_PREFIX + name, help, labelNames, registers: [this.registry] })
+    );
   }
 
   /** A gauge; with `collect`, its value is computed at scrape time (may be async). */
-  gauge<L extends string = never>(name: string, help: string, labelNames: readonly L[] = [], collect?: (gauge: Gauge<L>) => void | Promise<void>): Gauge<L> {
-    return this.existing<Gauge<L>>(name) ?? new client.Gauge<L>({
-      name: METRIC_PREFIX + name, help, labelNames, registers: [this.registry],
-      ...(collect ? { collect(this: Gauge<L>) { return collect(this); } } : {}),
-    });
+  gauge<L extends string = never>(
+    name: string,
+    help: string,
+    labelNames: readonly L[] = [],
+    collect?: (gauge: Gauge<L>) => void | Promise<void>,
+  ): Gauge<L> {
+    return (
+      this.existing<Gauge<L>>(name) ??
+      new client.Gauge<L>({
+        name: METRIC_PREFIX + name,
+        help,
+        labelNames,
+        registers: [this.registry],
+        ...(collect
+          ? {
+              collect(this: Gauge<L>) {
+                return collect(this);
+              },
+            }
+          : {}),
+      })
+    );
   }
 
-  histogram<L extends string = never>(name: string, help: string, labelNames: readonly L[] = [], buckets: number[] = LATENCY_BUCKETS): Histogram<L> {
-    return this.existing<Histogram<L>>(name) ?? new client.Histogram<L>({ name: METRIC_PREFIX + name, help, labelNames, buckets, registers: [this.registry] });
+  histogram<L extends string = never>(
+    name: string,
+    help: string,
+    labelNames: readonly L[] = [],
+    buckets: number[] = LATENCY_BUCKETS,
+  ): Histogram<L> {
+    return (
+      this.existing<Histogram<L>>(name) ??
+      new client.Histogram<L>({ name: METRIC_PREFIX + name, help, labelNames, buckets, registers: [this.registry] })
+    );
   }
 
   /** The exposition text (Prometheus text format 0.0.4). */
@@ -55,7 +86,11 @@ export class Metrics {
 }
 
 /** `value` when it is one of `allowed`, else `other`: keeps a label's values a small fixed set. */
-export function boundedLabel(value: unknown, allowed: ReadonlySet<string> | readonly string[], other = 'other'): string {
+export function boundedLabel(
+  value: unknown,
+  allowed: ReadonlySet<string> | readonly string[],
+  other = 'other',
+): string {
   const set = allowed instanceof Set ? allowed : new Set(allowed as readonly string[]);
   return typeof value === 'string' && set.has(value) ? value : other;
 }
@@ -88,16 +123,26 @@ export function cachedProbe<T>(probe: () => Promise<T>, options: ProbeOptions): 
     if (!inFlight) {
       const started = probe();
       inFlight = started;
-      started.then(
-        (value) => { cached = { value, at: Date.now() }; },
-        () => { cached = undefined; },
-      ).finally(() => { if (inFlight === started) inFlight = undefined; });
+      started
+        .then(
+          (value) => {
+            cached = { value, at: Date.now() };
+          },
+          () => {
+            cached = undefined;
+          },
+        )
+        .finally(() => {
+          if (inFlight === started) inFlight = undefined;
+        });
     }
     let timer: NodeJS.Timeout | undefined;
     try {
       return await Promise.race([
         inFlight,
-        new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${options.timeoutMs} ms`)), options.timeoutMs); }),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`timed out after ${options.timeoutMs} ms`)), options.timeoutMs);
+        }),
       ]);
     } catch (error) {
       options.onError?.(error instanceof Error ? error : new Error(String(error)));

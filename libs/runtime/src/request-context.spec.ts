@@ -1,14 +1,33 @@
 import { describe, expect, it } from '@jest/globals';
 import { JsonLogger, redirectLogs } from './logger.js';
-import { currentRequestId, outsideRequestContext, requestIdFrom, runInRequestContext, saneRequestId } from './request-context.js';
+import {
+  currentRequestId,
+  outsideRequestContext,
+  requestIdFrom,
+  runInRequestContext,
+  saneRequestId,
+} from './request-context.js';
 
 describe('request ids', () => {
   it('keeps a sane client id', () => {
-    for (const id of ['abc', 'req-42', 'a.b_c:d-e', 'x'.repeat(128), '0f8fad5b-d9cb-469f-a165-70867728950e']) expect(saneRequestId(id)).toBe(id);
+    for (const id of ['abc', 'req-42', 'a.b_c:d-e', 'x'.repeat(128), '0f8fad5b-d9cb-469f-a165-70867728950e'])
+      expect(saneRequestId(id)).toBe(id);
   });
 
   it('refuses anything that could forge or bloat a log line', () => {
-    for (const id of ['', 'x'.repeat(129), 'a\r\nfake: line', 'a b', 'a"b', '{"level":"error"}', 'ünïcode', 'a/b', undefined, ['a', 'b'], 42]) {
+    for (const id of [
+      '',
+      'x'.repeat(129),
+      'a\r\nfake: line',
+      'a b',
+      'a"b',
+      '{"level":"error"}',
+      'ünïcode',
+      'a/b',
+      undefined,
+      ['a', 'b'],
+      42,
+    ]) {
       expect(saneRequestId(id)).toBeNull();
     }
   });

@@ -6,7 +6,12 @@ import { randomBytes } from 'node:crypto';
  * need many SMS sends. Run `sql` with `params`; `sealedSecretKey` is the captcha's AES key as
  * SecretBox sealed it (the gateway opens it only to try the AES form of a refused credential).
  */
-export function passedCaptchaCredentials(appKey: string, count: number, sealedSecretKey: string, client = { fingerprint: 'test', ip: '127.0.0.1' }): {
+export function passedCaptchaCredentials(
+  appKey: string,
+  count: number,
+  sealedSecretKey: string,
+  client = { fingerprint: 'test', ip: '127.0.0.1' },
+): {
   credentials: string[];
   sql: string;
   params: unknown[];

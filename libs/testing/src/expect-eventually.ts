@@ -1,5 +1,8 @@
 /** Polls `assertion` until it stops throwing (or the timeout passes, rethrowing its last error). */
-export async function expectEventually<T>(assertion: () => T | Promise<T>, { timeoutMs = 15_000, intervalMs = 50 } = {}): Promise<T> {
+export async function expectEventually<T>(
+  assertion: () => T | Promise<T>,
+  { timeoutMs = 15_000, intervalMs = 50 } = {},
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

@@ -3,8 +3,14 @@ import { logLinesOf, scanLogLines } from './log-scan.js';
 
 describe('scanLogLines (the fault suite’s log scan)', () => {
   const toFind = {
-    codes: [{ kind: 'sms code', value: '48213967' }, { kind: 'voice code', value: '5531' }],
-    secrets: [{ kind: 'app secret', value: 'Zq8vR2mXk4LpT9wA' }, { kind: 'operator token', value: 'op-token-0123456789abcdef' }],
+    codes: [
+      { kind: 'sms code', value: '48213967' },
+      { kind: 'voice code', value: '5531' },
+    ],
+    secrets: [
+      { kind: 'app secret', value: 'Zq8vR2mXk4LpT9wA' },
+      { kind: 'operator token', value: 'op-token-0123456789abcdef' },
+    ],
   };
   const log = [
     '{"level":"info","msg":"sms send accepted","messageId":"9c1f0e1a-1b2c-4d5e-8f90-123456789abc"}',

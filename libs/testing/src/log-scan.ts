@@ -44,7 +44,8 @@ export function scanLogLines(lines: Iterable<LogLine>, toFind: SecretsToFind): L
   // Secrets indexed by their first PREFIX characters: one map lookup per position of a line.
   const byPrefix = new Map<string, { kind: string; value: string }[]>();
   for (const secret of toFind.secrets) {
-    if (secret.value.length < MIN_SECRET_LENGTH) throw new Error(`scanLogLines: a secret must have at least ${MIN_SECRET_LENGTH} characters (${secret.kind})`);
+    if (secret.value.length < MIN_SECRET_LENGTH)
+      throw new Error(`scanLogLines: a secret must have at least ${MIN_SECRET_LENGTH} characters (${secret.kind})`);
     const key = secret.value.slice(0, PREFIX);
     const list = byPrefix.get(key);
     if (list) list.push(secret);

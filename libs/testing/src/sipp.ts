@@ -19,7 +19,13 @@ export async function freeTestPort(taken: ReadonlySet<number> = new Set(), even 
       socket.once('error', () => resolve(false));
       socket.bind(port, '127.0.0.1', () => resolve(true));
     });
-    await new Promise<void>((resolve) => { try { socket.close(() => resolve()); } catch { resolve(); } });
+    await new Promise<void>((resolve) => {
+      try {
+        socket.close(() => resolve());
+      } catch {
+        resolve();
+      }
+    });
     if (ok) return port;
   }
   throw new Error('no free UDP port in 25000-29999');
@@ -39,8 +45,29 @@ export class SippUas {
   private readonly child: ChildProcess;
   private output = '';
 
-  private constructor(readonly port: number, scenario: string, keys: Record<string, string | number>, mediaPort: number, calls: number) {
-    const args = ['-sf', scenario, '-i', '127.0.0.1', '-p', String(port), '-mp', String(mediaPort), '-m', String(calls), '-nostdin', '-timeout', '30s', '-timeout_error'];
+  private constructor(
+    readonly port: number,
+    scenario: string,
+    keys: Record<string, string | number>,
+    mediaPort: number,
+    calls: number,
+  ) {
+    const args = [
+      '-sf',
+      scenario,
+      '-i',
+      '127.0.0.1',
+      '-p',
+      String(port),
+      '-mp',
+      String(mediaPort),
+      '-m',
+      String(calls),
+      '-nostdin',
+      '-timeout',
+      '30s',
+      '-timeout_error',
+    ];
     for (const [k, v] of Object.entries(keys)) args.push('-key', k, String(v));
     this.child = spawn('sipp', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     for (const stream of [this.child.stdout!, this.child.stderr!]) {
@@ -56,7 +83,10 @@ export class SippUas {
 
   /** The scenario file `name` of test/sipp/. */
   static scenario(name: string): string {
-    const candidates = [join(process.cwd(), 'test/sipp', name), join(new URL('.', import.meta.url).pathname, '../../../test/sipp', name)];
+    const candidates = [
+      join(process.cwd(), 'test/sipp', name),
+      join(new URL('.', import.meta.url).pathname, '../../../test/sipp', name),
+    ];
     const found = candidates.find((c) => existsSync(c));
     if (!found) throw new Error(`SIPp scenario ${name} not found`);
     return found;
@@ -102,7 +132,13 @@ export class RtpCapture {
       if (b.length < 12) return;
       const { version, marker, payloadType, sequence, timestamp, ssrc } = parseRtpHeader(b);
       this.packets.push({
-        at: performance.now(), version, marker, payloadType, sequence, timestamp, ssrc,
+        at: performance.now(),
+        version,
+        marker,
+        payloadType,
+        sequence,
+        timestamp,
+        ssrc,
         payload: b.subarray(12),
       });
     });

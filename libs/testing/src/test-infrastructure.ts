@@ -1,7 +1,15 @@
 import amqp from 'amqplib';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { DEAD_LETTER_EXCHANGE, EXCHANGES, OBSOLETE_QUEUES, REQUEUE_EXCHANGE, RETRY_EXCHANGE, RPC_QUEUES, WORK_QUEUES } from '#libs/messaging';
+import {
+  DEAD_LETTER_EXCHANGE,
+  EXCHANGES,
+  OBSOLETE_QUEUES,
+  REQUEUE_EXCHANGE,
+  RETRY_EXCHANGE,
+  RPC_QUEUES,
+  WORK_QUEUES,
+} from '#libs/messaging';
 import { JsonLogger, loadConfig, type PlatformConfig } from '#libs/runtime';
 
 const BASE_DB = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -63,7 +71,12 @@ export class TestInfrastructure {
 
   /** Whether one of this namespace's queues exists. */
   async queueExists(queue: string): Promise<boolean> {
-    return this.withChannel((channel) => channel.checkQueue(`${this.id}.${queue}`).then(() => true, () => false));
+    return this.withChannel((channel) =>
+      channel.checkQueue(`${this.id}.${queue}`).then(
+        () => true,
+        () => false,
+      ),
+    );
   }
 
   /** A channel on a connection of its own (a failed check closes the channel, not the test). */
@@ -84,10 +97,17 @@ export class TestInfrastructure {
       const channel = await connection.createChannel();
       channel.on('error', () => undefined);
       for (const spec of WORK_QUEUES) {
-        for (const suffix of ['', '.dead', '.retry', '.delay']) await channel.deleteQueue(`${this.id}.${spec.name}${suffix}`);
+        for (const suffix of ['', '.dead', '.retry', '.delay'])
+          await channel.deleteQueue(`${this.id}.${spec.name}${suffix}`);
       }
-      for (const name of [...RPC_QUEUES.map((q) => q.name), ...OBSOLETE_QUEUES]) await channel.deleteQueue(`${this.id}.${name}`);
-      for (const exchange of [...EXCHANGES.map((e) => e.name), DEAD_LETTER_EXCHANGE, RETRY_EXCHANGE, REQUEUE_EXCHANGE]) {
+      for (const name of [...RPC_QUEUES.map((q) => q.name), ...OBSOLETE_QUEUES])
+        await channel.deleteQueue(`${this.id}.${name}`);
+      for (const exchange of [
+        ...EXCHANGES.map((e) => e.name),
+        DEAD_LETTER_EXCHANGE,
+        RETRY_EXCHANGE,
+        REQUEUE_EXCHANGE,
+      ]) {
         await channel.deleteExchange(`${this.id}.${exchange}`);
       }
     } finally {

@@ -28,8 +28,18 @@ export class WebhookReceiver {
         const rawBody = Buffer.concat(chunks);
         const text = rawBody.toString('utf8');
         let body: unknown = text;
-        try { body = JSON.parse(text); } catch { /* keep raw */ }
-        const received: ReceivedRequest = { path: req.url ?? '/', headers: req.headers, rawBody, body, receivedAt: Date.now() };
+        try {
+          body = JSON.parse(text);
+        } catch {
+          /* keep raw */
+        }
+        const received: ReceivedRequest = {
+          path: req.url ?? '/',
+          headers: req.headers,
+          rawBody,
+          body,
+          receivedAt: Date.now(),
+        };
         this.requests.push(received);
         const status = await this.respond(received, this.requests.filter((r) => r.path === received.path).length);
         res.writeHead(status, { 'content-type': 'application/json' }).end('{}');

@@ -30,8 +30,16 @@ export class AppProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private readonly child: ChildProcess;
 
-  private constructor(readonly name: AppName, readonly port: number, env: Record<string, string>) {
-    this.child = spawn(process.execPath, [join(ROOT, 'dist/apps', name, 'src/main.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  private constructor(
+    readonly name: AppName,
+    readonly port: number,
+    env: Record<string, string>,
+  ) {
+    this.child = spawn(process.execPath, [join(ROOT, 'dist/apps', name, 'src/main.js')], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let buffer = '';
     const onData = (chunk: Buffer) => {
       buffer += chunk.toString('utf8');
@@ -52,7 +60,8 @@ export class AppProcess {
 
   /** Starts `name` and resolves once it has logged that it started. `port`: the gateway's PORT or the worker's health port. */
   static async start(name: AppName, infra: TestInfrastructure, env: Record<string, string> = {}): Promise<AppProcess> {
-    if (!existsSync(join(ROOT, 'dist/apps', name, 'src/main.js'))) throw new Error(`dist/apps/${name} is missing: run \`npm run build\` before these tests`);
+    if (!existsSync(join(ROOT, 'dist/apps', name, 'src/main.js')))
+      throw new Error(`dist/apps/${name} is missing: run \`npm run build\` before these tests`);
     const port = await freePort();
     const app = new AppProcess(name, port, {
       PATH: process.env.PATH ?? '',
@@ -94,7 +103,11 @@ export class AppProcess {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         this.child.kill('SIGKILL');
-        reject(new Error(`${this.name} did not exit within ${timeoutMs} ms; last lines: ${JSON.stringify(this.lines.slice(-5))}`));
+        reject(
+          new Error(
+            `${this.name} did not exit within ${timeoutMs} ms; last lines: ${JSON.stringify(this.lines.slice(-5))}`,
+          ),
+        );
       }, timeoutMs);
     });
     try {

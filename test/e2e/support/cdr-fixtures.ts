@@ -6,7 +6,8 @@ import type { TestInfrastructure } from '#libs/testing';
  * Set-based, so 100k rows take seconds.
  */
 export async function insertCdrsForSessions(infra: TestInfrastructure, idPattern: string): Promise<void> {
-  await infra.query(`
+  await infra.query(
+    `
     INSERT INTO cdrs (session_id, app_key, caller_num, callee_num, call_start, call_end, state_code, fee_info)
     SELECT s.id, s.app_key, s.display_nbr, s.callee_nbr, s.started_at, s.ended_at, s.state_code, json_build_object(
              'direction', 0, 'spId', 'verigate', 'appKey', s.app_key, 'icid', 'icid-' || s.id, 'bindNum', s.display_nbr,
@@ -17,5 +18,7 @@ export async function insertCdrsForSessions(infra: TestInfrastructure, idPattern
              'callEndTime', to_char(s.ended_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'),
              'callOutUnaswRsn', CASE WHEN s.state_code = 0 THEN 0 ELSE 17 END, 'sipStatusCode', CASE WHEN s.state_code = 0 THEN 200 ELSE 486 END,
              'ulFailReason', 0, 'serviceType', '001', 'hostName', 'test-host', 'userData', s.user_data)
-      FROM call_sessions s WHERE s.id LIKE $1`, [idPattern]);
+      FROM call_sessions s WHERE s.id LIKE $1`,
+    [idPattern],
+  );
 }

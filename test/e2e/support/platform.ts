@@ -113,15 +113,29 @@ export class Platform {
   }
 
   /** SDK headers of a client of `appKey` behind the trusted proxy 127.0.0.1, which names it in X-Forwarded-For. */
-  sdkHeaders(appKey: string, device: string, clientIp = '198.51.100.1', extra: Record<string, string> = {}): Record<string, string> {
+  sdkHeaders(
+    appKey: string,
+    device: string,
+    clientIp = '198.51.100.1',
+    extra: Record<string, string> = {},
+  ): Record<string, string> {
     return {
-      'x-operating-sys-version': 'Android 10', 'x-device-fingerprint': device, 'x-agent': 'Mozilla/5.0 (test)', 'x-client-id': appKey,
-      'x-forwarded-for': clientIp, ...extra,
+      'x-operating-sys-version': 'Android 10',
+      'x-device-fingerprint': device,
+      'x-agent': 'Mozilla/5.0 (test)',
+      'x-client-id': appKey,
+      'x-forwarded-for': clientIp,
+      ...extra,
     };
   }
 
   /** POST/GET on the SDK API; the body as JSON (or a raw string). */
-  async sdk(method: 'GET' | 'POST', path: string, headers: Record<string, string>, body?: unknown): Promise<{ status: number; body: any }> {
+  async sdk(
+    method: 'GET' | 'POST',
+    path: string,
+    headers: Record<string, string>,
+    body?: unknown,
+  ): Promise<{ status: number; body: any }> {
     const response = await fetch(`${this.baseUrl}/api/v2/sdk${path}`, {
       method,
       headers: { ...headers, ...(body !== undefined ? { 'content-type': 'application/json;charset=utf8' } : {}) },
@@ -139,19 +153,31 @@ export class Platform {
   async solveCaptcha(headers: Record<string, string>, aes = false): Promise<{ credential: string; plain: string }> {
     const got = await this.sdk('GET', '/captcha?captchaType=blockPuzzle', headers);
     if (got.status !== 200) throw new Error(`captcha get: ${got.status} ${JSON.stringify(got.body)}`);
-    const [row] = await this.infra.query<{ answer: { x: number; y: number } }>('SELECT answer FROM captcha_sessions WHERE token = $1', [got.body.token]);
+    const [row] = await this.infra.query<{ answer: { x: number; y: number } }>(
+      'SELECT answer FROM captcha_sessions WHERE token = $1',
+      [got.body.token],
+    );
     const plainPoint = JSON.stringify({ x: row!.answer.x, y: row!.answer.y });
     const pointJson = aes ? aesEncrypt(plainPoint, got.body.secretKey) : plainPoint;
     // Apps with proof of work (the default): solved as the widget would.
     const pow = got.body.pow ? { powSolution: powPayload(got.body.pow, solvePow(got.body.pow)!) } : {};
-    const checked = await this.sdk('POST', '/captcha/check', headers, { captchaType: 'blockPuzzle', token: got.body.token, pointJson, ...pow });
+    const checked = await this.sdk('POST', '/captcha/check', headers, {
+      captchaType: 'blockPuzzle',
+      token: got.body.token,
+      pointJson,
+      ...pow,
+    });
     if (checked.status !== 200) throw new Error(`captcha check: ${checked.status} ${JSON.stringify(checked.body)}`);
     return { credential: checked.body.captchaVerification, plain: `${got.body.token}---${plainPoint}` };
   }
 
   /** A passed captcha credential of `appKey` (see passedCaptchaCredentials), for tests that need many SMS sends. */
   async passedCaptchaCredential(appKey: string): Promise<string> {
-    const { credentials, sql, params } = passedCaptchaCredentials(appKey, 1, new SecretBox(this.config.masterKey).seal(randomBytes(8).toString('hex')));
+    const { credentials, sql, params } = passedCaptchaCredentials(
+      appKey,
+      1,
+      new SecretBox(this.config.masterKey).seal(randomBytes(8).toString('hex')),
+    );
     await this.infra.query(sql, params);
     return credentials[0]!;
   }
@@ -160,7 +186,10 @@ export class Platform {
    * An SMS message of `appKey` recorded as submitted (segment id `providerId`), its `submitted`
    * status event published: the app's smsStatusUrl gets one notification, without an sms worker.
    */
-  async submittedSms(appKey: string, { messageId = randomUUID(), providerId = `P-${messageId}` }: { messageId?: string; providerId?: string } = {}): Promise<string> {
+  async submittedSms(
+    appKey: string,
+    { messageId = randomUUID(), providerId = `P-${messageId}` }: { messageId?: string; providerId?: string } = {},
+  ): Promise<string> {
     await this.infra.query(
       `INSERT INTO sms_messages (id, app_id, app_key, mobile, type, lang, code_hash, code_sealed, code_expires_at, max_verify_attempts,
                                  captcha_token, fingerprint, client_ip)
@@ -168,7 +197,12 @@ export class Platform {
          FROM apps WHERE app_key = $2`,
       [messageId, appKey],
     );
-    const rows = await this.infra.query<OutboxRow>('SELECT * FROM verigate_sms_submitted($1, $2, $3::text[], $4)', [messageId, 'smpp', [providerId], Exchanges.smsEvents]);
+    const rows = await this.infra.query<OutboxRow>('SELECT * FROM verigate_sms_submitted($1, $2, $3::text[], $4)', [
+      messageId,
+      'smpp',
+      [providerId],
+      Exchanges.smsEvents,
+    ]);
     await this.gateway.get(Outbox, { strict: false }).dispatch(rows);
     return messageId;
   }
@@ -191,7 +225,10 @@ export class Platform {
   admin(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<Response> {
     return fetch(`${this.baseUrl}/admin/v1${path}`, {
       method,
-      headers: { authorization: `Bearer ${this.config.adminToken}`, ...(body !== undefined ? { 'content-type': contentType } : {}) },
+      headers: {
+        authorization: `Bearer ${this.config.adminToken}`,
+        ...(body !== undefined ? { 'content-type': contentType } : {}),
+      },
       body: body === undefined ? undefined : Buffer.isBuffer(body) ? new Uint8Array(body) : JSON.stringify(body),
     });
   }
@@ -210,16 +247,31 @@ export class Platform {
     return { appKey, appSecret, displayNbr };
   }
 
-  async callVerify(app: TestApp, body: Record<string, unknown>, headers?: Record<string, string>): Promise<{ status: number; body: any }> {
+  async callVerify(
+    app: TestApp,
+    body: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any }> {
     const response = await fetch(`${this.baseUrl}/rest/httpsessions/callVerify/v1.0`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json;charset=UTF-8', ...(headers ?? signAksk(app.appKey, app.appSecret)) },
+      headers: {
+        'content-type': 'application/json;charset=UTF-8',
+        ...(headers ?? signAksk(app.appKey, app.appSecret)),
+      },
       body: JSON.stringify(body),
     });
     return { status: response.status, body: await response.json() };
   }
 
   callBody(app: TestApp, calleeNbr: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-    return { displayNbr: app.displayNbr, calleeNbr, languageType: 2, preTone: 'welcome.wav', verifyCode: '12345678', times: 1, ...extra };
+    return {
+      displayNbr: app.displayNbr,
+      calleeNbr,
+      languageType: 2,
+      preTone: 'welcome.wav',
+      verifyCode: '12345678',
+      times: 1,
+      ...extra,
+    };
   }
 }

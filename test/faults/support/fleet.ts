@@ -18,12 +18,14 @@ export class AppProcess {
   ) {
     child.stdout!.pipe(log, { end: false });
     child.stderr!.pipe(log, { end: false });
-    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => {
-      this.exit = { code, signal };
-      // Let the pipes drain what the process wrote last before closing its file.
-      setTimeout(() => log.end(), 100);
-      resolve({ code, signal });
-    }));
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code, signal) => {
+        this.exit = { code, signal };
+        // Let the pipes drain what the process wrote last before closing its file.
+        setTimeout(() => log.end(), 100);
+        resolve({ code, signal });
+      }),
+    );
   }
 
   get pid(): number {
@@ -80,7 +82,10 @@ export class Fleet {
       env = { ...this.env, VERIGATE_HEALTH_PORT: String(healthPort) };
       healthUrl = `http://127.0.0.1:${healthPort}/health`;
     }
-    const child = spawn(process.execPath, [join(this.root, `dist/apps/${name}/src/main.js`)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(this.root, `dist/apps/${name}/src/main.js`)], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const app = new AppProcess(name, label, healthUrl, child, createWriteStream(join(this.logDir, `${label}.log`)));
     this.processes.push(app);
     await this.waitHealthy(app, timeoutMs);
@@ -90,10 +95,15 @@ export class Fleet {
   async waitHealthy(app: AppProcess, timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if (!app.running) throw new Error(`${app.label} exited while starting (${JSON.stringify(app.exit)}); see ${this.logDir}/${app.label}.log`);
+      if (!app.running)
+        throw new Error(
+          `${app.label} exited while starting (${JSON.stringify(app.exit)}); see ${this.logDir}/${app.label}.log`,
+        );
       try {
         if ((await fetch(app.healthUrl, { signal: AbortSignal.timeout(2_000) })).status === 200) return;
-      } catch { /* not listening yet */ }
+      } catch {
+        /* not listening yet */
+      }
       if (Date.now() > deadline) throw new Error(`${app.label} not healthy after ${timeoutMs / 1000} s`);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
@@ -114,12 +124,17 @@ export class Fleet {
   async stopAll(): Promise<void> {
     for (const p of this.processes) p.signal('SIGTERM');
     const gone = Promise.all(this.processes.map((p) => p.exited));
-    const timedOut = await Promise.race([gone.then(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 20_000).unref())]);
+    const timedOut = await Promise.race([
+      gone.then(() => false),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 20_000).unref()),
+    ]);
     if (timedOut) await Promise.all(this.processes.map((p) => p.kill()));
   }
 
   /** Every line every process wrote, as (file, text) pairs. */
   logs(): { source: string; text: string }[] {
-    return readdirSync(this.logDir).filter((f) => f.endsWith('.log')).map((f) => ({ source: f, text: readFileSync(join(this.logDir, f), 'utf8') }));
+    return readdirSync(this.logDir)
+      .filter((f) => f.endsWith('.log'))
+      .map((f) => ({ source: f, text: readFileSync(join(this.logDir, f), 'utf8') }));
   }
 }

@@ -69,7 +69,8 @@ export class PlatformUnderTest {
     const gatewayUrl = `http://127.0.0.1:${this.options.ports.gateway}`;
     const admin = async (path: string, body?: unknown, contentType = 'application/json') => {
       const response = await fetch(`${gatewayUrl}/admin/v1${path}`, {
-        method: 'POST', headers: { authorization: `Bearer ${this.adminToken}`, 'content-type': contentType },
+        method: 'POST',
+        headers: { authorization: `Bearer ${this.adminToken}`, 'content-type': contentType },
         body: Buffer.isBuffer(body) ? new Uint8Array(body) : JSON.stringify(body ?? {}),
       });
       const text = await response.text();
@@ -82,14 +83,20 @@ export class PlatformUnderTest {
     await admin(`/apps/${voiceApp.appKey}/tones?name=welcome.wav`, sineWav(), 'audio/wav');
     await admin(`/apps/${voiceApp.appKey}/tones/welcome.wav/approve`);
     const smsApp = await admin('/apps', {
-      name: 'faults sms', signature: 'Faults', permissions: ['captcha', 'sms'], smsStatusUrl: this.receiver.url('/sms/status'),
+      name: 'faults sms',
+      signature: 'Faults',
+      permissions: ['captcha', 'sms'],
+      smsStatusUrl: this.receiver.url('/sms/status'),
       limits: { smsPerIpPerHour: 100_000, smsPerDevicePerHour: 100_000 },
     });
     this.target = {
-      gatewayUrl, databaseUrl: this.options.databaseUrl,
-      voiceApp: { appKey: voiceApp.appKey, appSecret: voiceApp.appSecret, displayNbr }, smsAppKey: smsApp.appKey,
+      gatewayUrl,
+      databaseUrl: this.options.databaseUrl,
+      voiceApp: { appKey: voiceApp.appKey, appSecret: voiceApp.appSecret, displayNbr },
+      smsAppKey: smsApp.appKey,
       sealedCaptchaKey: new SecretBox(this.masterKey).seal(randomBytes(8).toString('hex')),
-      delivered: this.delivered, smsc: this.smsc,
+      delivered: this.delivered,
+      smsc: this.smsc,
       voiceUrls: { status: this.receiver.base64Url('/voice/status'), fee: this.receiver.base64Url('/voice/fee') },
     };
     return this.target;

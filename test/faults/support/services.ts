@@ -12,7 +12,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function pgCluster(): string {
   const versions = readdirSync('/etc/postgresql');
-  if (versions.length !== 1) throw new Error(`expected one PostgreSQL version in /etc/postgresql, found ${versions.join(', ')}`);
+  if (versions.length !== 1)
+    throw new Error(`expected one PostgreSQL version in /etc/postgresql, found ${versions.join(', ')}`);
   return versions[0]!;
 }
 
@@ -64,7 +65,11 @@ export async function startRabbit(): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     if (!rabbitUp()) {
       // -detached returns at once; a start while a node is booting or stopping fails harmlessly.
-      try { run('rabbitmq-server', ['-detached']); } catch { /* booting already */ }
+      try {
+        run('rabbitmq-server', ['-detached']);
+      } catch {
+        /* booting already */
+      }
     }
     try {
       run('rabbitmqctl', ['await_startup'], 120_000);
@@ -87,14 +92,21 @@ export async function restore(): Promise<void> {
 export function restoreSync(): void {
   try {
     if (!postgresUp()) {
-      execSync(`pg_ctlcluster --skip-systemctl-redirect ${pgCluster()} main start`, { stdio: 'ignore', timeout: 60_000 });
+      execSync(`pg_ctlcluster --skip-systemctl-redirect ${pgCluster()} main start`, {
+        stdio: 'ignore',
+        timeout: 60_000,
+      });
     }
   } catch (error) {
     process.stderr.write(`fault suite: could not start PostgreSQL again: ${String(error)}\n`);
   }
   try {
     if (!rabbitUp()) {
-      try { execSync('rabbitmq-server -detached', { stdio: 'ignore', timeout: 30_000 }); } catch { /* booting already */ }
+      try {
+        execSync('rabbitmq-server -detached', { stdio: 'ignore', timeout: 30_000 });
+      } catch {
+        /* booting already */
+      }
     }
     execSync('rabbitmqctl await_startup && rabbitmqctl -q start_app', { stdio: 'ignore', timeout: 120_000 });
   } catch (error) {

@@ -76,11 +76,20 @@ export async function withDb<T>(databaseUrl: string, use: (client: pg.Client) =>
  * `durationMs`, each request on its own schedule (a slow answer during a fault does not slow
  * the rate down, up to MAX_IN_FLIGHT per kind).
  */
-export async function driveTraffic(target: TrafficTarget, scope: Scope, secrets: SentSecrets, durationMs: number, perSecond: number): Promise<TrafficResult> {
+export async function driveTraffic(
+  target: TrafficTarget,
+  scope: Scope,
+  secrets: SentSecrets,
+  durationMs: number,
+  perSecond: number,
+): Promise<TrafficResult> {
   const count = Math.round((durationMs / 1000) * perSecond);
   // Captcha credentials as the captcha worker stores them after a passed check, made beforehand
   // so that the SMS traffic needs no captcha worker and no solver.
-  const { credentials, sql, params } = passedCaptchaCredentials(target.smsAppKey, count, target.sealedCaptchaKey, { fingerprint: 'faults', ip: '127.0.0.1' });
+  const { credentials, sql, params } = passedCaptchaCredentials(target.smsAppKey, count, target.sealedCaptchaKey, {
+    fingerprint: 'faults',
+    ip: '127.0.0.1',
+  });
   await withDb(target.databaseUrl, (db) => db.query(sql, params));
   for (const credential of credentials) secrets.captchaCredentials.add(credential.split('---')[0]!);
 
@@ -88,7 +97,9 @@ export async function driveTraffic(target: TrafficTarget, scope: Scope, secrets:
     voice: { attempted: 0, accepted: new Set(), refused: {} },
     sms: { attempted: 0, accepted: new Map(), refused: {} },
   };
-  const refuse = (into: Record<string, number>, why: string) => { into[why] = (into[why] ?? 0) + 1; };
+  const refuse = (into: Record<string, number>, why: string) => {
+    into[why] = (into[why] ?? 0) + 1;
+  };
 
   const callVerify = async (i: number) => {
     const verifyCode = String(randomInt(10_000_000, 100_000_000));
@@ -98,15 +109,26 @@ export async function driveTraffic(target: TrafficTarget, scope: Scope, secrets:
       const response = await fetch(`${target.gatewayUrl}/rest/httpsessions/callVerify/v1.0`, {
         method: 'POST',
         // The gateway trusts 127.0.0.1 as a proxy (for the SMS caps per IP), so the client is named.
-        headers: { 'content-type': 'application/json;charset=UTF-8', 'x-forwarded-for': '198.51.100.10', ...signAksk(target.voiceApp.appKey, target.voiceApp.appSecret) },
+        headers: {
+          'content-type': 'application/json;charset=UTF-8',
+          'x-forwarded-for': '198.51.100.10',
+          ...signAksk(target.voiceApp.appKey, target.voiceApp.appSecret),
+        },
         body: JSON.stringify({
-          displayNbr: target.voiceApp.displayNbr, calleeNbr: scope.callee(i), languageType: 2, preTone: 'welcome.wav', verifyCode, times: 1,
-          statusUrl: target.voiceUrls.status, feeUrl: target.voiceUrls.fee,
+          displayNbr: target.voiceApp.displayNbr,
+          calleeNbr: scope.callee(i),
+          languageType: 2,
+          preTone: 'welcome.wav',
+          verifyCode,
+          times: 1,
+          statusUrl: target.voiceUrls.status,
+          feeUrl: target.voiceUrls.fee,
         }),
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
       const body = (await response.json()) as { resultcode?: string; sessionId?: string };
-      if (response.status === 200 && body.resultcode === '0' && body.sessionId) result.voice.accepted.add(body.sessionId);
+      if (response.status === 200 && body.resultcode === '0' && body.sessionId)
+        result.voice.accepted.add(body.sessionId);
       else refuse(result.voice.refused, `${response.status} ${body.resultcode}`);
     } catch (error) {
       refuse(result.voice.refused, (error as Error).name);
@@ -120,8 +142,12 @@ export async function driveTraffic(target: TrafficTarget, scope: Scope, secrets:
       const response = await fetch(`${target.gatewayUrl}/api/v2/sdk/sms/send`, {
         method: 'POST',
         headers: {
-          'content-type': 'application/json', 'x-operating-sys-version': 'faults', 'x-agent': 'faults', 'x-client-id': target.smsAppKey,
-          'x-device-fingerprint': `faults-${scope.k}-${i}`, 'x-forwarded-for': `10.${scope.k}.${i >> 8}.${i & 255}`,
+          'content-type': 'application/json',
+          'x-operating-sys-version': 'faults',
+          'x-agent': 'faults',
+          'x-client-id': target.smsAppKey,
+          'x-device-fingerprint': `faults-${scope.k}-${i}`,
+          'x-forwarded-for': `10.${scope.k}.${i >> 8}.${i & 255}`,
         },
         body: JSON.stringify({ mobile, type: 'LOGIN_SMS', captcha_token: credentials[i] }),
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
@@ -186,10 +212,17 @@ export interface ScopeReport {
 const CALL_EVENT_RANK: Record<string, number> = { callout: 0, alerting: 1, answer: 2, disconnect: 3 };
 const SMS_STATUS_RANK: Record<string, number> = { submitted: 0, delivered: 1 };
 
-interface Delivery { id: string; kind: string }
+interface Delivery {
+  id: string;
+  kind: string;
+}
 
 /** Deliveries the receiver answered 200, per session (or message) id, in arrival order. */
-function deliveriesBySession(delivered: ReceivedRequest[]): { status: Map<string, Delivery[]>; fee: Map<string, Delivery[]>; sms: Map<string, Delivery[]> } {
+function deliveriesBySession(delivered: ReceivedRequest[]): {
+  status: Map<string, Delivery[]>;
+  fee: Map<string, Delivery[]>;
+  sms: Map<string, Delivery[]>;
+} {
   const status = new Map<string, Delivery[]>();
   const fee = new Map<string, Delivery[]>();
   const sms = new Map<string, Delivery[]>();
@@ -200,10 +233,15 @@ function deliveriesBySession(delivered: ReceivedRequest[]): { status: Map<string
   };
   for (const request of delivered) {
     const id = String(request.headers['x-verigate-delivery-id']);
-    const body = request.body as { eventType?: string; statusInfo?: { sessionId?: string; messageId?: string; status?: string }; feeLst?: { sessionId?: string }[] };
+    const body = request.body as {
+      eventType?: string;
+      statusInfo?: { sessionId?: string; messageId?: string; status?: string };
+      feeLst?: { sessionId?: string }[];
+    };
     if (request.path === '/voice/status') add(status, body.statusInfo!.sessionId!, { id, kind: body.eventType! });
     else if (request.path === '/voice/fee') add(fee, body.feeLst![0]!.sessionId!, { id, kind: 'fee' });
-    else if (request.path === '/sms/status') add(sms, body.statusInfo!.messageId!, { id, kind: body.statusInfo!.status! });
+    else if (request.path === '/sms/status')
+      add(sms, body.statusInfo!.messageId!, { id, kind: body.statusInfo!.status! });
   }
   return { status, fee, sms };
 }
@@ -226,14 +264,29 @@ const inOrder = (deliveries: Delivery[], rank: Record<string, number>) =>
 
 export async function checkScope(target: TrafficTarget, scope: Scope, traffic: TrafficResult): Promise<ScopeReport> {
   const { sessions, messages } = await withDb(target.databaseUrl, async (db) => ({
-    sessions: (await db.query<{ id: string; state: string; state_code: number | null; events: string[] | null; seqs: number[] | null; cdrs: number }>(
-      `SELECT s.id, s.state, s.state_code,
+    sessions: (
+      await db.query<{
+        id: string;
+        state: string;
+        state_code: number | null;
+        events: string[] | null;
+        seqs: number[] | null;
+        cdrs: number;
+      }>(
+        `SELECT s.id, s.state, s.state_code,
               (SELECT array_agg(e.event_type ORDER BY e.seq) FROM call_events e WHERE e.session_id = s.id) AS events,
               (SELECT array_agg(e.seq ORDER BY e.seq) FROM call_events e WHERE e.session_id = s.id) AS seqs,
               (SELECT count(*)::int FROM cdrs c WHERE c.session_id = s.id) AS cdrs
-         FROM call_sessions s WHERE s.callee_nbr LIKE $1`, [scope.calleeLike])).rows,
-    messages: (await db.query<{ id: string; mobile: string; status: string; submit_attempts: number }>(
-      `SELECT id, mobile, status, submit_attempts FROM sms_messages WHERE mobile LIKE $1`, [scope.mobileLike])).rows,
+         FROM call_sessions s WHERE s.callee_nbr LIKE $1`,
+        [scope.calleeLike],
+      )
+    ).rows,
+    messages: (
+      await db.query<{ id: string; mobile: string; status: string; submit_attempts: number }>(
+        `SELECT id, mobile, status, submit_attempts FROM sms_messages WHERE mobile LIKE $1`,
+        [scope.mobileLike],
+      )
+    ).rows,
   }));
   const problems: string[] = [];
   const problem = (kind: string, detail: string) => {
@@ -242,56 +295,123 @@ export async function checkScope(target: TrafficTarget, scope: Scope, traffic: T
   const got = deliveriesBySession(target.delivered);
 
   const voice: ScopeReport['voice'] = {
-    sessions: sessions.length, acceptedButNoSession: 0, notEnded: 0, eventsWrong: 0, cdrsNotOne: 0, stateCodes: {},
-    webhookMissing: 0, webhookDistinctDuplicates: 0, webhookOutOfOrder: 0, feeNotOne: 0, webhookRepeats: 0,
+    sessions: sessions.length,
+    acceptedButNoSession: 0,
+    notEnded: 0,
+    eventsWrong: 0,
+    cdrsNotOne: 0,
+    stateCodes: {},
+    webhookMissing: 0,
+    webhookDistinctDuplicates: 0,
+    webhookOutOfOrder: 0,
+    feeNotOne: 0,
+    webhookRepeats: 0,
   };
   const stored = new Set(sessions.map((s) => s.id));
   for (const id of traffic.voice.accepted) {
-    if (!stored.has(id)) { voice.acceptedButNoSession++; problem('voice accepted but no session', id); }
+    if (!stored.has(id)) {
+      voice.acceptedButNoSession++;
+      problem('voice accepted but no session', id);
+    }
   }
   for (const s of sessions) {
     const events = s.events ?? [];
     voice.stateCodes[String(s.state_code)] = (voice.stateCodes[String(s.state_code)] ?? 0) + 1;
-    if (s.state !== 'ended') { voice.notEnded++; problem('voice session not ended', `${s.id} ${s.state}`); }
-    const contiguous = (s.seqs ?? []).every((seq, i) => seq === i + 1);
-    if (events[0] !== 'callout' || events.at(-1) !== 'disconnect' || !contiguous || !inOrder(events.map((kind) => ({ id: kind, kind })), CALL_EVENT_RANK)) {
-      voice.eventsWrong++; problem('voice events wrong', `${s.id} ${events.join(',')} seq ${(s.seqs ?? []).join(',')}`);
+    if (s.state !== 'ended') {
+      voice.notEnded++;
+      problem('voice session not ended', `${s.id} ${s.state}`);
     }
-    if (s.cdrs !== 1) { voice.cdrsNotOne++; problem('voice CDRs not one', `${s.id} has ${s.cdrs}`); }
+    const contiguous = (s.seqs ?? []).every((seq, i) => seq === i + 1);
+    if (
+      events[0] !== 'callout' ||
+      events.at(-1) !== 'disconnect' ||
+      !contiguous ||
+      !inOrder(
+        events.map((kind) => ({ id: kind, kind })),
+        CALL_EVENT_RANK,
+      )
+    ) {
+      voice.eventsWrong++;
+      problem('voice events wrong', `${s.id} ${events.join(',')} seq ${(s.seqs ?? []).join(',')}`);
+    }
+    if (s.cdrs !== 1) {
+      voice.cdrsNotOne++;
+      problem('voice CDRs not one', `${s.id} has ${s.cdrs}`);
+    }
     const status = got.status.get(s.id) ?? [];
     const d = distinct(status);
     voice.webhookRepeats += d.repeats;
-    if (d.distinctDuplicates > 0) { voice.webhookDistinctDuplicates++; problem('voice event delivered under two delivery ids', `${s.id} ${d.kinds.join(',')}`); }
-    else if (d.kinds.join(',') !== events.join(',')) { voice.webhookMissing++; problem('voice status webhooks missing', `${s.id} got ${d.kinds.join(',')} of ${events.join(',')}`); }
-    if (!inOrder(status, CALL_EVENT_RANK)) { voice.webhookOutOfOrder++; problem('voice webhooks out of order', `${s.id} ${status.map((x) => x.kind).join(',')}`); }
+    if (d.distinctDuplicates > 0) {
+      voice.webhookDistinctDuplicates++;
+      problem('voice event delivered under two delivery ids', `${s.id} ${d.kinds.join(',')}`);
+    } else if (d.kinds.join(',') !== events.join(',')) {
+      voice.webhookMissing++;
+      problem('voice status webhooks missing', `${s.id} got ${d.kinds.join(',')} of ${events.join(',')}`);
+    }
+    if (!inOrder(status, CALL_EVENT_RANK)) {
+      voice.webhookOutOfOrder++;
+      problem('voice webhooks out of order', `${s.id} ${status.map((x) => x.kind).join(',')}`);
+    }
     const fees = distinct(got.fee.get(s.id) ?? []);
     voice.webhookRepeats += fees.repeats;
-    if (fees.kinds.length !== 1) { voice.feeNotOne++; problem('voice fee webhooks not one', `${s.id} got ${fees.kinds.length}`); }
+    if (fees.kinds.length !== 1) {
+      voice.feeNotOne++;
+      problem('voice fee webhooks not one', `${s.id} got ${fees.kinds.length}`);
+    }
   }
 
   const sms: ScopeReport['sms'] = {
-    messages: messages.length, acceptedButNotStored: 0, notDelivered: 0, submitsZero: 0, submitsMoreThanOne: 0, resubmitted: 0,
-    webhookMissing: 0, webhookDistinctDuplicates: 0, webhookOutOfOrder: 0, webhookRepeats: 0,
+    messages: messages.length,
+    acceptedButNotStored: 0,
+    notDelivered: 0,
+    submitsZero: 0,
+    submitsMoreThanOne: 0,
+    resubmitted: 0,
+    webhookMissing: 0,
+    webhookDistinctDuplicates: 0,
+    webhookOutOfOrder: 0,
+    webhookRepeats: 0,
   };
   const storedMessages = new Set(messages.map((m) => m.id));
   for (const id of traffic.sms.accepted.keys()) {
-    if (!storedMessages.has(id)) { sms.acceptedButNotStored++; problem('sms accepted but not stored', id); }
+    if (!storedMessages.has(id)) {
+      sms.acceptedButNotStored++;
+      problem('sms accepted but not stored', id);
+    }
   }
   // One SMS per mobile in a scope: accepted submit_sm to that destination are its submissions.
   const submits = new Map<string, number>();
-  for (const s of target.smsc.submits) if (s.status === 0) submits.set(s.destination, (submits.get(s.destination) ?? 0) + 1);
+  for (const s of target.smsc.submits)
+    if (s.status === 0) submits.set(s.destination, (submits.get(s.destination) ?? 0) + 1);
   for (const m of messages) {
-    if (m.status !== 'delivered') { sms.notDelivered++; problem('sms not delivered', `${m.id} ${m.status}`); }
+    if (m.status !== 'delivered') {
+      sms.notDelivered++;
+      problem('sms not delivered', `${m.id} ${m.status}`);
+    }
     const n = submits.get(m.mobile) ?? 0;
-    if (n === 0) { sms.submitsZero++; problem('sms never submitted', m.id); }
-    if (n > 1) { sms.submitsMoreThanOne++; problem('sms submitted more than once', `${m.id} ${n} times`); }
+    if (n === 0) {
+      sms.submitsZero++;
+      problem('sms never submitted', m.id);
+    }
+    if (n > 1) {
+      sms.submitsMoreThanOne++;
+      problem('sms submitted more than once', `${m.id} ${n} times`);
+    }
     if (m.submit_attempts > 1) sms.resubmitted++;
     const statuses = got.sms.get(m.id) ?? [];
     const d = distinct(statuses);
     sms.webhookRepeats += d.repeats;
-    if (d.distinctDuplicates > 0) { sms.webhookDistinctDuplicates++; problem('sms status delivered under two delivery ids', `${m.id} ${d.kinds.join(',')}`); }
-    else if (d.kinds.join(',') !== 'submitted,delivered') { sms.webhookMissing++; problem('sms status webhooks missing', `${m.id} got ${d.kinds.join(',')}`); }
-    if (!inOrder(statuses, SMS_STATUS_RANK)) { sms.webhookOutOfOrder++; problem('sms webhooks out of order', `${m.id} ${statuses.map((x) => x.kind).join(',')}`); }
+    if (d.distinctDuplicates > 0) {
+      sms.webhookDistinctDuplicates++;
+      problem('sms status delivered under two delivery ids', `${m.id} ${d.kinds.join(',')}`);
+    } else if (d.kinds.join(',') !== 'submitted,delivered') {
+      sms.webhookMissing++;
+      problem('sms status webhooks missing', `${m.id} got ${d.kinds.join(',')}`);
+    }
+    if (!inOrder(statuses, SMS_STATUS_RANK)) {
+      sms.webhookOutOfOrder++;
+      problem('sms webhooks out of order', `${m.id} ${statuses.map((x) => x.kind).join(',')}`);
+    }
   }
   return { voice, sms, problems };
 }

@@ -18,20 +18,52 @@ describe('blockPuzzle tolerance', () => {
 });
 
 describe('clickWord order and radius', () => {
-  const answer = [{ x: 30, y: 30 }, { x: 150, y: 80 }, { x: 260, y: 40 }];
+  const answer = [
+    { x: 30, y: 30 },
+    { x: 150, y: 80 },
+    { x: 260, y: 40 },
+  ];
   it('accepts every click near its character, in order', () => {
-    expect(clickWordCorrect(answer, [{ x: 35, y: 28 }, { x: 140, y: 90 }, { x: 260, y: 40 }], 20)).toBe(true);
+    expect(
+      clickWordCorrect(
+        answer,
+        [
+          { x: 35, y: 28 },
+          { x: 140, y: 90 },
+          { x: 260, y: 40 },
+        ],
+        20,
+      ),
+    ).toBe(true);
   });
   it('refuses the right places in the wrong order, a missing click, a far click', () => {
     expect(clickWordCorrect(answer, [answer[1], answer[0], answer[2]], 20)).toBe(false);
     expect(clickWordCorrect(answer, answer.slice(0, 2), 20)).toBe(false);
-    expect(clickWordCorrect(answer, [{ x: 30, y: 30 }, { x: 150, y: 101 }, { x: 260, y: 40 }], 20)).toBe(false);
+    expect(
+      clickWordCorrect(
+        answer,
+        [
+          { x: 30, y: 30 },
+          { x: 150, y: 101 },
+          { x: 260, y: 40 },
+        ],
+        20,
+      ),
+    ).toBe(false);
     expect(clickWordCorrect(answer, { x: 1, y: 2 }, 20)).toBe(false);
   });
 });
 
 describe('trajectory rules', () => {
-  const human: TrajectorySample[] = [[0, 0, 5], [40, 8, 6], [90, 30, 6], [160, 70, 7], [230, 101, 6], [300, 118, 5], [380, 121, 5]];
+  const human: TrajectorySample[] = [
+    [0, 0, 5],
+    [40, 8, 6],
+    [90, 30, 6],
+    [160, 70, 7],
+    [230, 101, 6],
+    [300, 118, 5],
+    [380, 121, 5],
+  ];
   it('accepts a human-looking drag', () => {
     expect(checkTrajectory(human, 120)).toEqual({ ok: true });
   });
@@ -40,7 +72,12 @@ describe('trajectory rules', () => {
     expect(checkTrajectory(robot, 117)).toEqual({ ok: false, reason: 'synthetic straight-line drag' });
   });
   it('refuses an instant drag, too few samples, a drag ending elsewhere, garbage', () => {
-    expect(checkTrajectory(human.map(([t, x, y]) => [t / 10, x, y]), 120)).toMatchObject({ ok: false, reason: 'drag too fast' });
+    expect(
+      checkTrajectory(
+        human.map(([t, x, y]) => [t / 10, x, y]),
+        120,
+      ),
+    ).toMatchObject({ ok: false, reason: 'drag too fast' });
     expect(checkTrajectory(human.slice(0, 3), 120)).toMatchObject({ ok: false, reason: 'too few samples' });
     expect(checkTrajectory(human, 200)).toMatchObject({ ok: false });
     expect(checkTrajectory('x', 120)).toMatchObject({ ok: false });
@@ -51,14 +88,28 @@ describe('trajectory rules', () => {
     expect(checkTrajectory(steady, 110)).toEqual({ ok: false, reason: 'constant speed' });
   });
   it('refuses a drag without jitter even at varying speed, and an inhumanly slow one', () => {
-    const flat: TrajectorySample[] = human.concat([[420, 380, 5], [470, 382, 5]]).map(([t, x]) => [t, x, 5]);
+    const flat: TrajectorySample[] = human
+      .concat([
+        [420, 380, 5],
+        [470, 382, 5],
+      ])
+      .map(([t, x]) => [t, x, 5]);
     expect(checkTrajectory(flat, 382)).toEqual({ ok: false, reason: 'no jitter' });
-    expect(checkTrajectory(human.map(([t, x, y]) => [t * 200, x, y]), 380)).toEqual({ ok: false, reason: 'drag too slow' });
+    expect(
+      checkTrajectory(
+        human.map(([t, x, y]) => [t * 200, x, y]),
+        380,
+      ),
+    ).toEqual({ ok: false, reason: 'drag too slow' });
   });
   it('accepts a person-like drag: easing in and out, jitter, uneven sampling', () => {
     const eased: TrajectorySample[] = Array.from({ length: 25 }, (_, i) => {
       const p = i / 24;
-      return [Math.round(i * 16 + (i % 4) * 3), Math.round(200 * (1 - (1 - p) ** 3) * 10) / 10, 6 + Math.round(Math.sin(i * 1.7) * 15) / 10];
+      return [
+        Math.round(i * 16 + (i % 4) * 3),
+        Math.round(200 * (1 - (1 - p) ** 3) * 10) / 10,
+        6 + Math.round(Math.sin(i * 1.7) * 15) / 10,
+      ];
     });
     expect(checkTrajectory(eased, 200)).toEqual({ ok: true });
   });

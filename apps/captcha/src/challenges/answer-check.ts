@@ -59,16 +59,20 @@ export const TRAJECTORY_RULES = {
  */
 export function checkTrajectory(trajectory: unknown, submittedX: number): TrajectoryVerdict {
   const rules = TRAJECTORY_RULES;
-  if (!Array.isArray(trajectory) || trajectory.length > rules.maxSamples) return { ok: false, reason: 'malformed trajectory' };
+  if (!Array.isArray(trajectory) || trajectory.length > rules.maxSamples)
+    return { ok: false, reason: 'malformed trajectory' };
   const samples = trajectory as unknown[];
-  if (!samples.every((s) => Array.isArray(s) && s.length === 3 && s.every((v) => Number.isFinite(v)))) return { ok: false, reason: 'malformed trajectory' };
+  if (!samples.every((s) => Array.isArray(s) && s.length === 3 && s.every((v) => Number.isFinite(v))))
+    return { ok: false, reason: 'malformed trajectory' };
   const points = samples as TrajectorySample[];
   if (points.length < rules.minSamples) return { ok: false, reason: 'too few samples' };
-  for (let i = 1; i < points.length; i++) if (points[i]![0] < points[i - 1]![0]) return { ok: false, reason: 'time goes backwards' };
+  for (let i = 1; i < points.length; i++)
+    if (points[i]![0] < points[i - 1]![0]) return { ok: false, reason: 'time goes backwards' };
   const duration = points[points.length - 1]![0] - points[0]![0];
   if (duration < rules.minDurationMs) return { ok: false, reason: 'drag too fast' };
   if (duration > rules.maxDurationMs) return { ok: false, reason: 'drag too slow' };
-  if (Math.abs(points[points.length - 1]![1] - submittedX) > rules.endTolerancePx) return { ok: false, reason: 'trajectory does not end at the answer' };
+  if (Math.abs(points[points.length - 1]![1] - submittedX) > rules.endTolerancePx)
+    return { ok: false, reason: 'trajectory does not end at the answer' };
   const ys = points.map((p) => p[2]);
   const wobble = Math.max(...ys) - Math.min(...ys);
   const speeds: number[] = [];

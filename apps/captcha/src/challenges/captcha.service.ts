@@ -1,13 +1,28 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { emptyCaptchaBody, type CaptchaCaller, type CaptchaErrorCode, type CaptchaResponseBody, type CaptchaRpcReply, type CaptchaRpcRequest } from '#libs/contracts';
+import {
+  emptyCaptchaBody,
+  type CaptchaCaller,
+  type CaptchaErrorCode,
+  type CaptchaResponseBody,
+  type CaptchaRpcReply,
+  type CaptchaRpcRequest,
+} from '#libs/contracts';
 import { APP_LOGGER, JsonLogger, Metrics, PLATFORM_CONFIG, secondsSince, type PlatformConfig } from '#libs/runtime';
-import { aesFormOfPlainCredential, captchaVerification, createPowChallenge, decodePointJson, newSecretKey, powKey, verifyPowSolution } from '#libs/auth';
+import {
+  aesFormOfPlainCredential,
+  captchaVerification,
+  createPowChallenge,
+  decodePointJson,
+  newSecretKey,
+  powKey,
+  verifyPowSolution,
+} from '#libs/auth';
 import { Backgrounds } from '../images/background.js';
 import { CAPTCHA_KINDS, renderCaptcha, type CaptchaKind, type RenderedCaptcha } from '../images/render.js';
 import { RenderThreads } from '../images/render-threads.js';
 import { CallerLimits, type CallerActivity } from '../limits/caller-limits.repository.js';
-import { CaptchaSessions } from '../sessions/captcha-sessions.repository.js';
+import { CaptchaSessions } from '#libs/persistence';
 import { blockPuzzleCorrect, checkTrajectory, clickWordCorrect, type Point } from './answer-check.js';
 import { PrerenderPool } from './prerender-pool.js';
 import { behaviourSuspicious, powMaxnumber, riskSignals, type RiskSignal } from './risk.js';
@@ -39,21 +54,46 @@ export class CaptchaService {
     @Inject(APP_LOGGER) private readonly logger: JsonLogger,
     metrics: Metrics,
   ) {
-    this.drawDuration = metrics.histogram('captcha_draw_seconds', 'Drawing and encoding one captcha image set, by captcha type', ['captcha_type']);
-    this.served = metrics.counter('captcha_served_total', 'Captchas handed out by get, by kind and source (pool: rendered ahead; inline: the pool was empty)', ['kind', 'source']);
+    this.drawDuration = metrics.histogram(
+      'captcha_draw_seconds',
+      'Drawing and encoding one captcha image set, by captcha type',
+      ['captcha_type'],
+    );
+    this.served = metrics.counter(
+      'captcha_served_total',
+      'Captchas handed out by get, by kind and source (pool: rendered ahead; inline: the pool was empty)',
+      ['kind', 'source'],
+    );
     this.pool = new PrerenderPool<CaptchaKind, RenderedCaptcha>({
       size: config.captcha.poolSize,
       pauseMs: config.captcha.poolRefillPauseMs,
       render: (kind) => this.render(kind),
       onError: (error) => this.logger.error('captcha pre-render failed', { error }),
     });
-    metrics.gauge('captcha_pool_ready', 'Captchas rendered ahead and ready in this worker, by kind', ['kind'], (gauge) => {
-      const levels = this.pool.levels();
-      for (const kind of CAPTCHA_KINDS) gauge.set({ kind }, levels[kind] ?? 0);
-    });
-    this.powDifficulty = metrics.counter('captcha_pow_challenges_total', 'Proof-of-work challenges issued, by the number of risk signals that raised their difficulty', ['signals']);
-    this.managedOutcomes = metrics.counter('captcha_managed_total', 'Managed-mode requests, by outcome (passed, or the risk signal that escalated to the puzzle)', ['outcome']);
+    metrics.gauge(
+      'captcha_pool_ready',
+      'Captchas rendered ahead and ready in this worker, by kind',
+      ['kind'],
+      (gauge) => {
+        const levels = this.pool.levels();
+        for (const kind of CAPTCHA_KINDS) gauge.set({ kind }, levels[kind] ?? 0);
+      },
+    );
+    this.powDifficulty = metrics.counter(
+      'captcha_pow_challenges_total',
+      'Proof-of-work challenges issued, by the number of risk signals that raised their difficulty',
+      ['signals'],
+    );
+    this.managedOutcomes = metrics.counter(
+      'captcha_managed_total',
+      'Managed-mode requests, by outcome (passed, or the risk signal that escalated to the puzzle)',
+      ['outcome'],
+    );
     this.powKey = powKey(config.masterKey);
+  }
+  /** Deletes sessions and limit rows an hour past any use (every worker runs it; idempotent). */
+  sweep(): Promise<unknown> {
+    return Promise.all([this.sessions.sweep(), this.limits.sweep()]);
   }
 
   /**
@@ -63,7 +103,9 @@ export class CaptchaService {
   startPool(): void {
     const { renderThreads, backgroundsDir, decoys } = this.config.captcha;
     if (renderThreads > 0 && RenderThreads.available()) {
-      this.threads = new RenderThreads(renderThreads, { backgroundsDir, decoys }, (error) => this.logger.error('captcha render thread failed: rendering on the event loop from now on', { error }));
+      this.threads = new RenderThreads(renderThreads, { backgroundsDir, decoys }, (error) =>
+        this.logger.error('captcha render thread failed: rendering on the event loop from now on', { error }),
+      );
     }
     this.pool.start('blockPuzzle');
   }
@@ -84,11 +126,16 @@ export class CaptchaService {
 
   handle(request: CaptchaRpcRequest): Promise<CaptchaRpcReply> {
     switch (request?.op) {
-      case 'get': return this.get(request);
-      case 'check': return this.check(request);
-      case 'verify': return this.verify(request);
-      case 'managed': return this.managed(request);
-      default: return Promise.resolve(fail('PARAMETER_INVALID'));
+      case 'get':
+        return this.get(request);
+      case 'check':
+        return this.check(request);
+      case 'verify':
+        return this.verify(request);
+      case 'managed':
+        return this.managed(request);
+      default:
+        return Promise.resolve(fail('PARAMETER_INVALID'));
     }
   }
 
@@ -97,7 +144,8 @@ export class CaptchaService {
     if (admission !== 'ok') return fail(admission);
     const token = randomBytes(16).toString('hex');
     const secretKey = newSecretKey();
-    const kind: CaptchaKind = request.captchaType === 'clickWord' ? (request.lang === 'en' ? 'clickWord:en' : 'clickWord:zh') : 'blockPuzzle';
+    const kind: CaptchaKind =
+      request.captchaType === 'clickWord' ? (request.lang === 'en' ? 'clickWord:en' : 'clickWord:zh') : 'blockPuzzle';
     const { item, fromPool } = await this.pool.take(kind);
     this.served.inc({ kind, source: fromPool ? 'pool' : 'inline' });
     const { answer, seconds: _seconds, ...images } = item;
@@ -106,11 +154,19 @@ export class CaptchaService {
     if (kind === 'blockPuzzle') body.jigsawImageBase64 = images.jigsawImageBase64;
     else body.wordList = images.wordList;
     let getRisk: RiskSignal[] = [];
-    if (request.pow?.enabled) ({ challenge: body.pow, signals: getRisk } = this.powChallenge(activity, request.pow.underAttack, token));
+    if (request.pow?.enabled)
+      ({ challenge: body.pow, signals: getRisk } = this.powChallenge(activity, request.pow.underAttack, token));
     await this.sessions.insert({
-      token, appKey: request.caller.appKey, captchaType: request.captchaType, answer, secretKey,
-      ttlSeconds: this.config.captcha.ttlSeconds, fingerprint: request.caller.fingerprint, clientIp: request.caller.clientIp,
-      addressBucket: request.caller.addressBucket, getRisk,
+      token,
+      appKey: request.caller.appKey,
+      captchaType: request.captchaType,
+      answer,
+      secretKey,
+      ttlSeconds: this.config.captcha.ttlSeconds,
+      fingerprint: request.caller.fingerprint,
+      clientIp: request.caller.clientIp,
+      addressBucket: request.caller.addressBucket,
+      getRisk,
     });
     return { ok: true, body };
   }
@@ -143,20 +199,40 @@ export class CaptchaService {
     if (!correct || !decoded) {
       await this.sessions.fail(request.token);
       const locked = await this.limits.recordFailure(request.caller);
-      this.logger.info('captcha check failed', { appKey: request.caller.appKey, captchaType: request.captchaType, reason, lockedOut: locked });
+      this.logger.info('captcha check failed', {
+        appKey: request.caller.appKey,
+        captchaType: request.captchaType,
+        reason,
+        lockedOut: locked,
+      });
       return fail('CAPTCHA_WRONG');
     }
     const verification = captchaVerification(request.token, decoded, claimed.secretKey);
-    if (!(await this.sessions.pass(request.token, verification, this.config.captcha.verificationTtlSeconds))) return fail('TOKEN_INVALID');
-    return { ok: true, body: { ...emptyCaptchaBody(), token: request.token, result: true, captchaVerification: verification } };
+    if (!(await this.sessions.pass(request.token, verification, this.config.captcha.verificationTtlSeconds)))
+      return fail('TOKEN_INVALID');
+    return {
+      ok: true,
+      body: { ...emptyCaptchaBody(), token: request.token, result: true, captchaVerification: verification },
+    };
   }
 
   /** The ALTCHA challenge of a new captcha, as hard as the caller's risk signals make it. */
-  private powChallenge(activity: CallerActivity, underAttack: boolean, token: string): { challenge: NonNullable<CaptchaResponseBody['pow']>; signals: RiskSignal[] } {
+  private powChallenge(
+    activity: CallerActivity,
+    underAttack: boolean,
+    token: string,
+  ): { challenge: NonNullable<CaptchaResponseBody['pow']>; signals: RiskSignal[] } {
     const signals = riskSignals({ ...activity, underAttack }, this.config.captcha.pow);
     this.powDifficulty.inc({ signals: String(signals.length) });
     const expiresAt = new Date(Date.now() + this.config.captcha.ttlSeconds * 1000);
-    const challenge = { ...createPowChallenge(this.powKey, { bindTo: token, maxnumber: powMaxnumber(signals, this.config.captcha.pow), expiresAt }), algorithm: 'SHA-256' as const };
+    const challenge = {
+      ...createPowChallenge(this.powKey, {
+        bindTo: token,
+        maxnumber: powMaxnumber(signals, this.config.captcha.pow),
+        expiresAt,
+      }),
+      algorithm: 'SHA-256' as const,
+    };
     return { challenge, signals };
   }
 
@@ -189,7 +265,12 @@ export class CaptchaService {
     // or address, must not turn a flagged get into a credential without the puzzle.
     const flaggedAtGet = issued.getRisk?.[0];
     if (flaggedAtGet) return escalate(flaggedAtGet as RiskSignal);
-    if (issued.getRisk === null || issued.fingerprint !== request.caller.fingerprint || issued.addressBucket !== request.caller.addressBucket) return escalate('caller-changed');
+    if (
+      issued.getRisk === null ||
+      issued.fingerprint !== request.caller.fingerprint ||
+      issued.addressBucket !== request.caller.addressBucket
+    )
+      return escalate('caller-changed');
     const activity = await this.limits.activity(request.caller);
     // The get of this captcha counted once already: velocity is judged as at that get.
     const signals = riskSignals({ ...activity, underAttack: request.pow.underAttack }, this.config.captcha.pow);
@@ -197,16 +278,26 @@ export class CaptchaService {
     if (behaviourSuspicious(request.signals)) return escalate('behaviour');
     const claimed = await this.sessions.claimAnyType(request.token, request.caller.appKey);
     if (!claimed) return fail('TOKEN_INVALID');
-    const verification = captchaVerification(request.token, { plain: '{"managed":true}', value: { managed: true }, encrypted: true }, claimed.secretKey);
-    if (!(await this.sessions.pass(request.token, verification, this.config.captcha.verificationTtlSeconds))) return fail('TOKEN_INVALID');
+    const verification = captchaVerification(
+      request.token,
+      { plain: '{"managed":true}', value: { managed: true }, encrypted: true },
+      claimed.secretKey,
+    );
+    if (!(await this.sessions.pass(request.token, verification, this.config.captcha.verificationTtlSeconds)))
+      return fail('TOKEN_INVALID');
     this.managedOutcomes.inc({ outcome: 'passed' });
-    return { ok: true, body: { ...emptyCaptchaBody(), token: request.token, result: true, captchaVerification: verification } };
+    return {
+      ok: true,
+      body: { ...emptyCaptchaBody(), token: request.token, result: true, captchaVerification: verification },
+    };
   }
 
   private async verify(request: Extract<CaptchaRpcRequest, { op: 'verify' }>): Promise<CaptchaRpcReply> {
     let ok = await this.sessions.consumeVerification(request.captchaVerification, request.caller.appKey);
     if (!ok) {
-      const aesForm = await aesFormOfPlainCredential(request.captchaVerification, (token) => this.sessions.secretKeyOfPassed(token, request.caller.appKey));
+      const aesForm = await aesFormOfPlainCredential(request.captchaVerification, (token) =>
+        this.sessions.secretKeyOfPassed(token, request.caller.appKey),
+      );
       if (aesForm) ok = await this.sessions.consumeVerification(aesForm, request.caller.appKey);
     }
     if (!ok) return fail('VERIFICATION_INVALID');

@@ -9,8 +9,15 @@ function pool(size: number, render?: (kind: string) => Promise<number>) {
   let next = 0;
   const renders: string[] = [];
   const p = new PrerenderPool<string, number>({
-    size, pauseMs: 0, onError: () => undefined,
-    render: render ?? (async (kind) => { renders.push(kind); return next++; }),
+    size,
+    pauseMs: 0,
+    onError: () => undefined,
+    render:
+      render ??
+      (async (kind) => {
+        renders.push(kind);
+        return next++;
+      }),
   });
   return { p, renders };
 }
@@ -60,7 +67,9 @@ describe('pre-render pool', () => {
     p.start('blockPuzzle');
     // A task queued like an incoming message runs long before the pool is full.
     let levelWhenRun = -1;
-    setImmediate(() => { levelWhenRun = p.levels().blockPuzzle!; });
+    setImmediate(() => {
+      levelWhenRun = p.levels().blockPuzzle!;
+    });
     await settle(() => p.levels().blockPuzzle === 50);
     expect(levelWhenRun).toBeGreaterThanOrEqual(0);
     expect(levelWhenRun).toBeLessThan(5);
@@ -70,8 +79,14 @@ describe('pre-render pool', () => {
     const errors: Error[] = [];
     let calls = 0;
     const p = new PrerenderPool<string, number>({
-      size: 3, pauseMs: 0, onError: (e) => errors.push(e),
-      render: async () => { calls++; if (calls === 2) throw new Error('boom'); return calls; },
+      size: 3,
+      pauseMs: 0,
+      onError: (e) => errors.push(e),
+      render: async () => {
+        calls++;
+        if (calls === 2) throw new Error('boom');
+        return calls;
+      },
     });
     p.start('blockPuzzle');
     await settle(() => p.levels().blockPuzzle === 3);

@@ -22,7 +22,8 @@ export interface RiskInput {
 export function riskSignals(input: RiskInput, pow: CaptchaPowConfig): RiskSignal[] {
   const signals: RiskSignal[] = [];
   if (input.fingerprintGets > pow.velocityPerFingerprint || input.ipGets > pow.velocityPerIp) signals.push('velocity');
-  if (input.fingerprintFailures >= pow.failuresForHarder || input.ipFailures >= pow.failuresForHarder * 10) signals.push('failures');
+  if (input.fingerprintFailures >= pow.failuresForHarder || input.ipFailures >= pow.failuresForHarder * 10)
+    signals.push('failures');
   if (input.underAttack) signals.push('under-attack');
   return signals;
 }

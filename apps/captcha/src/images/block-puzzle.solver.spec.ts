@@ -34,9 +34,14 @@ describe(`blockPuzzle against an attacker's solver (${N} challenges)`, () => {
       }
     }
     const blind = (2 * TOLERANCE + 1) / (blindRange / N);
-    const lines = ATTACKS.map((a) => `  ${a.padEnd(9)} success ${(hits[a] / N * 100).toFixed(1).padStart(5)} %   lands on some gap ${(onAGap[a] / N * 100).toFixed(1).padStart(5)} %`);
-    process.stdout.write(`blockPuzzle solver over ${N} challenges (tolerance ±${TOLERANCE} px, up to ${DECOYS} decoys)\n` +
-      `  blind guess (uniform x): ${(blind * 100).toFixed(1)} %\n${lines.join('\n')}\n`);
+    const lines = ATTACKS.map(
+      (a) =>
+        `  ${a.padEnd(9)} success ${((hits[a] / N) * 100).toFixed(1).padStart(5)} %   lands on some gap ${((onAGap[a] / N) * 100).toFixed(1).padStart(5)} %`,
+    );
+    process.stdout.write(
+      `blockPuzzle solver over ${N} challenges (tolerance ±${TOLERANCE} px, up to ${DECOYS} decoys)\n` +
+        `  blind guess (uniform x): ${(blind * 100).toFixed(1)} %\n${lines.join('\n')}\n`,
+    );
     // The outline template match (edges) and the correlation with the gap (interior) solve it:
     // decoys of other shapes do not fool a program, and are not meant to.
     expect(hits.edges / N).toBeGreaterThanOrEqual(0.9);
@@ -73,11 +78,12 @@ describe('blockPuzzle with operator backgrounds', () => {
         const guesses = await attacker.solve(c.background, c.piece);
         if (Math.abs(guesses.edges - c.answer.x) <= TOLERANCE) edges++;
       }
-      process.stdout.write(`operator backgrounds (3 pictures, ${n} challenges): edges attack ${(edges / n * 100).toFixed(1)} %\n`);
+      process.stdout.write(
+        `operator backgrounds (3 pictures, ${n} challenges): edges attack ${((edges / n) * 100).toFixed(1)} %\n`,
+      );
       expect(edges / n).toBeGreaterThanOrEqual(0.9);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 });
-

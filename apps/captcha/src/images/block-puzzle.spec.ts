@@ -43,7 +43,9 @@ describe('blockPuzzle for people: one gap fits the piece, decoys clearly do not'
     }
     // Decoys are drawn (when they fit beside the real gap), not silently dropped.
     expect(decoys).toBeGreaterThan(300);
-    process.stdout.write(`blockPuzzle: ${decoys} decoys over 200 renders, best fit of any decoy ${Math.max(...worstDecoy).toFixed(2)}\n`);
+    process.stdout.write(
+      `blockPuzzle: ${decoys} decoys over 200 renders, best fit of any decoy ${Math.max(...worstDecoy).toFixed(2)}\n`,
+    );
   });
 
   it('draws no decoy when none is configured, and never the same picture twice', async () => {
@@ -72,6 +74,8 @@ describe('encodePng', () => {
     const decoded = await loadImage(await encodePng(canvas, alpha));
     const back = newCanvas(37, 23);
     back.getContext('2d').drawImage(decoded, 0, 0);
-    expect(Buffer.from(back.getContext('2d').getImageData(0, 0, 37, 23).data)).toEqual(Buffer.from(ctx.getImageData(0, 0, 37, 23).data));
+    expect(Buffer.from(back.getContext('2d').getImageData(0, 0, 37, 23).data)).toEqual(
+      Buffer.from(ctx.getImageData(0, 0, 37, 23).data),
+    );
   });
 });

@@ -64,7 +64,12 @@ function pieceShape(side: number, radius: number, tabs: Tabs): Shape {
   const reach = radius * 0.55; // the tab circle's centre beyond (out) or inside (in) the edge
   let path = new Path2D();
   path.roundRect(0, 0, side, side, side * 0.1);
-  const centres: Array<[number, number, number, number]> = [[side / 2, 0, 0, -1], [side, side / 2, 1, 0], [side / 2, side, 0, 1], [0, side / 2, -1, 0]];
+  const centres: Array<[number, number, number, number]> = [
+    [side / 2, 0, 0, -1],
+    [side, side / 2, 1, 0],
+    [side / 2, side, 0, 1],
+    [0, side / 2, -1, 0],
+  ];
   tabs.forEach((kind, i) => {
     if (kind === 'flat') return;
     const [cx, cy, dx, dy] = centres[i]!;
@@ -79,7 +84,16 @@ function pieceShape(side: number, radius: number, tabs: Tabs): Shape {
   const bodyX = Math.ceil(1 - left);
   const bodyY = Math.ceil(1 - top);
   path = path.transform({ a: 1, b: 0, c: 0, d: 1, e: bodyX, f: bodyY });
-  return { path, width: Math.ceil(right + bodyX) + 1, height: Math.ceil(bottom + bodyY) + 1, bodyX, bodyY, side, radius, tabs };
+  return {
+    path,
+    width: Math.ceil(right + bodyX) + 1,
+    height: Math.ceil(bottom + bodyY) + 1,
+    bodyX,
+    bodyY,
+    side,
+    radius,
+    tabs,
+  };
 }
 
 /** Random tabs: at least one out (a visible knob) and at most one flat side. */
@@ -117,7 +131,8 @@ export function bestIoU(a: BinaryMask, b: BinaryMask, dx: number, dy: number, sl
     for (let y = Math.max(0, -dy); y < b.height && y + dy < a.height; y++) {
       const rowA = (y + dy) * a.width;
       const rowB = y * b.width;
-      for (let x = Math.max(0, -ox); x < b.width && x + ox < a.width; x++) inter += b.bits[rowB + x]! & a.bits[rowA + x + ox]!;
+      for (let x = Math.max(0, -ox); x < b.width && x + ox < a.width; x++)
+        inter += b.bits[rowB + x]! & a.bits[rowA + x + ox]!;
     }
     best = Math.max(best, inter / (areaA + areaB - inter));
   }
@@ -209,12 +224,27 @@ export async function drawBlockPuzzle(backgrounds: Backgrounds, decoys: number):
   const below = Math.max(...shapes.map((s) => s.height - s.bodyY));
   const y = secretInt(above + 2, HEIGHT - below - 2);
   const order = secretShuffle(shapes.map((_, i) => i));
-  const xs = layOut(order.map((i) => shapes[i]!.width), piece.width + SPACING, WIDTH - 2, SPACING);
-  const placed = xs.map((x, k) => ({ shape: shapes[order[k]!]!, real: order[k] === 0, x, y: y - shapes[order[k]!]!.bodyY }));
+  const xs = layOut(
+    order.map((i) => shapes[i]!.width),
+    piece.width + SPACING,
+    WIDTH - 2,
+    SPACING,
+  );
+  const placed = xs.map((x, k) => ({
+    shape: shapes[order[k]!]!,
+    real: order[k] === 0,
+    x,
+    y: y - shapes[order[k]!]!.bodyY,
+  }));
   if (!placed.some((p) => p.real)) {
     // Not even the piece fitted beside the decoys: lay out the real gap alone.
     placed.length = 0;
-    placed.push({ shape: piece, real: true, x: secretInt(piece.width + SPACING, WIDTH - piece.width - 2), y: y - piece.bodyY });
+    placed.push({
+      shape: piece,
+      real: true,
+      x: secretInt(piece.width + SPACING, WIDTH - piece.width - 2),
+      y: y - piece.bodyY,
+    });
   }
   const real = placed.find((p) => p.real)!;
 
@@ -249,7 +279,10 @@ export async function drawBlockPuzzle(backgrounds: Backgrounds, decoys: number):
     ctx.restore();
   }
 
-  const [background, pieceImage] = await Promise.all([encodePng(canvas as Canvas, false), encodePng(strip as Canvas, true)]);
+  const [background, pieceImage] = await Promise.all([
+    encodePng(canvas as Canvas, false),
+    encodePng(strip as Canvas, true),
+  ]);
   return {
     background,
     piece: pieceImage,

@@ -28,7 +28,8 @@ export function registerCaptchaFont(): void {
     if (existsSync(candidate)) {
       for (const file of Object.values(FONT_FILES)) {
         const path = join(dir, FONT_DIR, file);
-        if (!GlobalFonts.registerFromPath(path, CAPTCHA_FONT)) throw new Error(`could not load the captcha font ${path}`);
+        if (!GlobalFonts.registerFromPath(path, CAPTCHA_FONT))
+          throw new Error(`could not load the captcha font ${path}`);
       }
       registered = true;
       return;

@@ -38,14 +38,21 @@ export async function encodePng(canvas: Canvas, alpha: boolean): Promise<Buffer>
     let o = y * stride;
     raw[o++] = 1; // filter: sub
     const row = y * width * 4;
-    let pr = 0, pg = 0, pb = 0, pa = 0;
+    let pr = 0,
+      pg = 0,
+      pb = 0,
+      pa = 0;
     for (let x = 0; x < width; x++) {
       const s = row + x * 4;
-      const r = rgba[s]!, g = rgba[s + 1]!, b = rgba[s + 2]!;
+      const r = rgba[s]!,
+        g = rgba[s + 1]!,
+        b = rgba[s + 2]!;
       raw[o++] = (r - pr) & 255;
       raw[o++] = (g - pg) & 255;
       raw[o++] = (b - pb) & 255;
-      pr = r; pg = g; pb = b;
+      pr = r;
+      pg = g;
+      pb = b;
       if (alpha) {
         const a = rgba[s + 3]!;
         raw[o++] = (a - pa) & 255;
@@ -58,5 +65,10 @@ export async function encodePng(canvas: Canvas, alpha: boolean): Promise<Buffer>
   header.writeUInt32BE(height, 4);
   header[8] = 8; // bit depth
   header[9] = alpha ? 6 : 2; // colour type: RGBA / RGB
-  return Buffer.concat([SIGNATURE, chunk('IHDR', header), chunk('IDAT', await deflateAsync(raw, DEFLATE)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    SIGNATURE,
+    chunk('IHDR', header),
+    chunk('IDAT', await deflateAsync(raw, DEFLATE)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }

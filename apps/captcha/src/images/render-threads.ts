@@ -28,7 +28,12 @@ export class RenderThreads {
     return url.protocol === 'file:' && existsSync(fileURLToPath(url));
   }
 
-  constructor(count: number, options: { backgroundsDir: string; decoys: number }, private readonly onExit: (error: Error) => void, script = RenderThreads.scriptUrl()) {
+  constructor(
+    count: number,
+    options: { backgroundsDir: string; decoys: number },
+    private readonly onExit: (error: Error) => void,
+    script = RenderThreads.scriptUrl(),
+  ) {
     for (let i = 0; i < count; i++) {
       const worker = new Worker(script, { workerData: options });
       let markReady!: () => void;

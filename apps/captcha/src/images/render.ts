@@ -16,14 +16,30 @@ export interface RenderedCaptcha {
 }
 
 /** Draws and encodes one captcha of this kind (on whichever thread calls it). */
-export async function renderCaptcha(backgrounds: Backgrounds, kind: CaptchaKind, decoys: number): Promise<RenderedCaptcha> {
+export async function renderCaptcha(
+  backgrounds: Backgrounds,
+  kind: CaptchaKind,
+  decoys: number,
+): Promise<RenderedCaptcha> {
   const started = process.hrtime.bigint();
   if (kind === 'blockPuzzle') {
     const drawn = await drawBlockPuzzle(backgrounds, decoys);
-    return { originalImageBase64: drawn.background.toString('base64'), jigsawImageBase64: drawn.piece.toString('base64'), wordList: [], answer: drawn.answer, seconds: elapsed(started) };
+    return {
+      originalImageBase64: drawn.background.toString('base64'),
+      jigsawImageBase64: drawn.piece.toString('base64'),
+      wordList: [],
+      answer: drawn.answer,
+      seconds: elapsed(started),
+    };
   }
   const drawn = await drawClickWord(backgrounds, kind === 'clickWord:en' ? 'en' : 'zh');
-  return { originalImageBase64: drawn.background.toString('base64'), jigsawImageBase64: '', wordList: drawn.words, answer: drawn.points, seconds: elapsed(started) };
+  return {
+    originalImageBase64: drawn.background.toString('base64'),
+    jigsawImageBase64: '',
+    wordList: drawn.words,
+    answer: drawn.points,
+    seconds: elapsed(started),
+  };
 }
 
 const elapsed = (started: bigint) => Number(process.hrtime.bigint() - started) / 1e9;

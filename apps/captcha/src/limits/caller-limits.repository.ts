@@ -12,7 +12,10 @@ export type GetAdmission = 'ok' | 'RATE_LIMITED' | 'LOCKED_OUT';
  * a gateway older than the bucket falls back to the full address.
  */
 export function limitKeys(caller: CaptchaCaller): { fingerprint: string; ip: string } {
-  return { fingerprint: `fp:${caller.appKey}:${caller.fingerprint}`, ip: `ip:${caller.addressBucket ?? caller.clientIp}` };
+  return {
+    fingerprint: `fp:${caller.appKey}:${caller.fingerprint}`,
+    ip: `ip:${caller.addressBucket ?? caller.clientIp}`,
+  };
 }
 
 /** What the counters say about a caller right now (the risk signals of docs/captcha-threat-model.md). */
@@ -23,7 +26,10 @@ export interface CallerActivity {
   ipFailures: number;
 }
 
-function activityOf(rows: Array<{ key: string; gets: number; failures: number }>, keys: { fingerprint: string; ip: string }): CallerActivity {
+function activityOf(
+  rows: Array<{ key: string; gets: number; failures: number }>,
+  keys: { fingerprint: string; ip: string },
+): CallerActivity {
   const of = (key: string) => rows.find((r) => r.key === key);
   return {
     fingerprintGets: of(keys.fingerprint)?.gets ?? 0,
@@ -53,7 +59,8 @@ export class CallerLimits {
   async admitGet(caller: CaptchaCaller): Promise<{ admission: GetAdmission; activity: CallerActivity }> {
     const keys = limitKeys(caller);
     const c = this.config.captcha;
-    const rows = await preparedRows<{ key: string; gets: number; failures: number; locked: boolean }>(this.dataSource,
+    const rows = await preparedRows<{ key: string; gets: number; failures: number; locked: boolean }>(
+      this.dataSource,
       // Counts lost in a database crash are harmless: the commit does not wait for the disk.
       `INSERT INTO captcha_limits AS l (key, get_window_start, gets)
        SELECT k, now(), 1 FROM (VALUES ($1::text), ($2::text)) AS v(k), (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit
@@ -76,8 +83,11 @@ export class CallerLimits {
 
   async lockedOut(caller: CaptchaCaller): Promise<boolean> {
     const keys = limitKeys(caller);
-    const rows = await preparedRows<{ locked: boolean | null }>(this.dataSource,
-      `SELECT bool_or(locked_until > now()) AS locked FROM captcha_limits WHERE key IN ($1, $2)`, [keys.fingerprint, keys.ip]);
+    const rows = await preparedRows<{ locked: boolean | null }>(
+      this.dataSource,
+      `SELECT bool_or(locked_until > now()) AS locked FROM captcha_limits WHERE key IN ($1, $2)`,
+      [keys.fingerprint, keys.ip],
+    );
     return rows[0]?.locked === true;
   }
 
@@ -85,7 +95,8 @@ export class CallerLimits {
   async activity(caller: CaptchaCaller): Promise<CallerActivity> {
     const keys = limitKeys(caller);
     const c = this.config.captcha;
-    const rows = await preparedRows<{ key: string; gets: number; failures: number }>(this.dataSource,
+    const rows = await preparedRows<{ key: string; gets: number; failures: number }>(
+      this.dataSource,
       `SELECT key,
               CASE WHEN get_window_start > now() - make_interval(secs => $3) THEN gets ELSE 0 END AS gets,
               CASE WHEN fail_window_start > now() - make_interval(secs => $4) THEN failures ELSE 0 END AS failures
@@ -99,7 +110,8 @@ export class CallerLimits {
   async recordFailure(caller: CaptchaCaller): Promise<boolean> {
     const keys = limitKeys(caller);
     const c = this.config.captcha;
-    const rows = await preparedRows<{ locked: boolean }>(this.dataSource,
+    const rows = await preparedRows<{ locked: boolean }>(
+      this.dataSource,
       `INSERT INTO captcha_limits AS l (key, fail_window_start, failures, locked_until)
          VALUES ($1, now(), 1, CASE WHEN 1 >= $3 THEN now() + make_interval(secs => $6) END),
                 ($2, now(), 1, CASE WHEN 1 >= $4 THEN now() + make_interval(secs => $6) END)
@@ -122,6 +134,8 @@ export class CallerLimits {
     const keep = Math.max(c.getWindowSeconds, c.failWindowSeconds);
     await this.dataSource.query(
       `DELETE FROM captcha_limits WHERE get_window_start < now() - make_interval(secs => $1)
-         AND fail_window_start < now() - make_interval(secs => $1) AND (locked_until IS NULL OR locked_until < now())`, [keep]);
+         AND fail_window_start < now() - make_interval(secs => $1) AND (locked_until IS NULL OR locked_until < now())`,
+      [keep],
+    );
   }
 }

@@ -1,13 +1,25 @@
-import { Controller, Inject, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Controller,
+  Inject,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { CAPTCHA_RPC_QUEUE, SDK_ERRORS, type CaptchaRpcReply, type CaptchaRpcRequest } from '#libs/contracts';
 import { Broker } from '#libs/messaging';
-import { APP_LOGGER, boundedLabel, JsonLogger, Metrics, PLATFORM_CONFIG, secondsSince, type PlatformConfig } from '#libs/runtime';
+import {
+  APP_LOGGER,
+  boundedLabel,
+  JsonLogger,
+  Metrics,
+  PLATFORM_CONFIG,
+  secondsSince,
+  type PlatformConfig,
+} from '#libs/runtime';
 import { CaptchaService } from '../challenges/captcha.service.js';
 import { Backgrounds } from '../images/background.js';
 import { registerCaptchaFont } from '../images/fonts.js';
-import { CallerLimits } from '../limits/caller-limits.repository.js';
-import { CaptchaSessions } from '../sessions/captcha-sessions.repository.js';
 import { captchaReplyJson } from './reply-json.js';
 
 const OPERATIONS = ['get', 'check', 'verify', 'managed'];
@@ -29,14 +41,20 @@ export class CaptchaRpcController implements OnApplicationBootstrap, BeforeAppli
     private readonly broker: Broker,
     private readonly service: CaptchaService,
     private readonly backgrounds: Backgrounds,
-    private readonly sessions: CaptchaSessions,
-    private readonly limits: CallerLimits,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
     @Inject(APP_LOGGER) private readonly logger: JsonLogger,
     metrics: Metrics,
   ) {
-    this.rpcs = metrics.counter('captcha_rpc_total', 'Captcha RPC requests answered, by operation (get, check, verify, managed) and result (ok or the SDK error code)', ['operation', 'result']);
-    this.rpcDuration = metrics.histogram('captcha_rpc_duration_seconds', 'Time this worker spent on a captcha RPC request', ['operation']);
+    this.rpcs = metrics.counter(
+      'captcha_rpc_total',
+      'Captcha RPC requests answered, by operation (get, check, verify, managed) and result (ok or the SDK error code)',
+      ['operation', 'result'],
+    );
+    this.rpcDuration = metrics.histogram(
+      'captcha_rpc_duration_seconds',
+      'Time this worker spent on a captcha RPC request',
+      ['operation'],
+    );
   }
 
   /** The service's answer, counted and timed (an exception becomes INTERNAL_ERROR, counted too). */
@@ -69,12 +87,15 @@ export class CaptchaRpcController implements OnApplicationBootstrap, BeforeAppli
   async onApplicationBootstrap(): Promise<void> {
     registerCaptchaFont();
     const images = await this.backgrounds.loadFolder(this.config.captcha.backgroundsDir);
-    if (this.config.captcha.backgroundsDir) this.logger.info('captcha backgrounds loaded', { dir: this.config.captcha.backgroundsDir, images });
+    if (this.config.captcha.backgroundsDir)
+      this.logger.info('captcha backgrounds loaded', { dir: this.config.captcha.backgroundsDir, images });
     this.service.startPool();
     // The RPC queue of earlier versions (captcha.rpc with .dead/.retry): gone once drained.
-    this.broker.deleteObsoleteQueues().catch((error: Error) => this.logger.warn('could not look for obsolete queues', { error: error.message }));
+    this.broker
+      .deleteObsoleteQueues()
+      .catch((error: Error) => this.logger.warn('could not look for obsolete queues', { error: error.message }));
     this.sweeper = setInterval(() => {
-      Promise.all([this.sessions.sweep(), this.limits.sweep()]).catch((error: Error) => this.logger.warn('captcha sweep failed', { error: error.message }));
+      this.service.sweep().catch((error: Error) => this.logger.warn('captcha sweep failed', { error: error.message }));
     }, 60_000);
     this.sweeper.unref();
   }

@@ -19,11 +19,22 @@ export function captchaReplyJson(reply: CaptchaRpcReply): Buffer {
   const { originalImageBase64: original, jigsawImageBase64: jigsaw } = reply.body;
   if (typeof original !== 'string' || original.length < 1024) return Buffer.from(JSON.stringify(reply));
   // A check of the end is enough: the images are Buffer.toString('base64') of our own PNGs.
-  if (!BASE64.test(original.slice(-64)) || (typeof jigsaw === 'string' && !BASE64.test(jigsaw.slice(-64)))) return Buffer.from(JSON.stringify(reply));
-  const skeleton = JSON.stringify({ ...reply, body: { ...reply.body, originalImageBase64: ORIGINAL_MARK, ...(typeof jigsaw === 'string' ? { jigsawImageBase64: JIGSAW_MARK } : {}) } });
+  if (!BASE64.test(original.slice(-64)) || (typeof jigsaw === 'string' && !BASE64.test(jigsaw.slice(-64))))
+    return Buffer.from(JSON.stringify(reply));
+  const skeleton = JSON.stringify({
+    ...reply,
+    body: {
+      ...reply.body,
+      originalImageBase64: ORIGINAL_MARK,
+      ...(typeof jigsaw === 'string' ? { jigsawImageBase64: JIGSAW_MARK } : {}),
+    },
+  });
   const parts: Buffer[] = [];
   let rest = skeleton;
-  for (const [mark, image] of [[ORIGINAL_JSON, original], [JIGSAW_JSON, jigsaw]] as const) {
+  for (const [mark, image] of [
+    [ORIGINAL_JSON, original],
+    [JIGSAW_JSON, jigsaw],
+  ] as const) {
     if (typeof image !== 'string') continue;
     const at = rest.indexOf(mark);
     parts.push(Buffer.from(rest.slice(0, at + 1)), Buffer.from(image, 'latin1'));

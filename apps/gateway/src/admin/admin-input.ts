@@ -3,10 +3,13 @@ import { AdminError } from '../http/rest-error.js';
 
 /** Small, explicit readers for management-API bodies: each failure names the field. */
 export function objectBody(body: unknown): Record<string, unknown> {
-  if (body instanceof InvalidJsonBody && body.kind === 'media-type') throw new AdminError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as Content-Type: application/json');
-  if (body instanceof InvalidJsonBody) throw new AdminError(400, 'INVALID_JSON', `the body is not valid JSON (${body.reason})`);
+  if (body instanceof InvalidJsonBody && body.kind === 'media-type')
+    throw new AdminError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as Content-Type: application/json');
+  if (body instanceof InvalidJsonBody)
+    throw new AdminError(400, 'INVALID_JSON', `the body is not valid JSON (${body.reason})`);
   if (body === undefined || body === null) return {};
-  if (typeof body !== 'object' || Array.isArray(body)) throw new AdminError(400, 'INVALID_BODY', 'the body must be a JSON object');
+  if (typeof body !== 'object' || Array.isArray(body))
+    throw new AdminError(400, 'INVALID_BODY', 'the body must be a JSON object');
   return body as Record<string, unknown>;
 }
 
@@ -23,7 +26,11 @@ export function requiredString(body: Record<string, unknown>, name: string, max 
   return v;
 }
 
-export function optionalEnum<T extends string>(body: Record<string, unknown>, name: string, allowed: readonly T[]): T | undefined {
+export function optionalEnum<T extends string>(
+  body: Record<string, unknown>,
+  name: string,
+  allowed: readonly T[],
+): T | undefined {
   const v = body[name];
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'string' || !allowed.includes(v as T)) throw invalid(name, `one of ${allowed.join(', ')}`);

@@ -19,7 +19,8 @@ export class OperatorTokenGuard implements CanActivate {
     const match = /^Bearer\s+(.+)$/i.exec(header);
     if (!match) throw new AdminError(401, 'ADMIN_UNAUTHORIZED', 'Authorization: Bearer <operator token> is required');
     const given = createHash('sha256').update(match[1]!.trim()).digest();
-    if (!timingSafeEqual(given, this.expected)) throw new AdminError(401, 'ADMIN_UNAUTHORIZED', 'the operator token is not valid');
+    if (!timingSafeEqual(given, this.expected))
+      throw new AdminError(401, 'ADMIN_UNAUTHORIZED', 'the operator token is not valid');
     return true;
   }
 }

@@ -19,7 +19,11 @@ class TokenBuckets {
   private readonly buckets = new Map<string, Bucket>();
   private readonly perMs: number;
 
-  constructor(private readonly burst: number, perMinute: number, private readonly maxTracked: number) {
+  constructor(
+    private readonly burst: number,
+    perMinute: number,
+    private readonly maxTracked: number,
+  ) {
     this.perMs = perMinute / 60_000;
   }
 
@@ -54,13 +58,21 @@ export class CaptchaFloodGuard {
   private readonly budgets: Record<FloodRoute, TokenBuckets>;
   private readonly refused;
 
-  constructor(@Inject(PLATFORM_CONFIG) config: PlatformConfig, metrics: Metrics, @Optional() @Inject(CAPTCHA_FLOOD_MAX_TRACKED) maxTracked: number = MAX_TRACKED) {
+  constructor(
+    @Inject(PLATFORM_CONFIG) config: PlatformConfig,
+    metrics: Metrics,
+    @Optional() @Inject(CAPTCHA_FLOOD_MAX_TRACKED) maxTracked: number = MAX_TRACKED,
+  ) {
     const { flood } = config.captcha;
     this.budgets = {
       get: new TokenBuckets(flood.burst, flood.perMinute, maxTracked),
       answer: new TokenBuckets(flood.answerBurst, flood.answerPerMinute, maxTracked),
     };
-    this.refused = metrics.counter('captcha_flood_refusals_total', 'Captcha requests refused by the gateway\'s per-address budget before reaching the captcha queue, by budget (get, answer)', ['route']);
+    this.refused = metrics.counter(
+      'captcha_flood_refusals_total',
+      "Captcha requests refused by the gateway's per-address budget before reaching the captcha queue, by budget (get, answer)",
+      ['route'],
+    );
   }
 
   /** Takes one token of `addressBucket`'s budget for `route`; false when it has none left. */

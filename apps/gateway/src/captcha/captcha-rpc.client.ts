@@ -1,5 +1,11 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { CAPTCHA_RPC_QUEUE, Exchanges, type CaptchaErrorCode, type CaptchaRpcReply, type CaptchaRpcRequest } from '#libs/contracts';
+import {
+  CAPTCHA_RPC_QUEUE,
+  Exchanges,
+  type CaptchaErrorCode,
+  type CaptchaRpcReply,
+  type CaptchaRpcRequest,
+} from '#libs/contracts';
 import { lastValueFrom } from 'rxjs';
 import { Broker, BrokerClient, RpcClient, RpcTimeoutError, RpcUnavailableError } from '#libs/messaging';
 import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
@@ -64,7 +70,11 @@ export class CaptchaRpcClient implements OnModuleInit, OnApplicationShutdown {
     } catch (error) {
       return this.unavailable(request, error);
     }
-    if (content.length > OK_PREFIX.length + 1 && content.subarray(0, OK_PREFIX.length).equals(OK_PREFIX) && content[content.length - 1] === 0x7d /* } */) {
+    if (
+      content.length > OK_PREFIX.length + 1 &&
+      content.subarray(0, OK_PREFIX.length).equals(OK_PREFIX) &&
+      content[content.length - 1] === 0x7d /* } */
+    ) {
       return { ok: true, json: content.subarray(OK_PREFIX.length, content.length - 1) };
     }
     const reply = JSON.parse(content.toString('utf8')) as CaptchaRpcReply;

@@ -8,7 +8,10 @@ import { fileURLToPath } from 'node:url';
 function readAsset(name: string): string {
   const here = dirname(fileURLToPath(import.meta.url));
   // From apps/gateway/src/captcha (tests) or dist/apps/gateway/src/captcha (built).
-  for (const dir of [join(here, '..', '..', 'public'), join(here, '..', '..', '..', '..', '..', 'apps', 'gateway', 'public')]) {
+  for (const dir of [
+    join(here, '..', '..', 'public'),
+    join(here, '..', '..', '..', '..', '..', 'apps', 'gateway', 'public'),
+  ]) {
     try {
       return readFileSync(join(dir, name), 'utf8');
     } catch {

@@ -1,10 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { BlockList } from 'node:net';
-import { DataSource } from 'typeorm';
 import { SecretBox } from '#libs/auth';
 import { APP_LOGGER, JsonLogger } from '#libs/runtime';
 import { addressList } from '../http/client-address.js';
-import type { AppLimits, AppStage, AppStatus, InternationalRules, NumberStatus, Permission, RestHours } from '#libs/persistence';
+import { AppNumbersRepository } from './app-numbers.repository.js';
+import { AppsRepository } from './apps.repository.js';
+import { NumberListsRepository } from './number-lists.repository.js';
+import type {
+  AppLimits,
+  AppStage,
+  AppStatus,
+  InternationalRules,
+  NumberStatus,
+  Permission,
+  RestHours,
+} from '#libs/persistence';
 
 /** An app as the request path needs it: identity, secret, status, numbers and approved tones. */
 export interface DirectoryApp {
@@ -54,7 +64,9 @@ export class AppDirectory {
   private platform?: { at: number; lists: Promise<PlatformLists> };
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly apps: AppsRepository,
+    private readonly numbers: AppNumbersRepository,
+    private readonly lists: NumberListsRepository,
     private readonly secretBox: SecretBox,
     @Inject(APP_LOGGER) private readonly logger: JsonLogger,
   ) {}
@@ -81,16 +93,7 @@ export class AppDirectory {
   }
 
   private async load(appKey: string): Promise<DirectoryApp | null> {
-    const rows: Array<Record<string, unknown>> = await this.dataSource.query(
-      `SELECT a.id, a.app_key, a.secret_sealed, a.status, a.permissions, a.ip_whitelist, a.rest_hours,
-              a.stage, a.limits, a.voice_ports, a.international, a.captcha_pow, a.captcha_under_attack, e.status AS enterprise_status,
-              COALESCE((SELECT json_agg(json_build_array(n.number, n.status)) FROM app_numbers n WHERE n.app_id = a.id), '[]') AS numbers,
-              COALESCE((SELECT json_agg(t.name) FROM tone_files t WHERE t.app_id = a.id AND t.status = 'approved'), '[]') AS tones,
-              COALESCE((SELECT json_agg(json_build_array(l.list, l.number)) FROM number_lists l WHERE l.app_id = a.id), '[]') AS lists
-         FROM apps a LEFT JOIN enterprises e ON e.id = a.enterprise_id WHERE a.app_key = $1`,
-      [appKey],
-    );
-    const row = rows[0];
+    const row = await this.apps.directoryRow(appKey);
     if (!row) return null;
     const lists = row.lists as Array<[string, string]>;
     return {
@@ -120,22 +123,24 @@ export class AppDirectory {
     try {
       return this.secretBox.open(sealed);
     } catch (error) {
-      this.logger.error('app secret cannot be opened (is VERIGATE_MASTER_KEY the one it was sealed with?)', { appKey, error: (error as Error).message });
+      this.logger.error('app secret cannot be opened (is VERIGATE_MASTER_KEY the one it was sealed with?)', {
+        appKey,
+        error: (error as Error).message,
+      });
       return null;
     }
   }
 
   /** Whether a number is registered to any app (asked only on the refusal path). */
   async numberRegistered(number: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(`SELECT 1 FROM app_numbers WHERE number = $1 LIMIT 1`, [number]);
-    return rows.length > 0;
+    return this.numbers.registered(number);
   }
 
   /** Platform-wide black and white lists (cached like apps). */
   platformLists(): Promise<PlatformLists> {
     const now = Date.now();
     if (this.platform && now - this.platform.at < DIRECTORY_TTL_MS) return this.platform.lists;
-    const lists = this.dataSource.query(`SELECT list, number FROM number_lists WHERE app_id IS NULL`).then((rows: Array<{ list: string; number: string }>) => ({
+    const lists = this.lists.platformEntries().then((rows) => ({
       blacklist: new Set(rows.filter((r) => r.list === 'blacklist').map((r) => r.number)),
       whitelist: new Set(rows.filter((r) => r.list === 'whitelist').map((r) => r.number)),
     }));

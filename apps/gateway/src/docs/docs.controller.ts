@@ -11,19 +11,24 @@ import { openApiDocument } from './openapi.js';
  * styles only) and draws some icons as data: images; no inline script, no eval, no other origin,
  * no framing. "Try it out" calls this same origin (connect-src 'self').
  */
-export const DOCS_CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+export const DOCS_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 const SWAGGER_DIR = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 
 /** The only files served under /docs/assets/ (no path from the request ever reaches the file system). */
 const ASSETS: Record<string, { type: string; body: () => Buffer | string }> = {
   'swagger-ui.css': { type: 'text/css; charset=utf-8', body: () => readFileSync(join(SWAGGER_DIR, 'swagger-ui.css')) },
-  'swagger-ui-bundle.js': { type: 'application/javascript; charset=utf-8', body: () => readFileSync(join(SWAGGER_DIR, 'swagger-ui-bundle.js')) },
+  'swagger-ui-bundle.js': {
+    type: 'application/javascript; charset=utf-8',
+    body: () => readFileSync(join(SWAGGER_DIR, 'swagger-ui-bundle.js')),
+  },
   'favicon-32x32.png': { type: 'image/png', body: () => readFileSync(join(SWAGGER_DIR, 'favicon-32x32.png')) },
   // Our own initialiser: an external script, so the CSP needs no inline script.
   'init.js': {
     type: 'application/javascript; charset=utf-8',
-    body: () => "window.ui = SwaggerUIBundle({ url: '/docs/openapi.json', dom_id: '#swagger-ui', deepLinking: true, validatorUrl: null });\n",
+    body: () =>
+      "window.ui = SwaggerUIBundle({ url: '/docs/openapi.json', dom_id: '#swagger-ui', deepLinking: true, validatorUrl: null });\n",
   },
 };
 
@@ -50,7 +55,10 @@ export class DocsController {
 
   @Get()
   page(@Res({ passthrough: true }) reply: FastifyReply): string {
-    reply.header('content-type', 'text/html; charset=utf-8').header('content-security-policy', DOCS_CSP).header('x-content-type-options', 'nosniff');
+    reply
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('content-security-policy', DOCS_CSP)
+      .header('x-content-type-options', 'nosniff');
     return PAGE;
   }
 
@@ -65,7 +73,10 @@ export class DocsController {
     const asset = Object.hasOwn(ASSETS, file) ? ASSETS[file]! : undefined;
     if (!asset) throw new AdminError(404, 'NOT_FOUND', 'no such file');
     if (!this.cache.has(file)) this.cache.set(file, asset.body());
-    reply.header('content-type', asset.type).header('cache-control', 'public, max-age=3600').header('x-content-type-options', 'nosniff');
+    reply
+      .header('content-type', asset.type)
+      .header('cache-control', 'public, max-age=3600')
+      .header('x-content-type-options', 'nosniff');
     return this.cache.get(file)!;
   }
 }

@@ -4,7 +4,9 @@ import { ERROR_CODE_FIELD, openApiDocument, type Operation } from './openapi.js'
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 const doc = openApiDocument();
-const operations: Array<[string, string, Operation]> = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]): [string, string, Operation] => [path, method, op]));
+const operations: Array<[string, string, Operation]> = Object.entries(doc.paths).flatMap(([path, ops]) =>
+  Object.entries(ops).map(([method, op]): [string, string, Operation] => [path, method, op]),
+);
 
 /** Every `$ref` anywhere in `value`. */
 function refs(value: unknown, found: string[] = []): string[] {
@@ -20,7 +22,13 @@ function refs(value: unknown, found: string[] = []): string[] {
 
 function resolve(pointer: string): unknown {
   expect(pointer.startsWith('#/')).toBe(true);
-  return pointer.slice(2).split('/').reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part.replace(/~1/g, '/').replace(/~0/g, '~')], doc);
+  return pointer
+    .slice(2)
+    .split('/')
+    .reduce<unknown>(
+      (node, part) => (node as Record<string, unknown> | undefined)?.[part.replace(/~1/g, '/').replace(/~0/g, '~')],
+      doc,
+    );
 }
 
 describe('the OpenAPI document', () => {
@@ -49,23 +57,40 @@ describe('the OpenAPI document', () => {
         expect([path, method, status]).toEqual([path, method, expect.stringMatching(/^[1-5]\d\d$/)]);
         expect(typeof response.description).toBe('string');
       }
-      const declared = (op.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name).sort();
+      const declared = (op.parameters ?? [])
+        .filter((p) => p.in === 'path')
+        .map((p) => p.name)
+        .sort();
       const inPath = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
       expect([path, declared]).toEqual([path, inPath]);
-      for (const name of Object.keys(op.security?.[0] ?? {})) expect(Object.keys((doc.components.securitySchemes as object))).toContain(name);
+      for (const name of Object.keys(op.security?.[0] ?? {}))
+        expect(Object.keys(doc.components.securitySchemes as object)).toContain(name);
     }
   });
 
   it('error codes and statuses come from the tables of libs/contracts', () => {
     for (const [path, , op] of operations) {
-      const field = path.startsWith('/rest/') ? ERROR_CODE_FIELD.rest : path.startsWith('/api/v2/sdk/') ? ERROR_CODE_FIELD.sdk : ERROR_CODE_FIELD.admin;
+      const field = path.startsWith('/rest/')
+        ? ERROR_CODE_FIELD.rest
+        : path.startsWith('/api/v2/sdk/')
+          ? ERROR_CODE_FIELD.sdk
+          : ERROR_CODE_FIELD.admin;
       for (const [status, response] of Object.entries(op.responses)) {
-        const schema = (response.content as Record<string, { schema: { properties?: Record<string, { enum?: string[] }> } }> | undefined)?.['application/json']?.schema;
+        const schema = (
+          response.content as
+            Record<string, { schema: { properties?: Record<string, { enum?: string[] }> } }> | undefined
+        )?.['application/json']?.schema;
         const codes = schema?.properties?.[field]?.enum;
         if (!codes || status.startsWith('2')) continue;
         for (const code of codes) {
-          if (field === 'resultcode') expect(Object.values(ResultCodes).some((row) => row.code === code && String(row.httpStatus) === status)).toBe(true);
-          else if (path.startsWith('/api/v2/sdk/')) expect(String(SDK_ERRORS[code.replace(/^(CAPTCHA|SMS)\./, '') as keyof typeof SDK_ERRORS].httpStatus)).toBe(status);
+          if (field === 'resultcode')
+            expect(
+              Object.values(ResultCodes).some((row) => row.code === code && String(row.httpStatus) === status),
+            ).toBe(true);
+          else if (path.startsWith('/api/v2/sdk/'))
+            expect(String(SDK_ERRORS[code.replace(/^(CAPTCHA|SMS)\./, '') as keyof typeof SDK_ERRORS].httpStatus)).toBe(
+              status,
+            );
           else expect(String(ADMIN_ERRORS[code as keyof typeof ADMIN_ERRORS].httpStatus)).toBe(status);
         }
       }
@@ -74,8 +99,11 @@ describe('the OpenAPI document', () => {
 
   it('lists every callVerify code of the seed table that the gateway produces', () => {
     const responses = doc.paths['/rest/httpsessions/callVerify/v1.0']!.post!.responses;
-    const listed = Object.values(responses).flatMap((r) => ((r.content as any)?.['application/json']?.schema?.properties?.resultcode?.enum ?? []) as string[]);
-    for (const code of ['1023006', '1010010', '1010002', '1020001', '1020176', '1023002']) expect(listed).toContain(code);
+    const listed = Object.values(responses).flatMap(
+      (r) => ((r.content as any)?.['application/json']?.schema?.properties?.resultcode?.enum ?? []) as string[],
+    );
+    for (const code of ['1023006', '1010010', '1010002', '1020001', '1020176', '1023002'])
+      expect(listed).toContain(code);
     expect(listed).not.toContain('1012012');
   });
 });

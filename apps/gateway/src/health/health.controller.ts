@@ -12,7 +12,11 @@ export class HealthController {
   @Get()
   async health(@Res({ passthrough: true }) reply: FastifyReply) {
     // strict: false — DataSource and Broker come from the global PlatformModule, not this module.
-    const report = await runChecks(platformHealthChecks({ get: ((token: never) => this.moduleRef.get(token, { strict: false })) as ModuleRef['get'] }));
+    const report = await runChecks(
+      platformHealthChecks({
+        get: ((token: never) => this.moduleRef.get(token, { strict: false })) as ModuleRef['get'],
+      }),
+    );
     reply.status(report.status === 'ok' ? 200 : 503);
     return report;
   }

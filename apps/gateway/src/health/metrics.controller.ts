@@ -13,10 +13,18 @@ export class MetricsController {
   @Get()
   async scrape(@Headers('authorization') authorization: string | undefined, @Res() reply: FastifyReply): Promise<void> {
     if (!metricsAuthorized(authorization, this.config.metricsToken)) {
-      await reply.status(401).header('www-authenticate', 'Bearer').header('content-type', 'text/plain').send('metrics need Authorization: Bearer <VERIGATE_METRICS_TOKEN>\n');
+      await reply
+        .status(401)
+        .header('www-authenticate', 'Bearer')
+        .header('content-type', 'text/plain')
+        .send('metrics need Authorization: Bearer <VERIGATE_METRICS_TOKEN>\n');
       return;
     }
     const text = await this.metrics.text();
-    await reply.status(200).header('content-type', this.metrics.contentType).header('cache-control', 'no-store').send(text);
+    await reply
+      .status(200)
+      .header('content-type', this.metrics.contentType)
+      .header('cache-control', 'no-store')
+      .send(text);
   }
 }

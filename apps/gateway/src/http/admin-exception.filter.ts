@@ -1,6 +1,7 @@
 import { Catch, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { AdminErrorCode } from '#libs/contracts';
+import { InvalidFilterValue } from '#libs/persistence';
 import { APP_LOGGER, JsonLogger } from '#libs/runtime';
 import { AdminError } from './rest-error.js';
 import { statusOf } from './rest-exception.filter.js';
@@ -16,13 +17,27 @@ export class AdminExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     let status = 500;
-    let body: { error_code: AdminErrorCode; error_msg: string } = { error_code: 'INTERNAL_ERROR', error_msg: 'internal error' };
+    let body: { error_code: AdminErrorCode; error_msg: string } = {
+      error_code: 'INTERNAL_ERROR',
+      error_msg: 'internal error',
+    };
     if (exception instanceof AdminError) {
       status = exception.httpStatus;
       body = { error_code: exception.code, error_msg: exception.message };
+    } else if (exception instanceof InvalidFilterValue) {
+      // A listing's query-string value the repository could not use: answered as any invalid field.
+      status = 400;
+      body = { error_code: 'INVALID_FIELD', error_msg: exception.message };
     } else if (statusOf(exception) !== undefined && statusOf(exception)! < 500) {
       status = statusOf(exception)!;
-      const code: AdminErrorCode = status === 404 ? 'NOT_FOUND' : status === 413 ? 'BODY_TOO_LARGE' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST';
+      const code: AdminErrorCode =
+        status === 404
+          ? 'NOT_FOUND'
+          : status === 413
+            ? 'BODY_TOO_LARGE'
+            : status === 415
+              ? 'UNSUPPORTED_MEDIA_TYPE'
+              : 'BAD_REQUEST';
       body = { error_code: code, error_msg: (exception as Error).message };
     } else if (TEXT_NOT_STORABLE.has((exception as { code?: string }).code ?? '')) {
       // e.g. %00 in a path or query parameter: PostgreSQL text cannot hold U+0000.

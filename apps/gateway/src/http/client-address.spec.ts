@@ -43,9 +43,12 @@ describe('parseCidr (the one address/CIDR rule)', () => {
     ['::1', { address: '::1', bits: 128, family: 6 }],
   ])('%s', (text, expected) => expect(parseCidr(text)).toEqual(expected));
 
-  it.each(['10.0.0.1/33', '2001:db8::/129', '10.0.0.1/24/1', 'proxy.local', '10.0.0.1/', '10.0.0.1/-1', ''])('refuses %j', (text) => {
-    expect(parseCidr(text)).toBeNull();
-  });
+  it.each(['10.0.0.1/33', '2001:db8::/129', '10.0.0.1/24/1', 'proxy.local', '10.0.0.1/', '10.0.0.1/-1', ''])(
+    'refuses %j',
+    (text) => {
+      expect(parseCidr(text)).toBeNull();
+    },
+  );
 });
 
 describe('addressBucket', () => {

@@ -38,12 +38,18 @@ export function listContains(list: BlockList, ip: string): boolean {
  * a trusted proxy forwarded the request without saying for whom (the seed's 1013120).
  * X-Forwarded-For from anyone else, and X-device-ip, are never believed.
  */
-export function resolveClientAddress(socketIp: string | undefined, forwardedFor: string | string[] | undefined, trustedProxies: BlockList | null): string | null {
+export function resolveClientAddress(
+  socketIp: string | undefined,
+  forwardedFor: string | string[] | undefined,
+  trustedProxies: BlockList | null,
+): string | null {
   const peer = normaliseIp(socketIp ?? '');
   if (!peer) return null;
   if (!trustedProxies || !listContains(trustedProxies, peer)) return peer;
-  const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor ?? '')
-    .split(',').map((h) => normaliseIp(withoutPort(h.trim()))).filter(Boolean);
+  const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : (forwardedFor ?? ''))
+    .split(',')
+    .map((h) => normaliseIp(withoutPort(h.trim())))
+    .filter(Boolean);
   for (let i = hops.length - 1; i >= 0; i--) {
     const hop = hops[i]!;
     if (!isIP(hop)) return null;
@@ -63,7 +69,10 @@ function ipv6Groups(address: string): number[] {
   const [head = '', tail] = text.split('::');
   const left = head ? head.split(':') : [];
   const right = tail ? tail.split(':') : [];
-  const groups = tail === undefined ? left : [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+  const groups =
+    tail === undefined
+      ? left
+      : [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
   return groups.map((g) => parseInt(g, 16));
 }
 
@@ -78,7 +87,13 @@ export function addressBucket(ip: string): string {
   if (isIP(address) !== 6) return address;
   const g = ipv6Groups(address);
   const zero = (from: number, to: number) => g.slice(from, to).every((x) => x === 0);
-  const embedded = (zero(0, 5) && g[5] === 0xffff) || (zero(0, 4) && g[4] === 0xffff && g[5] === 0) || (g[0] === 0x64 && g[1] === 0xff9b && zero(2, 6));
+  const embedded =
+    (zero(0, 5) && g[5] === 0xffff) ||
+    (zero(0, 4) && g[4] === 0xffff && g[5] === 0) ||
+    (g[0] === 0x64 && g[1] === 0xff9b && zero(2, 6));
   if (embedded) return `${g[6]! >> 8}.${g[6]! & 255}.${g[7]! >> 8}.${g[7]! & 255}`;
-  return `${g.slice(0, 4).map((x) => x.toString(16)).join(':')}::/64`;
+  return `${g
+    .slice(0, 4)
+    .map((x) => x.toString(16))
+    .join(':')}::/64`;
 }

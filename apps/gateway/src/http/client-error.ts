@@ -20,10 +20,15 @@ export function clientErrorHandler(logger: JsonLogger) {
     if (error.code === 'ECONNRESET' || socket.destroyed) return;
     const code = codeOf(error);
     const status = ADMIN_ERRORS[code].httpStatus;
-    logger.debug('malformed or timed-out HTTP request refused', { parserCode: String(error.code ?? 'unknown').slice(0, 40), status });
+    logger.debug('malformed or timed-out HTTP request refused', {
+      parserCode: String(error.code ?? 'unknown').slice(0, 40),
+      status,
+    });
     const body = JSON.stringify({ error_code: code, error_msg: ADMIN_ERRORS[code].meaning });
     if (socket.writable) {
-      socket.write(`HTTP/1.1 ${status} ${code.replace(/_/g, ' ')}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      socket.write(
+        `HTTP/1.1 ${status} ${code.replace(/_/g, ' ')}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
     }
     socket.destroy();
   };

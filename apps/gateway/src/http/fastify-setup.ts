@@ -15,7 +15,8 @@ export const JSON_BODY_LIMIT = 64 * 1024;
  * invalid-body code instead of failing later.
  */
 function refuseNul(key: string, value: unknown): unknown {
-  if (key.includes('\u0000') || (typeof value === 'string' && value.includes('\u0000'))) throw new Error('strings must not contain U+0000');
+  if (key.includes('\u0000') || (typeof value === 'string' && value.includes('\u0000')))
+    throw new Error('strings must not contain U+0000');
   return value;
 }
 
@@ -28,15 +29,19 @@ export function configureBodyParsers(fastify: FastifyInstance): void {
   fastify.removeContentTypeParser('application/json');
   // text/plain would reach handlers as a string; like every other non-JSON type it is refused.
   fastify.removeContentTypeParser('text/plain');
-  fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: JSON_BODY_LIMIT }, (_req, body, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
-    if (text.trim() === '') return done(null, undefined);
-    try {
-      done(null, JSON.parse(text, refuseNul));
-    } catch (error) {
-      done(null, new InvalidJsonBody((error as Error).message.slice(0, 100)));
-    }
-  });
+  fastify.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string', bodyLimit: JSON_BODY_LIMIT },
+    (_req, body, done) => {
+      const text = typeof body === 'string' ? body : body.toString('utf8');
+      if (text.trim() === '') return done(null, undefined);
+      try {
+        done(null, JSON.parse(text, refuseNul));
+      } catch (error) {
+        done(null, new InvalidJsonBody((error as Error).message.slice(0, 100)));
+      }
+    },
+  );
   // WAV bodies: unread here. Only the tone upload route ever reads one (after authentication);
   // everywhere else they are refused as the wrong media type without a byte being buffered.
   fastify.addContentTypeParser([...TONE_MEDIA_TYPES], (req, payload, done) => {
@@ -54,5 +59,8 @@ export function configureBodyParsers(fastify: FastifyInstance): void {
 }
 
 function mediaTypeRefused(contentType: string | undefined): InvalidJsonBody {
-  return new InvalidJsonBody(`Content-Type must be application/json (got ${String(contentType).slice(0, 60)})`, 'media-type');
+  return new InvalidJsonBody(
+    `Content-Type must be application/json (got ${String(contentType).slice(0, 60)})`,
+    'media-type',
+  );
 }

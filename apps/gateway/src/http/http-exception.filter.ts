@@ -24,7 +24,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
-    const filter = request.url.startsWith('/rest/') ? this.rest : request.url.startsWith('/api/v2/sdk/') ? this.sdk : this.admin;
+    const filter = request.url.startsWith('/rest/')
+      ? this.rest
+      : request.url.startsWith('/api/v2/sdk/')
+        ? this.sdk
+        : this.admin;
     filter.catch(exception, host);
   }
 }

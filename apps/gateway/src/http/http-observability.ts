@@ -1,6 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ResultCodes, SDK_ERRORS } from '#libs/contracts';
-import { boundedLabel, LATENCY_BUCKETS, runInRequestContext, secondsSince, type JsonLogger, type Metrics, type RequestContext } from '#libs/runtime';
+import {
+  boundedLabel,
+  LATENCY_BUCKETS,
+  runInRequestContext,
+  secondsSince,
+  type JsonLogger,
+  type Metrics,
+  type RequestContext,
+} from '#libs/runtime';
 
 /** The label of a request that matched no route (404s: scanners, typos): one value, never the raw URL. */
 export const UNMATCHED_ROUTE = 'unmatched';
@@ -33,7 +41,11 @@ const SDK_ERROR_CODES = new Set(Object.keys(SDK_ERRORS));
  * `ok` for 200, else the code of `error_code` (`SMS.RESEND_TOO_SOON` → `RESEND_TOO_SOON`).
  * Anything else → `other`, so the label stays within the two code tables. null: not an API route.
  */
-export function apiOutcome(template: string | undefined, status: number, payload: unknown): { api: string; result: string } | null {
+export function apiOutcome(
+  template: string | undefined,
+  status: number,
+  payload: unknown,
+): { api: string; result: string } | null {
   const api = template ? API_ROUTES[template] : undefined;
   if (!api) return null;
   // A successful SDK answer is `ok` whatever it says: not parsed (a captcha `get` is ~50 kB).
@@ -43,7 +55,9 @@ export function apiOutcome(template: string | undefined, status: number, payload
     try {
       const parsed: unknown = JSON.parse(payload);
       if (parsed && typeof parsed === 'object') body = parsed as Record<string, unknown>;
-    } catch { /* not JSON: result 'other' */ }
+    } catch {
+      /* not JSON: result 'other' */
+    }
   }
   if (api === 'callVerify') return { api, result: boundedLabel(body?.resultcode, VOICE_RESULT_CODES) };
   const code = typeof body?.error_code === 'string' ? body.error_code.split('.').pop() : undefined;
@@ -65,10 +79,28 @@ type ObservedRequest = FastifyRequest & { [OBSERVED]?: Observed };
  * metrics by method, route template and status, API results, and one access log line.
  * /health and /metrics are counted like any route but logged at debug (probes every few seconds).
  */
-export function installHttpObservability(fastify: FastifyInstance, metrics: Metrics, logger: JsonLogger, accessLog: 'info' | 'debug' | 'off'): void {
-  const requests = metrics.counter('http_requests_total', 'HTTP requests answered by the gateway', ['method', 'route', 'status']);
-  const duration = metrics.histogram('http_request_duration_seconds', 'Time from receiving an HTTP request to the end of its answer', ['method', 'route', 'status'], LATENCY_BUCKETS);
-  const apiRequests = metrics.counter('api_requests_total', 'Public API answers by API and result (callVerify: resultcode, 0 = accepted; SDK APIs: ok or the error code)', ['api', 'result']);
+export function installHttpObservability(
+  fastify: FastifyInstance,
+  metrics: Metrics,
+  logger: JsonLogger,
+  accessLog: 'info' | 'debug' | 'off',
+): void {
+  const requests = metrics.counter('http_requests_total', 'HTTP requests answered by the gateway', [
+    'method',
+    'route',
+    'status',
+  ]);
+  const duration = metrics.histogram(
+    'http_request_duration_seconds',
+    'Time from receiving an HTTP request to the end of its answer',
+    ['method', 'route', 'status'],
+    LATENCY_BUCKETS,
+  );
+  const apiRequests = metrics.counter(
+    'api_requests_total',
+    'Public API answers by API and result (callVerify: resultcode, 0 = accepted; SDK APIs: ok or the error code)',
+    ['api', 'result'],
+  );
   const access = logger.child({ component: 'access' });
 
   fastify.addHook('onRequest', (request, reply, done) => {
@@ -101,8 +133,13 @@ export function installHttpObservability(fastify: FastifyInstance, metrics: Metr
       const quiet = route === '/health' || route === '/health/live' || route === '/metrics';
       const { requestId, sessionId, messageId } = observed.context;
       access.write(quiet ? 'debug' : accessLog, 'http request', {
-        requestId, method: labels.method, route, status: reply.statusCode, durationMs: Math.round(seconds * 1e4) / 10,
-        ...(sessionId ? { sessionId } : {}), ...(messageId ? { messageId } : {}),
+        requestId,
+        method: labels.method,
+        route,
+        status: reply.statusCode,
+        durationMs: Math.round(seconds * 1e4) / 10,
+        ...(sessionId ? { sessionId } : {}),
+        ...(messageId ? { messageId } : {}),
         ...(observed.outcome ? { api: observed.outcome.api, result: observed.outcome.result } : {}),
       });
     }

@@ -3,5 +3,8 @@
  * their own codes: `syntax` for malformed JSON, `media-type` for a Content-Type other than JSON.
  */
 export class InvalidJsonBody {
-  constructor(readonly reason: string, readonly kind: 'syntax' | 'media-type' = 'syntax') {}
+  constructor(
+    readonly reason: string,
+    readonly kind: 'syntax' | 'media-type' = 'syntax',
+  ) {}
 }

@@ -2,7 +2,10 @@ import { ResultCodes, resultBody, type AdminErrorCode, type ResultCodeRow } from
 
 /** A deliberate `/rest/` answer: a row of the result-code table plus an optional precise detail. */
 export class RestError extends Error {
-  constructor(readonly row: ResultCodeRow, readonly detail?: string) {
+  constructor(
+    readonly row: ResultCodeRow,
+    readonly detail?: string,
+  ) {
     super(detail ? `${row.code} ${detail}` : row.code);
   }
 
@@ -21,7 +24,11 @@ export class RestError extends Error {
 
 /** A management-API error: `{error_code, error_msg}` with an HTTP status (codes: libs/contracts admin-errors.ts). */
 export class AdminError extends Error {
-  constructor(readonly httpStatus: number, readonly code: AdminErrorCode, message: string) {
+  constructor(
+    readonly httpStatus: number,
+    readonly code: AdminErrorCode,
+    message: string,
+  ) {
     super(message);
   }
 }

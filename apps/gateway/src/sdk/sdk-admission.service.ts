@@ -20,7 +20,7 @@ export interface SdkCaller {
 }
 
 /**
- * The checks every SDK request passes first (SPEC §2): the required headers, an app that is
+ * The checks every SDK request passes first (docs/contract.md#sdk-apis): the required headers, an app that is
  * known, `normal` and has the API's permission, and the client's address (the socket, or
  * `X-Forwarded-For` from a trusted proxy only).
  */
@@ -47,11 +47,16 @@ export class SdkAdmission implements OnModuleInit {
     const sdk = parsed.headers;
     const app = await this.directory.find(sdk.clientId);
     if (!app) throw new SdkError('CLIENT_ID_INVALID', sdk.lang);
-    if (app.status !== 'normal' || !app.permissions.includes(permission)) throw new SdkError('APP_NOT_PERMITTED', sdk.lang);
+    if (app.status !== 'normal' || !app.permissions.includes(permission))
+      throw new SdkError('APP_NOT_PERMITTED', sdk.lang);
     // A trusted proxy that names no client is refused: falling back to the proxy's own address
     // would put everyone behind it in one rate-limit and lock-out bucket (one attacker locks
     // out all of them).
-    const clientIp = resolveClientAddress(request.socket.remoteAddress ?? request.ip, headers['x-forwarded-for'], this.trustedProxies);
+    const clientIp = resolveClientAddress(
+      request.socket.remoteAddress ?? request.ip,
+      headers['x-forwarded-for'],
+      this.trustedProxies,
+    );
     if (clientIp === null) throw new SdkError('CLIENT_ADDRESS_MISSING', sdk.lang);
     return { sdk, app, clientIp };
   }
@@ -59,7 +64,8 @@ export class SdkAdmission implements OnModuleInit {
   /** The body as a JSON object, or PARAMETER_INVALID. */
   static object(body: unknown, lang: SdkHeaders['lang']): Record<string, unknown> {
     if (body instanceof InvalidJsonBody) throw new SdkError('PARAMETER_INVALID', lang, 'the body is not valid JSON');
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new SdkError('PARAMETER_INVALID', lang, 'the body must be a JSON object');
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw new SdkError('PARAMETER_INVALID', lang, 'the body must be a JSON object');
     return body as Record<string, unknown>;
   }
 }

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-/** Headers a browser may send to the SDK API (SPEC §2) besides the CORS-safelisted ones. */
-const ALLOWED_HEADERS = 'Content-Type, X-operating-sys-version, X-device-fingerprint, X-device-ip, X-agent, X-client-id, X-L, X-tenant-id';
+/** Headers a browser may send to the SDK API (docs/contract.md#sdk-apis) besides the CORS-safelisted ones. */
+const ALLOWED_HEADERS =
+  'Content-Type, X-operating-sys-version, X-device-fingerprint, X-device-ip, X-agent, X-client-id, X-L, X-tenant-id';
 
 /**
  * CORS for the SDK APIs (captcha and SMS): the widget and customers' pages run on other origins

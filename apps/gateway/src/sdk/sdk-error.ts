@@ -8,7 +8,11 @@ import { languageOf } from './sdk-headers.js';
 
 /** A deliberate SDK answer: `{error_code, error_msg}` with the code's HTTP status. */
 export class SdkError extends Error {
-  constructor(readonly code: SdkErrorCode, readonly lang: SdkLanguage, readonly detail?: string) {
+  constructor(
+    readonly code: SdkErrorCode,
+    readonly lang: SdkLanguage,
+    readonly detail?: string,
+  ) {
     super(code);
   }
 }
@@ -39,7 +43,9 @@ export class SdkExceptionFilter implements ExceptionFilter {
         error = new SdkError('PARAMETER_INVALID', lang);
       } else if (databaseUnavailable(exception)) {
         // e.g. the app lookup of a request, with PostgreSQL away: retryable, not a fault.
-        this.logger.warn(`database unavailable on the ${api.toLowerCase()} API`, { error: (exception as Error).message });
+        this.logger.warn(`database unavailable on the ${api.toLowerCase()} API`, {
+          error: (exception as Error).message,
+        });
         error = new SdkError('SERVICE_UNAVAILABLE', lang);
       } else {
         this.logger.error(`unexpected error on the ${api.toLowerCase()} API`, { error: exception });

@@ -1,6 +1,6 @@
 import type { SdkErrorCode, SdkLanguage } from '#libs/contracts';
 
-/** SPEC §2: the SDK headers every captcha and SMS call carries. */
+/** docs/contract.md#sdk-apis: the SDK headers every captcha and SMS call carries. */
 export interface SdkHeaders {
   lang: SdkLanguage;
   clientId: string;
@@ -9,7 +9,8 @@ export interface SdkHeaders {
   agent: string;
 }
 
-export type SdkHeadersResult = { ok: true; headers: SdkHeaders } | { ok: false; lang: SdkLanguage; code: SdkErrorCode; detail: string };
+export type SdkHeadersResult =
+  { ok: true; headers: SdkHeaders } | { ok: false; lang: SdkLanguage; code: SdkErrorCode; detail: string };
 
 const REQUIRED = [
   ['x-operating-sys-version', 256],
@@ -32,7 +33,8 @@ export function parseSdkHeaders(headers: Record<string, string | string[] | unde
     const value = (Array.isArray(raw) ? raw[0] : raw)?.trim();
     if (!value) return { ok: false, lang, code: 'HEADER_MISSING', detail: name };
     // eslint-disable-next-line no-control-regex
-    if (value.length > max || /[\u0000-\u001f\u007f]/.test(value)) return { ok: false, lang, code: 'PARAMETER_INVALID', detail: name };
+    if (value.length > max || /[\u0000-\u001f\u007f]/.test(value))
+      return { ok: false, lang, code: 'PARAMETER_INVALID', detail: name };
     values[name] = value;
   }
   return {

@@ -1,16 +1,29 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { aesFormOfPlainCredential, SecretBox, verificationHash } from '#libs/auth';
-import { Exchanges, RoutingKeys, type SendSmsCommand, type SmsErrorCode } from '#libs/contracts';
-import { Outbox, outboxHeaders, outboxInsertFrom, type OutboxRow } from '#libs/messaging';
-import { preparedRows } from '#libs/persistence';
-import { APP_LOGGER, currentRequestContext, JsonLogger, Metrics, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
+import type { SmsErrorCode } from '#libs/contracts';
+import { Outbox, type OutboxRow } from '#libs/messaging';
+import { CaptchaSessions, SmsMessagesRepository } from '#libs/persistence';
+import {
+  APP_LOGGER,
+  currentRequestContext,
+  JsonLogger,
+  Metrics,
+  PLATFORM_CONFIG,
+  type PlatformConfig,
+} from '#libs/runtime';
 import { addressBucket } from '../http/client-address.js';
 import type { SdkCaller } from '../sdk/sdk-admission.service.js';
 import { SdkError } from '../sdk/sdk-error.js';
 import { maskMobile, smsStatement } from './sms-database.js';
-import { newCode, SmsCodeHasher, smsMobileBlocked, smsPolicy, velocityAlertPrefix, velocityPrefix } from './sms-policy.js';
+import {
+  newCode,
+  SmsCodeHasher,
+  smsMobileBlocked,
+  smsPolicy,
+  velocityAlertPrefix,
+  velocityPrefix,
+} from './sms-policy.js';
 import type { SendSmsRequest } from './sms-request.js';
 
 export interface SendSmsResult {
@@ -41,7 +54,8 @@ export class SendSmsCodeUseCase {
   private readonly countryCode: string;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly messages: SmsMessagesRepository,
+    private readonly captchaSessions: CaptchaSessions,
     private readonly outbox: Outbox,
     private readonly secretBox: SecretBox,
     private readonly hasher: SmsCodeHasher,
@@ -49,12 +63,16 @@ export class SendSmsCodeUseCase {
     @Inject(APP_LOGGER) private readonly logger: JsonLogger,
     metrics: Metrics,
   ) {
-    this.velocityAlerts = metrics.counter('sms_prefix_velocity_alerts_total', 'SMS sends refused because their destination prefix had far more sends than usual this hour (possible SMS pumping)');
+    this.velocityAlerts = metrics.counter(
+      'sms_prefix_velocity_alerts_total',
+      'SMS sends refused because their destination prefix had far more sends than usual this hour (possible SMS pumping)',
+    );
     this.countryCode = config.sms.countryCode;
   }
 
   async execute(caller: SdkCaller, request: SendSmsRequest): Promise<SendSmsResult> {
-    if (smsMobileBlocked(request.mobile, this.config.sms.blockedPrefixes, this.countryCode)) throw new SdkError('MOBILE_BLOCKED', caller.sdk.lang);
+    if (smsMobileBlocked(request.mobile, this.config.sms.blockedPrefixes, this.countryCode))
+      throw new SdkError('MOBILE_BLOCKED', caller.sdk.lang);
     const policy = smsPolicy(caller.app.limits, this.config.sms.defaults);
     const code = newCode(policy.codeLength);
     const messageId = randomUUID();
@@ -64,9 +82,12 @@ export class SendSmsCodeUseCase {
     try {
       admission = await accept(verificationHash(request.captchaToken));
     } catch (error) {
-      // SPEC §2.2: a credential handed out in AES form may come back in plain form. Looked up
+      // docs/contract.md#sms-verification-code: a credential handed out in AES form may come back in plain form. Looked up
       // only after the common case failed, so that case costs one round trip.
-      const aesForm = error instanceof SdkError && error.code === 'CAPTCHA_TOKEN_INVALID' ? await this.aesForm(caller, request) : null;
+      const aesForm =
+        error instanceof SdkError && error.code === 'CAPTCHA_TOKEN_INVALID'
+          ? await this.aesForm(caller, request)
+          : null;
       if (!aesForm) throw error;
       admission = await accept(verificationHash(aesForm));
     }
@@ -77,7 +98,12 @@ export class SendSmsCodeUseCase {
     void this.outbox.dispatch(rows);
     const context = currentRequestContext();
     if (context) context.messageId = messageId; // for the access log line
-    this.logger.info('sms send accepted', { messageId, appKey: caller.app.appKey, mobile: maskMobile(request.mobile), type: request.type });
+    this.logger.info('sms send accepted', {
+      messageId,
+      appKey: caller.app.appKey,
+      mobile: maskMobile(request.mobile),
+      type: request.type,
+    });
     return { messageId, expiresIn: policy.codeTtlSeconds, resendAfter: policy.resendCooldownSeconds };
   }
 
@@ -86,50 +112,65 @@ export class SendSmsCodeUseCase {
     if (refusal === 'PREFIX_VELOCITY_LIMIT') {
       this.velocityAlerts.inc();
       this.logger.warn('sms pumping alert: sends to a destination prefix far above its usual rate', {
-        alert: 'sms-prefix-velocity', appKey: caller.app.appKey, prefix: velocityAlertPrefix(request.mobile, this.config.sms.velocity, this.countryCode),
+        alert: 'sms-prefix-velocity',
+        appKey: caller.app.appKey,
+        prefix: velocityAlertPrefix(request.mobile, this.config.sms.velocity, this.countryCode),
       });
     }
     throw new SdkError(refusal, caller.sdk.lang);
   }
 
-  private accept(caller: SdkCaller, request: SendSmsRequest, messageId: string, code: string, policy: ReturnType<typeof smsPolicy>, credentialHash: string): Promise<AdmissionRow[]> {
+  private accept(
+    caller: SdkCaller,
+    request: SendSmsRequest,
+    messageId: string,
+    code: string,
+    policy: ReturnType<typeof smsPolicy>,
+    credentialHash: string,
+  ): Promise<AdmissionRow[]> {
     const { app, sdk, clientIp } = caller;
-    const command: SendSmsCommand = { messageId };
     const velocity = this.config.sms.velocity;
-    // One row: the outbox row of the accepted send, or the refusal (the credential stays consumed).
-    return smsStatement(() => preparedRows<AdmissionRow>(this.dataSource,
-      `WITH admitted AS (
-         SELECT * FROM verigate_admit_sms($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $23, $24, $25, $26)
-       ), message AS (
-         INSERT INTO sms_messages (id, app_id, app_key, mobile, type, lang, code_hash, code_sealed, code_expires_at,
-                                   max_verify_attempts, captcha_token, fingerprint, client_ip, created_at, updated_at)
-         SELECT $13, $1, $2, $3, $4, $14, $15, $16, admitted.admitted_at + make_interval(secs => $17), $18, admitted.captcha_token,
-                $5, $6, admitted.admitted_at, admitted.admitted_at
-           FROM admitted WHERE admitted.refusal IS NULL
-         RETURNING id
-       ), outboxed AS (
-         ${outboxInsertFrom('SELECT $19, $20, message.id::text, $21::json FROM message', '$22')}
-       )
-       SELECT o.*, admitted.refusal FROM admitted LEFT JOIN outboxed o ON true`,
-      [
-        app.id, app.appKey, request.mobile, request.type, sdk.fingerprint, addressBucket(clientIp), credentialHash,
-        policy.resendCooldownSeconds, policy.perMobilePerHour, policy.perMobilePerDay, policy.perDevicePerHour, policy.perIpPerHour,
-        messageId, sdk.lang, this.hasher.hash(app.id, request.mobile, request.type, code), this.secretBox.seal(code),
-        policy.codeTtlSeconds, policy.verifyAttempts,
-        Exchanges.commands, RoutingKeys.sendSms, JSON.stringify(command), outboxHeaders(),
-        policy.dailyBudget, velocityPrefix(request.mobile, velocity, this.countryCode), velocity.multiple, velocity.floor,
-      ],
-    ), sdk.lang, this.logger);
+    // One statement (SmsMessagesRepository.accept); one row: the outbox row of the accepted send,
+    // or the refusal (the credential stays consumed).
+    return smsStatement(
+      () =>
+        this.messages.accept({
+          appId: app.id,
+          appKey: app.appKey,
+          mobile: request.mobile,
+          type: request.type,
+          fingerprint: sdk.fingerprint,
+          addressBucket: addressBucket(clientIp),
+          credentialHash,
+          resendCooldownSeconds: policy.resendCooldownSeconds,
+          perMobilePerHour: policy.perMobilePerHour,
+          perMobilePerDay: policy.perMobilePerDay,
+          perDevicePerHour: policy.perDevicePerHour,
+          perIpPerHour: policy.perIpPerHour,
+          messageId,
+          lang: sdk.lang,
+          codeHash: this.hasher.hash(app.id, request.mobile, request.type, code),
+          codeSealed: this.secretBox.seal(code),
+          codeTtlSeconds: policy.codeTtlSeconds,
+          verifyAttempts: policy.verifyAttempts,
+          dailyBudget: policy.dailyBudget,
+          velocityPrefix: velocityPrefix(request.mobile, velocity, this.countryCode),
+          velocityMultiple: velocity.multiple,
+          velocityFloor: velocity.floor,
+        }),
+      sdk.lang,
+      this.logger,
+    );
   }
 
   /** The AES form of a plain-form credential whose captcha the client answered with AES, if any. */
   private aesForm(caller: SdkCaller, request: SendSmsRequest): Promise<string | null> {
-    return aesFormOfPlainCredential(request.captchaToken, async (token) => {
-      const rows = await smsStatement(() => preparedRows<{ secret_key_sealed: string }>(this.dataSource,
-        `SELECT secret_key_sealed FROM captcha_sessions WHERE token = $1 AND app_key = $2 AND state = 'passed'`, [token, caller.app.appKey]),
-      caller.sdk.lang, this.logger);
-      return rows[0] ? this.secretBox.openOrNull(rows[0].secret_key_sealed) : null;
-    });
+    return aesFormOfPlainCredential(request.captchaToken, (token) =>
+      smsStatement(
+        () => this.captchaSessions.secretKeyOfPassed(token, caller.app.appKey),
+        caller.sdk.lang,
+        this.logger,
+      ),
+    );
   }
-
 }

@@ -28,5 +28,7 @@ export async function smsStatement<T>(run: () => Promise<T>, lang: SdkLanguage, 
 
 /** `13800001234` → `138****1234`: enough to tell numbers apart in logs, not to read one. */
 export function maskMobile(mobile: string): string {
-  return mobile.length <= 7 ? '*'.repeat(mobile.length) : `${mobile.slice(0, 3)}${'*'.repeat(mobile.length - 7)}${mobile.slice(-4)}`;
+  return mobile.length <= 7
+    ? '*'.repeat(mobile.length)
+    : `${mobile.slice(0, 3)}${'*'.repeat(mobile.length - 7)}${mobile.slice(-4)}`;
 }

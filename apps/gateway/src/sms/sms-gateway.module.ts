@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CaptchaSessions, SmsMessagesRepository } from '#libs/persistence';
 import { PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
 import { SendSmsCodeUseCase } from './send-sms-code.use-case.js';
 import { SmsCodeHasher } from './sms-policy.js';
@@ -11,7 +12,13 @@ import { VerifySmsCodeUseCase } from './verify-sms-code.use-case.js';
   providers: [
     SendSmsCodeUseCase,
     VerifySmsCodeUseCase,
-    { provide: SmsCodeHasher, inject: [PLATFORM_CONFIG], useFactory: (config: PlatformConfig) => new SmsCodeHasher(config.masterKey) },
+    SmsMessagesRepository,
+    CaptchaSessions,
+    {
+      provide: SmsCodeHasher,
+      inject: [PLATFORM_CONFIG],
+      useFactory: (config: PlatformConfig) => new SmsCodeHasher(config.masterKey),
+    },
   ],
 })
 export class SmsGatewayModule {}

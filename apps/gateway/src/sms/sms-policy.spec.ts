@@ -1,16 +1,33 @@
 import { describe, expect, it } from '@jest/globals';
-import { newCode, SmsCodeHasher, smsMobileBlocked, smsPolicy, velocityAlertPrefix, velocityPrefix } from './sms-policy.js';
+import {
+  newCode,
+  SmsCodeHasher,
+  smsMobileBlocked,
+  smsPolicy,
+  velocityAlertPrefix,
+  velocityPrefix,
+} from './sms-policy.js';
 
 const defaults = {
-  codeLength: 6, codeTtlSeconds: 300, verifyAttempts: 5, resendCooldownSeconds: 60,
-  perMobilePerHour: 5, perMobilePerDay: 10, perDevicePerHour: 10, perIpPerHour: 50, dailyBudget: 10_000,
+  codeLength: 6,
+  codeTtlSeconds: 300,
+  verifyAttempts: 5,
+  resendCooldownSeconds: 60,
+  perMobilePerHour: 5,
+  perMobilePerDay: 10,
+  perDevicePerHour: 10,
+  perIpPerHour: 50,
+  dailyBudget: 10_000,
 };
 
 describe('SMS policy', () => {
-  it('takes the app\'s own limits over the platform defaults, key by key', () => {
+  it("takes the app's own limits over the platform defaults, key by key", () => {
     expect(smsPolicy({}, defaults)).toEqual(defaults);
-    expect(smsPolicy({ smsCodeLength: 4, smsResendCooldownSeconds: 0, callsPerDay: 3 }, defaults))
-      .toEqual({ ...defaults, codeLength: 4, resendCooldownSeconds: 0 });
+    expect(smsPolicy({ smsCodeLength: 4, smsResendCooldownSeconds: 0, callsPerDay: 3 }, defaults)).toEqual({
+      ...defaults,
+      codeLength: 4,
+      resendCooldownSeconds: 0,
+    });
   });
 
   it('draws codes of the asked length over all digits', () => {
@@ -79,7 +96,7 @@ describe('SmsCodeHasher', () => {
     expect(smsMobileBlocked('+4417000000001', ['+86170'], '86')).toBe(false);
   });
 
-  it('takes the app\'s daily budget over the platform default', () => {
+  it("takes the app's daily budget over the platform default", () => {
     expect(smsPolicy({ smsDailyBudget: 3 }, defaults).dailyBudget).toBe(3);
   });
 });

@@ -1,7 +1,7 @@
 import { createHmac, hkdfSync, randomInt } from 'node:crypto';
 import type { AppLimits } from '#libs/persistence';
 import type { SmsDefaults, SmsVelocityConfig } from '#libs/runtime';
-import { calleeBlocked } from '../voice/call-policy.js';
+import { calleeBlocked } from '../policy/number-ranges.js';
 
 /** An app's SMS limits: its own `limits.sms*`, else the platform defaults (VERIGATE_SMS_*). */
 export function smsPolicy(limits: AppLimits, defaults: SmsDefaults): SmsDefaults {
@@ -42,7 +42,10 @@ export function velocityAlertPrefix(mobile: string, velocity: SmsVelocityConfig,
   const digits = mobile.startsWith('+') ? mobile.slice(1) : countryCode + mobile;
   // A foreign `+` number's country code length is unknown: only the length bound applies to it.
   const home = !mobile.startsWith('+') || (countryCode !== '' && digits.startsWith(countryCode));
-  const shown = Math.max(0, Math.min(velocity.prefixDigits, digits.length - 6, home ? countryCode.length + 5 : Infinity));
+  const shown = Math.max(
+    0,
+    Math.min(velocity.prefixDigits, digits.length - 6, home ? countryCode.length + 5 : Infinity),
+  );
   return (international ? '+' : '') + digits.slice(0, shown);
 }
 

@@ -10,7 +10,7 @@ import { VerifySmsCodeUseCase } from './verify-sms-code.use-case.js';
 
 type HeaderBag = Record<string, string | string[] | undefined>;
 
-/** SPEC §2.2: send a verification code by SMS, and verify it. Thin: parsing here, rules in the use-cases. */
+/** docs/contract.md#sms-verification-code: send a verification code by SMS, and verify it. Thin: parsing here, rules in the use-cases. */
 @Controller('api/v2/sdk/sms')
 @UseFilters(SdkExceptionFilter)
 export class SmsController {
@@ -24,20 +24,39 @@ export class SmsController {
   /** 200 `{result: true, message_id, expires_in, resend_after}` once the send is accepted (it will happen). */
   @Post('send')
   @HttpCode(200)
-  async sendCode(@Headers() headers: HeaderBag, @Body() body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  async sendCode(
+    @Headers() headers: HeaderBag,
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const caller = await this.admission.admit(headers, request, 'sms');
     const parsed = parseSendSms(SdkAdmission.object(body, caller.sdk.lang), this.config.sms.mobilePattern, caller.sdk);
     const result = await this.send.execute(caller, parsed);
     sdkJsonReply(reply);
-    return { result: true, message_id: result.messageId, expires_in: result.expiresIn, resend_after: result.resendAfter };
+    return {
+      result: true,
+      message_id: result.messageId,
+      expires_in: result.expiresIn,
+      resend_after: result.resendAfter,
+    };
   }
 
   /** 200 `{result: true}` for the right code, once. */
   @Post('verify')
   @HttpCode(200)
-  async verifyCode(@Headers() headers: HeaderBag, @Body() body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  async verifyCode(
+    @Headers() headers: HeaderBag,
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const caller = await this.admission.admit(headers, request, 'sms');
-    const parsed = parseVerifySms(SdkAdmission.object(body, caller.sdk.lang), this.config.sms.mobilePattern, caller.sdk);
+    const parsed = parseVerifySms(
+      SdkAdmission.object(body, caller.sdk.lang),
+      this.config.sms.mobilePattern,
+      caller.sdk,
+    );
     await this.verify.execute(caller, parsed);
     sdkJsonReply(reply);
     return { result: true };

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import type { SmsErrorCode } from '#libs/contracts';
-import { preparedRows } from '#libs/persistence';
+import { SmsMessagesRepository } from '#libs/persistence';
 import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
 import { addressBucket } from '../http/client-address.js';
 import type { SdkCaller } from '../sdk/sdk-admission.service.js';
@@ -19,7 +18,7 @@ import type { VerifySmsRequest } from './sms-request.js';
 @Injectable()
 export class VerifySmsCodeUseCase {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly messages: SmsMessagesRepository,
     private readonly hasher: SmsCodeHasher,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
     @Inject(APP_LOGGER) private readonly logger: JsonLogger,
@@ -29,18 +28,30 @@ export class VerifySmsCodeUseCase {
     const { app, sdk } = caller;
     const sms = this.config.sms;
     const refusal: SmsErrorCode = 'VERIFY_RATE_LIMITED';
-    const rows = await smsStatement(() => preparedRows<{ outcome: 'OK' | SmsErrorCode }>(this.dataSource,
-      `WITH allowed AS (SELECT verigate_take_counters($5, $6, $7, $8))
-       SELECT verigate_verify_sms_code($1, $2, $3, $4) AS outcome FROM allowed`,
-      [
-        app.id, request.mobile, request.type, this.hasher.hash(app.id, request.mobile, request.type, request.code),
-        [`sms-verify-device:${app.id}:${sdk.fingerprint}`, `sms-verify-ip:${app.id}:${addressBucket(caller.clientIp)}`],
-        [sms.verifyPerDeviceHour, sms.verifyPerIpHour], [3600, 3600], [refusal, refusal],
-      ],
-    ), sdk.lang, this.logger);
+    const rows = await smsStatement(
+      () =>
+        this.messages.verify({
+          appId: app.id,
+          mobile: request.mobile,
+          type: request.type,
+          codeHash: this.hasher.hash(app.id, request.mobile, request.type, request.code),
+          fingerprint: sdk.fingerprint,
+          addressBucket: addressBucket(caller.clientIp),
+          perDeviceHour: sms.verifyPerDeviceHour,
+          perIpHour: sms.verifyPerIpHour,
+          refusal,
+        }),
+      sdk.lang,
+      this.logger,
+    );
     const outcome = rows[0]?.outcome ?? 'INTERNAL_ERROR';
     if (outcome !== 'OK') {
-      this.logger.info('sms code refused', { appKey: app.appKey, mobile: maskMobile(request.mobile), type: request.type, outcome });
+      this.logger.info('sms code refused', {
+        appKey: app.appKey,
+        mobile: maskMobile(request.mobile),
+        type: request.type,
+        outcome,
+      });
       throw new SdkError(outcome, sdk.lang);
     }
   }

@@ -1,11 +1,11 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { digestMatches, parseAksk, parseCreated } from '#libs/auth';
 import { ResultCodes } from '#libs/contracts';
 import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
 import { AppDirectory, type DirectoryApp } from '../directory/app-directory.service.js';
 import { RestError } from '../http/rest-error.js';
-import { IpGuard } from './ip-guard.service.js';
+import { IpGuard } from '../policy/ip-guard.service.js';
+import { AuthNoncesRepository } from './auth-nonces.repository.js';
 
 /** What an app_key can look like (ours are 28 alphanumerics; imported keys may use - and _). */
 const APP_KEY = /^[A-Za-z0-9_-]{1,64}$/;
@@ -23,7 +23,7 @@ export class AkskAuthenticator implements OnApplicationBootstrap, OnApplicationS
   constructor(
     private readonly apps: AppDirectory,
     private readonly ipGuard: IpGuard,
-    private readonly dataSource: DataSource,
+    private readonly nonces: AuthNoncesRepository,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
     @Inject(APP_LOGGER) private readonly logger: JsonLogger,
   ) {}
@@ -31,11 +31,9 @@ export class AkskAuthenticator implements OnApplicationBootstrap, OnApplicationS
   onApplicationBootstrap(): void {
     // Expired nonces, counter windows and bans (every gateway does it; the deletes are idempotent).
     this.cleanupTimer = setInterval(() => {
-      this.dataSource.query(
-        `WITH nonces AS (DELETE FROM auth_nonces WHERE expires_at < now()),
-              counters AS (DELETE FROM rate_counters WHERE expires_at < now())
-         DELETE FROM ip_bans WHERE banned_until < now()`,
-      ).catch((error: Error) => this.logger.warn('expired-row cleanup failed', { error: error.message }));
+      this.nonces
+        .deleteExpired()
+        .catch((error: Error) => this.logger.warn('expired-row cleanup failed', { error: error.message }));
     }, 60_000);
     this.cleanupTimer.unref();
   }
@@ -50,7 +48,12 @@ export class AkskAuthenticator implements OnApplicationBootstrap, OnApplicationS
    * replayed webhook push's `SDP-PUSH`), an unknown or malformed app_key and an invalid digest: the
    * failures a credential-guessing or header-fuzzing client makes. Each keeps its own answer.
    */
-  async authenticate(authorization: string | undefined, xAksk: string | undefined, clientIp: string, now = Date.now()): Promise<{ app: DirectoryApp & { appSecret: string }; nonce: NonceClaim }> {
+  async authenticate(
+    authorization: string | undefined,
+    xAksk: string | undefined,
+    clientIp: string,
+    now = Date.now(),
+  ): Promise<{ app: DirectoryApp & { appSecret: string }; nonce: NonceClaim }> {
     const parsed = parseAksk(authorization, xAksk);
     if (!parsed.ok) {
       await this.ipGuard.recordAuthFailure(clientIp);
@@ -83,7 +86,10 @@ export class AkskAuthenticator implements OnApplicationBootstrap, OnApplicationS
     // The nonce is remembered until Created leaves the window (after that the window check refuses
     // it). It is recorded in the transaction that accepts the request (see CallVerifyUseCase), so
     // authentication and acceptance cost one statement together; a replay answers 401 1010010.
-    return { app: app as DirectoryApp & { appSecret: string }, nonce: { appKey: app.appKey, nonce: credentials.nonce, expiresAt: new Date(created + skewMs) } };
+    return {
+      app: app as DirectoryApp & { appSecret: string },
+      nonce: { appKey: app.appKey, nonce: credentials.nonce, expiresAt: new Date(created + skewMs) },
+    };
   }
 }
 

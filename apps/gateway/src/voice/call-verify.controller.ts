@@ -9,7 +9,7 @@ import { RestError } from '../http/rest-error.js';
 import { RestExceptionFilter } from '../http/rest-exception.filter.js';
 import { AkskAuthenticator } from './aksk-authenticator.service.js';
 import { CallVerifyUseCase } from './call-verify.use-case.js';
-import { IpGuard } from './ip-guard.service.js';
+import { IpGuard } from '../policy/ip-guard.service.js';
 import { validateCallVerify } from './call-verify.validation.js';
 
 @Controller('rest')
@@ -38,8 +38,16 @@ export class CallVerifyController {
     reply.header('content-type', 'application/json;charset=UTF-8');
     // The socket's peer, or what a configured trusted proxy says the client is (Fastify's own
     // trustProxy is off: X-Forwarded-For from anyone else is not believed).
-    const clientIp = resolveClientAddress(request.socket.remoteAddress, request.headers['x-forwarded-for'], this.trustedProxies);
-    if (clientIp === null) throw new RestError(ResultCodes.IP_ADDRESS_MISSING, 'a trusted proxy forwarded the request without X-Forwarded-For');
+    const clientIp = resolveClientAddress(
+      request.socket.remoteAddress,
+      request.headers['x-forwarded-for'],
+      this.trustedProxies,
+    );
+    if (clientIp === null)
+      throw new RestError(
+        ResultCodes.IP_ADDRESS_MISSING,
+        'a trusted proxy forwarded the request without X-Forwarded-For',
+      );
     await this.ipGuard.check(clientIp);
     const { app, nonce } = await this.authenticator.authenticate(authorization, xAksk, clientIp);
     this.callVerify.admit(app, clientIp);

@@ -1,18 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { SecretBox } from '#libs/auth';
-import { CALLEE_SIDE_FAILURE_STATE_CODES, Exchanges, ResultCodes, RoutingKeys, VOICE_WORKER_STALE_SECONDS, type PlaceCallCommand, type ResultCodeName } from '#libs/contracts';
-import { Outbox, outboxHeaders, outboxInsertFrom, type OutboxRow } from '#libs/messaging';
-import { preparedRows } from '#libs/persistence';
+import { ResultCodes, type ResultCodeName } from '#libs/contracts';
+import { Outbox } from '#libs/messaging';
+import { CallSessionsRepository } from '#libs/persistence';
 import { APP_LOGGER, currentRequestContext, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
 import { AppDirectory, type DirectoryApp, type PlatformLists } from '../directory/app-directory.service.js';
 import { NONCE_REPLAYED, type NonceClaim } from './aksk-authenticator.service.js';
 import { inRestHours, ipAllowed } from './call-admission.js';
-import { calleeBlocked, callCounterClaims, counterArrays, internationalRefusal, requestCounterClaims } from './call-policy.js';
+import { callCounterClaims, counterArrays, internationalRefusal, requestCounterClaims } from './call-policy.js';
+import { calleeBlocked } from '../policy/number-ranges.js';
 import { ADMISSION_REFUSED_SQLSTATE } from '../http/admission-refused.js';
 import { RestError } from '../http/rest-error.js';
 import type { CallVerifyRequest } from './call-verify.validation.js';
+import { RateCountersRepository } from './rate-counters.repository.js';
 import { VoicePortGauge } from './voice-port-gauge.service.js';
 
 export interface CallVerifyResult {
@@ -27,9 +28,9 @@ export interface CallVerifyResult {
  */
 @Injectable()
 export class CallVerifyUseCase {
-
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly sessions: CallSessionsRepository,
+    private readonly counters: RateCountersRepository,
     private readonly outbox: Outbox,
     private readonly ports: VoicePortGauge,
     private readonly directory: AppDirectory,
@@ -43,7 +44,8 @@ export class CallVerifyUseCase {
     if (app.status === 'suspended') throw new RestError(ResultCodes.APP_KEY_SUSPENDED);
     if (app.status === 'unavailable') throw new RestError(ResultCodes.APP_UNAVAILABLE);
     if (app.enterpriseStatus === 'suspended') throw new RestError(ResultCodes.SUB_ENTERPRISE_SUSPENDED);
-    if (app.stage === 'test' && this.config.controls.addressKind === 'commercial') throw new RestError(ResultCodes.COMMERCIAL_ADDRESS_FORBIDDEN);
+    if (app.stage === 'test' && this.config.controls.addressKind === 'commercial')
+      throw new RestError(ResultCodes.COMMERCIAL_ADDRESS_FORBIDDEN);
     if (!app.permissions.includes('voice')) throw new RestError(ResultCodes.API_NOT_PERMITTED);
     if (!ipAllowed(app.ipWhitelistList, clientIp)) throw new RestError(ResultCodes.IP_NOT_WHITELISTED);
   }
@@ -56,23 +58,33 @@ export class CallVerifyUseCase {
   async takeRequestQuota(app: DirectoryApp): Promise<void> {
     const claims = requestCounterClaims(app.id, app.limits, this.config.controls);
     if (claims.length === 0) return;
-    await this.refusingQuery(() => preparedRows(this.dataSource,
-      `SELECT set_config('synchronous_commit', 'off', true), verigate_take_counters($1, $2, $3, $4)`, counterArrays(claims)));
+    await this.refusingQuery(() => this.counters.takeWithoutFlush(counterArrays(claims)));
   }
 
-  async execute(app: DirectoryApp, nonce: NonceClaim, request: CallVerifyRequest, now = new Date()): Promise<CallVerifyResult> {
+  async execute(
+    app: DirectoryApp,
+    nonce: NonceClaim,
+    request: CallVerifyRequest,
+    now = new Date(),
+  ): Promise<CallVerifyResult> {
     if (inRestHours(app.restHours, now)) throw new RestError(ResultCodes.REST_HOURS);
 
     const platformLists = await this.directory.platformLists();
     const blacklisted = (n: string) => platformLists.blacklist.has(n) || app.blacklist.has(n);
     const displayNbr = await this.chooseDisplayNumber(app, request.displayNbr, blacklisted);
-    if (displayNbr === request.calleeNbr) throw new RestError(ResultCodes.INVALID_CALLER_NUMBER, 'the display number is the callee');
+    if (displayNbr === request.calleeNbr)
+      throw new RestError(ResultCodes.INVALID_CALLER_NUMBER, 'the display number is the callee');
     const controls = this.config.controls;
-    if (calleeBlocked(request.calleeNbr, controls.blockedCalleePrefixes)) throw new RestError(ResultCodes.SECURITY_COMMON_ERROR, 'the callee is in a range the platform does not call');
-    const international = internationalRefusal(app.international, controls.homePrefixes, { displayNbr, calleeNbr: request.calleeNbr });
+    if (calleeBlocked(request.calleeNbr, controls.blockedCalleePrefixes))
+      throw new RestError(ResultCodes.SECURITY_COMMON_ERROR, 'the callee is in a range the platform does not call');
+    const international = internationalRefusal(app.international, controls.homePrefixes, {
+      displayNbr,
+      calleeNbr: request.calleeNbr,
+    });
     if (international) throw new RestError(international);
     this.checkLists(app, platformLists, displayNbr, request.calleeNbr);
-    if (!app.approvedTones.has(request.preTone)) throw RestError.parameter(`preTone "${request.preTone}" is not an approved tone file of this app`);
+    if (!app.approvedTones.has(request.preTone))
+      throw RestError.parameter(`preTone "${request.preTone}" is not an approved tone file of this app`);
     if (request.posTone !== null && !app.approvedTones.has(request.posTone)) {
       throw RestError.parameter(`posTone "${request.posTone}" is not an approved tone file of this app`);
     }
@@ -85,40 +97,37 @@ export class CallVerifyUseCase {
     if (!exactPlatformCheck && cachedIdle <= 0) throw new RestError(ResultCodes.INSUFFICIENT_VOICE_PORTS);
     // The port this call will take is no longer idle.
     const idlePort = request.returnIdlePort ? Math.max(0, cachedIdle - 1) : undefined;
-    const counters = counterArrays(callCounterClaims(app.id, app.limits, controls, { displayNbr, calleeNbr: request.calleeNbr }));
+    const counters = counterArrays(
+      callCounterClaims(app.id, app.limits, controls, { displayNbr, calleeNbr: request.calleeNbr }),
+    );
 
     const sessionId = randomUUID();
-    const command: PlaceCallCommand = { sessionId };
-    // One statement: the callee's recent failures (1013101: a callee whose calls keep failing on
-    // its side — no such number, no answer, busy, ring timeout, rejected — is being pumped or
-    // harassed; the platform's own failures do not count), the frequency caps and port limits
-    // (a refusal raises and rolls everything back), the nonce (a replay violates its key,
-    // likewise), the session and its place-call command commit together or not at all.
-    const outboxRows = await this.refusingQuery(() => preparedRows<OutboxRow>(this.dataSource,
-      `WITH admitted AS (
-         SELECT verigate_check_callee($8, $27, $28, $29) AND verigate_take_counters($20, $21, $22, $23)
-                AND verigate_take_voice_port($5, $24, $25, $26) AS ok
-       ), nonce AS (
-         INSERT INTO auth_nonces (app_key, nonce, expires_at) SELECT $1, $2, $3 FROM admitted WHERE ok RETURNING 1
-       ), session AS (
-         INSERT INTO call_sessions (id, app_id, app_key, display_nbr, requested_display_nbr, callee_nbr, language_type,
-                                    pre_tone, pos_tone, verify_code_sealed, times, status_url, fee_url, user_data)
-         SELECT $4, $5, $1, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16 FROM nonce
-         RETURNING id
-       )
-       ${outboxInsertFrom('SELECT $17, $18, session.id, $19::json FROM session', '$30')}`,
-      [
-        nonce.appKey, nonce.nonce, nonce.expiresAt,
-        sessionId, app.id, displayNbr, request.displayNbr, request.calleeNbr, request.languageType,
-        request.preTone, request.posTone, this.secretBox.seal(request.verifyCode), request.times,
-        request.statusUrl, request.feeUrl, request.userData,
-        Exchanges.commands, RoutingKeys.placeCall, JSON.stringify(command),
-        ...counters,
-        app.voicePorts, exactPlatformCheck, VOICE_WORKER_STALE_SECONDS,
-        controls.abnormalCalleeFailures, controls.abnormalCalleeWindowSeconds, CALLEE_SIDE_FAILURE_STATE_CODES,
-        outboxHeaders(),
-      ],
-    ));
+    // One statement (CallSessionsRepository.accept): the callee's recent failures (1013101), the
+    // frequency caps and port limits, the nonce, the session and its place-call command commit
+    // together or not at all; a refusal keeps nothing.
+    const outboxRows = await this.refusingQuery(() =>
+      this.sessions.accept({
+        nonce,
+        sessionId,
+        appId: app.id,
+        displayNbr,
+        requestedDisplayNbr: request.displayNbr,
+        calleeNbr: request.calleeNbr,
+        languageType: request.languageType,
+        preTone: request.preTone,
+        posTone: request.posTone,
+        verifyCodeSealed: this.secretBox.seal(request.verifyCode),
+        times: request.times,
+        statusUrl: request.statusUrl,
+        feeUrl: request.feeUrl,
+        userData: request.userData,
+        counters,
+        appVoicePorts: app.voicePorts,
+        exactPlatformCheck,
+        abnormalCalleeFailures: controls.abnormalCalleeFailures,
+        abnormalCalleeWindowSeconds: controls.abnormalCalleeWindowSeconds,
+      }),
+    );
     if (outboxRows.length === 0) throw new RestError(ResultCodes.INTERNAL_ERROR, 'the call was not recorded');
     void this.outbox.dispatch(outboxRows);
     const context = currentRequestContext();
@@ -141,7 +150,8 @@ export class CallVerifyUseCase {
       if (pgError.code === ADMISSION_REFUSED_SQLSTATE && pgError.message && pgError.message in ResultCodes) {
         throw new RestError(ResultCodes[pgError.message as ResultCodeName]);
       }
-      if (pgError.code === '23505' && pgError.constraint === 'auth_nonces_pkey') throw new RestError(ResultCodes.INVALID_DIGEST, NONCE_REPLAYED);
+      if (pgError.code === '23505' && pgError.constraint === 'auth_nonces_pkey')
+        throw new RestError(ResultCodes.INVALID_DIGEST, NONCE_REPLAYED);
       if (pgError.code === '57014') throw new RestError(ResultCodes.RESPONSE_TIMEOUT);
       this.logger.error('database failure while accepting a call', { error: pgError.message, code: pgError.code });
       throw new RestError(ResultCodes.INTERNAL_ERROR);
@@ -154,10 +164,13 @@ export class CallVerifyUseCase {
    * it may be called (1013011).
    */
   private checkLists(app: DirectoryApp, platform: PlatformLists, displayNbr: string, calleeNbr: string): void {
-    if (platform.blacklist.has(calleeNbr) || app.blacklist.has(calleeNbr)) throw new RestError(ResultCodes.CALLEE_BLACKLISTED);
-    if (platform.blacklist.has(displayNbr) || app.blacklist.has(displayNbr)) throw new RestError(ResultCodes.CALLER_BLACKLISTED);
+    if (platform.blacklist.has(calleeNbr) || app.blacklist.has(calleeNbr))
+      throw new RestError(ResultCodes.CALLEE_BLACKLISTED);
+    if (platform.blacklist.has(displayNbr) || app.blacklist.has(displayNbr))
+      throw new RestError(ResultCodes.CALLER_BLACKLISTED);
     const whitelisted = platform.whitelist.size + app.whitelist.size > 0;
-    if (whitelisted && !platform.whitelist.has(calleeNbr) && !app.whitelist.has(calleeNbr)) throw new RestError(ResultCodes.CALLEE_NOT_WHITELISTED);
+    if (whitelisted && !platform.whitelist.has(calleeNbr) && !app.whitelist.has(calleeNbr))
+      throw new RestError(ResultCodes.CALLEE_NOT_WHITELISTED);
   }
 
   /**
@@ -165,18 +178,28 @@ export class CallVerifyUseCase {
    * number of the app is used instead. An app without numbers has applied for none (1012006); a
    * number of another app is not bound to this one (1012001); a revoked number is invalid (1020151).
    */
-  private async chooseDisplayNumber(app: DirectoryApp, requested: string, blacklisted: (n: string) => boolean): Promise<string> {
-    if (app.numbers.size === 0) throw new RestError(ResultCodes.SERVICE_NUMBER_NOT_APPLIED, 'the app has no display numbers');
+  private async chooseDisplayNumber(
+    app: DirectoryApp,
+    requested: string,
+    blacklisted: (n: string) => boolean,
+  ): Promise<string> {
+    if (app.numbers.size === 0)
+      throw new RestError(ResultCodes.SERVICE_NUMBER_NOT_APPLIED, 'the app has no display numbers');
     const status = app.numbers.get(requested);
     if (status === undefined) {
-      if (await this.directory.numberRegistered(requested)) throw new RestError(ResultCodes.NUMBER_RESOURCE_NOT_APPLIED, `${requested} is not bound to this app`);
+      if (await this.directory.numberRegistered(requested))
+        throw new RestError(ResultCodes.NUMBER_RESOURCE_NOT_APPLIED, `${requested} is not bound to this app`);
       throw new RestError(ResultCodes.SERVICE_NUMBER_NOT_APPLIED, `${requested} is not a number of the platform`);
     }
     if (status === 'revoked') throw new RestError(ResultCodes.BIND_NUM_INVALID, `${requested} has been revoked`);
     if (status === 'normal') return requested;
     // A replacement is never a blacklisted number (that would refuse the call at random).
     const available = [...app.numbers].filter(([n, s]) => s === 'normal' && !blacklisted(n)).map(([n]) => n);
-    if (available.length === 0) throw new RestError(ResultCodes.SERVICE_NUMBER_SUSPENDED, 'the display number is suspended and the app has no other available number');
+    if (available.length === 0)
+      throw new RestError(
+        ResultCodes.SERVICE_NUMBER_SUSPENDED,
+        'the display number is suspended and the app has no other available number',
+      );
     return available[Math.floor(Math.random() * available.length)]!;
   }
 }

@@ -1,18 +1,36 @@
 import { describe, expect, it } from '@jest/globals';
 import { decodeNotifyUrl, validateCallVerify } from './call-verify.validation.js';
 
-const seedExample = { displayNbr: '+8675528000088', calleeNbr: '+8618900000007', languageType: 2, preTone: 'welcome.wav', verifyCode: '12345678', times: 3, userData: 'cwgtest' };
+const seedExample = {
+  displayNbr: '+8675528000088',
+  calleeNbr: '+8618900000007',
+  languageType: 2,
+  preTone: 'welcome.wav',
+  verifyCode: '12345678',
+  times: 3,
+  userData: 'cwgtest',
+};
 
 describe('callVerify body (表4)', () => {
   it('accepts the seed example with its defaults', () => {
     const result = validateCallVerify(seedExample);
-    expect(result).toEqual({ ok: true, request: { ...seedExample, posTone: null, statusUrl: null, feeUrl: null, returnIdlePort: false } });
+    expect(result).toEqual({
+      ok: true,
+      request: { ...seedExample, posTone: null, statusUrl: null, feeUrl: null, returnIdlePort: false },
+    });
   });
 
-  it('defaults times to 3 and decodes the seed\'s base64 URLs', () => {
+  it("defaults times to 3 and decodes the seed's base64 URLs", () => {
     const { times, ...rest } = seedExample;
-    const result = validateCallVerify({ ...rest, statusUrl: 'aHR0cDovLzIxOC40LjMzLjU1Ojg4ODgvdGVzdA==', returnIdlePort: 'true' });
-    expect(result).toMatchObject({ ok: true, request: { times: 3, statusUrl: 'http://218.4.33.55:8888/test', returnIdlePort: true } });
+    const result = validateCallVerify({
+      ...rest,
+      statusUrl: 'aHR0cDovLzIxOC40LjMzLjU1Ojg4ODgvdGVzdA==',
+      returnIdlePort: 'true',
+    });
+    expect(result).toMatchObject({
+      ok: true,
+      request: { times: 3, statusUrl: 'http://218.4.33.55:8888/test', returnIdlePort: true },
+    });
     expect(times).toBe(3);
   });
 

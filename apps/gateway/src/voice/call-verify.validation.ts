@@ -1,7 +1,7 @@
-import { PHONE_NUMBER, PHONE_NUMBER_RULE } from './phone-number.js';
+import { PHONE_NUMBER, PHONE_NUMBER_RULE } from '../policy/phone-number.js';
 
 /**
- * The seed's 表4, field by field. Pure: takes the parsed JSON body, returns either the normalised
+ * The seed's table 4 (docs/contract.md#callverify-request-body), field by field. Pure: takes the parsed JSON body, returns either the normalised
  * request or the precise reason for 1020001.
  */
 export interface CallVerifyRequest {
@@ -19,7 +19,8 @@ export interface CallVerifyRequest {
 }
 
 /** A refusal: 1020001 unless `code` names a more specific row (a malformed displayNbr is 1010023). */
-export type ValidationResult = { ok: true; request: CallVerifyRequest } | { ok: false; detail: string; code?: 'INVALID_DISPLAY_NUMBER' };
+export type ValidationResult =
+  { ok: true; request: CallVerifyRequest } | { ok: false; detail: string; code?: 'INVALID_DISPLAY_NUMBER' };
 
 /** 1 = English (an extension of the seed), 2 = Chinese (the seed's only value). */
 export const LANGUAGE_TYPES = [1, 2] as const;
@@ -28,7 +29,8 @@ const DIGITS = /^[0-9]{2,8}$/;
 const URL_CHARS = /^[A-Za-z0-9\-:./]+$/;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 // CJK ideographs and punctuation, fullwidth forms: the seed forbids Chinese in userData.
-const CHINESE = /[\u2E80-\u2FDF\u3000-\u303F\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF]|[\u{20000}-\u{2FA1F}]/u;
+const CHINESE =
+  /[\u2E80-\u2FDF\u3000-\u303F\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF]|[\u{20000}-\u{2FA1F}]/u;
 const TONE_NAME = /^[^\u0000-\u001f/\\]{1,128}$/;
 
 function field(body: Record<string, unknown>, name: string): unknown {
@@ -40,7 +42,10 @@ function isAbsent(value: unknown): boolean {
 }
 
 /** statusUrl/feeUrl: base64 of an http(s) URL made only of the seed's allowed characters. */
-export function decodeNotifyUrl(name: string, value: unknown): { ok: true; url: string | null } | { ok: false; detail: string } {
+export function decodeNotifyUrl(
+  name: string,
+  value: unknown,
+): { ok: true; url: string | null } | { ok: false; detail: string } {
   if (isAbsent(value) || value === '') return { ok: true, url: null };
   if (typeof value !== 'string') return { ok: false, detail: `${name} must be a string` };
   if (value.length > 128) return { ok: false, detail: `${name} must be at most 128 characters` };
@@ -53,21 +58,25 @@ export function decodeNotifyUrl(name: string, value: unknown): { ok: true; url: 
   } catch {
     return { ok: false, detail: `${name} is not a valid URL` };
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return { ok: false, detail: `${name} must be an http or https URL` };
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    return { ok: false, detail: `${name} must be an http or https URL` };
   return { ok: true, url };
 }
 
 export function validateCallVerify(input: unknown): ValidationResult {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) return { ok: false, detail: 'the body must be a JSON object' };
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    return { ok: false, detail: 'the body must be a JSON object' };
   const body = input as Record<string, unknown>;
 
   const displayNbr = field(body, 'displayNbr');
   if (isAbsent(displayNbr)) return { ok: false, detail: 'displayNbr is required' };
-  if (typeof displayNbr !== 'string' || !PHONE_NUMBER.test(displayNbr)) return { ok: false, detail: `displayNbr must be ${PHONE_NUMBER_RULE}`, code: 'INVALID_DISPLAY_NUMBER' };
+  if (typeof displayNbr !== 'string' || !PHONE_NUMBER.test(displayNbr))
+    return { ok: false, detail: `displayNbr must be ${PHONE_NUMBER_RULE}`, code: 'INVALID_DISPLAY_NUMBER' };
 
   const calleeNbr = field(body, 'calleeNbr');
   if (isAbsent(calleeNbr)) return { ok: false, detail: 'calleeNbr is required' };
-  if (typeof calleeNbr !== 'string' || !PHONE_NUMBER.test(calleeNbr)) return { ok: false, detail: `calleeNbr must be ${PHONE_NUMBER_RULE}` };
+  if (typeof calleeNbr !== 'string' || !PHONE_NUMBER.test(calleeNbr))
+    return { ok: false, detail: `calleeNbr must be ${PHONE_NUMBER_RULE}` };
 
   const languageType = field(body, 'languageType');
   if (isAbsent(languageType)) return { ok: false, detail: 'languageType is required' };
@@ -77,11 +86,13 @@ export function validateCallVerify(input: unknown): ValidationResult {
 
   const preTone = field(body, 'preTone');
   if (isAbsent(preTone)) return { ok: false, detail: 'preTone is required' };
-  if (typeof preTone !== 'string' || !TONE_NAME.test(preTone)) return { ok: false, detail: 'preTone must be a file name of 1-128 characters' };
+  if (typeof preTone !== 'string' || !TONE_NAME.test(preTone))
+    return { ok: false, detail: 'preTone must be a file name of 1-128 characters' };
 
   const verifyCode = field(body, 'verifyCode');
   if (isAbsent(verifyCode)) return { ok: false, detail: 'verifyCode is required' };
-  if (typeof verifyCode !== 'string' || !DIGITS.test(verifyCode)) return { ok: false, detail: 'verifyCode must be a string of 2-8 digits 0-9' };
+  if (typeof verifyCode !== 'string' || !DIGITS.test(verifyCode))
+    return { ok: false, detail: 'verifyCode must be a string of 2-8 digits 0-9' };
 
   const posTone = field(body, 'posTone');
   if (!isAbsent(posTone) && (typeof posTone !== 'string' || !TONE_NAME.test(posTone))) {
@@ -105,16 +116,20 @@ export function validateCallVerify(input: unknown): ValidationResult {
   const returnIdlePortRaw = field(body, 'returnIdlePort');
   let returnIdlePort = false;
   if (!isAbsent(returnIdlePortRaw)) {
-    if (returnIdlePortRaw !== 'true' && returnIdlePortRaw !== 'false') return { ok: false, detail: 'returnIdlePort must be "true" or "false"' };
+    if (returnIdlePortRaw !== 'true' && returnIdlePortRaw !== 'false')
+      return { ok: false, detail: 'returnIdlePort must be "true" or "false"' };
     returnIdlePort = returnIdlePortRaw === 'true';
   }
 
   const userData = field(body, 'userData');
   if (!isAbsent(userData)) {
-    if (typeof userData !== 'string' || userData.length < 1 || userData.length > 256) return { ok: false, detail: 'userData must be a string of 1-256 characters' };
+    if (typeof userData !== 'string' || userData.length < 1 || userData.length > 256)
+      return { ok: false, detail: 'userData must be a string of 1-256 characters' };
     if (/[{}]/.test(userData)) return { ok: false, detail: 'userData must not contain { or }' };
-    if (CHINESE.test(userData)) return { ok: false, detail: 'userData must not contain Chinese characters (Base64-encode them)' };
-    if (/[\u0000-\u001f\u007f]/.test(userData)) return { ok: false, detail: 'userData must not contain control characters' };
+    if (CHINESE.test(userData))
+      return { ok: false, detail: 'userData must not contain Chinese characters (Base64-encode them)' };
+    if (/[\u0000-\u001f\u007f]/.test(userData))
+      return { ok: false, detail: 'userData must not contain control characters' };
   }
 
   return {

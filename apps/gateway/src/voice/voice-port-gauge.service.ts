@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { VOICE_WORKER_STALE_SECONDS } from '#libs/contracts';
+import { VoiceWorkersRepository } from '#libs/persistence';
 
 const REFRESH_MS = 250;
 
@@ -12,7 +12,7 @@ const REFRESH_MS = 250;
 export class VoicePortGauge {
   private cached?: { at: number; value: Promise<number> };
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly workers: VoiceWorkersRepository) {}
 
   idlePorts(): Promise<number> {
     const now = Date.now();
@@ -24,11 +24,7 @@ export class VoicePortGauge {
   }
 
   private async load(): Promise<number> {
-    const [row]: Array<{ ports: string; busy: string }> = await this.dataSource.query(
-      `SELECT (SELECT COALESCE(sum(ports), 0) FROM voice_workers WHERE heartbeat_at > now() - ($1::int * interval '1 second')) AS ports,
-              (SELECT count(*) FROM call_sessions WHERE state <> 'ended') AS busy`,
-      [VOICE_WORKER_STALE_SECONDS],
-    );
-    return Math.max(0, Math.min(65535, Number(row!.ports) - Number(row!.busy)));
+    const { ports, busy } = await this.workers.portsAndBusyCalls(VOICE_WORKER_STALE_SECONDS);
+    return Math.max(0, Math.min(65535, ports - busy));
   }
 }

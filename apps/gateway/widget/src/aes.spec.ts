@@ -9,7 +9,9 @@ const reference = (plain: string, key: string) => {
 
 describe('widget AES-128-ECB/PKCS7 (as AJ-Captcha clients)', () => {
   it('matches the known vector (openssl enc -aes-128-ecb)', () => {
-    expect(aesEcbEncrypt('{"x":237.0,"y":5.0}', 'ABCDEFGHIJKLMNOP')).toBe('+54GVoevuykADnPRsnpDxpWV2ftKKLB/DMrzgCordWo=');
+    expect(aesEcbEncrypt('{"x":237.0,"y":5.0}', 'ABCDEFGHIJKLMNOP')).toBe(
+      '+54GVoevuykADnPRsnpDxpWV2ftKKLB/DMrzgCordWo=',
+    );
   });
   it('matches node:crypto on random keys and texts of every padding length, including UTF-8', () => {
     for (let n = 0; n < 40; n++) {

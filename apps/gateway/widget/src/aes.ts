@@ -26,13 +26,22 @@ function expandKey(key: Uint8Array): Uint8Array {
   w.set(key);
   let rcon = 1;
   for (let i = 16; i < 176; i += 4) {
-    let t0 = w[i - 4]!, t1 = w[i - 3]!, t2 = w[i - 2]!, t3 = w[i - 1]!;
+    let t0 = w[i - 4]!,
+      t1 = w[i - 3]!,
+      t2 = w[i - 2]!,
+      t3 = w[i - 1]!;
     if (i % 16 === 0) {
       const r = t0;
-      t0 = SBOX[t1]! ^ rcon; t1 = SBOX[t2]!; t2 = SBOX[t3]!; t3 = SBOX[r]!;
+      t0 = SBOX[t1]! ^ rcon;
+      t1 = SBOX[t2]!;
+      t2 = SBOX[t3]!;
+      t3 = SBOX[r]!;
       rcon = xtime(rcon);
     }
-    w[i] = w[i - 16]! ^ t0; w[i + 1] = w[i - 15]! ^ t1; w[i + 2] = w[i - 14]! ^ t2; w[i + 3] = w[i - 13]! ^ t3;
+    w[i] = w[i - 16]! ^ t0;
+    w[i + 1] = w[i - 15]! ^ t1;
+    w[i + 2] = w[i - 14]! ^ t2;
+    w[i + 3] = w[i - 13]! ^ t3;
   }
   return w;
 }
@@ -42,12 +51,28 @@ function encryptBlock(s: Uint8Array, w: Uint8Array): void {
   for (let round = 1; round <= 10; round++) {
     for (let i = 0; i < 16; i++) s[i] = SBOX[s[i]!]!;
     // ShiftRows (column-major state)
-    let t = s[1]!; s[1] = s[5]!; s[5] = s[9]!; s[9] = s[13]!; s[13] = t;
-    t = s[2]!; s[2] = s[10]!; s[10] = t; t = s[6]!; s[6] = s[14]!; s[14] = t;
-    t = s[15]!; s[15] = s[11]!; s[11] = s[7]!; s[7] = s[3]!; s[3] = t;
+    let t = s[1]!;
+    s[1] = s[5]!;
+    s[5] = s[9]!;
+    s[9] = s[13]!;
+    s[13] = t;
+    t = s[2]!;
+    s[2] = s[10]!;
+    s[10] = t;
+    t = s[6]!;
+    s[6] = s[14]!;
+    s[14] = t;
+    t = s[15]!;
+    s[15] = s[11]!;
+    s[11] = s[7]!;
+    s[7] = s[3]!;
+    s[3] = t;
     if (round !== 10) {
       for (let c = 0; c < 16; c += 4) {
-        const a0 = s[c]!, a1 = s[c + 1]!, a2 = s[c + 2]!, a3 = s[c + 3]!;
+        const a0 = s[c]!,
+          a1 = s[c + 1]!,
+          a2 = s[c + 2]!,
+          a3 = s[c + 3]!;
         const all = a0 ^ a1 ^ a2 ^ a3;
         s[c] = a0 ^ all ^ xtime(a0 ^ a1);
         s[c + 1] = a1 ^ all ^ xtime(a1 ^ a2);

@@ -6,10 +6,17 @@ import { readFileSync } from 'node:fs';
 describe('widget bundle', () => {
   it('apps/gateway/public/captcha-widget.js is up to date with apps/gateway/widget/src', () => {
     const built = buildSync({
-      entryPoints: ['apps/gateway/widget/src/index.ts'], bundle: true, format: 'iife', target: 'es2019', legalComments: 'none', write: false,
+      entryPoints: ['apps/gateway/widget/src/index.ts'],
+      bundle: true,
+      format: 'iife',
+      target: 'es2019',
+      legalComments: 'none',
+      write: false,
       outfile: 'apps/gateway/public/captcha-widget.js',
     });
     const committed = readFileSync('apps/gateway/public/captcha-widget.js', 'utf8');
-    expect(committed === built.outputFiles[0]!.text ? 'up to date' : 'stale: run npm run build:widget').toBe('up to date');
+    expect(committed === built.outputFiles[0]!.text ? 'up to date' : 'stale: run npm run build:widget').toBe(
+      'up to date',
+    );
   });
 });

@@ -17,7 +17,11 @@ const api = {
 // Loaded into a Web Worker by the widget itself: solve proof-of-work jobs, nothing else.
 if (!serveWorkerJobs()) {
   const script = (document.currentScript as HTMLScriptElement | null)?.src ?? '';
-  (globalThis as unknown as { VerigateCaptcha: typeof api & { solvePow(challenge: PowChallenge): ReturnType<typeof solveChallenge> } }).VerigateCaptcha = {
+  (
+    globalThis as unknown as {
+      VerigateCaptcha: typeof api & { solvePow(challenge: PowChallenge): ReturnType<typeof solveChallenge> };
+    }
+  ).VerigateCaptcha = {
     ...api,
     /** Solves a `pow` challenge as the widget does (Web Workers); for pages that call the API themselves. */
     solvePow: (challenge: PowChallenge) => solveChallenge(challenge, script),

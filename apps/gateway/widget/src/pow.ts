@@ -14,15 +14,28 @@ export interface PowResult {
   workers: number;
 }
 
-interface Job { puzzle: PowPuzzle; start: number; step: number }
+interface Job {
+  puzzle: PowPuzzle;
+  start: number;
+  step: number;
+}
 
 /**
  * In a Web Worker, this same script answers solve jobs (the widget starts workers as a blob that
  * imports the widget's own URL, which works from any page origin).
  */
 export function serveWorkerJobs(): boolean {
-  const scope = globalThis as unknown as { document?: unknown; postMessage?: (m: unknown) => void; addEventListener?: (t: string, f: (e: MessageEvent<Job>) => void) => void };
-  if (typeof scope.document !== 'undefined' || typeof scope.postMessage !== 'function' || typeof scope.addEventListener !== 'function') return false;
+  const scope = globalThis as unknown as {
+    document?: unknown;
+    postMessage?: (m: unknown) => void;
+    addEventListener?: (t: string, f: (e: MessageEvent<Job>) => void) => void;
+  };
+  if (
+    typeof scope.document !== 'undefined' ||
+    typeof scope.postMessage !== 'function' ||
+    typeof scope.addEventListener !== 'function'
+  )
+    return false;
   scope.addEventListener('message', (event) => {
     const { puzzle, start, step } = event.data;
     scope.postMessage!({ number: solvePow(puzzle, start, step) });
@@ -31,7 +44,15 @@ export function serveWorkerJobs(): boolean {
 }
 
 function payloadOf(challenge: PowChallenge, number: number): string {
-  return btoa(JSON.stringify({ algorithm: challenge.algorithm, challenge: challenge.challenge, number, salt: challenge.salt, signature: challenge.signature }));
+  return btoa(
+    JSON.stringify({
+      algorithm: challenge.algorithm,
+      challenge: challenge.challenge,
+      number,
+      salt: challenge.salt,
+      signature: challenge.signature,
+    }),
+  );
 }
 
 /** On the page itself (no Worker available): in slices, so the page stays responsive. */
@@ -55,7 +76,9 @@ export async function solveChallenge(challenge: PowChallenge, scriptUrl: string)
   let workers: Worker[] = [];
   try {
     if (!scriptUrl || typeof Worker === 'undefined') throw new Error('no workers');
-    const blob = URL.createObjectURL(new Blob([`importScripts(${JSON.stringify(scriptUrl)});`], { type: 'application/javascript' }));
+    const blob = URL.createObjectURL(
+      new Blob([`importScripts(${JSON.stringify(scriptUrl)});`], { type: 'application/javascript' }),
+    );
     workers = Array.from({ length: cores }, () => new Worker(blob));
     URL.revokeObjectURL(blob);
     const number = await new Promise<number | null>((resolve, reject) => {
@@ -65,8 +88,20 @@ export async function solveChallenge(challenge: PowChallenge, scriptUrl: string)
           if (event.data.number !== null) resolve(event.data.number);
           else if (--pending === 0) resolve(null);
         };
-        worker.onerror = (event) => { event.preventDefault(); reject(new Error('worker failed')); };
-        worker.postMessage({ puzzle: { algorithm: challenge.algorithm, challenge: challenge.challenge, maxnumber: challenge.maxnumber, salt: challenge.salt }, start: i, step: workers.length } satisfies Job);
+        worker.onerror = (event) => {
+          event.preventDefault();
+          reject(new Error('worker failed'));
+        };
+        worker.postMessage({
+          puzzle: {
+            algorithm: challenge.algorithm,
+            challenge: challenge.challenge,
+            maxnumber: challenge.maxnumber,
+            salt: challenge.salt,
+          },
+          start: i,
+          step: workers.length,
+        } satisfies Job);
       });
     });
     if (number === null) throw new Error('no solution');

@@ -45,10 +45,12 @@ export class MicroBatcher<T, R> {
     if (this.scheduled || this.running >= this.options.maxConcurrent || this.queue.length === 0) return;
     this.scheduled = true;
     // A batch serves many requests: it runs in none of their contexts (log lines would name one).
-    outsideRequestContext(() => setImmediate(() => {
-      this.scheduled = false;
-      this.drain();
-    }));
+    outsideRequestContext(() =>
+      setImmediate(() => {
+        this.scheduled = false;
+        this.drain();
+      }),
+    );
   }
 
   private drain(): void {
@@ -65,7 +67,8 @@ export class MicroBatcher<T, R> {
   private async run(batch: Waiting<T, R>[]): Promise<void> {
     try {
       const results = await this.flush(batch.map((w) => w.item));
-      if (results.length !== batch.length) throw new Error(`batch flush returned ${results.length} results for ${batch.length} items`);
+      if (results.length !== batch.length)
+        throw new Error(`batch flush returned ${results.length} results for ${batch.length} items`);
       batch.forEach((w, i) => w.resolve(results[i]!));
     } catch (error) {
       if (batch.length === 1) {

@@ -83,13 +83,24 @@ describe('classifyAddress', () => {
     expect(classifyAddress(address)).toBe(expected);
   });
 
-  it.each(['', 'localhost', 'example.com', '1.2.3', '1.2.3.4.5', '256.1.1.1', '01.2.3.4x', '1::2::3', ':::', '12345::', 'g::1', '1:2:3:4:5:6:7:8:9', '::1.2.3.4:5'])(
-    '%p is invalid',
-    (address) => {
-      expect(classifyAddress(address)).toBe('invalid');
-      expect(isPublicAddress(address)).toBe(false);
-    },
-  );
+  it.each([
+    '',
+    'localhost',
+    'example.com',
+    '1.2.3',
+    '1.2.3.4.5',
+    '256.1.1.1',
+    '01.2.3.4x',
+    '1::2::3',
+    ':::',
+    '12345::',
+    'g::1',
+    '1:2:3:4:5:6:7:8:9',
+    '::1.2.3.4:5',
+  ])('%p is invalid', (address) => {
+    expect(classifyAddress(address)).toBe('invalid');
+    expect(isPublicAddress(address)).toBe(false);
+  });
 
   it('only public addresses are allowed', () => {
     expect(isPublicAddress('8.8.8.8')).toBe(true);
@@ -125,24 +136,31 @@ describe('checkWebhookUrl', () => {
     expect(checkWebhookUrl('http://example.com/x', false)).not.toHaveProperty('auth');
   });
 
-  it.each(['http://127.0.0.1:3000/x', 'http://10.1.2.3/x', 'http://[::1]/x', 'http://[::ffff:192.168.0.1]/x', 'http://169.254.169.254/latest'])(
-    'refuses the non-public IP literal %s',
-    (url) => {
-      const checked = checkWebhookUrl(url, false);
-      expect('error' in checked && checked.error).toBeInstanceOf(AddressRefusedError);
-    },
-  );
+  it.each([
+    'http://127.0.0.1:3000/x',
+    'http://10.1.2.3/x',
+    'http://[::1]/x',
+    'http://[::ffff:192.168.0.1]/x',
+    'http://169.254.169.254/latest',
+  ])('refuses the non-public IP literal %s', (url) => {
+    const checked = checkWebhookUrl(url, false);
+    expect('error' in checked && checked.error).toBeInstanceOf(AddressRefusedError);
+  });
 
   it('allows non-public IP literals when the operator does', () => {
     expect(checkWebhookUrl('http://127.0.0.1:3000/x', true)).toMatchObject({ hostname: '127.0.0.1' });
     expect(checkWebhookUrl('http://[::1]:3000/x', true)).toMatchObject({ hostname: '::1' });
   });
 
-  it.each(['not a url', '', 'ftp://example.com/x', 'file:///etc/passwd', 'javascript:alert(1)', 'http://a%zz@example.com/'])(
-    'rejects %p as an invalid URL',
-    (url) => {
-      const checked = checkWebhookUrl(url, true);
-      expect('error' in checked && checked.error).toBeInstanceOf(InvalidWebhookUrlError);
-    },
-  );
+  it.each([
+    'not a url',
+    '',
+    'ftp://example.com/x',
+    'file:///etc/passwd',
+    'javascript:alert(1)',
+    'http://a%zz@example.com/',
+  ])('rejects %p as an invalid URL', (url) => {
+    const checked = checkWebhookUrl(url, true);
+    expect('error' in checked && checked.error).toBeInstanceOf(InvalidWebhookUrlError);
+  });
 });

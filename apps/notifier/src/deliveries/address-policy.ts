@@ -1,5 +1,5 @@
 /**
- * Which IP addresses a webhook may be sent to (SPEC §3.2: URLs that resolve to private, loopback
+ * Which IP addresses a webhook may be sent to (docs/contract.md#notifications: URLs that resolve to private, loopback
  * or link-local addresses are refused unless the operator allows them). Pure functions, no I/O:
  * the HTTP client calls them for literal-IP hosts and, at connect time, for every address DNS
  * returned (so a name that later re-binds to an internal address is still refused). What an
@@ -16,7 +16,11 @@ export const INVALID_URL_CODE = 'EWEBHOOKURL';
 export class AddressRefusedError extends Error {
   readonly code = ADDRESS_REFUSED_CODE;
   constructor(host: string, address: string, kind: string) {
-    super(host === address ? `refused: ${address} is a ${kind} address` : `refused: ${host} resolves to ${address}, a ${kind} address`);
+    super(
+      host === address
+        ? `refused: ${address} is a ${kind} address`
+        : `refused: ${host} resolves to ${address}, a ${kind} address`,
+    );
     this.name = 'AddressRefusedError';
   }
 }
@@ -45,7 +49,10 @@ export interface WebhookTarget {
  * unless `allowPrivate` — not name a non-public IP literal (host names are checked when they are
  * resolved, at connect time). Returns the target, or the (permanent) error.
  */
-export function checkWebhookUrl(url: string, allowPrivate: boolean): WebhookTarget | { error: AddressRefusedError | InvalidWebhookUrlError } {
+export function checkWebhookUrl(
+  url: string,
+  allowPrivate: boolean,
+): WebhookTarget | { error: AddressRefusedError | InvalidWebhookUrlError } {
   let target: URL;
   try {
     target = new URL(url);

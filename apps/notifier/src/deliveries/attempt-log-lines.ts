@@ -15,9 +15,14 @@ export interface LogLine {
 }
 
 /** The identifiers every line of an attempt carries. */
-export function attemptFields(delivery: Pick<ClaimedDelivery, 'id' | 'sessionId' | 'stream' | 'seq' | 'requestId'>): Record<string, unknown> {
+export function attemptFields(
+  delivery: Pick<ClaimedDelivery, 'id' | 'sessionId' | 'stream' | 'seq' | 'requestId'>,
+): Record<string, unknown> {
   return {
-    sessionId: delivery.sessionId, deliveryId: delivery.id, stream: delivery.stream, seq: delivery.seq,
+    sessionId: delivery.sessionId,
+    deliveryId: delivery.id,
+    stream: delivery.stream,
+    seq: delivery.seq,
     ...(delivery.requestId ? { requestId: delivery.requestId } : {}),
   };
 }
@@ -30,9 +35,15 @@ export function parkedLine(
   stopped: boolean,
 ): LogLine | null {
   if (decision.reason === 'secrets-unavailable') {
-    return { level: 'warn', message: 'could not load the signing secrets; delivery left for later', fields: { ...fields, error: decision.error } };
+    return {
+      level: 'warn',
+      message: 'could not load the signing secrets; delivery left for later',
+      fields: { ...fields, error: decision.error },
+    };
   }
-  return stopped ? null : { level: 'info', message: 'no request slot for the host; delivery left for later', fields: { ...fields, host } };
+  return stopped
+    ? null
+    : { level: 'info', message: 'no request slot for the host; delivery left for later', fields: { ...fields, host } };
 }
 
 export function droppedLine(fields: Record<string, unknown>): LogLine {
@@ -41,7 +52,11 @@ export function droppedLine(fields: Record<string, unknown>): LogLine {
 
 /** Recording failed on every try: the lease expires and the request is sent again. */
 export function unrecordedLine(fields: Record<string, unknown>, ok: boolean, error: string): LogLine {
-  return { level: 'error', message: 'could not record a webhook attempt; it will be sent again when its lease expires', fields: { ...fields, ok, error } };
+  return {
+    level: 'error',
+    message: 'could not record a webhook attempt; it will be sent again when its lease expires',
+    fields: { ...fields, ok, error },
+  };
 }
 
 /** The line of a recorded attempt (null `recorded`: someone else settled the delivery after this lease ran out). */
@@ -61,6 +76,15 @@ export function recordedLine(
     ...(result.error !== null ? { error: result.error } : {}),
   };
   if (recorded.status === 'delivered') return { level: 'debug', message: 'webhook delivered', fields: logged };
-  if (recorded.status === 'failed') return { level: 'warn', message: 'webhook delivery failed for good', fields: { ...logged, permanent: result.permanent } };
-  return { level: 'info', message: 'webhook attempt failed; will retry', fields: { ...logged, nextAttemptAt: recorded.nextAttemptAt } };
+  if (recorded.status === 'failed')
+    return {
+      level: 'warn',
+      message: 'webhook delivery failed for good',
+      fields: { ...logged, permanent: result.permanent },
+    };
+  return {
+    level: 'info',
+    message: 'webhook attempt failed; will retry',
+    fields: { ...logged, nextAttemptAt: recorded.nextAttemptAt },
+  };
 }

@@ -15,11 +15,26 @@ import { UnknownAppError, type WebhookSigner } from './webhook-signer.js';
  * give a slot and a lease back, record, count and log — and nothing else.
  */
 const delivery: ClaimedDelivery = {
-  id: 'd-1', sessionId: 's-1', appKey: 'app-1', stream: 'status', seq: 1, url: 'https://user:pw@hooks.example.com/status',
-  body: { eventType: 'callout', sessionId: 's-1' }, attempts: 0, requestId: 'req-1', createdAt: new Date(Date.now() - 1000),
+  id: 'd-1',
+  sessionId: 's-1',
+  appKey: 'app-1',
+  stream: 'status',
+  seq: 1,
+  url: 'https://user:pw@hooks.example.com/status',
+  body: { eventType: 'callout', sessionId: 's-1' },
+  attempts: 0,
+  requestId: 'req-1',
+  createdAt: new Date(Date.now() - 1000),
 };
 
-function harness(options: { post?: Partial<PostResult>; sign?: () => Promise<Record<string, string>>; recordFailures?: number; slots?: RequestSlots } = {}) {
+function harness(
+  options: {
+    post?: Partial<PostResult>;
+    sign?: () => Promise<Record<string, string>>;
+    recordFailures?: number;
+    slots?: RequestSlots;
+  } = {},
+) {
   const posts: Array<{ url: string; body: Buffer; headers: Record<string, string> }> = [];
   const signed: Buffer[] = [];
   const released: string[][] = [];
@@ -32,7 +47,15 @@ function harness(options: { post?: Partial<PostResult>; sign?: () => Promise<Rec
   const client = {
     post: async (url: string, body: Buffer, headers: Record<string, string>): Promise<PostResult> => {
       posts.push({ url, body, headers });
-      return { ok: true, httpStatus: 200, error: null, durationMs: 7, permanent: false, aborted: false, ...options.post };
+      return {
+        ok: true,
+        httpStatus: 200,
+        error: null,
+        durationMs: 7,
+        permanent: false,
+        aborted: false,
+        ...options.post,
+      };
     },
   };
   const signer = {
@@ -49,7 +72,12 @@ function harness(options: { post?: Partial<PostResult>; sign?: () => Promise<Rec
         throw new Error('connection terminated');
       }
       records.push(...items);
-      return items.map((r) => ({ attempt: 1, status: r.ok ? 'delivered' : r.retryDelayMs === null ? 'failed' : 'pending', nextAttemptAt: new Date(), next: null }));
+      return items.map((r) => ({
+        attempt: 1,
+        status: r.ok ? 'delivered' : r.retryDelayMs === null ? 'failed' : 'pending',
+        nextAttemptAt: new Date(),
+        next: null,
+      }));
     },
   };
   const runner = new DeliveryAttemptRunner({
@@ -84,12 +112,29 @@ describe('DeliveryAttemptRunner', () => {
     expect(h.posts[0]!.body).toBe(h.signed[0]);
     expect(h.posts[0]!.body.toString('utf8')).toBe(JSON.stringify(delivery.body));
     expect(h.posts[0]!.headers).toEqual({ Authorization: 'SDP-PUSH x', 'X-Verigate-Delivery-Id': 'd-1' });
-    expect(h.records).toEqual([expect.objectContaining({ id: 'd-1', ok: true, httpStatus: 200, retryDelayMs: null, claimNext: true, leaseMs: 45_000 })]);
+    expect(h.records).toEqual([
+      expect.objectContaining({
+        id: 'd-1',
+        ok: true,
+        httpStatus: 200,
+        retryDelayMs: null,
+        claimNext: true,
+        leaseMs: 45_000,
+      }),
+    ]);
     expect(h.slots.inUse).toBe(0);
     const text = await h.metrics.text();
     expect(text).toContain('verigate_webhook_attempts_total{stream="status",outcome="ok",app="notifier"} 1');
     expect(text).toContain('verigate_webhook_delivery_lag_seconds_count{app="notifier",stream="status"} 1');
-    expect(logs).toEqual([expect.objectContaining({ level: 'debug', msg: 'webhook delivered', deliveryId: 'd-1', host: 'hooks.example.com', httpStatus: 200 })]);
+    expect(logs).toEqual([
+      expect.objectContaining({
+        level: 'debug',
+        msg: 'webhook delivered',
+        deliveryId: 'd-1',
+        host: 'hooks.example.com',
+        httpStatus: 200,
+      }),
+    ]);
     expect(JSON.stringify(logs)).not.toContain('pw@');
   });
 
@@ -101,7 +146,11 @@ describe('DeliveryAttemptRunner', () => {
   });
 
   it('sends nothing for an unknown app and fails it for good', async () => {
-    const h = harness({ sign: async () => { throw new UnknownAppError('app-1'); } });
+    const h = harness({
+      sign: async () => {
+        throw new UnknownAppError('app-1');
+      },
+    });
     expect((await h.runner.run(delivery))?.status).toBe('failed');
     expect(h.posts).toHaveLength(0);
     expect(h.records[0]).toMatchObject({ ok: false, httpStatus: null, durationMs: 0, retryDelayMs: null });
@@ -109,13 +158,23 @@ describe('DeliveryAttemptRunner', () => {
   });
 
   it('gives the lease and the slot back when the secrets cannot be read', async () => {
-    const h = harness({ sign: async () => { throw new Error('connection terminated'); } });
+    const h = harness({
+      sign: async () => {
+        throw new Error('connection terminated');
+      },
+    });
     expect(await h.runner.run(delivery)).toBeNull();
     expect(h.posts).toHaveLength(0);
     expect(h.records).toHaveLength(0);
     expect(h.released).toEqual([['d-1']]);
     expect(h.slots.inUse).toBe(0);
-    expect(logs).toEqual([expect.objectContaining({ level: 'warn', msg: 'could not load the signing secrets; delivery left for later', error: 'connection terminated' })]);
+    expect(logs).toEqual([
+      expect.objectContaining({
+        level: 'warn',
+        msg: 'could not load the signing secrets; delivery left for later',
+        error: 'connection terminated',
+      }),
+    ]);
   });
 
   it('keeps trying to record while the database is briefly away', async () => {
@@ -131,7 +190,9 @@ describe('DeliveryAttemptRunner', () => {
     h.state.abandoned = true;
     expect(await h.runner.run(delivery)).toBeNull();
     expect(h.records).toHaveLength(0);
-    expect(logs).toEqual([expect.objectContaining({ level: 'info', msg: 'webhook delivery abandoned by shutdown', deliveryId: 'd-1' })]);
+    expect(logs).toEqual([
+      expect.objectContaining({ level: 'info', msg: 'webhook delivery abandoned by shutdown', deliveryId: 'd-1' }),
+    ]);
   });
 
   it('parks a delivery whose host has no free slot once shutdown began, silently', async () => {

@@ -1,6 +1,13 @@
 import type { JsonLogger } from '#libs/runtime';
 import { MicroBatcher } from '../batching/micro-batcher.js';
-import { attemptFields, droppedLine, parkedLine, recordedLine, unrecordedLine, type LogLine } from './attempt-log-lines.js';
+import {
+  attemptFields,
+  droppedLine,
+  parkedLine,
+  recordedLine,
+  unrecordedLine,
+  type LogLine,
+} from './attempt-log-lines.js';
 import type { ClaimedDelivery } from './claimed-delivery.js';
 import type { AttemptRecord, DeliveryAttemptsRepository, RecordedAttempt } from './delivery-attempts.repository.js';
 import type { DeliveryLeasesRepository } from './delivery-leases.repository.js';
@@ -52,7 +59,10 @@ export class DeliveryAttemptRunner {
   private readonly records: MicroBatcher<AttemptRecord, RecordedAttempt | null>;
 
   constructor(private readonly deps: AttemptRunnerDeps) {
-    this.records = new MicroBatcher((items) => deps.attempts.recordAttempts(items), { maxBatch: 200, maxConcurrent: 2 });
+    this.records = new MicroBatcher((items) => deps.attempts.recordAttempts(items), {
+      maxBatch: 200,
+      maxConcurrent: 2,
+    });
   }
 
   /** Ids of deliveries whose request is on the wire right now. */
@@ -80,7 +90,8 @@ export class DeliveryAttemptRunner {
     try {
       attempt = await this.signAndPost(delivery, body, attemptedAt);
       // Parked while still holding the slot, as nothing was sent.
-      if (attempt.kind === 'secrets-unavailable') return await this.execute(delivery, attempt, attemptedAt, fields, host);
+      if (attempt.kind === 'secrets-unavailable')
+        return await this.execute(delivery, attempt, attemptedAt, fields, host);
     } finally {
       this.releaseSlot(host);
     }
@@ -101,7 +112,10 @@ export class DeliveryAttemptRunner {
     }
     this.sending.add(delivery.id);
     try {
-      const result = await this.deps.client.post(delivery.url, body, { ...headers, 'X-Verigate-Delivery-Id': delivery.id });
+      const result = await this.deps.client.post(delivery.url, body, {
+        ...headers,
+        'X-Verigate-Delivery-Id': delivery.id,
+      });
       return { kind: 'posted', result };
     } finally {
       this.sending.delete(delivery.id);
@@ -130,7 +144,7 @@ export class DeliveryAttemptRunner {
     metrics.attempt(decision.stream, decision.outcome, result.durationMs);
     const record = attemptRecord(delivery, decision, attemptedAt, policy.leaseMs);
     let recorded: RecordedAttempt | null;
-    for (let failures = 0; ; ) {
+    for (let failures = 0; ;) {
       try {
         recorded = await this.records.add(record);
         break;

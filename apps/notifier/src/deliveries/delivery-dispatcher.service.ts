@@ -1,5 +1,12 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { APP_LOGGER, JsonLogger, Metrics, outsideRequestContext, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
+import {
+  APP_LOGGER,
+  JsonLogger,
+  Metrics,
+  outsideRequestContext,
+  PLATFORM_CONFIG,
+  type PlatformConfig,
+} from '#libs/runtime';
 import { MicroBatcher } from '../batching/micro-batcher.js';
 import type { ClaimedDelivery } from './claimed-delivery.js';
 import { DeliveryAttemptRunner } from './delivery-attempt-runner.js';
@@ -128,8 +135,14 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     this.client.close();
     await Promise.race([Promise.allSettled([...this.tasks]), sleep(1000)]);
     if (abandoned.length > 0) {
-      await this.leases.releaseLeases(abandoned).catch((error: unknown) =>
-        this.log.warn('could not give back the leases of abandoned deliveries; they are retried when the leases expire', { error: errorText(error) }));
+      await this.leases
+        .releaseLeases(abandoned)
+        .catch((error: unknown) =>
+          this.log.warn(
+            'could not give back the leases of abandoned deliveries; they are retried when the leases expire',
+            { error: errorText(error) },
+          ),
+        );
     }
   }
 
@@ -249,13 +262,22 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
         delivery = step.kind === 'send' ? step.delivery : await this.claimSuccessor(delivery);
       }
     } catch (error) {
-      this.log.error('webhook delivery task failed', { deliveryId: delivery?.id, sessionId: delivery?.sessionId, requestId: delivery?.requestId ?? undefined, error });
+      this.log.error('webhook delivery task failed', {
+        deliveryId: delivery?.id,
+        sessionId: delivery?.sessionId,
+        requestId: delivery?.requestId ?? undefined,
+        error,
+      });
     }
   }
 
   /** Leases, for each settled status delivery, the session's next status delivery (if it is there). */
   private async claimSuccessors(settled: ClaimedDelivery[]): Promise<Array<ClaimedDelivery | null>> {
-    const next = await this.leases.claim({ successors: successorKeys(settled), limit: settled.length, leaseMs: this.policy.leaseMs });
+    const next = await this.leases.claim({
+      successors: successorKeys(settled),
+      limit: settled.length,
+      leaseMs: this.policy.leaseMs,
+    });
     return matchSuccessors(settled, next);
   }
 

@@ -49,7 +49,9 @@ export class DeliveryLeasesRepository {
     if (options.successors) {
       const sessions = p(options.successors.map((s) => s.sessionId));
       const seqs = p(options.successors.map((s) => s.seq));
-      filters.push(`w.stream = 'status' AND (w.session_id, w.seq) IN (SELECT * FROM unnest(${sessions}::text[], ${seqs}::int[]))`);
+      filters.push(
+        `w.stream = 'status' AND (w.session_id, w.seq) IN (SELECT * FROM unnest(${sessions}::text[], ${seqs}::int[]))`,
+      );
     }
     if (options.saturatedHosts?.length) filters.push(`NOT (${host} = ANY(${p(options.saturatedHosts)}::text[]))`);
     const hosts = p(options.hostFree?.hosts ?? []);

@@ -8,7 +8,9 @@ describe('attemptOutcome', () => {
     expect(attemptOutcome({ ...base, ok: true, httpStatus: 200 })).toBe('ok');
     expect(attemptOutcome({ ...base, httpStatus: 503 })).toBe('http_error');
     expect(attemptOutcome({ ...base, httpStatus: 302, error: 'redirect not followed' })).toBe('http_error');
-    expect(attemptOutcome({ ...base, error: 'refused: 10.0.0.1 is a private address', permanent: true })).toBe('refused_address');
+    expect(attemptOutcome({ ...base, error: 'refused: 10.0.0.1 is a private address', permanent: true })).toBe(
+      'refused_address',
+    );
     expect(attemptOutcome({ ...base, error: 'invalid URL: no host', permanent: true })).toBe('invalid_url');
     expect(attemptOutcome({ ...base, error: 'unsupported URL scheme ftp:', permanent: true })).toBe('invalid_url');
     expect(attemptOutcome({ ...base, error: 'timeout after 5000 ms' })).toBe('timeout');

@@ -9,7 +9,9 @@ export type AttemptOutcome = 'ok' | 'http_error' | 'timeout' | 'network_error' |
  * `invalid_url`, `timeout`, `network_error` (DNS, refused connection, reset…). null: cut off by
  * shutdown, not an outcome.
  */
-export function attemptOutcome(result: Pick<PostResult, 'ok' | 'httpStatus' | 'error' | 'permanent' | 'aborted'>): AttemptOutcome | null {
+export function attemptOutcome(
+  result: Pick<PostResult, 'ok' | 'httpStatus' | 'error' | 'permanent' | 'aborted'>,
+): AttemptOutcome | null {
   if (result.aborted) return null;
   if (result.ok) return 'ok';
   if (result.httpStatus !== null) return 'http_error';

@@ -36,17 +36,19 @@ describe('jitter', () => {
       expect(v).toBeLessThanOrEqual(33_000);
     }
   });
-
 });
 
 describe('retryDelay', () => {
   const schedule = [1000, 5000, 30_000];
 
-  it.each(['status', 'fee'] as const)('waits scheduleMs[attempt - 1] (jittered) after a failed %s attempt', (stream) => {
-    expect(retryDelay(stream, 1, schedule, () => 0.5)).toBe(1000);
-    expect(retryDelay(stream, 2, schedule, () => 0)).toBe(4500);
-    expect(retryDelay(stream, 3, schedule, () => 0.999999)).toBe(33_000);
-  });
+  it.each(['status', 'fee'] as const)(
+    'waits scheduleMs[attempt - 1] (jittered) after a failed %s attempt',
+    (stream) => {
+      expect(retryDelay(stream, 1, schedule, () => 0.5)).toBe(1000);
+      expect(retryDelay(stream, 2, schedule, () => 0)).toBe(4500);
+      expect(retryDelay(stream, 3, schedule, () => 0.999999)).toBe(33_000);
+    },
+  );
 
   it('gives a status delivery up when the schedule is exhausted', () => {
     expect(retryDelay('status', 4, schedule)).toBeNull();
@@ -78,11 +80,19 @@ describe('isPermanentFailure', () => {
   it('is permanent for a refused address, an invalid URL or an unsupported scheme', () => {
     expect(isPermanentFailure(new AddressRefusedError('hooks.internal', '10.0.0.7', 'private'))).toBe(true);
     expect(isPermanentFailure(new InvalidWebhookUrlError('invalid URL'))).toBe(true);
-    for (const url of ['not a url', 'ftp://example.com/x', 'http://127.0.0.1/x', 'http://[::1]/x', 'http://169.254.169.254/']) {
+    for (const url of [
+      'not a url',
+      'ftp://example.com/x',
+      'http://127.0.0.1/x',
+      'http://[::1]/x',
+      'http://169.254.169.254/',
+    ]) {
       const checked = checkWebhookUrl(url, false);
       expect('error' in checked && isPermanentFailure(checked.error)).toBe(true);
     }
-    expect(isPermanentFailure(new AggregateError([withCode(ADDRESS_REFUSED_CODE), withCode(INVALID_URL_CODE)]))).toBe(true);
+    expect(isPermanentFailure(new AggregateError([withCode(ADDRESS_REFUSED_CODE), withCode(INVALID_URL_CODE)]))).toBe(
+      true,
+    );
   });
 
   it('is transient for network errors, timeouts and anything unknown', () => {
@@ -90,7 +100,9 @@ describe('isPermanentFailure', () => {
       expect(isPermanentFailure(withCode(code))).toBe(false);
     }
     expect(isPermanentFailure(new Error('timeout after 5000 ms'))).toBe(false);
-    expect(isPermanentFailure(new AggregateError([withCode(ADDRESS_REFUSED_CODE), withCode('ECONNREFUSED')]))).toBe(false);
+    expect(isPermanentFailure(new AggregateError([withCode(ADDRESS_REFUSED_CODE), withCode('ECONNREFUSED')]))).toBe(
+      false,
+    );
     expect(isPermanentFailure(new AggregateError([]))).toBe(false);
     expect(isPermanentFailure('EWEBHOOKADDRESS')).toBe(false);
     expect(isPermanentFailure(null)).toBe(false);

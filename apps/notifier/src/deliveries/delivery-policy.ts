@@ -31,7 +31,7 @@ export function jitter(ms: number, random: () => number = Math.random): number {
  * failed for good. Both streams wait `scheduleMs[attempt - 1]` (with jitter); once the schedule is
  * exhausted:
  * - a status delivery fails (so the session's later status events can go out),
- * - a CDR (`fee`) is "retried on a configurable schedule until 200" (SPEC §3.2): it never fails
+ * - a CDR (`fee`) is "retried on a configurable schedule until 200" (docs/contract.md#notifications): it never fails
  *   on its own and keeps waiting the schedule's last interval.
  * An empty schedule (the configuration rejects one) retries nothing.
  */
@@ -43,7 +43,8 @@ export function retryDelay(
 ): number | null {
   if (scheduleMs.length === 0) return null;
   const index = Math.max(0, attempt - 1);
-  const base = index < scheduleMs.length ? scheduleMs[index] : stream === 'fee' ? scheduleMs[scheduleMs.length - 1] : undefined;
+  const base =
+    index < scheduleMs.length ? scheduleMs[index] : stream === 'fee' ? scheduleMs[scheduleMs.length - 1] : undefined;
   return base === undefined ? null : jitter(base, random);
 }
 
@@ -57,7 +58,8 @@ const PERMANENT_ERROR_CODES: ReadonlySet<string> = new Set([ADDRESS_REFUSED_CODE
  * errors are.
  */
 export function isPermanentFailure(error: unknown): boolean {
-  if (error instanceof AggregateError) return error.errors.length > 0 && error.errors.every((e) => isPermanentFailure(e));
+  if (error instanceof AggregateError)
+    return error.errors.length > 0 && error.errors.every((e) => isPermanentFailure(e));
   if (typeof error !== 'object' || error === null) return false;
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' && PERMANENT_ERROR_CODES.has(code);

@@ -42,7 +42,18 @@ function delivery(overrides: Partial<ClaimedDelivery> = {}): ClaimedDelivery {
 }
 
 function posted(overrides: Partial<PostResult> = {}): AttemptResult {
-  return { kind: 'posted', result: { ok: false, httpStatus: null, error: null, durationMs: 12, permanent: false, aborted: false, ...overrides } };
+  return {
+    kind: 'posted',
+    result: {
+      ok: false,
+      httpStatus: null,
+      error: null,
+      durationMs: 12,
+      permanent: false,
+      aborted: false,
+      ...overrides,
+    },
+  };
 }
 
 const ok = posted({ ok: true, httpStatus: 200 });
@@ -54,7 +65,11 @@ const connectionRefused = posted({ error: 'connect ECONNREFUSED 203.0.113.7:443'
 const refusedAddress = posted({ error: 'hooks.internal resolves to 10.0.0.7 (private): refused', permanent: true });
 const invalidUrl = posted({ error: 'invalid URL', permanent: true });
 
-function recordOf(d: ClaimedDelivery, attempt: AttemptResult, state: DispatchState = running): Extract<AttemptDecision, { action: 'record' }> {
+function recordOf(
+  d: ClaimedDelivery,
+  attempt: AttemptResult,
+  state: DispatchState = running,
+): Extract<AttemptDecision, { action: 'record' }> {
   const decision = decideAttempt(d, attempt, state, policy);
   if (decision.action !== 'record') throw new Error(`expected a record, got ${decision.action}`);
   return decision;
@@ -93,30 +108,49 @@ describe('verdict', () => {
     const result = postResultOf(attempt as Extract<AttemptResult, { kind: 'posted' }>);
     expect(verdict(result, delivery({ attempts: 0 }), policy)).toEqual({ status: 'pending', retryDelayMs: 1000 });
     expect(verdict(result, delivery({ attempts: 1 }), policy)).toEqual({ status: 'pending', retryDelayMs: 5000 });
-    expect(verdict(result, delivery({ attempts: 2 }), { ...policy, random: () => 0 })).toEqual({ status: 'pending', retryDelayMs: 27_000 });
+    expect(verdict(result, delivery({ attempts: 2 }), { ...policy, random: () => 0 })).toEqual({
+      status: 'pending',
+      retryDelayMs: 27_000,
+    });
   });
 
   it('gives a status delivery up when the schedule is exhausted', () => {
-    expect(verdict({ ok: false, permanent: false }, delivery({ attempts: 3 }), policy)).toEqual({ status: 'failed', permanent: false });
+    expect(verdict({ ok: false, permanent: false }, delivery({ attempts: 3 }), policy)).toEqual({
+      status: 'failed',
+      permanent: false,
+    });
   });
 
   it('keeps retrying a CDR at the last interval', () => {
-    expect(verdict({ ok: false, permanent: false }, delivery({ stream: 'fee', attempts: 3 }), policy)).toEqual({ status: 'pending', retryDelayMs: 30_000 });
-    expect(verdict({ ok: false, permanent: false }, delivery({ stream: 'fee', attempts: 500 }), policy)).toEqual({ status: 'pending', retryDelayMs: 30_000 });
+    expect(verdict({ ok: false, permanent: false }, delivery({ stream: 'fee', attempts: 3 }), policy)).toEqual({
+      status: 'pending',
+      retryDelayMs: 30_000,
+    });
+    expect(verdict({ ok: false, permanent: false }, delivery({ stream: 'fee', attempts: 500 }), policy)).toEqual({
+      status: 'pending',
+      retryDelayMs: 30_000,
+    });
   });
 
   it.each(['status', 'fee'] as const)('fails a %s delivery at once on a permanent failure', (stream) => {
-    expect(verdict({ ok: false, permanent: true }, delivery({ stream, attempts: 0 }), policy)).toEqual({ status: 'failed', permanent: true });
+    expect(verdict({ ok: false, permanent: true }, delivery({ stream, attempts: 0 }), policy)).toEqual({
+      status: 'failed',
+      permanent: true,
+    });
   });
 
   it('retries nothing with an empty schedule', () => {
-    expect(verdict({ ok: false, permanent: false }, delivery(), { scheduleMs: [] })).toEqual({ status: 'failed', permanent: false });
+    expect(verdict({ ok: false, permanent: false }, delivery(), { scheduleMs: [] })).toEqual({
+      status: 'failed',
+      permanent: false,
+    });
   });
 
   it('walks a status delivery through the whole schedule to failed, and a CDR never there', () => {
     const walk = (stream: 'status' | 'fee', attempts: number) => {
       const statuses: string[] = [];
-      for (let n = 0; n < attempts; n++) statuses.push(verdict({ ok: false, permanent: false }, delivery({ stream, attempts: n }), policy).status);
+      for (let n = 0; n < attempts; n++)
+        statuses.push(verdict({ ok: false, permanent: false }, delivery({ stream, attempts: n }), policy).status);
       return statuses;
     };
     expect(walk('status', 4)).toEqual(['pending', 'pending', 'pending', 'failed']);
@@ -126,18 +160,31 @@ describe('verdict', () => {
 
 describe('decideAttempt', () => {
   it('parks a delivery that found no request slot (its lease is given back)', () => {
-    expect(decideAttempt(delivery(), { kind: 'no-slot' }, running, policy)).toEqual({ action: 'park', reason: 'no-slot' });
+    expect(decideAttempt(delivery(), { kind: 'no-slot' }, running, policy)).toEqual({
+      action: 'park',
+      reason: 'no-slot',
+    });
   });
 
   it('parks a delivery whose secrets could not be read (nothing was sent)', () => {
-    expect(decideAttempt(delivery(), { kind: 'secrets-unavailable', error: 'connection terminated' }, running, policy))
-      .toEqual({ action: 'park', reason: 'secrets-unavailable', error: 'connection terminated' });
+    expect(
+      decideAttempt(delivery(), { kind: 'secrets-unavailable', error: 'connection terminated' }, running, policy),
+    ).toEqual({ action: 'park', reason: 'secrets-unavailable', error: 'connection terminated' });
   });
 
   it('drops an attempt cut off by shutdown, and any attempt once in-flight requests are abandoned', () => {
-    expect(decideAttempt(delivery(), posted({ error: 'aborted by shutdown', aborted: true }), running, policy)).toEqual({ action: 'drop' });
+    expect(decideAttempt(delivery(), posted({ error: 'aborted by shutdown', aborted: true }), running, policy)).toEqual(
+      { action: 'drop' },
+    );
     expect(decideAttempt(delivery(), ok, { stopped: true, abandoned: true }, policy)).toEqual({ action: 'drop' });
-    expect(decideAttempt(delivery(), { kind: 'unsigned', error: 'x', permanent: true }, { stopped: true, abandoned: true }, policy)).toEqual({ action: 'drop' });
+    expect(
+      decideAttempt(
+        delivery(),
+        { kind: 'unsigned', error: 'x', permanent: true },
+        { stopped: true, abandoned: true },
+        policy,
+      ),
+    ).toEqual({ action: 'drop' });
   });
 
   it('records a 200 as delivered', () => {
@@ -160,15 +207,30 @@ describe('decideAttempt', () => {
   });
 
   it('fails an attempt to an unknown app for good without sending it', () => {
-    const decision = recordOf(delivery({ stream: 'fee' }), { kind: 'unsigned', error: 'app k not found: cannot sign the notification', permanent: true });
-    expect(decision.result).toEqual({ ok: false, httpStatus: null, error: 'app k not found: cannot sign the notification', durationMs: 0, permanent: true, aborted: false });
+    const decision = recordOf(delivery({ stream: 'fee' }), {
+      kind: 'unsigned',
+      error: 'app k not found: cannot sign the notification',
+      permanent: true,
+    });
+    expect(decision.result).toEqual({
+      ok: false,
+      httpStatus: null,
+      error: 'app k not found: cannot sign the notification',
+      durationMs: 0,
+      permanent: true,
+      aborted: false,
+    });
     expect(decision.verdict).toEqual({ status: 'failed', permanent: true });
     expect(decision.outcome).toBe('refused_address');
     expect(decision.stream).toBe('fee');
   });
 
   it('retries an attempt whose secret cannot be unsealed on the schedule', () => {
-    const decision = recordOf(delivery(), { kind: 'unsigned', error: 'the app secret of app k cannot be opened', permanent: false });
+    const decision = recordOf(delivery(), {
+      kind: 'unsigned',
+      error: 'the app secret of app k cannot be opened',
+      permanent: false,
+    });
     expect(decision.verdict).toEqual({ status: 'pending', retryDelayMs: 1000 });
     expect(decision.outcome).toBe('network_error');
     expect(decision.result.durationMs).toBe(0);
@@ -191,7 +253,15 @@ describe('attemptRecord', () => {
 
   it('records a delivered attempt with no retry', () => {
     expect(attemptRecord(delivery(), recordOf(delivery(), ok), attemptedAt, 45_000)).toEqual({
-      id: 'd-1', attemptedAt, durationMs: 12, httpStatus: 200, error: null, ok: true, retryDelayMs: null, claimNext: true, leaseMs: 45_000,
+      id: 'd-1',
+      attemptedAt,
+      durationMs: 12,
+      httpStatus: 200,
+      error: null,
+      ok: true,
+      retryDelayMs: null,
+      claimNext: true,
+      leaseMs: 45_000,
     });
   });
 
@@ -201,9 +271,16 @@ describe('attemptRecord', () => {
   });
 
   it('records giving up as no retry delay (status `failed`)', () => {
-    expect(attemptRecord(delivery(), recordOf(delivery({ attempts: 3 }), timeout), attemptedAt, 45_000))
-      .toMatchObject({ ok: false, httpStatus: null, error: 'timeout after 5000 ms', durationMs: 5000, retryDelayMs: null });
-    expect(attemptRecord(delivery(), recordOf(delivery(), refusedAddress), attemptedAt, 45_000).retryDelayMs).toBeNull();
+    expect(attemptRecord(delivery(), recordOf(delivery({ attempts: 3 }), timeout), attemptedAt, 45_000)).toMatchObject({
+      ok: false,
+      httpStatus: null,
+      error: 'timeout after 5000 ms',
+      durationMs: 5000,
+      retryDelayMs: null,
+    });
+    expect(
+      attemptRecord(delivery(), recordOf(delivery(), refusedAddress), attemptedAt, 45_000).retryDelayMs,
+    ).toBeNull();
   });
 });
 
@@ -250,7 +327,10 @@ describe('nextStep (order per session)', () => {
     expect(nextStep(delivery(), recorded('delivered', next), running)).toEqual({ kind: 'send', delivery: next });
     expect(nextStep(delivery(), recorded('failed', next), running)).toEqual({ kind: 'send', delivery: next });
     // Already leased: sent even while stopping (a lease held is a lease to use or let expire).
-    expect(nextStep(delivery(), recorded('delivered', next), { stopped: true })).toEqual({ kind: 'send', delivery: next });
+    expect(nextStep(delivery(), recorded('delivered', next), { stopped: true })).toEqual({
+      kind: 'send',
+      delivery: next,
+    });
   });
 
   it('looks for the successor when the record did not lease it', () => {
@@ -278,7 +358,10 @@ describe('successors', () => {
   const c = delivery({ id: 'c1', sessionId: 'c', seq: 1 });
 
   it('asks for seq + 1 of each settled delivery’s session', () => {
-    expect(successorKeys([a, b])).toEqual([{ sessionId: 'a', seq: 2 }, { sessionId: 'b', seq: 4 }]);
+    expect(successorKeys([a, b])).toEqual([
+      { sessionId: 'a', seq: 2 },
+      { sessionId: 'b', seq: 4 },
+    ]);
   });
 
   it('matches each settled delivery with its own session’s next seq, in input order', () => {
@@ -295,7 +378,16 @@ describe('successors', () => {
 
 describe('claimBudget', () => {
   it('skips saturated hosts and passes the others’ free slots', () => {
-    expect(claimBudget(new Map([['a.example', 0], ['b.example', 3], ['c.example', -1], ['d.example', 1]]))).toEqual({
+    expect(
+      claimBudget(
+        new Map([
+          ['a.example', 0],
+          ['b.example', 3],
+          ['c.example', -1],
+          ['d.example', 1],
+        ]),
+      ),
+    ).toEqual({
       hosts: ['b.example', 'd.example'],
       free: [3, 1],
       saturatedHosts: ['a.example', 'c.example'],

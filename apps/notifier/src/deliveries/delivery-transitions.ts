@@ -68,9 +68,7 @@ export type AttemptResult =
 
 /** What a recorded attempt does to the delivery. */
 export type Verdict =
-  | { status: 'delivered' }
-  | { status: 'pending'; retryDelayMs: number }
-  | { status: 'failed'; permanent: boolean };
+  { status: 'delivered' } | { status: 'pending'; retryDelayMs: number } | { status: 'failed'; permanent: boolean };
 
 /**
  * HTTP 200 delivers. A permanent failure (refused address, invalid URL, unknown app) fails at
@@ -117,7 +115,14 @@ export interface DispatchState {
 /** The attempt's result as the client would have reported it (an unsigned attempt takes no time). */
 export function postResultOf(attempt: Extract<AttemptResult, { kind: 'unsigned' | 'posted' }>): PostResult {
   if (attempt.kind === 'posted') return attempt.result;
-  return { ok: false, httpStatus: null, error: attempt.error, durationMs: 0, permanent: attempt.permanent, aborted: false };
+  return {
+    ok: false,
+    httpStatus: null,
+    error: attempt.error,
+    durationMs: 0,
+    permanent: attempt.permanent,
+    aborted: false,
+  };
 }
 
 export function decideAttempt(
@@ -127,7 +132,8 @@ export function decideAttempt(
   policy: Pick<DispatchPolicy, 'scheduleMs' | 'random'>,
 ): AttemptDecision {
   if (attempt.kind === 'no-slot') return { action: 'park', reason: 'no-slot' };
-  if (attempt.kind === 'secrets-unavailable') return { action: 'park', reason: 'secrets-unavailable', error: attempt.error };
+  if (attempt.kind === 'secrets-unavailable')
+    return { action: 'park', reason: 'secrets-unavailable', error: attempt.error };
   const result = postResultOf(attempt);
   if (result.aborted || state.abandoned) return { action: 'drop' };
   return {
@@ -168,7 +174,11 @@ export function recordRetryDelay(failures: number, state: Pick<DispatchState, 'a
 }
 
 /** Seconds from the event's recording to its acknowledgement, for a delivery that was just delivered. */
-export function deliveryLagSeconds(delivery: Pick<ClaimedDelivery, 'createdAt'>, recorded: Pick<RecordedAttempt, 'status'>, nowMs: number): number | null {
+export function deliveryLagSeconds(
+  delivery: Pick<ClaimedDelivery, 'createdAt'>,
+  recorded: Pick<RecordedAttempt, 'status'>,
+  nowMs: number,
+): number | null {
   if (recorded.status !== 'delivered' || !delivery.createdAt) return null;
   return Math.max(0, (nowMs - new Date(delivery.createdAt).getTime()) / 1000);
 }
@@ -186,14 +196,20 @@ export type NextStep =
  * (delivered or failed), so a task that settles one goes on with the next. A retry, an
  * unrecorded attempt and a CDR (unordered) end the task; so does shutdown.
  */
-export function nextStep(delivery: Pick<ClaimedDelivery, 'stream'>, recorded: RecordedAttempt | null, state: Pick<DispatchState, 'stopped'>): NextStep {
+export function nextStep(
+  delivery: Pick<ClaimedDelivery, 'stream'>,
+  recorded: RecordedAttempt | null,
+  state: Pick<DispatchState, 'stopped'>,
+): NextStep {
   if (recorded === null || !isSettled(recorded.status) || delivery.stream !== 'status') return { kind: 'stop' };
   if (recorded.next) return { kind: 'send', delivery: recorded.next };
   return state.stopped ? { kind: 'stop' } : { kind: 'claim-successor' };
 }
 
 /** The (session, seq) each settled status delivery's successor must have. */
-export function successorKeys(settled: ReadonlyArray<Pick<ClaimedDelivery, 'sessionId' | 'seq'>>): Array<{ sessionId: string; seq: number }> {
+export function successorKeys(
+  settled: ReadonlyArray<Pick<ClaimedDelivery, 'sessionId' | 'seq'>>,
+): Array<{ sessionId: string; seq: number }> {
   return settled.map((d) => ({ sessionId: d.sessionId, seq: d.seq + 1 }));
 }
 
@@ -210,7 +226,11 @@ export function matchSuccessors(
 }
 
 /** Splits the per-host free slots into what a claim takes: hosts to skip, and the others' budgets. */
-export function claimBudget(hostBudget: ReadonlyMap<string, number>): { hosts: string[]; free: number[]; saturatedHosts: string[] } {
+export function claimBudget(hostBudget: ReadonlyMap<string, number>): {
+  hosts: string[];
+  free: number[];
+  saturatedHosts: string[];
+} {
   const hosts: string[] = [];
   const free: number[] = [];
   const saturatedHosts: string[] = [];

@@ -13,21 +13,48 @@ export class DispatcherMetrics {
   private readonly deliveryLag;
 
   constructor(metrics: Metrics, pendingBacklog: () => Promise<{ pending: number; oldestSeconds: number }>) {
-    this.attemptsCounter = metrics.counter('webhook_attempts_total', 'Webhook delivery attempts, by stream (status, fee, sms) and outcome (ok, http_error, timeout, network_error, refused_address, invalid_url)', ['stream', 'outcome']);
-    this.attemptDuration = metrics.histogram('webhook_attempt_duration_seconds', 'One webhook HTTP attempt, from connecting to the response headers', ['stream'], LATENCY_BUCKETS);
-    this.deliveryLag = metrics.histogram('webhook_delivery_lag_seconds', 'From the notifier recording an event to the receiver acknowledging it with HTTP 200 (retries included)', ['stream'], SLOW_BUCKETS);
-    const backlogErrors = metrics.counter('webhook_backlog_check_errors_total', 'Pending-delivery queries at scrape time that failed or timed out');
+    this.attemptsCounter = metrics.counter(
+      'webhook_attempts_total',
+      'Webhook delivery attempts, by stream (status, fee, sms) and outcome (ok, http_error, timeout, network_error, refused_address, invalid_url)',
+      ['stream', 'outcome'],
+    );
+    this.attemptDuration = metrics.histogram(
+      'webhook_attempt_duration_seconds',
+      'One webhook HTTP attempt, from connecting to the response headers',
+      ['stream'],
+      LATENCY_BUCKETS,
+    );
+    this.deliveryLag = metrics.histogram(
+      'webhook_delivery_lag_seconds',
+      'From the notifier recording an event to the receiver acknowledging it with HTTP 200 (retries included)',
+      ['stream'],
+      SLOW_BUCKETS,
+    );
+    const backlogErrors = metrics.counter(
+      'webhook_backlog_check_errors_total',
+      'Pending-delivery queries at scrape time that failed or timed out',
+    );
     const backlog = cachedProbe(pendingBacklog, { ttlMs: 5000, timeoutMs: 1500, onError: () => backlogErrors.inc() });
-    metrics.gauge('webhook_pending_deliveries', 'Webhook deliveries not yet delivered or failed for good, retries included (whole database)', [], async (g) => {
-      g.reset();
-      const b = await backlog();
-      if (b) g.set(b.pending);
-    });
-    metrics.gauge('webhook_oldest_pending_age_seconds', 'Age of the oldest pending webhook delivery (0 when none)', [], async (g) => {
-      g.reset();
-      const b = await backlog();
-      if (b) g.set(b.oldestSeconds);
-    });
+    metrics.gauge(
+      'webhook_pending_deliveries',
+      'Webhook deliveries not yet delivered or failed for good, retries included (whole database)',
+      [],
+      async (g) => {
+        g.reset();
+        const b = await backlog();
+        if (b) g.set(b.pending);
+      },
+    );
+    metrics.gauge(
+      'webhook_oldest_pending_age_seconds',
+      'Age of the oldest pending webhook delivery (0 when none)',
+      [],
+      async (g) => {
+        g.reset();
+        const b = await backlog();
+        if (b) g.set(b.oldestSeconds);
+      },
+    );
   }
 
   /** One attempt that is recorded (an attempt cut off by shutdown is not an outcome). */

@@ -9,7 +9,12 @@ describe('RequestSlots', () => {
     expect(slots.tryAcquire('b')).toBe(true);
     expect(slots.tryAcquire('c')).toBe(false); // total is full
     expect(slots.free).toBe(0);
-    expect(slots.hostBudget()).toEqual(new Map([['a', 0], ['b', 1]]));
+    expect(slots.hostBudget()).toEqual(
+      new Map([
+        ['a', 0],
+        ['b', 1],
+      ]),
+    );
   });
 
   it('hands a freed slot to the first waiter of the host', async () => {

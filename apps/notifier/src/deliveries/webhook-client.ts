@@ -41,10 +41,13 @@ export const publicOnlyLookup: LookupFunction = (hostname, options, callback) =>
   dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
     if (error) return callback(error, '');
     const refused = addresses.find((a) => classifyAddress(a.address) !== 'public');
-    if (refused) return callback(new AddressRefusedError(hostname, refused.address, classifyAddress(refused.address)), '');
+    if (refused)
+      return callback(new AddressRefusedError(hostname, refused.address, classifyAddress(refused.address)), '');
     const first = addresses[0];
     if (!first) {
-      const notFound: NodeJS.ErrnoException = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
+      const notFound: NodeJS.ErrnoException = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), {
+        code: 'ENOTFOUND',
+      });
       return callback(notFound, '');
     }
     if (options.all) return callback(null, addresses);
@@ -73,7 +76,12 @@ export class WebhookClient {
     this.timeoutMs = config.webhooks.timeoutMs;
     // maxSockets stays unlimited: the dispatcher bounds concurrency itself, and a request queued
     // inside the agent would spend its timeout waiting for a socket.
-    const agentOptions = { keepAlive: true, keepAliveMsecs: 1000, maxFreeSockets: config.webhooks.perHostConcurrency, scheduling: 'lifo' as const };
+    const agentOptions = {
+      keepAlive: true,
+      keepAliveMsecs: 1000,
+      maxFreeSockets: config.webhooks.perHostConcurrency,
+      scheduling: 'lifo' as const,
+    };
     this.httpAgent = new http.Agent(agentOptions);
     this.httpsAgent = new https.Agent(agentOptions);
   }
@@ -112,7 +120,12 @@ export class WebhookClient {
     }
   }
 
-  private send(target: WebhookTarget, payload: Buffer, headers: Record<string, string>, timeoutMs: number): Promise<SendOutcome> {
+  private send(
+    target: WebhookTarget,
+    payload: Buffer,
+    headers: Record<string, string>,
+    timeoutMs: number,
+  ): Promise<SendOutcome> {
     const { url, secure, hostname, auth } = target;
     return new Promise<SendOutcome>((resolve) => {
       let settled = false;

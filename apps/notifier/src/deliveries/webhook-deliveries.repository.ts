@@ -63,10 +63,10 @@ export class WebhookDeliveriesRepository {
 
   /** Deliveries still to be sent (retries included) and the age in seconds of the oldest (for /metrics). */
   async pendingBacklog(): Promise<{ pending: number; oldestSeconds: number }> {
-    const [row] = await this.dataSource.query(
+    const [row] = (await this.dataSource.query(
       `SELECT count(*)::int AS pending, COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8 AS oldest
          FROM webhook_deliveries WHERE status = 'pending'`,
-    ) as Array<{ pending: number; oldest: number }>;
+    )) as Array<{ pending: number; oldest: number }>;
     return { pending: row?.pending ?? 0, oldestSeconds: row?.oldest ?? 0 };
   }
 }

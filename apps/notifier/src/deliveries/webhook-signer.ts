@@ -34,13 +34,15 @@ export class UnknownAppError extends Error {
 /** A secret that cannot be unsealed (sealed under another VERIGATE_MASTER_KEY): retried on the schedule. */
 export class UnreadableSecretError extends Error {
   constructor(appKey: string, what: string) {
-    super(`the ${what} of app ${appKey} cannot be opened (sealed under another VERIGATE_MASTER_KEY?): notification not signed`);
+    super(
+      `the ${what} of app ${appKey} cannot be opened (sealed under another VERIGATE_MASTER_KEY?): notification not signed`,
+    );
     this.name = 'UnreadableSecretError';
   }
 }
 
 /**
- * Signs every notification (SPEC §3.2 as extended by issue 7):
+ * Signs every notification (docs/contract.md#notifications as extended by issue 7):
  * - always the Huawei-style push authentication (`Authorization` + `X-AKSK`, fresh Nonce and Created
  *   per attempt): the API's header shape, but realm `SDP-PUSH`, a push key derived from the app
  *   secret and a digest over the body (libs/auth push-signature), so a captured push can never
@@ -59,11 +61,16 @@ export class WebhookSigner {
   ) {}
 
   /** Headers for one attempt. Throws UnknownAppError, or a database error (try later). */
-  async headers(delivery: { id: string; appKey: string }, body: Buffer, now = new Date()): Promise<Record<string, string>> {
+  async headers(
+    delivery: { id: string; appKey: string },
+    body: Buffer,
+    now = new Date(),
+  ): Promise<Record<string, string>> {
     const keys = await this.keys(delivery.appKey, now.getTime());
     if (!keys) throw new UnknownAppError(delivery.appKey);
     const headers = signPush(delivery.appKey, keys.appSecret, body, now);
-    const webhookSecrets = keys.previousUntil && keys.previousUntil <= now ? keys.webhookSecrets.slice(0, 1) : keys.webhookSecrets;
+    const webhookSecrets =
+      keys.previousUntil && keys.previousUntil <= now ? keys.webhookSecrets.slice(0, 1) : keys.webhookSecrets;
     if (webhookSecrets.length === 0) return headers;
     return { ...headers, ...signStandardWebhook(webhookSecrets, delivery.id, body, now) };
   }
@@ -82,12 +89,14 @@ export class WebhookSigner {
   }
 
   private async load(appKey: string): Promise<SigningKeys | null> {
-    const [row] = await this.dataSource.query<Array<{
-      secret_sealed: string;
-      webhook_secret_sealed: string | null;
-      webhook_secret_previous_sealed: string | null;
-      webhook_secret_previous_until: Date | null;
-    }>>(
+    const [row] = await this.dataSource.query<
+      Array<{
+        secret_sealed: string;
+        webhook_secret_sealed: string | null;
+        webhook_secret_previous_sealed: string | null;
+        webhook_secret_previous_until: Date | null;
+      }>
+    >(
       `SELECT secret_sealed, webhook_secret_sealed, webhook_secret_previous_sealed, webhook_secret_previous_until
          FROM apps WHERE app_key = $1`,
       [appKey],
@@ -104,7 +113,12 @@ export class WebhookSigner {
     const webhookSecrets: string[] = [];
     if (row.webhook_secret_sealed) webhookSecrets.push(open(row.webhook_secret_sealed, 'webhook secret'));
     let previousUntil: Date | null = null;
-    if (webhookSecrets.length > 0 && row.webhook_secret_previous_sealed && row.webhook_secret_previous_until && row.webhook_secret_previous_until.getTime() > Date.now()) {
+    if (
+      webhookSecrets.length > 0 &&
+      row.webhook_secret_previous_sealed &&
+      row.webhook_secret_previous_until &&
+      row.webhook_secret_previous_until.getTime() > Date.now()
+    ) {
       try {
         webhookSecrets.push(this.secretBox.open(row.webhook_secret_previous_sealed));
         previousUntil = row.webhook_secret_previous_until;

@@ -28,7 +28,11 @@ export class EnqueueDeliveryUseCase {
     const parsed = parseEventMessage(payload);
     if (parsed.outcome === 'malformed') return { action: 'dead', reason: `malformed event message: ${parsed.reason}` };
     if (parsed.outcome === 'no-url') {
-      this.logger.debug('no webhook URL; nothing to deliver', { sessionId: parsed.sessionId, stream: parsed.stream, messageId });
+      this.logger.debug('no webhook URL; nothing to deliver', {
+        sessionId: parsed.sessionId,
+        stream: parsed.stream,
+        messageId,
+      });
       return { action: 'ack' };
     }
     // The request id of the event's message: the dispatcher logs it with every attempt.
@@ -36,9 +40,18 @@ export class EnqueueDeliveryUseCase {
     const deliveryId = await this.inserts.add(delivery);
     if (deliveryId) {
       this.dispatcher.poke(deliveryId);
-      this.logger.debug('webhook delivery queued', { sessionId: delivery.sessionId, deliveryId, stream: delivery.stream, seq: delivery.seq });
+      this.logger.debug('webhook delivery queued', {
+        sessionId: delivery.sessionId,
+        deliveryId,
+        stream: delivery.stream,
+        seq: delivery.seq,
+      });
     } else {
-      this.logger.debug('duplicate event message skipped', { sessionId: delivery.sessionId, stream: delivery.stream, messageId });
+      this.logger.debug('duplicate event message skipped', {
+        sessionId: delivery.sessionId,
+        stream: delivery.stream,
+        messageId,
+      });
     }
     return { action: 'ack' };
   }

@@ -7,7 +7,10 @@ const statusEvent = {
   seq: 2,
   eventType: 'alerting',
   statusUrl: 'https://hooks.example.com/status',
-  body: { eventType: 'alerting', statusInfo: { sessionId: 'sess-1', timestamp: '2025-01-01 00:00:00', caller: '1', called: '2' } },
+  body: {
+    eventType: 'alerting',
+    statusInfo: { sessionId: 'sess-1', timestamp: '2025-01-01 00:00:00', caller: '1', called: '2' },
+  },
 };
 
 const feeEvent = {
@@ -56,7 +59,10 @@ describe('parseEventMessage', () => {
       appKey: 'app-1',
       seq: 2,
       statusUrl: 'https://hooks.example.com/sms',
-      body: { eventType: 'smsStatus', statusInfo: { messageId: '5d0f3e0a-93c4-4c5e-8f7e-1b2a3c4d5e6f', status: 'delivered' } },
+      body: {
+        eventType: 'smsStatus',
+        statusInfo: { messageId: '5d0f3e0a-93c4-4c5e-8f7e-1b2a3c4d5e6f', status: 'delivered' },
+      },
     };
     expect(parseEventMessage(sms)).toEqual({
       outcome: 'deliver',
@@ -73,8 +79,16 @@ describe('parseEventMessage', () => {
   });
 
   it('has nothing to deliver without a URL', () => {
-    expect(parseEventMessage({ ...statusEvent, statusUrl: null })).toEqual({ outcome: 'no-url', stream: 'status', sessionId: 'sess-1' });
-    expect(parseEventMessage({ ...feeEvent, feeUrl: null })).toEqual({ outcome: 'no-url', stream: 'fee', sessionId: 'sess-1' });
+    expect(parseEventMessage({ ...statusEvent, statusUrl: null })).toEqual({
+      outcome: 'no-url',
+      stream: 'status',
+      sessionId: 'sess-1',
+    });
+    expect(parseEventMessage({ ...feeEvent, feeUrl: null })).toEqual({
+      outcome: 'no-url',
+      stream: 'fee',
+      sessionId: 'sess-1',
+    });
   });
 
   it.each([

@@ -18,21 +18,28 @@ export function parseEventMessage(payload: unknown): ParsedEventMessage {
   const isFee = 'cdrId' in payload;
   if (!isFee && !('eventId' in payload)) return malformed('payload has neither eventId nor cdrId');
   const sourceId = isFee ? payload.cdrId : payload.eventId;
-  if (!isNonEmptyString(sourceId)) return malformed(isFee ? 'cdrId is not a non-empty string' : 'eventId is not a non-empty string');
+  if (!isNonEmptyString(sourceId))
+    return malformed(isFee ? 'cdrId is not a non-empty string' : 'eventId is not a non-empty string');
   if (!isNonEmptyString(payload.sessionId)) return malformed('sessionId is not a non-empty string');
   if (typeof payload.appKey !== 'string') return malformed('appKey is not a string');
   if (!isObject(payload.body)) return malformed('body is not an object');
 
   let seq = 1;
   if (!isFee) {
-    if (typeof payload.seq !== 'number' || !Number.isInteger(payload.seq) || payload.seq < 1 || payload.seq > 2_147_483_647) {
+    if (
+      typeof payload.seq !== 'number' ||
+      !Number.isInteger(payload.seq) ||
+      payload.seq < 1 ||
+      payload.seq > 2_147_483_647
+    ) {
       return malformed('seq is not a positive integer');
     }
     seq = payload.seq;
   }
   const stream = isFee ? 'fee' : 'status';
   const url = isFee ? payload.feeUrl : payload.statusUrl;
-  if (url === null || url === undefined || url === '') return { outcome: 'no-url', stream, sessionId: payload.sessionId };
+  if (url === null || url === undefined || url === '')
+    return { outcome: 'no-url', stream, sessionId: payload.sessionId };
   if (typeof url !== 'string') return malformed(`${isFee ? 'feeUrl' : 'statusUrl'} is not a string`);
 
   return {

@@ -12,7 +12,11 @@ describe('StatusEventsConsumer', () => {
     const calls: string[] = [];
     const handlers = new Map<string, (delivery: { payload: unknown; messageId: string }) => unknown>();
     const broker = {
-      consume: async (queue: string, prefetch: number, handler: (delivery: { payload: unknown; messageId: string }) => unknown) => {
+      consume: async (
+        queue: string,
+        prefetch: number,
+        handler: (delivery: { payload: unknown; messageId: string }) => unknown,
+      ) => {
         calls.push(`consume ${queue} ${prefetch}`);
         handlers.set(queue, handler);
       },
@@ -20,7 +24,9 @@ describe('StatusEventsConsumer', () => {
       drain: async (ms: number) => void calls.push(`drain ${ms}`),
     } as unknown as Broker;
     const executed: Array<[unknown, string]> = [];
-    const enqueue = { execute: async (payload: unknown, messageId: string) => (executed.push([payload, messageId]), { action: 'ack' }) } as unknown as EnqueueDeliveryUseCase;
+    const enqueue = {
+      execute: async (payload: unknown, messageId: string) => (executed.push([payload, messageId]), { action: 'ack' }),
+    } as unknown as EnqueueDeliveryUseCase;
     // The controller in a Nest microservice whose BrokerServer consumes through the fake broker.
     @Module({
       controllers: [StatusEventsController],
@@ -28,17 +34,26 @@ describe('StatusEventsConsumer', () => {
         { provide: Broker, useValue: broker },
         { provide: EnqueueDeliveryUseCase, useValue: enqueue },
         { provide: APP_LOGGER, useValue: {} as JsonLogger },
-        { provide: CONSUMER_SETTINGS, useValue: Object.fromEntries(NOTIFIER_QUEUES.map((queue) => [queue, { prefetch: EVENTS_PREFETCH }])) },
+        {
+          provide: CONSUMER_SETTINGS,
+          useValue: Object.fromEntries(NOTIFIER_QUEUES.map((queue) => [queue, { prefetch: EVENTS_PREFETCH }])),
+        },
       ],
     })
     class TestModule {}
     const app = await startWorker({ module: TestModule }, false);
     const consumer = app.get(StatusEventsController);
 
-    expect(calls).toEqual([`consume notifier.call-events ${EVENTS_PREFETCH}`, `consume notifier.sms-events ${EVENTS_PREFETCH}`]);
+    expect(calls).toEqual([
+      `consume notifier.call-events ${EVENTS_PREFETCH}`,
+      `consume notifier.sms-events ${EVENTS_PREFETCH}`,
+    ]);
     await handlers.get('notifier.sms-events')!({ payload: { eventId: 'm:1' }, messageId: 'm:1' });
     await handlers.get('notifier.call-events')!({ payload: { eventId: 'e' }, messageId: 'e' });
-    expect(executed).toEqual([[{ eventId: 'm:1' }, 'm:1'], [{ eventId: 'e' }, 'e']]);
+    expect(executed).toEqual([
+      [{ eventId: 'm:1' }, 'm:1'],
+      [{ eventId: 'e' }, 'e'],
+    ]);
 
     await consumer.beforeApplicationShutdown();
     expect(calls.slice(2)).toEqual(['stop', 'drain 5000']);

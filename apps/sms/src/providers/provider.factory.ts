@@ -10,8 +10,11 @@ export function createSmsProvider(config: PlatformConfig, dataSource: DataSource
   const sms = config.sms;
   const log = logger.child({ component: `sms-provider-${sms.provider}` });
   switch (sms.provider) {
-    case 'smpp': return new SmppProvider(sms.smpp!, log);
-    case 'http': return new HttpSmsProvider(sms.http!.url, sms.http!.secret, log);
-    case 'log': return new LogSmsProvider(dataSource, sms.logFile, log);
+    case 'smpp':
+      return new SmppProvider(sms.smpp!, log);
+    case 'http':
+      return new HttpSmsProvider(sms.http!.url, sms.http!.secret, log);
+    case 'log':
+      return new LogSmsProvider(dataSource, sms.logFile, log);
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Outbox } from '#libs/messaging';
 import { APP_LOGGER, boundedLabel, JsonLogger, Metrics } from '#libs/runtime';
-import { SmsMessagesRepository } from '../messages/sms-messages.repository.js';
+import { SmsMessagesRepository } from '#libs/persistence';
 import { SMS_PROVIDER, type DeliveryReceipt, type SmsProvider } from '../providers/sms-provider.js';
 
 const RECEIPT_STATUSES = ['delivered', 'undeliverable', 'expired', 'failed', 'accepted', 'unknown'];
@@ -23,13 +23,21 @@ export class RecordReceiptUseCase {
     @Inject(APP_LOGGER) private readonly logger: JsonLogger,
     metrics: Metrics,
   ) {
-    this.receiptsCounter = metrics.counter('sms_receipts_total', 'Delivery receipts recorded, by the status the provider reported', ['status']);
+    this.receiptsCounter = metrics.counter(
+      'sms_receipts_total',
+      'Delivery receipts recorded, by the status the provider reported',
+      ['status'],
+    );
   }
 
   async execute(receipt: DeliveryReceipt): Promise<void> {
     const rows = await this.messages.receipt(this.provider.name, receipt);
     void this.outbox.dispatch(rows);
     this.receiptsCounter.inc({ status: boundedLabel(receipt.status, RECEIPT_STATUSES) });
-    this.logger.debug('delivery receipt recorded', { providerId: receipt.providerId, status: receipt.status, applied: rows.length > 0 });
+    this.logger.debug('delivery receipt recorded', {
+      providerId: receipt.providerId,
+      status: receipt.status,
+      applied: rows.length > 0,
+    });
   }
 }

@@ -1,9 +1,8 @@
 import { Controller, Inject, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { Queues, type SendSmsCommand } from '#libs/contracts';
-import { Broker, Outbox, type Disposition } from '#libs/messaging';
+import { Broker, type Disposition } from '#libs/messaging';
 import { APP_LOGGER, JsonLogger, Metrics, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
-import { SmsMessagesRepository } from '../messages/sms-messages.repository.js';
 import { SMS_PROVIDER, type SmsProvider } from '../providers/sms-provider.js';
 import { RecordReceiptUseCase } from '../receipts/record-receipt.use-case.js';
 import { SendSmsUseCase } from './send-sms.use-case.js';
@@ -25,17 +24,20 @@ export class SendSmsController implements OnApplicationBootstrap, BeforeApplicat
     private readonly broker: Broker,
     private readonly send: SendSmsUseCase,
     private readonly receipts: RecordReceiptUseCase,
-    private readonly messages: SmsMessagesRepository,
-    private readonly outbox: Outbox,
     @Inject(SMS_PROVIDER) private readonly provider: SmsProvider,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
     @Inject(APP_LOGGER) private readonly logger: JsonLogger,
     metrics: Metrics,
   ) {
-    metrics.gauge('sms_provider_connected', '1 while the SMS provider can take messages (SMPP: bound)', ['provider'], (g) => {
-      g.reset();
-      g.set({ provider: provider.name }, provider.isReady() ? 1 : 0);
-    });
+    metrics.gauge(
+      'sms_provider_connected',
+      '1 while the SMS provider can take messages (SMPP: bound)',
+      ['provider'],
+      (g) => {
+        g.reset();
+        g.set({ provider: provider.name }, provider.isReady() ? 1 : 0);
+      },
+    );
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -43,13 +45,7 @@ export class SendSmsController implements OnApplicationBootstrap, BeforeApplicat
     // Every minute: messages whose command was lost or dead-lettered are failed once their code
     // expired (any worker may do it; the statement is idempotent); stale receipts are forgotten.
     this.sweeper = setInterval(() => {
-      this.messages.failExpired()
-        .then((rows) => {
-          void this.outbox.dispatch(rows);
-          if (rows.length) this.logger.warn('sms messages never submitted failed after their code expired', { notifications: rows.length });
-        })
-        .then(() => this.messages.sweepReceipts())
-        .catch((error: Error) => this.logger.warn('sms sweep failed', { error: error.message }));
+      this.send.sweep().catch((error: Error) => this.logger.warn('sms sweep failed', { error: error.message }));
     }, 60_000);
     this.sweeper.unref();
     this.logger.info('sms worker consuming', { provider: this.provider.name, prefetch: this.config.sms.prefetch });
@@ -58,7 +54,8 @@ export class SendSmsController implements OnApplicationBootstrap, BeforeApplicat
   @EventPattern<string>(Queues.smsSend)
   sendCommand(@Payload() command: SendSmsCommand | undefined): Promise<Disposition> {
     const messageId = command?.messageId;
-    if (typeof messageId !== 'string' || !/^[0-9a-f-]{36}$/.test(messageId)) return Promise.resolve({ action: 'dead', reason: 'send command without a valid messageId' });
+    if (typeof messageId !== 'string' || !/^[0-9a-f-]{36}$/.test(messageId))
+      return Promise.resolve({ action: 'dead', reason: 'send command without a valid messageId' });
     return this.send.execute(messageId);
   }
 

@@ -2,9 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { SecretBox } from '#libs/auth';
 import { Outbox, type Disposition, type OutboxRow } from '#libs/messaging';
-import { databaseUnavailable } from '#libs/persistence';
+import { databaseUnavailable, SmsMessagesRepository, SUBMIT_LEASE_RENEW_SECONDS } from '#libs/persistence';
 import { APP_LOGGER, JsonLogger, Metrics, SLOW_BUCKETS } from '#libs/runtime';
-import { SmsMessagesRepository, SUBMIT_LEASE_RENEW_SECONDS } from '../messages/sms-messages.repository.js';
 import { SMS_PROVIDER, SmsSubmitError, type SmsProvider } from '../providers/sms-provider.js';
 import { renderSmsText } from './sms-template.js';
 
@@ -30,10 +29,28 @@ export class SendSmsUseCase {
     @Inject(APP_LOGGER) private readonly logger: JsonLogger,
     metrics: Metrics = new Metrics('sms', { processMetrics: false }),
   ) {
-    this.submits = metrics.counter('sms_submits_total',
+    this.submits = metrics.counter(
+      'sms_submits_total',
       'Send commands handled, by outcome: submitted, refused (by the provider, for good), failed (code expired or unreadable), retry (provider down, busy or transient error), duplicate',
-      ['outcome']);
-    this.acceptedToSubmitted = metrics.histogram('sms_accept_to_submit_seconds', 'From the gateway accepting a message to the SMS centre taking it', [], SLOW_BUCKETS);
+      ['outcome'],
+    );
+    this.acceptedToSubmitted = metrics.histogram(
+      'sms_accept_to_submit_seconds',
+      'From the gateway accepting a message to the SMS centre taking it',
+      [],
+      SLOW_BUCKETS,
+    );
+  }
+  /**
+   * Fails messages whose command was lost or dead-lettered once their code expired (their
+   * notifications are dispatched), then forgets stale receipts. Idempotent: any worker may run it.
+   */
+  async sweep(): Promise<void> {
+    const rows = await this.messages.failExpired();
+    void this.outbox.dispatch(rows);
+    if (rows.length)
+      this.logger.warn('sms messages never submitted failed after their code expired', { notifications: rows.length });
+    await this.messages.sweepReceipts();
   }
 
   /** On shutdown: an attempt still waiting for the database to record a submission gives up (see recordSubmission). */
@@ -49,7 +66,8 @@ export class SendSmsUseCase {
 
   private async send(messageId: string): Promise<Disposition> {
     // Not connected to the SMS centre: leave the message alone (no claim, no attempt counted).
-    if (!this.provider.isReady()) return { action: 'retry', reason: `the ${this.provider.name} provider is not connected` };
+    if (!this.provider.isReady())
+      return { action: 'retry', reason: `the ${this.provider.name} provider is not connected` };
     const owner = randomUUID();
     const claim = await this.messages.claim(messageId, owner);
     if (claim.outcome === 'unknown') return { action: 'dead', reason: `no SMS message ${messageId}` };
@@ -69,11 +87,20 @@ export class SendSmsUseCase {
     } catch {
       return this.fail(messageId, 'the code cannot be opened (was VERIGATE_MASTER_KEY changed?)');
     }
-    const text = renderSmsText({ type: message.type, lang: message.lang, signature: message.signature, code, ttlSeconds: message.ttlSeconds });
+    const text = renderSmsText({
+      type: message.type,
+      lang: message.lang,
+      signature: message.signature,
+      code,
+      ttlSeconds: message.ttlSeconds,
+    });
 
     const renewal = setInterval(() => {
-      this.messages.renew(messageId, owner)
-        .then((held) => { if (!held) log.warn('lost the hold on an sms being submitted'); })
+      this.messages
+        .renew(messageId, owner)
+        .then((held) => {
+          if (!held) log.warn('lost the hold on an sms being submitted');
+        })
         .catch((error: Error) => log.warn('could not renew the hold on an sms', { error: error.message }));
     }, SUBMIT_LEASE_RENEW_SECONDS * 1000);
     try {
@@ -82,18 +109,28 @@ export class SendSmsUseCase {
         ({ providerIds } = await this.provider.submit({ messageId, to: message.mobile, text }));
       } catch (error) {
         if (error instanceof SmsSubmitError && !error.transient) {
-          log.warn('sms refused by the provider', { provider: this.provider.name, providerCode: error.providerCode, error: error.message });
+          log.warn('sms refused by the provider', {
+            provider: this.provider.name,
+            providerCode: error.providerCode,
+            error: error.message,
+          });
           return await this.fail(messageId, `${error.providerCode ?? this.provider.name}: ${error.message}`, 'refused');
         }
         await this.messages.release(messageId, owner);
         return { action: 'retry', reason: `submission failed: ${(error as Error).message}` };
       }
       const rows = await this.recordSubmission(messageId, providerIds, log);
-      if (!rows) return { action: 'dead', reason: 'the submission could not be recorded (see the error logged with it)' };
+      if (!rows)
+        return { action: 'dead', reason: 'the submission could not be recorded (see the error logged with it)' };
       void this.outbox.dispatch(rows);
       this.submits.inc({ outcome: 'submitted' });
-      if (message.acceptedAt) this.acceptedToSubmitted.observe(Math.max(0, (Date.now() - message.acceptedAt.getTime()) / 1000));
-      log.info('sms submitted', { provider: this.provider.name, segments: providerIds.length, attempt: message.submitAttempts });
+      if (message.acceptedAt)
+        this.acceptedToSubmitted.observe(Math.max(0, (Date.now() - message.acceptedAt.getTime()) / 1000));
+      log.info('sms submitted', {
+        provider: this.provider.name,
+        segments: providerIds.length,
+        attempt: message.submitAttempts,
+      });
       return { action: 'ack' };
     } finally {
       clearInterval(renewal);
@@ -108,7 +145,11 @@ export class SendSmsUseCase {
    * command is parked in the dead-letter queue, and the message, never recorded as submitted,
    * is failed by the sweeper once its code expired.
    */
-  private async recordSubmission(messageId: string, providerIds: string[], log: JsonLogger): Promise<OutboxRow[] | null> {
+  private async recordSubmission(
+    messageId: string,
+    providerIds: string[],
+    log: JsonLogger,
+  ): Promise<OutboxRow[] | null> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.messages.submitted(messageId, this.provider.name, providerIds);
@@ -124,7 +165,11 @@ export class SendSmsUseCase {
     }
   }
 
-  private async fail(messageId: string, reason: string, outcome: 'failed' | 'refused' = 'failed'): Promise<Disposition> {
+  private async fail(
+    messageId: string,
+    reason: string,
+    outcome: 'failed' | 'refused' = 'failed',
+  ): Promise<Disposition> {
     const rows = await this.messages.failed(messageId, reason);
     this.submits.inc({ outcome });
     void this.outbox.dispatch(rows);

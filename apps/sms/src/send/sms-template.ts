@@ -27,6 +27,7 @@ export interface SmsTextInput {
 export function renderSmsText(input: SmsTextInput): string {
   const purpose = PURPOSES[input.type][input.lang];
   const minutes = Math.max(1, Math.round(input.ttlSeconds / 60));
-  if (input.lang === 'zh') return `【${input.signature}】您的${purpose}验证码是${input.code}，${minutes}分钟内有效。请勿泄露给他人。`;
+  if (input.lang === 'zh')
+    return `【${input.signature}】您的${purpose}验证码是${input.code}，${minutes}分钟内有效。请勿泄露给他人。`;
   return `[${input.signature}] Your ${purpose} code is ${input.code}. Valid for ${minutes} min. Never share it.`;
 }

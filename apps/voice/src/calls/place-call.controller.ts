@@ -18,11 +18,16 @@ export class PlaceCallController implements BeforeApplicationShutdown {
   ) {}
 
   @EventPattern<string>(Queues.voiceCalls)
-  async placeCallCommand(@Payload() command: PlaceCallCommand | undefined, @Ctx() context: BrokerContext): Promise<Disposition> {
+  async placeCallCommand(
+    @Payload() command: PlaceCallCommand | undefined,
+    @Ctx() context: BrokerContext,
+  ): Promise<Disposition> {
     const sessionId = command?.sessionId;
-    if (typeof sessionId !== 'string' || sessionId.length === 0) return { action: 'dead', reason: 'place-call command without sessionId' };
+    if (typeof sessionId !== 'string' || sessionId.length === 0)
+      return { action: 'dead', reason: 'place-call command without sessionId' };
     // After a channel was re-attached, calls from the old channel still hold ports: wait for one.
-    if (this.placeCall.liveCalls >= this.ports.capacity) return { action: 'retry', reason: 'no free voice port on this worker' };
+    if (this.placeCall.liveCalls >= this.ports.capacity)
+      return { action: 'retry', reason: 'no free voice port on this worker' };
     return this.placeCall.execute({ sessionId, messageId: context.getMessageId() });
   }
 

@@ -1,11 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { callOutcome, type CallEnding } from '#libs/contracts';
 import { SecretBox } from '#libs/auth';
-import { APP_LOGGER, JsonLogger, Metrics, PLATFORM_CONFIG, secondsSince, SLOW_BUCKETS, type PlatformConfig } from '#libs/runtime';
+import {
+  APP_LOGGER,
+  JsonLogger,
+  Metrics,
+  PLATFORM_CONFIG,
+  secondsSince,
+  SLOW_BUCKETS,
+  type PlatformConfig,
+} from '#libs/runtime';
 import type { Disposition } from '#libs/messaging';
 import { CARRIER, type Carrier } from '../carriers/carrier.js';
 import { VoicePortsService } from '../ports/voice-ports.service.js';
-import { CallSessionsRepository, type ClaimedCall } from './call-sessions.repository.js';
+import { CallSessionsRepository, type ClaimedCall } from '#libs/persistence';
 import { CallStateMachine } from './call-state-machine.js';
 
 /** ~2 minutes of retries (backoff up to 10 s) before giving the end of a call up to the sweeper. */
@@ -39,9 +47,21 @@ export class PlaceCallUseCase {
     private readonly secretBox: SecretBox,
     metrics: Metrics,
   ) {
-    this.placed = metrics.counter('voice_calls_placed_total', 'Calls this worker claimed and handed to its carrier (callout)');
-    this.ended = metrics.counter('voice_calls_ended_total', 'Calls ended and recorded, by the stateCode of their disconnect event', ['state_code']);
-    this.duration = metrics.histogram('voice_call_duration_seconds', 'From callout to the recorded end of a call', [], SLOW_BUCKETS);
+    this.placed = metrics.counter(
+      'voice_calls_placed_total',
+      'Calls this worker claimed and handed to its carrier (callout)',
+    );
+    this.ended = metrics.counter(
+      'voice_calls_ended_total',
+      'Calls ended and recorded, by the stateCode of their disconnect event',
+      ['state_code'],
+    );
+    this.duration = metrics.histogram(
+      'voice_call_duration_seconds',
+      'From callout to the recorded end of a call',
+      [],
+      SLOW_BUCKETS,
+    );
   }
 
   get liveCalls(): number {
@@ -71,7 +91,11 @@ export class PlaceCallUseCase {
       const stateCode = callOutcome(ending).stateCode;
       this.ended.inc({ state_code: String(stateCode) });
       this.duration.observe(secondsSince(startedNs));
-      log.info('call ended', { ending: ending.kind, stateCode, ...('sipStatus' in ending ? { sipStatus: ending.sipStatus } : {}) });
+      log.info('call ended', {
+        ending: ending.kind,
+        stateCode,
+        ...('sipStatus' in ending ? { sipStatus: ending.sipStatus } : {}),
+      });
       return { action: 'ack' };
     } finally {
       this.ports.release();

@@ -74,7 +74,9 @@ export function toNarrowband(file: Uint8Array): Int16Array {
 /** toNarrowband for the worker's tone cache: the conversion yields to the event loop (live calls' RTP). */
 export async function toNarrowbandYielding(file: Uint8Array): Promise<Int16Array> {
   const audio = decodeWav(file);
-  return audio.sampleRate === SAMPLE_RATE ? audio.samples : resampleYielding(audio.samples, audio.sampleRate, SAMPLE_RATE);
+  return audio.sampleRate === SAMPLE_RATE
+    ? audio.samples
+    : resampleYielding(audio.samples, audio.sampleRate, SAMPLE_RATE);
 }
 
 /** Where the digit prompts are, from the sources (ts-jest, tsx) or from dist/. */
@@ -96,7 +98,9 @@ export class DigitPrompts {
   private load(language: PromptLanguage): Promise<Int16Array[]> {
     let digits = this.loaded.get(language);
     if (!digits) {
-      digits = Promise.all(Array.from({ length: 10 }, async (_, d) => toNarrowband(await readFile(join(this.dir, language, `${d}.wav`)))));
+      digits = Promise.all(
+        Array.from({ length: 10 }, async (_, d) => toNarrowband(await readFile(join(this.dir, language, `${d}.wav`)))),
+      );
       digits.catch(() => this.loaded.delete(language));
       this.loaded.set(language, digits);
     }

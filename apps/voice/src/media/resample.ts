@@ -90,7 +90,11 @@ function run(p: Plan, input: Int16Array, out: Int16Array, from: number, to: numb
       }
     } else {
       const center = n / p.ratio;
-      for (let k = Math.max(0, Math.ceil(center - p.halfWidth)); k <= Math.min(last, Math.floor(center + p.halfWidth)); k++) {
+      for (
+        let k = Math.max(0, Math.ceil(center - p.halfWidth));
+        k <= Math.min(last, Math.floor(center + p.halfWidth));
+        k++
+      ) {
         const h = tap(k - center, p.cutoff, p.halfWidth);
         acc += input[k]! * h;
         weights += h;

@@ -1,7 +1,8 @@
 import { randomInt } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
-import { evenPortCount, rtpPacket } from '#libs/media';
+import { rtpPacket } from '#libs/media';
+import { evenPortCount } from '#libs/runtime';
 import { PAYLOAD_TYPES, type G711Codec } from './g711.js';
 
 /** 20 ms of 8 kHz G.711: 160 samples, one byte each. */
@@ -38,8 +39,13 @@ export class RtpSession {
   /** Packets the far end sent us (not played anywhere; counted for the logs). */
   received = 0;
 
-  private constructor(private readonly socket: Socket, readonly port: number) {
-    socket.on('message', () => { this.received++; });
+  private constructor(
+    private readonly socket: Socket,
+    readonly port: number,
+  ) {
+    socket.on('message', () => {
+      this.received++;
+    });
     socket.on('error', () => undefined);
   }
 
@@ -111,7 +117,10 @@ export class RtpSession {
         while (sent < due) {
           const offset = (sent % perPlay) * SAMPLES_PER_PACKET;
           const payload = audio.subarray(offset, offset + SAMPLES_PER_PACKET);
-          const packet = rtpPacket({ payloadType, marker: this.first, sequence: this.sequence, timestamp: this.timestamp, ssrc: this.ssrc }, payload);
+          const packet = rtpPacket(
+            { payloadType, marker: this.first, sequence: this.sequence, timestamp: this.timestamp, ssrc: this.ssrc },
+            payload,
+          );
           const to = this.remote ?? remote;
           if (!this.held) {
             try {
@@ -137,6 +146,10 @@ export class RtpSession {
     if (this.closed) return;
     this.closed = true;
     portsInUse.delete(this.port);
-    try { this.socket.close(); } catch { /* already closed */ }
+    try {
+      this.socket.close();
+    } catch {
+      /* already closed */
+    }
   }
 }

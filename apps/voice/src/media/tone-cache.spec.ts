@@ -5,8 +5,13 @@ import { encodeWav } from '#libs/media';
 class CountingSource implements ToneSource {
   reads = 0;
   files = new Map<string, { digest: string; content: Buffer }>();
-  async digest(_app: string, name: string) { return this.files.get(name)?.digest ?? null; }
-  async content(_app: string, name: string) { this.reads++; return this.files.get(name)?.content ?? null; }
+  async digest(_app: string, name: string) {
+    return this.files.get(name)?.digest ?? null;
+  }
+  async content(_app: string, name: string) {
+    this.reads++;
+    return this.files.get(name)?.content ?? null;
+  }
 }
 
 describe('tone cache', () => {
@@ -27,7 +32,8 @@ describe('tone cache', () => {
 
   it('stays within its sample budget, dropping the least recently used', async () => {
     const source = new CountingSource();
-    for (const name of ['a', 'b', 'c']) source.files.set(name, { digest: name, content: encodeWav(new Int16Array(800), 8000) });
+    for (const name of ['a', 'b', 'c'])
+      source.files.set(name, { digest: name, content: encodeWav(new Int16Array(800), 8000) });
     const cache = new ToneCache(source, 1600);
     await cache.get('app', 'a');
     await cache.get('app', 'b');

@@ -17,7 +17,10 @@ export class ToneCache {
   private readonly pending = new Map<string, Promise<Int16Array>>();
   private totalSamples = 0;
 
-  constructor(private readonly source: ToneSource, private readonly maxSamples = 8000 * 60 * 60) {}
+  constructor(
+    private readonly source: ToneSource,
+    private readonly maxSamples = 8000 * 60 * 60,
+  ) {}
 
   get size(): number {
     return this.entries.size;

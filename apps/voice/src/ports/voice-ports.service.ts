@@ -1,9 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { VOICE_WORKER_HEARTBEAT_MS } from '#libs/contracts';
+import { VoiceWorkersRepository } from '#libs/persistence';
 import { APP_LOGGER, JsonLogger, Metrics, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
-
 
 /**
  * This worker's voice ports. The worker registers itself in `voice_workers` with its port count
@@ -16,14 +15,19 @@ export class VoicePortsService implements OnApplicationBootstrap {
   private timer?: NodeJS.Timeout;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly workers: VoiceWorkersRepository,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
     @Inject(APP_LOGGER) private readonly logger: JsonLogger,
     metrics: Metrics,
   ) {
     this.workerId = `${config.hostName}:${process.pid}:${randomUUID().slice(0, 8)}`;
     metrics.gauge('voice_active_calls', 'Calls this voice worker is carrying now', [], (g) => g.set(this.active));
-    metrics.gauge('voice_idle_ports', 'Voice ports of this worker not carrying a call (VERIGATE_VOICE_PORTS minus active calls)', [], (g) => g.set(Math.max(0, this.capacity - this.active)));
+    metrics.gauge(
+      'voice_idle_ports',
+      'Voice ports of this worker not carrying a call (VERIGATE_VOICE_PORTS minus active calls)',
+      [],
+      (g) => g.set(Math.max(0, this.capacity - this.active)),
+    );
     metrics.gauge('voice_ports', 'Voice ports of this worker (VERIGATE_VOICE_PORTS)', [], (g) => g.set(this.capacity));
   }
 
@@ -51,11 +55,12 @@ export class VoicePortsService implements OnApplicationBootstrap {
 
   async heartbeat(): Promise<void> {
     try {
-      await this.dataSource.query(
-        `INSERT INTO voice_workers (id, host_name, ports, active_calls) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (id) DO UPDATE SET active_calls = EXCLUDED.active_calls, ports = EXCLUDED.ports, heartbeat_at = now()`,
-        [this.workerId, this.config.hostName, this.capacity, this.active],
-      );
+      await this.workers.heartbeat({
+        id: this.workerId,
+        hostName: this.config.hostName,
+        ports: this.capacity,
+        activeCalls: this.active,
+      });
     } catch (error) {
       this.logger.warn('voice port heartbeat failed', { error: (error as Error).message });
     }
@@ -64,6 +69,6 @@ export class VoicePortsService implements OnApplicationBootstrap {
   /** Leaves the pool (graceful stop): the gateway stops counting these ports at once. */
   async unregister(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    await this.dataSource.query('DELETE FROM voice_workers WHERE id = $1', [this.workerId]).catch(() => undefined);
+    await this.workers.unregister(this.workerId).catch(() => undefined);
   }
 }

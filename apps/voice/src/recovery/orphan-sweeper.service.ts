@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { VOICE_WORKER_STALE_SECONDS } from '#libs/contracts';
 import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
-import { CallSessionsRepository } from '../calls/call-sessions.repository.js';
+import { CallSessionsRepository } from '#libs/persistence';
 
 /**
  * Beyond ring timeout + longest call + this, a session still `calling` has been lost track of.

@@ -44,10 +44,14 @@ export class BrokerClient extends ClientProxy {
   protected publish(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
     const routingKey = this.normalizePattern(packet.pattern);
     const { exchange, timeoutMs } = this.options;
-    const answer = this.options.answer === 'bytes'
-      ? this.rpc.callRaw(exchange, routingKey, packet.data, timeoutMs)
-      : this.rpc.call(exchange, routingKey, packet.data, timeoutMs);
-    answer.then((response) => callback({ response, isDisposed: true }), (err: unknown) => callback({ err, isDisposed: true }));
+    const answer =
+      this.options.answer === 'bytes'
+        ? this.rpc.callRaw(exchange, routingKey, packet.data, timeoutMs)
+        : this.rpc.call(exchange, routingKey, packet.data, timeoutMs);
+    answer.then(
+      (response) => callback({ response, isDisposed: true }),
+      (err: unknown) => callback({ err, isDisposed: true }),
+    );
     // Nothing to cancel: a late answer is dropped by RpcClient.
     return () => undefined;
   }

@@ -18,7 +18,8 @@ function fakeBroker() {
       handlers.set(queue, handler);
     },
     declareRpcQueue: async (queue: string, maxLength: number) => void calls.push(`declare ${queue} ${maxLength}`),
-    reply: async (replyTo: string, correlationId: string | undefined, payload: unknown) => void replies.push([replyTo, correlationId, payload]),
+    reply: async (replyTo: string, correlationId: string | undefined, payload: unknown) =>
+      void replies.push([replyTo, correlationId, payload]),
     stopConsuming: async () => void calls.push('stop'),
   } as unknown as Broker;
   return { broker, calls, handlers, replies };
@@ -33,12 +34,19 @@ async function listening(server: BrokerServer): Promise<void> {
 }
 
 describe('BrokerServer', () => {
-  it('binds an event pattern to its queue with the configured prefetch, and returns the handler\'s disposition', async () => {
+  it("binds an event pattern to its queue with the configured prefetch, and returns the handler's disposition", async () => {
     const { broker, calls, handlers } = fakeBroker();
     const settings: ConsumerSettings = { 'work.q': { prefetch: 7 } };
     const server = new BrokerServer(() => ({ broker, settings, logger }));
     const seen: Array<[unknown, string]> = [];
-    server.addHandler('work.q', async (data: unknown, ctx: BrokerContext) => (seen.push([data, ctx.getMessageId()]), { action: 'retry', reason: 'busy' }), true);
+    server.addHandler(
+      'work.q',
+      async (data: unknown, ctx: BrokerContext) => (
+        seen.push([data, ctx.getMessageId()]),
+        { action: 'retry', reason: 'busy' }
+      ),
+      true,
+    );
     await listening(server);
     expect(calls).toEqual(['consume work.q 7 Infinity']);
     expect(await handlers.get('work.q')!(delivery({ a: 1 }))).toEqual({ action: 'retry', reason: 'busy' });
@@ -55,15 +63,25 @@ describe('BrokerServer', () => {
 
   it('serves a message pattern as RPC: declares the capped queue, replies with the return value, never retries', async () => {
     const { broker, calls, handlers, replies } = fakeBroker();
-    const server = new BrokerServer(() => ({ broker, settings: { 'rpc.q': { prefetch: 4, rpcQueueMaxLength: 9 } }, logger }));
+    const server = new BrokerServer(() => ({
+      broker,
+      settings: { 'rpc.q': { prefetch: 4, rpcQueueMaxLength: 9 } },
+      logger,
+    }));
     let ran = 0;
     server.addHandler('rpc.q', async (data: { n: number }) => (ran++, { doubled: data.n * 2 }), false);
     await listening(server);
     expect(calls).toEqual(['declare rpc.q 9', 'consume rpc.q 4 0']);
-    expect(await handlers.get('rpc.q')!(delivery({ n: 2 }, { replyTo: 'amq.rabbitmq.reply-to.x', correlationId: 'c-1' }))).toEqual({ action: 'ack' });
+    expect(
+      await handlers.get('rpc.q')!(delivery({ n: 2 }, { replyTo: 'amq.rabbitmq.reply-to.x', correlationId: 'c-1' })),
+    ).toEqual({ action: 'ack' });
     expect(replies).toEqual([['amq.rabbitmq.reply-to.x', 'c-1', { doubled: 4 }]]);
     // Past its deadline: acked without running the handler or answering.
-    expect(await handlers.get('rpc.q')!(delivery({ n: 3 }, { replyTo: 'r', headers: { [RPC_DEADLINE_HEADER]: String(Date.now() - 1000) } }))).toEqual({ action: 'ack' });
+    expect(
+      await handlers.get('rpc.q')!(
+        delivery({ n: 3 }, { replyTo: 'r', headers: { [RPC_DEADLINE_HEADER]: String(Date.now() - 1000) } }),
+      ),
+    ).toEqual({ action: 'ack' });
     expect(ran).toBe(1);
     expect(replies).toHaveLength(1);
   });

@@ -68,10 +68,16 @@ export class BrokerServer extends Server implements CustomTransportStrategy {
         if (handler.isEventHandler) {
           await broker.consume(queue, queueSettings.prefetch, (delivery) => this.disposition(handler, delivery));
         } else {
-          if (queueSettings.rpcQueueMaxLength === undefined) throw new Error(`no rpcQueueMaxLength for RPC queue ${queue}`);
+          if (queueSettings.rpcQueueMaxLength === undefined)
+            throw new Error(`no rpcQueueMaxLength for RPC queue ${queue}`);
           await broker.declareRpcQueue(queue, queueSettings.rpcQueueMaxLength);
           // maxRetries 0: a request whose handler throws is dropped (the requester times out), never retried.
-          await broker.consume(queue, queueSettings.prefetch, (delivery) => answerRpc(broker, queue, delivery, () => this.invoke(handler, delivery), logger), 0);
+          await broker.consume(
+            queue,
+            queueSettings.prefetch,
+            (delivery) => answerRpc(broker, queue, delivery, () => this.invoke(handler, delivery), logger),
+            0,
+          );
         }
       }
       callback();

@@ -39,7 +39,9 @@ export class InitialSchema1764300000000 implements MigrationInterface {
         app_id uuid REFERENCES apps(id) ON DELETE CASCADE,
         created_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await q.query(`CREATE UNIQUE INDEX number_lists_entry ON number_lists (list, number, COALESCE(app_id, '00000000-0000-0000-0000-000000000000'))`);
+    await q.query(
+      `CREATE UNIQUE INDEX number_lists_entry ON number_lists (list, number, COALESCE(app_id, '00000000-0000-0000-0000-000000000000'))`,
+    );
     await q.query(`
       CREATE TABLE tone_files (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -160,7 +162,9 @@ export class InitialSchema1764300000000 implements MigrationInterface {
         delivered_at timestamptz,
         UNIQUE (source_id, stream)
       )`);
-    await q.query(`CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending'`);
+    await q.query(
+      `CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending'`,
+    );
     await q.query(`CREATE INDEX webhook_deliveries_session ON webhook_deliveries (session_id, stream, seq)`);
     await q.query(`
       CREATE TABLE delivery_attempts (
@@ -176,7 +180,20 @@ export class InitialSchema1764300000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const table of ['delivery_attempts', 'webhook_deliveries', 'voice_workers', 'auth_nonces', 'outbox', 'cdrs', 'call_events', 'call_sessions', 'tone_files', 'number_lists', 'app_numbers', 'apps']) {
+    for (const table of [
+      'delivery_attempts',
+      'webhook_deliveries',
+      'voice_workers',
+      'auth_nonces',
+      'outbox',
+      'cdrs',
+      'call_events',
+      'call_sessions',
+      'tone_files',
+      'number_lists',
+      'app_numbers',
+      'apps',
+    ]) {
       await q.query(`DROP TABLE IF EXISTS ${table}`);
     }
   }

@@ -2,7 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Image captcha sessions and the per-fingerprint / per-IP counters behind its rate limits and
- * lock-outs (SPEC §2.1). Every state change is a compare-and-set on `state`; every counter
+ * lock-outs (docs/contract.md#image-captcha). Every state change is a compare-and-set on `state`; every counter
  * change is one atomic upsert.
  */
 export class Captcha1764400000000 implements MigrationInterface {

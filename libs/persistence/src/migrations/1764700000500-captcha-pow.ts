@@ -10,7 +10,9 @@ export class CaptchaPow1764700000500 implements MigrationInterface {
   name = 'CaptchaPow1764700000500';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE apps ADD COLUMN captcha_pow boolean NOT NULL DEFAULT false, ADD COLUMN captcha_under_attack boolean NOT NULL DEFAULT false`);
+    await q.query(
+      `ALTER TABLE apps ADD COLUMN captcha_pow boolean NOT NULL DEFAULT false, ADD COLUMN captcha_under_attack boolean NOT NULL DEFAULT false`,
+    );
     await q.query(`ALTER TABLE apps ALTER COLUMN captcha_pow SET DEFAULT true`);
   }
 

@@ -3,8 +3,8 @@ import { Reflector } from '@nestjs/core';
 import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { concatMap, type Observable } from 'rxjs';
-import { DataSource } from 'typeorm';
 import { APP_LOGGER, JsonLogger } from '#libs/runtime';
+import { AuditLogRepository } from './audit-log.repository.js';
 import { AUDITED, type AuditSpec } from './audited.decorator.js';
 import { redact, requestFields } from './redact.js';
 
@@ -29,7 +29,7 @@ function requestIdOf(req: FastifyRequest): string | null {
 export class AuditInterceptor implements NestInterceptor {
   constructor(
     private readonly reflector: Reflector,
-    private readonly dataSource: DataSource,
+    private readonly auditLog: AuditLogRepository,
     @Inject(APP_LOGGER) private readonly logger: JsonLogger,
   ) {}
 
@@ -37,21 +37,30 @@ export class AuditInterceptor implements NestInterceptor {
     const spec = this.reflector.get<AuditSpec | undefined>(AUDITED, context.getHandler());
     if (!spec) return next.handle();
     const req = context.switchToHttp().getRequest<FastifyRequest & { params: Record<string, string> }>();
-    return next.handle().pipe(concatMap(async (result: unknown) => {
-      await this.record(spec, req, result);
-      return result;
-    }));
+    return next.handle().pipe(
+      concatMap(async (result: unknown) => {
+        await this.record(spec, req, result);
+        return result;
+      }),
+    );
   }
 
-  private async record(spec: AuditSpec, req: FastifyRequest & { params: Record<string, string> }, result: unknown): Promise<void> {
+  private async record(
+    spec: AuditSpec,
+    req: FastifyRequest & { params: Record<string, string> },
+    result: unknown,
+  ): Promise<void> {
     try {
       const defaults = requestFields(req.params, req.query, req.body);
       const detail = spec.detail ? redact(spec.detail(req, result, defaults)) : defaults;
       const target = spec.target?.(req, result) ?? null;
-      await this.dataSource.query(
-        'INSERT INTO audit_log (actor, action, target, detail, request_id) VALUES ($1, $2, $3, $4, $5)',
-        [actorOf(req.headers.authorization), spec.action, target, detail === undefined || detail === null ? null : JSON.stringify(detail), requestIdOf(req)],
-      );
+      await this.auditLog.record({
+        actor: actorOf(req.headers.authorization),
+        action: spec.action,
+        target,
+        detail: detail === undefined || detail === null ? null : JSON.stringify(detail),
+        requestId: requestIdOf(req),
+      });
     } catch (error) {
       this.logger.error('audit log write failed', { action: spec.action, error });
     }

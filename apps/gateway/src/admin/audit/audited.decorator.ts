@@ -5,7 +5,11 @@ import type { FastifyRequest } from 'fastify';
 export interface AuditSpec {
   action: string;
   target?: (req: FastifyRequest & { params: Record<string, string> }, result: any) => string | null | undefined;
-  detail?: (req: FastifyRequest & { params: Record<string, string> }, result: any, defaults: Record<string, unknown>) => unknown;
+  detail?: (
+    req: FastifyRequest & { params: Record<string, string> },
+    result: any,
+    defaults: Record<string, unknown>,
+  ) => unknown;
 }
 
 export const AUDITED = Symbol('verigate:audited');

@@ -33,7 +33,10 @@ export function redact(value: unknown, depth = 0): unknown {
 
 /** The audit entry's default detail: path parameters, query and a JSON object body, redacted. */
 export function requestFields(params: unknown, query: unknown, body: unknown): Record<string, unknown> {
-  const plain = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Uint8Array) ? { ...(v as Record<string, unknown>) } : {});
+  const plain = (v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Uint8Array)
+      ? { ...(v as Record<string, unknown>) }
+      : {};
   // Path parameters last: they name the resource and a body field must not shadow them.
   return redact({ ...plain(query), ...plain(body), ...plain(params) }) as Record<string, unknown>;
 }

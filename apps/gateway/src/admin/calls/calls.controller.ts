@@ -1,33 +1,27 @@
-import { Controller, Get, HttpCode, Inject, Param, Post, Query, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { queryRows, CallEventEntity, CallSessionEntity, CdrEntity, DeliveryAttemptEntity, WebhookDeliveryEntity } from '#libs/persistence';
+import {
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Query,
+  UseFilters,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common';
 import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, redactUrlCredentials, type PlatformConfig } from '#libs/runtime';
 import { AdminExceptionFilter } from '../../http/admin-exception.filter.js';
 import { AdminError } from '../../http/rest-error.js';
 import { invalid, notFound, pageLimit } from '../admin-input.js';
-import { addBefore, cursorTimeSql, listFormat, nextBefore, SqlFilter, streamCsvExport } from '../admin-query.js';
+import { csvExport, exportConnectionError, listFormat } from '../admin-query.js';
 import { Audited } from '../audit/audited.decorator.js';
 import { AuditInterceptor } from '../audit/audit.interceptor.js';
 import { OperatorTokenGuard } from '../operator-token.guard.js';
+import { CallRecordsService } from './call-records.service.js';
 import { cdrCsvStream } from './cdr-csv.js';
-
-interface CdrFilter {
-  appKey?: string;
-  sessionId?: string;
-  number?: string;
-  from?: string;
-  to?: string;
-}
-
-/** The conditions of a CDR query. */
-function cdrWhere(filter: CdrFilter): SqlFilter {
-  const where = new SqlFilter();
-  if (filter.appKey) where.add('app_key = ?', filter.appKey);
-  if (filter.sessionId) where.add('session_id = ?', filter.sessionId);
-  if (filter.number) where.add('(callee_num = ? OR caller_num = ?)', filter.number);
-  where.addTimeRange('call_start', filter.from, filter.to);
-  return where;
-}
+import { nextBefore } from '../admin-query.js';
+import { WebhookDeliveriesGatewayReadRepository } from './webhook-deliveries.gateway-read.repository.js';
 
 /** Read side for operators and auditors: sessions with their events, CDRs, webhook deliveries. */
 @Controller('admin/v1')
@@ -36,17 +30,17 @@ function cdrWhere(filter: CdrFilter): SqlFilter {
 @UseInterceptors(AuditInterceptor)
 export class CallsController {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly records: CallRecordsService,
+    private readonly deliveryRecords: WebhookDeliveriesGatewayReadRepository,
     @Inject(APP_LOGGER) private readonly logger: JsonLogger,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
   ) {}
 
   @Get('calls/:sessionId')
   async call(@Param('sessionId') sessionId: string) {
-    const session = await this.dataSource.getRepository(CallSessionEntity).findOneBy({ id: sessionId });
-    if (!session) throw notFound(`session ${sessionId}`);
-    const events = await this.dataSource.getRepository(CallEventEntity).find({ where: { sessionId }, order: { seq: 'ASC' } });
-    const cdr = await this.dataSource.getRepository(CdrEntity).findOneBy({ sessionId });
+    const record = await this.records.call(sessionId);
+    if (!record) throw notFound(`session ${sessionId}`);
+    const { session, events, cdr } = record;
     return {
       session,
       events: events.map((e) => ({ seq: e.seq, eventType: e.eventType, body: e.body, createdAt: e.createdAt })),
@@ -72,38 +66,41 @@ export class CallsController {
   ) {
     const filter = { appKey, sessionId, number, from, to };
     if (listFormat(format) === 'csv') {
-      const where = cdrWhere(filter);
-      return streamCsvExport(this.dataSource, this.logger, {
-        sql: `SELECT fee_info, state_code FROM cdrs ${where.where} ORDER BY call_start, id`,
-        params: where.params, csv: cdrCsvStream(), filename: 'cdrs.csv', what: 'CDR',
+      const cursor = await this.records.cdrExport(filter, {
         timeoutSeconds: this.config.controls.exportTimeoutSeconds,
+        onConnectionError: exportConnectionError(this.logger, 'CDR'),
       });
+      return csvExport(cursor, cdrCsvStream(), this.logger, { filename: 'cdrs.csv', what: 'CDR' });
     }
     const take = pageLimit(limit);
-    const where = cdrWhere(filter);
-    addBefore(where, before, 'call_start');
-    const rows = await queryRows<{ fee_info: Record<string, unknown>; id: string; cursor_time: string }>(this.dataSource,
-      `SELECT fee_info, id, ${cursorTimeSql('call_start')} AS cursor_time
-         FROM cdrs ${where.where} ORDER BY call_start DESC, id DESC LIMIT ${where.param(take)}`,
-      where.params,
-    );
+    const rows = await this.records.cdrPage(filter, before, take);
     return { items: rows.map((r) => r.fee_info), count: rows.length, nextBefore: nextBefore(rows, take) };
   }
 
   @Get('deliveries')
   async deliveries(@Query('sessionId') sessionId?: string) {
     if (!sessionId) throw invalid('sessionId', 'present');
-    const deliveries = await this.dataSource.getRepository(WebhookDeliveryEntity).find({ where: { sessionId }, order: { stream: 'DESC', seq: 'ASC' } });
-    const attempts = deliveries.length
-      ? await this.dataSource.getRepository(DeliveryAttemptEntity).createQueryBuilder('a')
-          .where('a.delivery_id IN (:...ids)', { ids: deliveries.map((d) => d.id) }).orderBy('a.id', 'ASC').getMany()
-      : [];
+    const { deliveries, attempts } = await this.deliveryRecords.ofSession(sessionId);
     return deliveries.map((d) => ({
-      id: d.id, stream: d.stream, seq: d.seq, url: redactUrlCredentials(d.url), status: d.status, attempts: d.attempts,
-      lastHttpStatus: d.lastHttpStatus, lastError: d.lastError, nextAttemptAt: d.nextAttemptAt, deliveredAt: d.deliveredAt,
-      attemptLog: attempts.filter((a) => a.deliveryId === d.id).map((a) => ({
-        attempt: a.attempt, attemptedAt: a.attemptedAt, durationMs: a.durationMs, httpStatus: a.httpStatus, error: a.error,
-      })),
+      id: d.id,
+      stream: d.stream,
+      seq: d.seq,
+      url: redactUrlCredentials(d.url),
+      status: d.status,
+      attempts: d.attempts,
+      lastHttpStatus: d.lastHttpStatus,
+      lastError: d.lastError,
+      nextAttemptAt: d.nextAttemptAt,
+      deliveredAt: d.deliveredAt,
+      attemptLog: attempts
+        .filter((a) => a.deliveryId === d.id)
+        .map((a) => ({
+          attempt: a.attempt,
+          attemptedAt: a.attemptedAt,
+          durationMs: a.durationMs,
+          httpStatus: a.httpStatus,
+          error: a.error,
+        })),
     }));
   }
 
@@ -113,17 +110,14 @@ export class CallsController {
   @Audited('delivery.redeliver', (req) => req.params.id)
   async redeliver(@Param('id') id: string) {
     if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound(`delivery ${id}`);
-    const rows = await queryRows(this.dataSource,
-      `UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = now(), lease_until = NULL
-        WHERE id = $1 AND (status = 'failed' OR (status = 'pending' AND (lease_until IS NULL OR lease_until < now())))
-        RETURNING id`,
-      [id],
-    );
-    if (rows.length === 0) {
-      const exists: unknown[] = await this.dataSource.query('SELECT 1 FROM webhook_deliveries WHERE id = $1', [id]);
-      if (exists.length === 0) throw notFound(`delivery ${id}`);
-      throw new AdminError(409, 'NOT_REDELIVERABLE', 'the delivery was already acknowledged, or is being sent right now');
-    }
+    const outcome = await this.deliveryRecords.redeliver(id);
+    if (outcome === 'missing') throw notFound(`delivery ${id}`);
+    if (outcome === 'busy')
+      throw new AdminError(
+        409,
+        'NOT_REDELIVERABLE',
+        'the delivery was already acknowledged, or is being sent right now',
+      );
     return { id, status: 'pending' };
   }
 }

@@ -21,11 +21,14 @@ describe('csvCell', () => {
     expect(csvCell('a,"b"')).toBe('"a,""b"""');
   });
 
-  it.each(['=1+2', '+cmd', '-2+3', '@SUM(A1)', '\tx', '=HYPERLINK("http://x")'])('neutralises the formula %j', (text) => {
-    const cell = csvCell(text);
-    const unquoted = cell.startsWith('"') ? cell.slice(1, -1).replace(/""/g, '"') : cell;
-    expect(unquoted).toBe(`'${text}`);
-  });
+  it.each(['=1+2', '+cmd', '-2+3', '@SUM(A1)', '\tx', '=HYPERLINK("http://x")'])(
+    'neutralises the formula %j',
+    (text) => {
+      const cell = csvCell(text);
+      const unquoted = cell.startsWith('"') ? cell.slice(1, -1).replace(/""/g, '"') : cell;
+      expect(unquoted).toBe(`'${text}`);
+    },
+  );
 
   it('quotes a neutralised formula that also holds a comma or quote', () => {
     expect(csvCell('=A1,"x"')).toBe(`"'=A1,""x"""`);
@@ -57,7 +60,10 @@ describe('CDR lines', () => {
   });
 
   it('streams a header and every row, in chunks', async () => {
-    const rows = Array.from({ length: 5000 }, (_, i) => ({ fee_info: { sessionId: `s${i}`, userData: 'u' }, state_code: 0 }));
+    const rows = Array.from({ length: 5000 }, (_, i) => ({
+      fee_info: { sessionId: `s${i}`, userData: 'u' },
+      state_code: 0,
+    }));
     const chunks: string[] = [];
     for await (const chunk of Readable.from(rows).pipe(cdrCsvStream())) chunks.push(String(chunk));
     const text = chunks.join('');

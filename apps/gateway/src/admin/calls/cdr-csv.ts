@@ -4,9 +4,24 @@ import { csvLine, csvStream } from '../csv.js';
 
 /** Every FeeInfo field, in the order of libs/contracts (the compiler checks none is missing). */
 const FEE_INFO_KEYS = {
-  direction: true, spId: true, appKey: true, icid: true, bindNum: true, sessionId: true, callerNum: true, calleeNum: true,
-  callOutStartTime: true, callOutAlertingTime: true, callOutAnswerTime: true, callEndTime: true, callOutUnaswRsn: true,
-  sipStatusCode: true, ulFailReason: true, serviceType: true, hostName: true, userData: true,
+  direction: true,
+  spId: true,
+  appKey: true,
+  icid: true,
+  bindNum: true,
+  sessionId: true,
+  callerNum: true,
+  calleeNum: true,
+  callOutStartTime: true,
+  callOutAlertingTime: true,
+  callOutAnswerTime: true,
+  callEndTime: true,
+  callOutUnaswRsn: true,
+  sipStatusCode: true,
+  ulFailReason: true,
+  serviceType: true,
+  hostName: true,
+  userData: true,
 } as const satisfies Record<keyof FeeInfo, true>;
 
 export const FEE_INFO_FIELDS = Object.keys(FEE_INFO_KEYS) as (keyof FeeInfo)[];

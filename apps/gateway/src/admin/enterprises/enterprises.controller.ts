@@ -1,12 +1,11 @@
 import { Body, Controller, Get, Param, Put, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { EnterpriseEntity } from '#libs/persistence';
 import { AppDirectory } from '../../directory/app-directory.service.js';
 import { AdminExceptionFilter } from '../../http/admin-exception.filter.js';
 import { invalid, objectBody, optionalEnum } from '../admin-input.js';
 import { Audited } from '../audit/audited.decorator.js';
 import { AuditInterceptor } from '../audit/audit.interceptor.js';
 import { OperatorTokenGuard } from '../operator-token.guard.js';
+import { EnterprisesRepository } from './enterprises.repository.js';
 
 const ENTERPRISE_ID = /^[A-Za-z0-9_.-]{1,64}$/;
 
@@ -20,7 +19,7 @@ const ENTERPRISE_ID = /^[A-Za-z0-9_.-]{1,64}$/;
 @UseInterceptors(AuditInterceptor)
 export class EnterprisesController {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly enterprises: EnterprisesRepository,
     private readonly directory: AppDirectory,
   ) {}
 
@@ -30,11 +29,7 @@ export class EnterprisesController {
   async put(@Param('id') id: string, @Body() input: unknown) {
     if (!ENTERPRISE_ID.test(id)) throw invalid('id', '1-64 letters, digits, _ . -');
     const status = optionalEnum(objectBody(input), 'status', ['normal', 'suspended'] as const) ?? 'normal';
-    await this.dataSource.query(
-      `INSERT INTO enterprises (id, status) VALUES ($1, $2)
-       ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, updated_at = now()`,
-      [id, status],
-    );
+    await this.enterprises.put(id, status);
     // The status is part of every cached app of the enterprise.
     this.directory.invalidateAll();
     return { id, status };
@@ -42,7 +37,7 @@ export class EnterprisesController {
 
   @Get()
   async list() {
-    const rows = await this.dataSource.getRepository(EnterpriseEntity).find({ order: { id: 'ASC' } });
+    const rows = await this.enterprises.list();
     return rows.map((e) => ({ id: e.id, status: e.status, createdAt: e.createdAt, updatedAt: e.updatedAt }));
   }
 }

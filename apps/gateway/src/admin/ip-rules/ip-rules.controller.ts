@@ -1,7 +1,17 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  UseFilters,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common';
 import { isIP } from 'node:net';
-import { DataSource } from 'typeorm';
-import { IpRuleEntity, type IpRuleKind } from '#libs/persistence';
+import type { IpRuleKind } from '#libs/persistence';
 import { parseCidr } from '#libs/runtime';
 import { AdminExceptionFilter } from '../../http/admin-exception.filter.js';
 import { addressBucket } from '../../http/client-address.js';
@@ -9,7 +19,9 @@ import { invalid, notFound, objectBody, optionalEnum, optionalString, requiredSt
 import { Audited } from '../audit/audited.decorator.js';
 import { AuditInterceptor } from '../audit/audit.interceptor.js';
 import { OperatorTokenGuard } from '../operator-token.guard.js';
-import { IpGuard } from '../../voice/ip-guard.service.js';
+import { IpBansRepository } from '../../policy/ip-bans.repository.js';
+import { IpGuard } from '../../policy/ip-guard.service.js';
+import { IpRulesRepository } from '../../policy/ip-rules.repository.js';
 
 const KINDS: readonly IpRuleKind[] = ['blacklist', 'restricted-area'];
 const UUID = /^[0-9a-f-]{36}$/;
@@ -32,13 +44,10 @@ function cidrField(body: Record<string, unknown>): string {
 @UseInterceptors(AuditInterceptor)
 export class IpRulesController {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly ipRules: IpRulesRepository,
+    private readonly ipBans: IpBansRepository,
     private readonly ipGuard: IpGuard,
   ) {}
-
-  private get repo() {
-    return this.dataSource.getRepository(IpRuleEntity);
-  }
 
   @Post('ip-rules')
   @HttpCode(201)
@@ -50,25 +59,20 @@ export class IpRulesController {
     const cidr = cidrField(body);
     const area = optionalString(body, 'area', 64) ?? null;
     if (kind === 'restricted-area' && !area) throw invalid('area', 'the name of the restricted area');
-    const [row] = await this.dataSource.query(
-      `INSERT INTO ip_rules (kind, cidr, area) VALUES ($1, network($2::inet), $3)
-       ON CONFLICT (kind, cidr) DO UPDATE SET area = EXCLUDED.area RETURNING id, kind, cidr::text AS cidr, area`,
-      [kind, cidr, area],
-    ) as Array<{ id: string; kind: IpRuleKind; cidr: string; area: string | null }>;
+    const row = await this.ipRules.upsert(kind, cidr, area);
     this.ipGuard.invalidate();
     return row;
   }
 
   @Get('ip-rules')
   async list() {
-    const rows: Array<Record<string, unknown>> = await this.dataSource.query(`SELECT id, kind, cidr::text AS cidr, area, created_at AS "createdAt" FROM ip_rules ORDER BY kind, cidr`);
-    return rows;
+    return this.ipRules.list();
   }
 
   @Delete('ip-rules/:id')
   @Audited('ip-rule.remove', (req) => (req.params as { id?: string }).id)
   async remove(@Param('id') id: string) {
-    if (!UUID.test(id) || !(await this.repo.delete({ id })).affected) throw notFound(`ip rule ${id}`);
+    if (!UUID.test(id) || !(await this.ipRules.remove(id))) throw notFound(`ip rule ${id}`);
     this.ipGuard.invalidate();
     return { id, removed: true };
   }
@@ -76,7 +80,7 @@ export class IpRulesController {
   /** Addresses banned now for repeated authentication failures (1020176): IPv4 addresses and IPv6 /64s. */
   @Get('ip-bans')
   async bans() {
-    return this.dataSource.query(`SELECT abbrev(ip) AS ip, banned_until AS "bannedUntil", reason FROM ip_bans WHERE banned_until > now() ORDER BY banned_until DESC`);
+    return this.ipBans.list();
   }
 
   /** Lifts a ban at once (the failures counted so far are forgotten too); any address of a banned IPv6 /64 lifts the /64's ban. */
@@ -85,13 +89,7 @@ export class IpRulesController {
   async lift(@Param('ip') ip: string) {
     if (!isIP(ip)) throw invalid('ip', 'an IP address');
     const bucket = addressBucket(ip);
-    const rows: unknown[] = await this.dataSource.query(
-      `WITH lifted AS (DELETE FROM ip_bans WHERE ip = $1::inet AND banned_until > now() RETURNING 1),
-            forgotten AS (DELETE FROM rate_counters WHERE key = 'auth-failure:' || host($1::inet))
-       SELECT 1 FROM lifted`,
-      [bucket],
-    );
-    if (rows.length === 0) throw notFound(`ban of ${ip}`);
+    if (!(await this.ipBans.lift(bucket))) throw notFound(`ban of ${ip}`);
     this.ipGuard.invalidate();
     return { ip, lifted: true };
   }

@@ -1,14 +1,25 @@
-import { Body, Controller, Delete, Get, HttpCode, Post, Query, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
-import { DataSource, IsNull } from 'typeorm';
-import { NumberListEntryEntity, type NumberListName } from '#libs/persistence';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Post,
+  Query,
+  UseFilters,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common';
+import type { NumberListName } from '#libs/persistence';
 import { AppDirectory } from '../../directory/app-directory.service.js';
+import { NumberListsRepository } from '../../directory/number-lists.repository.js';
 import { Audited } from '../audit/audited.decorator.js';
 import { AuditInterceptor } from '../audit/audit.interceptor.js';
 import { AdminExceptionFilter } from '../../http/admin-exception.filter.js';
 import { invalid, notFound, objectBody, optionalEnum, optionalString, requiredString } from '../admin-input.js';
 import { AppsAdminService } from '../apps/apps-admin.service.js';
 import { OperatorTokenGuard } from '../operator-token.guard.js';
-import { PHONE_NUMBER, PHONE_NUMBER_RULE } from '../../voice/phone-number.js';
+import { PHONE_NUMBER, PHONE_NUMBER_RULE } from '../../policy/phone-number.js';
 
 const LISTS: readonly NumberListName[] = ['blacklist', 'whitelist'];
 
@@ -23,33 +34,32 @@ const LISTS: readonly NumberListName[] = ['blacklist', 'whitelist'];
 @UseInterceptors(AuditInterceptor)
 export class ListsController {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly lists: NumberListsRepository,
     private readonly apps: AppsAdminService,
     private readonly directory: AppDirectory,
   ) {}
-
-  private get repo() {
-    return this.dataSource.getRepository(NumberListEntryEntity);
-  }
 
   @Post()
   @HttpCode(201)
   @Audited('list.add', (_req, result) => result?.number, (_req, result) => result)
   async add(@Body() input: unknown) {
     const entry = await this.entry(objectBody(input));
-    await this.repo.save(this.repo.create(entry.values));
+    await this.lists.add(entry.values);
     this.invalidate(entry.appKey);
     return { list: entry.values.list, number: entry.values.number, appKey: entry.appKey ?? null };
   }
 
   /** `DELETE /admin/v1/lists?list=…&number=…[&appKey=…]` (or the same fields as a JSON body). */
   @Delete()
-  @Audited('list.remove', (_req, result) => result?.number, (_req, result) => ({ list: result?.list, number: result?.number, appKey: result?.appKey }))
+  @Audited(
+    'list.remove',
+    (_req, result) => result?.number,
+    (_req, result) => ({ list: result?.list, number: result?.number, appKey: result?.appKey }),
+  )
   async remove(@Query() query: Record<string, unknown>, @Body() input: unknown) {
     const fields = input && typeof input === 'object' && !Array.isArray(input) ? objectBody(input) : query;
     const entry = await this.entry(fields);
-    const result = await this.repo.delete({ list: entry.values.list, number: entry.values.number, appId: entry.values.appId ?? IsNull() });
-    if (!result.affected) throw notFound(`${entry.values.list} entry ${entry.values.number}`);
+    if (!(await this.lists.remove(entry.values))) throw notFound(`${entry.values.list} entry ${entry.values.number}`);
     this.invalidate(entry.appKey);
     return { list: entry.values.list, number: entry.values.number, appKey: entry.appKey ?? null, removed: true };
   }
@@ -58,7 +68,7 @@ export class ListsController {
   async list(@Query('list') list?: string, @Query('appKey') appKey?: string) {
     const name = optionalEnum({ list }, 'list', LISTS);
     const appId = appKey ? (await this.apps.entity(appKey)).id : null;
-    const rows = await this.repo.find({ where: { ...(name ? { list: name } : {}), appId: appId ?? IsNull() }, order: { number: 'ASC' } });
+    const rows = await this.lists.find(name, appId);
     return rows.map((r) => ({ list: r.list, number: r.number, appKey: appKey ?? null, createdAt: r.createdAt }));
   }
 

@@ -1,14 +1,25 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { AppNumberEntity, type NumberStatus } from '#libs/persistence';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  UseFilters,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common';
+import type { NumberStatus } from '#libs/persistence';
 import { AppDirectory } from '../../directory/app-directory.service.js';
+import { AppNumbersRepository } from '../../directory/app-numbers.repository.js';
 import { Audited } from '../audit/audited.decorator.js';
 import { AuditInterceptor } from '../audit/audit.interceptor.js';
 import { AdminExceptionFilter } from '../../http/admin-exception.filter.js';
 import { invalid, notFound, objectBody, optionalEnum, requiredString } from '../admin-input.js';
 import { AppsAdminService } from '../apps/apps-admin.service.js';
 import { OperatorTokenGuard } from '../operator-token.guard.js';
-import { PHONE_NUMBER, PHONE_NUMBER_RULE } from '../../voice/phone-number.js';
+import { PHONE_NUMBER, PHONE_NUMBER_RULE } from '../../policy/phone-number.js';
 
 const NUMBER_STATUSES: readonly NumberStatus[] = ['normal', 'suspended', 'revoked'];
 
@@ -22,14 +33,10 @@ const NUMBER_STATUSES: readonly NumberStatus[] = ['normal', 'suspended', 'revoke
 @UseInterceptors(AuditInterceptor)
 export class NumbersController {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly numbers: AppNumbersRepository,
     private readonly apps: AppsAdminService,
     private readonly directory: AppDirectory,
   ) {}
-
-  private get repo() {
-    return this.dataSource.getRepository(AppNumberEntity);
-  }
 
   @Post()
   @HttpCode(201)
@@ -39,7 +46,7 @@ export class NumbersController {
     const number = requiredString(body, 'number', 32);
     if (!PHONE_NUMBER.test(number)) throw invalid('number', PHONE_NUMBER_RULE);
     const app = await this.apps.entity(appKey);
-    const saved = await this.repo.save(this.repo.create({ appId: app.id, number, status: optionalEnum(body, 'status', NUMBER_STATUSES) ?? 'normal' }));
+    const saved = await this.numbers.add(app.id, number, optionalEnum(body, 'status', NUMBER_STATUSES) ?? 'normal');
     this.directory.invalidate(appKey);
     return { number: saved.number, status: saved.status };
   }
@@ -47,7 +54,7 @@ export class NumbersController {
   @Get()
   async list(@Param('appKey') appKey: string) {
     const app = await this.apps.entity(appKey);
-    return (await this.repo.find({ where: { appId: app.id }, order: { number: 'ASC' } })).map((n) => ({ number: n.number, status: n.status }));
+    return (await this.numbers.ofApp(app.id)).map((n) => ({ number: n.number, status: n.status }));
   }
 
   @Patch(':number')
@@ -56,8 +63,7 @@ export class NumbersController {
     const status = optionalEnum(objectBody(input), 'status', NUMBER_STATUSES);
     if (!status) throw invalid('status', `one of ${NUMBER_STATUSES.join(', ')}`);
     const app = await this.apps.entity(appKey);
-    const result = await this.repo.update({ appId: app.id, number }, { status });
-    if (!result.affected) throw notFound(`number ${number}`);
+    if (!(await this.numbers.setStatus(app.id, number, status))) throw notFound(`number ${number}`);
     this.directory.invalidate(appKey);
     return { number, status };
   }

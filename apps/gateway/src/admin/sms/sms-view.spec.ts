@@ -1,20 +1,45 @@
 import { describe, expect, it } from '@jest/globals';
 import { Readable } from 'node:stream';
 import { csvStream } from '../csv.js';
-import { SMS_COLUMNS, SMS_CSV_COLUMNS, smsCsvLine, smsView, type SmsRow } from './sms-view.js';
+import { SMS_COLUMNS, type SmsRow } from '#libs/persistence';
+import { SMS_CSV_COLUMNS, smsCsvLine, smsView } from './sms-view.js';
 
 const row: SmsRow = {
-  id: '5d0f3e0a-93c4-4c5e-8f7e-1b2a3c4d5e6f', app_key: 'app-1', mobile: '+8613800000001', type: 'LOGIN_SMS', lang: 'zh',
-  status: 'undeliverable', segments: 2, provider: 'smpp', submit_attempts: 1, error: 'receipt error 001', code_state: 'active',
-  verify_attempts: 3, created_at: new Date('2026-01-10T08:00:00.000Z'), submitted_at: new Date('2026-01-10T08:00:01.500Z'), done_at: null,
+  id: '5d0f3e0a-93c4-4c5e-8f7e-1b2a3c4d5e6f',
+  app_key: 'app-1',
+  mobile: '+8613800000001',
+  type: 'LOGIN_SMS',
+  lang: 'zh',
+  status: 'undeliverable',
+  segments: 2,
+  provider: 'smpp',
+  submit_attempts: 1,
+  error: 'receipt error 001',
+  code_state: 'active',
+  verify_attempts: 3,
+  created_at: new Date('2026-01-10T08:00:00.000Z'),
+  submitted_at: new Date('2026-01-10T08:00:01.500Z'),
+  done_at: null,
 };
 
 describe('the SMS view', () => {
   it('maps a row to the API fields', () => {
     expect(smsView(row)).toEqual({
-      messageId: row.id, appKey: 'app-1', mobile: '+8613800000001', type: 'LOGIN_SMS', lang: 'zh', status: 'undeliverable',
-      segments: 2, provider: 'smpp', submitAttempts: 1, error: 'receipt error 001', codeState: 'active', verifyAttempts: 3,
-      createdAt: row.created_at, submittedAt: row.submitted_at, doneAt: null,
+      messageId: row.id,
+      appKey: 'app-1',
+      mobile: '+8613800000001',
+      type: 'LOGIN_SMS',
+      lang: 'zh',
+      status: 'undeliverable',
+      segments: 2,
+      provider: 'smpp',
+      submitAttempts: 1,
+      error: 'receipt error 001',
+      codeState: 'active',
+      verifyAttempts: 3,
+      createdAt: row.created_at,
+      submittedAt: row.submitted_at,
+      doneAt: null,
     });
   });
 
@@ -30,7 +55,10 @@ describe('the SMS view', () => {
 
   it('streams the header then the lines', async () => {
     let csv = '';
-    for await (const chunk of Readable.from([row, { ...row, error: '=cmd' }]).pipe(csvStream(SMS_CSV_COLUMNS, smsCsvLine))) csv += chunk;
+    for await (const chunk of Readable.from([row, { ...row, error: '=cmd' }]).pipe(
+      csvStream(SMS_CSV_COLUMNS, smsCsvLine),
+    ))
+      csv += chunk;
     const lines = csv.split('\r\n');
     expect(lines[0]).toBe(SMS_CSV_COLUMNS.join(','));
     expect(lines).toHaveLength(4);

@@ -1,7 +1,17 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  UseFilters,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { ToneFileEntity, type ToneStatus } from '#libs/persistence';
+import type { ToneFileEntity, ToneStatus } from '#libs/persistence';
 import { AppDirectory } from '../../directory/app-directory.service.js';
 import { Audited } from '../audit/audited.decorator.js';
 import { AuditInterceptor } from '../audit/audit.interceptor.js';
@@ -11,14 +21,23 @@ import { invalid, notFound } from '../admin-input.js';
 import { AppsAdminService } from '../apps/apps-admin.service.js';
 import { OperatorTokenGuard } from '../operator-token.guard.js';
 import { PendingUpload } from '../../http/pending-upload.js';
+import { ToneFilesRepository } from './tone-files.repository.js';
 import { MAX_TONE_BYTES, parseWav } from './wav.js';
 
 const TONE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,123}\.wav$/i;
 
 function toneView(t: ToneFileEntity) {
   return {
-    name: t.name, status: t.status, encoding: t.encoding, sampleRate: t.sampleRate, channels: t.channels,
-    durationMs: t.durationMs, sizeBytes: t.sizeBytes, sha256: t.sha256, createdAt: t.createdAt, reviewedAt: t.reviewedAt,
+    name: t.name,
+    status: t.status,
+    encoding: t.encoding,
+    sampleRate: t.sampleRate,
+    channels: t.channels,
+    durationMs: t.durationMs,
+    sizeBytes: t.sizeBytes,
+    sha256: t.sha256,
+    createdAt: t.createdAt,
+    reviewedAt: t.reviewedAt,
   };
 }
 
@@ -29,45 +48,59 @@ function toneView(t: ToneFileEntity) {
 @UseInterceptors(AuditInterceptor)
 export class TonesController {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly tones: ToneFilesRepository,
     private readonly apps: AppsAdminService,
     private readonly directory: AppDirectory,
   ) {}
 
-  private get repo() {
-    return this.dataSource.getRepository(ToneFileEntity);
-  }
-
   @Post()
   @HttpCode(201)
   // The file itself never reaches the audit log: its digest, size and format do.
-  @Audited('tone.upload', (_req, result) => result?.name, (_req, result, defaults) => ({
-    ...defaults, sha256: result?.sha256, sizeBytes: result?.sizeBytes, encoding: result?.encoding, durationMs: result?.durationMs, status: result?.status,
-  }))
+  @Audited(
+    'tone.upload',
+    (_req, result) => result?.name,
+    (_req, result, defaults) => ({
+      ...defaults,
+      sha256: result?.sha256,
+      sizeBytes: result?.sizeBytes,
+      encoding: result?.encoding,
+      durationMs: result?.durationMs,
+      status: result?.status,
+    }),
+  )
   async upload(@Param('appKey') appKey: string, @Query('name') name: string | undefined, @Body() upload: unknown) {
     if (!name || !TONE_NAME.test(name)) throw invalid('name', 'a file name ending in .wav (letters, digits, _ . -)');
     // The body is read only now, after OperatorTokenGuard (see http/fastify-setup.ts).
-    if (!(upload instanceof PendingUpload)) throw new AdminError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the WAV file as the body with Content-Type: audio/wav');
+    if (!(upload instanceof PendingUpload))
+      throw new AdminError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the WAV file as the body with Content-Type: audio/wav');
     const body = await upload.read(MAX_TONE_BYTES);
     if (!body) throw new AdminError(413, 'TONE_TOO_LARGE', `tone files are limited to ${MAX_TONE_BYTES} bytes`);
     const wav = parseWav(body);
     if (!wav.ok) throw new AdminError(400, 'INVALID_TONE', wav.reason);
     const app = await this.apps.entity(appKey);
     const values = {
-      appId: app.id, name, status: 'pending' as ToneStatus, encoding: wav.format.encoding, sampleRate: wav.format.sampleRate,
-      channels: wav.format.channels, durationMs: wav.format.durationMs, sizeBytes: body.length,
-      sha256: createHash('sha256').update(body).digest('hex'), content: body, reviewedAt: null,
+      appId: app.id,
+      name,
+      status: 'pending' as ToneStatus,
+      encoding: wav.format.encoding,
+      sampleRate: wav.format.sampleRate,
+      channels: wav.format.channels,
+      durationMs: wav.format.durationMs,
+      sizeBytes: body.length,
+      sha256: createHash('sha256').update(body).digest('hex'),
+      content: body,
+      reviewedAt: null,
     };
     // Re-uploading a name replaces the file and sends it back to review.
-    await this.repo.upsert(values, ['appId', 'name']);
+    const stored = await this.tones.upsert(values);
     this.directory.invalidate(appKey);
-    return toneView(await this.repo.findOneByOrFail({ appId: app.id, name }));
+    return toneView(stored);
   }
 
   @Get()
   async list(@Param('appKey') appKey: string) {
     const app = await this.apps.entity(appKey);
-    return (await this.repo.find({ where: { appId: app.id }, order: { name: 'ASC' } })).map(toneView);
+    return (await this.tones.ofApp(app.id)).map(toneView);
   }
 
   @Post(':name/approve')
@@ -86,9 +119,9 @@ export class TonesController {
 
   private async review(appKey: string, name: string, status: ToneStatus) {
     const app = await this.apps.entity(appKey);
-    const result = await this.repo.update({ appId: app.id, name }, { status, reviewedAt: new Date() });
-    if (!result.affected) throw notFound(`tone ${name}`);
+    const reviewed = await this.tones.review(app.id, name, status);
+    if (!reviewed) throw notFound(`tone ${name}`);
     this.directory.invalidate(appKey);
-    return toneView(await this.repo.findOneByOrFail({ appId: app.id, name }));
+    return toneView(reviewed);
   }
 }

@@ -31,18 +31,30 @@ export function parseWav(file: Buffer): { ok: true; format: WavFormat } | { ok: 
   const { fmt } = chunks;
   const dataBytes = chunks.data.length;
   const encoding =
-    fmt.format === 1 && fmt.bitsPerSample === 16 ? 'pcm16'
-    : fmt.format === 1 && fmt.bitsPerSample === 8 ? 'pcm8'
-    : fmt.format === 6 && fmt.bitsPerSample === 8 ? 'alaw'
-    : fmt.format === 7 && fmt.bitsPerSample === 8 ? 'mulaw'
-    : null;
-  if (!encoding) return { ok: false, reason: `unsupported encoding (format ${fmt.format}, ${fmt.bitsPerSample} bits): use 8/16-bit PCM, A-law or μ-law` };
+    fmt.format === 1 && fmt.bitsPerSample === 16
+      ? 'pcm16'
+      : fmt.format === 1 && fmt.bitsPerSample === 8
+        ? 'pcm8'
+        : fmt.format === 6 && fmt.bitsPerSample === 8
+          ? 'alaw'
+          : fmt.format === 7 && fmt.bitsPerSample === 8
+            ? 'mulaw'
+            : null;
+  if (!encoding)
+    return {
+      ok: false,
+      reason: `unsupported encoding (format ${fmt.format}, ${fmt.bitsPerSample} bits): use 8/16-bit PCM, A-law or μ-law`,
+    };
   if (fmt.channels !== 1) return { ok: false, reason: `the tone must be mono (got ${fmt.channels} channels)` };
-  if (fmt.sampleRate < 8000 || fmt.sampleRate > 48000) return { ok: false, reason: `the sample rate must be 8000-48000 Hz (got ${fmt.sampleRate})` };
+  if (fmt.sampleRate < 8000 || fmt.sampleRate > 48000)
+    return { ok: false, reason: `the sample rate must be 8000-48000 Hz (got ${fmt.sampleRate})` };
   const bytesPerSecond = fmt.sampleRate * (fmt.bitsPerSample / 8);
   const durationMs = Math.round((dataBytes / bytesPerSecond) * 1000);
   if (durationMs < MIN_DURATION_MS || durationMs > MAX_DURATION_MS) {
-    return { ok: false, reason: `the tone must last ${MIN_DURATION_MS / 1000}-${MAX_DURATION_MS / 1000} s (got ${(durationMs / 1000).toFixed(2)} s)` };
+    return {
+      ok: false,
+      reason: `the tone must last ${MIN_DURATION_MS / 1000}-${MAX_DURATION_MS / 1000} s (got ${(durationMs / 1000).toFixed(2)} s)`,
+    };
   }
   return { ok: true, format: { encoding, sampleRate: fmt.sampleRate, channels: fmt.channels, durationMs } };
 }

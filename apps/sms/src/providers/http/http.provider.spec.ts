@@ -12,6 +12,13 @@ describe('HTTP SMS provider', () => {
 
   it('retries on timeouts, throttling and server faults, not on other client errors', () => {
     expect([408, 425, 429, 500, 502, 503].map(httpStatusIsTransient)).toEqual([true, true, true, true, true, true]);
-    expect([400, 401, 403, 404, 410, 422].map(httpStatusIsTransient)).toEqual([false, false, false, false, false, false]);
+    expect([400, 401, 403, 404, 410, 422].map(httpStatusIsTransient)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 });

@@ -49,7 +49,10 @@ export class HttpSmsProvider implements SmsProvider {
         method: 'POST',
         redirect: 'manual',
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-        headers: { 'content-type': 'application/json', 'x-verigate-signature': signHttpSms(this.secret, body, Math.floor(Date.now() / 1000)) },
+        headers: {
+          'content-type': 'application/json',
+          'x-verigate-signature': signHttpSms(this.secret, body, Math.floor(Date.now() / 1000)),
+        },
         body,
       });
     } catch (error) {
@@ -57,7 +60,11 @@ export class HttpSmsProvider implements SmsProvider {
     }
     const answer = await response.text().catch(() => '');
     if (!response.ok) {
-      throw new SmsSubmitError(`the HTTP gateway answered ${response.status}`, httpStatusIsTransient(response.status), `HTTP ${response.status}`);
+      throw new SmsSubmitError(
+        `the HTTP gateway answered ${response.status}`,
+        httpStatusIsTransient(response.status),
+        `HTTP ${response.status}`,
+      );
     }
     // The gateway's own id (`{"id": …}`) is logged, not used as the segment's key: nothing says
     // an HTTP gateway's ids are unique, and this provider gets no receipts to match anyway.
@@ -67,7 +74,8 @@ export class HttpSmsProvider implements SmsProvider {
     } catch {
       gatewayId = undefined;
     }
-    if (typeof gatewayId === 'string' && gatewayId.length <= 128) this.logger.info('sms taken by the HTTP gateway', { messageId: sms.messageId, gatewayId });
+    if (typeof gatewayId === 'string' && gatewayId.length <= 128)
+      this.logger.info('sms taken by the HTTP gateway', { messageId: sms.messageId, gatewayId });
     return { providerIds: [sms.messageId] };
   }
 

@@ -3,7 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { dirname } from 'node:path';
 import type { DataSource } from 'typeorm';
 import type { JsonLogger } from '#libs/runtime';
-import { SmsSubmitError, type OutgoingSms, type ReceiptHandler, type SmsProvider, type SubmitResult } from '../sms-provider.js';
+import {
+  SmsSubmitError,
+  type OutgoingSms,
+  type ReceiptHandler,
+  type SmsProvider,
+  type SubmitResult,
+} from '../sms-provider.js';
 
 /**
  * Development provider (VERIGATE_SMS_PROVIDER=log, the default): sends nothing. Each message is
@@ -26,21 +32,30 @@ export class LogSmsProvider implements SmsProvider {
   async start(onReceipt: ReceiptHandler): Promise<void> {
     this.onReceipt = onReceipt;
     await mkdir(dirname(this.file), { recursive: true });
-    this.logger.warn('SMS provider "log": messages are not sent; they are written with their codes to a file and to sms_dev_inbox', { file: this.file });
+    this.logger.warn(
+      'SMS provider "log": messages are not sent; they are written with their codes to a file and to sms_dev_inbox',
+      { file: this.file },
+    );
   }
 
   async submit(sms: OutgoingSms): Promise<SubmitResult> {
     const providerId = `log-${randomUUID()}`;
     try {
-      await appendFile(this.file, `${JSON.stringify({ at: new Date().toISOString(), providerId, messageId: sms.messageId, to: sms.to, text: sms.text })}\n`);
-      await this.dataSource.query(`INSERT INTO sms_dev_inbox (provider_id, message_id, mobile, text) VALUES ($1, $2, $3, $4)`,
-        [providerId, sms.messageId, sms.to, sms.text]);
+      await appendFile(
+        this.file,
+        `${JSON.stringify({ at: new Date().toISOString(), providerId, messageId: sms.messageId, to: sms.to, text: sms.text })}\n`,
+      );
+      await this.dataSource.query(
+        `INSERT INTO sms_dev_inbox (provider_id, message_id, mobile, text) VALUES ($1, $2, $3, $4)`,
+        [providerId, sms.messageId, sms.to, sms.text],
+      );
     } catch (error) {
       throw new SmsSubmitError(`could not record the message: ${(error as Error).message}`, true);
     }
     setImmediate(() => {
-      this.onReceipt?.({ providerId, status: 'delivered', doneAt: new Date(), errorCode: null })
-        .catch((error: Error) => this.logger.warn('log provider: receipt not recorded', { providerId, error: error.message }));
+      this.onReceipt?.({ providerId, status: 'delivered', doneAt: new Date(), errorCode: null }).catch((error: Error) =>
+        this.logger.warn('log provider: receipt not recorded', { providerId, error: error.message }),
+      );
     });
     return { providerIds: [providerId] };
   }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { parseDeliveryReceipt, parseReceiptDate } from './delivery-receipt.js';
 
-const TEXT = 'id:0A1B2C sub:001 dlvrd:001 submit date:2611290130 done date:2611290131 stat:DELIVRD err:000 text:Your code';
+const TEXT =
+  'id:0A1B2C sub:001 dlvrd:001 submit date:2611290130 done date:2611290131 stat:DELIVRD err:000 text:Your code';
 
 describe('parseDeliveryReceipt', () => {
   it('reads a standard receipt text', () => {
@@ -45,18 +46,28 @@ describe('parseDeliveryReceipt', () => {
     [7, 'unknown'],
     [8, 'failed'],
   ])('lets message_state %i (%s) and receipted_message_id win over the text', (state, status) => {
-    const receipt = parseDeliveryReceipt({ esm_class: 0x04, short_message: TEXT, receipted_message_id: 'ff01', message_state: state });
+    const receipt = parseDeliveryReceipt({
+      esm_class: 0x04,
+      short_message: TEXT,
+      receipted_message_id: 'ff01',
+      message_state: state,
+    });
     expect(receipt?.providerId).toBe('ff01');
     expect(receipt?.status).toBe(status);
   });
 
   it('accepts intermediate / acknowledgement types (0x08, 0x20) and the text in message_payload', () => {
     expect(parseDeliveryReceipt({ esm_class: 0x08, short_message: TEXT })?.providerId).toBe('0A1B2C');
-    expect(parseDeliveryReceipt({ esm_class: 0x20, short_message: Buffer.alloc(0), message_payload: { message: TEXT } })?.status).toBe('delivered');
+    expect(
+      parseDeliveryReceipt({ esm_class: 0x20, short_message: Buffer.alloc(0), message_payload: { message: TEXT } })
+        ?.status,
+    ).toBe('delivered');
   });
 
   it('ignores keys inside the free text', () => {
-    expect(parseDeliveryReceipt({ esm_class: 0x04, short_message: 'id:7 stat:EXPIRED text:stat:DELIVRD id:9' })).toMatchObject({ providerId: '7', status: 'expired' });
+    expect(
+      parseDeliveryReceipt({ esm_class: 0x04, short_message: 'id:7 stat:EXPIRED text:stat:DELIVRD id:9' }),
+    ).toMatchObject({ providerId: '7', status: 'expired' });
   });
 
   it('returns null for a mobile-originated SMS and for a receipt without an id', () => {
@@ -66,7 +77,9 @@ describe('parseDeliveryReceipt', () => {
   });
 
   it('yields no date and no error code when they are missing or malformed', () => {
-    expect(parseDeliveryReceipt({ esm_class: 0x04, short_message: 'id:1 done date:2613450000 stat:DELIVRD' })).toMatchObject({ doneAt: null, errorCode: null });
+    expect(
+      parseDeliveryReceipt({ esm_class: 0x04, short_message: 'id:1 done date:2613450000 stat:DELIVRD' }),
+    ).toMatchObject({ doneAt: null, errorCode: null });
     expect(parseReceiptDate('26112901')).toBeNull();
   });
 });

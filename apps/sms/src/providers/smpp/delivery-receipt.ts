@@ -88,5 +88,7 @@ export function parseReceiptDate(value: string | undefined): Date | null {
   const [year, month, day, hour, minute, second] = m.slice(1).map((part) => Number(part ?? 0)) as number[];
   const date = new Date(Date.UTC(2000 + year!, month! - 1, day!, hour!, minute!, second!));
   // Reject 991399… style garbage that Date.UTC would silently roll over.
-  return date.getUTCMonth() === month! - 1 && date.getUTCDate() === day! && hour! < 24 && minute! < 60 && second! < 60 ? date : null;
+  return date.getUTCMonth() === month! - 1 && date.getUTCDate() === day! && hour! < 24 && minute! < 60 && second! < 60
+    ? date
+    : null;
 }

@@ -3,7 +3,9 @@ import { DATA_CODING_GSM, DATA_CODING_UCS2, ESM_CLASS_UDHI, encodeSms, isGsm7 } 
 
 /** The payload of a segment without its UDH. */
 function payload(segment: { shortMessage: Buffer; esmClass: number }): Buffer {
-  return segment.esmClass & ESM_CLASS_UDHI ? segment.shortMessage.subarray(segment.shortMessage[0]! + 1) : segment.shortMessage;
+  return segment.esmClass & ESM_CLASS_UDHI
+    ? segment.shortMessage.subarray(segment.shortMessage[0]! + 1)
+    : segment.shortMessage;
 }
 
 function ucs2Text(bytes: Buffer): string {
@@ -27,7 +29,12 @@ describe('encodeSms', () => {
   it('sends Chinese as UCS2 (big-endian)', () => {
     const encoded = encodeSms('验证码 123456', 0);
     expect(encoded.dataCoding).toBe(DATA_CODING_UCS2);
-    expect(encoded.segments[0]!.shortMessage).toEqual(Buffer.from([0x9a, 0x8c, 0x8b, 0xc1, 0x78, 0x01, 0x00, 0x20, 0x00, 0x31, 0x00, 0x32, 0x00, 0x33, 0x00, 0x34, 0x00, 0x35, 0x00, 0x36]));
+    expect(encoded.segments[0]!.shortMessage).toEqual(
+      Buffer.from([
+        0x9a, 0x8c, 0x8b, 0xc1, 0x78, 0x01, 0x00, 0x20, 0x00, 0x31, 0x00, 0x32, 0x00, 0x33, 0x00, 0x34, 0x00, 0x35,
+        0x00, 0x36,
+      ]),
+    );
   });
 
   it('keeps 70 UCS2 characters in one segment and splits 71 into 67 + 4', () => {

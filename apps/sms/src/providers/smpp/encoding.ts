@@ -16,8 +16,16 @@ const GSM_BASIC =
 const GSM_ESCAPE = 0x1b;
 /** Extension table: character → septet sent after the escape (each costs two septets). */
 const GSM_EXTENSION: ReadonlyMap<string, number> = new Map([
-  ['\f', 0x0a], ['^', 0x14], ['{', 0x28], ['}', 0x29], ['\\', 0x2f],
-  ['[', 0x3c], ['~', 0x3d], [']', 0x3e], ['|', 0x40], ['€', 0x65],
+  ['\f', 0x0a],
+  ['^', 0x14],
+  ['{', 0x28],
+  ['}', 0x29],
+  ['\\', 0x2f],
+  ['[', 0x3c],
+  ['~', 0x3d],
+  [']', 0x3e],
+  ['|', 0x40],
+  ['€', 0x65],
 ]);
 const GSM_SEPTET: ReadonlyMap<string, number> = new Map(
   [...GSM_BASIC].flatMap((c, i) => (i === GSM_ESCAPE ? [] : [[c, i] as [string, number]])),

@@ -1,62 +1,29 @@
 import { randomInt } from 'node:crypto';
 import smpp, { type PDU, type Session } from 'smpp';
 import type { JsonLogger, SmppConfig } from '#libs/runtime';
-import { SmsSubmitError, type OutgoingSms, type ReceiptHandler, type SmsProvider, type SubmitResult } from '../sms-provider.js';
+import {
+  SmsSubmitError,
+  type OutgoingSms,
+  type ReceiptHandler,
+  type SmsProvider,
+  type SubmitResult,
+} from '../sms-provider.js';
 import { parseDeliveryReceipt, type DeliverSmFields } from './delivery-receipt.js';
 import { encodeSms } from './encoding.js';
+import { initialSmppState, smppTransition } from './smpp-core.js';
+import {
+  DEFAULT_TIMINGS,
+  type SmppEffect,
+  type SmppEvent,
+  type SmppState,
+  type SmppTimer,
+  type SmppTimings,
+} from './smpp-core-types.js';
 
-const ESME_ROK = 0x00;
-const ESME_RSYSERR = 0x08;
-const ESME_RINVCMDID = 0x03;
-const ESME_RMSGQFUL = 0x14;
-const ESME_RSUBMITFAIL = 0x45;
-const ESME_RTHROTTLED = 0x58;
-const ESME_RX_T_APPN = 0x64;
-/** The SMSC asks us to slow down: pause and resend the same PDU. */
-const THROTTLING = new Set([ESME_RTHROTTLED, ESME_RMSGQFUL]);
-/** Refusals where the same message may well pass later. */
-const TRANSIENT = new Set([ESME_RSYSERR, ESME_RSUBMITFAIL, ...THROTTLING]);
-const STATUS_NAMES = new Map(Object.entries(smpp.errors).map(([name, code]) => [code, name]));
+export type { SmppTimings } from './smpp-core-types.js';
 
-/** Back-off and shutdown bounds; tests shorten them, production uses the defaults. */
-export interface SmppTimings {
-  reconnectBaseMs: number;
-  reconnectMaxMs: number;
-  throttleBaseMs: number;
-  throttleMaxMs: number;
-  /** A message throttled for longer than this fails (transient) instead of waiting on. */
-  throttleGiveUpMs: number;
-  stopDrainMs: number;
-  unbindWaitMs: number;
-}
-
-const DEFAULT_TIMINGS: SmppTimings = {
-  reconnectBaseMs: 500,
-  reconnectMaxMs: 30_000,
-  throttleBaseMs: 1_000,
-  throttleMaxMs: 16_000,
-  throttleGiveUpMs: 60_000,
-  stopDrainMs: 5_000,
-  unbindWaitMs: 2_000,
-};
-
-/** One submit_sm to send (again, if throttled) until it gets a final answer. */
-interface SegmentJob {
-  /** FIFO position: a throttled PDU goes back to its place, not to the end. */
-  order: number;
-  params: Record<string, unknown>;
-  queuedAt: number;
-  sentAt: number;
-  /** Every segment of the same message: one failure drops the others still queued. */
-  siblings: SegmentJob[];
-  resolve(providerId: string): void;
-  reject(error: SmsSubmitError): void;
-}
-
-interface Request {
-  sentAt: number;
-  job: SegmentJob | null;
-}
+type Effect = SmppEffect<Session, PDU>;
+type Event = SmppEvent<Session, PDU>;
 
 /**
  * SMPP 3.4 ESME over one bind_transceiver connection: submits every segment of a message within a
@@ -65,34 +32,26 @@ interface Request {
  *
  * At-least-once: when the connection drops with a submit_sm outstanding, the message is rejected as
  * transient and the use-case resubmits every segment, so a segment the SMSC did accept is sent twice.
+ *
+ * This class is the I/O shell: the decisions are smpp-core.ts's. It feeds the smpp library's
+ * callbacks and the timers into the core and carries out the effects it returns, in order.
  */
 export class SmppProvider implements SmsProvider {
   readonly name = 'smpp' as const;
   private readonly log: JsonLogger;
-  private readonly timings: SmppTimings;
+  private state: SmppState<Session>;
   private onReceipt: ReceiptHandler | null = null;
-  private session: Session | null = null;
-  private bound = false;
-  private stopping = false;
-  /** Consecutive connection attempts without a bind; drives the back-off. */
-  private attempts = 0;
-  private reconnectTimer: NodeJS.Timeout | null = null;
-  private connectTimer: NodeJS.Timeout | null = null;
-  private enquireTimer: NodeJS.Timeout | null = null;
-  private watchdogTimer: NodeJS.Timeout | null = null;
-  private pauseTimer: NodeJS.Timeout | null = null;
-  /** Requests sent on the current session and not yet answered, by sequence_number. */
-  private readonly requests = new Map<number, Request>();
-  private outstandingSubmits = 0;
-  private readonly queue: SegmentJob[] = [];
-  private nextOrder = 0;
-  private lastReceivedAt = 0;
-  private throttleMs = 0;
-  private pausedUntil = 0;
-  private pauseStartedAt = 0;
+  private readonly timers = new Map<SmppTimer, NodeJS.Timeout>();
+  /** The promises of segments submitted and not yet answered, by message then segment. */
+  private readonly pending = new Map<
+    number,
+    { resolve(providerId: string): void; reject(error: SmsSubmitError): void }[]
+  >();
+  private nextMessage = 0;
   private reference = randomInt(256);
   /** Woken on bind, on stop and whenever the number of outstanding submits drops. */
   private readonly waiters = new Set<() => void>();
+  private onStopped: (() => void) | null = null;
 
   constructor(
     private readonly config: SmppConfig,
@@ -100,304 +59,219 @@ export class SmppProvider implements SmsProvider {
     timings: Partial<SmppTimings> = {},
   ) {
     this.log = logger.child({ provider: 'smpp', smsc: `${config.host}:${config.port}`, systemId: config.systemId });
-    this.timings = { ...DEFAULT_TIMINGS, ...timings };
+    this.state = initialSmppState({
+      ...DEFAULT_TIMINGS,
+      ...timings,
+      window: config.window,
+      responseTimeoutMs: config.responseTimeoutMs,
+      enquireLinkSeconds: config.enquireLinkSeconds,
+    });
   }
 
   async start(onReceipt: ReceiptHandler): Promise<void> {
     this.onReceipt = onReceipt;
-    const period = Math.min(1_000, Math.max(25, this.config.responseTimeoutMs / 4));
-    this.watchdogTimer = setInterval(() => this.checkResponses(), period);
-    this.connect();
+    this.dispatch({ type: 'start', now: Date.now() });
   }
 
   isReady(): boolean {
-    return this.bound && !this.stopping;
+    return this.state.bound && !this.state.stopping;
   }
 
   async submit(sms: OutgoingSms): Promise<SubmitResult> {
-    if (this.stopping || !this.onReceipt) throw new SmsSubmitError('SMPP provider is not running', true);
+    if (this.state.stopping || !this.onReceipt) throw new SmsSubmitError('SMPP provider is not running', true);
     let encoded;
     try {
       encoded = encodeSms(sms.text, this.nextReference());
     } catch (error) {
       throw new SmsSubmitError((error as Error).message, false);
     }
-    if (!this.bound) await this.waitFor(() => this.bound || this.stopping, this.config.responseTimeoutMs);
-    if (this.stopping) throw new SmsSubmitError('SMPP provider is stopping', true);
-    if (!this.bound) throw new SmsSubmitError('SMPP not bound', true);
+    if (!this.state.bound)
+      await this.waitFor(() => this.state.bound || this.state.stopping, this.config.responseTimeoutMs);
+    if (this.state.stopping) throw new SmsSubmitError('SMPP provider is stopping', true);
+    if (!this.state.bound) throw new SmsSubmitError('SMPP not bound', true);
 
     const source = sourceAddress(this.config.sourceAddr);
-    const siblings: SegmentJob[] = [];
+    const message = this.nextMessage++;
+    const handlers: { resolve(providerId: string): void; reject(error: SmsSubmitError): void }[] = [];
     const results = encoded.segments.map(
-      (segment) =>
+      (_, i) =>
         new Promise<string>((resolve, reject) => {
-          siblings.push({
-            order: this.nextOrder++,
-            params: {
-              ...source,
-              dest_addr_ton: this.config.destPrefix ? 1 : 0,
-              dest_addr_npi: 1,
-              destination_addr: this.config.destPrefix + sms.to,
-              esm_class: segment.esmClass,
-              registered_delivery: 1,
-              data_coding: encoded.dataCoding,
-              short_message: segment.shortMessage,
-            },
-            queuedAt: Date.now(),
-            sentAt: 0,
-            siblings,
-            resolve,
-            reject,
-          });
+          handlers[i] = { resolve, reject };
         }),
     );
-    this.queue.push(...siblings);
-    this.pump();
-    const providerIds = await Promise.all(results);
-    this.log.info('smpp message submitted', { messageId: sms.messageId, segments: providerIds.length, providerIds });
-    return { providerIds };
+    this.pending.set(message, handlers);
+    const segments = encoded.segments.map((segment) => ({
+      ...source,
+      dest_addr_ton: this.config.destPrefix ? 1 : 0,
+      dest_addr_npi: 1,
+      destination_addr: this.config.destPrefix + sms.to,
+      esm_class: segment.esmClass,
+      registered_delivery: 1,
+      data_coding: encoded.dataCoding,
+      short_message: segment.shortMessage,
+    }));
+    this.dispatch({ type: 'submit', message, segments, now: Date.now() });
+    try {
+      const providerIds = await Promise.all(results);
+      this.log.info('smpp message submitted', { messageId: sms.messageId, segments: providerIds.length, providerIds });
+      return { providerIds };
+    } finally {
+      this.pending.delete(message);
+    }
   }
 
   async stop(): Promise<void> {
-    if (this.stopping) return;
-    this.stopping = true;
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    for (const job of this.queue.splice(0)) job.reject(new SmsSubmitError('SMPP provider is stopping', true));
-    this.wake();
-    const session = this.session;
-    if (session) {
-      await this.waitFor(() => this.outstandingSubmits === 0 || this.session !== session, this.timings.stopDrainMs);
-      if (this.session === session && this.bound) {
-        this.bound = false;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.timings.unbindWaitMs);
-          const sent = this.send(session, new smpp.PDU('unbind'), null, () => {
-            clearTimeout(timer);
-            resolve();
-          });
-          if (!sent) {
-            clearTimeout(timer);
-            resolve();
-          }
-        });
-        this.log.info('smpp unbound');
-      }
-      if (this.session === session) await new Promise<void>((resolve) => session.destroy(resolve));
-    }
-    for (const timer of [this.connectTimer, this.enquireTimer, this.pauseTimer]) if (timer) clearTimeout(timer);
-    if (this.watchdogTimer) clearInterval(this.watchdogTimer);
+    if (this.state.stopping) return;
+    const stopped = new Promise<void>((resolve) => {
+      this.onStopped = resolve;
+    });
+    this.dispatch({ type: 'stop' });
+    await stopped;
   }
 
-  private connect(): void {
-    if (this.stopping) return;
+  private dispatch(event: Event): void {
+    const { state, effects } = smppTransition<Session, PDU>(this.state, event);
+    this.state = state;
+    for (const effect of effects) this.execute(effect);
+  }
+
+  private execute(effect: Effect): void {
+    switch (effect.type) {
+      case 'open-session':
+        return this.open();
+      case 'destroy':
+        effect.session.destroy();
+        return;
+      case 'destroy-and-wait':
+        effect.session.destroy(() => this.dispatch({ type: 'destroyed' }));
+        return;
+      case 'send':
+        return this.send(effect);
+      case 'respond': {
+        const response = effect.pdu.response(effect.status === undefined ? {} : { command_status: effect.status });
+        const session = effect.session;
+        if (effect.thenClose) session.send(response, () => session.close());
+        else session.send(response);
+        return;
+      }
+      case 'store-receipt':
+        void this.storeReceipt(effect);
+        return;
+      case 'start-timer':
+        return this.startTimer(effect);
+      case 'clear-timer':
+        clearTimeout(this.timers.get(effect.timer));
+        this.timers.delete(effect.timer);
+        return;
+      case 'resolve':
+        this.pending.get(effect.message)?.[effect.segment]?.resolve(effect.providerId);
+        return;
+      case 'reject': {
+        const error = new SmsSubmitError(
+          effect.error.message,
+          effect.error.transient,
+          effect.error.providerCode ?? null,
+        );
+        for (const job of effect.jobs) this.pending.get(job.message)?.[job.segment]?.reject(error);
+        return;
+      }
+      case 'wait-drain': {
+        const session = effect.session;
+        void this.waitFor(
+          () => this.state.outstandingSubmits === 0 || this.state.session !== session,
+          this.state.settings.stopDrainMs,
+        ).then(() => this.dispatch({ type: 'drained' }));
+        return;
+      }
+      case 'wake':
+        for (const check of [...this.waiters]) check();
+        return;
+      case 'stopped':
+        this.onStopped?.();
+        return;
+      case 'log':
+        this.log[effect.level](effect.message, effect.fields);
+        return;
+    }
+  }
+
+  private open(): void {
     const { host, port, tls } = this.config;
     const session = smpp.connect({ host, port, tls });
-    this.session = session;
-    this.lastReceivedAt = Date.now();
-    // A TCP connect or a bind that hangs counts like any unanswered request.
-    this.connectTimer = setTimeout(() => {
-      if (this.session !== session || this.bound) return;
-      this.log.warn('smpp connect/bind timed out', { timeoutMs: this.config.responseTimeoutMs });
-      session.destroy();
-    }, this.config.responseTimeoutMs);
-    session.on(tls ? 'secureConnect' : 'connect', () => this.bind(session));
-    session.on('pdu', (pdu: PDU) => this.onPdu(session, pdu));
-    // A socket error is followed by close; a PDU parse error leaves the package stuck, so destroy.
-    session.on('error', (error: Error) => {
-      this.log.warn('smpp connection error', { error: error.message });
-      session.destroy();
-    });
-    session.on('close', () => this.onClose(session));
+    this.dispatch({ type: 'opened', session, now: Date.now() });
+    session.on(tls ? 'secureConnect' : 'connect', () => this.dispatch({ type: 'connected', session }));
+    session.on('pdu', (pdu: PDU) => this.dispatch({ type: 'pdu', session, now: Date.now(), incoming: incoming(pdu) }));
+    session.on('error', (error: Error) => this.dispatch({ type: 'session-error', session, message: error.message }));
+    session.on('close', () => this.dispatch({ type: 'closed', session }));
   }
 
-  private bind(session: Session): void {
-    const pdu = new smpp.PDU('bind_transceiver', {
-      system_id: this.config.systemId,
-      password: this.config.password,
-      system_type: this.config.systemType,
-      interface_version: 0x34,
-    });
-    this.send(session, pdu, null, (response) => {
-      if (response.command_status !== ESME_ROK) {
-        this.log.warn('smpp bind refused', { status: statusName(response.command_status), attempt: this.attempts + 1 });
-        session.destroy();
-        return;
-      }
-      if (this.connectTimer) clearTimeout(this.connectTimer);
-      this.bound = true;
-      this.attempts = 0;
-      this.log.info('smpp bound', { interfaceVersion: '3.4' });
-      this.enquireTimer = setInterval(() => this.enquireLink(session), this.config.enquireLinkSeconds * 1000);
-      this.wake();
-      this.pump();
-    });
-  }
-
-  /** Sends a request and tracks it for the response watchdog; false when the socket is gone. */
-  private send(session: Session, pdu: PDU, job: SegmentJob | null, onResponse: (response: PDU) => void): boolean {
+  /** Writes a request; the core hears whether it went out (tracked for the watchdog) and its response. */
+  private send(effect: Extract<Effect, { type: 'send' }>): void {
+    const { session, requestId, request } = effect;
+    const params =
+      effect.pdu.command === 'bind_transceiver'
+        ? {
+            system_id: this.config.systemId,
+            password: this.config.password,
+            system_type: this.config.systemType,
+            interface_version: 0x34,
+          }
+        : effect.pdu.params;
+    const pdu = params ? new smpp.PDU(effect.pdu.command, params) : new smpp.PDU(effect.pdu.command);
     const sent = session.send(pdu, (response) => {
-      this.requests.delete(pdu.sequence_number);
-      onResponse(response);
+      this.dispatch({
+        type: 'response',
+        requestId,
+        request,
+        session,
+        status: response.command_status,
+        messageId: response.message_id,
+        now: Date.now(),
+      });
     });
-    if (sent) this.requests.set(pdu.sequence_number, { sentAt: Date.now(), job });
-    return sent;
+    this.dispatch(
+      sent ? { type: 'sent', requestId, request, now: Date.now() } : { type: 'unsent', requestId, request, session },
+    );
   }
 
-  private enquireLink(session: Session): void {
-    if (this.session !== session || !this.bound) return;
-    // One probe at a time: an unanswered one is the watchdog's business.
-    for (const request of this.requests.values()) if (request.job === null && Date.now() - request.sentAt < this.config.responseTimeoutMs) return;
-    this.send(session, new smpp.PDU('enquire_link'), null, () => undefined);
-  }
-
-  /**
-   * The link is dead when a request waits longer than responseTimeoutMs and nothing at all arrived
-   * meanwhile, or when one waits three times that long (an SMSC that answers probes but sits on a submit).
-   */
-  private checkResponses(): void {
-    const session = this.session;
-    if (!session || this.requests.size === 0) return;
-    const now = Date.now();
-    const oldest = Math.min(...[...this.requests.values()].map((r) => r.sentAt));
-    const limit = this.config.responseTimeoutMs;
-    if ((now - oldest > limit && now - this.lastReceivedAt > limit) || now - oldest > 3 * limit) {
-      this.log.warn('smpp no response, dropping the connection', { waitedMs: now - oldest, outstanding: this.requests.size });
-      session.destroy();
-    }
-  }
-
-  private onPdu(session: Session, pdu: PDU): void {
-    if (this.session !== session) return;
-    this.lastReceivedAt = Date.now();
-    if (pdu.isResponse()) return; // answered through the send() callbacks
-    switch (pdu.command) {
-      case 'enquire_link':
-        session.send(pdu.response());
-        break;
-      case 'deliver_sm':
-        void this.onDeliverSm(session, pdu);
-        break;
-      case 'unbind':
-        this.log.warn('smpp unbind from the SMSC');
-        this.bound = false;
-        session.send(pdu.response(), () => session.close());
-        break;
-      case 'alert_notification': // has no response
-        break;
-      default:
-        session.send(pdu.response({ command_status: ESME_RINVCMDID }));
-    }
-  }
-
-  private async onDeliverSm(session: Session, pdu: PDU): Promise<void> {
-    const receipt = parseDeliveryReceipt(pdu as DeliverSmFields);
-    if (!receipt) {
-      // A mobile-originated message (or an unreadable receipt): not ours, but acknowledged so it is not resent.
-      this.log.info('smpp deliver_sm ignored (not a receipt)', { esmClass: pdu.esm_class });
-      session.send(pdu.response());
-      return;
-    }
-    let status = ESME_ROK;
+  private async storeReceipt(effect: Extract<Effect, { type: 'store-receipt' }>): Promise<void> {
+    const { session, pdu, receipt } = effect;
+    let error: string | undefined;
     try {
       await this.onReceipt!(receipt);
-    } catch (error) {
-      // Temporary application error: the SMSC delivers the receipt again later.
-      status = ESME_RX_T_APPN;
-      this.log.warn('smpp receipt not stored, asking the SMSC to retry', { providerId: receipt.providerId, error: (error as Error).message });
+    } catch (failure) {
+      error = (failure as Error).message;
     }
-    session.send(pdu.response(status === ESME_ROK ? {} : { command_status: status }));
+    this.dispatch({
+      type: 'receipt-stored',
+      session,
+      pdu,
+      providerId: receipt.providerId,
+      ...(error !== undefined ? { error } : {}),
+    });
   }
 
-  private pump(): void {
-    const session = this.session;
-    if (!session || !this.bound) return;
-    const wait = this.pausedUntil - Date.now();
-    if (wait > 0) {
-      this.pauseTimer ??= setTimeout(() => {
-        this.pauseTimer = null;
-        this.pump();
-      }, wait);
-      return;
-    }
-    while (this.outstandingSubmits < this.config.window && this.queue.length > 0) {
-      const job = this.queue.shift()!;
-      job.sentAt = Date.now();
-      if (!this.send(session, new smpp.PDU('submit_sm', job.params), job, (response) => this.onSubmitResponse(job, response))) {
-        // Not writable any more: the close handler fails the queue and reconnects.
-        this.queue.unshift(job);
-        session.destroy();
-        return;
+  private startTimer(effect: Extract<Effect, { type: 'start-timer' }>): void {
+    const session = effect.session;
+    const fire = (): void => {
+      const now = Date.now();
+      switch (effect.timer) {
+        case 'connect':
+          return this.dispatch({ type: 'connect-timeout', session: session! });
+        case 'enquire':
+          return this.dispatch({ type: 'enquire-tick', session: session!, now });
+        case 'pause':
+          this.timers.delete('pause');
+          return this.dispatch({ type: 'pause-over', now });
+        case 'reconnect':
+          return this.dispatch({ type: 'connect' });
+        case 'watchdog':
+          return this.dispatch({ type: 'watchdog-tick', now });
+        case 'unbind':
+          return this.dispatch({ type: 'unbind-over' });
       }
-      this.outstandingSubmits++;
-    }
-  }
-
-  private onSubmitResponse(job: SegmentJob, response: PDU): void {
-    this.outstandingSubmits--;
-    const status = response.command_status;
-    if (status === ESME_ROK) {
-      this.throttleMs = 0;
-      job.resolve(String(response.message_id ?? ''));
-    } else if (THROTTLING.has(status) && Date.now() - job.queuedAt <= this.timings.throttleGiveUpMs) {
-      this.throttle(job, status);
-      this.requeue(job);
-    } else {
-      const transient = TRANSIENT.has(status);
-      this.fail(job, new SmsSubmitError(`SMSC refused submit_sm: ${statusName(status)}`, transient, statusName(status)));
-    }
-    this.wake();
-    this.pump();
-  }
-
-  /** Pauses all sending on this connection, doubling the pause while throttling goes on. */
-  private throttle(job: SegmentJob, status: number): void {
-    // Answers to PDUs sent before the current pause began are the same episode: do not escalate.
-    if (job.sentAt <= this.pauseStartedAt) return;
-    this.throttleMs = this.throttleMs ? Math.min(this.throttleMs * 2, this.timings.throttleMaxMs) : this.timings.throttleBaseMs;
-    this.pauseStartedAt = Date.now();
-    this.pausedUntil = this.pauseStartedAt + this.throttleMs;
-    this.log.warn('smpp throttled, pausing submissions', { status: statusName(status), pauseMs: this.throttleMs });
-  }
-
-  private requeue(job: SegmentJob): void {
-    const at = this.queue.findIndex((queued) => queued.order > job.order);
-    this.queue.splice(at === -1 ? this.queue.length : at, 0, job);
-  }
-
-  /** Rejects a segment and drops its message's segments still queued (they would be wasted). */
-  private fail(job: SegmentJob, error: SmsSubmitError): void {
-    job.reject(error);
-    for (const sibling of job.siblings) {
-      const at = this.queue.indexOf(sibling);
-      if (at !== -1) {
-        this.queue.splice(at, 1);
-        sibling.reject(error);
-      }
-    }
-  }
-
-  private onClose(session: Session): void {
-    if (this.session !== session) return;
-    this.session = null;
-    const wasBound = this.bound;
-    this.bound = false;
-    for (const timer of [this.connectTimer, this.enquireTimer, this.pauseTimer]) if (timer) clearTimeout(timer);
-    this.pauseTimer = null;
-    this.throttleMs = 0;
-    this.pausedUntil = 0;
-    // Outstanding segments may have been accepted already; the use-case's retry then sends them twice.
-    const lost = new SmsSubmitError('SMPP connection lost', true);
-    const jobs = [...this.requests.values()].flatMap((r) => (r.job ? [r.job] : []));
-    this.requests.clear();
-    this.outstandingSubmits = 0;
-    for (const job of [...jobs, ...this.queue.splice(0)]) job.reject(lost);
-    if (wasBound) this.log.warn('smpp connection lost', { failedSegments: jobs.length });
-    this.wake();
-    if (this.stopping) return;
-    const delayMs = Math.min(this.timings.reconnectBaseMs * 2 ** this.attempts, this.timings.reconnectMaxMs);
-    this.attempts++;
-    this.log.info('smpp reconnecting', { attempt: this.attempts, delayMs });
-    this.reconnectTimer = setTimeout(() => this.connect(), delayMs);
+    };
+    this.timers.set(effect.timer, effect.repeat ? setInterval(fire, effect.ms) : setTimeout(fire, effect.ms));
   }
 
   private waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
@@ -416,14 +290,22 @@ export class SmppProvider implements SmsProvider {
     });
   }
 
-  private wake(): void {
-    for (const check of [...this.waiters]) check();
-  }
-
   private nextReference(): number {
     this.reference = (this.reference + 1) & 0xff;
     return this.reference;
   }
+}
+
+function incoming(pdu: PDU): {
+  pdu: PDU;
+  command: string;
+  isResponse: boolean;
+  deliver?: { receipt: ReturnType<typeof parseDeliveryReceipt>; esmClass: unknown };
+} {
+  const base = { pdu, command: pdu.command, isResponse: pdu.isResponse() };
+  return pdu.command === 'deliver_sm' && !base.isResponse
+    ? { ...base, deliver: { receipt: parseDeliveryReceipt(pdu as DeliverSmFields), esmClass: pdu.esm_class } }
+    : base;
 }
 
 /** Alphanumeric sender → TON 5 NPI 0; digits → international TON 1 NPI 1 (ISDN); none → 0/0. */
@@ -431,8 +313,4 @@ function sourceAddress(addr: string): Record<string, unknown> {
   if (!addr) return { source_addr_ton: 0, source_addr_npi: 0, source_addr: '' };
   if (/^\+?\d+$/.test(addr)) return { source_addr_ton: 1, source_addr_npi: 1, source_addr: addr.replace(/^\+/, '') };
   return { source_addr_ton: 5, source_addr_npi: 0, source_addr: addr };
-}
-
-function statusName(status: number): string {
-  return STATUS_NAMES.get(status) ?? `0x${status.toString(16).padStart(8, '0')}`;
 }

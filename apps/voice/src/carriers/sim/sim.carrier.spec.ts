@@ -3,15 +3,35 @@ import type { CallRequest } from '../carrier.js';
 import { SimCarrier } from './sim.carrier.js';
 
 function request(callee: string, times = 2): CallRequest {
-  return { sessionId: 's', appKey: 'app', caller: '+8675528000088', callee, languageType: 2, verifyCode: '1234', preTone: 'a.wav', posTone: null, times, maxCallMs: 60_000, ringTimeoutMs: 45_000 };
+  return {
+    sessionId: 's',
+    appKey: 'app',
+    caller: '+8675528000088',
+    callee,
+    languageType: 2,
+    verifyCode: '1234',
+    preTone: 'a.wav',
+    posTone: null,
+    times,
+    maxCallMs: 60_000,
+    ringTimeoutMs: 45_000,
+  };
 }
 
 async function run(carrier: SimCarrier, callee: string, signal = new AbortController().signal) {
   const progress: string[] = [];
-  const ending = await carrier.placeCall(request(callee), {
-    onAlerting: async () => { progress.push('alerting'); },
-    onAnswer: async () => { progress.push('answer'); },
-  }, signal);
+  const ending = await carrier.placeCall(
+    request(callee),
+    {
+      onAlerting: async () => {
+        progress.push('alerting');
+      },
+      onAnswer: async () => {
+        progress.push('answer');
+      },
+    },
+    signal,
+  );
   return { progress, ending };
 }
 
@@ -29,16 +49,27 @@ describe('sim carrier', () => {
   });
 
   it('rings, answers and plays the prompt for any other number', async () => {
-    expect(await run(carrier, '+8613800000021')).toEqual({ progress: ['alerting', 'answer'], ending: { kind: 'completed', by: 'platform' } });
+    expect(await run(carrier, '+8613800000021')).toEqual({
+      progress: ['alerting', 'answer'],
+      ending: { kind: 'completed', by: 'platform' },
+    });
   });
 
   it('gives up ringing after the ring timeout (CANCEL → ring-timeout)', async () => {
     const longRing = new SimCarrier({ ringMs: 5000, promptMs: 0 });
     const progress: string[] = [];
-    const ending = await longRing.placeCall({ ...request('+8613800000021'), ringTimeoutMs: 10 }, {
-      onAlerting: async () => { progress.push('alerting'); },
-      onAnswer: async () => { progress.push('answer'); },
-    }, new AbortController().signal);
+    const ending = await longRing.placeCall(
+      { ...request('+8613800000021'), ringTimeoutMs: 10 },
+      {
+        onAlerting: async () => {
+          progress.push('alerting');
+        },
+        onAnswer: async () => {
+          progress.push('answer');
+        },
+      },
+      new AbortController().signal,
+    );
     expect({ progress, ending }).toEqual({ progress: ['alerting'], ending: { kind: 'ring-timeout' } });
   });
 

@@ -2,7 +2,7 @@ import type { CallEnding } from '#libs/contracts';
 import type { Carrier, CallProgress, CallRequest } from '../carrier.js';
 
 /**
- * A simulated callee network (SPEC §3.1). The last three digits of the callee number choose how the
+ * A simulated callee network (docs/contract.md#the-call). The last three digits of the callee number choose how the
  * network answers, as a SIP network would: 486 busy, 480 unavailable, 404 no such number,
  * 408 no answer, 603 rejected while ringing. Any other number rings, answers and hears the
  * whole prompt (`promptMs` per play, `times` plays).
@@ -28,16 +28,22 @@ export class SimCarrier implements Carrier {
     await progress.onAlerting();
     // A callee that would ring longer than the ring timeout is given up on (CANCEL → 487).
     if (this.timing.ringMs > request.ringTimeoutMs) {
-      if (!(await this.wait(request.ringTimeoutMs, signal))) return { kind: 'internal', reason: 'call cancelled while ringing' };
+      if (!(await this.wait(request.ringTimeoutMs, signal)))
+        return { kind: 'internal', reason: 'call cancelled while ringing' };
       return { kind: 'ring-timeout' };
     }
-    if (!(await this.wait(this.timing.ringMs, signal))) return { kind: 'internal', reason: 'call cancelled while ringing' };
+    if (!(await this.wait(this.timing.ringMs, signal)))
+      return { kind: 'internal', reason: 'call cancelled while ringing' };
     if (failure) return { kind: 'sip-final', sipStatus: failure.sipStatus };
     await progress.onAnswer();
-    const plays = request.times === 0 ? Math.max(1, Math.floor(request.maxCallMs / Math.max(1, this.timing.promptMs))) : request.times;
+    const plays =
+      request.times === 0
+        ? Math.max(1, Math.floor(request.maxCallMs / Math.max(1, this.timing.promptMs)))
+        : request.times;
     const promptMs = Math.min(plays * this.timing.promptMs, request.maxCallMs);
     // Ended before the prompt was complete (worker shutdown): the callee may not have heard the code.
-    if (!(await this.wait(promptMs, signal))) return { kind: 'internal', reason: 'call ended by the platform during the prompt' };
+    if (!(await this.wait(promptMs, signal)))
+      return { kind: 'internal', reason: 'call ended by the platform during the prompt' };
     return { kind: 'completed', by: 'platform' };
   }
 
@@ -46,8 +52,14 @@ export class SimCarrier implements Carrier {
     if (signal.aborted) return Promise.resolve(false);
     if (ms <= 0) return Promise.resolve(true);
     return new Promise((resolve) => {
-      const timer = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve(true); }, ms);
-      const onAbort = () => { clearTimeout(timer); resolve(false); };
+      const timer = setTimeout(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(true);
+      }, ms);
+      const onAbort = () => {
+        clearTimeout(timer);
+        resolve(false);
+      };
       signal.addEventListener('abort', onAbort, { once: true });
     });
   }

@@ -3,7 +3,13 @@ import { classifyAddress } from '#libs/runtime';
 import { PAYLOAD_TYPES, type G711Codec } from '../../media/g711.js';
 
 /** An SDP offer (RFC 4566 / 3264) for one audio stream of G.711 at 8 kHz, 20 ms packets. */
-export function buildOffer(options: { address: string; port: number; codecs: readonly G711Codec[]; sessionId: number; version?: number }): string {
+export function buildOffer(options: {
+  address: string;
+  port: number;
+  codecs: readonly G711Codec[];
+  sessionId: number;
+  version?: number;
+}): string {
   const pts = options.codecs.map((c) => PAYLOAD_TYPES[c]);
   return [
     'v=0',
@@ -42,7 +48,9 @@ export function isUnicastIPv4(address: string): boolean {
 export function mediaAddressRefusal(address: string, allowPrivate: boolean): string | null {
   if (allowPrivate) return null;
   const kind = classifyAddress(address);
-  return kind === 'public' ? null : `the media address ${address} is a ${kind} address (VERIGATE_RTP_ALLOW_PRIVATE is off)`;
+  return kind === 'public'
+    ? null
+    : `the media address ${address} is a ${kind} address (VERIGATE_RTP_ALLOW_PRIVATE is off)`;
 }
 
 /**
@@ -50,7 +58,10 @@ export function mediaAddressRefusal(address: string, allowPrivate: boolean): str
  * we offered (by static number or by rtpmap name). Returns a reason when the answer is unusable.
  */
 export function parseAnswer(sdp: string, offered: readonly G711Codec[]): SdpAnswer | { error: string } {
-  const lines = sdp.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const lines = sdp
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
   let sessionAddress: string | undefined;
   let media: { port: number; pts: number[]; address?: string; rtpmap: Map<number, string> } | undefined;
   for (const line of lines) {
@@ -77,7 +88,8 @@ export function parseAnswer(sdp: string, offered: readonly G711Codec[]): SdpAnsw
   const address = media.address ?? sessionAddress;
   if (!address) return { error: 'no connection address in the answer' };
   const hold = address === '0.0.0.0';
-  if (!hold && !isUnicastIPv4(address)) return { error: `the connection address ${address} is not a literal unicast IPv4 address` };
+  if (!hold && !isUnicastIPv4(address))
+    return { error: `the connection address ${address} is not a literal unicast IPv4 address` };
   for (const pt of media.pts) {
     const name = media.rtpmap.get(pt) ?? (pt === 0 ? 'PCMU' : pt === 8 ? 'PCMA' : undefined);
     const codec = offered.find((c) => c === name);

@@ -69,7 +69,11 @@ declare module 'sip' {
   }
   export interface TransactionLayer {
     createServerTransaction(rq: SipMessage, connection: Connection): ServerTransaction;
-    createClientTransaction(connection: Connection, rq: SipMessage, callback: (rs: SipMessage) => void): ClientTransaction;
+    createClientTransaction(
+      connection: Connection,
+      rq: SipMessage,
+      callback: (rs: SipMessage) => void,
+    ): ClientTransaction;
     getServer(m: SipMessage): ServerTransaction | undefined;
     getClient(m: SipMessage): ClientTransaction | undefined;
     destroy(): void;
@@ -82,12 +86,19 @@ declare module 'sip' {
     udp?: boolean;
     tcp?: boolean;
     rport?: boolean;
-    logger?: { send?(m: SipMessage, target: Remote): void; recv?(m: SipMessage, remote: Remote): void; error?(e: unknown): void };
+    logger?: {
+      send?(m: SipMessage, target: Remote): void;
+      recv?(m: SipMessage, remote: Remote): void;
+      error?(e: unknown): void;
+    };
     [option: string]: unknown;
   }
   interface SipModule {
     makeTransport(options: TransportOptions, callback: (m: SipMessage, remote: Remote) => void): Transport;
-    makeTransactionLayer(options: TransportOptions, open: (target: Remote, error?: (e: unknown) => void) => Connection): TransactionLayer;
+    makeTransactionLayer(
+      options: TransportOptions,
+      open: (target: Remote, error?: (e: unknown) => void) => Connection,
+    ): TransactionLayer;
     makeResponse(rq: SipMessage, status: number, reason?: string): SipMessage;
     parseUri(uri: string | SipUri): SipUri;
     stringifyUri(uri: string | SipUri): string;
@@ -102,11 +113,22 @@ declare module 'sip' {
 
 declare module 'sip/digest.js' {
   import type { SipMessage } from 'sip';
-  export interface DigestContext { [key: string]: unknown }
+  export interface DigestContext {
+    [key: string]: unknown;
+  }
   interface DigestModule {
-    signRequest(ctx: DigestContext | null, rq: SipMessage, rs?: SipMessage, credentials?: { user: string; password: string; realm?: string }): DigestContext | null;
+    signRequest(
+      ctx: DigestContext | null,
+      rq: SipMessage,
+      rs?: SipMessage,
+      credentials?: { user: string; password: string; realm?: string },
+    ): DigestContext | null;
     challenge(session: { realm: string; [k: string]: unknown }, rs: SipMessage): SipMessage;
-    authenticateRequest(session: { realm: string; [k: string]: unknown }, rq: SipMessage, credentials?: { user: string; password: string }): boolean;
+    authenticateRequest(
+      session: { realm: string; [k: string]: unknown },
+      rq: SipMessage,
+      credentials?: { user: string; password: string },
+    ): boolean;
   }
   const digest: DigestModule;
   export default digest;

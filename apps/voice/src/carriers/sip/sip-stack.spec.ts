@@ -17,14 +17,20 @@ function cpuMs(fn: () => void): number {
   return least;
 }
 
-const response = (extra: string) => Buffer.from(
-  'SIP/2.0 401 Unauthorized\r\nVia: SIP/2.0/UDP 10.0.0.2:5060;branch=z9hG4bK1\r\nCall-ID: c1\r\nCSeq: 1 INVITE\r\n'
-  + `From: <sip:a@b>;tag=1\r\nTo: <sip:c@d>;tag=2\r\n${extra}Content-Length: 0\r\n\r\n`, 'latin1');
+const response = (extra: string) =>
+  Buffer.from(
+    'SIP/2.0 401 Unauthorized\r\nVia: SIP/2.0/UDP 10.0.0.2:5060;branch=z9hG4bK1\r\nCall-ID: c1\r\nCSeq: 1 INVITE\r\n' +
+      `From: <sip:a@b>;tag=1\r\nTo: <sip:c@d>;tag=2\r\n${extra}Content-Length: 0\r\n\r\n`,
+    'latin1',
+  );
 
 describe('SIP datagram guard', () => {
   it('lets ordinary messages through (a 401 challenge, an INVITE answer with SDP, a CRLF keep-alive)', () => {
-    expect(sipDatagramRefusal(response('WWW-Authenticate: Digest realm="pbx",nonce="abc",algorithm=MD5,qop="auth"\r\n'))).toBeNull();
-    const sdp = 'v=0\r\no=- 1 1 IN IP4 10.0.0.9\r\ns=-\r\nc=IN IP4 10.0.0.9\r\nt=0 0\r\nm=audio 6000 RTP/AVP 0 8 101\r\na=rtpmap:101 telephone-event/8000\r\n';
+    expect(
+      sipDatagramRefusal(response('WWW-Authenticate: Digest realm="pbx",nonce="abc",algorithm=MD5,qop="auth"\r\n')),
+    ).toBeNull();
+    const sdp =
+      'v=0\r\no=- 1 1 IN IP4 10.0.0.9\r\ns=-\r\nc=IN IP4 10.0.0.9\r\nt=0 0\r\nm=audio 6000 RTP/AVP 0 8 101\r\na=rtpmap:101 telephone-event/8000\r\n';
     expect(sipDatagramRefusal(response(`Content-Type: application/sdp\r\n`.repeat(1) + sdp))).toBeNull();
     expect(sipDatagramRefusal(Buffer.from('\r\n\r\n'))).toBeNull();
   });
@@ -40,7 +46,11 @@ describe('SIP datagram guard', () => {
     ];
     for (const datagram of hostile) {
       let refusal: string | null = null;
-      expect(cpuMs(() => { refusal = sipDatagramRefusal(datagram); })).toBeLessThan(50);
+      expect(
+        cpuMs(() => {
+          refusal = sipDatagramRefusal(datagram);
+        }),
+      ).toBeLessThan(50);
       expect(refusal).toEqual(expect.any(String));
     }
   });
@@ -51,12 +61,14 @@ describe('SIP datagram guard', () => {
     const worst = response(line.repeat(lines));
     expect(sipDatagramRefusal(worst)).toBeNull();
     expect(worst.length).toBeGreaterThan(MAX_SIP_DATAGRAM_BYTES - 2 * line.length);
-    expect(cpuMs(() => {
-      try {
-        sip.parse(worst.toString('latin1'));
-      } catch {
-        // a malformed header may throw: only its cost matters here
-      }
-    })).toBeLessThan(50);
+    expect(
+      cpuMs(() => {
+        try {
+          sip.parse(worst.toString('latin1'));
+        } catch {
+          // a malformed header may throw: only its cost matters here
+        }
+      }),
+    ).toBeLessThan(50);
   });
 });

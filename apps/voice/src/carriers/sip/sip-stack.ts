@@ -42,15 +42,21 @@ const MAX_SIP_LEADING_SPACE = 16;
  * work; one linear pass over the bytes decides.
  */
 export function sipDatagramRefusal(data: Buffer): string | null {
-  if (data.length > MAX_SIP_DATAGRAM_BYTES) return `datagram of ${data.length} bytes (at most ${MAX_SIP_DATAGRAM_BYTES})`;
+  if (data.length > MAX_SIP_DATAGRAM_BYTES)
+    return `datagram of ${data.length} bytes (at most ${MAX_SIP_DATAGRAM_BYTES})`;
   let leading = 0;
-  while (leading < data.length && (data[leading] === 0x20 || data[leading] === 0x09 || data[leading] === 0x0d || data[leading] === 0x0a)) leading++;
+  while (
+    leading < data.length &&
+    (data[leading] === 0x20 || data[leading] === 0x09 || data[leading] === 0x0d || data[leading] === 0x0a)
+  )
+    leading++;
   if (leading > MAX_SIP_LEADING_SPACE) return `${leading} bytes of white space before the start line`;
   let lineStart = 0;
   for (;;) {
     const newline = data.indexOf(0x0a, lineStart);
     const lineEnd = newline < 0 ? data.length : newline;
-    if (lineEnd - lineStart > MAX_SIP_LINE_BYTES) return `a line of ${lineEnd - lineStart} bytes (at most ${MAX_SIP_LINE_BYTES})`;
+    if (lineEnd - lineStart > MAX_SIP_LINE_BYTES)
+      return `a line of ${lineEnd - lineStart} bytes (at most ${MAX_SIP_LINE_BYTES})`;
     if (newline < 0) return null;
     lineStart = newline + 1;
   }
@@ -101,10 +107,20 @@ export class SipStack {
     const original = dgram.createSocket;
     let captured: dgram.Socket | undefined;
     // It also passes its message handler there: wrapped, so hostile datagrams never reach its parser.
-    (dgram as { createSocket: typeof dgram.createSocket }).createSocket = ((type: dgram.SocketType, onMessage?: (msg: Buffer, rinfo: dgram.RemoteInfo) => void) => {
-      captured = (original as (type: dgram.SocketType, listener?: (msg: Buffer, rinfo: dgram.RemoteInfo) => void) => dgram.Socket).call(dgram, type, onMessage && ((msg: Buffer, rinfo: dgram.RemoteInfo) => {
-        if (sipDatagramRefusal(msg) === null) onMessage(msg, rinfo);
-      }));
+    (dgram as { createSocket: typeof dgram.createSocket }).createSocket = ((
+      type: dgram.SocketType,
+      onMessage?: (msg: Buffer, rinfo: dgram.RemoteInfo) => void,
+    ) => {
+      captured = (
+        original as (type: dgram.SocketType, listener?: (msg: Buffer, rinfo: dgram.RemoteInfo) => void) => dgram.Socket
+      ).call(
+        dgram,
+        type,
+        onMessage &&
+          ((msg: Buffer, rinfo: dgram.RemoteInfo) => {
+            if (sipDatagramRefusal(msg) === null) onMessage(msg, rinfo);
+          }),
+      );
       return captured;
     }) as typeof dgram.createSocket;
     try {
@@ -116,7 +132,8 @@ export class SipStack {
     if (!socket) throw new Error('sip.js did not create a UDP socket');
     this.socket = socket;
     await new Promise<void>((resolve, reject) => {
-      const onError = (error: Error) => reject(new Error(`cannot bind SIP port ${this.options.bindAddress}:${this.options.port}: ${error.message}`));
+      const onError = (error: Error) =>
+        reject(new Error(`cannot bind SIP port ${this.options.bindAddress}:${this.options.port}: ${error.message}`));
       socket.once('error', onError);
       socket.once('listening', () => {
         socket.off('error', onError);
@@ -158,12 +175,20 @@ export class SipStack {
    * gets every response, including those the transaction layer makes up (408 on timeout).
    * An ACK for a 2xx is sent outside any transaction.
    */
-  request(message: SipMessage, target: { address: string; port: number }, onResponse: (rs: SipMessage) => void = () => undefined): void {
+  request(
+    message: SipMessage,
+    target: { address: string; port: number },
+    onResponse: (rs: SipMessage) => void = () => undefined,
+  ): void {
     const remote: Remote = { protocol: 'UDP', address: target.address, port: target.port };
     if (message.method === 'ACK') {
       message.headers.via = [{ params: { branch: sip.generateBranch() } }];
       const connection = this.transport.open(remote);
-      try { connection.send(message); } finally { connection.release(); }
+      try {
+        connection.send(message);
+      } finally {
+        connection.release();
+      }
       return;
     }
     // A CANCEL carries its INVITE's Via (same branch); any other request gets a new one.
@@ -177,7 +202,15 @@ export class SipStack {
   }
 
   close(): void {
-    try { this.transactions?.destroy(); } catch { /* closing */ }
-    try { this.transport?.destroy(); } catch { /* closing */ }
+    try {
+      this.transactions?.destroy();
+    } catch {
+      /* closing */
+    }
+    try {
+      this.transport?.destroy();
+    } catch {
+      /* closing */
+    }
   }
 }

@@ -1,0 +1,61 @@
+import { Module } from '@nestjs/common';
+import {
+  CallEventsRepository,
+  CallSessionsRepository,
+  CdrsRepository,
+  SmsDevInboxRepository,
+  SmsMessagesRepository,
+} from '#libs/persistence';
+import { DirectoryModule } from '../directory/directory.module.js';
+import { PolicyModule } from '../policy/policy.module.js';
+import { AppsAdminService } from './apps/apps-admin.service.js';
+import { AppsController } from './apps/apps.controller.js';
+import { AuditLogRepository } from './audit/audit-log.repository.js';
+import { AuditController } from './audit/audit.controller.js';
+import { AuditInterceptor } from './audit/audit.interceptor.js';
+import { CallRecordsService } from './calls/call-records.service.js';
+import { CallsController } from './calls/calls.controller.js';
+import { WebhookDeliveriesGatewayReadRepository } from './calls/webhook-deliveries.gateway-read.repository.js';
+import { EnterprisesController } from './enterprises/enterprises.controller.js';
+import { EnterprisesRepository } from './enterprises/enterprises.repository.js';
+import { IpRulesController } from './ip-rules/ip-rules.controller.js';
+import { ListsController } from './lists/lists.controller.js';
+import { NumbersController } from './numbers/numbers.controller.js';
+import { OperatorTokenGuard } from './operator-token.guard.js';
+import { SmsAdminController } from './sms/sms-admin.controller.js';
+import { SmsAdminService } from './sms/sms-admin.service.js';
+import { TonesController } from './tones/tones.controller.js';
+import { ToneFilesRepository } from './tones/tone-files.repository.js';
+
+/** The management API (`/admin/v1`): operator token, audit log, apps and their resources, records. */
+@Module({
+  imports: [DirectoryModule, PolicyModule],
+  controllers: [
+    AppsController,
+    NumbersController,
+    TonesController,
+    ListsController,
+    CallsController,
+    AuditController,
+    EnterprisesController,
+    IpRulesController,
+    SmsAdminController,
+  ],
+  providers: [
+    OperatorTokenGuard,
+    AuditInterceptor,
+    AppsAdminService,
+    SmsAdminService,
+    CallRecordsService,
+    AuditLogRepository,
+    EnterprisesRepository,
+    ToneFilesRepository,
+    WebhookDeliveriesGatewayReadRepository,
+    CallSessionsRepository,
+    CallEventsRepository,
+    CdrsRepository,
+    SmsMessagesRepository,
+    SmsDevInboxRepository,
+  ],
+})
+export class AdminModule {}

@@ -1,0 +1,67 @@
+/** The voice API of the OpenAPI document: callVerify, Huawei-compatible (docs/contract.md#callverify-request-body, docs/contract.md#result-codes-callverify). */
+import { ResultCodes, type ResultCodeName } from '#libs/contracts';
+import { JSON_BODY_LIMIT } from '../http/fastify-setup.js';
+import { PHONE_NUMBER } from '../policy/phone-number.js';
+import { json, ref, restErrors, type Operation } from './openapi-schema.js';
+
+/** Codes of table 6 (docs/contract.md#result-codes-callverify) that other Huawei voice APIs use; kept in the table, never answered by callVerify. */
+export const NOT_PRODUCED_BY_CALL_VERIFY: readonly ResultCodeName[] = [
+  'RECORDING_NOT_ENABLED',
+  'ABNORMAL_CALL_DURATION',
+  'ABNORMAL_COMPLETION_RATE',
+];
+
+export function voiceOperations(): Record<string, Record<string, Operation>> {
+  const callVerifyErrors = (Object.keys(ResultCodes) as ResultCodeName[]).filter(
+    (n) => n !== 'SUCCESS' && !NOT_PRODUCED_BY_CALL_VERIFY.includes(n),
+  );
+  const unknownApi = (method: string): Operation => ({
+    operationId: `restUnknown${method[0]!.toUpperCase()}${method.slice(1)}`,
+    summary: 'Any other path or method under /rest/',
+    tags: ['Voice'],
+    parameters: [{ name: 'path', in: 'path', required: true, schema: { type: 'string' } }],
+    responses: restErrors(['INVALID_REST_API', 'PARAMETER_ERROR']),
+  });
+  return {
+    '/rest/httpsessions/callVerify/v1.0': {
+      post: {
+        operationId: 'callVerify',
+        summary: 'Place a voice verification call',
+        tags: ['Voice'],
+        security: [{ akskAuthorization: [], akskToken: [] }],
+        description:
+          "Statuses follow the seed's table 表6 (parameter errors are HTTP 500 `1020001` there, kept for wire compatibility). " +
+          `A body over ${JSON_BODY_LIMIT} bytes is a parameter error (1020001) too. Codes 1012012, 1013113 and 1013115 are in the table but belong to other APIs.`,
+        requestBody: {
+          required: true,
+          description: 'Content-Type application/json;charset=UTF-8 (anything else: 403 1010002).',
+          content: json({
+            type: 'object',
+            required: ['displayNbr', 'calleeNbr', 'languageType', 'preTone', 'verifyCode'],
+            // Optional fields may also be null: null is taken as absent.
+            properties: {
+              displayNbr: { type: 'string', pattern: PHONE_NUMBER.source },
+              calleeNbr: { type: 'string', pattern: PHONE_NUMBER.source },
+              languageType: { type: 'integer', enum: [1, 2] },
+              preTone: { type: 'string' },
+              posTone: { type: ['string', 'null'] },
+              verifyCode: { type: 'string', pattern: '^[0-9]{2,8}$' },
+              times: { type: ['integer', 'null'], minimum: 0, maximum: 9, default: 3 },
+              statusUrl: { type: ['string', 'null'], description: 'Base64 of an http(s) URL' },
+              feeUrl: { type: ['string', 'null'], description: 'Base64 of an http(s) URL' },
+              returnIdlePort: { type: ['string', 'null'], enum: ['true', 'false', null] },
+              userData: { type: ['string', 'null'], minLength: 1, maxLength: 256 },
+            },
+          }),
+        },
+        responses: {
+          200: { description: '`0` Success: the call will be placed.', content: json(ref('CallVerifyResult')) },
+          ...restErrors(callVerifyErrors),
+        },
+      },
+    },
+    '/rest/{path}': Object.fromEntries(
+      ['get', 'post', 'put', 'patch', 'delete', 'options', 'trace'].map((m) => [m, unknownApi(m)]),
+    ),
+  };
+}

@@ -62,7 +62,10 @@ prepare() {
   for n in $(seq 1 "$NODES"); do
     mkdir -p "$DIR/n$n/mnesia" "$DIR/n$n/log"
     printf 'listeners.tcp.local = 127.0.0.1:%s\n' $((PORT + n - 1)) > "$DIR/n$n/rabbitmq.conf"
-    echo '[].' > "$DIR/n$n/advanced.config"
+    # A quorum queue's at-least-once dead-letter worker re-sends what its target did not confirm
+    # after this long (RabbitMQ's default: 3 min). A delay queue's messages forwarded while the
+    # command queue had no leader (a node loss) wait that long otherwise; see docs/operations.md.
+    echo '[{rabbit, [{dead_letter_worker_publisher_confirm_timeout, 5000}]}].' > "$DIR/n$n/advanced.config"
   done
 }
 
@@ -89,7 +92,7 @@ case "${1:-}" in
       ctl "$n" -q join_cluster "$(node_name 1)"
       ctl "$n" -q start_app
     done
-    # Classic queues (notifier events, retry delays, the captcha RPC queue) on every node: see docs/operations.md.
+    # Classic queues (notifier events and their retry delays, the captcha RPC queue) on every node: see docs/operations.md.
     ctl 1 -q set_policy --apply-to queues verigate-classic-ha '.*' '{"ha-mode":"all","ha-sync-mode":"automatic"}'
     ctl 1 -q cluster_status >/dev/null
     echo "cluster of $NODES nodes up: $("$0" urls)"
@@ -129,8 +132,9 @@ case "${1:-}" in
       [ -d "$DIR/n$n" ] || continue
       ctl "$n" -q stop >/dev/null 2>&1 || true
       # A node that did not answer: end it by the pid it wrote (only this cluster's nodes).
+      # The node removes its pid file as it stops: it may be gone between the test and the read.
       if [ -f "$DIR/n$n/pid" ]; then
-        pid=$(cat "$DIR/n$n/pid")
+        pid=$(cat "$DIR/n$n/pid" 2>/dev/null || true)
         if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -9 "$pid" 2>/dev/null || true; fi
       fi
     done

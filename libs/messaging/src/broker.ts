@@ -8,11 +8,12 @@ import {
   checkQueues,
   declareAll,
   declareRpcQueue,
+  deleteDrainedQueues,
   deleteObsoleteQueues,
   type QueueStats,
 } from './topology-declarer.js';
 import { rpcQueuePlan, topologyPlan } from './topology-plan.js';
-import { RETRY_EXCHANGE, RPC_QUEUES } from './topology.js';
+import { LEGACY_DELAY_QUEUES, RETRY_EXCHANGE, RPC_QUEUES } from './topology.js';
 
 export type { Disposition } from './disposition.js';
 export type { Delivery, Handler } from './consumers.js';
@@ -107,10 +108,29 @@ export class Broker {
       channel,
       topologyPlan((logical) => this.name(logical)),
     );
+    this.deleteLegacyDelayQueuesWhenDrained(model);
     for (const [queue, maxLength] of this.rpcQueues) await this.assertRpcQueue(model, queue, maxLength);
     await this.consumers.attachAll(model);
     for (const hook of this.setupHooks) await hook(model);
     this.connected = true;
+  }
+
+  /**
+   * The legacy delay queues (topology.ts LEGACY_DELAY_QUEUES), unbound by the plan, are deleted
+   * once their last messages have gone back to their work queue (each within one retry delay);
+   * until then this tries again with backoff, for as long as this connection lasts.
+   */
+  private deleteLegacyDelayQueuesWhenDrained(model: ChannelModel): void {
+    let pending = LEGACY_DELAY_QUEUES.map((legacy) => this.name(legacy.queue));
+    const wanted = () => !this.closing && this.currentModel === model && pending.length > 0;
+    this.retryUntil(
+      wanted,
+      async () => {
+        pending = await deleteDrainedQueues(model, pending, this.logger);
+        if (pending.length > 0) throw new Error(`not empty yet: ${pending.join(', ')}`);
+      },
+      'delete the legacy delay queues',
+    );
   }
 
   /** Registers per-connection set-up: run now if connected, and after every reconnect. */

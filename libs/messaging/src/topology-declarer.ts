@@ -8,7 +8,8 @@ export async function declareAll(channel: Channel, plan: readonly Declaration[])
   for (const d of plan) {
     if (d.kind === 'exchange') await channel.assertExchange(d.name, d.type, { durable: true });
     else if (d.kind === 'queue') await channel.assertQueue(d.name, { durable: true, arguments: d.arguments });
-    else await channel.bindQueue(d.queue, d.exchange, d.routingKey);
+    else if (d.kind === 'bind') await channel.bindQueue(d.queue, d.exchange, d.routingKey);
+    else await channel.unbindQueue(d.queue, d.exchange, d.routingKey);
   }
 }
 
@@ -51,27 +52,56 @@ export async function deleteObsoleteQueues(
   const left: string[] = [];
   for (const logical of OBSOLETE_QUEUES) {
     const queue = name(logical);
-    // A failed check or delete closes the channel: one channel per queue.
-    const channel = await model.createChannel();
-    channel.on('error', () => undefined);
-    try {
-      await channel.checkQueue(queue);
-    } catch {
-      continue; // does not exist (any more)
-    }
-    try {
-      await channel.deleteQueue(queue, { ifEmpty: true, ifUnused: true });
-      await channel.close();
-      logger.info('obsolete queue deleted', { queue });
-    } catch (error) {
+    const outcome = await deleteIfEmptyAndUnused(model, queue);
+    if (outcome === 'deleted') logger.info('obsolete queue deleted', { queue });
+    else if (typeof outcome === 'object') {
       left.push(queue);
       logger.warn('obsolete queue not deleted: it still holds messages or has consumers; delete it by hand', {
         queue,
-        error: (error as Error).message,
+        error: outcome.error,
       });
     }
   }
   return left;
+}
+
+/**
+ * Deletes each of `queues` that exists and is empty and unused (legacy delay queues that drain by
+ * themselves); returns those that still hold messages or have consumers, to be tried again later.
+ */
+export async function deleteDrainedQueues(
+  model: ChannelModel,
+  queues: readonly string[],
+  logger: JsonLogger,
+): Promise<string[]> {
+  const left: string[] = [];
+  for (const queue of queues) {
+    const outcome = await deleteIfEmptyAndUnused(model, queue);
+    if (outcome === 'deleted') logger.info('drained legacy delay queue deleted', { queue });
+    else if (typeof outcome === 'object') left.push(queue);
+  }
+  return left;
+}
+
+/** One queue, on a channel of its own (a failed check or delete closes the channel). */
+async function deleteIfEmptyAndUnused(
+  model: ChannelModel,
+  queue: string,
+): Promise<'deleted' | 'missing' | { error: string }> {
+  const channel = await model.createChannel();
+  channel.on('error', () => undefined);
+  try {
+    await channel.checkQueue(queue);
+  } catch {
+    return 'missing'; // does not exist (any more)
+  }
+  try {
+    await channel.deleteQueue(queue, { ifEmpty: true, ifUnused: true });
+    await channel.close();
+    return 'deleted';
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
 }
 
 /** Ready messages and consumers of one queue, or why it could not be checked. */

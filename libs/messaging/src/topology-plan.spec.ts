@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { CAPTCHA_RPC_QUEUE, Queues } from '#libs/contracts';
 import { isPastDeadline, RPC_DEADLINE_HEADER } from './rpc.js';
 import { rpcQueuePlan, topologyPlan, workQueuePlan } from './topology-plan.js';
-import { RPC_QUEUES, WORK_QUEUES } from './topology.js';
+import { delayQueueOf, LEGACY_DELAY_QUEUES, RPC_QUEUES, WORK_QUEUES } from './topology.js';
 
 const ns = (logical: string) => `t1.${logical}`;
 
@@ -20,10 +20,10 @@ describe('topology plan', () => {
     ]);
     expect(plan.slice(0, exchanges.length).every((d) => d.kind === 'exchange')).toBe(true);
     const queues = plan.filter((d) => d.kind === 'queue').map((d) => d.name);
-    expect(queues).toEqual(WORK_QUEUES.flatMap((q) => [`t1.${q.name}`, `t1.${q.name}.dead`, `t1.${q.name}.retry`]));
+    expect(queues).toEqual(WORK_QUEUES.flatMap((q) => [`t1.${q.name}`, `t1.${q.name}.dead`, `t1.${delayQueueOf(q)}`]));
   });
 
-  it('a quorum work queue has a delivery limit and dead-letters by its logical name; its delay queue requeues after retryDelayMs', () => {
+  it('a quorum work queue has a delivery limit and dead-letters by its logical name; its quorum delay queue requeues at-least-once after retryDelayMs', () => {
     const spec = WORK_QUEUES.find((q) => q.name === Queues.voiceCalls)!;
     const plan = workQueuePlan(ns, spec);
     expect(plan[0]).toEqual({
@@ -49,19 +49,44 @@ describe('topology plan', () => {
     });
     expect(plan).toContainEqual({
       kind: 'queue',
-      name: `t1.${Queues.voiceCalls}.retry`,
+      name: `t1.${Queues.voiceCalls}.delay`,
       arguments: {
+        'x-queue-type': 'quorum',
         'x-message-ttl': spec.retryDelayMs,
         'x-dead-letter-exchange': 't1.verigate.requeue',
         'x-dead-letter-routing-key': Queues.voiceCalls,
+        'x-dead-letter-strategy': 'at-least-once',
+        'x-overflow': 'reject-publish',
       },
     });
     expect(plan).toContainEqual({
       kind: 'bind',
-      queue: `t1.${Queues.voiceCalls}.retry`,
+      queue: `t1.${Queues.voiceCalls}.delay`,
       exchange: 't1.verigate.retry',
       routingKey: Queues.voiceCalls,
     });
+    expect(
+      plan.filter((d) => (d.kind === 'bind' || d.kind === 'unbind' ? d.queue : d.name).endsWith('.retry')),
+    ).toEqual([]);
+  });
+
+  it('unbinds the classic delay queues of quorum work queues from the retry exchange, after every new delay queue is bound', () => {
+    const plan = topologyPlan(ns);
+    expect(LEGACY_DELAY_QUEUES).toEqual([
+      { queue: `${Queues.voiceCalls}.retry`, routingKey: Queues.voiceCalls },
+      { queue: `${Queues.smsSend}.retry`, routingKey: Queues.smsSend },
+    ]);
+    const unbinds = plan.filter((d) => d.kind === 'unbind');
+    expect(unbinds).toEqual(
+      LEGACY_DELAY_QUEUES.map((l) => ({
+        kind: 'unbind',
+        queue: `t1.${l.queue}`,
+        exchange: 't1.verigate.retry',
+        routingKey: l.routingKey,
+      })),
+    );
+    const lastBind = plan.map((d) => d.kind).lastIndexOf('bind');
+    expect(plan.findIndex((d) => d.kind === 'unbind')).toBeGreaterThan(lastBind);
   });
 
   it('a classic work queue is version 2 without a delivery limit', () => {
@@ -70,6 +95,25 @@ describe('topology plan', () => {
       arguments: { 'x-queue-type': 'classic', 'x-queue-version': 2 },
     });
     expect(workQueuePlan(ns, spec)[0]).not.toHaveProperty('arguments.x-delivery-limit');
+  });
+
+  it('a classic work queue keeps its classic delay queue <queue>.retry', () => {
+    const spec = WORK_QUEUES.find((q) => q.type === 'classic')!;
+    expect(workQueuePlan(ns, spec)).toContainEqual({
+      kind: 'queue',
+      name: `t1.${spec.name}.retry`,
+      arguments: {
+        'x-message-ttl': spec.retryDelayMs,
+        'x-dead-letter-exchange': 't1.verigate.requeue',
+        'x-dead-letter-routing-key': spec.name,
+      },
+    });
+    expect(workQueuePlan(ns, spec)).toContainEqual({
+      kind: 'bind',
+      queue: `t1.${spec.name}.retry`,
+      exchange: 't1.verigate.retry',
+      routingKey: spec.name,
+    });
   });
 
   it('an RPC queue is capped with reject-publish and has no dead-lettering', () => {

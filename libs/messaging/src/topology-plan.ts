@@ -1,6 +1,8 @@
 import {
   DEAD_LETTER_EXCHANGE,
+  delayQueueOf,
   EXCHANGES,
+  LEGACY_DELAY_QUEUES,
   REQUEUE_EXCHANGE,
   RETRY_EXCHANGE,
   WORK_QUEUES,
@@ -15,25 +17,39 @@ import {
 export type Declaration =
   | { kind: 'exchange'; name: string; type: 'direct' | 'topic' }
   | { kind: 'queue'; name: string; arguments: Record<string, unknown> }
-  | { kind: 'bind'; queue: string; exchange: string; routingKey: string };
+  | { kind: 'bind'; queue: string; exchange: string; routingKey: string }
+  // Idempotent: RabbitMQ answers ok when the binding or the queue does not exist.
+  | { kind: 'unbind'; queue: string; exchange: string; routingKey: string };
 
 type Namer = (logical: string) => string;
 
-/** Exchanges (commands, events, dead-letter, retry, requeue) and every work queue with its delay and dead-letter queues. */
+/**
+ * Exchanges (commands, events, dead-letter, retry, requeue), every work queue with its delay and
+ * dead-letter queues, then the legacy delay queues unbound from the retry exchange (last: their
+ * replacements are bound by then).
+ */
 export function topologyPlan(name: Namer, workQueues: readonly WorkQueueSpec[] = WORK_QUEUES): Declaration[] {
   const exchanges: Declaration[] = EXCHANGES.map((e) => ({ kind: 'exchange', name: name(e.name), type: e.type }));
   for (const special of [DEAD_LETTER_EXCHANGE, RETRY_EXCHANGE, REQUEUE_EXCHANGE])
     exchanges.push({ kind: 'exchange', name: name(special), type: 'direct' });
-  return [...exchanges, ...workQueues.flatMap((spec) => workQueuePlan(name, spec))];
+  const unbindLegacy = LEGACY_DELAY_QUEUES.map((l): Declaration => ({
+    kind: 'unbind',
+    queue: name(l.queue),
+    exchange: name(RETRY_EXCHANGE),
+    routingKey: l.routingKey,
+  }));
+  return [...exchanges, ...workQueues.flatMap((spec) => workQueuePlan(name, spec)), ...unbindLegacy];
 }
 
 /**
  * A work queue (quorum with a delivery limit, or classic v2) dead-lettering into `<queue>.dead`,
- * its delay queue `<queue>.retry` (TTL = retryDelayMs) dead-lettering back through the requeue
- * exchange, all routed by the logical queue name.
+ * its delay queue (delayQueueOf; TTL = retryDelayMs) dead-lettering back through the requeue
+ * exchange, all routed by the logical queue name. A quorum work queue's delay queue is a quorum
+ * queue dead-lettering at-least-once, which RabbitMQ (3.10+) honours only with reject-publish overflow.
  */
 export function workQueuePlan(name: Namer, spec: WorkQueueSpec): Declaration[] {
   const queue = name(spec.name);
+  const delayQueue = name(delayQueueOf(spec));
   return [
     {
       kind: 'queue',
@@ -52,21 +68,28 @@ export function workQueuePlan(name: Namer, spec: WorkQueueSpec): Declaration[] {
       exchange: name(b.exchange),
       routingKey: b.routingKey,
     })),
-    // Requeue path used by the retry queue's dead-lettering: straight back into this queue.
+    // Requeue path used by the delay queue's dead-lettering: straight back into this queue.
     { kind: 'bind', queue, exchange: name(REQUEUE_EXCHANGE), routingKey: spec.name },
     { kind: 'queue', name: `${queue}.dead`, arguments: { 'x-queue-type': 'quorum' } },
     { kind: 'bind', queue: `${queue}.dead`, exchange: name(DEAD_LETTER_EXCHANGE), routingKey: spec.name },
-    {
-      kind: 'queue',
-      name: `${queue}.retry`,
-      arguments: {
-        'x-message-ttl': spec.retryDelayMs,
-        'x-dead-letter-exchange': name(REQUEUE_EXCHANGE),
-        'x-dead-letter-routing-key': spec.name,
-      },
-    },
-    { kind: 'bind', queue: `${queue}.retry`, exchange: name(RETRY_EXCHANGE), routingKey: spec.name },
+    { kind: 'queue', name: delayQueue, arguments: delayQueueArguments(name, spec) },
+    { kind: 'bind', queue: delayQueue, exchange: name(RETRY_EXCHANGE), routingKey: spec.name },
   ];
+}
+
+function delayQueueArguments(name: Namer, spec: WorkQueueSpec): Record<string, unknown> {
+  const back = {
+    'x-message-ttl': spec.retryDelayMs,
+    'x-dead-letter-exchange': name(REQUEUE_EXCHANGE),
+    'x-dead-letter-routing-key': spec.name,
+  };
+  if (spec.type === 'classic') return back;
+  return {
+    'x-queue-type': 'quorum',
+    ...back,
+    'x-dead-letter-strategy': 'at-least-once',
+    'x-overflow': 'reject-publish',
+  };
 }
 
 /** An RPC queue: classic, no dead-lettering or retry queue, capped with reject-publish (see RpcQueueSpec). */

@@ -4,7 +4,7 @@ import { CAPTCHA_RPC_QUEUE, Exchanges, LEGACY_CAPTCHA_RPC_QUEUE, Queues, Routing
  * The whole RabbitMQ topology in one place. Work queues are quorum queues (replicated, with a
  * delivery limit so a message that crashes its consumer again and again ends in the dead-letter
  * queue instead of looping); each has a delay queue for "try again later" that dead-letters back
- * into the work queue after `retryDelayMs`.
+ * into the work queue after `retryDelayMs` (see delayQueueOf).
  */
 export interface WorkQueueSpec {
   name: string;
@@ -62,6 +62,30 @@ export const WORK_QUEUES: WorkQueueSpec[] = [
     deliveryLimit: 10,
   },
 ];
+
+/**
+ * The delay queue of a work queue. A quorum work queue's is a quorum queue, `<queue>.delay`, that
+ * dead-letters at-least-once: a message whose delay expires while the work queue has no leader (a
+ * cluster node lost) waits instead of being dropped, as classic dead-lettering (at-most-once) would.
+ * A classic work queue keeps its classic `<queue>.retry` (one node; cheap per message).
+ */
+export function delayQueueOf(spec: WorkQueueSpec): string {
+  return spec.type === 'quorum' ? `${spec.name}.delay` : `${spec.name}.retry`;
+}
+
+/**
+ * The classic delay queues of earlier versions that quorum delay queues replaced (a queue's type
+ * cannot change in place). On every connect they are unbound from the retry exchange (after the
+ * new delay queue is bound: a retry is never unroutable, never copied to both), so nothing new
+ * enters them; the messages they still hold go back to their work queue through their own
+ * dead-lettering, and the queue is deleted once empty (Broker, deleteDrainedQueues).
+ */
+export const LEGACY_DELAY_QUEUES: { queue: string; routingKey: string }[] = WORK_QUEUES.filter(
+  (q) => q.type === 'quorum',
+).map((q) => ({
+  queue: `${q.name}.retry`,
+  routingKey: q.name,
+}));
 
 /**
  * A request/response queue (rpc.ts): classic and durable, but unlike a work queue nothing is

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Broker, WORK_QUEUES } from '#libs/messaging';
+import { Broker, delayQueueOf, WORK_QUEUES } from '#libs/messaging';
 import { cachedProbe, Metrics } from '#libs/runtime';
 
 /** Queue and outbox figures are measured at most this often, however many scrapes come. */
@@ -11,7 +11,7 @@ export const PROBE_TIMEOUT_MS = 1500;
 export const PLATFORM_METRICS_OPTIONS = Symbol('PLATFORM_METRICS_OPTIONS');
 
 export interface PlatformMetricsOptions {
-  /** Logical queues this app consumes; a work queue's `.retry` and `.dead` queues are added. */
+  /** Logical queues this app consumes; a work queue's delay (`.delay` or `.retry`) and `.dead` queues are added. */
   queues: readonly string[];
   /** Apps that write to the outbox report its backlog. */
   outbox: boolean;
@@ -19,8 +19,11 @@ export interface PlatformMetricsOptions {
 
 /** The queues whose depth an app reports: each consumed queue, and a work queue's delay and dead-letter queues. */
 export function reportedQueues(consumed: readonly string[]): string[] {
-  const work = new Set(WORK_QUEUES.map((q) => q.name));
-  return consumed.flatMap((queue) => (work.has(queue) ? [queue, `${queue}.retry`, `${queue}.dead`] : [queue]));
+  const work = new Map(WORK_QUEUES.map((q) => [q.name, q]));
+  return consumed.flatMap((queue) => {
+    const spec = work.get(queue);
+    return spec ? [queue, delayQueueOf(spec), `${queue}.dead`] : [queue];
+  });
 }
 
 /**
@@ -61,7 +64,7 @@ export class PlatformMetrics implements OnApplicationBootstrap {
       );
       metrics.gauge(
         'queue_messages_ready',
-        'Messages ready in a queue this app consumes (its .retry and .dead queues included)',
+        'Messages ready in a queue this app consumes (its delay and .dead queues included)',
         ['queue'],
         async (g) => {
           g.reset();

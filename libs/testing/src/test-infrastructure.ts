@@ -97,7 +97,8 @@ export class TestInfrastructure {
       const channel = await connection.createChannel();
       channel.on('error', () => undefined);
       for (const spec of WORK_QUEUES) {
-        for (const suffix of ['', '.dead', '.retry']) await channel.deleteQueue(`${this.id}.${spec.name}${suffix}`);
+        for (const suffix of ['', '.dead', '.retry', '.delay'])
+          await channel.deleteQueue(`${this.id}.${spec.name}${suffix}`);
       }
       for (const name of [...RPC_QUEUES.map((q) => q.name), ...OBSOLETE_QUEUES])
         await channel.deleteQueue(`${this.id}.${name}`);

@@ -67,7 +67,7 @@ function cpuSeconds() {
   out.postgres = 0;
   out.rabbitmq = 0;
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    let comm = '';
+    let comm;
     try {
       comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
     } catch {

@@ -141,6 +141,11 @@ function onBindResponse<S, P>(s: State<S>, session: S, status: number, now: numb
   );
 }
 
+/** The SMSC's message id as text, '' when absent (the PDU library hands it over untyped: a C-octet string). */
+function providerIdOf(messageId: unknown): string {
+  return messageId === undefined || messageId === null ? '' : String(messageId as string);
+}
+
 function onSubmitResponse<S, P>(
   s0: State<S>,
   job: SegmentJob,
@@ -152,7 +157,7 @@ function onSubmitResponse<S, P>(
   const effects: Effect<S, P>[] = [];
   if (status === ESME_ROK) {
     s = { ...s, throttleMs: 0 };
-    effects.push({ type: 'resolve', ...ref(job), providerId: String(messageId ?? '') });
+    effects.push({ type: 'resolve', ...ref(job), providerId: providerIdOf(messageId) });
   } else if (THROTTLING.has(status) && now - job.queuedAt <= s.settings.throttleGiveUpMs) {
     // Answers to PDUs sent before the current pause began are the same episode: do not escalate.
     if (job.sentAt > s.pauseStartedAt) {

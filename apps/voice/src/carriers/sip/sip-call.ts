@@ -120,7 +120,8 @@ export class SipCall {
     try {
       this.perform(this.step(event))?.catch(onError);
     } catch (error) {
-      Promise.reject(error).catch(onError);
+      // Same microtask turn as a rejected promise's handler would get: onError never runs synchronously.
+      void Promise.resolve().then(() => onError(error));
     }
   }
 

@@ -1,0 +1,59 @@
+/** CPU time of processes from Linux /proc, for the benchmarks (0 where there is no /proc). */
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** CPU time (ms) used so far by a process (utime + stime of /proc/<pid>/stat; 0 where there is no /proc). */
+export function processCpuMs(pid, thread) {
+  try {
+    const fields = readFileSync(thread ? `/proc/${pid}/task/${thread}/stat` : `/proc/${pid}/stat`, 'utf8')
+      .split(') ')[1]
+      .split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms (CLK_TCK 100)
+  } catch {
+    return 0;
+  }
+}
+/** CPU time (ms) of the whole machine, busy (not idle or iowait), all cores. */
+export function machineCpuMs() {
+  try {
+    const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+    return (ticks.reduce((a, b) => a + b, 0) - ticks[3] - ticks[4]) * 10;
+  } catch {
+    return 0;
+  }
+}
+/** CPU ms of the PostgreSQL backends serving database `db` (their title names it). */
+export function databaseCpuMs(db) {
+  let sum = 0;
+  try {
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      try {
+        if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(` ${db} `)) sum += processCpuMs(pid);
+      } catch {
+        /* gone */
+      }
+    }
+  } catch {
+    /* no /proc */
+  }
+  return sum;
+}
+/** The RabbitMQ node's pid (a beam process whose command line names rabbit), or undefined. */
+export function findRabbitPid() {
+  try {
+    return readdirSync('/proc').find(
+      (pid) =>
+        /^\d+$/.test(pid) &&
+        (() => {
+          try {
+            return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('rabbit');
+          } catch {
+            return false;
+          }
+        })() &&
+        readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith('beam'),
+    );
+  } catch {
+    return undefined;
+  }
+}

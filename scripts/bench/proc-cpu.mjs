@@ -57,3 +57,42 @@ export function findRabbitPid() {
     return undefined;
   }
 }
+
+/**
+ * CPU-seconds used so far by a process and all its descendants (Linux /proc; 100 ticks a second):
+ * the browser's work for a captcha whatever else the machine is doing.
+ */
+export function treeCpuSeconds(rootPid) {
+  const stats = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const text = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      stats.set(Number(entry), { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  const inTree = (pid) => {
+    for (let p = pid, hops = 0; p > 1 && hops < 50; p = stats.get(p)?.ppid ?? 0, hops++) if (p === rootPid) return true;
+    return false;
+  };
+  let ticks = 0;
+  for (const [pid, st] of stats) if (inTree(pid)) ticks += st.ticks;
+  return ticks / 100;
+}
+
+/** The pid of the process with `argument` on its command line (a marker switch), or undefined. */
+export function pidWithArgument(argument) {
+  return readdirSync('/proc')
+    .filter((e) => /^\d+$/.test(e))
+    .map(Number)
+    .find((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(argument);
+      } catch {
+        return false;
+      }
+    });
+}

@@ -96,3 +96,42 @@ export function pidWithArgument(argument) {
       }
     });
 }
+
+/** CPU seconds used so far by each app (`children`, spawned with an appName), PostgreSQL, RabbitMQ and this load generator (Linux /proc). */
+export function appCpuSeconds(children) {
+  // utime + stime, plus (withChildren) the reaped children's: PostgreSQL backends come and go,
+  // and an exited backend's CPU lives on only in the postmaster's cutime/cstime.
+  const read = (pid, withChildren = false) => {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      const own = Number(fields[11]) + Number(fields[12]);
+      return (own + (withChildren ? Number(fields[13]) + Number(fields[14]) : 0)) / 100; // clock ticks (CLK_TCK 100)
+    } catch {
+      return 0;
+    }
+  };
+  const out = {};
+  for (const child of children) out[child.appName] = read(child.pid);
+  out.postgres = 0;
+  out.rabbitmq = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    let comm;
+    try {
+      comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+    } catch {
+      continue;
+    }
+    if (comm === 'postgres') out.postgres += read(pid, true);
+    else if (comm === 'beam.smp') out.rabbitmq += read(pid, true);
+  }
+  const self = process.cpuUsage();
+  out['load generator'] = (self.user + self.system) / 1e6;
+  return out;
+}
+
+/** CPU milliseconds per call of each entry between two appCpuSeconds() snapshots. */
+export function cpuPerCall(before, after, calls) {
+  return Object.keys(after)
+    .map((k) => `${k} ${(((after[k] - (before[k] ?? 0)) * 1000) / calls).toFixed(2)}`)
+    .join(' · ');
+}

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CONSUMER_SETTINGS, type ConsumerSettings } from '#libs/messaging';
+import { AppsRepository } from '#libs/persistence';
 import { PlatformModule } from '#libs/platform';
 import type { JsonLogger, PlatformConfig } from '#libs/runtime';
 import { DeliveryAttemptsRepository } from './deliveries/delivery-attempts.repository.js';
@@ -26,6 +27,7 @@ export class NotifierModule {
       providers: [
         WebhookClient,
         WebhookSigner,
+        AppsRepository,
         WebhookDeliveriesRepository,
         DeliveryLeasesRepository,
         DeliveryAttemptsRepository,

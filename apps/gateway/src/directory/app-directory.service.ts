@@ -4,7 +4,7 @@ import { SecretBox } from '#libs/auth';
 import { APP_LOGGER, JsonLogger } from '#libs/runtime';
 import { addressList } from '../http/client-address.js';
 import { AppNumbersRepository } from './app-numbers.repository.js';
-import { AppsRepository } from './apps.repository.js';
+import { AppsRepository } from '#libs/persistence';
 import { NumberListsRepository } from './number-lists.repository.js';
 import type {
   AppLimits,

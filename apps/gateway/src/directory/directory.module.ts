@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AppDirectory } from './app-directory.service.js';
 import { AppNumbersRepository } from './app-numbers.repository.js';
-import { AppsRepository } from './apps.repository.js';
+import { AppsRepository } from '#libs/persistence';
 import { NumberListsRepository } from './number-lists.repository.js';
 
 /** Apps with their numbers and lists: the tables, and the read-through cache the request path uses. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { DataSource } from 'typeorm';
+import { AppsRepository } from '#libs/persistence';
 import {
   digestMatches,
   generateWebhookSecret,
@@ -42,7 +43,7 @@ describe('WebhookSigner', () => {
         webhook_secret_previous_until: new Date(now.getTime() + 60_000),
       },
     });
-    const signer = new WebhookSigner(db as unknown as DataSource, box);
+    const signer = new WebhookSigner(new AppsRepository(db as unknown as DataSource), box);
     const h = await signer.headers(delivery, body, now);
     expect(verifyPush(h, body, { appKey: 'app-1', appSecret: 'the-app-secret' }, now.getTime())).toMatchObject({
       ok: true,
@@ -85,7 +86,9 @@ describe('WebhookSigner', () => {
       },
     });
     expect(
-      Object.keys(await new WebhookSigner(db as unknown as DataSource, box).headers(delivery, body)).sort(),
+      Object.keys(
+        await new WebhookSigner(new AppsRepository(db as unknown as DataSource), box).headers(delivery, body),
+      ).sort(),
     ).toEqual(['authorization', 'x-aksk']);
   });
 
@@ -98,7 +101,7 @@ describe('WebhookSigner', () => {
         webhook_secret_previous_until: null,
       },
     });
-    const signer = new WebhookSigner(db as unknown as DataSource, box);
+    const signer = new WebhookSigner(new AppsRepository(db as unknown as DataSource), box);
     await expect(signer.headers(delivery, body)).rejects.toBeInstanceOf(UnknownAppError);
     await expect(signer.headers({ id: 'd-2', appKey: 'app-2' }, body)).rejects.toBeInstanceOf(UnreadableSecretError);
   });
@@ -113,7 +116,7 @@ describe('WebhookSigner', () => {
         webhook_secret_previous_until: new Date(Date.now() + 60_000),
       },
     });
-    const h = await new WebhookSigner(db as unknown as DataSource, box).headers(delivery, body);
+    const h = await new WebhookSigner(new AppsRepository(db as unknown as DataSource), box).headers(delivery, body);
     expect(h['webhook-signature']!.split(' ')).toHaveLength(1);
   });
 });

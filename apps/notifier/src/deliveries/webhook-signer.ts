@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { AppsRepository } from '#libs/persistence';
 import { SecretBox, signPush, signStandardWebhook } from '#libs/auth';
 
 /**
@@ -56,7 +56,7 @@ export class WebhookSigner {
   private readonly cache = new Map<string, CacheEntry>();
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly apps: AppsRepository,
     private readonly secretBox: SecretBox,
   ) {}
 
@@ -89,18 +89,7 @@ export class WebhookSigner {
   }
 
   private async load(appKey: string): Promise<SigningKeys | null> {
-    const [row] = await this.dataSource.query<
-      Array<{
-        secret_sealed: string;
-        webhook_secret_sealed: string | null;
-        webhook_secret_previous_sealed: string | null;
-        webhook_secret_previous_until: Date | null;
-      }>
-    >(
-      `SELECT secret_sealed, webhook_secret_sealed, webhook_secret_previous_sealed, webhook_secret_previous_until
-         FROM apps WHERE app_key = $1`,
-      [appKey],
-    );
+    const row = await this.apps.signingSecrets(appKey);
     if (!row) return null;
     const open = (sealed: string, what: string) => {
       try {

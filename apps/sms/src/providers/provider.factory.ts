@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { SmsDevInboxRepository } from '#libs/persistence';
 import type { JsonLogger, PlatformConfig } from '#libs/runtime';
 import { HttpSmsProvider } from './http/http.provider.js';
 import { LogSmsProvider } from './log/log.provider.js';
@@ -15,6 +16,6 @@ export function createSmsProvider(config: PlatformConfig, dataSource: DataSource
     case 'http':
       return new HttpSmsProvider(sms.http!.url, sms.http!.secret, log);
     case 'log':
-      return new LogSmsProvider(dataSource, sms.logFile, log);
+      return new LogSmsProvider(new SmsDevInboxRepository(dataSource), sms.logFile, log);
   }
 }

@@ -1,4 +1,5 @@
 // Repositories of the tables two apps share (a table used by one app keeps its repository in that app).
+export * from './apps.repository.js';
 export * from './call-events.repository.js';
 export * from './call-sessions.repository.js';
 export * from './captcha-sessions.repository.js';

@@ -4,8 +4,8 @@ import { queryRows } from '../query-rows.js';
 import { SqlFilter } from './sql-filter.js';
 
 /**
- * sms_dev_inbox as operators read it: what the development provider (VERIGATE_SMS_PROVIDER=log)
- * would have sent. The SMS worker's log provider writes it.
+ * sms_dev_inbox: what the development provider (VERIGATE_SMS_PROVIDER=log) would have sent.
+ * The SMS worker's log provider writes it; operators read it.
  */
 @Injectable()
 export class SmsDevInboxRepository {
@@ -23,6 +23,14 @@ export class SmsDevInboxRepository {
       `SELECT mobile, text, message_id, created_at FROM sms_dev_inbox ${where.where}
         ORDER BY created_at DESC, provider_id DESC LIMIT ${where.param(take)}`,
       where.params,
+    );
+  }
+
+  /** One text the log provider "sent" (development only). */
+  async record(providerId: string, messageId: string, mobile: string, text: string): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO sms_dev_inbox (provider_id, message_id, mobile, text) VALUES ($1, $2, $3, $4)`,
+      [providerId, messageId, mobile, text],
     );
   }
 }

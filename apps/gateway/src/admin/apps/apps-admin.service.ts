@@ -3,7 +3,7 @@ import { generateWebhookSecret, SecretBox } from '#libs/auth';
 import type { AppEntity } from '#libs/persistence';
 import { PLATFORM_CONFIG, redactUrlCredentials, type PlatformConfig } from '#libs/runtime';
 import { AppDirectory } from '../../directory/app-directory.service.js';
-import { AppsRepository } from '../../directory/apps.repository.js';
+import { AppsRepository } from '#libs/persistence';
 import { notFound, objectBody, optionalEnum, optionalHttpUrl, optionalString, requiredString } from '../admin-input.js';
 import { EnterprisesRepository } from '../enterprises/enterprises.repository.js';
 import {

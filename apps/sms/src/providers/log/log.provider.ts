@@ -1,7 +1,7 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { dirname } from 'node:path';
-import type { DataSource } from 'typeorm';
+import type { SmsDevInboxRepository } from '#libs/persistence';
 import type { JsonLogger } from '#libs/runtime';
 import {
   SmsSubmitError,
@@ -24,7 +24,7 @@ export class LogSmsProvider implements SmsProvider {
   private onReceipt?: ReceiptHandler;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly inbox: SmsDevInboxRepository,
     private readonly file: string,
     private readonly logger: JsonLogger,
   ) {}
@@ -45,10 +45,7 @@ export class LogSmsProvider implements SmsProvider {
         this.file,
         `${JSON.stringify({ at: new Date().toISOString(), providerId, messageId: sms.messageId, to: sms.to, text: sms.text })}\n`,
       );
-      await this.dataSource.query(
-        `INSERT INTO sms_dev_inbox (provider_id, message_id, mobile, text) VALUES ($1, $2, $3, $4)`,
-        [providerId, sms.messageId, sms.to, sms.text],
-      );
+      await this.inbox.record(providerId, sms.messageId, sms.to, sms.text);
     } catch (error) {
       throw new SmsSubmitError(`could not record the message: ${(error as Error).message}`, true);
     }

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AppEntity } from '#libs/persistence';
+import { AppEntity } from '../entities/index.js';
 
 /**
  * apps, as the gateway manages them (the admin API) and reads them on the request path (the
- * app directory). The workers read the few columns they need in their own statements.
+ * app directory), and as the notifier reads an app's signing secrets (sealed).
  */
 @Injectable()
 export class AppsRepository {
@@ -74,4 +74,21 @@ export class AppsRepository {
     );
     return rows[0];
   }
+
+  /** The sealed secrets a webhook push is signed with (notifier), or undefined for an unknown app. */
+  async signingSecrets(appKey: string): Promise<SealedSigningSecrets | undefined> {
+    const [row] = await this.dataSource.query<SealedSigningSecrets[]>(
+      `SELECT secret_sealed, webhook_secret_sealed, webhook_secret_previous_sealed, webhook_secret_previous_until
+         FROM apps WHERE app_key = $1`,
+      [appKey],
+    );
+    return row;
+  }
+}
+
+export interface SealedSigningSecrets {
+  secret_sealed: string;
+  webhook_secret_sealed: string | null;
+  webhook_secret_previous_sealed: string | null;
+  webhook_secret_previous_until: Date | null;
 }

@@ -12,11 +12,12 @@
 // BENCH_FLAGGED_ROUNDS (10), BENCH_BROWSER_ROUNDS (40), CHROMIUM_PATH (/usr/bin/chromium).
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
+import { pidWithArgument, treeCpuSeconds } from './bench/proc-cpu.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40);
@@ -189,31 +190,6 @@ function nodeRates() {
   return { pure, native };
 }
 
-/**
- * CPU-seconds used so far by a process and all its descendants (Linux /proc; 100 ticks a second):
- * the browser's work for a captcha whatever else the machine is doing.
- */
-function treeCpuSeconds(rootPid) {
-  const stats = new Map();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const text = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-      stats.set(Number(entry), { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
-    } catch {
-      /* gone meanwhile */
-    }
-  }
-  const inTree = (pid) => {
-    for (let p = pid, hops = 0; p > 1 && hops < 50; p = stats.get(p)?.ppid ?? 0, hops++) if (p === rootPid) return true;
-    return false;
-  };
-  let ticks = 0;
-  for (const [pid, st] of stats) if (inTree(pid)) ticks += st.ticks;
-  return ticks / 100;
-}
-
 let counter = 0;
 const rates = nodeRates();
 console.log('node hashes/s', rates);
@@ -240,16 +216,7 @@ if (existsSync(CHROMIUM)) {
   const times = [];
   const cpuTimes = [];
   const loads = [];
-  const browserPid = readdirSync('/proc')
-    .filter((e) => /^\d+$/.test(e))
-    .map(Number)
-    .find((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(marker);
-      } catch {
-        return false;
-      }
-    });
+  const browserPid = pidWithArgument(marker);
   let workers = 0;
   let personMaxnumber = 0;
   for (let i = 0; i < BROWSER_ROUNDS; i++) {

@@ -9,11 +9,12 @@
 // Results go to docs/benchmarks-captcha.md (and stdout). To add a part, push a function to PARTS:
 // it gets the context (base URL, headers, helpers) and returns a Markdown section.
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
+import { databaseCpuMs, findRabbitPid, machineCpuMs, processCpuMs } from './bench/proc-cpu.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -119,62 +120,8 @@ async function renderRate(type) {
   };
 }
 
-/** CPU time (ms) used so far by a process (utime + stime of /proc/<pid>/stat; 0 where there is no /proc). */
-function processCpuMs(pid, thread) {
-  try {
-    const fields = readFileSync(thread ? `/proc/${pid}/task/${thread}/stat` : `/proc/${pid}/stat`, 'utf8')
-      .split(') ')[1]
-      .split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms (CLK_TCK 100)
-  } catch {
-    return 0;
-  }
-}
-/** CPU time (ms) of the whole machine, busy (not idle or iowait), all cores. */
-function machineCpuMs() {
-  try {
-    const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
-    return (ticks.reduce((a, b) => a + b, 0) - ticks[3] - ticks[4]) * 10;
-  } catch {
-    return 0;
-  }
-}
-/** CPU ms of the PostgreSQL backends serving this benchmark's database (their title names it). */
-function databaseCpuMs() {
-  let sum = 0;
-  try {
-    for (const pid of readdirSync('/proc')) {
-      if (!/^\d+$/.test(pid)) continue;
-      try {
-        if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(` ${DB} `)) sum += processCpuMs(pid);
-      } catch {
-        /* gone */
-      }
-    }
-  } catch {
-    /* no /proc */
-  }
-  return sum;
-}
 /** CPU ms of the RabbitMQ node (shared with other work on the machine). */
-const rabbitPid = (() => {
-  try {
-    return readdirSync('/proc').find(
-      (pid) =>
-        /^\d+$/.test(pid) &&
-        (() => {
-          try {
-            return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('rabbit');
-          } catch {
-            return false;
-          }
-        })() &&
-        readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith('beam'),
-    );
-  } catch {
-    return undefined;
-  }
-})();
+const rabbitPid = findRabbitPid();
 /** Where the CPU of a serving run went: gateway, worker, this load generator, the rest of the machine. */
 function cpuSnapshot() {
   const self = process.cpuUsage();
@@ -183,7 +130,7 @@ function cpuSnapshot() {
     worker: processCpuMs(children[1].pid),
     workerMain: processCpuMs(children[1].pid, children[1].pid),
     clients: (self.user + self.system) / 1000,
-    database: databaseCpuMs(),
+    database: databaseCpuMs(DB),
     rabbitmq: rabbitPid ? processCpuMs(rabbitPid) : 0,
     machine: machineCpuMs(),
   };

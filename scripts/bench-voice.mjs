@@ -7,13 +7,15 @@
 //      to its arrival at statusUrl.
 // Results go to docs/benchmarks.md (and stdout). Durations: BENCH_SECONDS (default 20).
 import { spawn } from 'node:child_process';
-import { createHmac, randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { appCpuSeconds, cpuPerCall } from './bench/proc-cpu.mjs';
+import { createVoiceClient } from './bench/voice-client.mjs';
+import { countEnded, waitVoiceIdle } from './bench/voice-db.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
@@ -47,45 +49,9 @@ async function resetDatabase() {
 }
 
 const children = [];
-const CLOCK_TICKS = 100;
 
-/** CPU seconds used so far by each app, PostgreSQL, RabbitMQ and this load generator (Linux /proc). */
-function cpuSeconds() {
-  // utime + stime, plus (withChildren) the reaped children's: PostgreSQL backends come and go,
-  // and an exited backend's CPU lives on only in the postmaster's cutime/cstime.
-  const read = (pid, withChildren = false) => {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      const own = Number(fields[11]) + Number(fields[12]);
-      return (own + (withChildren ? Number(fields[13]) + Number(fields[14]) : 0)) / CLOCK_TICKS;
-    } catch {
-      return 0;
-    }
-  };
-  const out = {};
-  for (const child of children) out[child.appName] = read(child.pid);
-  out.postgres = 0;
-  out.rabbitmq = 0;
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    let comm = '';
-    try {
-      comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-    } catch {
-      continue;
-    }
-    if (comm === 'postgres') out.postgres += read(pid, true);
-    else if (comm === 'beam.smp') out.rabbitmq += read(pid, true);
-  }
-  const self = process.cpuUsage();
-  out['load generator'] = (self.user + self.system) / 1e6;
-  return out;
-}
+const cpuSeconds = () => appCpuSeconds(children);
 
-function cpuPerCall(before, after, calls) {
-  return Object.keys(after)
-    .map((k) => `${k} ${(((after[k] - (before[k] ?? 0)) * 1000) / calls).toFixed(2)}`)
-    .join(' · ');
-}
 function startApps() {
   const apps = [['gateway'], ['captcha', 3921], ['sms', 3922], ['voice', 3923], ['notifier', 3924]];
   for (const [name, healthPort] of apps) {
@@ -102,133 +68,14 @@ function pauseWorkers(paused) {
   for (const child of children) if (child.appName !== 'gateway') child.kill(paused ? 'SIGSTOP' : 'SIGCONT');
 }
 
-async function countEnded(client, ids) {
-  const { rows } = await client.query(
-    `SELECT count(*)::int AS n FROM call_sessions WHERE state = 'ended' AND created_at >= $1`,
-    [ids],
-  );
-  return rows[0].n;
-}
-
-/** Waits until every accepted call has ended and no webhook is pending: phases must not overlap. */
-async function waitIdle(timeoutMs = 180_000) {
-  const client = new pg.Client({ connectionString: env.DATABASE_URL });
-  await client.connect();
-  const deadline = Date.now() + timeoutMs;
-  try {
-    for (;;) {
-      const { rows } = await client.query(`SELECT (SELECT count(*) FROM call_sessions WHERE state <> 'ended')
-                                                + (SELECT count(*) FROM webhook_deliveries WHERE status = 'pending') AS busy`);
-      if (Number(rows[0].busy) === 0 || Date.now() > deadline) return;
-      await sleep(500);
-    }
-  } finally {
-    await client.end();
-  }
-}
+const waitIdle = (timeoutMs) => waitVoiceIdle(env.DATABASE_URL, timeoutMs);
 
 function stopApps() {
   for (const child of children) child.kill('SIGTERM');
 }
 process.on('exit', stopApps);
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-function request(method, path, headers, body) {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: PORT, method, path, headers, agent }, (res) => {
-      let data = '';
-      res.on('data', (c) => (data += c));
-      res.on('end', () => resolve({ status: res.statusCode, body: data }));
-    });
-    req.on('error', reject);
-    if (body) req.write(body);
-    req.end();
-  });
-}
-const adminHeaders = { authorization: 'Bearer dev-admin-token', 'content-type': 'application/json' };
-
-async function waitHealthy() {
-  for (let i = 0; i < 120; i++) {
-    try {
-      const r = await request('GET', '/health', {});
-      if (r.status === 200) return;
-    } catch {
-      /* not up yet */
-    }
-    await sleep(500);
-  }
-  throw new Error('gateway did not become healthy');
-}
-
-function wav() {
-  const rate = 8000,
-    samples = 4000,
-    data = Buffer.alloc(samples * 2);
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0);
-  h.writeUInt32LE(36 + data.length, 4);
-  h.write('WAVE', 8);
-  h.write('fmt ', 12);
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(1, 20);
-  h.writeUInt16LE(1, 22);
-  h.writeUInt32LE(rate, 24);
-  h.writeUInt32LE(rate * 2, 28);
-  h.writeUInt16LE(2, 32);
-  h.writeUInt16LE(16, 34);
-  h.write('data', 36);
-  h.writeUInt32LE(data.length, 40);
-  return Buffer.concat([h, data]);
-}
-
-async function createApp() {
-  const app = JSON.parse(
-    (await request('POST', '/admin/v1/apps', adminHeaders, JSON.stringify({ name: 'bench' }))).body,
-  );
-  await request(
-    'POST',
-    `/admin/v1/apps/${app.appKey}/numbers`,
-    adminHeaders,
-    JSON.stringify({ number: '+8675528000088' }),
-  );
-  await request(
-    'POST',
-    `/admin/v1/apps/${app.appKey}/tones?name=welcome.wav`,
-    { ...adminHeaders, 'content-type': 'audio/wav' },
-    wav(),
-  );
-  await request('POST', `/admin/v1/apps/${app.appKey}/tones/welcome.wav/approve`, adminHeaders);
-  return app;
-}
-
-let seq = 0;
-function callVerify(app, statusUrl) {
-  const nonce = randomBytes(12).toString('hex');
-  const created = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  const digest = createHmac('sha256', app.appSecret)
-    .update(nonce + created)
-    .digest('base64');
-  const body = JSON.stringify({
-    displayNbr: '+8675528000088',
-    calleeNbr: `+86138${String(seq++ % 100000000).padStart(8, '0')}`.replace(/(486|480|404|408|603)$/, '000'),
-    languageType: 2,
-    preTone: 'welcome.wav',
-    verifyCode: '123456',
-    times: 1,
-    ...(statusUrl ? { statusUrl } : {}),
-  });
-  const started = performance.now();
-  return request(
-    'POST',
-    '/rest/httpsessions/callVerify/v1.0',
-    {
-      'content-type': 'application/json;charset=UTF-8',
-      authorization: 'AKSK realm="SDP",profile="UsernameToken",type="Appkey"',
-      'x-aksk': `UsernameToken Username="${app.appKey}",PasswordDigest="${digest}",Nonce="${nonce}",Created="${created}"`,
-    },
-    body,
-  ).then((r) => ({ ...r, ms: performance.now() - started }));
-}
+const { waitHealthy, createApp, callVerify } = createVoiceClient(PORT);
 
 async function phaseThroughput(app) {
   const latencies = [];

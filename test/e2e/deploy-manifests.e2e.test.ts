@@ -124,7 +124,7 @@ describe('deploy/ Kubernetes manifests', () => {
       try {
         validate(doc);
       } catch (error) {
-        throw new Error(`${doc.kind} ${doc.metadata.name}: ${(error as Error).message}`);
+        throw new Error(`${doc.kind} ${doc.metadata.name}: ${(error as Error).message}`, { cause: error });
       }
       if (doc.kind !== 'Namespace') expect(doc.metadata.namespace).toBe('verigate');
     }
@@ -180,7 +180,7 @@ describe('deploy/ Kubernetes manifests', () => {
       try {
         config = loadConfig(env, { app });
       } catch (error) {
-        throw new Error(`deployment ${app}: ${(error as Error).message}`);
+        throw new Error(`deployment ${app}: ${(error as Error).message}`, { cause: error });
       }
       expect(config.host).toBe('0.0.0.0');
       // Probes on the port the app answers /health on; readiness looks at PostgreSQL and RabbitMQ, liveness does not.

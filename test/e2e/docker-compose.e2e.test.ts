@@ -91,7 +91,7 @@ describe('docker-compose.yml', () => {
       try {
         config = loadConfig(env, { app: appOf(service) });
       } catch (error) {
-        throw new Error(`service ${name}: ${(error as Error).message}`);
+        throw new Error(`service ${name}: ${(error as Error).message}`, { cause: error });
       }
       // Containers must listen on every interface: published ports and health checks reach them from outside.
       expect(config.host).toBe('0.0.0.0');

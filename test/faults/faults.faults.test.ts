@@ -201,7 +201,7 @@ describe('fault injection: nothing accepted is lost, nothing is done twice', () 
     const scope = new Scope(k);
     let report: ScopeReport | undefined;
     let traffic: TrafficResult | undefined;
-    let note = '';
+    let note: string;
     try {
       const driving = driveTraffic(target, scope, secrets, opts.trafficMs, RATE);
       try {

@@ -133,8 +133,8 @@ describe('RabbitMQ cluster: the node leading the command queues is lost mid-traf
     const target = platform!.target!;
     const scope = new Scope(1);
     const commandQueues = [Queues.voiceCalls, Queues.smsSend].map((q) => `${infra.id}.${q}`);
-    let note = '';
-    let lostNode = '1';
+    let note: string;
+    let lostNode: string;
     const driving = driveTraffic(target, scope, secrets, 24_000, RATE);
     let traffic: TrafficResult;
     try {

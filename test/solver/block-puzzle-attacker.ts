@@ -85,6 +85,32 @@ function laplacian(lum: Float32Array, w: number, h: number, x: number, y: number
   return Mabs(4 * lum[i]! - lum[i - 1]! - lum[i + 1]! - lum[i - w]! - lum[i + w]!);
 }
 
+/** The piece's mask (rows and columns in the strip; the strip's row is the gap's row). */
+function pieceMask(piece: Gray) {
+  const pw = piece.w;
+  const inside: Array<[number, number]> = [];
+  const border: Array<[number, number]> = []; // inside pixels next to the outside
+  const ring: Array<[number, number]> = []; // outside pixels next to the inside (1–2 px)
+  const isIn = (x: number, y: number) => x >= 0 && y >= 0 && x < pw && y < piece.h && piece.alpha[y * pw + x]! > 200;
+  let top = piece.h;
+  let bottom = 0;
+  for (let y = 0; y < piece.h; y++) {
+    for (let x = 0; x < pw; x++) {
+      if (isIn(x, y)) {
+        inside.push([x, y]);
+        top = Mmin(top, y);
+        bottom = Mmax(bottom, y);
+        if (!isIn(x - 1, y) || !isIn(x + 1, y) || !isIn(x, y - 1) || !isIn(x, y + 1)) border.push([x, y]);
+      } else if (piece.alpha[y * pw + x]! < 10) {
+        let near = false;
+        for (let d = -2; d <= 2 && !near; d++) near = isIn(x + d, y) || isIn(x, y + d);
+        if (near) ring.push([x, y]);
+      }
+    }
+  }
+  return { inside, border, ring, top, bottom, isIn };
+}
+
 export class BlockPuzzleAttacker {
   private readonly history: Gray[] = [];
 
@@ -93,27 +119,7 @@ export class BlockPuzzleAttacker {
     const bg = await decode(backgroundPng);
     const piece = await decode(piecePng);
     const pw = piece.w;
-    // The piece's mask (rows and columns in the strip; the strip's row is the gap's row).
-    const inside: Array<[number, number]> = [];
-    const border: Array<[number, number]> = []; // inside pixels next to the outside
-    const ring: Array<[number, number]> = []; // outside pixels next to the inside (1–2 px)
-    const isIn = (x: number, y: number) => x >= 0 && y >= 0 && x < pw && y < piece.h && piece.alpha[y * pw + x]! > 200;
-    let top = piece.h;
-    let bottom = 0;
-    for (let y = 0; y < piece.h; y++) {
-      for (let x = 0; x < pw; x++) {
-        if (isIn(x, y)) {
-          inside.push([x, y]);
-          top = Mmin(top, y);
-          bottom = Mmax(bottom, y);
-          if (!isIn(x - 1, y) || !isIn(x + 1, y) || !isIn(x, y - 1) || !isIn(x, y + 1)) border.push([x, y]);
-        } else if (piece.alpha[y * pw + x]! < 10) {
-          let near = false;
-          for (let d = -2; d <= 2 && !near; d++) near = isIn(x + d, y) || isIn(x, y + d);
-          if (near) ring.push([x, y]);
-        }
-      }
-    }
+    const { inside, border, ring, top, bottom, isIn } = pieceMask(piece);
     const xs: number[] = [];
     for (let x = 0; x + pw <= bg.w; x++) xs.push(x);
     const at = (img: Gray, x: number, y: number) => Mmin(img.h - 1, Mmax(0, y)) * img.w + Mmin(img.w - 1, Mmax(0, x));

@@ -124,6 +124,26 @@
     }
     return Array.from(state, (x) => x.toString(16).padStart(8, "0")).join("");
   }
+  function fillBlock(bytes, saltLength, n, digits, block) {
+    let length = 0;
+    let rest = n;
+    do {
+      digits[length++] = 48 + rest % 10;
+      rest = Math.floor(rest / 10);
+    } while (rest > 0);
+    let p = saltLength;
+    for (let i = length - 1; i >= 0; i--) bytes[p++] = digits[i];
+    bytes[p++] = 128;
+    while (p < 62) bytes[p++] = 0;
+    const bits = (saltLength + length) * 8;
+    bytes[62] = bits >>> 8;
+    bytes[63] = bits & 255;
+    for (let i = 0; i < 16; i++)
+      block[i] = bytes[4 * i] << 24 | bytes[4 * i + 1] << 16 | bytes[4 * i + 2] << 8 | bytes[4 * i + 3];
+  }
+  function sameDigest(state, target) {
+    return state[0] === target[0] && state[1] === target[1] && state[2] === target[2] && state[3] === target[3] && state[4] === target[4] && state[5] === target[5] && state[6] === target[6] && state[7] === target[7];
+  }
   function solvePow(puzzle, start = 0, step = 1) {
     if (puzzle.algorithm !== "SHA-256" || !/^[0-9a-f]{64}$/.test(puzzle.challenge)) return null;
     const salt = puzzle.salt;
@@ -141,25 +161,10 @@
     const w = new Uint32Array(64);
     const digits = new Uint8Array(20);
     for (let n = start; n <= max; n += step) {
-      let length = 0;
-      let rest = n;
-      do {
-        digits[length++] = 48 + rest % 10;
-        rest = Math.floor(rest / 10);
-      } while (rest > 0);
-      let p = salt.length;
-      for (let i = length - 1; i >= 0; i--) bytes[p++] = digits[i];
-      bytes[p++] = 128;
-      while (p < 62) bytes[p++] = 0;
-      const bits = (salt.length + length) * 8;
-      bytes[62] = bits >>> 8;
-      bytes[63] = bits & 255;
-      for (let i = 0; i < 16; i++)
-        block[i] = bytes[4 * i] << 24 | bytes[4 * i + 1] << 16 | bytes[4 * i + 2] << 8 | bytes[4 * i + 3];
+      fillBlock(bytes, salt.length, n, digits, block);
       state.set(H0);
       compress(state, block, w);
-      if (state[0] === target[0] && state[1] === target[1] && state[2] === target[2] && state[3] === target[3] && state[4] === target[4] && state[5] === target[5] && state[6] === target[6] && state[7] === target[7])
-        return n;
+      if (sameDigest(state, target)) return n;
     }
     return null;
   }

@@ -94,6 +94,41 @@ export interface PowPuzzle {
 }
 
 /**
+ * Writes salt + decimal(n) + SHA-256 padding into `bytes` (the salt is already in place) and
+ * packs it into the big-endian words of `block`.
+ */
+function fillBlock(bytes: Uint8Array, saltLength: number, n: number, digits: Uint8Array, block: Uint32Array): void {
+  let length = 0;
+  let rest = n;
+  do {
+    digits[length++] = 48 + (rest % 10);
+    rest = Math.floor(rest / 10);
+  } while (rest > 0);
+  let p = saltLength;
+  for (let i = length - 1; i >= 0; i--) bytes[p++] = digits[i]!;
+  bytes[p++] = 0x80;
+  while (p < 62) bytes[p++] = 0;
+  const bits = (saltLength + length) * 8;
+  bytes[62] = bits >>> 8;
+  bytes[63] = bits & 0xff;
+  for (let i = 0; i < 16; i++)
+    block[i] = (bytes[4 * i]! << 24) | (bytes[4 * i + 1]! << 16) | (bytes[4 * i + 2]! << 8) | bytes[4 * i + 3]!;
+}
+
+function sameDigest(state: Uint32Array, target: Uint32Array): boolean {
+  return (
+    state[0] === target[0] &&
+    state[1] === target[1] &&
+    state[2] === target[2] &&
+    state[3] === target[3] &&
+    state[4] === target[4] &&
+    state[5] === target[5] &&
+    state[6] === target[6] &&
+    state[7] === target[7]
+  );
+}
+
+/**
  * The number that solves `puzzle`, or null when none in [start, maxnumber] does (stepping by
  * `step`, so that several workers can share one puzzle: worker i of n starts at i, steps n).
  * Salts whose `salt + number` does not fit one 55-byte SHA-256 block fall back to the general hash.
@@ -102,6 +137,7 @@ export function solvePow(puzzle: PowPuzzle, start = 0, step = 1): number | null 
   if (puzzle.algorithm !== 'SHA-256' || !/^[0-9a-f]{64}$/.test(puzzle.challenge)) return null;
   const salt = puzzle.salt;
   const max = Math.floor(puzzle.maxnumber);
+  // eslint-disable-next-line no-control-regex -- the fast path needs Latin-1 (one byte per character), NUL included
   if (salt.length + String(max).length > 55 || /[^\x00-\xff]/.test(salt)) {
     for (let n = start; n <= max; n += step) if (sha256HexAscii(salt + n) === puzzle.challenge) return n;
     return null;
@@ -115,35 +151,10 @@ export function solvePow(puzzle: PowPuzzle, start = 0, step = 1): number | null 
   const w = new Uint32Array(64);
   const digits = new Uint8Array(20);
   for (let n = start; n <= max; n += step) {
-    // Writes salt + decimal(n) + padding into the block.
-    let length = 0;
-    let rest = n;
-    do {
-      digits[length++] = 48 + (rest % 10);
-      rest = Math.floor(rest / 10);
-    } while (rest > 0);
-    let p = salt.length;
-    for (let i = length - 1; i >= 0; i--) bytes[p++] = digits[i]!;
-    bytes[p++] = 0x80;
-    while (p < 62) bytes[p++] = 0;
-    const bits = (salt.length + length) * 8;
-    bytes[62] = bits >>> 8;
-    bytes[63] = bits & 0xff;
-    for (let i = 0; i < 16; i++)
-      block[i] = (bytes[4 * i]! << 24) | (bytes[4 * i + 1]! << 16) | (bytes[4 * i + 2]! << 8) | bytes[4 * i + 3]!;
+    fillBlock(bytes, salt.length, n, digits, block);
     state.set(H0);
     compress(state, block, w);
-    if (
-      state[0] === target[0] &&
-      state[1] === target[1] &&
-      state[2] === target[2] &&
-      state[3] === target[3] &&
-      state[4] === target[4] &&
-      state[5] === target[5] &&
-      state[6] === target[6] &&
-      state[7] === target[7]
-    )
-      return n;
+    if (sameDigest(state, target)) return n;
   }
   return null;
 }

@@ -182,7 +182,11 @@ export class Consumers {
 
   /** Closes every consumer channel (their acks go out before the close), waiting at most `timeoutMs`. */
   async closeChannels(timeoutMs: number): Promise<void> {
-    const closing = Promise.all(this.all.map((consumer) => consumer.channel?.close().catch(() => undefined)));
+    const closing = Promise.all(
+      this.all.map((consumer) =>
+        consumer.channel ? consumer.channel.close().catch(() => undefined) : Promise.resolve(),
+      ),
+    );
     await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
   }
 }

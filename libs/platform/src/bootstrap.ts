@@ -144,14 +144,17 @@ export function startWorkerEndpoint(
  * (drain, outbox flush, connections closed). Used by runWorker and by tests that start workers in-process.
  */
 export async function startWorker(module: DynamicModule, logger: JsonLogger | false): Promise<INestMicroservice> {
-  let app: INestMicroservice | undefined;
   // Resolved when the server starts listening: the Broker and the settings are the app's own providers.
-  const strategy = new BrokerServer(() => ({
-    broker: app!.get(Broker),
-    settings: app!.get<symbol, ConsumerSettings>(CONSUMER_SETTINGS, { strict: false }),
-    logger: app!.get<symbol, JsonLogger>(APP_LOGGER, { strict: false }),
+  const strategy: BrokerServer = new BrokerServer(() => ({
+    broker: app.get(Broker),
+    settings: app.get<symbol, ConsumerSettings>(CONSUMER_SETTINGS, { strict: false }),
+    logger: app.get<symbol, JsonLogger>(APP_LOGGER, { strict: false }),
   }));
-  app = await NestFactory.createMicroservice<MicroserviceOptions>(module, { strategy, logger, abortOnError: false });
+  const app: INestMicroservice = await NestFactory.createMicroservice<MicroserviceOptions>(module, {
+    strategy,
+    logger,
+    abortOnError: false,
+  });
   app.useGlobalFilters(new HandBackErrorsFilter());
   await app.listen();
   return app;

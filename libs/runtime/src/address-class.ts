@@ -65,21 +65,44 @@ function classifyIPv4(value: number): AddressClass {
   return 'public';
 }
 
+type Groups = [number, number, number, number, number, number, number, number];
+
 function classifyIPv6(g: number[]): AddressClass {
-  const [g0, g1, g2, g3, g4, g5, g6, g7] = g as [number, number, number, number, number, number, number, number];
-  const embedded4 = () => ((g6 << 16) | g7) >>> 0;
+  const groups = g as Groups;
+  return classifyZeroPrefixed(groups) ?? classifyTranslated(groups) ?? classifyByPrefix(groups[0], groups[1]);
+}
+
+/** The last 32 bits of an address as an IPv4 value. */
+function embedded4(g: Groups): number {
+  return ((g[6] << 16) | g[7]) >>> 0;
+}
+
+/** ::/80 addresses: IPv4-mapped, unspecified, loopback, IPv4-compatible; null for any other. */
+function classifyZeroPrefixed(g: Groups): AddressClass | null {
+  const [g0, g1, g2, g3, g4, g5, g6, g7] = g;
   const firstFiveZero = g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0 && g4 === 0;
-  if (firstFiveZero && g5 === 0xffff) return classifyIPv4(embedded4()); // ::ffff:a.b.c.d (IPv4-mapped)
+  if (firstFiveZero && g5 === 0xffff) return classifyIPv4(embedded4(g)); // ::ffff:a.b.c.d (IPv4-mapped)
   if (firstFiveZero && g5 === 0) {
     if (g6 === 0 && g7 === 0) return 'unspecified'; // ::
     if (g6 === 0 && g7 === 1) return 'loopback'; // ::1
     return 'reserved'; // ::a.b.c.d (deprecated IPv4-compatible) and the rest of ::/96
   }
+  return null;
+}
+
+/** NAT64 and 6to4 prefixes (classified by the IPv4 address they carry); null for any other. */
+function classifyTranslated(g: Groups): AddressClass | null {
+  const [g0, g1, g2, g3, g4, g5] = g;
   if (g0 === 0x0064 && g1 === 0xff9b && g2 === 0 && g3 === 0 && g4 === 0 && g5 === 0) {
-    return classifyIPv4(embedded4()); // 64:ff9b::/96, well-known NAT64 prefix
+    return classifyIPv4(embedded4(g)); // 64:ff9b::/96, well-known NAT64 prefix
   }
   if (g0 === 0x0064 && g1 === 0xff9b && g2 === 1) return 'private'; // 64:ff9b:1::/48, local-use NAT64
   if (g0 === 0x2002) return classifyIPv4(((g1 << 16) | g2) >>> 0); // 2002::/16, 6to4
+  return null;
+}
+
+/** Every other address, by its first two groups. */
+function classifyByPrefix(g0: number, g1: number): AddressClass {
   if (g0 === 0x2001 && g1 === 0x0db8) return 'documentation'; // 2001:db8::/32
   if (g0 === 0x3fff && g1 < 0x1000) return 'documentation'; // 3fff::/20
   if (g0 === 0x2001 && g1 < 0x0200) return 'reserved'; // 2001::/23 IETF protocol assignments (Teredo, ORCHID…)

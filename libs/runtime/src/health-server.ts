@@ -84,7 +84,8 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
         clearTimeout(timer);
         resolve(v);
       },
-      (e) => {
+      // Handed on unchanged: the health checks reject with Error objects.
+      (e: Error) => {
         clearTimeout(timer);
         reject(e);
       },

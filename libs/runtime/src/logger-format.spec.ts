@@ -65,7 +65,7 @@ describe('JsonLogger in the pretty format', () => {
       expect(lines[0]).not.toContain('topsecret');
       expect(lines[0]).not.toContain('pw2');
       expect(lines[0]).toMatch(
-        /^\d\d:\d\d:\d\d\.\d{3} WARN  connection failed component=broker url=amqp:\/\/\*\*\*@10\.0\.0\.5:5672 error="Error: refused by amqp:\/\/\*\*\*@h:1"\n/,
+        /^\d\d:\d\d:\d\d\.\d{3} WARN {2}connection failed component=broker url=amqp:\/\/\*\*\*@10\.0\.0\.5:5672 error="Error: refused by amqp:\/\/\*\*\*@h:1"\n/,
       );
     } finally {
       restore();

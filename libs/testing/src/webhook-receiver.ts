@@ -24,7 +24,8 @@ export class WebhookReceiver {
     this.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', async () => {
+      req.on('end', () => void answer());
+      const answer = async () => {
         const rawBody = Buffer.concat(chunks);
         const text = rawBody.toString('utf8');
         let body: unknown = text;
@@ -43,7 +44,7 @@ export class WebhookReceiver {
         this.requests.push(received);
         const status = await this.respond(received, this.requests.filter((r) => r.path === received.path).length);
         res.writeHead(status, { 'content-type': 'application/json' }).end('{}');
-      });
+      };
     });
     this.server.keepAliveTimeout = 30_000;
     await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));

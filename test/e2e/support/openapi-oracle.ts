@@ -96,35 +96,46 @@ export function schemaBreach(schema: Schema | undefined, value: unknown, at = 'b
     return `${at} is ${type}, not ${types.join('|')}`;
   if (schema.enum && !schema.enum.includes(value)) return `${at} is not one of ${JSON.stringify(schema.enum)}`;
   if ('const' in schema && schema.const !== value) return `${at} is not ${JSON.stringify(schema.const)}`;
-  if (typeof value === 'string') {
-    const length = [...value].length;
-    if (schema.minLength !== undefined && length < schema.minLength) return `${at} is shorter than ${schema.minLength}`;
-    if (schema.maxLength !== undefined && length > schema.maxLength) return `${at} is longer than ${schema.maxLength}`;
-    if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(value))
-      return `${at} does not match ${schema.pattern}`;
+  if (typeof value === 'string') return stringBreach(schema, value, at);
+  if (typeof value === 'number') return numberBreach(schema, value, at);
+  if (Array.isArray(value)) return arrayBreach(schema, value, at);
+  if (type === 'object') return objectBreach(schema, value as Record<string, unknown>, at);
+  return null;
+}
+
+function stringBreach(schema: Schema, value: string, at: string): string | null {
+  const length = [...value].length;
+  if (schema.minLength !== undefined && length < schema.minLength) return `${at} is shorter than ${schema.minLength}`;
+  if (schema.maxLength !== undefined && length > schema.maxLength) return `${at} is longer than ${schema.maxLength}`;
+  if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(value))
+    return `${at} does not match ${schema.pattern}`;
+  return null;
+}
+
+function numberBreach(schema: Schema, value: number, at: string): string | null {
+  if (schema.minimum !== undefined && value < schema.minimum) return `${at} is below ${schema.minimum}`;
+  if (schema.maximum !== undefined && value > schema.maximum) return `${at} is above ${schema.maximum}`;
+  return null;
+}
+
+function arrayBreach(schema: Schema, value: unknown[], at: string): string | null {
+  if (schema.minItems !== undefined && value.length < schema.minItems)
+    return `${at} has fewer than ${schema.minItems} items`;
+  if (schema.maxItems !== undefined && value.length > schema.maxItems)
+    return `${at} has more than ${schema.maxItems} items`;
+  for (const [i, item] of value.entries()) {
+    const breach = schemaBreach(schema.items, item, `${at}[${i}]`);
+    if (breach) return breach;
   }
-  if (typeof value === 'number') {
-    if (schema.minimum !== undefined && value < schema.minimum) return `${at} is below ${schema.minimum}`;
-    if (schema.maximum !== undefined && value > schema.maximum) return `${at} is above ${schema.maximum}`;
-  }
-  if (Array.isArray(value)) {
-    if (schema.minItems !== undefined && value.length < schema.minItems)
-      return `${at} has fewer than ${schema.minItems} items`;
-    if (schema.maxItems !== undefined && value.length > schema.maxItems)
-      return `${at} has more than ${schema.maxItems} items`;
-    for (const [i, item] of value.entries()) {
-      const breach = schemaBreach(schema.items, item, `${at}[${i}]`);
-      if (breach) return breach;
-    }
-  }
-  if (type === 'object') {
-    const object = value as Record<string, unknown>;
-    for (const key of schema.required ?? []) if (!(key in object)) return `${at}.${key} is missing`;
-    for (const [key, sub] of Object.entries(schema.properties ?? {})) {
-      if (!(key in object)) continue;
-      const breach = schemaBreach(sub, object[key], `${at}.${key}`);
-      if (breach) return breach;
-    }
+  return null;
+}
+
+function objectBreach(schema: Schema, object: Record<string, unknown>, at: string): string | null {
+  for (const key of schema.required ?? []) if (!(key in object)) return `${at}.${key} is missing`;
+  for (const [key, sub] of Object.entries(schema.properties ?? {})) {
+    if (!(key in object)) continue;
+    const breach = schemaBreach(sub, object[key], `${at}.${key}`);
+    if (breach) return breach;
   }
   return null;
 }
@@ -165,16 +176,30 @@ export function violation(
     if (breach)
       return `${method} ${path} accepted (${status} ${bodyText.slice(0, 120)}) a body the document refuses: ${breach}`;
   }
-  if (process.env.FC_STATS) {
-    const key = `${method} ${path} ${status} ${/"(?:error_code|resultcode)":"([^"]*)"/.exec(bodyText)?.[1] ?? ''}`;
-    answersSeen.set(key, (answersSeen.get(key) ?? 0) + 1);
-  }
+  if (process.env.FC_STATS) countAnswer(method, path, status, bodyText);
   const at = `${method} ${path} answered ${status} ${bodyText.slice(0, 300)}`;
   if (!(String(status) in op.responses))
     return `${at}: status not in the document (${Object.keys(op.responses).join(', ')})`;
   const field = codeField(path);
   const codes = documentedCodes(method, path, status);
   if (status >= 200 && status < 300 && field !== 'resultcode') return null;
+  return answerBodyBreach(at, field, codes, status, bodyText);
+}
+
+/** FC_STATS: counts each (operation, status, code) answer seen. */
+function countAnswer(method: string, path: string, status: number, bodyText: string): void {
+  const key = `${method} ${path} ${status} ${/"(?:error_code|resultcode)":"([^"]*)"/.exec(bodyText)?.[1] ?? ''}`;
+  answersSeen.set(key, (answersSeen.get(key) ?? 0) + 1);
+}
+
+/** The body of a documented non-2xx answer (or of callVerify's 200) against its documented shape and codes. */
+function answerBodyBreach(
+  at: string,
+  field: ReturnType<typeof codeField>,
+  codes: string[],
+  status: number,
+  bodyText: string,
+): string | null {
   let body: Record<string, unknown>;
   try {
     body = JSON.parse(bodyText) as Record<string, unknown>;

@@ -262,17 +262,29 @@ function distinct(deliveries: Delivery[]): { kinds: string[]; repeats: number; d
 const inOrder = (deliveries: Delivery[], rank: Record<string, number>) =>
   deliveries.every((d, i) => i === 0 || (rank[d.kind] ?? 99) >= (rank[deliveries[i - 1]!.kind] ?? 99));
 
+interface SessionRow {
+  id: string;
+  state: string;
+  state_code: number | null;
+  events: string[] | null;
+  seqs: number[] | null;
+  cdrs: number;
+}
+
+interface MessageRow {
+  id: string;
+  mobile: string;
+  status: string;
+  submit_attempts: number;
+}
+
+type Problem = (kind: string, detail: string) => void;
+type Got = ReturnType<typeof deliveriesBySession>;
+
 export async function checkScope(target: TrafficTarget, scope: Scope, traffic: TrafficResult): Promise<ScopeReport> {
   const { sessions, messages } = await withDb(target.databaseUrl, async (db) => ({
     sessions: (
-      await db.query<{
-        id: string;
-        state: string;
-        state_code: number | null;
-        events: string[] | null;
-        seqs: number[] | null;
-        cdrs: number;
-      }>(
+      await db.query<SessionRow>(
         `SELECT s.id, s.state, s.state_code,
               (SELECT array_agg(e.event_type ORDER BY e.seq) FROM call_events e WHERE e.session_id = s.id) AS events,
               (SELECT array_agg(e.seq ORDER BY e.seq) FROM call_events e WHERE e.session_id = s.id) AS seqs,
@@ -282,10 +294,9 @@ export async function checkScope(target: TrafficTarget, scope: Scope, traffic: T
       )
     ).rows,
     messages: (
-      await db.query<{ id: string; mobile: string; status: string; submit_attempts: number }>(
-        `SELECT id, mobile, status, submit_attempts FROM sms_messages WHERE mobile LIKE $1`,
-        [scope.mobileLike],
-      )
+      await db.query<MessageRow>(`SELECT id, mobile, status, submit_attempts FROM sms_messages WHERE mobile LIKE $1`, [
+        scope.mobileLike,
+      ])
     ).rows,
   }));
   const problems: string[] = [];
@@ -294,6 +305,13 @@ export async function checkScope(target: TrafficTarget, scope: Scope, traffic: T
   };
   const got = deliveriesBySession(target.delivered);
 
+  const voice = checkVoice(sessions, traffic, got, problem);
+  const sms = checkSms(messages, traffic, target, got, problem);
+  return { voice, sms, problems };
+}
+
+/** Every accepted call stored, ended once with its events, one CDR and its webhooks. */
+function checkVoice(sessions: SessionRow[], traffic: TrafficResult, got: Got, problem: Problem): ScopeReport['voice'] {
   const voice: ScopeReport['voice'] = {
     sessions: sessions.length,
     acceptedButNoSession: 0,
@@ -314,52 +332,64 @@ export async function checkScope(target: TrafficTarget, scope: Scope, traffic: T
       problem('voice accepted but no session', id);
     }
   }
-  for (const s of sessions) {
-    const events = s.events ?? [];
-    voice.stateCodes[String(s.state_code)] = (voice.stateCodes[String(s.state_code)] ?? 0) + 1;
-    if (s.state !== 'ended') {
-      voice.notEnded++;
-      problem('voice session not ended', `${s.id} ${s.state}`);
-    }
-    const contiguous = (s.seqs ?? []).every((seq, i) => seq === i + 1);
-    if (
-      events[0] !== 'callout' ||
-      events.at(-1) !== 'disconnect' ||
-      !contiguous ||
-      !inOrder(
-        events.map((kind) => ({ id: kind, kind })),
-        CALL_EVENT_RANK,
-      )
-    ) {
-      voice.eventsWrong++;
-      problem('voice events wrong', `${s.id} ${events.join(',')} seq ${(s.seqs ?? []).join(',')}`);
-    }
-    if (s.cdrs !== 1) {
-      voice.cdrsNotOne++;
-      problem('voice CDRs not one', `${s.id} has ${s.cdrs}`);
-    }
-    const status = got.status.get(s.id) ?? [];
-    const d = distinct(status);
-    voice.webhookRepeats += d.repeats;
-    if (d.distinctDuplicates > 0) {
-      voice.webhookDistinctDuplicates++;
-      problem('voice event delivered under two delivery ids', `${s.id} ${d.kinds.join(',')}`);
-    } else if (d.kinds.join(',') !== events.join(',')) {
-      voice.webhookMissing++;
-      problem('voice status webhooks missing', `${s.id} got ${d.kinds.join(',')} of ${events.join(',')}`);
-    }
-    if (!inOrder(status, CALL_EVENT_RANK)) {
-      voice.webhookOutOfOrder++;
-      problem('voice webhooks out of order', `${s.id} ${status.map((x) => x.kind).join(',')}`);
-    }
-    const fees = distinct(got.fee.get(s.id) ?? []);
-    voice.webhookRepeats += fees.repeats;
-    if (fees.kinds.length !== 1) {
-      voice.feeNotOne++;
-      problem('voice fee webhooks not one', `${s.id} got ${fees.kinds.length}`);
-    }
-  }
+  for (const s of sessions) checkCallSession(s, got, voice, problem);
+  return voice;
+}
 
+function checkCallSession(s: SessionRow, got: Got, voice: ScopeReport['voice'], problem: Problem): void {
+  const events = s.events ?? [];
+  voice.stateCodes[String(s.state_code)] = (voice.stateCodes[String(s.state_code)] ?? 0) + 1;
+  if (s.state !== 'ended') {
+    voice.notEnded++;
+    problem('voice session not ended', `${s.id} ${s.state}`);
+  }
+  const contiguous = (s.seqs ?? []).every((seq, i) => seq === i + 1);
+  if (
+    events[0] !== 'callout' ||
+    events.at(-1) !== 'disconnect' ||
+    !contiguous ||
+    !inOrder(
+      events.map((kind) => ({ id: kind, kind })),
+      CALL_EVENT_RANK,
+    )
+  ) {
+    voice.eventsWrong++;
+    problem('voice events wrong', `${s.id} ${events.join(',')} seq ${(s.seqs ?? []).join(',')}`);
+  }
+  if (s.cdrs !== 1) {
+    voice.cdrsNotOne++;
+    problem('voice CDRs not one', `${s.id} has ${s.cdrs}`);
+  }
+  const status = got.status.get(s.id) ?? [];
+  const d = distinct(status);
+  voice.webhookRepeats += d.repeats;
+  if (d.distinctDuplicates > 0) {
+    voice.webhookDistinctDuplicates++;
+    problem('voice event delivered under two delivery ids', `${s.id} ${d.kinds.join(',')}`);
+  } else if (d.kinds.join(',') !== events.join(',')) {
+    voice.webhookMissing++;
+    problem('voice status webhooks missing', `${s.id} got ${d.kinds.join(',')} of ${events.join(',')}`);
+  }
+  if (!inOrder(status, CALL_EVENT_RANK)) {
+    voice.webhookOutOfOrder++;
+    problem('voice webhooks out of order', `${s.id} ${status.map((x) => x.kind).join(',')}`);
+  }
+  const fees = distinct(got.fee.get(s.id) ?? []);
+  voice.webhookRepeats += fees.repeats;
+  if (fees.kinds.length !== 1) {
+    voice.feeNotOne++;
+    problem('voice fee webhooks not one', `${s.id} got ${fees.kinds.length}`);
+  }
+}
+
+/** Every accepted SMS stored, submitted once, delivered, with its status webhooks. */
+function checkSms(
+  messages: MessageRow[],
+  traffic: TrafficResult,
+  target: TrafficTarget,
+  got: Got,
+  problem: Problem,
+): ScopeReport['sms'] {
   const sms: ScopeReport['sms'] = {
     messages: messages.length,
     acceptedButNotStored: 0,
@@ -383,35 +413,43 @@ export async function checkScope(target: TrafficTarget, scope: Scope, traffic: T
   const submits = new Map<string, number>();
   for (const s of target.smsc.submits)
     if (s.status === 0) submits.set(s.destination, (submits.get(s.destination) ?? 0) + 1);
-  for (const m of messages) {
-    if (m.status !== 'delivered') {
-      sms.notDelivered++;
-      problem('sms not delivered', `${m.id} ${m.status}`);
-    }
-    const n = submits.get(m.mobile) ?? 0;
-    if (n === 0) {
-      sms.submitsZero++;
-      problem('sms never submitted', m.id);
-    }
-    if (n > 1) {
-      sms.submitsMoreThanOne++;
-      problem('sms submitted more than once', `${m.id} ${n} times`);
-    }
-    if (m.submit_attempts > 1) sms.resubmitted++;
-    const statuses = got.sms.get(m.id) ?? [];
-    const d = distinct(statuses);
-    sms.webhookRepeats += d.repeats;
-    if (d.distinctDuplicates > 0) {
-      sms.webhookDistinctDuplicates++;
-      problem('sms status delivered under two delivery ids', `${m.id} ${d.kinds.join(',')}`);
-    } else if (d.kinds.join(',') !== 'submitted,delivered') {
-      sms.webhookMissing++;
-      problem('sms status webhooks missing', `${m.id} got ${d.kinds.join(',')}`);
-    }
-    if (!inOrder(statuses, SMS_STATUS_RANK)) {
-      sms.webhookOutOfOrder++;
-      problem('sms webhooks out of order', `${m.id} ${statuses.map((x) => x.kind).join(',')}`);
-    }
+  for (const m of messages) checkMessage(m, submits, got, sms, problem);
+  return sms;
+}
+
+function checkMessage(
+  m: MessageRow,
+  submits: Map<string, number>,
+  got: Got,
+  sms: ScopeReport['sms'],
+  problem: Problem,
+): void {
+  if (m.status !== 'delivered') {
+    sms.notDelivered++;
+    problem('sms not delivered', `${m.id} ${m.status}`);
   }
-  return { voice, sms, problems };
+  const n = submits.get(m.mobile) ?? 0;
+  if (n === 0) {
+    sms.submitsZero++;
+    problem('sms never submitted', m.id);
+  }
+  if (n > 1) {
+    sms.submitsMoreThanOne++;
+    problem('sms submitted more than once', `${m.id} ${n} times`);
+  }
+  if (m.submit_attempts > 1) sms.resubmitted++;
+  const statuses = got.sms.get(m.id) ?? [];
+  const d = distinct(statuses);
+  sms.webhookRepeats += d.repeats;
+  if (d.distinctDuplicates > 0) {
+    sms.webhookDistinctDuplicates++;
+    problem('sms status delivered under two delivery ids', `${m.id} ${d.kinds.join(',')}`);
+  } else if (d.kinds.join(',') !== 'submitted,delivered') {
+    sms.webhookMissing++;
+    problem('sms status webhooks missing', `${m.id} got ${d.kinds.join(',')}`);
+  }
+  if (!inOrder(statuses, SMS_STATUS_RANK)) {
+    sms.webhookOutOfOrder++;
+    problem('sms webhooks out of order', `${m.id} ${statuses.map((x) => x.kind).join(',')}`);
+  }
 }

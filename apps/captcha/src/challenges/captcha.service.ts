@@ -2,13 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import {
   emptyCaptchaBody,
-  type CaptchaCaller,
   type CaptchaErrorCode,
   type CaptchaResponseBody,
   type CaptchaRpcReply,
   type CaptchaRpcRequest,
 } from '#libs/contracts';
-import { APP_LOGGER, JsonLogger, Metrics, PLATFORM_CONFIG, secondsSince, type PlatformConfig } from '#libs/runtime';
+import { APP_LOGGER, JsonLogger, Metrics, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
 import {
   aesFormOfPlainCredential,
   captchaVerification,

@@ -78,12 +78,16 @@ export class RenderThreads {
     for (const t of this.threads) void t.worker.terminate();
   }
 
-  async render(kind: CaptchaKind): Promise<RenderedCaptcha> {
+  private throwIfFailed(): void {
     if (this.failed) throw this.failed;
+  }
+
+  async render(kind: CaptchaKind): Promise<RenderedCaptcha> {
+    this.throwIfFailed();
     const thread = this.threads.reduce((a, b) => (b.busy < a.busy ? b : a));
     await thread.ready;
     // Another thread may have failed while this one was loading: nothing would answer now.
-    if (this.failed) throw this.failed;
+    this.throwIfFailed();
     const id = this.nextId++;
     thread.busy++;
     return new Promise<RenderedCaptcha>((resolve, reject) => {

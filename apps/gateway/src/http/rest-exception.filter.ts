@@ -1,6 +1,6 @@
 import { Catch, HttpException, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ResultCodes, resultBody } from '#libs/contracts';
+import { ResultCodes } from '#libs/contracts';
 import { APP_LOGGER, JsonLogger } from '#libs/runtime';
 import { RestError } from './rest-error.js';
 

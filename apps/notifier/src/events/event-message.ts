@@ -26,14 +26,7 @@ export function parseEventMessage(payload: unknown): ParsedEventMessage {
 
   let seq = 1;
   if (!isFee) {
-    if (
-      typeof payload.seq !== 'number' ||
-      !Number.isInteger(payload.seq) ||
-      payload.seq < 1 ||
-      payload.seq > 2_147_483_647
-    ) {
-      return malformed('seq is not a positive integer');
-    }
+    if (!isSeq(payload.seq)) return malformed('seq is not a positive integer');
     seq = payload.seq;
   }
   const stream = isFee ? 'fee' : 'status';
@@ -54,6 +47,11 @@ function malformed(reason: string): ParsedEventMessage {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A positive integer that fits the int4 column. */
+function isSeq(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 2_147_483_647;
 }
 
 function isNonEmptyString(value: unknown): value is string {

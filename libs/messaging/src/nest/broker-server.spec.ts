@@ -30,7 +30,9 @@ function delivery(payload: unknown, extra: Partial<Delivery<unknown>> = {}): Del
 }
 
 async function listening(server: BrokerServer): Promise<void> {
-  await new Promise<void>((resolve, reject) => server.listen((error?: unknown) => (error ? reject(error) : resolve())));
+  await new Promise<void>((resolve, reject) => {
+    void server.listen((error?: unknown) => (error ? reject(error as Error) : resolve()));
+  });
 }
 
 describe('BrokerServer', () => {

@@ -30,10 +30,7 @@ export function parseDurationList(text: string): number[] | null {
   return out.length ? out : null;
 }
 
-/** Reads and validates every variable; throws a ConfigError naming all the bad ones. */
-export function loadConfig(env: Env = process.env, defaults: LoadConfigOptions = {}): PlatformConfig {
-  const read = new EnvReader(env);
-  const production = env.NODE_ENV === 'production';
+function readAdminToken(read: EnvReader, production: boolean): string {
   const adminToken = read.str('VERIGATE_ADMIN_TOKEN', production ? '' : DEV_ADMIN_TOKEN);
   if (!adminToken) read.problems.push('VERIGATE_ADMIN_TOKEN is required when NODE_ENV=production');
   else if (production && adminToken === DEV_ADMIN_TOKEN)
@@ -41,6 +38,10 @@ export function loadConfig(env: Env = process.env, defaults: LoadConfigOptions =
       'VERIGATE_ADMIN_TOKEN is the published development token: set your own when NODE_ENV=production (e.g. openssl rand -hex 24)',
     );
   else if (adminToken.length < 12) read.problems.push('VERIGATE_ADMIN_TOKEN must be at least 12 characters');
+  return adminToken;
+}
+
+function readMasterKey(read: EnvReader, production: boolean): string {
   const masterKey = read.str('VERIGATE_MASTER_KEY', production ? '' : DEV_MASTER_KEY);
   if (!masterKey) read.problems.push('VERIGATE_MASTER_KEY is required when NODE_ENV=production');
   else if (production && masterKey === DEV_MASTER_KEY)
@@ -48,14 +49,27 @@ export function loadConfig(env: Env = process.env, defaults: LoadConfigOptions =
       'VERIGATE_MASTER_KEY is the published development key: set your own when NODE_ENV=production (e.g. openssl rand -hex 32)',
     );
   else if (masterKey.length < 16) read.problems.push('VERIGATE_MASTER_KEY must be at least 16 characters');
+  return masterKey;
+}
 
-  // A secret: named but never echoed.
+/** A secret: named but never echoed. */
+function readMetricsToken(read: EnvReader): string | null {
   const metricsToken = read.str('VERIGATE_METRICS_TOKEN', '') || null;
   if (metricsToken !== null && !/^[\x21-\x7e]{16,256}$/.test(metricsToken)) {
     read.problems.push(
       'VERIGATE_METRICS_TOKEN must be 16-256 printable characters without spaces (or unset: /metrics open)',
     );
   }
+  return metricsToken;
+}
+
+/** Reads and validates every variable; throws a ConfigError naming all the bad ones. */
+export function loadConfig(env: Env = process.env, defaults: LoadConfigOptions = {}): PlatformConfig {
+  const read = new EnvReader(env);
+  const production = env.NODE_ENV === 'production';
+  const adminToken = readAdminToken(read, production);
+  const masterKey = readMasterKey(read, production);
+  const metricsToken = readMetricsToken(read);
 
   const retryText = read.str('VERIGATE_WEBHOOK_RETRY_SCHEDULE', '1s,5s,30s,2m,10m,30m,1h,2h,6h');
   const retryScheduleMs = parseDurationList(retryText);

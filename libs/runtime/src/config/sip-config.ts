@@ -23,8 +23,8 @@ export interface SipConfig {
   allowPrivateMedia: boolean;
 }
 
-/** The `sip` section: VERIGATE_SIP_* and VERIGATE_RTP_PORT_MIN/_MAX. */
-export function loadSipConfig(read: EnvReader): SipConfig {
+/** VERIGATE_SIP_TRUNK: null when unset or invalid (a problem says why). */
+function readTrunk(read: EnvReader): SipConfig['trunk'] {
   let trunk: SipConfig['trunk'] = null;
   const trunkText = read.str('VERIGATE_SIP_TRUNK', '');
   if (trunkText) {
@@ -46,33 +46,28 @@ export function loadSipConfig(read: EnvReader): SipConfig {
       read.problems.push(`VERIGATE_SIP_TRUNK="${trunkText}": only transport=udp is supported`);
     else trunk = { uri: trunkText, host: m[1]!, port };
   }
-  const username = read.str('VERIGATE_SIP_USERNAME', '') || null;
-  const password = read.str('VERIGATE_SIP_PASSWORD', '') || null;
-  if (password && !username) read.problems.push('VERIGATE_SIP_PASSWORD is set but VERIGATE_SIP_USERNAME is not');
-  if (username && !password) read.problems.push('VERIGATE_SIP_USERNAME is set but VERIGATE_SIP_PASSWORD is not');
-  const ipv4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-  const address = (name: string, fallback: string) => {
-    const v = read.str(name, fallback);
-    if (
-      v &&
-      !(
-        ipv4
-          .exec(v)
-          ?.slice(1)
-          .every((o) => Number(o) <= 255) ?? false
-      )
+  return trunk;
+}
+
+const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+/** A dotted-quad IPv4 variable ('' allowed: unset). */
+function readIPv4Address(read: EnvReader, name: string, fallback: string): string {
+  const v = read.str(name, fallback);
+  if (
+    v &&
+    !(
+      IPV4.exec(v)
+        ?.slice(1)
+        .every((o) => Number(o) <= 255) ?? false
     )
-      read.problems.push(`${name}="${v}" must be an IPv4 address`);
-    return v;
-  };
-  const bindAddress = address('VERIGATE_SIP_BIND_ADDRESS', '0.0.0.0');
-  const publicAddress = address('VERIGATE_SIP_PUBLIC_ADDRESS', '') || null;
-  if (publicAddress === '0.0.0.0')
-    read.problems.push('VERIGATE_SIP_PUBLIC_ADDRESS must be an address the trunk can reach, not 0.0.0.0');
-  const rtpPortMin = read.int('VERIGATE_RTP_PORT_MIN', 10000, 1024, 65534);
-  const rtpPortMax = read.int('VERIGATE_RTP_PORT_MAX', 20000, 1025, 65535);
-  if (rtpPortMin >= rtpPortMax)
-    read.problems.push(`VERIGATE_RTP_PORT_MIN (${rtpPortMin}) must be below VERIGATE_RTP_PORT_MAX (${rtpPortMax})`);
+  )
+    read.problems.push(`${name}="${v}" must be an IPv4 address`);
+  return v;
+}
+
+/** VERIGATE_SIP_CODECS as written (upper-cased); a problem when it is not a list of PCMU/PCMA. */
+function readCodecs(read: EnvReader): string[] {
   const codecText = read.str('VERIGATE_SIP_CODECS', 'PCMU,PCMA');
   const codecs = codecText
     .split(',')
@@ -83,6 +78,25 @@ export function loadSipConfig(read: EnvReader): SipConfig {
       `VERIGATE_SIP_CODECS="${codecText}" must list PCMU and/or PCMA, in order of preference (e.g. PCMA,PCMU)`,
     );
   }
+  return codecs;
+}
+
+/** The `sip` section: VERIGATE_SIP_* and VERIGATE_RTP_PORT_MIN/_MAX. */
+export function loadSipConfig(read: EnvReader): SipConfig {
+  const trunk = readTrunk(read);
+  const username = read.str('VERIGATE_SIP_USERNAME', '') || null;
+  const password = read.str('VERIGATE_SIP_PASSWORD', '') || null;
+  if (password && !username) read.problems.push('VERIGATE_SIP_PASSWORD is set but VERIGATE_SIP_USERNAME is not');
+  if (username && !password) read.problems.push('VERIGATE_SIP_USERNAME is set but VERIGATE_SIP_PASSWORD is not');
+  const bindAddress = readIPv4Address(read, 'VERIGATE_SIP_BIND_ADDRESS', '0.0.0.0');
+  const publicAddress = readIPv4Address(read, 'VERIGATE_SIP_PUBLIC_ADDRESS', '') || null;
+  if (publicAddress === '0.0.0.0')
+    read.problems.push('VERIGATE_SIP_PUBLIC_ADDRESS must be an address the trunk can reach, not 0.0.0.0');
+  const rtpPortMin = read.int('VERIGATE_RTP_PORT_MIN', 10000, 1024, 65534);
+  const rtpPortMax = read.int('VERIGATE_RTP_PORT_MAX', 20000, 1025, 65535);
+  if (rtpPortMin >= rtpPortMax)
+    read.problems.push(`VERIGATE_RTP_PORT_MIN (${rtpPortMin}) must be below VERIGATE_RTP_PORT_MAX (${rtpPortMax})`);
+  const codecs = readCodecs(read);
   const fromDomain = read.str('VERIGATE_SIP_FROM_DOMAIN', '') || null;
   if (fromDomain && !/^[A-Za-z0-9.-]+$/.test(fromDomain))
     read.problems.push(`VERIGATE_SIP_FROM_DOMAIN="${fromDomain}" must be a host name or address`);

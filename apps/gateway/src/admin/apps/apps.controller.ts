@@ -26,7 +26,7 @@ export class AppsController {
 
   @Post()
   @HttpCode(201)
-  @Audited('app.create', (_req, result) => result?.appKey)
+  @Audited<{ appKey?: string } | undefined>('app.create', (_req, result) => result?.appKey)
   create(@Body() body: unknown) {
     return this.apps.create(body);
   }

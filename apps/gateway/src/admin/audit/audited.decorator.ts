@@ -1,13 +1,16 @@
 import { SetMetadata } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 
-/** What a handler's audit entry is made of; `defaults` are its request fields with secrets removed. */
-export interface AuditSpec {
+/**
+ * What a handler's audit entry is made of; `defaults` are its request fields with secrets removed.
+ * `R` is the shape of the handler's result that `target`/`detail` read (the decorator cannot infer it).
+ */
+export interface AuditSpec<R = unknown> {
   action: string;
-  target?: (req: FastifyRequest & { params: Record<string, string> }, result: any) => string | null | undefined;
+  target?: (req: FastifyRequest & { params: Record<string, string> }, result: R) => string | null | undefined;
   detail?: (
     req: FastifyRequest & { params: Record<string, string> },
-    result: any,
+    result: R,
     defaults: Record<string, unknown>,
   ) => unknown;
 }
@@ -19,5 +22,8 @@ export const AUDITED = Symbol('verigate:audited');
  * `action` on `target` with `detail` (by default the path parameters, query and JSON body of the
  * request without secrets) in audit_log.
  */
-export const Audited = (action: string, target?: AuditSpec['target'], detail?: AuditSpec['detail']) =>
-  SetMetadata(AUDITED, { action, target, detail } satisfies AuditSpec);
+export const Audited = <R = unknown>(
+  action: string,
+  target?: AuditSpec<R>['target'],
+  detail?: AuditSpec<R>['detail'],
+) => SetMetadata(AUDITED, { action, target, detail } satisfies AuditSpec<R>);

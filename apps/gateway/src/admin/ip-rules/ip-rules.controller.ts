@@ -51,7 +51,7 @@ export class IpRulesController {
 
   @Post('ip-rules')
   @HttpCode(201)
-  @Audited('ip-rule.add', (_req, result) => result?.id, (_req, result) => result)
+  @Audited<{ id?: string } | undefined>('ip-rule.add', (_req, result) => result?.id, (_req, result) => result)
   async add(@Body() input: unknown) {
     const body = objectBody(input);
     const kind = optionalEnum(body, 'kind', KINDS);

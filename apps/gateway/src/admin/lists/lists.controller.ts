@@ -41,7 +41,7 @@ export class ListsController {
 
   @Post()
   @HttpCode(201)
-  @Audited('list.add', (_req, result) => result?.number, (_req, result) => result)
+  @Audited<{ number?: string } | undefined>('list.add', (_req, result) => result?.number, (_req, result) => result)
   async add(@Body() input: unknown) {
     const entry = await this.entry(objectBody(input));
     await this.lists.add(entry.values);
@@ -51,7 +51,7 @@ export class ListsController {
 
   /** `DELETE /admin/v1/lists?list=…&number=…[&appKey=…]` (or the same fields as a JSON body). */
   @Delete()
-  @Audited(
+  @Audited<{ list?: string; number?: string; appKey?: string | null } | undefined>(
     'list.remove',
     (_req, result) => result?.number,
     (_req, result) => ({ list: result?.list, number: result?.number, appKey: result?.appKey }),

@@ -40,7 +40,7 @@ export class NumbersController {
 
   @Post()
   @HttpCode(201)
-  @Audited('number.add', (_req, result) => result?.number)
+  @Audited<{ number?: string } | undefined>('number.add', (_req, result) => result?.number)
   async add(@Param('appKey') appKey: string, @Body() input: unknown) {
     const body = objectBody(input);
     const number = requiredString(body, 'number', 32);

@@ -56,7 +56,10 @@ export class TonesController {
   @Post()
   @HttpCode(201)
   // The file itself never reaches the audit log: its digest, size and format do.
-  @Audited(
+  @Audited<
+    | { name?: string; sha256?: string; sizeBytes?: number; encoding?: string; durationMs?: number; status?: string }
+    | undefined
+  >(
     'tone.upload',
     (_req, result) => result?.name,
     (_req, result, defaults) => ({

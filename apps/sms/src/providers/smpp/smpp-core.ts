@@ -1,19 +1,7 @@
-import {
-  ESME_RINVCMDID,
-  ESME_RMSGQFUL,
-  ESME_ROK,
-  ESME_RSUBMITFAIL,
-  ESME_RSYSERR,
-  ESME_RTHROTTLED,
-  ESME_RX_T_APPN,
-  type SegmentJob,
-  type SmppEffect,
-  type SmppEvent,
-  type SmppSettings,
-  type SmppState,
-  type SmppTransition,
-  type SubmitFailure,
-} from './smpp-core-types.js';
+import { ESME_RINVCMDID, ESME_ROK, ESME_RX_T_APPN, type SmppEvent, type SmppSettings } from './smpp-core-types.js';
+import { drained, stop, stopped, unbindOver } from './smpp-core-stop.js';
+import { log, pump, ref, send, then, type Effect, type Result, type State } from './smpp-core-steps.js';
+import { onSubmitResponse, submit } from './smpp-core-submit.js';
 import { statusName } from './smpp-status.js';
 
 /**
@@ -22,15 +10,6 @@ import { statusName } from './smpp-status.js';
  * delivery receipts and the unbind on stop are decided here; smpp.provider.ts feeds the library's
  * callbacks and the timers in (with the time) and carries out the effects in order.
  */
-
-/** The SMSC asks us to slow down: pause and resend the same PDU. */
-const THROTTLING = new Set([ESME_RTHROTTLED, ESME_RMSGQFUL]);
-/** Refusals where the same message may well pass later. */
-const TRANSIENT = new Set([ESME_RSYSERR, ESME_RSUBMITFAIL, ...THROTTLING]);
-
-type State<S> = SmppState<S>;
-type Effect<S, P> = SmppEffect<S, P>;
-type Result<S, P> = SmppTransition<S, P>;
 
 export function initialSmppState<S>(settings: SmppSettings): State<S> {
   return {
@@ -53,54 +32,6 @@ export function initialSmppState<S>(settings: SmppSettings): State<S> {
     pauseTimerSet: false,
   };
 }
-
-const log = <S, P>(level: 'info' | 'warn', message: string, fields: Record<string, unknown> = {}): Effect<S, P> => ({
-  type: 'log',
-  level,
-  message,
-  fields,
-});
-
-/** Sends a request, with a new request id; the shell reports back `sent` or `unsent`. */
-function send<S, P>(
-  s: State<S>,
-  session: S,
-  request: Extract<Effect<S, P>, { type: 'send' }>['request'],
-  pdu: { command: string; params?: Record<string, unknown> },
-): Result<S, P> {
-  return {
-    state: { ...s, nextRequestId: s.nextRequestId + 1 },
-    effects: [{ type: 'send', session, requestId: s.nextRequestId, request, pdu }],
-  };
-}
-
-function then<S, P>(first: Result<S, P>, next: (s: State<S>) => Result<S, P>): Result<S, P> {
-  const second = next(first.state);
-  return { state: second.state, effects: [...first.effects, ...second.effects] };
-}
-
-/**
- * Sends the next queued segment when the window has room and no throttling pause runs; the
- * shell's `sent` for it pumps again, so a window fills one PDU after another.
- */
-function pump<S, P>(s: State<S>, now: number): Result<S, P> {
-  if (s.session === null || !s.bound) return { state: s, effects: [] };
-  const wait = s.pausedUntil - now;
-  if (wait > 0) {
-    if (s.pauseTimerSet) return { state: s, effects: [] };
-    return { state: { ...s, pauseTimerSet: true }, effects: [{ type: 'start-timer', timer: 'pause', ms: wait }] };
-  }
-  if (s.outstandingSubmits >= s.settings.window || s.queue.length === 0) return { state: s, effects: [] };
-  const job = { ...s.queue[0]!, sentAt: now };
-  return send(
-    { ...s, queue: s.queue.slice(1) },
-    s.session,
-    { kind: 'submit_sm', job },
-    { command: 'submit_sm', params: job.params },
-  );
-}
-
-const ref = (job: SegmentJob): { message: number; segment: number } => ({ message: job.message, segment: job.segment });
 
 function connect<S, P>(s: State<S>): Result<S, P> {
   if (s.stopping) return { state: s, effects: [] };
@@ -139,49 +70,6 @@ function onBindResponse<S, P>(s: State<S>, session: S, status: number, now: numb
     },
     (next) => pump(next, now),
   );
-}
-
-function onSubmitResponse<S, P>(
-  s0: State<S>,
-  job: SegmentJob,
-  status: number,
-  messageId: unknown,
-  now: number,
-): Result<S, P> {
-  let s: State<S> = { ...s0, outstandingSubmits: s0.outstandingSubmits - 1 };
-  const effects: Effect<S, P>[] = [];
-  if (status === ESME_ROK) {
-    s = { ...s, throttleMs: 0 };
-    effects.push({ type: 'resolve', ...ref(job), providerId: String(messageId ?? '') });
-  } else if (THROTTLING.has(status) && now - job.queuedAt <= s.settings.throttleGiveUpMs) {
-    // Answers to PDUs sent before the current pause began are the same episode: do not escalate.
-    if (job.sentAt > s.pauseStartedAt) {
-      const throttleMs = s.throttleMs
-        ? Math.min(s.throttleMs * 2, s.settings.throttleMaxMs)
-        : s.settings.throttleBaseMs;
-      s = { ...s, throttleMs, pauseStartedAt: now, pausedUntil: now + throttleMs };
-      effects.push(
-        log('warn', 'smpp throttled, pausing submissions', { status: statusName(status), pauseMs: throttleMs }),
-      );
-    }
-    // Back to its place in the queue, not to the end.
-    const at = s.queue.findIndex((queued) => queued.order > job.order);
-    const queue = [...s.queue];
-    queue.splice(at === -1 ? queue.length : at, 0, job);
-    s = { ...s, queue };
-  } else {
-    // One failure drops its message's segments still queued (they would be wasted).
-    const error: SubmitFailure = {
-      message: `SMSC refused submit_sm: ${statusName(status)}`,
-      transient: TRANSIENT.has(status),
-      providerCode: statusName(status),
-    };
-    const siblings = s.queue.filter((queued) => queued.message === job.message);
-    s = { ...s, queue: s.queue.filter((queued) => queued.message !== job.message) };
-    effects.push({ type: 'reject', jobs: [ref(job), ...siblings.map(ref)], error });
-  }
-  effects.push({ type: 'wake' });
-  return then({ state: s, effects }, (next) => pump(next, now));
 }
 
 function onResponse<S, P>(s0: State<S>, e: Extract<SmppEvent<S, P>, { type: 'response' }>): Result<S, P> {
@@ -309,72 +197,6 @@ function onEnquireTick<S, P>(s: State<S>, session: S, now: number): Result<S, P>
   for (const { sentAt, request } of s.requests.values())
     if (request.kind !== 'submit_sm' && now - sentAt < s.settings.responseTimeoutMs) return { state: s, effects: [] };
   return send(s, session, { kind: 'enquire_link' }, { command: 'enquire_link' });
-}
-
-function submit<S, P>(s: State<S>, message: number, segments: Record<string, unknown>[], now: number): Result<S, P> {
-  const jobs = segments.map((params, segment): SegmentJob => ({
-    order: s.nextOrder + segment,
-    message,
-    segment,
-    params,
-    queuedAt: now,
-    sentAt: 0,
-  }));
-  return pump({ ...s, queue: [...s.queue, ...jobs], nextOrder: s.nextOrder + jobs.length }, now);
-}
-
-/** stop(): no new work, queued segments fail, outstanding ones get stopDrainMs to be answered. */
-function stop<S, P>(s0: State<S>): Result<S, P> {
-  if (s0.stopping) return { state: s0, effects: [] };
-  const s: State<S> = { ...s0, stopping: true, stopPhase: 'draining', stopSession: s0.session, queue: [] };
-  const effects: Effect<S, P>[] = [{ type: 'clear-timer', timer: 'reconnect' }];
-  if (s0.queue.length)
-    effects.push({
-      type: 'reject',
-      jobs: s0.queue.map(ref),
-      error: { message: 'SMPP provider is stopping', transient: true },
-    });
-  effects.push({ type: 'wake' });
-  if (s.stopSession === null) return then<S, P>({ state: s, effects }, stopped);
-  return { state: s, effects: [...effects, { type: 'wait-drain', session: s.stopSession }] };
-}
-
-function drained<S, P>(s: State<S>): Result<S, P> {
-  if (s.stopPhase !== 'draining') return { state: s, effects: [] };
-  const session = s.stopSession!;
-  if (s.session === session && s.bound) {
-    const unbinding: State<S> = { ...s, bound: false, stopPhase: 'unbinding' };
-    return then(
-      { state: unbinding, effects: [{ type: 'start-timer', timer: 'unbind', ms: s.settings.unbindWaitMs }] },
-      (next) => send(next, session, { kind: 'unbind' }, { command: 'unbind' }),
-    );
-  }
-  return closeStopped(s);
-}
-
-/** The unbind was answered, could not be written, or its wait ran out. */
-function unbindOver<S, P>(s: State<S>): Result<S, P> {
-  if (s.stopPhase !== 'unbinding') return { state: s, effects: [] };
-  const closed = closeStopped<S, P>(s);
-  return {
-    state: closed.state,
-    effects: [{ type: 'clear-timer', timer: 'unbind' }, log('info', 'smpp unbound'), ...closed.effects],
-  };
-}
-
-function closeStopped<S, P>(s: State<S>): Result<S, P> {
-  if (s.session === s.stopSession)
-    return { state: { ...s, stopPhase: 'closing' }, effects: [{ type: 'destroy-and-wait', session: s.stopSession! }] };
-  return stopped(s);
-}
-
-function stopped<S, P>(s: State<S>): Result<S, P> {
-  return {
-    state: { ...s, stopPhase: 'stopped' },
-    effects: (['connect', 'enquire', 'pause', 'watchdog'] as const)
-      .map((timer): Effect<S, P> => ({ type: 'clear-timer', timer }))
-      .concat({ type: 'stopped' }),
-  };
 }
 
 export function smppTransition<S, P>(s: State<S>, e: SmppEvent<S, P>): Result<S, P> {

@@ -53,17 +53,17 @@ export function mediaAddressRefusal(address: string, allowPrivate: boolean): str
     : `the media address ${address} is a ${kind} address (VERIGATE_RTP_ALLOW_PRIVATE is off)`;
 }
 
-/**
- * The media address, port and codec of an answer: the first payload type of the audio line that
- * we offered (by static number or by rtpmap name). Returns a reason when the answer is unusable.
- */
-export function parseAnswer(sdp: string, offered: readonly G711Codec[]): SdpAnswer | { error: string } {
-  const lines = sdp
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter(Boolean);
+interface AnswerMedia {
+  port: number;
+  pts: number[];
+  address?: string;
+  rtpmap: Map<number, string>;
+}
+
+/** The session-level connection address and the first audio stream of an answer's lines. */
+function scanAnswer(lines: string[]): { sessionAddress?: string; media?: AnswerMedia } {
   let sessionAddress: string | undefined;
-  let media: { port: number; pts: number[]; address?: string; rtpmap: Map<number, string> } | undefined;
+  let media: AnswerMedia | undefined;
   for (const line of lines) {
     if (line.startsWith('m=')) {
       if (media) break; // the first audio stream only
@@ -82,6 +82,19 @@ export function parseAnswer(sdp: string, offered: readonly G711Codec[]): SdpAnsw
       if (a) media.rtpmap.set(Number(a[1]), a[2]!.toUpperCase());
     }
   }
+  return { sessionAddress, media };
+}
+
+/**
+ * The media address, port and codec of an answer: the first payload type of the audio line that
+ * we offered (by static number or by rtpmap name). Returns a reason when the answer is unusable.
+ */
+export function parseAnswer(sdp: string, offered: readonly G711Codec[]): SdpAnswer | { error: string } {
+  const lines = sdp
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const { sessionAddress, media } = scanAnswer(lines);
   if (!media) return { error: 'no audio stream in the answer' };
   if (media.port === 0) return { error: 'the audio stream was refused (port 0)' };
   if (media.port > 65535) return { error: `the audio port ${media.port} is out of range (1-65535)` };

@@ -1,6 +1,4 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
 import sip, { type Remote, type SipMessage } from 'sip';
 import type { CallEnding } from '#libs/contracts';
 import type { JsonLogger } from '#libs/runtime';
@@ -22,6 +20,7 @@ import {
   type DialogRoute,
 } from './sip-messages.js';
 import type { SipCarrierOptions } from './sip-carrier-options.js';
+import { belongsToDialog, dialogDestination } from './sip-dialog.js';
 import type { SipStack } from './sip-stack.js';
 
 /** How long to wait for the answer to our BYE before calling the call ended anyway. */
@@ -120,7 +119,8 @@ export class SipCall {
     try {
       this.perform(this.step(event))?.catch(onError);
     } catch (error) {
-      Promise.reject(error).catch(onError);
+      // Same microtask turn as a rejected promise's handler would get: onError never runs synchronously.
+      void Promise.resolve().then(() => onError(error));
     }
   }
 
@@ -280,13 +280,8 @@ export class SipCall {
     });
   }
 
-  /** Where in-dialog requests go: the first Route, else the remote target. */
-  private async dialogDestination(dialog = this.dialog): Promise<{ address: string; port: number }> {
-    const next = dialog?.route[0]?.uri ?? dialog?.target;
-    if (!next) return this.trunk;
-    const uri = sip.parseUri(next);
-    const address = isIP(uri.host) ? uri.host : (await lookup(uri.host, { family: 4 })).address;
-    return { address, port: Number(uri.port) || 5060 };
+  private dialogDestination(dialog = this.dialog): Promise<{ address: string; port: number }> {
+    return dialogDestination(dialog, this.trunk);
   }
 
   private async sendAck(dialog = this.dialog): Promise<void> {
@@ -341,18 +336,7 @@ export class SipCall {
     );
   }
 
-  /**
-   * Whether an in-dialog request belongs to this dialog (RFC 3261 §12.2.2): the From tag is the
-   * callee's, the To tag ours, and it comes from the trunk or the dialog's next hop.
-   */
   private inDialog(rq: SipMessage, remote: Remote): boolean {
-    if (!this.dialog) return false;
-    const remoteTag = this.dialog.remoteTag.params?.tag;
-    return (
-      remoteTag !== undefined &&
-      rq.headers.from?.params?.tag === remoteTag &&
-      rq.headers.to?.params?.tag === this.fromTag &&
-      (remote.address === this.trunkAddress || remote.address === this.peerAddress)
-    );
+    return belongsToDialog(rq, remote, this.dialog, this.fromTag, [this.trunkAddress, this.peerAddress]);
   }
 }

@@ -11,7 +11,7 @@ describe('SMS sweeper', () => {
 
   beforeAll(async () => {
     dataSource = await openDatabase(infra.databaseUrl, 2);
-    repository = new SmsMessagesRepository(dataSource);
+    repository = new SmsMessagesRepository(dataSource, dataSource);
     await dataSource.query(
       `INSERT INTO apps (app_key, name, secret_sealed, limits, stage, sms_status_url) VALUES ('k', 'n', 's', '{}', 'commercial', 'http://127.0.0.1/sms')`,
     );

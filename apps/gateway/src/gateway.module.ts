@@ -22,6 +22,7 @@ export class GatewayModule {
           poolSize: 20,
           statementTimeoutMs: config.controls.statementTimeoutMs,
           runOutboxRelay: true,
+          readReplica: true,
         }),
         SdkModule,
         CaptchaGatewayModule,

@@ -36,7 +36,12 @@ const MIGRATION_LOCK = 0x76657269; // "veri"
  * `statementTimeoutMs`: the server cancels (and rolls back) any statement of this pool that runs
  * longer, so a caller can answer "timed out" knowing nothing was kept.
  */
-export function createDataSource(databaseUrl: string, poolSize = 10, statementTimeoutMs?: number): DataSource {
+export function createDataSource(
+  databaseUrl: string,
+  poolSize = 10,
+  statementTimeoutMs?: number,
+  connectionOptions: { options?: string } = {},
+): DataSource {
   return new DataSource({
     type: 'postgres',
     url: databaseUrl,
@@ -48,6 +53,7 @@ export function createDataSource(databaseUrl: string, poolSize = 10, statementTi
     extra: {
       max: poolSize,
       connectionTimeoutMillis: 5000,
+      ...connectionOptions,
       ...(statementTimeoutMs ? { statement_timeout: statementTimeoutMs } : {}),
     },
   });

@@ -35,13 +35,17 @@ let draining = false;
 
 /**
  * Health checks every app shares (workers' health server and the gateway's /health): PostgreSQL
- * answers (on the probe's own connection, see DatabaseProbe), RabbitMQ is connected, and the process is not stopping.
+ * answers (on the probe's own connection, see DatabaseProbe; the read replica too where one is
+ * used), RabbitMQ is connected, and the process is not stopping.
  */
 export function platformHealthChecks(app: Pick<INestApplicationContext, 'get'>): Record<string, HealthCheck> {
   const database = app.get(DatabaseProbe);
   const broker = app.get(Broker);
+  const replica = database.replicaCheck;
   return {
     postgres: () => database.check(),
+    // Only when the app reads from a replica (DATABASE_READ_URL, gateway).
+    ...(replica ? { postgres_replica: replica } : {}),
     rabbitmq: async () => {
       if (!broker.isConnected) throw new Error('not connected');
     },

@@ -1,20 +1,21 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { READ_DATA_SOURCE } from '#libs/persistence';
 import { PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
 
 /**
- * PostgreSQL readiness on a connection of its own. Through the app's pool, a burst of traffic that
+ * One server's readiness on a connection of its own. Through the app's pool, a burst of traffic that
  * holds every connection for longer than the health timeout would mark every instance unready at
  * once and a load balancer would drop them all, making the overload an outage. The probe's
  * connection is opened on the first check and replaced after any error.
  */
-@Injectable()
-export class DatabaseProbe implements OnApplicationShutdown {
+class ConnectionProbe {
   private client?: pg.Client;
   private connecting?: Promise<pg.Client>;
   private closed = false;
 
-  constructor(@Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig) {}
+  constructor(private readonly connectionString: string) {}
 
   async check(): Promise<void> {
     const client = await this.connection();
@@ -26,7 +27,7 @@ export class DatabaseProbe implements OnApplicationShutdown {
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async close(): Promise<void> {
     this.closed = true;
     const client = this.client ?? (await this.connecting?.catch(() => undefined));
     this.client = undefined;
@@ -38,7 +39,7 @@ export class DatabaseProbe implements OnApplicationShutdown {
     if (this.client) return Promise.resolve(this.client);
     this.connecting ??= (async () => {
       const client = new pg.Client({
-        connectionString: this.config.databaseUrl,
+        connectionString: this.connectionString,
         application_name: 'verigate-readiness',
         connectionTimeoutMillis: 2_000,
         query_timeout: 2_000,
@@ -62,5 +63,39 @@ export class DatabaseProbe implements OnApplicationShutdown {
   private discard(client: pg.Client): void {
     if (this.client === client) this.client = undefined;
     void client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * PostgreSQL readiness (see ConnectionProbe): the primary, and the read replica when this app
+ * reads from one (the gateway with DATABASE_READ_URL set).
+ */
+@Injectable()
+export class DatabaseProbe implements OnApplicationShutdown {
+  private readonly primary: ConnectionProbe;
+  private readonly replica: ConnectionProbe | null;
+
+  constructor(
+    @Inject(PLATFORM_CONFIG) config: PlatformConfig,
+    dataSource?: DataSource,
+    @Inject(READ_DATA_SOURCE) readDataSource?: DataSource,
+  ) {
+    this.primary = new ConnectionProbe(config.databaseUrl);
+    this.replica =
+      readDataSource !== dataSource && config.databaseReadUrl ? new ConnectionProbe(config.databaseReadUrl) : null;
+  }
+
+  check(): Promise<void> {
+    return this.primary.check();
+  }
+
+  /** The replica's check, or null when this app reads only from the primary. */
+  get replicaCheck(): (() => Promise<void>) | null {
+    const replica = this.replica;
+    return replica ? () => replica.check() : null;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([this.primary.close(), this.replica?.close()]);
   }
 }

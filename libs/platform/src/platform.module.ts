@@ -10,7 +10,7 @@ import {
 import { DataSource } from 'typeorm';
 import { SecretBox } from '#libs/auth';
 import { Broker, Outbox } from '#libs/messaging';
-import { openDatabase } from '#libs/persistence';
+import { openDatabase, openReadReplica, READ_DATA_SOURCE } from '#libs/persistence';
 import { APP_LOGGER, JsonLogger, Metrics, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
 import { DatabaseProbe } from './database-probe.js';
 import { PLATFORM_METRICS_OPTIONS, PlatformMetrics } from './platform-metrics.js';
@@ -22,6 +22,7 @@ const RUN_OUTBOX_RELAY = Symbol('RUN_OUTBOX_RELAY');
 class ConnectionLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     private readonly dataSource: DataSource,
+    @Inject(READ_DATA_SOURCE) private readonly readDataSource: DataSource,
     private readonly broker: Broker,
     private readonly outbox: Outbox,
     @Inject(APP_LOGGER) private readonly logger: JsonLogger,
@@ -35,6 +36,7 @@ class ConnectionLifecycle implements OnApplicationBootstrap, OnApplicationShutdo
   async onApplicationShutdown(): Promise<void> {
     await this.outbox.stop();
     await this.broker.close();
+    if (this.readDataSource !== this.dataSource) await this.readDataSource.destroy().catch(() => undefined);
     await this.dataSource.destroy().catch(() => undefined);
     this.logger.info('connections closed');
   }
@@ -49,6 +51,8 @@ export interface PlatformOptions {
   statementTimeoutMs?: number;
   /** Apps that write to the outbox run its relay (and report its backlog on /metrics). */
   runOutboxRelay?: boolean;
+  /** The gateway: its operators' listings and exports read from DATABASE_READ_URL when that is set. */
+  readReplica?: boolean;
   /** Logical queues the app consumes: their depth is reported on /metrics. */
   queues?: readonly string[];
 }
@@ -71,6 +75,14 @@ export class PlatformModule {
           provide: DataSource,
           useFactory: () =>
             openDatabase(options.config.databaseUrl, options.poolSize ?? 10, options.statementTimeoutMs),
+        },
+        {
+          provide: READ_DATA_SOURCE,
+          inject: [DataSource],
+          useFactory: (primary: DataSource) =>
+            options.readReplica && options.config.databaseReadUrl
+              ? openReadReplica(options.config.databaseReadUrl, 5, options.statementTimeoutMs)
+              : primary,
         },
         {
           provide: Broker,
@@ -103,7 +115,17 @@ export class PlatformModule {
         },
         PlatformMetrics,
       ],
-      exports: [PLATFORM_CONFIG, APP_LOGGER, DataSource, Broker, Outbox, SecretBox, Metrics, DatabaseProbe],
+      exports: [
+        PLATFORM_CONFIG,
+        APP_LOGGER,
+        DataSource,
+        READ_DATA_SOURCE,
+        Broker,
+        Outbox,
+        SecretBox,
+        Metrics,
+        DatabaseProbe,
+      ],
     };
   }
 }

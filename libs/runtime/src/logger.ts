@@ -163,7 +163,7 @@ const URL_USER_INFO = /:\/\/(?:[^\s/?#"\\]|\\["\\])*@/g;
 
 /**
  * `scheme://user:password@host` → `scheme://***@host` anywhere in a text. The logger applies it
- * to every line as a safety net: connection URLs (DATABASE_URL, RABBITMQ_URL, VERIGATE_SMPP_URL)
+ * to every line as a safety net: connection URLs (DATABASE_URL, DATABASE_READ_URL, RABBITMQ_URL, VERIGATE_SMPP_URL)
  * and customers' webhook URLs can carry credentials, and an error message may quote them.
  */
 export function redactUrlCredentials(text: string): string {

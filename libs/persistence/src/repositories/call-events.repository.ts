@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CallEventEntity } from '../entities/index.js';
+import { READ_DATA_SOURCE } from '../read-data-source.js';
 
 /**
  * call_events as operators read them. The voice worker records each event in the statement of
@@ -8,7 +9,7 @@ import { CallEventEntity } from '../entities/index.js';
  */
 @Injectable()
 export class CallEventsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(@Inject(READ_DATA_SOURCE) private readonly dataSource: DataSource) {}
 
   /** A session's events in the order they happened. */
   ofSession(sessionId: string): Promise<CallEventEntity[]> {

@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CdrEntity } from '../entities/index.js';
+import { READ_DATA_SOURCE } from '../read-data-source.js';
 import { queryRows } from '../query-rows.js';
 import { openRowCursor, type RowCursor } from './row-cursor.js';
 import { addBefore, cursorTimeSql, SqlFilter } from './sql-filter.js';
@@ -30,7 +31,7 @@ function cdrWhere(filter: CdrFilter): SqlFilter {
  */
 @Injectable()
 export class CdrsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(@Inject(READ_DATA_SOURCE) private readonly dataSource: DataSource) {}
 
   /** The CDR of a session, if the call has ended. */
   ofSession(sessionId: string): Promise<CdrEntity | null> {

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
   Exchanges,
@@ -12,6 +12,7 @@ import {
 } from '#libs/contracts';
 import { outboxHeaders, outboxInsertFrom, type OutboxRow } from '#libs/messaging';
 import { preparedRows, queryRows } from '../query-rows.js';
+import { READ_DATA_SOURCE } from '../read-data-source.js';
 import { openRowCursor, type RowCursor } from './row-cursor.js';
 import { addBefore, cursorTimeSql, InvalidFilterValue, SqlFilter } from './sql-filter.js';
 import {
@@ -98,7 +99,11 @@ function smsWhere(filter: SmsFilter): SqlFilter {
  */
 @Injectable()
 export class SmsMessagesRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    /** The operators' listing, lookup and export (page, get, exportCursor): the replica when configured. */
+    @Inject(READ_DATA_SOURCE) private readonly readDataSource: DataSource,
+  ) {}
 
   /**
    * The gateway's accepting statement, one round trip: the captcha credential is consumed, the
@@ -186,7 +191,7 @@ export class SmsMessagesRepository {
     const where = smsWhere(filter);
     addBefore(where, before, 'm.created_at', 'm.id');
     return queryRows<SmsRow & { parts: SmsPart[]; cursor_time: string }>(
-      this.dataSource,
+      this.readDataSource,
       `SELECT ${SMS_COLUMNS}, ${PARTS_SQL}, ${cursorTimeSql('m.created_at')} AS cursor_time
          FROM sms_messages m ${where.where} ORDER BY m.created_at DESC, m.id DESC LIMIT ${where.param(take)}`,
       where.params,
@@ -199,7 +204,7 @@ export class SmsMessagesRepository {
     options: { timeoutSeconds: number; onConnectionError: (error: Error) => void },
   ): Promise<RowCursor> {
     const where = smsWhere(filter);
-    return openRowCursor(this.dataSource, {
+    return openRowCursor(this.readDataSource, {
       sql: `SELECT ${SMS_COLUMNS} FROM sms_messages m ${where.where} ORDER BY m.created_at, m.id`,
       params: where.params,
       ...options,
@@ -210,7 +215,7 @@ export class SmsMessagesRepository {
   async get(messageId: string): Promise<(SmsRow & { parts: SmsPart[] }) | null> {
     if (!UUID.test(messageId)) return null;
     const [row] = await queryRows<SmsRow & { parts: SmsPart[] }>(
-      this.dataSource,
+      this.readDataSource,
       `SELECT ${SMS_COLUMNS}, ${PARTS_SQL} FROM sms_messages m WHERE m.id = $1`,
       [messageId],
     );

@@ -90,6 +90,7 @@ export function loadConfig(env: Env = process.env, defaults: LoadConfigOptions =
   const config: PlatformConfig = {
     production,
     databaseUrl: read.url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/verigate', ['postgres:', 'postgresql:']),
+    databaseReadUrl: readReplicaUrl(read),
     rabbitmqUrl: rabbitmqUrls(read, read.str('RABBITMQ_URL', 'amqp://guest:guest@127.0.0.1:5672')),
     amqpNamespace: namespace,
     port: read.int('PORT', 3000, 0, 65535),
@@ -167,6 +168,12 @@ export function loadConfig(env: Env = process.env, defaults: LoadConfigOptions =
 }
 
 /** HOST: an IP address or a host name to listen on. */
+/** DATABASE_READ_URL: optional; when set, validated like DATABASE_URL (never echoed: it may carry a password). */
+function readReplicaUrl(read: EnvReader): string | null {
+  if (!read.str('DATABASE_READ_URL', '')) return null;
+  return read.url('DATABASE_READ_URL', '', ['postgres:', 'postgresql:']);
+}
+
 function listenHost(read: EnvReader, host: string): string {
   if (isIP(host) || /^[A-Za-z0-9]([A-Za-z0-9.-]{0,252})$/.test(host)) return host;
   read.problems.push(`HOST="${host}" must be an IP address (0.0.0.0 for every interface) or a host name`);

@@ -9,6 +9,11 @@ import type { SmsConfig } from './sms-config.js';
 export interface PlatformConfig {
   production: boolean;
   databaseUrl: string;
+  /**
+   * DATABASE_READ_URL (gateway): a read-only replica for the operators' CDR, call and SMS listings
+   * and CSV exports; null = they read from the primary.
+   */
+  databaseReadUrl: string | null;
   rabbitmqUrl: string;
   /** Prefix of every exchange and queue name (tests use one per run). */
   amqpNamespace: string;

@@ -11,7 +11,7 @@ import { Queues } from '#libs/contracts';
 import { CONSUMER_SETTINGS, type ConsumerSettings } from '#libs/messaging';
 import { PlatformModule } from '#libs/platform';
 import type { JsonLogger, PlatformConfig } from '#libs/runtime';
-import { CallSessionsRepository, VoiceWorkersRepository } from '#libs/persistence';
+import { CallSessionsRepository, ToneFilesRepository, VoiceWorkersRepository } from '#libs/persistence';
 import { PlaceCallController } from './calls/place-call.controller.js';
 import { PlaceCallUseCase } from './calls/place-call.use-case.js';
 import { CARRIER, type Carrier } from './carriers/carrier.js';
@@ -44,7 +44,7 @@ export function createCarrier(config: PlatformConfig, dataSource: DataSource, lo
           stripPlus: sip.stripPlus,
           allowPrivateMedia: sip.allowPrivateMedia,
         },
-        new ToneCache(new PgToneSource(dataSource)),
+        new ToneCache(new PgToneSource(new ToneFilesRepository(dataSource))),
         new DigitPrompts(),
         logger.child({ carrier: 'sip' }),
       );

@@ -5,6 +5,7 @@ import {
   CdrsRepository,
   SmsDevInboxRepository,
   SmsMessagesRepository,
+  ToneFilesRepository,
 } from '#libs/persistence';
 import { DirectoryModule } from '../directory/directory.module.js';
 import { PolicyModule } from '../policy/policy.module.js';
@@ -25,7 +26,7 @@ import { OperatorTokenGuard } from './operator-token.guard.js';
 import { SmsAdminController } from './sms/sms-admin.controller.js';
 import { SmsAdminService } from './sms/sms-admin.service.js';
 import { TonesController } from './tones/tones.controller.js';
-import { ToneFilesRepository } from './tones/tone-files.repository.js';
+import { TonesService } from './tones/tones.service.js';
 
 /** The management API (`/admin/v1`): operator token, audit log, apps and their resources, records. */
 @Module({
@@ -50,6 +51,7 @@ import { ToneFilesRepository } from './tones/tone-files.repository.js';
     AuditLogRepository,
     EnterprisesRepository,
     ToneFilesRepository,
+    TonesService,
     WebhookDeliveriesGatewayReadRepository,
     CallSessionsRepository,
     CallEventsRepository,

@@ -10,4 +10,5 @@ export * from './sms-dev-inbox.repository.js';
 export * from './sms-message-rows.js';
 export * from './sms-messages.repository.js';
 export * from './sql-filter.js';
+export * from './tone-files.repository.js';
 export * from './voice-workers.repository.js';

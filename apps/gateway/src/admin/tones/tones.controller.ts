@@ -10,36 +10,17 @@ import {
   UseGuards,
   UseInterceptors,
 } from '@nestjs/common';
-import { createHash } from 'node:crypto';
-import type { ToneFileEntity, ToneStatus } from '#libs/persistence';
-import { AppDirectory } from '../../directory/app-directory.service.js';
 import { Audited } from '../audit/audited.decorator.js';
 import { AuditInterceptor } from '../audit/audit.interceptor.js';
 import { AdminExceptionFilter } from '../../http/admin-exception.filter.js';
 import { AdminError } from '../../http/rest-error.js';
-import { invalid, notFound } from '../admin-input.js';
-import { AppsAdminService } from '../apps/apps-admin.service.js';
+import { invalid } from '../admin-input.js';
 import { OperatorTokenGuard } from '../operator-token.guard.js';
 import { PendingUpload } from '../../http/pending-upload.js';
-import { ToneFilesRepository } from './tone-files.repository.js';
+import { TonesService } from './tones.service.js';
 import { MAX_TONE_BYTES, parseWav } from './wav.js';
 
 const TONE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,123}\.wav$/i;
-
-function toneView(t: ToneFileEntity) {
-  return {
-    name: t.name,
-    status: t.status,
-    encoding: t.encoding,
-    sampleRate: t.sampleRate,
-    channels: t.channels,
-    durationMs: t.durationMs,
-    sizeBytes: t.sizeBytes,
-    sha256: t.sha256,
-    createdAt: t.createdAt,
-    reviewedAt: t.reviewedAt,
-  };
-}
 
 /** Tone files: uploaded as `audio/wav`, validated, `pending` until an operator approves them. */
 @Controller('admin/v1/apps/:appKey/tones')
@@ -47,11 +28,7 @@ function toneView(t: ToneFileEntity) {
 @UseFilters(AdminExceptionFilter)
 @UseInterceptors(AuditInterceptor)
 export class TonesController {
-  constructor(
-    private readonly tones: ToneFilesRepository,
-    private readonly apps: AppsAdminService,
-    private readonly directory: AppDirectory,
-  ) {}
+  constructor(private readonly tones: TonesService) {}
 
   @Post()
   @HttpCode(201)
@@ -80,51 +57,25 @@ export class TonesController {
     if (!body) throw new AdminError(413, 'TONE_TOO_LARGE', `tone files are limited to ${MAX_TONE_BYTES} bytes`);
     const wav = parseWav(body);
     if (!wav.ok) throw new AdminError(400, 'INVALID_TONE', wav.reason);
-    const app = await this.apps.entity(appKey);
-    const values = {
-      appId: app.id,
-      name,
-      status: 'pending' as ToneStatus,
-      encoding: wav.format.encoding,
-      sampleRate: wav.format.sampleRate,
-      channels: wav.format.channels,
-      durationMs: wav.format.durationMs,
-      sizeBytes: body.length,
-      sha256: createHash('sha256').update(body).digest('hex'),
-      content: body,
-      reviewedAt: null,
-    };
-    // Re-uploading a name replaces the file and sends it back to review.
-    const stored = await this.tones.upsert(values);
-    this.directory.invalidate(appKey);
-    return toneView(stored);
+    return this.tones.store(appKey, name, body, wav.format);
   }
 
   @Get()
-  async list(@Param('appKey') appKey: string) {
-    const app = await this.apps.entity(appKey);
-    return (await this.tones.ofApp(app.id)).map(toneView);
+  list(@Param('appKey') appKey: string) {
+    return this.tones.list(appKey);
   }
 
   @Post(':name/approve')
   @HttpCode(200)
   @Audited('tone.approve', (req) => req.params.name)
   approve(@Param('appKey') appKey: string, @Param('name') name: string) {
-    return this.review(appKey, name, 'approved');
+    return this.tones.review(appKey, name, 'approved');
   }
 
   @Post(':name/reject')
   @HttpCode(200)
   @Audited('tone.reject', (req) => req.params.name)
   reject(@Param('appKey') appKey: string, @Param('name') name: string) {
-    return this.review(appKey, name, 'rejected');
-  }
-
-  private async review(appKey: string, name: string, status: ToneStatus) {
-    const app = await this.apps.entity(appKey);
-    const reviewed = await this.tones.review(app.id, name, status);
-    if (!reviewed) throw notFound(`tone ${name}`);
-    this.directory.invalidate(appKey);
-    return toneView(reviewed);
+    return this.tones.review(appKey, name, 'rejected');
   }
 }

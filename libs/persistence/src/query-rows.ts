@@ -51,15 +51,9 @@ export async function preparedRows<T = Record<string, unknown>>(
     release();
     return result.rows as T[];
   } catch (error) {
-    // A statement the server refused leaves the connection usable (and its prepared statements
-    // with it); anything else (connection lost, protocol error) discards the connection.
-    release(isServerError(error) ? undefined : (error as Error));
+    // The connection is discarded, as pg's pool.query does: one whose prepared plan went stale
+    // (e.g. "cached plan must not change result type" after a migration) would fail every time.
+    release(error as Error);
     throw error;
   }
-}
-
-function isServerError(error: unknown): boolean {
-  return (
-    typeof (error as { code?: unknown })?.code === 'string' && (error as { severity?: unknown }).severity !== undefined
-  );
 }

@@ -1,6 +1,7 @@
 /** The voice benchmark's HTTP client for the gateway on `port`: health, app setup, signed callVerify requests. */
 import { createHmac, randomBytes } from 'node:crypto';
 import http from 'node:http';
+import { encodeWav } from '../../dist/libs/media/src/wav.js';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -33,25 +34,9 @@ export function createVoiceClient(PORT) {
     throw new Error('gateway did not become healthy');
   }
 
+  // Half a second of silence at 8 kHz, written by the platform's own WAV writer (libs/media).
   function wav() {
-    const rate = 8000,
-      samples = 4000,
-      data = Buffer.alloc(samples * 2);
-    const h = Buffer.alloc(44);
-    h.write('RIFF', 0);
-    h.writeUInt32LE(36 + data.length, 4);
-    h.write('WAVE', 8);
-    h.write('fmt ', 12);
-    h.writeUInt32LE(16, 16);
-    h.writeUInt16LE(1, 20);
-    h.writeUInt16LE(1, 22);
-    h.writeUInt32LE(rate, 24);
-    h.writeUInt32LE(rate * 2, 28);
-    h.writeUInt16LE(2, 32);
-    h.writeUInt16LE(16, 34);
-    h.write('data', 36);
-    h.writeUInt32LE(data.length, 40);
-    return Buffer.concat([h, data]);
+    return encodeWav(new Int16Array(4000), 8000);
   }
 
   async function createApp() {

@@ -1,7 +1,8 @@
 /** The voice benchmark's HTTP client for the gateway on `port`: health, app setup, signed callVerify requests. */
 import { createHmac, randomBytes } from 'node:crypto';
 import http from 'node:http';
-import { encodeWav } from '../../dist/libs/media/src/wav.js';
+// Built output is imported at run time (as the other bench scripts do), so linting works on an unbuilt clone.
+const { encodeWav } = await import(new URL('../../dist/libs/media/src/wav.js', import.meta.url).href);
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 

@@ -64,10 +64,13 @@ module.exports = {
     },
     {
       name: 'client-has-no-dependencies',
-      comment: 'Zero runtime dependencies: Node built-ins (node:crypto, global fetch) only. Tests may use dev packages.',
+      comment:
+        'Zero runtime dependencies: Node built-ins (node:crypto, global fetch) only. Tests may use dev packages.',
       severity: 'error',
       from: { path: '^packages/client/', pathNot: '\\.spec\\.ts$' },
-      to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-bundled', 'npm-no-pkg', 'npm-unknown'] },
+      to: {
+        dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-bundled', 'npm-no-pkg', 'npm-unknown'],
+      },
     },
     {
       name: 'no-circular',

@@ -149,7 +149,10 @@ describe('@verigate/client as a packed tarball', () => {
     expect(refused.code).toBe(1);
     expect(JSON.parse(refused.stderr)).toMatchObject({ error_code: 'NOT_FOUND' });
     expect((await outcome(verigate, ['apps', 'get'], { cwd: consumer, env })).code).toBe(2);
-    const down = await outcome(verigate, ['apps', 'list'], { cwd: consumer, env: { VERIGATE_URL: 'http://127.0.0.1:9' } });
+    const down = await outcome(verigate, ['apps', 'list'], {
+      cwd: consumer,
+      env: { VERIGATE_URL: 'http://127.0.0.1:9' },
+    });
     expect(down.code).toBe(3);
   });
 });

@@ -130,7 +130,13 @@ describe('@verigate/client', () => {
 
     const audit = await admin.audit({ target: appKey });
     expect(audit.items?.map((entry) => (entry as { action: string }).action)).toEqual(
-      expect.arrayContaining(['app.create', 'app.rotate-secret', 'app.update', 'app.webhook-secret', 'app.webhook-secret.remove']),
+      expect.arrayContaining([
+        'app.create',
+        'app.rotate-secret',
+        'app.update',
+        'app.webhook-secret',
+        'app.webhook-secret.remove',
+      ]),
     );
   });
 
@@ -188,19 +194,19 @@ describe('@verigate/client', () => {
         expect(verifier.verify(push.headers, push.rawBody, push.receivedAt)).toEqual({ ok: true });
         expect(verifier.verify(push.headers, push.rawBody, push.receivedAt)).toEqual({
           ok: false,
-          reasons: [
-            'X-AKSK: Nonce already seen (a replay)',
-            'webhook-id already seen with this timestamp (a replay)',
-          ],
+          reasons: ['X-AKSK: Nonce already seen (a replay)', 'webhook-id already seen with this timestamp (a replay)'],
         });
       }
       const [push] = pushes as [ReceivedRequest];
       const changed = Buffer.from(push.rawBody.toString('utf8').replace('callout', 'answer'));
       const options = { appKey, appSecret, now: push.receivedAt };
-      expect(verifyPushSignature(push.headers, changed, options)).toMatchObject({ ok: false, reason: /PasswordDigest/ });
-      expect(verifyStandardWebhook(push.headers, changed, { secret: webhookSecret, now: push.receivedAt })).toMatchObject(
-        { ok: false, reason: /no match/ },
-      );
+      expect(verifyPushSignature(push.headers, changed, options)).toMatchObject({
+        ok: false,
+        reason: /PasswordDigest/,
+      });
+      expect(
+        verifyStandardWebhook(push.headers, changed, { secret: webhookSecret, now: push.receivedAt }),
+      ).toMatchObject({ ok: false, reason: /no match/ });
       const tenMinutesLater = push.receivedAt + 600_000;
       expect(verifyPushSignature(push.headers, push.rawBody, { ...options, now: tenMinutesLater })).toMatchObject({
         ok: false,
@@ -215,7 +221,10 @@ describe('@verigate/client', () => {
         ok: true,
       });
       const body = JSON.stringify({ eventType: 'smsStatus', statusInfo: { messageId: 'm-1' } });
-      const signed = { ...signPush(appKey, appSecret, body), ...signStandardWebhook([webhookSecret], randomUUID(), body) };
+      const signed = {
+        ...signPush(appKey, appSecret, body),
+        ...signStandardWebhook([webhookSecret], randomUUID(), body),
+      };
       const replay = new ReplayWindow();
       expect(verifyPushSignature(signed, body, { appKey, appSecret, replay })).toEqual({ ok: true });
       expect(verifyPushSignature(signed, body, { appKey, appSecret, replay })).toMatchObject({ ok: false });

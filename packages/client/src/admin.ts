@@ -126,7 +126,9 @@ export class AdminClient {
     return this.request('POST', '/lists', { json: entry, ok: 201 });
   }
   removeListEntry(entry: ListEntry): Promise<Answer<'adminRemoveListEntry'>> {
-    return this.request('DELETE', '/lists', { query: { list: entry.list, number: entry.number, appKey: entry.appKey } });
+    return this.request('DELETE', '/lists', {
+      query: { list: entry.list, number: entry.number, appKey: entry.appKey },
+    });
   }
   listEntries(query: { list?: ListName; appKey?: string } = {}): Promise<ListEntry[]> {
     return this.request('GET', '/lists', { query });

@@ -59,12 +59,16 @@ describe('answers and errors', () => {
     const voice = thrown(() => expectJson('voice', answer(403, { resultcode: '1013004', resultdesc: 'blacklisted' })));
     expect(voice).toBeInstanceOf(VerigateError);
     expect(voice).toMatchObject({ resultcode: '1013004', status: 403, message: 'blacklisted', api: 'voice' });
-    expect(thrown(() => expectJson('sdk', answer(429, { error_code: 'SMS.IP_LIMIT', error_msg: 'too many' })))).toMatchObject({
+    expect(
+      thrown(() => expectJson('sdk', answer(429, { error_code: 'SMS.IP_LIMIT', error_msg: 'too many' }))),
+    ).toMatchObject({
       resultcode: 'SMS.IP_LIMIT',
       status: 429,
       api: 'sdk',
     });
-    expect(thrown(() => expectJson('admin', answer(404, { error_code: 'NOT_FOUND', error_msg: 'no app' })))).toMatchObject({
+    expect(
+      thrown(() => expectJson('admin', answer(404, { error_code: 'NOT_FOUND', error_msg: 'no app' }))),
+    ).toMatchObject({
       resultcode: 'NOT_FOUND',
       message: 'no app',
     });
@@ -110,7 +114,10 @@ describe('VoiceClient', () => {
   it('does not retry other refusals, a 1010013 its clock cannot explain, or when told not to', async () => {
     for (const [reply, options] of [
       [{ status: 403, body: { resultcode: '1013004', resultdesc: 'blacklisted' } }, {}],
-      [{ status: 401, body: { resultcode: '1010013', resultdesc: 'x' }, headers: { date: new Date().toUTCString() } }, {}],
+      [
+        { status: 401, body: { resultcode: '1010013', resultdesc: 'x' }, headers: { date: new Date().toUTCString() } },
+        {},
+      ],
       [
         {
           status: 401,
@@ -140,13 +147,17 @@ describe('SdkClient and the AJ scheme', () => {
     });
     await client.checkCaptcha({ token: 't'.repeat(32), answer: { x: 12, y: 5 }, secretKey: 'ABCDEFGHabcdefgh' });
     const headers = new Headers(requests[0]!.init.headers);
-    expect(Object.fromEntries(['x-client-id', 'x-device-fingerprint', 'x-l', 'x-forwarded-for'].map((h) => [h, headers.get(h)]))).toEqual({
+    expect(
+      Object.fromEntries(
+        ['x-client-id', 'x-device-fingerprint', 'x-l', 'x-forwarded-for'].map((h) => [h, headers.get(h)]),
+      ),
+    ).toEqual({
       'x-client-id': 'app',
       'x-device-fingerprint': 'fp',
       'x-l': 'en',
       'x-forwarded-for': '198.51.100.1',
     });
-    const sent = JSON.parse(String(requests[0]!.init.body));
+    const sent = JSON.parse(requests[0]!.init.body as string);
     expect(aesDecrypt(sent.pointJson, 'ABCDEFGHabcdefgh')).toBe('{"x":12,"y":5}');
     expect(sent.captchaType).toBe('blockPuzzle');
   });

@@ -53,8 +53,9 @@ export async function exchange(api: VerigateApi, options: ClientOptions, request
   const timeout = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
   const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
-  let body: string | Uint8Array | undefined;
-  if (request.bytes !== undefined) body = request.bytes;
+  let body: string | Uint8Array<ArrayBuffer> | undefined;
+  // A copy on its own ArrayBuffer: what fetch's BodyInit types accept (a Buffer may share a pooled one).
+  if (request.bytes !== undefined) body = new Uint8Array(request.bytes);
   else if (request.json !== undefined) {
     body = JSON.stringify(request.json);
     headers['content-type'] ??= 'application/json';

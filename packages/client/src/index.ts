@@ -13,13 +13,7 @@ export { AKSK_AUTHORIZATION, akskCreated, akskDigest, akskNonce, signAksk } from
 export { errorOfBody, NO_ANSWER_CODES, VerigateError, type VerigateApi } from './errors.js';
 export { getHealth } from './health.js';
 export { DEFAULT_BASE_URL, type ClientOptions } from './http.js';
-export {
-  SdkClient,
-  type CaptchaCheck,
-  type CaptchaPoint,
-  type SdkClientOptions,
-  type SdkDevice,
-} from './sdk.js';
+export { SdkClient, type CaptchaCheck, type CaptchaPoint, type SdkClientOptions, type SdkDevice } from './sdk.js';
 export type * from './types.js';
 export { base64Url, callVerify, VoiceClient, type VoiceClientOptions } from './voice.js';
 export {

@@ -71,7 +71,12 @@ export class SdkClient {
     };
   }
 
-  private async call<T>(method: 'GET' | 'POST', path: string, json?: unknown, query?: Record<string, string>): Promise<T> {
+  private async call<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    json?: unknown,
+    query?: Record<string, string>,
+  ): Promise<T> {
     const headers = this.headers();
     if (json !== undefined) headers['content-type'] = 'application/json;charset=UTF-8';
     const answer = await exchange('sdk', this.options, { method, path: `${SDK}${path}`, headers, json, query });

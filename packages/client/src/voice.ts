@@ -67,7 +67,13 @@ export class VoiceClient {
     try {
       const result = expectJson<CallVerifyResult>('voice', answer);
       if (result?.resultcode === '0') return { ok: true, result };
-      throw new VerigateError(NO_ANSWER_CODES.invalidResponse, `unexpected answer: ${answer.text}`, answer.status, 'voice', result);
+      throw new VerigateError(
+        NO_ANSWER_CODES.invalidResponse,
+        `unexpected answer: ${answer.text}`,
+        answer.status,
+        'voice',
+        result,
+      );
     } catch (error) {
       if (error instanceof VerigateError) return { ok: false, error, answer };
       throw error;

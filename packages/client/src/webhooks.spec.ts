@@ -41,7 +41,10 @@ describe('push signature (X-AKSK, realm SDP-PUSH)', () => {
 
   it('refuses a changed body, another secret, another app, the API realm and an old Created', () => {
     const options = { appKey, appSecret, now: at };
-    expect(verifyPushSignature(pushHeaders(), `${body} `, options)).toMatchObject({ ok: false, reason: /PasswordDigest/ });
+    expect(verifyPushSignature(pushHeaders(), `${body} `, options)).toMatchObject({
+      ok: false,
+      reason: /PasswordDigest/,
+    });
     expect(verifyPushSignature(pushHeaders(undefined, undefined, 'other-secret'), body, options)).toMatchObject({
       ok: false,
     });
@@ -83,7 +86,10 @@ describe('Standard Webhooks signature', () => {
     const headers = headersAt(at / 1000);
     const rotated = { ...headers, 'webhook-signature': `v1,b2xk ${headers['webhook-signature']}` };
     expect(verifyStandardWebhook(new Headers(rotated), body, { secret, replay, now: at })).toEqual({ ok: true });
-    expect(verifyStandardWebhook(headers, body, { secret, replay, now: at })).toMatchObject({ ok: false, reason: /replay/ });
+    expect(verifyStandardWebhook(headers, body, { secret, replay, now: at })).toMatchObject({
+      ok: false,
+      reason: /replay/,
+    });
     // A retry of the same message: same id, new timestamp, new signature.
     expect(verifyStandardWebhook(headersAt(at / 1000 + 5), body, { secret, replay, now: at })).toEqual({ ok: true });
   });

@@ -101,7 +101,11 @@ export interface PushVerifyOptions {
 }
 
 /** The push authentication (`Authorization` + `X-AKSK`, realm SDP-PUSH) over the raw body. */
-export function verifyPushSignature(headers: HeaderBag, rawBody: RawBody, options: PushVerifyOptions): WebhookVerification {
+export function verifyPushSignature(
+  headers: HeaderBag,
+  rawBody: RawBody,
+  options: PushVerifyOptions,
+): WebhookVerification {
   const authorization = headerOf(headers, 'authorization');
   const xAksk = headerOf(headers, 'x-aksk');
   if (authorization.length > MAX_HEADER_LENGTH || xAksk.length > MAX_HEADER_LENGTH)
@@ -191,7 +195,14 @@ export class WebhookVerifier {
     const checks = [
       verifyPushSignature(headers, rawBody, { appKey, appSecret, toleranceSeconds, replay: this.pushNonces, now }),
       ...(webhookSecret
-        ? [verifyStandardWebhook(headers, rawBody, { secret: webhookSecret, toleranceSeconds, replay: this.webhookIds, now })]
+        ? [
+            verifyStandardWebhook(headers, rawBody, {
+              secret: webhookSecret,
+              toleranceSeconds,
+              replay: this.webhookIds,
+              now,
+            }),
+          ]
         : []),
     ];
     const reasons = checks.flatMap((c) => (c.ok ? [] : [c.reason]));

@@ -2,7 +2,15 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { AdminClient } from '../admin.js';
 import type { NumberStatus } from '../types.js';
-import { integerOption, internationalOption, limitsOption, listOption, noneOption, oneOf, UsageError } from './values.js';
+import {
+  integerOption,
+  internationalOption,
+  limitsOption,
+  listOption,
+  noneOption,
+  oneOf,
+  UsageError,
+} from './values.js';
 
 export type Options = Record<string, string | undefined>;
 
@@ -130,10 +138,20 @@ export const COMMANDS: Command[] = [
     options: ['area'],
     summary: 'a client-address rule of /rest/ (restricted-area needs --area NAME)',
     run: (a, [kind, cidr], o) =>
-      a.addIpRule({ kind: oneOf('the kind', kind, ['blacklist', 'restricted-area'] as const), cidr: cidr!, area: o.area }),
+      a.addIpRule({
+        kind: oneOf('the kind', kind, ['blacklist', 'restricted-area'] as const),
+        cidr: cidr!,
+        area: o.area,
+      }),
   },
   { words: 'ip-rules list', args: [], options: [], summary: 'client-address rules', run: (a) => a.listIpRules() },
-  { words: 'ip-rules remove', args: ['<id>'], options: [], summary: 'remove a rule', run: (a, [id]) => a.removeIpRule(id!) },
+  {
+    words: 'ip-rules remove',
+    args: ['<id>'],
+    options: [],
+    summary: 'remove a rule',
+    run: (a, [id]) => a.removeIpRule(id!),
+  },
   { words: 'ip-bans list', args: [], options: [], summary: 'addresses banned now', run: (a) => a.listIpBans() },
   { words: 'ip-bans lift', args: ['<ip>'], options: [], summary: 'lift a ban', run: (a, [ip]) => a.liftIpBan(ip!) },
   {
@@ -143,7 +161,13 @@ export const COMMANDS: Command[] = [
     summary: 'upload a WAV tone, held pending (--name: its name, default the file name)',
     run: async (a, [k, file], o) => a.uploadTone(k!, o.name ?? basename(file!), await readTone(file!)),
   },
-  { words: 'tones list', args: ['<appKey>'], options: [], summary: 'tones of an app', run: (a, [k]) => a.listTones(k!) },
+  {
+    words: 'tones list',
+    args: ['<appKey>'],
+    options: [],
+    summary: 'tones of an app',
+    run: (a, [k]) => a.listTones(k!),
+  },
   {
     words: 'tones approve',
     args: ['<appKey>', '<name>'],
@@ -222,7 +246,13 @@ export const COMMANDS: Command[] = [
         limit: integerOption('limit', o.limit),
       }),
   },
-  { words: 'sms show', args: ['<messageId>'], options: [], summary: 'one SMS message', run: (a, [id]) => a.getSms(id!) },
+  {
+    words: 'sms show',
+    args: ['<messageId>'],
+    options: [],
+    summary: 'one SMS message',
+    run: (a, [id]) => a.getSms(id!),
+  },
   {
     words: 'sms inbox',
     args: [],

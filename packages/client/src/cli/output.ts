@@ -1,7 +1,11 @@
 /** How the CLI prints an answer: JSON for scripts, readable lines for people. */
 
 const scalar = (value: unknown): string =>
-  value === null || value === undefined ? '-' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  value === null || value === undefined
+    ? '-'
+    : typeof value === 'object'
+      ? JSON.stringify(value)
+      : String(value as string | number | boolean);
 
 /** Rows of objects as aligned columns (the columns of the first row's scalar fields; the rest as JSON). */
 function table(rows: Record<string, unknown>[]): string {
@@ -9,7 +13,16 @@ function table(rows: Record<string, unknown>[]): string {
   const columns = Object.keys(rows[0]!);
   const cells = [columns, ...rows.map((row) => columns.map((c) => scalar(row[c])))];
   const widths = columns.map((_, i) => Math.min(40, Math.max(...cells.map((r) => r[i]!.length))));
-  return cells.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n') + '\n';
+  return (
+    cells
+      .map((r) =>
+        r
+          .map((cell, i) => cell.padEnd(widths[i]!))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -21,7 +34,12 @@ function readable(value: unknown): string {
   // A page ({items, count, nextBefore}): the items as a table, then the paging fields.
   if (Array.isArray(value.items)) {
     const { items, ...rest } = value;
-    return readable(items) + Object.entries(rest).map(([k, v]) => `${k}: ${scalar(v)}\n`).join('');
+    return (
+      readable(items) +
+      Object.entries(rest)
+        .map(([k, v]) => `${k}: ${scalar(v)}\n`)
+        .join('')
+    );
   }
   return Object.entries(value)
     .map(([k, v]) => `${k}: ${scalar(v)}\n`)

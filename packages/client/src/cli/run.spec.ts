@@ -60,7 +60,7 @@ describe('verigate CLI', () => {
     expect(JSON.parse(result.stdout)).toEqual({ appKey: 'k1' });
     expect(result.requests[0]!.url).toBe('http://gw:1/admin/v1/apps/k1');
     expect(result.requests[0]!.init.method).toBe('PATCH');
-    expect(JSON.parse(String(result.requests[0]!.init.body))).toEqual({
+    expect(JSON.parse(result.requests[0]!.init.body as string)).toEqual({
       limits: { apiPerMinute: 60, calleeCallsPerHour: null },
       international: { homePrefixes: ['+86'], allowCallout: true, allowCallin: false },
     });
@@ -82,7 +82,11 @@ describe('verigate CLI', () => {
     });
     expect(refused.code).toBe(EXIT.apiError);
     expect(JSON.parse(refused.stderr)).toEqual({ error_code: 'NOT_FOUND', error_msg: 'no such app' });
-    const readable = await cli(['apps', 'get', 'k9'], { status: 404, body: { error_code: 'NOT_FOUND', error_msg: 'no' } }, true);
+    const readable = await cli(
+      ['apps', 'get', 'k9'],
+      { status: 404, body: { error_code: 'NOT_FOUND', error_msg: 'no' } },
+      true,
+    );
     expect(readable.stderr).toBe('verigate: 404 NOT_FOUND: no\n');
     const down = await cli(['apps', 'list'], new TypeError('fetch failed'));
     expect(down.code).toBe(EXIT.noAnswer);

@@ -113,6 +113,7 @@ describe('@verigate/client as a packed tarball', () => {
   });
 
   it('types an integrator’s TypeScript from the OpenAPI document', async () => {
+    // A whole tsc run with @types/node: ~20 s on the 2-core machine.
     await writeFile(join(consumer, 'typed.ts'), CONSUMER_TYPES);
     const tsc = join(root, 'node_modules/typescript/bin/tsc');
     const result = await outcome(
@@ -136,7 +137,7 @@ describe('@verigate/client as a packed tarball', () => {
       { cwd: consumer },
     );
     expect(result).toMatchObject({ code: 0, stdout: '' });
-  });
+  }, 120_000);
 
   it('installs the verigate CLI: JSON output and the documented exit codes', async () => {
     const verigate = join(consumer, 'node_modules/.bin/verigate');

@@ -51,7 +51,6 @@ describe('@verigate/client', () => {
 
   beforeAll(async () => {
     await platform.start({
-      VERIGATE_TRUSTED_PROXIES: '127.0.0.1',
       VERIGATE_WEBHOOK_RETRY_SCHEDULE: '300ms',
       VERIGATE_SMS_LOG_FILE: `/tmp/verigate-client-sms-${process.pid}.jsonl`,
     });
@@ -72,7 +71,6 @@ describe('@verigate/client', () => {
       appKey,
       device: { fingerprint: `client-device-${++device}`, osVersion: 'Android 10', agent: 'client-e2e' },
       lang: 'en',
-      forwardedFor: `198.51.100.${device}`,
     });
   const callBody = (calleeNbr: string, extra: Partial<CallVerifyRequest> = {}): CallVerifyRequest => ({
     displayNbr,

@@ -178,7 +178,24 @@ export function adminPaths(): Record<string, Record<string, AdminOp>> {
         summary: 'What the development provider (log) would have sent',
         tag: 'SMS',
         query: [q('mobile'), q('limit')],
-        okSchema: { type: 'array' },
+        okSchema: {
+          type: 'object',
+          properties: {
+            items: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  mobile: { type: 'string' },
+                  text: { type: 'string' },
+                  messageId: { type: 'string' },
+                  createdAt: { type: 'string', format: 'date-time' },
+                },
+              },
+            },
+            count: { type: 'integer' },
+          },
+        },
         errors: [...ADMIN_COMMON, 'INVALID_FIELD'],
       },
     },

@@ -31,13 +31,14 @@ describeWithBrowser('operator console in headless Chromium', () => {
   let app: TestApp;
   let sessionId: string;
   const cspViolations: string[] = [];
-  let failFee = true;
+  let failStatus = true;
 
   beforeAll(async () => {
-    // A fee webhook that fails gives up after one retry, so the test can redeliver it.
-    await platform.start({ VERIGATE_WEBHOOK_RETRY_SCHEDULE: '200ms' });
+    // A status webhook that fails is given up after one retry, so the test can redeliver it.
+    // Proof of work at a tenth of the production difficulty (as the widget test), to stay quick.
+    await platform.start({ VERIGATE_WEBHOOK_RETRY_SCHEDULE: '200ms', VERIGATE_CAPTCHA_POW_MAXNUMBER: '160000' });
     await platform.startCaptcha();
-    platform.receiver.respond = (req) => (req.path === '/console-fee' && failFee ? 500 : 200);
+    platform.receiver.respond = (req) => (req.path === '/console-status' && failStatus ? 500 : 200);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
@@ -181,21 +182,26 @@ describeWithBrowser('operator console in headless Chromium', () => {
     expect(await cdr.textContent()).toContain('+8613800000031');
   });
 
-  it('shows every webhook attempt and redelivers the failed fee webhook', async () => {
-    const fee = page.locator('article[aria-label="fee webhook 1"]');
-    // Failed twice (the first try and its one retry), then given up.
-    await fee.locator('.badge.failed').waitFor({ timeout: 30_000 });
-    expect(await fee.locator('tbody tr').count()).toBe(2);
-    expect(await fee.locator('tbody').textContent()).toContain('500');
-    await page.locator('article[aria-label="status webhook 4"] .badge.delivered').waitFor({ timeout: 30_000 });
+  it('shows every webhook attempt and redelivers a failed status webhook', async () => {
+    const first = page.locator('article[aria-label="status webhook 1"]');
+    // Each status webhook failed twice (the first try and its one retry), then was given up.
+    await page.locator('article[aria-label="status webhook 4"] .badge.failed').waitFor({ timeout: 30_000 });
+    await first.locator('.badge.failed').waitFor();
+    expect(await first.locator('tbody tr').count()).toBe(2);
+    expect(await first.locator('tbody').textContent()).toContain('500');
+    await page.locator('article[aria-label="fee webhook 1"] .badge.delivered').waitFor({ timeout: 30_000 });
     await shot('call');
 
-    failFee = false;
-    await fee.locator('button', { hasText: 'Redeliver fee #1' }).click();
+    failStatus = false;
+    await first.locator('button', { hasText: 'Redeliver status #1' }).click();
     await page.locator('[role=status]', { hasText: 'Queued for delivery again.' }).waitFor();
-    await fee.locator('.badge.delivered').waitFor({ timeout: 30_000 });
-    expect(await fee.locator('tbody tr').count()).toBe(3);
-    expect(platform.receiver.on('/console-fee').filter((r) => r.body.feeLst?.[0]?.sessionId === sessionId)).toHaveLength(3);
+    await first.locator('.badge.delivered').waitFor({ timeout: 30_000 });
+    expect(await first.locator('tbody tr').count()).toBe(3);
+    const received = platform.receiver.on('/console-status').filter((r) => r.body.statusInfo?.sessionId === sessionId);
+    expect(received.map((r) => r.body.eventType)).toEqual([
+      ...['callout', 'callout', 'alerting', 'alerting', 'answer', 'answer', 'disconnect', 'disconnect'],
+      'callout',
+    ]);
   });
 
   it('exports the CDRs of the app as CSV', async () => {
@@ -257,6 +263,7 @@ describeWithBrowser('operator console in headless Chromium', () => {
     await page.frameLocator('iframe[title^="blockPuzzle"]').locator('.verigate-handle').waitFor({ timeout: 30_000 });
     const image = clickWord.locator('.verigate-background');
     await image.waitFor({ timeout: 30_000 });
+    await image.scrollIntoViewIfNeeded();
     const [session] = await platform.infra.query<{ answer: Array<{ x: number; y: number }> }>(
       `SELECT answer FROM captcha_sessions WHERE app_key = $1 AND captcha_type = 'clickWord' ORDER BY created_at DESC LIMIT 1`,
       [app.appKey],

@@ -39,7 +39,12 @@ export function AppTones({ appKey }: { appKey: string }) {
     }),
     onSuccess: (played) => setListening(played),
   });
-  useEffect(() => () => listening && URL.revokeObjectURL(listening.url), [listening]);
+  useEffect(
+    () => () => {
+      if (listening) URL.revokeObjectURL(listening.url);
+    },
+    [listening],
+  );
 
   function submit(event: FormEvent) {
     event.preventDefault();

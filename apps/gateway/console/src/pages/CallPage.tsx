@@ -28,6 +28,7 @@ export function CallPage({ sessionId }: { sessionId: string }) {
     // A call still ringing fills in as it goes.
     refetchInterval: (query) => (query.state.data?.session.state === 'ended' ? false : 3000),
   });
+  const record = call.data;
 
   return (
     <section aria-labelledby="call-title">
@@ -35,23 +36,23 @@ export function CallPage({ sessionId }: { sessionId: string }) {
         Call <code>{sessionId}</code>
       </h1>
       <QueryState isPending={call.isPending} error={call.error} />
-      {call.data && (
+      {record && (
         <>
           <dl className="facts">
-            {SESSION_FIELDS.filter((f) => call.data.session[f] !== undefined).map((field) => (
+            {SESSION_FIELDS.filter((f) => record.session[f] !== undefined).map((field) => (
               <div key={field}>
                 <dt>{field}</dt>
                 <dd>
                   {field.endsWith('At')
-                    ? formatTime(call.data.session[field] as string | null)
-                    : String(call.data.session[field] ?? '—')}
+                    ? formatTime(record.session[field] as string | null)
+                    : String(record.session[field] ?? '—')}
                 </dd>
               </div>
             ))}
           </dl>
           <h2>Events</h2>
           <ol className="timeline" aria-label="Call events">
-            {call.data.events.map((event) => (
+            {record.events.map((event) => (
               <li key={event.seq}>
                 <strong>{event.eventType}</strong> <span className="hint">{formatTime(event.createdAt)}</span>
                 <details>
@@ -62,9 +63,9 @@ export function CallPage({ sessionId }: { sessionId: string }) {
             ))}
           </ol>
           <h2>CDR</h2>
-          {call.data.cdr ? (
+          {record.cdr ? (
             <dl className="facts" aria-label="CDR">
-              {Object.entries(call.data.cdr).map(([field, value]) => (
+              {Object.entries(record.cdr).map(([field, value]) => (
                 <div key={field}>
                   <dt>{field}</dt>
                   <dd>{value === '' || value === null ? '—' : String(value)}</dd>

@@ -113,7 +113,7 @@ export function MessagePage({ messageId }: { messageId: string }) {
     queryKey: ['message', messageId],
     queryFn: () => api.json<SmsView>(`/sms/${encodeURIComponent(messageId)}`),
   });
-  const { parts, ...fields } = message.data ?? {};
+  const { parts, ...fields }: Partial<SmsView> = message.data ?? {};
   return (
     <section aria-labelledby="message-title">
       <h1 id="message-title">

@@ -29,7 +29,7 @@ export function onMinutes(starts: readonly Date[], rows: readonly MinuteCountRow
 
 /** A counter's value by labels, as prom-client's `get()` gives it. */
 export interface CounterValue {
-  labels: Record<string, string | number>;
+  labels: Partial<Record<string, string | number>>;
   value: number;
 }
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { queryRows, READ_DATA_SOURCE } from '#libs/persistence';
 
 /** One minute's counts as PostgreSQL returns them (bigint counts arrive as strings). */

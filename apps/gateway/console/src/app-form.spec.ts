@@ -46,6 +46,14 @@ describe('app settings form', () => {
     });
   });
 
+  it('keeps a status URL shown with ***@ credentials unless it is changed; empty clears it', () => {
+    const withUrl = { ...app, smsStatusUrl: 'https://***@hooks.example/sms' };
+    const form = formOf(withUrl);
+    expect(patchOf(withUrl, form)).toEqual({});
+    form.smsStatusUrl = '';
+    expect(patchOf(withUrl, form)).toEqual({ smsStatusUrl: null });
+  });
+
   it('turns rest hours off with null', () => {
     const withRest = { ...app, restHours: { from: '22:00', to: '08:00', tz: 'UTC' } };
     const form = formOf(withRest);

@@ -11,6 +11,7 @@ export interface AppSettingsForm {
   restTz: string;
   voicePorts: string;
   limits: Record<string, string>;
+  smsStatusUrl: string;
 }
 
 /** The limits the form offers (the API's `limits` names); empty means the platform default. */
@@ -36,6 +37,7 @@ export function formOf(app: AppView): AppSettingsForm {
     restTz: app.restHours?.tz ?? 'UTC',
     voicePorts: app.voicePorts === null ? '' : String(app.voicePorts),
     limits: Object.fromEntries(LIMIT_FIELDS.map(({ name }) => [name, app.limits[name]?.toString() ?? ''])),
+    smsStatusUrl: app.smsStatusUrl ?? '',
   };
 }
 
@@ -59,5 +61,8 @@ export function patchOf(app: AppView, form: AppSettingsForm): Record<string, unk
     if (value !== (app.limits[name] ?? null)) limits[name] = value;
   }
   if (Object.keys(limits).length > 0) patch.limits = limits;
+  // Shown with its credentials as ***@: left as shown, it is not sent (the stored one stays).
+  const smsStatusUrl = form.smsStatusUrl.trim() || null;
+  if (smsStatusUrl !== app.smsStatusUrl) patch.smsStatusUrl = smsStatusUrl;
   return patch;
 }

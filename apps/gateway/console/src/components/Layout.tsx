@@ -8,7 +8,7 @@ const SECTIONS: Array<{ route: Route; label: string }> = [
   { route: { page: 'calls' }, label: 'Calls' },
   { route: { page: 'sms' }, label: 'SMS' },
   { route: { page: 'cdrs' }, label: 'CDRs' },
-  { route: { page: 'lists' }, label: 'Lists' },
+  { route: { page: 'lists' }, label: 'Lists & IP rules' },
   { route: { page: 'audit' }, label: 'Audit log' },
   { route: { page: 'captcha' }, label: 'Captcha preview' },
 ];

@@ -71,6 +71,15 @@ export function AppSettings({ app, onSaved }: { app: AppView; onSaved(): void })
           Time zone <input value={form.restTz} onChange={(e) => update({ restTz: e.target.value })} />
         </label>
       </fieldset>
+      <label>
+        SMS status URL (empty: none)
+        <input
+          type="url"
+          className="wide"
+          value={form.smsStatusUrl}
+          onChange={(e) => update({ smsStatusUrl: e.target.value })}
+        />
+      </label>
       <fieldset className="grid">
         <legend>Quotas and caps (empty: the platform default)</legend>
         <label>

@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { queryString } from '../api.js';
 import { ErrorNote, QueryState } from '../components/ErrorNote.js';
 import { useSession } from '../context.js';
+import { IpRules } from './IpRules.js';
 
 interface ListEntry {
   list: 'blacklist' | 'whitelist';
@@ -34,7 +35,8 @@ export function ListsPage() {
 
   return (
     <section aria-labelledby="lists-title">
-      <h1 id="lists-title">Number lists</h1>
+      <h1 id="lists-title">Lists and IP rules</h1>
+      <h2>Number lists</h2>
       <form className="inline-form" onSubmit={submit}>
         <label>
           List
@@ -86,6 +88,7 @@ export function ListsPage() {
           </table>
         </div>
       )}
+      <IpRules />
     </section>
   );
 }

@@ -238,8 +238,11 @@ describeWithBrowser('operator console in headless Chromium', () => {
     await shot('audit');
   });
 
-  it('draws live overview charts from the management API', async () => {
+  it('draws live overview charts from the management API, refusals by result code', async () => {
+    const refused = await platform.callVerify({ ...app, appSecret: 'not-the-secret' }, platform.callBody(app, '+8613800000032'));
+    expect(refused.body.resultcode).not.toBe('0');
     await go('#/overview');
+    await page.locator('.bars li', { hasText: `callVerify ${refused.body.resultcode}` }).waitFor();
     await page.locator('.chart canvas').nth(2).waitFor();
     expect(await page.locator('.chart').count()).toBe(3);
     const tiles = await page.locator('.tiles').textContent();

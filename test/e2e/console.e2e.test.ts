@@ -122,10 +122,12 @@ describeWithBrowser('operator console in headless Chromium', () => {
 
   it('changes permissions and caps, suspends and resumes the app', async () => {
     await page.getByLabel('Calls per day', { exact: true }).fill('500');
+    await page.uncheck('input[name=permission-sms]');
     await page.click('text=Save settings');
     await page.locator('[role=status]', { hasText: 'Saved.' }).waitFor();
     const saved = await ok(await platform.admin('GET', `/apps/${app.appKey}`));
     expect(saved.limits).toEqual({ callsPerDay: 500 });
+    expect(saved.permissions).toEqual(['captcha', 'voice']);
     await page.click('text=Suspend app');
     await page.locator('h1 .badge.suspended').waitFor();
     await page.click('text=Resume app');
@@ -287,6 +289,7 @@ describeWithBrowser('operator console in headless Chromium', () => {
   it('works in a narrow window and from the keyboard', async () => {
     await page.setViewportSize({ width: 380, height: 800 });
     await go(`#/calls/${encodeURIComponent(sessionId)}`);
+    await page.reload(); // a fresh document: keyboard focus starts at its top
     await page.locator('ol.timeline > li').nth(3).waitFor();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);

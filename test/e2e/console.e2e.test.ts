@@ -109,7 +109,7 @@ describeWithBrowser('operator console in headless Chromium', () => {
     await page.click(`a:has-text("console shop")`);
     await page.locator('h1', { hasText: 'console shop' }).waitFor();
 
-    await page.getByLabel('Number (E.164)').fill('12345');
+    await page.getByLabel('Number (E.164)').fill('12ab');
     await page.click('text=Add number');
     const refusal = page.locator('[role=alert]');
     await refusal.waitFor();

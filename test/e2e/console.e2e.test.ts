@@ -59,7 +59,7 @@ describeWithBrowser('operator console in headless Chromium', () => {
   const go = async (hash: string) => {
     await page.goto(`${platform.baseUrl}/console${hash}`);
   };
-  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  const shot = (name: string, fullPage = true) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
 
   it('is served as static files under a strict Content-Security-Policy', async () => {
     const html = await fetch(`${platform.baseUrl}/console`);
@@ -162,9 +162,10 @@ describeWithBrowser('operator console in headless Chromium', () => {
     expect(response.body.resultcode).toBe('0');
     sessionId = response.body.sessionId;
     await expectEventually(async () => {
-      const [row] = await platform.infra.query<{ n: number }>('SELECT count(*)::int AS n FROM cdrs WHERE session_id = $1', [
-        sessionId,
-      ]);
+      const [row] = await platform.infra.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM cdrs WHERE session_id = $1',
+        [sessionId],
+      );
       expect(row!.n).toBe(1);
     });
 
@@ -172,6 +173,7 @@ describeWithBrowser('operator console in headless Chromium', () => {
     await page.getByLabel('App key').fill(app.appKey);
     await page.getByLabel('State code').fill('0');
     await page.click('button:has-text("Search")');
+    await shot('calls');
     await page.locator(`a:has-text("${sessionId}")`).click();
     await page.locator('h1', { hasText: sessionId }).waitFor();
     const events = page.locator('ol.timeline > li > strong');
@@ -199,6 +201,7 @@ describeWithBrowser('operator console in headless Chromium', () => {
     await page.locator('[role=status]', { hasText: 'Queued for delivery again.' }).waitFor();
     await first.locator('.badge.delivered').waitFor({ timeout: 30_000 });
     expect(await first.locator('tbody tr').count()).toBe(3);
+    expect(await first.locator('button').count()).toBe(0); // a delivered webhook is not offered again
     const received = platform.receiver.on('/console-status').filter((r) => r.body.statusInfo?.sessionId === sessionId);
     expect(received.map((r) => r.body.eventType)).toEqual([
       ...['callout', 'callout', 'alerting', 'alerting', 'answer', 'answer', 'disconnect', 'disconnect'],
@@ -213,7 +216,9 @@ describeWithBrowser('operator console in headless Chromium', () => {
     await page.locator(`a:has-text("${sessionId}")`).waitFor();
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=Export CSV')]);
     expect(download.suggestedFilename()).toMatch(/^cdrs-.*\.csv$/);
-    const csv = readFileSync((await download.path())!, 'utf8').trim().split(/\r?\n/);
+    const csv = readFileSync((await download.path())!, 'utf8')
+      .trim()
+      .split(/\r?\n/);
     expect(csv[0]).toMatch(/^direction,spId,appKey,/);
     expect(csv[0]).toMatch(/,stateCode$/);
     expect(csv).toHaveLength(2);
@@ -241,7 +246,10 @@ describeWithBrowser('operator console in headless Chromium', () => {
   });
 
   it('draws live overview charts from the management API, refusals by result code', async () => {
-    const refused = await platform.callVerify({ ...app, appSecret: 'not-the-secret' }, platform.callBody(app, '+8613800000032'));
+    const refused = await platform.callVerify(
+      { ...app, appSecret: 'not-the-secret' },
+      platform.callBody(app, '+8613800000032'),
+    );
     expect(refused.body.resultcode).not.toBe('0');
     await go('#/overview');
     await page.locator('.bars li', { hasText: `callVerify ${refused.body.resultcode}` }).waitFor();
@@ -256,10 +264,12 @@ describeWithBrowser('operator console in headless Chromium', () => {
   it('shows SMS messages and one message with its status webhooks', async () => {
     const messageId = await platform.submittedSms(app.appKey);
     await go('#/sms');
+    await page.locator(`a:has-text("${messageId}")`).waitFor();
+    await shot('sms');
     await page.locator(`a:has-text("${messageId}")`).click();
     await page.locator('h1', { hasText: messageId }).waitFor();
     await page.locator('dd', { hasText: 'submitted' }).first().waitFor();
-    await shot('sms');
+    await shot('message');
   });
 
   it('draws a captcha of each type and a person solves the clickWord', async () => {
@@ -291,9 +301,11 @@ describeWithBrowser('operator console in headless Chromium', () => {
     await go(`#/calls/${encodeURIComponent(sessionId)}`);
     await page.reload(); // a fresh document: keyboard focus starts at its top
     await page.locator('ol.timeline > li').nth(3).waitFor();
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     expect(overflow).toBeLessThanOrEqual(0);
-    await shot('call-narrow');
+    await shot('call-narrow', false);
     // Keyboard only: the skip link, then the navigation, reached with Tab and followed with Enter.
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
@@ -306,6 +318,11 @@ describeWithBrowser('operator console in headless Chromium', () => {
   });
 
   it('signs out and forgets the token; the page never broke its Content-Security-Policy', async () => {
+    await go('#/lists');
+    await page.getByLabel('Number', { exact: true }).fill('+8613900000001');
+    await page.click('text=Add to list');
+    await page.getByRole('cell', { name: '+8613900000001', exact: true }).waitFor();
+    await shot('lists');
     await page.click('text=Sign out');
     await page.locator('#token').waitFor();
     expect(await page.evaluate(() => sessionStorage.getItem('verigate.operatorToken'))).toBeNull();

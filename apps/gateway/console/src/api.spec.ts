@@ -9,7 +9,9 @@ describe('console API client', () => {
   });
 
   it('names an answer without an error body by its HTTP status', () => {
-    expect(describeError(errorOf(502, '<html>Bad gateway</html>'))).toBe('HTTP_502 (HTTP 502): <html>Bad gateway</html>');
+    expect(describeError(errorOf(502, '<html>Bad gateway</html>'))).toBe(
+      'HTTP_502 (HTTP 502): <html>Bad gateway</html>',
+    );
     expect(describeError(errorOf(500, ''))).toBe('HTTP_500 (HTTP 500): no explanation given');
   });
 
@@ -20,7 +22,9 @@ describe('console API client', () => {
   });
 
   it('sends only the filled-in filters', () => {
-    expect(queryString({ appKey: 'k1', number: '', sessionId: undefined, limit: 50, to: null })).toBe('?appKey=k1&limit=50');
+    expect(queryString({ appKey: 'k1', number: '', sessionId: undefined, limit: 50, to: null })).toBe(
+      '?appKey=k1&limit=50',
+    );
     expect(queryString({ number: '+8613800000001' })).toBe('?number=%2B8613800000001');
     expect(queryString({})).toBe('');
   });
@@ -28,19 +32,26 @@ describe('console API client', () => {
   it('sends the token as a bearer header, never in the URL, and JSON bodies as JSON', async () => {
     const calls: Array<{ url: string; init: RequestInit }> = [];
     const api = new AdminApi('s3cret-token', async (url, init) => {
-      calls.push({ url: String(url), init: init! });
+      calls.push({ url: url as string, init: init! }); // AdminApi passes a path string
       return new Response('{"appKey":"k"}', { status: 201 });
     });
     expect(await api.json('/apps', { method: 'POST', body: { name: 'shop' } })).toEqual({ appKey: 'k' });
     expect(calls[0]!.url).toBe('/admin/v1/apps');
     expect(calls[0]!.url).not.toContain('s3cret');
-    expect(calls[0]!.init.headers).toEqual({ authorization: 'Bearer s3cret-token', 'content-type': 'application/json' });
+    expect(calls[0]!.init.headers).toEqual({
+      authorization: 'Bearer s3cret-token',
+      'content-type': 'application/json',
+    });
     expect(calls[0]!.init.body).toBe('{"name":"shop"}');
   });
 
   it('throws the API error of a refused call', async () => {
-    const api = new AdminApi('t', async () =>
-      new Response('{"error_code":"ADMIN_UNAUTHORIZED","error_msg":"the operator token is not valid"}', { status: 401 }),
+    const api = new AdminApi(
+      't',
+      async () =>
+        new Response('{"error_code":"ADMIN_UNAUTHORIZED","error_msg":"the operator token is not valid"}', {
+          status: 401,
+        }),
     );
     await expect(api.json('/apps')).rejects.toMatchObject({ status: 401, code: 'ADMIN_UNAUTHORIZED' });
   });

@@ -51,7 +51,9 @@ export function patchOf(app: AppView, form: AppSettingsForm): Record<string, unk
   if (permissions.join() !== [...app.permissions].sort().join()) patch.permissions = permissions;
   const whitelist = lines(form.ipWhitelist);
   if (whitelist.join() !== app.ipWhitelist.join()) patch.ipWhitelist = whitelist;
-  const restHours: RestHours | null = form.restHoursOn ? { from: form.restFrom, to: form.restTo, tz: form.restTz } : null;
+  const restHours: RestHours | null = form.restHoursOn
+    ? { from: form.restFrom, to: form.restTo, tz: form.restTz }
+    : null;
   if (JSON.stringify(restHours) !== JSON.stringify(app.restHours)) patch.restHours = restHours;
   const voicePorts = optionalInteger('Voice ports', form.voicePorts);
   if (voicePorts !== app.voicePorts) patch.voicePorts = voicePorts;

@@ -1,5 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import { overallRate, rateData, ratePercent, refusedBars, trafficData, webhookFailures, type OverviewAnswer } from './overview-data.js';
+import {
+  overallRate,
+  rateData,
+  ratePercent,
+  refusedBars,
+  trafficData,
+  webhookFailures,
+  type OverviewAnswer,
+} from './overview-data.js';
 
 const series = (total: number[], good = total) => ({ total, good });
 const answer: OverviewAnswer = {
@@ -26,7 +34,12 @@ const answer: OverviewAnswer = {
 
 describe('overview charts', () => {
   it('puts the minutes on the x axis in Unix seconds, one line per kind of traffic', () => {
-    expect(trafficData(answer)).toEqual([[1796320800, 1796320860, 1796320920], [3, 0, 1], [1, 2, 0], [0, 5, 9]]);
+    expect(trafficData(answer)).toEqual([
+      [1796320800, 1796320860, 1796320920],
+      [3, 0, 1],
+      [1, 2, 0],
+      [0, 5, 9],
+    ]);
   });
 
   it('rates each minute in percent and leaves a gap where nothing was rated', () => {

@@ -52,5 +52,11 @@ export function hrefOf(route: Route): string {
 
 /** The navigation's entry a route belongs to (a call's page is under Calls). */
 export function sectionOf(route: Route): Route['page'] {
-  return route.page === 'app' ? 'apps' : route.page === 'call' ? 'calls' : route.page === 'message' ? 'sms' : route.page;
+  return route.page === 'app'
+    ? 'apps'
+    : route.page === 'call'
+      ? 'calls'
+      : route.page === 'message'
+        ? 'sms'
+        : route.page;
 }

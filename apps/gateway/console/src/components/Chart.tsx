@@ -11,7 +11,17 @@ export interface ChartLine {
  * A uPlot time-series chart that follows its container's width (narrow windows included). The
  * figures are also given as text beside it (a chart alone says nothing to a screen reader).
  */
-export function Chart({ title, data, lines, unit }: { title: string; data: Aligned; lines: ChartLine[]; unit?: string }) {
+export function Chart({
+  title,
+  data,
+  lines,
+  unit,
+}: {
+  title: string;
+  data: Aligned;
+  lines: ChartLine[];
+  unit?: string;
+}) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
 
@@ -34,7 +44,9 @@ export function Chart({ title, data, lines, unit }: { title: string; data: Align
       legend: { live: true },
     };
     plot.current = new uPlot(options, data as uPlot.AlignedData, element);
-    const resize = new ResizeObserver(() => plot.current?.setSize({ width: Math.max(240, element.clientWidth), height: 200 }));
+    const resize = new ResizeObserver(() =>
+      plot.current?.setSize({ width: Math.max(240, element.clientWidth), height: 200 }),
+    );
     resize.observe(element);
     return () => {
       resize.disconnect();

@@ -31,11 +31,16 @@ export function Deliveries({ sessionId }: { sessionId: string }) {
             {d.stream} #{d.seq} <span className={`badge ${d.status}`}>{d.status}</span>
           </h3>
           <p className="hint">
-            <code>{d.url}</code> · {d.attempts} attempts
+            <code>{d.url}</code> · {d.attempts} {d.attempts === 1 ? 'attempt' : 'attempts'}
             {d.deliveredAt && ` · delivered ${formatTime(d.deliveredAt)}`}
             {d.status === 'pending' && d.nextAttemptAt && ` · next attempt ${formatTime(d.nextAttemptAt)}`}
           </p>
-          <div className="table-wrap" tabIndex={0} role="region" aria-label={`Attempts of ${d.stream} webhook ${d.seq}`}>
+          <div
+            className="table-wrap"
+            tabIndex={0}
+            role="region"
+            aria-label={`Attempts of ${d.stream} webhook ${d.seq}`}
+          >
             <table>
               <thead>
                 <tr>
@@ -59,9 +64,11 @@ export function Deliveries({ sessionId }: { sessionId: string }) {
               </tbody>
             </table>
           </div>
-          <button type="button" onClick={() => redeliver.mutate(d.id)} disabled={redeliver.isPending}>
-            Redeliver {d.stream} #{d.seq}
-          </button>
+          {d.status !== 'delivered' && (
+            <button type="button" onClick={() => redeliver.mutate(d.id)} disabled={redeliver.isPending}>
+              Redeliver {d.stream} #{d.seq}
+            </button>
+          )}
         </article>
       ))}
     </section>

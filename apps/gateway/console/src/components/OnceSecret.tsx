@@ -1,5 +1,13 @@
 /** A secret the API shows only once: on screen until the person says it is saved. */
-export function OnceSecret({ title, fields, onDone }: { title: string; fields: Record<string, string>; onDone(): void }) {
+export function OnceSecret({
+  title,
+  fields,
+  onDone,
+}: {
+  title: string;
+  fields: Record<string, string>;
+  onDone(): void;
+}) {
   return (
     <div className="once" role="status">
       <h3>{title}</h3>

@@ -54,7 +54,8 @@ export function AppNumbers({ appKey }: { appKey: string }) {
       </ul>
       <form className="inline-form" onSubmit={submit}>
         <label>
-          Number (E.164) <input value={number} onChange={(e) => setNumber(e.target.value)} placeholder="+8675528000088" required />
+          Number (E.164){' '}
+          <input value={number} onChange={(e) => setNumber(e.target.value)} placeholder="+8675528000088" required />
         </label>
         <button type="submit">Add number</button>
       </form>

@@ -58,7 +58,11 @@ export function AppSettings({ app, onSaved }: { app: AppView; onSaved(): void })
       <fieldset>
         <legend>Rest hours (no calls or SMS)</legend>
         <label className="check">
-          <input type="checkbox" checked={form.restHoursOn} onChange={(e) => update({ restHoursOn: e.target.checked })} />{' '}
+          <input
+            type="checkbox"
+            checked={form.restHoursOn}
+            onChange={(e) => update({ restHoursOn: e.target.checked })}
+          />{' '}
           On
         </label>
         <label>

@@ -73,7 +73,11 @@ export function AppTones({ appKey }: { appKey: string }) {
               </button>
             )}
             {t.status !== 'rejected' && (
-              <button type="button" className="quiet" onClick={() => review.mutate({ name: t.name, verdict: 'reject' })}>
+              <button
+                type="button"
+                className="quiet"
+                onClick={() => review.mutate({ name: t.name, verdict: 'reject' })}
+              >
                 Reject {t.name}
               </button>
             )}

@@ -15,7 +15,8 @@ export function AppsPage() {
   const [name, setName] = useState('');
   const [permissions, setPermissions] = useState<Permission[]>([...PERMISSIONS]);
   const create = useMutation({
-    mutationFn: () => api.json<AppView & { appSecret: string }>('/apps', { method: 'POST', body: { name, permissions } }),
+    mutationFn: () =>
+      api.json<AppView & { appSecret: string }>('/apps', { method: 'POST', body: { name, permissions } }),
     onSuccess: () => {
       setName('');
       void client.invalidateQueries({ queryKey: ['apps'] });
@@ -42,7 +43,9 @@ export function AppsPage() {
               <input
                 type="checkbox"
                 checked={permissions.includes(p)}
-                onChange={(e) => setPermissions(e.target.checked ? [...permissions, p] : permissions.filter((x) => x !== p))}
+                onChange={(e) =>
+                  setPermissions(e.target.checked ? [...permissions, p] : permissions.filter((x) => x !== p))
+                }
               />{' '}
               {p}
             </label>

@@ -29,7 +29,9 @@ export function CallsPage() {
           </a>
         )}
       </RecordFilters>
-      <p className="hint">A call is listed once it has ended (it has a CDR); open a session id to see a call still ringing.</p>
+      <p className="hint">
+        A call is listed once it has ended (it has a CDR); open a session id to see a call still ringing.
+      </p>
       <QueryState isPending={calls.isPending} error={calls.error} />
       {calls.data && (
         <div className="table-wrap" tabIndex={0} role="region" aria-label="Calls table">

@@ -20,7 +20,8 @@ export function CdrsPage() {
     queryFn: () => api.json<Page<Cdr>>(`/cdrs${queryString({ ...filter, limit: 100 })}`),
   });
   const exportCsv = useMutation({
-    mutationFn: async () => saveBlob(await api.blob(`/cdrs${queryString({ ...filter, format: 'csv' })}`), exportFileName('cdrs', new Date())),
+    mutationFn: async () =>
+      saveBlob(await api.blob(`/cdrs${queryString({ ...filter, format: 'csv' })}`), exportFileName('cdrs', new Date())),
   });
 
   return (
@@ -31,7 +32,7 @@ export function CdrsPage() {
           {exportCsv.isPending ? 'Exporting…' : 'Export CSV'}
         </button>
       </RecordFilters>
-      <p className="hint">The export holds every CDR that matches the filter (searched or not yet), oldest first.</p>
+      <p className="hint">The export holds every CDR matching the fields above, oldest first.</p>
       {exportCsv.error && <ErrorNote error={exportCsv.error} />}
       {exportCsv.isSuccess && <p role="status">Export saved.</p>}
       <QueryState isPending={cdrs.isPending} error={cdrs.error} />

@@ -55,7 +55,8 @@ export function IpRules() {
           </select>
         </label>
         <label>
-          Address or CIDR <input value={rule.cidr} onChange={(e) => setRule({ ...rule, cidr: e.target.value })} required />
+          Address or CIDR{' '}
+          <input value={rule.cidr} onChange={(e) => setRule({ ...rule, cidr: e.target.value })} required />
         </label>
         {rule.kind === 'restricted-area' && (
           <label>

@@ -40,13 +40,17 @@ export function ListsPage() {
       <form className="inline-form" onSubmit={submit}>
         <label>
           List
-          <select value={entry.list} onChange={(e) => setEntry({ ...entry, list: e.target.value as ListEntry['list'] })}>
+          <select
+            value={entry.list}
+            onChange={(e) => setEntry({ ...entry, list: e.target.value as ListEntry['list'] })}
+          >
             <option value="blacklist">blacklist</option>
             <option value="whitelist">whitelist</option>
           </select>
         </label>
         <label>
-          Number <input value={entry.number} onChange={(e) => setEntry({ ...entry, number: e.target.value })} required />
+          Number{' '}
+          <input value={entry.number} onChange={(e) => setEntry({ ...entry, number: e.target.value })} required />
         </label>
         <label>
           App key (empty: every app)

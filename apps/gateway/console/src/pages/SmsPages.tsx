@@ -43,7 +43,8 @@ export function SmsPage() {
   const messages = useInfiniteQuery({
     queryKey: ['sms', filter],
     initialPageParam: '',
-    queryFn: ({ pageParam }) => api.json<Page<SmsView>>(`/sms${queryString({ ...filter, limit: 50, before: pageParam })}`),
+    queryFn: ({ pageParam }) =>
+      api.json<Page<SmsView>>(`/sms${queryString({ ...filter, limit: 50, before: pageParam })}`),
     getNextPageParam: (last) => last.nextBefore ?? undefined,
   });
   const exportCsv = useMutation({

@@ -40,8 +40,7 @@ export class OverviewService {
 
   private async refused() {
     const counter = this.metrics.registry.getSingleMetric(`${METRIC_PREFIX}api_requests_total`) as
-      | Counter<string>
-      | undefined;
+      Counter<string> | undefined;
     if (!counter) return [];
     return refusedByCode((await counter.get()).values);
   }

@@ -3,6 +3,7 @@ import { PlatformModule } from '#libs/platform';
 import type { JsonLogger, PlatformConfig } from '#libs/runtime';
 import { AdminModule } from './admin/admin.module.js';
 import { CaptchaGatewayModule } from './captcha/captcha-gateway.module.js';
+import { ConsoleController } from './console/console.controller.js';
 import { DocsController } from './docs/docs.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { MetricsController } from './health/metrics.controller.js';
@@ -30,7 +31,7 @@ export class GatewayModule {
         VoiceGatewayModule,
         AdminModule,
       ],
-      controllers: [HealthController, MetricsController, DocsController],
+      controllers: [HealthController, MetricsController, DocsController, ConsoleController],
     };
   }
 }

@@ -28,13 +28,17 @@ export interface AdminOp {
   query?: Schema[];
   errors: readonly AdminErrorCode[];
   csv?: boolean;
+  /** The answer is a file of this media type (e.g. audio/wav), not JSON. */
+  file?: string;
 }
 
 /** Fastify refuses a body over its limit or with an unreadable Content-Type before any handler runs. */
 const ADMIN_ANY_BODY: readonly AdminErrorCode[] = ['BODY_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'];
 
 export function adminOperation(op: AdminOp, pathParams: string[]): Operation {
-  const content: Schema = json(op.okSchema ?? { type: 'object' });
+  const content: Schema = op.file
+    ? { [op.file]: { schema: { type: 'string', format: 'binary' } } }
+    : json(op.okSchema ?? { type: 'object' });
   if (op.csv) content['text/csv'] = { schema: { type: 'string' } };
   return {
     operationId: op.id,

@@ -52,6 +52,7 @@ export function adminPaths(): Record<string, Record<string, AdminOp>> {
           q('appKey'),
           q('sessionId'),
           q('number'),
+          q('stateCode', "the call's final stateCode (0 = answered and ended normally)", { type: 'integer' }),
           q('format', 'json (default) or csv', { type: 'string', enum: ['json', 'csv'] }),
           ...page,
         ],
@@ -85,6 +86,27 @@ export function adminPaths(): Record<string, Record<string, AdminOp>> {
         query: [q('action'), q('target'), ...page],
         okSchema: listOf({ type: 'object' }),
         errors: [...ADMIN_COMMON, 'INVALID_FIELD'],
+      },
+    },
+    '/admin/v1/overview': {
+      get: {
+        id: 'adminOverview',
+        summary:
+          'Live figures of the operator console: per-minute calls, SMS, captchas, answered calls, delivered SMS and webhook attempts; webhook backlog and failures; voice ports; refused requests by result code (this gateway process)',
+        tag: 'Overview',
+        query: [q('minutes', 'the window, 5-360 (default 30)', { type: 'integer', minimum: 5, maximum: 360 })],
+        okSchema: {
+          type: 'object',
+          properties: {
+            generatedAt: { type: 'string' },
+            minutes: { type: 'array', items: { type: 'string' } },
+            series: { type: 'object' },
+            webhooks: { type: 'object' },
+            voicePorts: { type: 'object' },
+            refused: { type: 'object' },
+          },
+        },
+        errors: ADMIN_COMMON,
       },
     },
     '/admin/v1/enterprises/{id}': {

@@ -81,6 +81,23 @@ function otherOperations(): Record<string, Record<string, Operation>> {
         responses: { 200: text('text/html', 'The UI.') },
       },
     },
+    '/console': {
+      get: {
+        operationId: 'consolePage',
+        summary: 'The operator console (sign in with the operator token; it calls /admin/v1)',
+        tags: ['Operations'],
+        responses: { 200: text('text/html', 'The page.') },
+      },
+    },
+    '/console/assets/{file}': {
+      get: {
+        operationId: 'consoleAsset',
+        summary: 'A file of the operator console (console.js, console.css)',
+        tags: ['Operations'],
+        parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { 200: text('application/octet-stream', 'The file.'), ...adminErrors(['NOT_FOUND']) },
+      },
+    },
     '/docs/openapi.json': {
       get: {
         operationId: 'docsOpenApi',
@@ -262,6 +279,7 @@ export function openApiDocument(): OpenApiDocument {
       'Lists',
       'Calls',
       'Audit',
+      'Overview',
       'Enterprises',
       'IP rules',
       'SMS',

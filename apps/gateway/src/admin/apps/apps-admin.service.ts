@@ -13,7 +13,7 @@ import {
   cidrListField,
   internationalField,
   limitsField,
-  PERMISSIONS,
+  DEFAULT_PERMISSIONS,
   permissionsField,
   randomToken,
   restHoursField,
@@ -42,7 +42,7 @@ export class AppsAdminService {
       signature: optionalString(body, 'signature', 64) ?? null,
       secretSealed: this.secretBox.seal(appSecret),
       status: 'normal',
-      permissions: permissionsField(body) ?? [...PERMISSIONS],
+      permissions: permissionsField(body) ?? [...DEFAULT_PERMISSIONS],
       ipWhitelist: cidrListField(body) ?? [],
       restHours: restHoursField(body) ?? null,
       voicePorts: voicePortsField(body) ?? null,
@@ -51,6 +51,8 @@ export class AppsAdminService {
       enterpriseId: (await this.enterpriseField(body)) ?? null,
       international: internationalField(body) ?? null,
       smsStatusUrl: withoutRedactedCredentials(optionalHttpUrl(body, 'smsStatusUrl')) ?? null,
+      verificationStatusUrl:
+        withoutRedactedCredentials(optionalHttpUrl(body, 'verificationStatusUrl'), 'verificationStatusUrl') ?? null,
       captchaPow: booleanField(body, 'captchaPow') ?? true,
       captchaUnderAttack: booleanField(body, 'captchaUnderAttack') ?? false,
     });
@@ -95,6 +97,11 @@ export class AppsAdminService {
     // The URL as the API shows it (credentials as ***) sent back unchanged keeps the stored credentials.
     const unchanged = app.smsStatusUrl !== null && smsStatusUrl === redactUrlCredentials(app.smsStatusUrl);
     if (smsStatusUrl !== undefined && !unchanged) patch.smsStatusUrl = withoutRedactedCredentials(smsStatusUrl);
+    const verificationUrl = optionalHttpUrl(body, 'verificationStatusUrl');
+    const sameVerificationUrl =
+      app.verificationStatusUrl !== null && verificationUrl === redactUrlCredentials(app.verificationStatusUrl);
+    if (verificationUrl !== undefined && !sameVerificationUrl)
+      patch.verificationStatusUrl = withoutRedactedCredentials(verificationUrl, 'verificationStatusUrl');
     const captchaPow = booleanField(body, 'captchaPow');
     if (captchaPow !== undefined) patch.captchaPow = captchaPow;
     const captchaUnderAttack = booleanField(body, 'captchaUnderAttack');

@@ -1,3 +1,5 @@
+import { FraudPrefixesController } from './fraud/fraud-prefixes.controller.js';
+import { FraudPrefixesRepository } from './fraud/fraud-prefixes.repository.js';
 import { Module } from '@nestjs/common';
 import {
   CallEventsRepository,
@@ -41,6 +43,7 @@ import { TonesService } from './tones/tones.service.js';
     EnterprisesController,
     IpRulesController,
     SmsAdminController,
+    FraudPrefixesController,
   ],
   providers: [
     OperatorTokenGuard,
@@ -58,6 +61,7 @@ import { TonesService } from './tones/tones.service.js';
     CdrsRepository,
     SmsMessagesRepository,
     SmsDevInboxRepository,
+    FraudPrefixesRepository,
   ],
 })
 export class AdminModule {}

@@ -22,6 +22,13 @@
 //   npm run cli -- deliveries <sessionId> | redeliver <deliveryId>
 //   npm run cli -- sms list [--app-key K] [--mobile M] [--status S] [--limit N] | sms show <messageId>
 //   npm run cli -- sms inbox [--mobile M] [--limit N]   (what the development `log` SMS provider would have sent)
+//   npm run cli -- fraud prefixes [--lifted] | fraud lift <+prefix>   (the verification API's fraud guard)
+//   (apps create / apps set also take --verification-status-url URL|none: where verification.* events go)
+// The verification API as an app calls it (AKSK-signed with the app's key and secret, not the operator token):
+//   npm run cli -- verify start --app-key K --app-secret S --to +8613800138000 [--channel sms|call|auto] [--locale en|zh]
+//   npm run cli -- verify check <verificationId> <code> --app-key K --app-secret S
+//   npm run cli -- verify resend <verificationId> <sms|call> --app-key K --app-secret S
+import { createHmac, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -48,6 +55,11 @@ const { values: opts, positionals } = parseArgs({
     from: { type: 'string' },
     to: { type: 'string' },
     'sms-status-url': { type: 'string' },
+    'verification-status-url': { type: 'string' },
+    'app-secret': { type: 'string' },
+    channel: { type: 'string' },
+    locale: { type: 'string' },
+    lifted: { type: 'boolean' },
     mobile: { type: 'string' },
     limit: { type: 'string' },
   },
@@ -82,6 +94,33 @@ const enc = encodeURIComponent;
 const query = (params) => new URLSearchParams(Object.entries(params).filter(([, v]) => v));
 /** `--sms-status-url`: a URL, `none` to clear, absent to leave as it is. */
 const smsStatusUrl = opts['sms-status-url'] === 'none' ? null : opts['sms-status-url'];
+/** `--verification-status-url`: likewise. */
+const verificationStatusUrl =
+  opts['verification-status-url'] === 'none' ? null : opts['verification-status-url'];
+
+/** POST on the verification API, AKSK-signed as the app (the headers libs/auth signAksk writes). */
+async function verifyCall(path, body) {
+  const appKey = opts['app-key'];
+  const appSecret = opts['app-secret'];
+  if (!appKey || !appSecret) usage();
+  const nonce = randomBytes(16).toString('hex');
+  const created = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const digest = createHmac('sha256', appSecret)
+    .update(nonce + created)
+    .digest('base64');
+  const response = await fetch(`${baseUrl}/api/v3/verifications${path}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json;charset=UTF-8',
+      authorization: 'AKSK realm="SDP",profile="UsernameToken",type="Appkey"',
+      'x-aksk': `UsernameToken Username="${appKey}",PasswordDigest="${digest}",Nonce="${nonce}",Created="${created}"`,
+    },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  (response.ok ? process.stdout : process.stderr).write(`${text}\n`);
+  if (!response.ok) process.exitCode = 1;
+}
 
 /** `apiPerMinute=60,calleeCallsPerHour=none` → `{apiPerMinute: 60, calleeCallsPerHour: null}` (the server validates). */
 function limitsOption(value) {
@@ -121,6 +160,7 @@ switch (`${group} ${action ?? ''}`.trim()) {
       signature: opts.signature,
       permissions: list(opts.permissions),
       smsStatusUrl,
+      verificationStatusUrl,
     });
     break;
   case 'apps list':
@@ -151,6 +191,7 @@ switch (`${group} ${action ?? ''}`.trim()) {
       limits: limitsOption(opts.limits),
       international: internationalOption(opts.international),
       smsStatusUrl,
+      verificationStatusUrl,
     });
     break;
   case 'enterprises set':
@@ -222,6 +263,25 @@ switch (`${group} ${action ?? ''}`.trim()) {
     break;
   case 'sms inbox':
     await call('GET', `/sms/dev-inbox?${query({ mobile: opts.mobile, limit: opts.limit })}`);
+    break;
+  case 'fraud prefixes':
+    await call('GET', `/fraud/prefixes${opts.lifted ? '?lifted=true' : ''}`);
+    break;
+  case 'fraud lift':
+    if (!a1) usage();
+    await call('DELETE', `/fraud/prefixes/${enc(a1)}`);
+    break;
+  case 'verify start':
+    if (!opts.to) usage();
+    await verifyCall('', { to: opts.to, channel: opts.channel ?? 'auto', locale: opts.locale ?? 'en' });
+    break;
+  case 'verify check':
+    if (!a1 || !a2) usage();
+    await verifyCall(`/${enc(a1)}/check`, { code: a2 });
+    break;
+  case 'verify resend':
+    if (!a1 || !a2) usage();
+    await verifyCall(`/${enc(a1)}/resend`, { channel: a2 });
     break;
   default:
     if (group === 'cdrs') {

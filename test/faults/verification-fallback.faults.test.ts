@@ -122,7 +122,6 @@ describe('verification fallback: the sms worker killed between the SMS and the f
       verificationStatusUrl: receiver.url('/verification'),
     });
     await admin('POST', `/apps/${app.appKey}/numbers`, { number: '+8675528000088' });
-    await admin('POST', `/apps/${app.appKey}/tones?name=unused.wav`, sineWav(), 'audio/wav');
   }, 180_000);
 
   afterAll(async () => {

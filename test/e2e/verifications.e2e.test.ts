@@ -198,7 +198,7 @@ describe('verification API (/api/v3/verifications)', () => {
     await smsc.sendReceipt(failedSubmit.messageId!, 'UNDELIV');
     await expectEventually(async () => expect(await callOf(failedId)).toBeDefined());
     expect(Date.now() - failedAt).toBeLessThan(FALLBACK_S * 1000);
-    expect((await row(failedId)).reason).toBe('the SMS was undeliverable');
+    expect((await row(failedId)).reason).toBe('the SMS came back undeliverable');
 
     // The later verification's fallback came: the delivered one's time has passed too, without a call.
     await expectEventually(async () => expect(await callOf(withheldId)).toBeDefined(), {

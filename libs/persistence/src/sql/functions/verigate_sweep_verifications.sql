@@ -17,7 +17,7 @@ BEGIN
    WHERE v.fallback_due_at IS NOT NULL AND m.id = v.sms_message_id AND m.status = 'delivered';
 
   FOR r IN
-    SELECT v.id, CASE WHEN m.status IN ('undeliverable', 'expired', 'failed') THEN format('the SMS was %s', m.status)
+    SELECT v.id, CASE WHEN m.status IN ('undeliverable', 'expired', 'failed') THEN format('the SMS came back %s', m.status)
                       ELSE format('no delivered SMS receipt within %s s',
                                   round(extract(epoch FROM v.fallback_due_at - v.created_at))) END AS why
       FROM verifications v LEFT JOIN sms_messages m ON m.id = v.sms_message_id
@@ -39,9 +39,9 @@ BEGIN
        FOR UPDATE OF v SKIP LOCKED
   LOOP
     UPDATE verifications SET status = 'failed', code_sealed = NULL, done_at = now(), updated_at = now(),
-           reason = format('the SMS was %s', r.sms_status) WHERE id = r.id;
+           reason = format('the SMS came back %s', r.sms_status) WHERE id = r.id;
     RETURN QUERY SELECT 'failed'::text, e.* FROM verigate_verification_event(r.id, 'verification.failed',
-      format('the SMS was %s', r.sms_status), events_exchange) e;
+      format('the SMS came back %s', r.sms_status), events_exchange) e;
   END LOOP;
 
   FOR r IN

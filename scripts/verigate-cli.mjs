@@ -95,8 +95,7 @@ const query = (params) => new URLSearchParams(Object.entries(params).filter(([, 
 /** `--sms-status-url`: a URL, `none` to clear, absent to leave as it is. */
 const smsStatusUrl = opts['sms-status-url'] === 'none' ? null : opts['sms-status-url'];
 /** `--verification-status-url`: likewise. */
-const verificationStatusUrl =
-  opts['verification-status-url'] === 'none' ? null : opts['verification-status-url'];
+const verificationStatusUrl = opts['verification-status-url'] === 'none' ? null : opts['verification-status-url'];
 
 /** POST on the verification API, AKSK-signed as the app (the headers libs/auth signAksk writes). */
 async function verifyCall(path, body) {

@@ -138,7 +138,9 @@ describe('verification API (/api/v3/verifications)', () => {
     });
     expect((await verifyApi(platform, app, '/x/check', { code: 'abc' })).body.resultcode).toBe('1020001');
     const noPermission = await platform.createApp('+8675528000099');
-    expect(await verifyApi(platform, noPermission, '', { to: newNumber(), channel: 'sms', locale: 'en' })).toMatchObject({
+    expect(
+      await verifyApi(platform, noPermission, '', { to: newNumber(), channel: 'sms', locale: 'en' }),
+    ).toMatchObject({
       status: 403,
       body: { resultcode: '1010040' },
     });
@@ -169,7 +171,10 @@ describe('verification API (/api/v3/verifications)', () => {
     expect(await row(id)).toMatchObject({ channel: 'call', fallback_due_at: null, status: 'pending' });
     await expectEventually(() => expect(events(id)).toEqual(['verification.pending', 'verification.fallback']));
     const fallback = platform.receiver.on(EVENTS).find((r) => r.body.eventType === 'verification.fallback')!;
-    expect(fallback.body.verification).toMatchObject({ channel: 'call', reason: `no delivered SMS receipt within ${FALLBACK_S} s` });
+    expect(fallback.body.verification).toMatchObject({
+      channel: 'call',
+      reason: `no delivered SMS receipt within ${FALLBACK_S} s`,
+    });
 
     // The voice worker places it (its command waited in RabbitMQ), once.
     expect(await platform.infra.queueDepth(Queues.voiceCalls)).toBe(1);

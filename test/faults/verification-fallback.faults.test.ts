@@ -46,12 +46,14 @@ async function freeRange(count: number): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const base = randomInt(20_000, 40_000);
     const free = await Promise.all(
-      Array.from({ length: count }, (_, i) =>
-        new Promise<boolean>((resolve) => {
-          const server = createServer();
-          server.once('error', () => resolve(false));
-          server.listen(base + i, '127.0.0.1', () => server.close(() => resolve(true)));
-        }),
+      Array.from(
+        { length: count },
+        (_, i) =>
+          new Promise<boolean>((resolve) => {
+            const server = createServer();
+            server.once('error', () => resolve(false));
+            server.listen(base + i, '127.0.0.1', () => server.close(() => resolve(true)));
+          }),
       ),
     );
     if (free.every(Boolean)) return base;
@@ -157,7 +159,9 @@ describe('verification fallback: the sms worker killed between the SMS and the f
       );
       expect(rows.filter((r) => r.status === 'submitted')).toHaveLength(VERIFICATIONS);
     });
-    const codes = numbers.map((to) => /(\d{8})\./.exec(smsc.messages().find((m) => m.destination === to.slice(1))!.text)![1]!);
+    const codes = numbers.map(
+      (to) => /(\d{8})\./.exec(smsc.messages().find((m) => m.destination === to.slice(1))!.text)![1]!,
+    );
     expect(Date.now() - acceptedAt).toBeLessThan(FALLBACK_S * 1000);
     await fleet.current('sms').kill();
 
@@ -172,7 +176,11 @@ describe('verification fallback: the sms worker killed between the SMS and the f
       },
       { timeoutMs: (FALLBACK_S + 10) * 1000 },
     );
-    expect(await infra.query(`SELECT 1 FROM verifications WHERE id = ANY($1::uuid[]) AND call_session_id IS NOT NULL`, [ids])).toHaveLength(0);
+    expect(
+      await infra.query(`SELECT 1 FROM verifications WHERE id = ANY($1::uuid[]) AND call_session_id IS NOT NULL`, [
+        ids,
+      ]),
+    ).toHaveLength(0);
 
     // Two sms workers come back and compete for the sweep.
     await Promise.all([fleet.start('sms'), fleet.start('sms')]);

@@ -148,7 +148,10 @@ export class CreateVerificationUseCase {
       (request.channel !== 'sms' && calleeBlocked(request.to, this.config.controls.blockedCalleePrefixes)) ||
       (request.channel !== 'call' && calleeBlocked(request.to, this.config.sms.blockedPrefixes));
     if (blocked)
-      throw new RestError(ResultCodes.SECURITY_COMMON_ERROR, 'the destination is in a range the platform does not serve');
+      throw new RestError(
+        ResultCodes.SECURITY_COMMON_ERROR,
+        'the destination is in a range the platform does not serve',
+      );
     const lists = await this.directory.platformLists();
     if (lists.blacklist.has(request.to) || app.blacklist.has(request.to))
       throw new RestError(ResultCodes.CALLEE_BLACKLISTED);

@@ -15,7 +15,14 @@ describe('verification request schemas', () => {
       value: { to: '+8613800138000', channel: 'auto', locale: 'zh' },
     });
     expect(
-      create({ to: '+447700900123', channel: 'sms', locale: 'en', codeLength: 8, ttlSeconds: 60, captchaVerification: 't' }),
+      create({
+        to: '+447700900123',
+        channel: 'sms',
+        locale: 'en',
+        codeLength: 8,
+        ttlSeconds: 60,
+        captchaVerification: 't',
+      }),
     ).toMatchObject({ ok: true, value: { codeLength: 8, ttlSeconds: 60 } });
   });
 

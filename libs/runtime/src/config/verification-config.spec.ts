@@ -24,7 +24,9 @@ describe('verification configuration', () => {
   });
 
   it('names a bad variable', () => {
-    expect(() => loadConfig({ VERIGATE_VERIFY_FALLBACK_S: '0', VERIGATE_VERIFY_CODE_LENGTH: '12' })).toThrow(ConfigError);
+    expect(() => loadConfig({ VERIGATE_VERIFY_FALLBACK_S: '0', VERIGATE_VERIFY_CODE_LENGTH: '12' })).toThrow(
+      ConfigError,
+    );
     expect(() => loadConfig({ VERIGATE_VERIFY_FALLBACK_S: '0' })).toThrow(/VERIGATE_VERIFY_FALLBACK_S/);
   });
 });

@@ -59,8 +59,7 @@ export function appView(app: AppEntity): AppView {
     international: app.international,
     // Shown without its credentials (`https://***@host/…`); the notifier delivers to the stored URL, credentials included.
     smsStatusUrl: app.smsStatusUrl === null ? null : redactUrlCredentials(app.smsStatusUrl),
-    verificationStatusUrl:
-      app.verificationStatusUrl === null ? null : redactUrlCredentials(app.verificationStatusUrl),
+    verificationStatusUrl: app.verificationStatusUrl === null ? null : redactUrlCredentials(app.verificationStatusUrl),
     captchaPow: app.captchaPow,
     captchaUnderAttack: app.captchaUnderAttack,
     webhookSigning: {

@@ -9,7 +9,6 @@ import {
   expectEventually,
   logLinesOf,
   scanLogLines,
-  sineWav,
   TestInfrastructure,
   TestSmsc,
   WebhookReceiver,

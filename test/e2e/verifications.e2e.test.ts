@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { SecretBox } from '#libs/auth';
+import { SecretBox, signAksk } from '#libs/auth';
 import { Queues } from '#libs/contracts';
 import { expectEventually, TestSmsc } from '#libs/testing';
 import { Platform, type TestApp } from './support/platform.js';
@@ -70,7 +70,16 @@ describe('verification API (/api/v3/verifications)', () => {
 
     const wrong = code === '000000' ? '111111' : '000000';
     expect(await check(id, wrong)).toEqual({ status: 200, body: { status: 'denied' } });
-    expect(await check(id, code)).toEqual({ status: 200, body: { status: 'approved' } });
+    const signed = signAksk(app.appKey, app.appSecret);
+    expect(await verifyApi(platform, app, `/${id}/check`, { code }, signed)).toEqual({
+      status: 200,
+      body: { status: 'approved' },
+    });
+    // The same signed request again is refused (its nonce is spent); a new check of the used code is denied.
+    expect(await verifyApi(platform, app, `/${id}/check`, { code }, signed)).toMatchObject({
+      status: 401,
+      body: { resultcode: '1010010' },
+    });
     expect(await check(id, code)).toEqual({ status: 200, body: { status: 'denied' } });
     expect(await row(id)).toMatchObject({ status: 'approved', code_sealed: null, attempts: 1 });
 

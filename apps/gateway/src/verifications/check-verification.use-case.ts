@@ -4,6 +4,7 @@ import { Outbox } from '#libs/messaging';
 import { VerificationsRepository } from '#libs/persistence';
 import { APP_LOGGER, JsonLogger, Metrics } from '#libs/runtime';
 import type { DirectoryApp } from '../directory/app-directory.service.js';
+import type { NonceClaim } from '../voice/aksk-authenticator.service.js';
 import { VerificationCodeHasher } from './verification-policy.js';
 import { verificationStatement } from './verification-statement.js';
 
@@ -13,7 +14,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * Checks a code (verigate_check_verification, one statement): `approved` once for the right code
  * of a pending verification of the app; `denied` for everything else, alike — a wrong code, no such
  * verification, expired, used, failed (no oracle). Wrong codes count; the last allowed one fails
- * the verification.
+ * the verification. The request's nonce is recorded with it: a replayed check is refused (401 1010010).
  */
 @Injectable()
 export class CheckVerificationUseCase {
@@ -29,12 +30,17 @@ export class CheckVerificationUseCase {
     this.checks = metrics.counter('verification_checks_total', 'Verification checks, by answer', ['status']);
   }
 
-  async execute(app: DirectoryApp, verificationId: string, code: string): Promise<VerificationCheckStatus> {
+  async execute(
+    app: DirectoryApp,
+    nonce: NonceClaim,
+    verificationId: string,
+    code: string,
+  ): Promise<VerificationCheckStatus> {
     // Not an id at all: denied like any unknown id, without a database round trip.
     if (!UUID.test(verificationId)) return this.answer('denied');
     const id = verificationId.toLowerCase();
     const result = await verificationStatement(
-      () => this.verifications.check(id, app.id, this.hasher.hash(app.id, id, code)),
+      () => this.verifications.check(id, app.id, this.hasher.hash(app.id, id, code), nonce),
       this.logger,
     );
     void this.outbox.dispatch(result.outbox);

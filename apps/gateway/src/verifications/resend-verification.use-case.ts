@@ -4,6 +4,7 @@ import { Outbox } from '#libs/messaging';
 import { VerificationsRepository } from '#libs/persistence';
 import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
 import type { DirectoryApp } from '../directory/app-directory.service.js';
+import type { NonceClaim } from '../voice/aksk-authenticator.service.js';
 import { RestError } from '../http/rest-error.js';
 import { smsMobileOf } from './verification-policy.js';
 import { verificationStatement } from './verification-statement.js';
@@ -29,6 +30,7 @@ export class ResendVerificationUseCase {
 
   async execute(
     app: DirectoryApp,
+    nonce: NonceClaim,
     verificationId: string,
     channel: DeliveryChannel,
   ): Promise<{ verificationId: string; status: string; channel: DeliveryChannel; expiresAt: string }> {
@@ -48,6 +50,7 @@ export class ResendVerificationUseCase {
           smsMobile: smsMobile ?? current.destination,
           maxResends: MAX_RESENDS,
           callTimes: this.config.verifications.callTimes,
+          nonce,
         }),
       this.logger,
     );

@@ -64,7 +64,7 @@ export class VerificationsController {
     reply.header('content-type', 'application/json;charset=UTF-8');
     const caller = await this.gate.admit(authorization, xAksk, request, body);
     const { code } = valid(parseVerificationBody(checkVerificationSchema, body));
-    return { status: await this.check.execute(caller.app, id, code) };
+    return { status: await this.check.execute(caller.app, caller.nonce, id, code) };
   }
 
   /** 200 `{verificationId, status, channel, expiresAt}`: the same code again on the asked channel. */
@@ -81,6 +81,6 @@ export class VerificationsController {
     reply.header('content-type', 'application/json;charset=UTF-8');
     const caller = await this.gate.admit(authorization, xAksk, request, body);
     const { channel } = valid(parseVerificationBody(resendVerificationSchema, body));
-    return this.resend.execute(caller.app, id, channel);
+    return this.resend.execute(caller.app, caller.nonce, id, channel);
   }
 }

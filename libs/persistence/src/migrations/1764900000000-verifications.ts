@@ -88,9 +88,11 @@ export class Verifications1764900000000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP FUNCTION IF EXISTS verigate_sweep_verifications(integer, integer, text, text)`);
     await q.query(
-      `DROP FUNCTION IF EXISTS verigate_resend_verification(uuid, uuid, text, text, integer, integer, text, text, jsonb)`,
+      `DROP FUNCTION IF EXISTS verigate_resend_verification(uuid, uuid, text, text, integer, integer, text, text, jsonb, text, text, timestamptz)`,
     );
-    await q.query(`DROP FUNCTION IF EXISTS verigate_check_verification(uuid, uuid, text, text)`);
+    await q.query(
+      `DROP FUNCTION IF EXISTS verigate_check_verification(uuid, uuid, text, text, text, text, timestamptz)`,
+    );
     await q.query(
       `DROP FUNCTION IF EXISTS verigate_accept_verification(uuid, uuid, text, text, timestamptz, text, text, text, text, text, text, text, integer, integer, text, integer, text, text, text, integer, integer, double precision, integer, text, text, jsonb)`,
     );

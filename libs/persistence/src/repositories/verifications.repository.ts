@@ -4,6 +4,13 @@ import { Exchanges, type DeliveryChannel, type VerificationChannel, type Verific
 import { outboxHeaders, type OutboxRow } from '#libs/messaging';
 import { preparedRows, queryRows } from '../query-rows.js';
 
+/** A request's AKSK nonce, recorded with the request's effect (a replay violates its key: SQLSTATE 23505 on auth_nonces_pkey). */
+export interface RequestNonce {
+  appKey: string;
+  nonce: string;
+  expiresAt: Date;
+}
+
 /** What the gateway records when it accepts a verification (see `VerificationsRepository.accept`). */
 export interface VerificationAcceptance {
   verificationId: string;
@@ -117,11 +124,12 @@ export class VerificationsRepository {
     verificationId: string,
     appId: string,
     codeHash: string,
+    nonce: RequestNonce,
   ): Promise<{ outcome: 'approved' | 'denied'; outbox: OutboxRow[] }> {
     const rows = await preparedRows<FunctionRow>(
       this.dataSource,
-      `SELECT outcome, ${OUTBOX_COLUMNS} FROM verigate_check_verification($1, $2, $3, $4)`,
-      [verificationId, appId, codeHash, Exchanges.smsEvents],
+      `SELECT outcome, ${OUTBOX_COLUMNS} FROM verigate_check_verification($1, $2, $3, $4, $5, $6, $7)`,
+      [verificationId, appId, codeHash, Exchanges.smsEvents, nonce.appKey, nonce.nonce, nonce.expiresAt],
     );
     return { outcome: rows[0]?.outcome === 'approved' ? 'approved' : 'denied', outbox: outboxOf(rows) };
   }
@@ -134,10 +142,11 @@ export class VerificationsRepository {
     smsMobile: string;
     maxResends: number;
     callTimes: number;
+    nonce: RequestNonce;
   }): Promise<OutboxRow[]> {
     const rows = await preparedRows<FunctionRow>(
       this.dataSource,
-      `SELECT ${OUTBOX_COLUMNS} FROM verigate_resend_verification($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      `SELECT ${OUTBOX_COLUMNS} FROM verigate_resend_verification($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
       [
         r.verificationId,
         r.appId,
@@ -148,6 +157,9 @@ export class VerificationsRepository {
         Exchanges.commands,
         Exchanges.smsEvents,
         outboxHeaders(),
+        r.nonce.appKey,
+        r.nonce.nonce,
+        r.nonce.expiresAt,
       ],
     );
     return outboxOf(rows);

@@ -4,13 +4,17 @@
 -- nothing but "this code is right now". A wrong code at a pending verification counts; the last
 -- allowed one fails it (`verification.failed`). An approval counts for its destination prefix in
 -- the minute the verification was sent (the fraud guard's approval rate), wipes the sealed code
--- and ends any fallback wait (`verification.approved`). Returns the outcome with the outbox rows.
-CREATE OR REPLACE FUNCTION verigate_check_verification(the_verification uuid, app uuid, candidate_hash text, events_exchange text)
+-- and ends any fallback wait (`verification.approved`). The request's nonce is recorded first (a
+-- replayed request violates its key). Returns the outcome with the outbox rows.
+CREATE OR REPLACE FUNCTION verigate_check_verification(the_verification uuid, app uuid, candidate_hash text, events_exchange text,
+    the_app_key text, nonce_value text, nonce_expires_at timestamptz)
   RETURNS TABLE (outcome text, o_id bigint, o_exchange text, o_routing_key text, o_message_id text, o_payload json, o_headers jsonb)
 LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
   v record;
 BEGIN
+  -- The request's AKSK nonce first: a replayed check violates its key and changes nothing.
+  INSERT INTO auth_nonces (app_key, nonce, expires_at) VALUES (the_app_key, nonce_value, nonce_expires_at);
   SELECT id, code_hash, status, expires_at, attempts, max_attempts, prefix, created_at INTO v
     FROM verifications WHERE id = the_verification AND app_id = app FOR UPDATE;
   IF NOT FOUND OR v.status <> 'pending' OR v.expires_at <= now() THEN

@@ -6,7 +6,8 @@
 -- counts as a send of the destination's prefix (the fraud guard; a blocked prefix is refused with
 -- VG001 VERIFICATION_PREFIX_BLOCKED). Returns the outbox rows.
 CREATE OR REPLACE FUNCTION verigate_resend_verification(the_verification uuid, app uuid, the_channel text, sms_mobile text,
-    max_resends integer, call_times integer, commands_exchange text, events_exchange text, the_headers jsonb)
+    max_resends integer, call_times integer, commands_exchange text, events_exchange text, the_headers jsonb,
+    the_app_key text, nonce_value text, nonce_expires_at timestamptz)
   RETURNS TABLE (o_id bigint, o_exchange text, o_routing_key text, o_message_id text, o_payload json, o_headers jsonb)
 LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
@@ -14,6 +15,8 @@ DECLARE
   sms_id uuid := gen_random_uuid();
   at timestamptz := clock_timestamp();
 BEGIN
+  -- The request's AKSK nonce first: a replayed resend violates its key and changes nothing.
+  INSERT INTO auth_nonces (app_key, nonce, expires_at) VALUES (the_app_key, nonce_value, nonce_expires_at);
   SELECT * INTO v FROM verifications WHERE id = the_verification AND app_id = app FOR UPDATE;
   IF NOT FOUND OR v.status <> 'pending' OR v.expires_at <= now() OR v.code_sealed IS NULL OR v.resends >= max_resends THEN
     RAISE EXCEPTION USING ERRCODE = 'VG001', MESSAGE = 'VERIFICATION_NOT_PENDING';

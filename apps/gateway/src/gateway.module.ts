@@ -9,6 +9,7 @@ import { HealthController } from './health/health.controller.js';
 import { MetricsController } from './health/metrics.controller.js';
 import { SdkModule } from './sdk/sdk.module.js';
 import { SmsGatewayModule } from './sms/sms-gateway.module.js';
+import { VerificationsGatewayModule } from './verifications/verifications-gateway.module.js';
 import { VoiceGatewayModule } from './voice/voice-gateway.module.js';
 
 @Module({})
@@ -29,6 +30,7 @@ export class GatewayModule {
         CaptchaGatewayModule,
         SmsGatewayModule,
         VoiceGatewayModule,
+        VerificationsGatewayModule,
         AdminModule,
       ],
       controllers: [HealthController, MetricsController, DocsController, ConsoleController],

@@ -1,3 +1,5 @@
+import { FraudPrefixesController } from './fraud/fraud-prefixes.controller.js';
+import { FraudPrefixesRepository } from './fraud/fraud-prefixes.repository.js';
 import { Module } from '@nestjs/common';
 import {
   CallEventsRepository,
@@ -46,6 +48,7 @@ import { TonesService } from './tones/tones.service.js';
     IpRulesController,
     SmsAdminController,
     OverviewController,
+    FraudPrefixesController,
   ],
   providers: [
     OperatorTokenGuard,
@@ -66,6 +69,7 @@ import { TonesService } from './tones/tones.service.js';
     OverviewRepository,
     OverviewService,
     VoiceWorkersRepository,
+    FraudPrefixesRepository,
   ],
 })
 export class AdminModule {}

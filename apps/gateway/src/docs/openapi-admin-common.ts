@@ -82,7 +82,11 @@ export const listOf = (item: Schema) => ({
 export const appFields = {
   name: { type: 'string', maxLength: 256 },
   signature: { type: ['string', 'null'] },
-  permissions: { type: 'array', items: { type: 'string', enum: ['captcha', 'sms', 'voice'] } },
+  permissions: {
+    type: 'array',
+    items: { type: 'string', enum: ['captcha', 'sms', 'voice', 'verify'] },
+    description: 'default `captcha`, `sms`, `voice`; `verify` (the verification API) is granted explicitly',
+  },
   ipWhitelist: { type: 'array', items: { type: 'string' } },
   restHours: {
     type: ['object', 'null'],
@@ -94,6 +98,12 @@ export const appFields = {
     maxLength: 2048,
     description:
       'Shown with its credentials as `***@`; sent back unchanged it keeps the stored ones, any other URL with `***@` credentials is refused (400 INVALID_FIELD).',
+  },
+  verificationStatusUrl: {
+    type: ['string', 'null'],
+    maxLength: 2048,
+    description:
+      'Where verification events (`verification.pending`, `.fallback`, `.approved`, `.expired`, `.failed`) are posted; credentials shown and kept as for smsStatusUrl.',
   },
   captchaPow: {
     type: 'boolean',

@@ -11,6 +11,7 @@ import { ADMIN_ERRORS } from '#libs/contracts';
 import { adminOperation, adminPaths, appFields } from './openapi-admin.js';
 import { adminErrors, json, ref, type OpenApiDocument, type Operation, type Schema } from './openapi-schema.js';
 import { captchaOperations, smsOperations } from './openapi-sdk.js';
+import { fraudAdminPaths, verificationOperations } from './openapi-verifications.js';
 import { voiceOperations } from './openapi-voice.js';
 
 export { ERROR_CODE_FIELD, type OpenApiDocument, type Operation } from './openapi-schema.js';
@@ -250,8 +251,13 @@ let cached: OpenApiDocument | undefined;
 /** The document (built once; it depends on nothing but the code). */
 export function openApiDocument(): OpenApiDocument {
   if (cached) return cached;
-  const paths: OpenApiDocument['paths'] = { ...captchaOperations(), ...smsOperations(), ...voiceOperations() };
-  for (const [path, ops] of Object.entries(adminPaths())) {
+  const paths: OpenApiDocument['paths'] = {
+    ...captchaOperations(),
+    ...smsOperations(),
+    ...voiceOperations(),
+    ...verificationOperations(),
+  };
+  for (const [path, ops] of Object.entries({ ...adminPaths(), ...fraudAdminPaths() })) {
     const pathParams = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
     paths[path] = Object.fromEntries(
       Object.entries(ops).map(([method, op]) => [method, adminOperation(op, pathParams)]),
@@ -264,7 +270,7 @@ export function openApiDocument(): OpenApiDocument {
       title: 'Verigate',
       version: '1.0.0',
       description:
-        'Image captchas and SMS codes (SDK APIs), voice verification calls (Huawei-compatible `/rest/`), and the management API. ' +
+        'Image captchas and SMS codes (SDK APIs), voice verification calls (Huawei-compatible `/rest/`), the verification API (`/api/v3/verifications`), and the management API. ' +
         'A request the HTTP parser refuses (CR/LF in a header, bad framing: 400 `BAD_REQUEST`), headers over the limit (431 `HEADERS_TOO_LARGE`) ' +
         'or a request that does not arrive within the server timeouts (408 `REQUEST_TIMEOUT`) is answered on any path with the `AdminError` shape, then the connection is closed.',
     },
@@ -273,6 +279,7 @@ export function openApiDocument(): OpenApiDocument {
       'Captcha SDK',
       'SMS SDK',
       'Voice',
+      'Verifications',
       'Apps',
       'Numbers',
       'Tones',

@@ -5,6 +5,7 @@ import { EnvReader, isCidr, isPrefix, type Env } from './env-reader.js';
 import type { LoadConfigOptions, PlatformConfig } from './platform-config.js';
 import { checkSipCarrier, loadSipConfig } from './sip-config.js';
 import { loadSmsConfig } from './sms-config.js';
+import { loadVerificationConfig } from './verification-config.js';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -155,6 +156,7 @@ export function loadConfig(env: Env = process.env, defaults: LoadConfigOptions =
   // Only the sms worker sends SMS: the other apps need no provider (docker-compose sets it for sms alone).
   const smsProviderRequired = production && (defaults.app === undefined || defaults.app === 'sms');
   config.sms = loadSmsConfig(read, smsProviderRequired);
+  config.verifications = loadVerificationConfig(read);
   // The voice worker lets live calls run for the grace period, then ends them (up to ~15 s more).
   const graceSeconds = config.voice.shutdownGraceSeconds;
   config.shutdownTimeoutSeconds = read.int('VERIGATE_SHUTDOWN_TIMEOUT_S', graceSeconds + 20, 1, 7200);

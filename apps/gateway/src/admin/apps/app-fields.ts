@@ -5,7 +5,9 @@ import { invalid } from '../admin-input.js';
 
 /** The fields of an app the management API accepts, each checked on its own (a failure names the field). */
 
-export const PERMISSIONS: readonly Permission[] = ['captcha', 'sms', 'voice'];
+export const PERMISSIONS: readonly Permission[] = ['captcha', 'sms', 'voice', 'verify'];
+/** What a new app may use when the request does not say: `verify` (the verification API) is asked for explicitly. */
+export const DEFAULT_PERMISSIONS: readonly Permission[] = ['captcha', 'sms', 'voice'];
 export const APP_STATUSES: readonly AppStatus[] = ['normal', 'suspended', 'unavailable'];
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -143,10 +145,10 @@ export function internationalField(body: Record<string, unknown>): International
  * host or path), it would be stored literally and the receiver's credentials lost. The URL as
  * shown, unchanged, is handled before (it keeps the stored credentials).
  */
-export function withoutRedactedCredentials<T extends string | null | undefined>(url: T): T {
+export function withoutRedactedCredentials<T extends string | null | undefined>(url: T, field = 'smsStatusUrl'): T {
   if (typeof url === 'string' && /^[a-z][a-z0-9+.-]*:\/\/\*\*\*@/i.test(url)) {
     throw invalid(
-      'smsStatusUrl',
+      field,
       'a URL with its own credentials or none: `***@` stands for the stored credentials and is accepted only in the stored URL as shown, unchanged',
     );
   }

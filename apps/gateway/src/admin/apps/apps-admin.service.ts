@@ -13,7 +13,7 @@ import {
   cidrListField,
   internationalField,
   limitsField,
-  PERMISSIONS,
+  DEFAULT_PERMISSIONS,
   permissionsField,
   randomToken,
   restHoursField,
@@ -42,7 +42,7 @@ export class AppsAdminService {
       signature: optionalString(body, 'signature', 64) ?? null,
       secretSealed: this.secretBox.seal(appSecret),
       status: 'normal',
-      permissions: permissionsField(body) ?? [...PERMISSIONS],
+      permissions: permissionsField(body) ?? [...DEFAULT_PERMISSIONS],
       ipWhitelist: cidrListField(body) ?? [],
       restHours: restHoursField(body) ?? null,
       voicePorts: voicePortsField(body) ?? null,
@@ -51,6 +51,8 @@ export class AppsAdminService {
       enterpriseId: (await this.enterpriseField(body)) ?? null,
       international: internationalField(body) ?? null,
       smsStatusUrl: withoutRedactedCredentials(optionalHttpUrl(body, 'smsStatusUrl')) ?? null,
+      verificationStatusUrl:
+        withoutRedactedCredentials(optionalHttpUrl(body, 'verificationStatusUrl'), 'verificationStatusUrl') ?? null,
       captchaPow: booleanField(body, 'captchaPow') ?? true,
       captchaUnderAttack: booleanField(body, 'captchaUnderAttack') ?? false,
     });
@@ -91,10 +93,10 @@ export class AppsAdminService {
     if (enterpriseId !== undefined) patch.enterpriseId = enterpriseId;
     const international = internationalField(body);
     if (international !== undefined) patch.international = international;
-    const smsStatusUrl = optionalHttpUrl(body, 'smsStatusUrl');
-    // The URL as the API shows it (credentials as ***) sent back unchanged keeps the stored credentials.
-    const unchanged = app.smsStatusUrl !== null && smsStatusUrl === redactUrlCredentials(app.smsStatusUrl);
-    if (smsStatusUrl !== undefined && !unchanged) patch.smsStatusUrl = withoutRedactedCredentials(smsStatusUrl);
+    const smsStatusUrl = webhookUrlChange(body, 'smsStatusUrl', app.smsStatusUrl);
+    if (smsStatusUrl !== undefined) patch.smsStatusUrl = smsStatusUrl;
+    const verificationStatusUrl = webhookUrlChange(body, 'verificationStatusUrl', app.verificationStatusUrl);
+    if (verificationStatusUrl !== undefined) patch.verificationStatusUrl = verificationStatusUrl;
     const captchaPow = booleanField(body, 'captchaPow');
     if (captchaPow !== undefined) patch.captchaPow = captchaPow;
     const captchaUnderAttack = booleanField(body, 'captchaUnderAttack');
@@ -156,4 +158,18 @@ export class AppsAdminService {
     if (!app) throw notFound(`app ${appKey}`);
     return app;
   }
+}
+
+/**
+ * A webhook URL field of a PATCH: the new value, or undefined when absent or unchanged — the URL as
+ * the API shows it (credentials as ***) sent back unchanged keeps the stored credentials.
+ */
+function webhookUrlChange(
+  body: Record<string, unknown>,
+  field: 'smsStatusUrl' | 'verificationStatusUrl',
+  stored: string | null,
+): string | null | undefined {
+  const url = optionalHttpUrl(body, field);
+  if (url === undefined || (stored !== null && url === redactUrlCredentials(stored))) return undefined;
+  return withoutRedactedCredentials(url, field);
 }

@@ -14,6 +14,7 @@ const app: AppView = {
   limits: { callsPerDay: 100 },
   stage: 'commercial',
   smsStatusUrl: null,
+  verificationStatusUrl: null,
   captchaPow: true,
   captchaUnderAttack: false,
   webhookSigning: { enabled: false, previousSecretValidUntil: null },
@@ -52,6 +53,16 @@ describe('app settings form', () => {
     expect(patchOf(withUrl, form)).toEqual({});
     form.smsStatusUrl = '';
     expect(patchOf(withUrl, form)).toEqual({ smsStatusUrl: null });
+  });
+
+  it('grants the verify permission and sets the verification status URL', () => {
+    const form = formOf(app);
+    form.permissions = [...form.permissions, 'verify'];
+    form.verificationStatusUrl = ' https://hooks.example/verify ';
+    expect(patchOf(app, form)).toEqual({
+      permissions: ['captcha', 'sms', 'verify', 'voice'],
+      verificationStatusUrl: 'https://hooks.example/verify',
+    });
   });
 
   it('turns rest hours off with null', () => {

@@ -12,6 +12,7 @@ export interface AppSettingsForm {
   voicePorts: string;
   limits: Record<string, string>;
   smsStatusUrl: string;
+  verificationStatusUrl: string;
 }
 
 /** The limits the form offers (the API's `limits` names); empty means the platform default. */
@@ -38,6 +39,7 @@ export function formOf(app: AppView): AppSettingsForm {
     voicePorts: app.voicePorts === null ? '' : String(app.voicePorts),
     limits: Object.fromEntries(LIMIT_FIELDS.map(({ name }) => [name, app.limits[name]?.toString() ?? ''])),
     smsStatusUrl: app.smsStatusUrl ?? '',
+    verificationStatusUrl: app.verificationStatusUrl ?? '',
   };
 }
 
@@ -66,5 +68,7 @@ export function patchOf(app: AppView, form: AppSettingsForm): Record<string, unk
   // Shown with its credentials as ***@: left as shown, it is not sent (the stored one stays).
   const smsStatusUrl = form.smsStatusUrl.trim() || null;
   if (smsStatusUrl !== app.smsStatusUrl) patch.smsStatusUrl = smsStatusUrl;
+  const verificationStatusUrl = form.verificationStatusUrl.trim() || null;
+  if (verificationStatusUrl !== app.verificationStatusUrl) patch.verificationStatusUrl = verificationStatusUrl;
   return patch;
 }

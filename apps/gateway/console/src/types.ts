@@ -1,7 +1,7 @@
 /** The management API's answers as the console reads them (see /docs for the full contract). */
 
-export type Permission = 'captcha' | 'sms' | 'voice';
-export const PERMISSIONS: readonly Permission[] = ['captcha', 'sms', 'voice'];
+export type Permission = 'captcha' | 'sms' | 'voice' | 'verify';
+export const PERMISSIONS: readonly Permission[] = ['captcha', 'sms', 'voice', 'verify'];
 
 export interface RestHours {
   from: string;
@@ -21,6 +21,7 @@ export interface AppView {
   limits: Record<string, number>;
   stage: 'commercial' | 'test';
   smsStatusUrl: string | null;
+  verificationStatusUrl: string | null;
   captchaPow: boolean;
   captchaUnderAttack: boolean;
   webhookSigning: { enabled: boolean; previousSecretValidUntil: string | null };

@@ -84,6 +84,15 @@ export function AppSettings({ app, onSaved }: { app: AppView; onSaved(): void })
           onChange={(e) => update({ smsStatusUrl: e.target.value })}
         />
       </label>
+      <label>
+        Verification status URL (empty: none)
+        <input
+          type="url"
+          className="wide"
+          value={form.verificationStatusUrl}
+          onChange={(e) => update({ verificationStatusUrl: e.target.value })}
+        />
+      </label>
       <fieldset className="grid">
         <legend>Quotas and caps (empty: the platform default)</legend>
         <label>

@@ -97,7 +97,7 @@ export class TestInfrastructure {
       const channel = await connection.createChannel();
       channel.on('error', () => undefined);
       for (const spec of WORK_QUEUES) {
-        for (const suffix of ['', '.dead', '.retry', '.delay'])
+        for (const suffix of ['', '.dead', '.retry', '.delay', '.wait'])
           await channel.deleteQueue(`${this.id}.${spec.name}${suffix}`);
       }
       for (const name of [...RPC_QUEUES.map((q) => q.name), ...OBSOLETE_QUEUES])

@@ -37,10 +37,11 @@ const CLUSTER_ENV = {
 const PORTS = { receiver: 3900, smsc: 3901, gateway: 3902, firstHealthPort: 3910, lastHealthPort: 3940 };
 const RATE = 8;
 /**
- * ESME_RSYSERR, a transient refusal: the sms worker sends the command round `sms.send.delay`. The
- * SMS centre refuses every submit from 2 s before the node loss until 1 s after it, so SMS are
- * waiting their retry delay when the node goes: each must still be sent once (at-least-once
- * dead-lettering of the quorum delay queue; a classic one dropped those whose delay expired then).
+ * ESME_RSYSERR, a transient refusal: the sms worker sends the command round its wait queue
+ * `sms.send.wait`. The SMS centre refuses every submit from 2 s before the node loss until 1 s
+ * after it, so SMS are waiting their retry delay when the node goes: each must still be sent once
+ * (the wait-queue pump acks a message only after its publish back is confirmed; RabbitMQ 3.10.8's
+ * at-least-once dead-lettering of a TTL delay queue stranded them after the leader loss).
  */
 const ESME_RSYSERR = 0x08;
 const execFileAsync = promisify(execFile);
@@ -142,11 +143,13 @@ describe('RabbitMQ cluster: the node leading the command queues is lost mid-traf
       platform!.smsc.failNext(Number.MAX_SAFE_INTEGER, ESME_RSYSERR);
       await sleep(2_000);
       const leaders = await Promise.all(commandQueues.map((q) => cluster('leader', q)));
+      // Where the retries wait (their leader lost too, or not).
+      const waitLeaders = await Promise.all(commandQueues.map((q) => cluster('leader', `${q}.wait`)));
       const lost = leaders[0]!;
       lostNode = lost;
       const stopped = Date.now();
       await cluster('stop-node', lost).finally(() => setTimeout(() => platform!.smsc.failNext(0, ESME_RSYSERR), 1_000));
-      note = `leaders of ${commandQueues.join(', ')}: node ${leaders.join(', node ')}; node ${lost} stopped in ${((Date.now() - stopped) / 1000).toFixed(1)} s`;
+      note = `leaders of ${commandQueues.join(', ')}: node ${leaders.join(', node ')} (their wait queues: node ${waitLeaders.join(', node ')}); node ${lost} stopped in ${((Date.now() - stopped) / 1000).toFixed(1)} s`;
       // The queues must have a new leader on a node left.
       const survivor = lost === '1' ? '2' : '1';
       const newLeader = await cluster('ctl', survivor, '-q', 'list_queues', 'name', 'leader', '--no-table-headers');

@@ -69,6 +69,11 @@ export class TestInfrastructure {
     return this.withChannel(async (channel) => (await channel.checkQueue(`${this.id}.${queue}`)).messageCount);
   }
 
+  /** Consumers of one of this namespace's queues. */
+  async queueConsumers(queue: string): Promise<number> {
+    return this.withChannel(async (channel) => (await channel.checkQueue(`${this.id}.${queue}`)).consumerCount);
+  }
+
   /** Whether one of this namespace's queues exists. */
   async queueExists(queue: string): Promise<boolean> {
     return this.withChannel((channel) =>

@@ -94,12 +94,10 @@ export interface LegacyDelayQueue {
   deleteWhenDrained: boolean;
 }
 
-export const LEGACY_DELAY_QUEUES: LegacyDelayQueue[] = WORK_QUEUES.filter((q) => q.type === 'quorum').flatMap(
-  (q) => [
-    { queue: `${q.name}.retry`, routingKey: q.name, deleteWhenDrained: true },
-    { queue: `${q.name}.delay`, routingKey: q.name, deleteWhenDrained: false },
-  ],
-);
+export const LEGACY_DELAY_QUEUES: LegacyDelayQueue[] = WORK_QUEUES.filter((q) => q.type === 'quorum').flatMap((q) => [
+  { queue: `${q.name}.retry`, routingKey: q.name, deleteWhenDrained: true },
+  { queue: `${q.name}.delay`, routingKey: q.name, deleteWhenDrained: false },
+]);
 
 /**
  * A request/response queue (rpc.ts): classic and durable, but unlike a work queue nothing is

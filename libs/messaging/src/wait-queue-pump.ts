@@ -74,7 +74,11 @@ export class WaitQueuePumps {
       this.clearTimers(pump);
       const stillWanted = () => pump.channel === channel && this.pumping && host.wanted(model);
       if (!stillWanted()) return;
-      host.retryUntil(stillWanted, () => this.attach(model, pump), `re-attach the wait-queue pump of ${pump.workQueue}`);
+      host.retryUntil(
+        stillWanted,
+        () => this.attach(model, pump),
+        `re-attach the wait-queue pump of ${pump.workQueue}`,
+      );
     });
     const reply = await channel.consume(
       host.name(pump.waitQueue),
@@ -89,10 +93,13 @@ export class WaitQueuePumps {
 
   private hold(channel: Channel, pump: Pump, msg: ConsumeMessage): void {
     const headers = msg.properties.headers as Record<string, unknown> | undefined;
-    const timer = setTimeout(() => {
-      pump.timers.delete(timer);
-      void this.sendBack(channel, pump, msg);
-    }, pumpWaitMs(headers, Date.now(), pump.maxDelayMs));
+    const timer = setTimeout(
+      () => {
+        pump.timers.delete(timer);
+        void this.sendBack(channel, pump, msg);
+      },
+      pumpWaitMs(headers, Date.now(), pump.maxDelayMs),
+    );
     timer.unref();
     pump.timers.add(timer);
   }

@@ -16,8 +16,8 @@ interface Pump {
   maxDelayMs: number;
   channel?: Channel;
   tag?: string;
-  /** Messages held until their due time. */
-  timers: Set<NodeJS.Timeout>;
+  /** Messages held until their due time (or a give-back), with the channel they were delivered on. */
+  timers: Map<NodeJS.Timeout, Channel>;
 }
 
 /**
@@ -46,7 +46,7 @@ export class WaitQueuePumps {
       workQueue: spec.name,
       waitQueue: delayQueueOf(spec),
       maxDelayMs: spec.retryDelayMs,
-      timers: new Set(),
+      timers: new Map(),
     };
     this.all.push(pump);
     return pump;
@@ -70,8 +70,8 @@ export class WaitQueuePumps {
     await channel.prefetch(this.prefetch);
     pump.channel = channel;
     channel.on('close', () => {
-      // Its unacked messages are back in the wait queue: forget their timers.
-      this.clearTimers(pump);
+      // Its unacked messages are back in the wait queue: forget their timers (only this channel's).
+      this.clearTimers(pump, channel);
       const stillWanted = () => pump.channel === channel && this.pumping && host.wanted(model);
       if (!stillWanted()) return;
       host.retryUntil(
@@ -101,7 +101,7 @@ export class WaitQueuePumps {
       pumpWaitMs(headers, Date.now(), pump.maxDelayMs),
     );
     timer.unref();
-    pump.timers.add(timer);
+    pump.timers.set(timer, channel);
   }
 
   private async sendBack(channel: Channel, pump: Pump, msg: ConsumeMessage): Promise<void> {
@@ -121,7 +121,7 @@ export class WaitQueuePumps {
         }
       }, GIVE_BACK_DELAY_MS);
       giveBack.unref();
-      pump.timers.add(giveBack);
+      pump.timers.set(giveBack, channel);
       this.host.logger.warn('could not send a waiting message back to its work queue; it stays in the wait queue', {
         queue: pump.waitQueue,
         messageId: msg.properties.messageId,
@@ -130,9 +130,13 @@ export class WaitQueuePumps {
     }
   }
 
-  private clearTimers(pump: Pump): void {
-    for (const timer of pump.timers) clearTimeout(timer);
-    pump.timers.clear();
+  /** Cancels the pump's timers: those of messages delivered on `channel`, or all. */
+  private clearTimers(pump: Pump, channel?: Channel): void {
+    for (const [timer, on] of pump.timers) {
+      if (channel && on !== channel) continue;
+      clearTimeout(timer);
+      pump.timers.delete(timer);
+    }
   }
 
   /**

@@ -9,6 +9,13 @@ export const DEFAULT_WAIT_PUMP_PREFETCH = 256;
 /** On a failed publish back, how long a message is held before it is given back to the wait queue. */
 const GIVE_BACK_DELAY_MS = 1000;
 
+/**
+ * A publish back whose confirm has not come after this long counts as failed (the message is given
+ * back; should the confirm still come, the command is sent twice, which its handler absorbs): a
+ * confirm held up by the broker must not hold the message unacked, and so out of reach, forever.
+ */
+const CONFIRM_TIMEOUT_MS = 30_000;
+
 interface Pump {
   /** Logical names. */
   workQueue: string;
@@ -107,7 +114,7 @@ export class WaitQueuePumps {
   private async sendBack(channel: Channel, pump: Pump, msg: ConsumeMessage): Promise<void> {
     const headers = (msg.properties.headers ?? {}) as Record<string, unknown>;
     try {
-      await this.host.republish(REQUEUE_EXCHANGE, pump.workQueue, msg, headers);
+      await withTimeout(this.host.republish(REQUEUE_EXCHANGE, pump.workQueue, msg, headers), CONFIRM_TIMEOUT_MS);
       channel.ack(msg);
     } catch (error) {
       // Not confirmed (or the channel is gone): the message stays in the wait queue. On a live
@@ -158,4 +165,13 @@ export class WaitQueuePumps {
     );
     await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
   }
+}
+
+function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no confirm within ${timeoutMs} ms`)), timeoutMs);
+    timer.unref();
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

@@ -170,9 +170,11 @@ describe('metrics and request ids', () => {
     expect(value(voice, 'verigate_voice_call_duration_seconds_count')).toBe(1);
     expect(value(voice, 'verigate_voice_active_calls')).toBe(0);
     expect(value(voice, 'verigate_voice_idle_ports')).toBe(platform.config.voice.ports);
-    for (const queue of ['voice.place-call', 'voice.place-call.delay', 'voice.place-call.dead'])
+    for (const queue of ['voice.place-call', 'voice.place-call.wait', 'voice.place-call.dead'])
       expect(value(voice, 'verigate_queue_messages_ready', { queue })).toBe(0);
     expect(value(voice, 'verigate_queue_consumers', { queue: 'voice.place-call' })).toBe(1);
+    // The voice worker's wait-queue pump.
+    expect(value(voice, 'verigate_queue_consumers', { queue: 'voice.place-call.wait' })).toBe(1);
     expect(value(voice, 'process_cpu_user_seconds_total', { app: 'voice' })).toBeGreaterThan(0);
 
     const notifier = await scrapeApp('notifier');

@@ -37,10 +37,11 @@ const CLUSTER_ENV = {
 const PORTS = { receiver: 3900, smsc: 3901, gateway: 3902, firstHealthPort: 3910, lastHealthPort: 3940 };
 const RATE = 8;
 /**
- * ESME_RSYSERR, a transient refusal: the sms worker sends the command round `sms.send.delay`. The
- * SMS centre refuses every submit from 2 s before the node loss until 1 s after it, so SMS are
- * waiting their retry delay when the node goes: each must still be sent once (at-least-once
- * dead-lettering of the quorum delay queue; a classic one dropped those whose delay expired then).
+ * ESME_RSYSERR, a transient refusal: the sms worker sends the command round its wait queue
+ * `sms.send.wait`. The SMS centre refuses every submit from 2 s before the node loss until 1 s
+ * after it, so SMS are waiting their retry delay when the node goes: each must still be sent once
+ * (the wait-queue pump acks a message only after its publish back is confirmed; RabbitMQ 3.10.8's
+ * at-least-once dead-lettering of a TTL delay queue stranded them after the leader loss).
  */
 const ESME_RSYSERR = 0x08;
 const execFileAsync = promisify(execFile);
@@ -142,11 +143,13 @@ describe('RabbitMQ cluster: the node leading the command queues is lost mid-traf
       platform!.smsc.failNext(Number.MAX_SAFE_INTEGER, ESME_RSYSERR);
       await sleep(2_000);
       const leaders = await Promise.all(commandQueues.map((q) => cluster('leader', q)));
+      // Where the retries wait (their leader lost too, or not).
+      const waitLeaders = await Promise.all(commandQueues.map((q) => cluster('leader', `${q}.wait`)));
       const lost = leaders[0]!;
       lostNode = lost;
       const stopped = Date.now();
       await cluster('stop-node', lost).finally(() => setTimeout(() => platform!.smsc.failNext(0, ESME_RSYSERR), 1_000));
-      note = `leaders of ${commandQueues.join(', ')}: node ${leaders.join(', node ')}; node ${lost} stopped in ${((Date.now() - stopped) / 1000).toFixed(1)} s`;
+      note = `leaders of ${commandQueues.join(', ')}: node ${leaders.join(', node ')} (their wait queues: node ${waitLeaders.join(', node ')}); node ${lost} stopped in ${((Date.now() - stopped) / 1000).toFixed(1)} s`;
       // The queues must have a new leader on a node left.
       const survivor = lost === '1' ? '2' : '1';
       const newLeader = await cluster('ctl', survivor, '-q', 'list_queues', 'name', 'leader', '--no-table-headers');
@@ -172,22 +175,27 @@ describe('RabbitMQ cluster: the node leading the command queues is lost mid-traf
       await sleep(1_000);
     }
     // Where messages still wait (if anywhere) on the nodes left: a lost one is in none of them.
-    const depths = (
-      await cluster(
-        'ctl',
-        lostNode === '1' ? '2' : '1',
-        '-q',
-        'list_queues',
-        'name',
-        'type',
-        'messages',
-        '--no-table-headers',
-      ).catch((e: Error) => e.message)
-    )
-      .split('\n')
-      .filter((l) => l.startsWith(`${infra.id}.`))
-      .map((l) => l.replace(/\t/g, ' '))
-      .join(' | ');
+    // `messages` counts those a wait-queue pump holds (unacked) too: with the apps still running,
+    // the command and wait queues must empty (a retry stranded anywhere would stay).
+    const survivorNode = lostNode === '1' ? '2' : '1';
+    const queueDepths = async () =>
+      (
+        await cluster('ctl', survivorNode, '-q', 'list_queues', 'name', 'type', 'messages', '--no-table-headers').catch(
+          (e: Error) => e.message,
+        )
+      )
+        .split('\n')
+        .filter((l) => l.startsWith(`${infra.id}.`))
+        .map((l) => l.replace(/\t/g, ' '));
+    const commandAndWaitQueues = commandQueues.flatMap((q) => [q, `${q}.wait`]);
+    const notEmpty = (lines: string[]) =>
+      lines.filter((l) => commandAndWaitQueues.includes(l.split(' ')[0]!) && !l.endsWith(' 0'));
+    let lines = await queueDepths();
+    for (const drainDeadline = Date.now() + 30_000; notEmpty(lines).length > 0 && Date.now() < drainDeadline;) {
+      await sleep(1_000);
+      lines = await queueDepths();
+    }
+    const depths = lines.join(' | ');
     console.log(
       `cluster fault test: ${note}\nqueues after: ${depths}\nvoice ${traffic.voice.accepted.size}/${traffic.voice.attempted} accepted, refused ${JSON.stringify(traffic.voice.refused)}, ${JSON.stringify(report.voice)}\n` +
         `sms ${traffic.sms.accepted.size}/${traffic.sms.attempted} accepted, refused ${JSON.stringify(traffic.sms.refused)}, ${JSON.stringify(report.sms)}`,
@@ -195,6 +203,7 @@ describe('RabbitMQ cluster: the node leading the command queues is lost mid-traf
     expect(traffic.voice.accepted.size).toBeGreaterThanOrEqual(Math.max(20, traffic.voice.attempted * 0.3));
     expect(traffic.sms.accepted.size).toBeGreaterThanOrEqual(Math.max(20, traffic.sms.attempted * 0.3));
     expect(report.problems).toEqual([]);
+    expect(notEmpty(lines)).toEqual([]);
     expect(report.voice.sessions).toBeGreaterThanOrEqual(traffic.voice.accepted.size);
     expect(report.sms.messages).toBeGreaterThanOrEqual(traffic.sms.accepted.size);
     passed = true;

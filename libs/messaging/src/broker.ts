@@ -2,7 +2,7 @@ import type { ChannelModel, ConfirmChannel, ConsumeMessage, RecoveringChannelMod
 import { randomUUID } from 'node:crypto';
 import { outsideRequestContext, type JsonLogger } from '#libs/runtime';
 import { openConnection } from './connection.js';
-import { Consumers, type Handler } from './consumers.js';
+import { Consumers, type ConsumerHost, type Handler } from './consumers.js';
 import { reopenDelayMs, withRequestId } from './disposition.js';
 import {
   checkQueues,
@@ -13,7 +13,8 @@ import {
   type QueueStats,
 } from './topology-declarer.js';
 import { rpcQueuePlan, topologyPlan } from './topology-plan.js';
-import { LEGACY_DELAY_QUEUES, RETRY_EXCHANGE, RPC_QUEUES } from './topology.js';
+import { LEGACY_DELAY_QUEUES, RETRY_EXCHANGE, RPC_QUEUES, WORK_QUEUES } from './topology.js';
+import { DEFAULT_WAIT_PUMP_PREFETCH, WaitQueuePumps } from './wait-queue-pump.js';
 
 export type { Disposition } from './disposition.js';
 export type { Delivery, Handler } from './consumers.js';
@@ -38,6 +39,7 @@ export class Broker {
   private closing = false;
   private currentModel?: ChannelModel;
   private readonly consumers: Consumers;
+  private readonly pumps: WaitQueuePumps;
   /** Publish ids (header PUBLISH_ID_HEADER) the broker returned as unroutable, until their confirm arrives. */
   private readonly returned = new Set<string>();
   /** RPC queues this process serves or calls (logical name → x-max-length), declared on every connect. */
@@ -49,17 +51,17 @@ export class Broker {
     private readonly url: string,
     private readonly namespace: string,
     private readonly logger: JsonLogger,
+    options: { waitPumpPrefetch?: number } = {},
   ) {
-    this.consumers = new Consumers(
-      {
-        logger,
-        name: (logical) => this.name(logical),
-        wanted: (model) => !this.closing && this.currentModel === model,
-        retryUntil: (wanted, action, what) => this.retryUntil(wanted, action, what),
-        republish: (exchange, routingKey, msg, headers) => this.republish(exchange, routingKey, msg, headers),
-      },
-      RETRY_EXCHANGE,
-    );
+    const host: ConsumerHost = {
+      logger,
+      name: (logical) => this.name(logical),
+      wanted: (model) => !this.closing && this.currentModel === model,
+      retryUntil: (wanted, action, what) => this.retryUntil(wanted, action, what),
+      republish: (exchange, routingKey, msg, headers) => this.republish(exchange, routingKey, msg, headers),
+    };
+    this.consumers = new Consumers(host, RETRY_EXCHANGE);
+    this.pumps = new WaitQueuePumps(host, options.waitPumpPrefetch ?? DEFAULT_WAIT_PUMP_PREFETCH);
   }
 
   /** Runs `action` with backoff (0.5 s … 5 s) until it succeeds or `wanted()` turns false. */
@@ -111,17 +113,20 @@ export class Broker {
     this.deleteLegacyDelayQueuesWhenDrained(model);
     for (const [queue, maxLength] of this.rpcQueues) await this.assertRpcQueue(model, queue, maxLength);
     await this.consumers.attachAll(model);
+    await this.pumps.attachAll(model);
     for (const hook of this.setupHooks) await hook(model);
     this.connected = true;
   }
 
   /**
-   * The legacy delay queues (topology.ts LEGACY_DELAY_QUEUES), unbound by the plan, are deleted
+   * The legacy classic delay queues (topology.ts LEGACY_DELAY_QUEUES), unbound by the plan, are deleted
    * once their last messages have gone back to their work queue (each within one retry delay);
    * until then this tries again with backoff, for as long as this connection lasts.
    */
   private deleteLegacyDelayQueuesWhenDrained(model: ChannelModel): void {
-    let pending = LEGACY_DELAY_QUEUES.map((legacy) => this.name(legacy.queue));
+    let pending = LEGACY_DELAY_QUEUES.filter((legacy) => legacy.deleteWhenDrained).map((legacy) =>
+      this.name(legacy.queue),
+    );
     const wanted = () => !this.closing && this.currentModel === model && pending.length > 0;
     this.retryUntil(
       wanted,
@@ -285,16 +290,29 @@ export class Broker {
    * queue with no limit by default (a PostgreSQL outage must not dead-letter accepted work);
    * only `dead` (or a quorum queue's delivery limit: a message that kills its consumer) parks a
    * message in `<queue>.dead`. Workers bind their queues through BrokerServer (nest/broker-server.ts).
+   * Consuming a quorum work queue also runs its wait-queue pump (wait-queue-pump.ts): every
+   * consumer process sends the retries waiting in `<queue>.wait` back when they are due.
    */
   async consume<T>(queue: string, prefetch: number, handler: Handler<T>, maxRetries = Infinity): Promise<void> {
-    const consumer = this.consumers.register(queue, prefetch, handler as Handler<unknown>, maxRetries);
-    if (this.currentModel && this.connected && this.consumers.isConsuming)
+    const spec = WORK_QUEUES.find((q) => q.name === queue);
+    const consumer = this.consumers.register(
+      queue,
+      prefetch,
+      handler as Handler<unknown>,
+      maxRetries,
+      spec?.retryDelayMs ?? 0,
+    );
+    const pump = this.pumps.register(spec);
+    if (this.currentModel && this.connected && this.consumers.isConsuming) {
       await this.consumers.attach(this.currentModel, consumer);
+      if (pump) await this.pumps.attach(this.currentModel, pump);
+    }
   }
 
   /** Stops taking new messages (in-flight handlers keep running and settle). */
-  stopConsuming(): Promise<void> {
-    return this.consumers.stop();
+  async stopConsuming(): Promise<void> {
+    await this.pumps.stop();
+    await this.consumers.stop();
   }
 
   /** Waits for in-flight handlers, up to `timeoutMs`. */
@@ -310,7 +328,11 @@ export class Broker {
     // Connection.Close ahead of them (amqplib interleaves channels' frames), and RabbitMQ ignores
     // what follows a close: answered messages were redelivered and done twice by the next instance.
     // Bounded: a broker that no longer answers must not hold the stop (its deadline exits 1 anyway).
-    await this.consumers.closeChannels(CHANNEL_CLOSE_WAIT_MS);
+    await this.pumps.stop();
+    await Promise.all([
+      this.consumers.closeChannels(CHANNEL_CLOSE_WAIT_MS),
+      this.pumps.closeChannels(CHANNEL_CLOSE_WAIT_MS),
+    ]);
     await this.model?.close().catch(() => undefined);
   }
 }

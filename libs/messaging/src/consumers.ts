@@ -7,6 +7,7 @@ import {
   type JsonLogger,
 } from '#libs/runtime';
 import { dispositionOfError, retriesOf, settle, type Disposition } from './disposition.js';
+import { dueAtHeader } from './wait-queue-timing.js';
 
 export interface Delivery<T> {
   messageId: string;
@@ -29,6 +30,8 @@ interface Consumer {
   prefetch: number;
   handler: Handler<unknown>;
   maxRetries: number;
+  /** The queue's retry delay: a retry is stamped due this long from now (wait-queue-timing.ts). */
+  retryDelayMs: number;
   channel?: Channel;
   tag?: string;
   inFlight: Set<Promise<void>>;
@@ -63,8 +66,14 @@ export class Consumers {
     return this.consuming;
   }
 
-  register(queue: string, prefetch: number, handler: Handler<unknown>, maxRetries: number): Consumer {
-    const consumer: Consumer = { queue, prefetch, handler, maxRetries, inFlight: new Set() };
+  register(
+    queue: string,
+    prefetch: number,
+    handler: Handler<unknown>,
+    maxRetries: number,
+    retryDelayMs: number,
+  ): Consumer {
+    const consumer: Consumer = { queue, prefetch, handler, maxRetries, retryDelayMs, inFlight: new Set() };
     this.all.push(consumer);
     return consumer;
   }
@@ -141,7 +150,8 @@ export class Consumers {
           retries,
           reason: (disposition as { reason: string }).reason,
         });
-        await host.republish(this.retryExchange, consumer.queue, msg, settlement.headers);
+        const headers = { ...settlement.headers, ...dueAtHeader(Date.now(), consumer.retryDelayMs) };
+        await host.republish(this.retryExchange, consumer.queue, msg, headers);
         channel.ack(msg);
       } else {
         host.logger.error('message dead-lettered', { queue: consumer.queue, messageId, reason: settlement.reason });

@@ -7,7 +7,7 @@ import { delayQueueOf, LEGACY_DELAY_QUEUES, RPC_QUEUES, WORK_QUEUES } from './to
 const ns = (logical: string) => `t1.${logical}`;
 
 describe('topology plan', () => {
-  it('declares the exchanges first, then each work queue with its bindings, delay queue and dead-letter queue', () => {
+  it('declares the exchanges first, then each work queue with its bindings, wait/delay queue and dead-letter queue', () => {
     const plan = topologyPlan(ns);
     const exchanges = plan.filter((d) => d.kind === 'exchange').map((d) => d.name);
     expect(exchanges).toEqual([
@@ -21,9 +21,15 @@ describe('topology plan', () => {
     expect(plan.slice(0, exchanges.length).every((d) => d.kind === 'exchange')).toBe(true);
     const queues = plan.filter((d) => d.kind === 'queue').map((d) => d.name);
     expect(queues).toEqual(WORK_QUEUES.flatMap((q) => [`t1.${q.name}`, `t1.${q.name}.dead`, `t1.${delayQueueOf(q)}`]));
+    expect(WORK_QUEUES.map(delayQueueOf)).toEqual([
+      `${Queues.voiceCalls}.wait`,
+      `${Queues.smsSend}.wait`,
+      `${Queues.notifierSmsEvents}.retry`,
+      `${Queues.notifierCallEvents}.retry`,
+    ]);
   });
 
-  it('a quorum work queue has a delivery limit and dead-letters by its logical name; its quorum delay queue requeues at-least-once after retryDelayMs', () => {
+  it('a quorum work queue has a delivery limit and dead-letters by its logical name; its retries wait in a quorum wait queue without TTL or dead-lettering', () => {
     const spec = WORK_QUEUES.find((q) => q.name === Queues.voiceCalls)!;
     const plan = workQueuePlan(ns, spec);
     expect(plan[0]).toEqual({
@@ -47,34 +53,31 @@ describe('topology plan', () => {
       name: `t1.${Queues.voiceCalls}.dead`,
       arguments: { 'x-queue-type': 'quorum' },
     });
+    // The wait queue: the consumers' pumps send its messages back; the broker never expires them.
     expect(plan).toContainEqual({
       kind: 'queue',
-      name: `t1.${Queues.voiceCalls}.delay`,
-      arguments: {
-        'x-queue-type': 'quorum',
-        'x-message-ttl': spec.retryDelayMs,
-        'x-dead-letter-exchange': 't1.verigate.requeue',
-        'x-dead-letter-routing-key': Queues.voiceCalls,
-        'x-dead-letter-strategy': 'at-least-once',
-        'x-overflow': 'reject-publish',
-      },
+      name: `t1.${Queues.voiceCalls}.wait`,
+      arguments: { 'x-queue-type': 'quorum' },
     });
     expect(plan).toContainEqual({
       kind: 'bind',
-      queue: `t1.${Queues.voiceCalls}.delay`,
+      queue: `t1.${Queues.voiceCalls}.wait`,
       exchange: 't1.verigate.retry',
       routingKey: Queues.voiceCalls,
     });
+    // Neither legacy delay queue is declared or bound by the work queue's own plan.
     expect(
-      plan.filter((d) => (d.kind === 'bind' || d.kind === 'unbind' ? d.queue : d.name).endsWith('.retry')),
+      plan.filter((d) => /\.(retry|delay)$/.test(d.kind === 'bind' || d.kind === 'unbind' ? d.queue : d.name)),
     ).toEqual([]);
   });
 
-  it('unbinds the classic delay queues of quorum work queues from the retry exchange, after every new delay queue is bound', () => {
+  it('unbinds the legacy delay queues of quorum work queues (classic .retry, quorum .delay) from the retry exchange, after every wait queue is bound; only the classic ones are deleted once drained', () => {
     const plan = topologyPlan(ns);
     expect(LEGACY_DELAY_QUEUES).toEqual([
-      { queue: `${Queues.voiceCalls}.retry`, routingKey: Queues.voiceCalls },
-      { queue: `${Queues.smsSend}.retry`, routingKey: Queues.smsSend },
+      { queue: `${Queues.voiceCalls}.retry`, routingKey: Queues.voiceCalls, deleteWhenDrained: true },
+      { queue: `${Queues.voiceCalls}.delay`, routingKey: Queues.voiceCalls, deleteWhenDrained: false },
+      { queue: `${Queues.smsSend}.retry`, routingKey: Queues.smsSend, deleteWhenDrained: true },
+      { queue: `${Queues.smsSend}.delay`, routingKey: Queues.smsSend, deleteWhenDrained: false },
     ]);
     const unbinds = plan.filter((d) => d.kind === 'unbind');
     expect(unbinds).toEqual(

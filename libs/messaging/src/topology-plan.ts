@@ -24,8 +24,8 @@ export type Declaration =
 type Namer = (logical: string) => string;
 
 /**
- * Exchanges (commands, events, dead-letter, retry, requeue), every work queue with its delay and
- * dead-letter queues, then the legacy delay queues unbound from the retry exchange (last: their
+ * Exchanges (commands, events, dead-letter, retry, requeue), every work queue with its wait/delay
+ * and dead-letter queues, then the legacy delay queues unbound from the retry exchange (last: their
  * replacements are bound by then).
  */
 export function topologyPlan(name: Namer, workQueues: readonly WorkQueueSpec[] = WORK_QUEUES): Declaration[] {
@@ -43,9 +43,10 @@ export function topologyPlan(name: Namer, workQueues: readonly WorkQueueSpec[] =
 
 /**
  * A work queue (quorum with a delivery limit, or classic v2) dead-lettering into `<queue>.dead`,
- * its delay queue (delayQueueOf; TTL = retryDelayMs) dead-lettering back through the requeue
- * exchange, all routed by the logical queue name. A quorum work queue's delay queue is a quorum
- * queue dead-lettering at-least-once, which RabbitMQ (3.10+) honours only with reject-publish overflow.
+ * and where its retries wait (delayQueueOf), all routed by the logical queue name: a quorum work
+ * queue's is a quorum wait queue without TTL or dead-lettering (the wait-queue pump sends its
+ * messages back through the requeue exchange when due); a classic one's is a classic queue with
+ * TTL = retryDelayMs dead-lettering back through the requeue exchange.
  */
 export function workQueuePlan(name: Namer, spec: WorkQueueSpec): Declaration[] {
   const queue = name(spec.name);
@@ -68,7 +69,7 @@ export function workQueuePlan(name: Namer, spec: WorkQueueSpec): Declaration[] {
       exchange: name(b.exchange),
       routingKey: b.routingKey,
     })),
-    // Requeue path used by the delay queue's dead-lettering: straight back into this queue.
+    // Requeue path (the wait-queue pump, a delay queue's dead-lettering): straight back into this queue.
     { kind: 'bind', queue, exchange: name(REQUEUE_EXCHANGE), routingKey: spec.name },
     { kind: 'queue', name: `${queue}.dead`, arguments: { 'x-queue-type': 'quorum' } },
     { kind: 'bind', queue: `${queue}.dead`, exchange: name(DEAD_LETTER_EXCHANGE), routingKey: spec.name },
@@ -78,17 +79,12 @@ export function workQueuePlan(name: Namer, spec: WorkQueueSpec): Declaration[] {
 }
 
 function delayQueueArguments(name: Namer, spec: WorkQueueSpec): Record<string, unknown> {
-  const back = {
+  // The wait queue: messages leave it only through the pump (publish confirmed, then ack).
+  if (spec.type === 'quorum') return { 'x-queue-type': 'quorum' };
+  return {
     'x-message-ttl': spec.retryDelayMs,
     'x-dead-letter-exchange': name(REQUEUE_EXCHANGE),
     'x-dead-letter-routing-key': spec.name,
-  };
-  if (spec.type === 'classic') return back;
-  return {
-    'x-queue-type': 'quorum',
-    ...back,
-    'x-dead-letter-strategy': 'at-least-once',
-    'x-overflow': 'reject-publish',
   };
 }
 

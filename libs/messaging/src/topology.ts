@@ -3,8 +3,8 @@ import { CAPTCHA_RPC_QUEUE, Exchanges, LEGACY_CAPTCHA_RPC_QUEUE, Queues, Routing
 /**
  * The whole RabbitMQ topology in one place. Work queues are quorum queues (replicated, with a
  * delivery limit so a message that crashes its consumer again and again ends in the dead-letter
- * queue instead of looping); each has a delay queue for "try again later" that dead-letters back
- * into the work queue after `retryDelayMs` (see delayQueueOf).
+ * queue instead of looping); each has a queue where "try again later" waits `retryDelayMs` before
+ * going back into the work queue (see delayQueueOf).
  */
 export interface WorkQueueSpec {
   name: string;
@@ -68,28 +68,40 @@ export const WORK_QUEUES: WorkQueueSpec[] = [
 ];
 
 /**
- * The delay queue of a work queue. A quorum work queue's is a quorum queue, `<queue>.delay`, that
- * dead-letters at-least-once: a message whose delay expires while the work queue has no leader (a
- * cluster node lost) waits instead of being dropped, as classic dead-lettering (at-most-once) would.
- * A classic work queue keeps its classic `<queue>.retry` (one node; cheap per message).
+ * Where a work queue's retries wait (the queue bound to the retry exchange by the queue's name).
+ * A quorum work queue's is a quorum queue `<queue>.wait` with NO TTL and NO dead-lettering: the
+ * wait-queue pump of every process consuming the work queue (wait-queue-pump.ts) holds each
+ * message until its due time (header `x-verigate-due-at`), publishes it back to the work queue
+ * with a confirm, and only then acks it. Broker TTL + at-least-once dead-lettering (the earlier
+ * `<queue>.delay`) is not used: RabbitMQ 3.10.8's dead-letter worker strands expired messages
+ * after the leader of the work queue and the delay queue is lost (fixed only in later patch
+ * releases, rabbitmq-server #7677). A classic work queue keeps its classic `<queue>.retry`
+ * (TTL + dead-lettering; one node, cheap per message).
  */
 export function delayQueueOf(spec: WorkQueueSpec): string {
-  return spec.type === 'quorum' ? `${spec.name}.delay` : `${spec.name}.retry`;
+  return spec.type === 'quorum' ? `${spec.name}.wait` : `${spec.name}.retry`;
 }
 
 /**
- * The classic delay queues of earlier versions that quorum delay queues replaced (a queue's type
- * cannot change in place). On every connect they are unbound from the retry exchange (after the
- * new delay queue is bound: a retry is never unroutable, never copied to both), so nothing new
- * enters them; the messages they still hold go back to their work queue through their own
- * dead-lettering, and the queue is deleted once empty (Broker, deleteDrainedQueues).
+ * Delay queues of earlier versions of the quorum work queues (a queue's type or arguments cannot
+ * change in place, so each replacement has a new name): the classic `<queue>.retry`, then the
+ * quorum `<queue>.delay` (TTL + at-least-once dead-lettering). On every connect they are unbound
+ * from the retry exchange (after the wait queue is bound: a retry is never unroutable), so nothing
+ * new enters them; what they still hold goes back to its work queue through their own
+ * dead-lettering. An empty classic one is then deleted (Broker, deleteDrainedQueues); a quorum one
+ * is left to the operator (`queue.delete` with if-empty is not implemented for quorum queues in
+ * RabbitMQ 3.x, and messages its dead-letter worker holds are not counted as ready).
  */
-export const LEGACY_DELAY_QUEUES: { queue: string; routingKey: string }[] = WORK_QUEUES.filter(
-  (q) => q.type === 'quorum',
-).map((q) => ({
-  queue: `${q.name}.retry`,
-  routingKey: q.name,
-}));
+export interface LegacyDelayQueue {
+  queue: string;
+  routingKey: string;
+  deleteWhenDrained: boolean;
+}
+
+export const LEGACY_DELAY_QUEUES: LegacyDelayQueue[] = WORK_QUEUES.filter((q) => q.type === 'quorum').flatMap((q) => [
+  { queue: `${q.name}.retry`, routingKey: q.name, deleteWhenDrained: true },
+  { queue: `${q.name}.delay`, routingKey: q.name, deleteWhenDrained: false },
+]);
 
 /**
  * A request/response queue (rpc.ts): classic and durable, but unlike a work queue nothing is

@@ -3,10 +3,10 @@ import { Queues } from '#libs/contracts';
 import { reportedQueues } from './platform-metrics.js';
 
 describe('reported queues', () => {
-  it("adds a work queue's delay queue (quorum .delay or classic .retry) and dead-letter queue; other queues as they are", () => {
+  it("adds a work queue's delay queue (quorum .wait or classic .retry) and dead-letter queue; other queues as they are", () => {
     expect(reportedQueues([Queues.smsSend, Queues.notifierCallEvents, 'captcha.rpc.v2'])).toEqual([
       Queues.smsSend,
-      `${Queues.smsSend}.delay`,
+      `${Queues.smsSend}.wait`,
       `${Queues.smsSend}.dead`,
       Queues.notifierCallEvents,
       `${Queues.notifierCallEvents}.retry`,

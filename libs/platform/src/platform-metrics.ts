@@ -11,7 +11,7 @@ export const PROBE_TIMEOUT_MS = 1500;
 export const PLATFORM_METRICS_OPTIONS = Symbol('PLATFORM_METRICS_OPTIONS');
 
 export interface PlatformMetricsOptions {
-  /** Logical queues this app consumes; a work queue's delay (`.delay` or `.retry`) and `.dead` queues are added. */
+  /** Logical queues this app consumes; a work queue's wait/delay (`.wait` or `.retry`) and `.dead` queues are added. */
   queues: readonly string[];
   /** Apps that write to the outbox report its backlog. */
   outbox: boolean;

@@ -92,6 +92,7 @@ export class PlatformModule {
               options.config.rabbitmqUrl,
               options.config.amqpNamespace,
               options.logger.child({ component: 'broker' }),
+              { waitPumpPrefetch: options.config.waitPumpPrefetch },
             );
             await broker.connect();
             return broker;

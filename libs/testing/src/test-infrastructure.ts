@@ -69,6 +69,11 @@ export class TestInfrastructure {
     return this.withChannel(async (channel) => (await channel.checkQueue(`${this.id}.${queue}`)).messageCount);
   }
 
+  /** Consumers of one of this namespace's queues. */
+  async queueConsumers(queue: string): Promise<number> {
+    return this.withChannel(async (channel) => (await channel.checkQueue(`${this.id}.${queue}`)).consumerCount);
+  }
+
   /** Whether one of this namespace's queues exists. */
   async queueExists(queue: string): Promise<boolean> {
     return this.withChannel((channel) =>
@@ -97,7 +102,7 @@ export class TestInfrastructure {
       const channel = await connection.createChannel();
       channel.on('error', () => undefined);
       for (const spec of WORK_QUEUES) {
-        for (const suffix of ['', '.dead', '.retry', '.delay'])
+        for (const suffix of ['', '.dead', '.retry', '.delay', '.wait'])
           await channel.deleteQueue(`${this.id}.${spec.name}${suffix}`);
       }
       for (const name of [...RPC_QUEUES.map((q) => q.name), ...OBSOLETE_QUEUES])

@@ -94,6 +94,7 @@ export function loadConfig(env: Env = process.env, defaults: LoadConfigOptions =
     databaseReadUrl: readReplicaUrl(read),
     rabbitmqUrl: rabbitmqUrls(read, read.str('RABBITMQ_URL', 'amqp://guest:guest@127.0.0.1:5672')),
     amqpNamespace: namespace,
+    waitPumpPrefetch: read.int('VERIGATE_WAIT_PUMP_PREFETCH', 256, 1, 10_000),
     port: read.int('PORT', 3000, 0, 65535),
     healthPort: read.int('VERIGATE_HEALTH_PORT', defaults.healthPort ?? 0, 0, 65535),
     host: listenHost(read, read.str('HOST', production ? '0.0.0.0' : '127.0.0.1')),

@@ -18,6 +18,11 @@ export interface PlatformConfig {
   rabbitmqUrl: string;
   /** Prefix of every exchange and queue name (tests use one per run). */
   amqpNamespace: string;
+  /**
+   * VERIGATE_WAIT_PUMP_PREFETCH: how many waiting retries a consumer process's wait-queue pump
+   * holds at once per quorum work queue (libs/messaging wait-queue-pump.ts).
+   */
+  waitPumpPrefetch: number;
   port: number;
   healthPort: number;
   /** HOST: the address the gateway and every health/metrics server listen on (127.0.0.1 outside production, 0.0.0.0 in production). */

@@ -17,7 +17,8 @@ const HELP_FOOTER = `
 Environment: VERIGATE_URL (default http://127.0.0.1:3000), VERIGATE_ADMIN_TOKEN (default dev-admin-token);
              verify commands: VERIGATE_APP_KEY, VERIGATE_APP_SECRET when --app-key / --app-secret are not given.
 Options of every command: --json (JSON output, also the default when stdout is not a terminal), --help.
-Exit codes: 0 done; 1 the gateway refused (its error_code and error_msg on stderr); 2 usage error;
+Exit codes: 0 done; 1 the gateway refused (its error body on stderr: error_code and error_msg,
+            resultcode and resultdesc for verify); 2 usage error;
             3 no answer from the gateway (not reachable, time-out).`;
 
 const usageLine = (c: Command) =>

@@ -8,6 +8,8 @@ import type {
   CdrQuery,
   CreateAppRequest,
   EnterpriseStatus,
+  FraudPrefixLifted,
+  FraudPrefixList,
   IpRuleRequest,
   ListEntry,
   NumberStatus,
@@ -87,6 +89,10 @@ export class AdminClient {
   }
   removeWebhookSecret(appKey: string): Promise<App> {
     return this.request('DELETE', `/apps/${enc(appKey)}/webhook-secret`);
+  }
+  /** Where the app's `verification.*` events are posted; null stops them. */
+  setVerificationStatusUrl(appKey: string, url: string | null): Promise<App> {
+    return this.updateApp(appKey, { verificationStatusUrl: url });
   }
 
   // ---- Display numbers ----
@@ -194,5 +200,15 @@ export class AdminClient {
   /** What the development provider (`log`) would have sent: the only place a code is readable. */
   smsDevInbox(query: Query<'adminSmsDevInbox'> = {}): Promise<Answer<'adminSmsDevInbox'>> {
     return this.request('GET', '/sms/dev-inbox', { query });
+  }
+
+  // ---- Verification fraud guard ----
+  /** Destination prefixes the fraud guard blocked (newest first), with its thresholds; `lifted: true` adds lifted ones. */
+  listFraudPrefixes({ lifted = false }: { lifted?: boolean } = {}): Promise<FraudPrefixList> {
+    return this.request('GET', '/fraud/prefixes', { query: { lifted: lifted ? 'true' : undefined } });
+  }
+  /** Lifts a block (`+8821…` or its digits): sends to it are accepted again; NOT_FOUND when it is not blocked. */
+  liftFraudPrefix(prefix: string): Promise<FraudPrefixLifted> {
+    return this.request('DELETE', `/fraud/prefixes/${enc(prefix)}`);
   }
 }

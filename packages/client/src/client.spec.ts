@@ -5,6 +5,7 @@ import { akskDigest, signAksk } from './aksk.js';
 import { VerigateError } from './errors.js';
 import { expectJson, queryString, type HttpAnswer } from './http.js';
 import { SdkClient } from './sdk.js';
+import { parseVerificationEvent, VerificationClient } from './verifications.js';
 import { VoiceClient } from './voice.js';
 
 const answer = (status: number, body: unknown, headers: Record<string, string> = {}): HttpAnswer => ({
@@ -177,5 +178,39 @@ describe('SdkClient and the AJ scheme', () => {
       signature: 'sig',
     });
     expect(solvePow({ algorithm: 'SHA-256', challenge, maxnumber: 1000, salt, signature: 'sig' })).toBeNull();
+  });
+});
+
+describe('VerificationClient', () => {
+  it('answers a denial as a result, a refusal as a VerigateError of the verify API with its resultcode', async () => {
+    const { fake, requests } = scriptedFetch([
+      { status: 200, body: { status: 'denied' } },
+      { status: 403, body: { resultcode: '1013130', resultdesc: 'prefix blocked' } },
+    ]);
+    const client = new VerificationClient({ appKey: 'k', appSecret: 's', fetch: fake });
+    expect(await client.check('v/1', '123')).toEqual({ status: 'denied' });
+    expect(requests[0]!.url).toBe('http://127.0.0.1:3000/api/v3/verifications/v%2F1/check');
+    const refused = await client.start({ to: '+882130001', channel: 'sms', locale: 'en' }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(VerigateError);
+    expect(refused).toMatchObject({ resultcode: '1013130', status: 403, api: 'verify', message: 'prefix blocked' });
+    expect(new Headers(requests[1]!.init.headers).get('content-type')).toBe('application/json;charset=UTF-8');
+  });
+
+  it('takes a start answered 200 as unexpected (201 is the acceptance)', async () => {
+    const { fake } = scriptedFetch([{ status: 200, body: { verificationId: 'v' } }]);
+    const client = new VerificationClient({ appKey: 'k', appSecret: 's', fetch: fake });
+    const error = await client.start({ to: '+1', channel: 'sms', locale: 'en' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ resultcode: 'INVALID_RESPONSE' });
+  });
+
+  it('parses verification webhooks and nothing else', () => {
+    const body = {
+      eventType: 'verification.approved',
+      verification: { verificationId: 'v', to: '+1', status: 'approved', channel: 'sms', reason: null, timestamp: 't' },
+    };
+    expect(parseVerificationEvent(Buffer.from(JSON.stringify(body)))).toEqual(body);
+    expect(parseVerificationEvent(JSON.stringify({ ...body, eventType: 'sms.status' }))).toBeNull();
+    expect(parseVerificationEvent('not json')).toBeNull();
+    expect(parseVerificationEvent('null')).toBeNull();
   });
 });

@@ -1,5 +1,8 @@
-/** Which of Verigate's APIs answered: each has its own error body. */
-export type VerigateApi = 'voice' | 'sdk' | 'admin' | 'platform';
+/**
+ * Which of Verigate's APIs answered. The voice API and the verification API (`verify`) answer
+ * errors as `{resultcode, resultdesc}`; the others as `{error_code, error_msg}`.
+ */
+export type VerigateApi = 'voice' | 'verify' | 'sdk' | 'admin' | 'platform';
 
 /** `resultcode` of a failure that got no readable answer from the gateway. */
 export const NO_ANSWER_CODES = {
@@ -13,7 +16,7 @@ export const NO_ANSWER_CODES = {
 
 /**
  * Every failure of a call through this library. `resultcode` is the code of the answer:
- * the voice API's `resultcode` (e.g. `"1010010"`), the SDK APIs' `error_code`
+ * the voice and verification APIs' `resultcode` (e.g. `"1010010"`), the SDK APIs' `error_code`
  * (`"SMS.CODE_WRONG"`), the management API's `error_code` (`"NOT_FOUND"`), or one of
  * NO_ANSWER_CODES with `status` 0 when there was no readable answer.
  */
@@ -43,7 +46,8 @@ export class VerigateError extends Error {
 export function errorOfBody(api: VerigateApi, body: unknown): { code: string; message: string } | null {
   if (typeof body !== 'object' || body === null) return null;
   const fields = body as Record<string, unknown>;
-  const [codeField, messageField] = api === 'voice' ? ['resultcode', 'resultdesc'] : ['error_code', 'error_msg'];
+  const [codeField, messageField] =
+    api === 'voice' || api === 'verify' ? ['resultcode', 'resultdesc'] : ['error_code', 'error_msg'];
   const code = fields[codeField];
   if (typeof code !== 'string') return null;
   const message = fields[messageField];

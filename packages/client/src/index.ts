@@ -1,6 +1,7 @@
 /**
  * @verigate/client: a typed client of Verigate for integrators (Node ≥ 20.3, no dependencies).
  *   VoiceClient / callVerify   the voice verification call, signed with AKSK
+ *   VerificationClient         the verification API (start, check, resend), signed with AKSK
  *   SdkClient                  the captcha and SMS SDK APIs (AJ-Captcha's AES scheme, proof of work)
  *   AdminClient                the management API (/admin/v1)
  *   WebhookVerifier, verify…   the two signatures of webhook pushes, with replay windows
@@ -15,6 +16,8 @@ export { getHealth } from './health.js';
 export { DEFAULT_BASE_URL, type ClientOptions } from './http.js';
 export { SdkClient, type CaptchaCheck, type CaptchaPoint, type SdkClientOptions, type SdkDevice } from './sdk.js';
 export type * from './types.js';
+export { type SignedClientOptions } from './signed.js';
+export { parseVerificationEvent, VerificationClient, type VerificationClientOptions } from './verifications.js';
 export { base64Url, callVerify, VoiceClient, type VoiceClientOptions } from './voice.js';
 export {
   DEFAULT_TOLERANCE_SECONDS,

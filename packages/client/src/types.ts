@@ -57,3 +57,67 @@ export type AuditQuery = Query<'adminAudit'>;
 export type AuditPage = Answer<'adminAudit'>;
 export type AdminErrorCode = Schemas['AdminError']['error_code'];
 export type Health = Schemas['Health'];
+
+// ---- Verification API (/api/v3/verifications) ----
+export type StartVerificationRequest = RequestBody<'startVerification'>;
+/** `{verificationId, status: "pending", channel, expiresAt}`: the code will go out. */
+export type VerificationStarted = Answer<'startVerification', 201>;
+export type VerificationChannel = StartVerificationRequest['channel'];
+export type VerificationLocale = StartVerificationRequest['locale'];
+/** A resend's channel: `sms` or `call`. */
+export type ResendChannel = RequestBody<'resendVerification'>['channel'];
+/** `approved` (the right code, once) or `denied` (anything else: wrong, unknown, expired, used). */
+export type VerificationCheck = Answer<'checkVerification'>;
+export type VerificationCheckStatus = VerificationCheck['status'];
+
+/** The webhook events posted to the app's `verificationStatusUrl`, in the order a verification can produce them. */
+export type VerificationEventType =
+  | 'verification.pending'
+  | 'verification.fallback'
+  | 'verification.approved'
+  | 'verification.expired'
+  | 'verification.failed';
+
+/**
+ * The body of a verification webhook (docs/verifications.md; the OpenAPI document does not describe
+ * pushes). The code is never in it. Verify its signatures like any other push (webhooks.ts).
+ */
+export interface VerificationEventBody {
+  eventType: VerificationEventType;
+  verification: {
+    verificationId: string;
+    to: string;
+    status: 'pending' | 'approved' | 'expired' | 'failed';
+    /** The channel the code went out on last. */
+    channel: 'sms' | 'call';
+    /** Why a fallback or a failure happened; null otherwise. */
+    reason: string | null;
+    /** UTC, `YYYY-MM-DD hh:mm:ss`. */
+    timestamp: string;
+  };
+}
+
+// ---- Fraud guard (management API; the document gives no answer schema: these mirror the gateway's) ----
+export interface FraudPrefix {
+  /** `+` and the prefix's digits. */
+  prefix: string;
+  blockedAt: string;
+  /** Sends and approvals in the window when the prefix was blocked. */
+  sends: number;
+  approvals: number;
+  reason: string;
+  liftedAt: string | null;
+  /** Sends and approvals in the sliding window now. */
+  windowSends: number;
+  windowApprovals: number;
+}
+export interface FraudPrefixList {
+  windowSeconds: number;
+  minSends: number;
+  minApprovalRate: number;
+  prefixes: FraudPrefix[];
+}
+export interface FraudPrefixLifted {
+  prefix: string;
+  lifted: true;
+}

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { AdminClient } from '../admin.js';
-import type { NumberStatus } from '../types.js';
+import type { ClientOptions } from '../http.js';
+import type { CreateAppRequest, NumberStatus } from '../types.js';
 import {
   integerOption,
   internationalOption,
@@ -13,14 +14,23 @@ import {
 } from './values.js';
 
 export type Options = Record<string, string | undefined>;
+type Permission = NonNullable<CreateAppRequest['permissions']>[number];
+
+/** What a command may need besides the AdminClient: how to reach the gateway, and the environment. */
+export interface CommandContext {
+  client: ClientOptions;
+  env: NodeJS.ProcessEnv;
+}
 
 /** One command of the CLI: its words, positional arguments (`<required>`, `[optional]`), options and action. */
 export interface Command {
   words: string;
   args: string[];
   options: string[];
+  /** Options without a value (`--lifted`); given, their value is `'true'`. */
+  flags?: string[];
   summary: string;
-  run(admin: AdminClient, args: string[], options: Options): Promise<unknown>;
+  run(admin: AdminClient, args: string[], options: Options, context: CommandContext): Promise<unknown>;
 }
 
 const NUMBER_STATUSES: readonly NumberStatus[] = ['normal', 'suspended', 'revoked'];
@@ -34,19 +44,22 @@ async function readTone(file: string): Promise<Uint8Array> {
   }
 }
 
-/** Every command; the same words and options as the former scripts/verigate-cli.mjs. */
-export const COMMANDS: Command[] = [
+/** The management commands; the same words and options as the former scripts/verigate-cli.mjs (all: registry.ts). */
+export const MANAGEMENT_COMMANDS: Command[] = [
   {
     words: 'apps create',
     args: ['<name>'],
-    options: ['signature', 'permissions', 'sms-status-url'],
-    summary: 'create an app; prints appKey and appSecret (the secret is shown only here)',
+    options: ['signature', 'permissions', 'sms-status-url', 'verification-status-url'],
+    summary:
+      'create an app; prints appKey and appSecret (the secret is shown only here). ' +
+      '--permissions captcha,sms,voice,verify; --verification-status-url: where verification.* events go',
     run: (admin, [name], o) =>
       admin.createApp({
         name: name!,
         signature: o.signature,
-        permissions: listOption(o.permissions) as ('captcha' | 'sms' | 'voice')[] | undefined,
+        permissions: listOption(o.permissions) as Permission[] | undefined,
         smsStatusUrl: noneOption(o['sms-status-url']),
+        verificationStatusUrl: noneOption(o['verification-status-url']),
       }),
   },
   { words: 'apps list', args: [], options: [], summary: 'every app (without secrets)', run: (a) => a.listApps() },
@@ -85,15 +98,16 @@ export const COMMANDS: Command[] = [
       'limits',
       'international',
       'sms-status-url',
+      'verification-status-url',
     ],
     summary:
       'change an app: --status normal|suspended|unavailable, --permissions a,b, --voice-ports N, --ip-whitelist cidr,cidr, ' +
       '--stage commercial|test, --enterprise ID|none, --limits apiPerMinute=60,callsPerDay=1000,smsCodeLength=6,calleeCallsPerHour=none, ' +
-      '--international +86,+852:callout,callin|none, --sms-status-url URL|none',
+      '--international +86,+852:callout,callin|none, --sms-status-url URL|none, --verification-status-url URL|none',
     run: (admin, [appKey], o) =>
       admin.updateApp(appKey!, {
         status: o.status as 'normal' | 'suspended' | 'unavailable' | undefined,
-        permissions: listOption(o.permissions) as ('captcha' | 'sms' | 'voice')[] | undefined,
+        permissions: listOption(o.permissions) as Permission[] | undefined,
         voicePorts: integerOption('voice-ports', o['voice-ports']),
         ipWhitelist: listOption(o['ip-whitelist']),
         stage: o.stage as 'commercial' | 'test' | undefined,
@@ -101,6 +115,7 @@ export const COMMANDS: Command[] = [
         limits: limitsOption(o.limits),
         international: internationalOption(o.international),
         smsStatusUrl: noneOption(o['sms-status-url']),
+        verificationStatusUrl: noneOption(o['verification-status-url']),
       }),
   },
   {
@@ -261,6 +276,3 @@ export const COMMANDS: Command[] = [
     run: (a, _args, o) => a.smsDevInbox({ mobile: o.mobile, limit: o.limit }),
   },
 ];
-
-/** Every option name any command takes (with the global ones, what the parser accepts). */
-export const ALL_OPTIONS = [...new Set(COMMANDS.flatMap((c) => c.options))];

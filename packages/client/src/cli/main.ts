@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * `verigate` (bin of @verigate/client; `npm run cli --` in the repository): the management API from a shell.
+ * `verigate` (bin of @verigate/client; `npm run cli --` in the repository): the management API and the
+ * verification API (`verify start|check|resend`, AKSK-signed as an app) from a shell.
  *   VERIGATE_URL (default http://127.0.0.1:3000), VERIGATE_ADMIN_TOKEN (default: the development token)
  *   verigate --help | verigate <command> --help | verigate <command> [arguments] [--json]
  */

@@ -5,21 +5,25 @@
 import { parseArgs } from 'node:util';
 import { AdminClient } from '../admin.js';
 import { VerigateError } from '../errors.js';
-import { ALL_OPTIONS, COMMANDS, type Command, type Options } from './commands.js';
+import type { Command, Options } from './commands.js';
 import { render } from './output.js';
+import { ALL_FLAGS, ALL_OPTIONS, COMMANDS } from './registry.js';
 import { UsageError } from './values.js';
 
 /** Exit codes, for scripts. */
 export const EXIT = { ok: 0, apiError: 1, usage: 2, noAnswer: 3 } as const;
 
 const HELP_FOOTER = `
-Environment: VERIGATE_URL (default http://127.0.0.1:3000), VERIGATE_ADMIN_TOKEN (default dev-admin-token).
+Environment: VERIGATE_URL (default http://127.0.0.1:3000), VERIGATE_ADMIN_TOKEN (default dev-admin-token);
+             verify commands: VERIGATE_APP_KEY, VERIGATE_APP_SECRET when --app-key / --app-secret are not given.
 Options of every command: --json (JSON output, also the default when stdout is not a terminal), --help.
-Exit codes: 0 done; 1 the gateway refused (its error_code and error_msg on stderr); 2 usage error;
+Exit codes: 0 done; 1 the gateway refused (its error body on stderr: error_code and error_msg,
+            resultcode and resultdesc for verify); 2 usage error;
             3 no answer from the gateway (not reachable, time-out).`;
 
 const usageLine = (c: Command) =>
-  `verigate ${c.words}${c.args.map((a) => ` ${a}`).join('')}${c.options.map((o) => ` [--${o} …]`).join('')}`;
+  `verigate ${c.words}${c.args.map((a) => ` ${a}`).join('')}${c.options.map((o) => ` [--${o} …]`).join('')}` +
+  (c.flags ?? []).map((f) => ` [--${f}]`).join('');
 
 function commandHelp(c: Command): string {
   return `usage: ${usageLine(c)}\n  ${c.summary}\n${HELP_FOOTER}\n`;
@@ -48,6 +52,7 @@ function parse(argv: string[]) {
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       ...Object.fromEntries(ALL_OPTIONS.map((name) => [name, { type: 'string' as const }])),
+      ...Object.fromEntries(ALL_FLAGS.map((name) => [name, { type: 'boolean' as const }])),
     },
   });
 }
@@ -56,7 +61,8 @@ function checkUsage(command: Command, args: string[], options: Options): void {
   const required = command.args.filter((a) => a.startsWith('<')).length;
   if (args.length < required) throw new UsageError(`missing ${command.args.slice(args.length).join(' ')}`);
   if (args.length > command.args.length) throw new UsageError(`unexpected argument ${args[command.args.length]}`);
-  const foreign = Object.keys(options).find((o) => !command.options.includes(o) && options[o] !== undefined);
+  const own = [...command.options, ...(command.flags ?? [])];
+  const foreign = Object.keys(options).find((o) => !own.includes(o) && options[o] !== undefined);
   if (foreign) throw new UsageError(`--${foreign} is not an option of "${command.words}"`);
 }
 
@@ -73,7 +79,10 @@ export async function run(
     return EXIT.usage;
   }
   const { json, help, ...rest } = parsed.values as Record<string, string | boolean | undefined>;
-  const options = rest as Options;
+  // Flags given read as 'true', so every option is a string to the commands.
+  const options: Options = Object.fromEntries(
+    Object.entries(rest).map(([name, value]) => [name, value === true ? 'true' : value === false ? undefined : value]),
+  );
   const { command, args } = findCommand(parsed.positionals);
   if (!command) {
     const known = COMMANDS.some((c) => c.words.split(' ')[0] === parsed.positionals[0]);
@@ -87,13 +96,9 @@ export async function run(
   const asJson = json === true || !io.stdout.isTTY;
   try {
     checkUsage(command, args, options);
-    const admin = new AdminClient({
-      baseUrl: env.VERIGATE_URL ?? 'http://127.0.0.1:3000',
-      token: env.VERIGATE_ADMIN_TOKEN ?? 'dev-admin-token',
-      timeoutMs: 60_000,
-      fetch: io.fetch,
-    });
-    io.stdout.write(render(await command.run(admin, args, options), asJson));
+    const client = { baseUrl: env.VERIGATE_URL ?? 'http://127.0.0.1:3000', timeoutMs: 60_000, fetch: io.fetch };
+    const admin = new AdminClient({ ...client, token: env.VERIGATE_ADMIN_TOKEN ?? 'dev-admin-token' });
+    io.stdout.write(render(await command.run(admin, args, options, { client, env }), asJson));
     return EXIT.ok;
   } catch (error) {
     if (error instanceof UsageError) {

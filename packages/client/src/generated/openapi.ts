@@ -155,6 +155,63 @@ export interface paths {
     /** Any other path or method under /rest/ */
     trace: operations['restUnknownTrace'];
   };
+  '/api/v3/verifications': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Send a verification code by SMS, by a call, or SMS with a call as fallback (auto)
+     * @description AKSK-authenticated like callVerify; the app needs the `verify` permission. The platform draws the code and keeps only its keyed hash. `auto`: SMS first; without a `delivered` receipt within VERIGATE_VERIFY_FALLBACK_S (30 s), or on a failure receipt, the same code is spoken by a call. A destination prefix blocked by the fraud guard is refused with 403 `1013130`.
+     */
+    post: operations['startVerification'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v3/verifications/{id}/check': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Check a code: approved once, denied otherwise
+     * @description `denied` alike for a wrong code, an unknown, expired, approved or failed verification (no oracle). The 5th wrong code fails the verification.
+     */
+    post: operations['checkVerification'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v3/verifications/{id}/resend': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send the same code again, e.g. by a call instead of the SMS (at most 3 times) */
+    post: operations['resendVerification'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/admin/v1/apps': {
     parameters: {
       query?: never;
@@ -273,6 +330,23 @@ export interface paths {
     put?: never;
     /** Upload a WAV tone (Content-Type audio/wav, at most 10485760 bytes), held pending */
     post: operations['adminUploadTone'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/admin/v1/apps/{appKey}/tones/{name}/audio': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The tone file as uploaded, whatever its review (to listen to before approving) */
+    get: operations['adminGetToneAudio'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -409,6 +483,23 @@ export interface paths {
     };
     /** The audit log, newest first */
     get: operations['adminAudit'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/admin/v1/overview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Live figures of the operator console: per-minute calls, SMS, captchas, answered calls, delivered SMS and webhook attempts; webhook backlog and failures; voice ports; refused requests by result code (this gateway process) */
+    get: operations['adminOverview'];
     put?: never;
     post?: never;
     delete?: never;
@@ -571,6 +662,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/admin/v1/fraud/prefixes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Destination prefixes the verification fraud guard blocked, with their figures and why */
+    get: operations['adminListFraudPrefixes'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/admin/v1/fraud/prefixes/{prefix}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Lift a block (sends to the prefix are accepted again; its window starts afresh) */
+    delete: operations['adminLiftFraudPrefix'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/health': {
     parameters: {
       query?: never;
@@ -668,6 +793,40 @@ export interface paths {
     };
     /** This document, in Swagger UI */
     get: operations['docsUi'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/console': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The operator console (sign in with the operator token; it calls /admin/v1) */
+    get: operations['consolePage'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/console/assets/{file}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A file of the operator console (console.js, console.css) */
+    get: operations['consoleAsset'];
     put?: never;
     post?: never;
     delete?: never;
@@ -792,7 +951,8 @@ export interface components {
       appSecret?: string;
       name?: string;
       signature?: string | null;
-      permissions?: ('captcha' | 'sms' | 'voice')[];
+      /** @description default `captcha`, `sms`, `voice`; `verify` (the verification API) is granted explicitly */
+      permissions?: ('captcha' | 'sms' | 'voice' | 'verify')[];
       ipWhitelist?: string[];
       restHours?: {
         from?: string;
@@ -802,6 +962,8 @@ export interface components {
       voicePorts?: number | null;
       /** @description Shown with its credentials as `***@`; sent back unchanged it keeps the stored ones, any other URL with `***@` credentials is refused (400 INVALID_FIELD). */
       smsStatusUrl?: string | null;
+      /** @description Where verification events (`verification.pending`, `.fallback`, `.approved`, `.expired`, `.failed`) are posted; credentials shown and kept as for smsStatusUrl. */
+      verificationStatusUrl?: string | null;
       /** @description captcha proof of work required (default true; apps created before the feature: false) */
       captchaPow?: boolean;
       /** @description harder proof of work for every client; managed mode always shows the puzzle (default false) */
@@ -2150,6 +2312,557 @@ export interface operations {
       };
     };
   };
+  startVerification: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          to: string;
+          /** @enum {string} */
+          channel: 'sms' | 'call' | 'auto';
+          /** @enum {string} */
+          locale: 'en' | 'zh';
+          codeLength?: number;
+          ttlSeconds?: number;
+          captchaVerification?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Accepted: the code will go out. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            verificationId: string;
+            /** @enum {string} */
+            status: 'pending';
+            /** @enum {string} */
+            channel: 'sms' | 'call' | 'auto';
+            /** Format: date-time */
+            expiresAt: string;
+          };
+        };
+      };
+      /**
+       * @description `1023006`: Authorization not contained in the HTTP header.
+       *
+       *     `1023007`: realm not contained in Authorization.
+       *
+       *     `1023008`: profile not contained in Authorization.
+       *
+       *     `1023009`: The value of realm in Authorization must be SDP.
+       *
+       *     `1023010`: The value of profile in Authorization must be UsernameToken.
+       *
+       *     `1023011`: The value of type in Authorization must be app_key.
+       *
+       *     `1023012`: type not contained in Authorization.
+       *
+       *     `1023033`: HTTP header not found X-AKSK field.
+       *
+       *     `1023034`: UserName not contained in X-AKSK.
+       *
+       *     `1023035`: Nonce not contained in X-AKSK.
+       *
+       *     `1023036`: Created not contained in X-AKSK.
+       *
+       *     `1023037`: PasswordDigest not contained in X-AKSK.
+       *
+       *     `1023038`: UsernameToken not contained in X-AKSK.
+       */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {unknown} */
+            resultcode?:
+              | '1023006'
+              | '1023007'
+              | '1023008'
+              | '1023009'
+              | '1023010'
+              | '1023011'
+              | '1023012'
+              | '1023033'
+              | '1023034'
+              | '1023035'
+              | '1023036'
+              | '1023037'
+              | '1023038';
+          } & components['schemas']['RestResult'];
+        };
+      };
+      /**
+       * @description `1010010`: Invalid digest.
+       *
+       *     `1010013`: Time out limit.
+       */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {unknown} */
+            resultcode?: '1010010' | '1010013';
+          } & components['schemas']['RestResult'];
+        };
+      };
+      /**
+       * @description `1010002`: Invalid request.
+       *
+       *     `1010003`: Invalid app_key.
+       *
+       *     `1010008`: The status of the app_key is unavailable.
+       *
+       *     `1010011`: The app is not allowed to access a commercial address.
+       *
+       *     `1010021`: Application unavailable.
+       *
+       *     `1010040`: The app_key is not allowed to invoke the API.
+       *
+       *     `1013122`: Sub enterprise is suspended.
+       *
+       *     `1013120`: Ip address is null.
+       *
+       *     `1020166`: The app client ip is not in ip white list.
+       *
+       *     `1020168`: The call is rejected because the login IP of the peer app is blacklisted .
+       *
+       *     `1020171`: The call is rejected because the login IP of the peer app is blacklisted area.
+       *
+       *     `1020176`: Authentication failed, try again later
+       *
+       *     `1013130`: Sends to this destination prefix are blocked by the fraud guard.
+       *
+       *     `1020181`: The captchaVerification is unknown, used or expired.
+       *
+       *     `1013100`: Common error code .
+       *
+       *     `1013004`: Callee in blacklist.
+       *
+       *     `1013011`: Callee is not on the whitelist.
+       *
+       *     `1012006`: The service number is not applied.
+       */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {unknown} */
+            resultcode?:
+              | '1010002'
+              | '1010003'
+              | '1010008'
+              | '1010011'
+              | '1010021'
+              | '1010040'
+              | '1013122'
+              | '1013120'
+              | '1020166'
+              | '1020168'
+              | '1020171'
+              | '1020176'
+              | '1013130'
+              | '1020181'
+              | '1013100'
+              | '1013004'
+              | '1013011'
+              | '1012006';
+          } & components['schemas']['RestResult'];
+        };
+      };
+      /**
+       * @description `1020001`: Parameter error.
+       *
+       *     `1020002`: Internal error.
+       *
+       *     `1020150`: The app_key is invalid.
+       *
+       *     `1023001`: Internal error.
+       *
+       *     `1023002`: Response timeout.
+       */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {unknown} */
+            resultcode?: '1020001' | '1020002' | '1020150' | '1023001' | '1023002';
+          } & components['schemas']['RestResult'];
+        };
+      };
+    };
+  };
+  checkVerification: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The verificationId of the answer that started it */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          code: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The answer */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            status: 'approved' | 'denied';
+          };
+        };
+      };
+      /**
+       * @description `1023006`: Authorization not contained in the HTTP header.
+       *
+       *     `1023007`: realm not contained in Authorization.
+       *
+       *     `1023008`: profile not contained in Authorization.
+       *
+       *     `1023009`: The value of realm in Authorization must be SDP.
+       *
+       *     `1023010`: The value of profile in Authorization must be UsernameToken.
+       *
+       *     `1023011`: The value of type in Authorization must be app_key.
+       *
+       *     `1023012`: type not contained in Authorization.
+       *
+       *     `1023033`: HTTP header not found X-AKSK field.
+       *
+       *     `1023034`: UserName not contained in X-AKSK.
+       *
+       *     `1023035`: Nonce not contained in X-AKSK.
+       *
+       *     `1023036`: Created not contained in X-AKSK.
+       *
+       *     `1023037`: PasswordDigest not contained in X-AKSK.
+       *
+       *     `1023038`: UsernameToken not contained in X-AKSK.
+       */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {unknown} */
+            resultcode?:
+              | '1023006'
+              | '1023007'
+              | '1023008'
+              | '1023009'
+              | '1023010'
+              | '1023011'
+              | '1023012'
+              | '1023033'
+              | '1023034'
+              | '1023035'
+              | '1023036'
+              | '1023037'
+              | '1023038';
+          } & components['schemas']['RestResult'];
+        };
+      };
+      /**
+       * @description `1010010`: Invalid digest.
+       *
+       *     `1010013`: Time out limit.
+       */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {unknown} */
+            resultcode?: '1010010' | '1010013';
+          } & components['schemas']['RestResult'];
+        };
+      };
+      /**
+       * @description `1010002`: Invalid request.
+       *
+       *     `1010003`: Invalid app_key.
+       *
+       *     `1010008`: The status of the app_key is unavailable.
+       *
+       *     `1010011`: The app is not allowed to access a commercial address.
+       *
+       *     `1010021`: Application unavailable.
+       *
+       *     `1010040`: The app_key is not allowed to invoke the API.
+       *
+       *     `1013122`: Sub enterprise is suspended.
+       *
+       *     `1013120`: Ip address is null.
+       *
+       *     `1020166`: The app client ip is not in ip white list.
+       *
+       *     `1020168`: The call is rejected because the login IP of the peer app is blacklisted .
+       *
+       *     `1020171`: The call is rejected because the login IP of the peer app is blacklisted area.
+       *
+       *     `1020176`: Authentication failed, try again later
+       */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {unknown} */
+            resultcode?:
+              | '1010002'
+              | '1010003'
+              | '1010008'
+              | '1010011'
+              | '1010021'
+              | '1010040'
+              | '1013122'
+              | '1013120'
+              | '1020166'
+              | '1020168'
+              | '1020171'
+              | '1020176';
+          } & components['schemas']['RestResult'];
+        };
+      };
+      /**
+       * @description `1020001`: Parameter error.
+       *
+       *     `1020002`: Internal error.
+       *
+       *     `1020150`: The app_key is invalid.
+       *
+       *     `1023001`: Internal error.
+       *
+       *     `1023002`: Response timeout.
+       */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {unknown} */
+            resultcode?: '1020001' | '1020002' | '1020150' | '1023001' | '1023002';
+          } & components['schemas']['RestResult'];
+        };
+      };
+    };
+  };
+  resendVerification: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The verificationId of the answer that started it */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {string} */
+          channel: 'sms' | 'call';
+        };
+      };
+    };
+    responses: {
+      /** @description The code will go out again on the channel asked for. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            verificationId: string;
+            /** @enum {string} */
+            status: 'pending';
+            /** @enum {string} */
+            channel: 'sms' | 'call' | 'auto';
+            /** Format: date-time */
+            expiresAt: string;
+          };
+        };
+      };
+      /**
+       * @description `1023006`: Authorization not contained in the HTTP header.
+       *
+       *     `1023007`: realm not contained in Authorization.
+       *
+       *     `1023008`: profile not contained in Authorization.
+       *
+       *     `1023009`: The value of realm in Authorization must be SDP.
+       *
+       *     `1023010`: The value of profile in Authorization must be UsernameToken.
+       *
+       *     `1023011`: The value of type in Authorization must be app_key.
+       *
+       *     `1023012`: type not contained in Authorization.
+       *
+       *     `1023033`: HTTP header not found X-AKSK field.
+       *
+       *     `1023034`: UserName not contained in X-AKSK.
+       *
+       *     `1023035`: Nonce not contained in X-AKSK.
+       *
+       *     `1023036`: Created not contained in X-AKSK.
+       *
+       *     `1023037`: PasswordDigest not contained in X-AKSK.
+       *
+       *     `1023038`: UsernameToken not contained in X-AKSK.
+       */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {unknown} */
+            resultcode?:
+              | '1023006'
+              | '1023007'
+              | '1023008'
+              | '1023009'
+              | '1023010'
+              | '1023011'
+              | '1023012'
+              | '1023033'
+              | '1023034'
+              | '1023035'
+              | '1023036'
+              | '1023037'
+              | '1023038';
+          } & components['schemas']['RestResult'];
+        };
+      };
+      /**
+       * @description `1010010`: Invalid digest.
+       *
+       *     `1010013`: Time out limit.
+       */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {unknown} */
+            resultcode?: '1010010' | '1010013';
+          } & components['schemas']['RestResult'];
+        };
+      };
+      /**
+       * @description `1010002`: Invalid request.
+       *
+       *     `1010003`: Invalid app_key.
+       *
+       *     `1010008`: The status of the app_key is unavailable.
+       *
+       *     `1010011`: The app is not allowed to access a commercial address.
+       *
+       *     `1010021`: Application unavailable.
+       *
+       *     `1010040`: The app_key is not allowed to invoke the API.
+       *
+       *     `1013122`: Sub enterprise is suspended.
+       *
+       *     `1013120`: Ip address is null.
+       *
+       *     `1020166`: The app client ip is not in ip white list.
+       *
+       *     `1020168`: The call is rejected because the login IP of the peer app is blacklisted .
+       *
+       *     `1020171`: The call is rejected because the login IP of the peer app is blacklisted area.
+       *
+       *     `1020176`: Authentication failed, try again later
+       *
+       *     `1020180`: No pending verification with this id.
+       *
+       *     `1013130`: Sends to this destination prefix are blocked by the fraud guard.
+       *
+       *     `1012006`: The service number is not applied.
+       */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {unknown} */
+            resultcode?:
+              | '1010002'
+              | '1010003'
+              | '1010008'
+              | '1010011'
+              | '1010021'
+              | '1010040'
+              | '1013122'
+              | '1013120'
+              | '1020166'
+              | '1020168'
+              | '1020171'
+              | '1020176'
+              | '1020180'
+              | '1013130'
+              | '1012006';
+          } & components['schemas']['RestResult'];
+        };
+      };
+      /**
+       * @description `1020001`: Parameter error.
+       *
+       *     `1020002`: Internal error.
+       *
+       *     `1020150`: The app_key is invalid.
+       *
+       *     `1023001`: Internal error.
+       *
+       *     `1023002`: Response timeout.
+       */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {unknown} */
+            resultcode?: '1020001' | '1020002' | '1020150' | '1023001' | '1023002';
+          } & components['schemas']['RestResult'];
+        };
+      };
+    };
+  };
   adminListApps: {
     parameters: {
       query?: never;
@@ -2246,7 +2959,8 @@ export interface operations {
         'application/json': {
           name: string;
           signature?: string | null;
-          permissions?: ('captcha' | 'sms' | 'voice')[];
+          /** @description default `captcha`, `sms`, `voice`; `verify` (the verification API) is granted explicitly */
+          permissions?: ('captcha' | 'sms' | 'voice' | 'verify')[];
           ipWhitelist?: string[];
           restHours?: {
             from?: string;
@@ -2256,6 +2970,8 @@ export interface operations {
           voicePorts?: number | null;
           /** @description Shown with its credentials as `***@`; sent back unchanged it keeps the stored ones, any other URL with `***@` credentials is refused (400 INVALID_FIELD). */
           smsStatusUrl?: string | null;
+          /** @description Where verification events (`verification.pending`, `.fallback`, `.approved`, `.expired`, `.failed`) are posted; credentials shown and kept as for smsStatusUrl. */
+          verificationStatusUrl?: string | null;
           /** @description captcha proof of work required (default true; apps created before the feature: false) */
           captchaPow?: boolean;
           /** @description harder proof of work for every client; managed mode always shows the puzzle (default false) */
@@ -2479,7 +3195,8 @@ export interface operations {
         'application/json': {
           name?: string;
           signature?: string | null;
-          permissions?: ('captcha' | 'sms' | 'voice')[];
+          /** @description default `captcha`, `sms`, `voice`; `verify` (the verification API) is granted explicitly */
+          permissions?: ('captcha' | 'sms' | 'voice' | 'verify')[];
           ipWhitelist?: string[];
           restHours?: {
             from?: string;
@@ -2489,6 +3206,8 @@ export interface operations {
           voicePorts?: number | null;
           /** @description Shown with its credentials as `***@`; sent back unchanged it keeps the stored ones, any other URL with `***@` credentials is refused (400 INVALID_FIELD). */
           smsStatusUrl?: string | null;
+          /** @description Where verification events (`verification.pending`, `.fallback`, `.approved`, `.expired`, `.failed`) are posted; credentials shown and kept as for smsStatusUrl. */
+          verificationStatusUrl?: string | null;
           /** @description captcha proof of work required (default true; apps created before the feature: false) */
           captchaPow?: boolean;
           /** @description harder proof of work for every client; managed mode always shows the puzzle (default false) */
@@ -3440,6 +4159,105 @@ export interface operations {
       };
     };
   };
+  adminGetToneAudio: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        appKey: string;
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Done. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'audio/wav': string;
+        };
+      };
+      /**
+       * @description `BAD_REQUEST`: a malformed HTTP request (bad header bytes, bad framing)
+       *
+       *     `INVALID_FIELD`: a field or query parameter breaks its rule (the message names it)
+       */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {unknown} */
+            error_code?: 'BAD_REQUEST' | 'INVALID_FIELD';
+          } & components['schemas']['AdminError'];
+        };
+      };
+      /** @description `ADMIN_UNAUTHORIZED`: no `Authorization: Bearer <operator token>`, or a wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {unknown} */
+            error_code?: 'ADMIN_UNAUTHORIZED';
+          } & components['schemas']['AdminError'];
+        };
+      };
+      /** @description `NOT_FOUND`: no such resource or route */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {unknown} */
+            error_code?: 'NOT_FOUND';
+          } & components['schemas']['AdminError'];
+        };
+      };
+      /** @description `BODY_TOO_LARGE`: the body is over the limit (JSON 64 KiB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {unknown} */
+            error_code?: 'BODY_TOO_LARGE';
+          } & components['schemas']['AdminError'];
+        };
+      };
+      /** @description `UNSUPPORTED_MEDIA_TYPE`: the Content-Type is not the one the endpoint takes */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {unknown} */
+            error_code?: 'UNSUPPORTED_MEDIA_TYPE';
+          } & components['schemas']['AdminError'];
+        };
+      };
+      /** @description `INTERNAL_ERROR`: unexpected internal error (logged) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {unknown} */
+            error_code?: 'INTERNAL_ERROR';
+          } & components['schemas']['AdminError'];
+        };
+      };
+    };
+  };
   adminApproveTone: {
     parameters: {
       query?: never;
@@ -4061,6 +4879,8 @@ export interface operations {
         appKey?: string;
         sessionId?: string;
         number?: string;
+        /** @description the call's final stateCode (0 = answered and ended normally) */
+        stateCode?: number;
         /** @description json (default) or csv */
         format?: 'json' | 'csv';
         /** @description 1-1000 */
@@ -4386,6 +5206,100 @@ export interface operations {
             items?: Record<string, unknown>[];
             count?: number;
             nextBefore?: string | null;
+          };
+        };
+      };
+      /**
+       * @description `BAD_REQUEST`: a malformed HTTP request (bad header bytes, bad framing)
+       *
+       *     `INVALID_FIELD`: a field or query parameter breaks its rule (the message names it)
+       */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {unknown} */
+            error_code?: 'BAD_REQUEST' | 'INVALID_FIELD';
+          } & components['schemas']['AdminError'];
+        };
+      };
+      /** @description `ADMIN_UNAUTHORIZED`: no `Authorization: Bearer <operator token>`, or a wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {unknown} */
+            error_code?: 'ADMIN_UNAUTHORIZED';
+          } & components['schemas']['AdminError'];
+        };
+      };
+      /** @description `BODY_TOO_LARGE`: the body is over the limit (JSON 64 KiB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {unknown} */
+            error_code?: 'BODY_TOO_LARGE';
+          } & components['schemas']['AdminError'];
+        };
+      };
+      /** @description `UNSUPPORTED_MEDIA_TYPE`: the Content-Type is not the one the endpoint takes */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {unknown} */
+            error_code?: 'UNSUPPORTED_MEDIA_TYPE';
+          } & components['schemas']['AdminError'];
+        };
+      };
+      /** @description `INTERNAL_ERROR`: unexpected internal error (logged) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {unknown} */
+            error_code?: 'INTERNAL_ERROR';
+          } & components['schemas']['AdminError'];
+        };
+      };
+    };
+  };
+  adminOverview: {
+    parameters: {
+      query?: {
+        /** @description the window, 5-360 (default 30) */
+        minutes?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Done. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            generatedAt?: string;
+            minutes?: string[];
+            series?: Record<string, unknown>;
+            webhooks?: Record<string, unknown>;
+            voicePorts?: Record<string, unknown>;
+            refused?: Record<string, unknown>;
           };
         };
       };
@@ -5413,6 +6327,191 @@ export interface operations {
       };
     };
   };
+  adminListFraudPrefixes: {
+    parameters: {
+      query?: {
+        /** @description true: lifted blocks too */
+        lifted?: 'true' | 'false';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Done. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': Record<string, unknown>;
+        };
+      };
+      /**
+       * @description `BAD_REQUEST`: a malformed HTTP request (bad header bytes, bad framing)
+       *
+       *     `INVALID_FIELD`: a field or query parameter breaks its rule (the message names it)
+       */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {unknown} */
+            error_code?: 'BAD_REQUEST' | 'INVALID_FIELD';
+          } & components['schemas']['AdminError'];
+        };
+      };
+      /** @description `ADMIN_UNAUTHORIZED`: no `Authorization: Bearer <operator token>`, or a wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {unknown} */
+            error_code?: 'ADMIN_UNAUTHORIZED';
+          } & components['schemas']['AdminError'];
+        };
+      };
+      /** @description `BODY_TOO_LARGE`: the body is over the limit (JSON 64 KiB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {unknown} */
+            error_code?: 'BODY_TOO_LARGE';
+          } & components['schemas']['AdminError'];
+        };
+      };
+      /** @description `UNSUPPORTED_MEDIA_TYPE`: the Content-Type is not the one the endpoint takes */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {unknown} */
+            error_code?: 'UNSUPPORTED_MEDIA_TYPE';
+          } & components['schemas']['AdminError'];
+        };
+      };
+      /** @description `INTERNAL_ERROR`: unexpected internal error (logged) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {unknown} */
+            error_code?: 'INTERNAL_ERROR';
+          } & components['schemas']['AdminError'];
+        };
+      };
+    };
+  };
+  adminLiftFraudPrefix: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        prefix: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Done. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': Record<string, unknown>;
+        };
+      };
+      /**
+       * @description `BAD_REQUEST`: a malformed HTTP request (bad header bytes, bad framing)
+       *
+       *     `INVALID_FIELD`: a field or query parameter breaks its rule (the message names it)
+       */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {unknown} */
+            error_code?: 'BAD_REQUEST' | 'INVALID_FIELD';
+          } & components['schemas']['AdminError'];
+        };
+      };
+      /** @description `ADMIN_UNAUTHORIZED`: no `Authorization: Bearer <operator token>`, or a wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {unknown} */
+            error_code?: 'ADMIN_UNAUTHORIZED';
+          } & components['schemas']['AdminError'];
+        };
+      };
+      /** @description `NOT_FOUND`: no such resource or route */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {unknown} */
+            error_code?: 'NOT_FOUND';
+          } & components['schemas']['AdminError'];
+        };
+      };
+      /** @description `BODY_TOO_LARGE`: the body is over the limit (JSON 64 KiB) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {unknown} */
+            error_code?: 'BODY_TOO_LARGE';
+          } & components['schemas']['AdminError'];
+        };
+      };
+      /** @description `UNSUPPORTED_MEDIA_TYPE`: the Content-Type is not the one the endpoint takes */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {unknown} */
+            error_code?: 'UNSUPPORTED_MEDIA_TYPE';
+          } & components['schemas']['AdminError'];
+        };
+      };
+      /** @description `INTERNAL_ERROR`: unexpected internal error (logged) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {unknown} */
+            error_code?: 'INTERNAL_ERROR';
+          } & components['schemas']['AdminError'];
+        };
+      };
+    };
+  };
   health: {
     parameters: {
       query?: never;
@@ -5550,6 +6649,60 @@ export interface operations {
         };
         content: {
           'text/html': string;
+        };
+      };
+    };
+  };
+  consolePage: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The page. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/html': string;
+        };
+      };
+    };
+  };
+  consoleAsset: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        file: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': string;
+        };
+      };
+      /** @description `NOT_FOUND`: no such resource or route */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {unknown} */
+            error_code?: 'NOT_FOUND';
+          } & components['schemas']['AdminError'];
         };
       };
     };

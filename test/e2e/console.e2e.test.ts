@@ -105,6 +105,8 @@ describeWithBrowser('operator console in headless Chromium', () => {
     expect(appSecret).toMatch(/^[A-Za-z0-9]{16,}$/);
     await shot('apps');
     await page.click('text=I have saved it');
+    // React removes the secret on its next render: wait for it rather than racing it.
+    await page.locator('[data-field=appSecret]').waitFor({ state: 'detached', timeout: 10_000 });
     expect(await page.locator('[data-field=appSecret]').count()).toBe(0);
     await page.click(`a:has-text("console shop")`);
     await page.locator('h1', { hasText: 'console shop' }).waitFor();

@@ -2,6 +2,8 @@
 
 export type Permission = 'captcha' | 'sms' | 'voice' | 'verify';
 export const PERMISSIONS: readonly Permission[] = ['captcha', 'sms', 'voice', 'verify'];
+/** What a new app is offered checked: the API's own default (`verify` is granted on purpose, not by default). */
+export const DEFAULT_PERMISSIONS: readonly Permission[] = ['captcha', 'sms', 'voice'];
 
 export interface RestHours {
   from: string;

@@ -5,7 +5,7 @@ import { OnceSecret } from '../components/OnceSecret.js';
 import { useSession } from '../context.js';
 import { formatTime } from '../format.js';
 import { hrefOf } from '../routes.js';
-import { PERMISSIONS, type AppView, type Permission } from '../types.js';
+import { DEFAULT_PERMISSIONS, PERMISSIONS, type AppView, type Permission } from '../types.js';
 
 /** Every app, and a form to create one (its secret shown once). */
 export function AppsPage() {
@@ -13,7 +13,7 @@ export function AppsPage() {
   const client = useQueryClient();
   const apps = useQuery({ queryKey: ['apps'], queryFn: () => api.json<AppView[]>('/apps') });
   const [name, setName] = useState('');
-  const [permissions, setPermissions] = useState<Permission[]>([...PERMISSIONS]);
+  const [permissions, setPermissions] = useState<Permission[]>([...DEFAULT_PERMISSIONS]);
   const create = useMutation({
     mutationFn: () =>
       api.json<AppView & { appSecret: string }>('/apps', { method: 'POST', body: { name, permissions } }),

@@ -8,3 +8,4 @@ export * from './captcha.js';
 export * from './sdk-errors.js';
 export * from './sms.js';
 export * from './admin-errors.js';
+export * from './message-schemas.js';

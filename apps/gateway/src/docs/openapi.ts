@@ -235,9 +235,8 @@ export function openApiDocument(): OpenApiDocument {
   if (cached) return cached;
   const paths: OpenApiDocument['paths'] = { ...captchaOperations(), ...smsOperations(), ...voiceOperations() };
   for (const [path, ops] of Object.entries(adminPaths())) {
-    const pathParams = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
     paths[path] = Object.fromEntries(
-      Object.entries(ops).map(([method, op]) => [method, adminOperation(op, pathParams)]),
+      Object.entries(ops).map(([method, op]) => [method, adminOperation(op, method, path)]),
     );
   }
   Object.assign(paths, otherOperations());

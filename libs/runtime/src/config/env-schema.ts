@@ -167,8 +167,8 @@ export function readSection<S extends Section>(section: S, env: Env, problems: s
   return values as z.output<S>;
 }
 
-/** The README rows of some sections, in their order: `| variable | default | meaning |` lines. */
-export function readmeTable(sections: readonly Section[]): string {
+/** The README rows of some sections, in their order (then `seeAlso`: rows of variables another section reads): `| variable | default | meaning |` lines. */
+export function readmeTable(sections: readonly Section[], seeAlso: readonly ReadmeRow[] = []): string {
   const lines = ['| variable | default | meaning |', '|---|---|---|'];
   for (const section of sections) {
     for (const [name, schema] of Object.entries(section.shape)) {
@@ -179,5 +179,6 @@ export function readmeTable(sections: readonly Section[]): string {
       lines.push(`| ${row.variable ?? `\`${name}\``} | ${row.default} | ${row.meaning} |`);
     }
   }
+  for (const row of seeAlso) lines.push(`| ${row.variable} | ${row.default} | ${row.meaning} |`);
   return lines.join('\n');
 }

@@ -57,7 +57,7 @@ export function validate<S extends z.ZodObject>(
 ): Validated<z.output<S>> {
   const value: Record<string, unknown> = {};
   for (const [name, field] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
-    if (keys && !keys.includes(name)) continue;
+    if (keys && !(keys as readonly string[]).includes(name)) continue;
     const given = Object.hasOwn(input, name) ? input[name] : undefined;
     const result = field.safeParse(given);
     if (!result.success) {

@@ -1,5 +1,7 @@
 import { CAPTCHA_SEE_ALSO, captchaSection } from './captcha-section.js';
 import { readmeTable } from './env-schema.js';
+import { SIP_SEE_ALSO, sipSection } from './sip-section.js';
+import { smsSection } from './sms-section.js';
 import { PLATFORM_SECTIONS } from './load-config.js';
 
 /**
@@ -9,7 +11,9 @@ import { PLATFORM_SECTIONS } from './load-config.js';
  */
 export const CONFIG_REFERENCE_TABLES: Readonly<Record<string, () => string>> = {
   platform: () => readmeTable(PLATFORM_SECTIONS),
-  captcha: () => readmeTable([captchaSection], CAPTCHA_SEE_ALSO),
+  captcha: () => readmeTable([captchaSection], { after: CAPTCHA_SEE_ALSO }),
+  sip: () => readmeTable([sipSection], SIP_SEE_ALSO),
+  sms: () => readmeTable([smsSection]),
 };
 
 const begin = (name: string) =>

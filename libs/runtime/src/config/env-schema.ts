@@ -167,9 +167,13 @@ export function readSection<S extends Section>(section: S, env: Env, problems: s
   return values as z.output<S>;
 }
 
-/** The README rows of some sections, in their order (then `seeAlso`: rows of variables another section reads): `| variable | default | meaning |` lines. */
-export function readmeTable(sections: readonly Section[], seeAlso: readonly ReadmeRow[] = []): string {
-  const lines = ['| variable | default | meaning |', '|---|---|---|'];
+/** The README rows of some sections, in their order (`seeAlso`: rows of variables another section reads, before or after them): `| variable | default | meaning |` lines. */
+export function readmeTable(
+  sections: readonly Section[],
+  seeAlso: { before?: readonly ReadmeRow[]; after?: readonly ReadmeRow[] } = {},
+): string {
+  const row = (r: ReadmeRow) => `| ${r.variable} | ${r.default} | ${r.meaning} |`;
+  const lines = ['| variable | default | meaning |', '|---|---|---|', ...(seeAlso.before ?? []).map(row)];
   for (const section of sections) {
     for (const [name, schema] of Object.entries(section.shape)) {
       const meta = (schema.meta() ?? {}) as { 'x-readme'?: ReadmeRow; 'x-readme-row'?: string };
@@ -179,6 +183,6 @@ export function readmeTable(sections: readonly Section[], seeAlso: readonly Read
       lines.push(`| ${row.variable ?? `\`${name}\``} | ${row.default} | ${row.meaning} |`);
     }
   }
-  for (const row of seeAlso) lines.push(`| ${row.variable} | ${row.default} | ${row.meaning} |`);
+  lines.push(...(seeAlso.after ?? []).map(row));
   return lines.join('\n');
 }

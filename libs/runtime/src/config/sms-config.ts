@@ -115,12 +115,14 @@ export function loadSmsConfig(
       'VERIGATE_SMPP_URL is required when VERIGATE_SMS_PROVIDER=smpp (e.g. smpp://system_id:password@smsc.example.com:2775)',
     );
   let http: SmsConfig['http'] = null;
-  if (v.VERIGATE_SMS_HTTP_URL) {
+  // As given (a refused URL is reported by the section, and still needs its secret).
+  const httpUrl = read.env.VERIGATE_SMS_HTTP_URL ?? '';
+  if (httpUrl) {
     if (v.VERIGATE_SMS_HTTP_SECRET.length < 16)
       read.problems.push(
         'VERIGATE_SMS_HTTP_SECRET must be at least 16 characters (it signs every request to VERIGATE_SMS_HTTP_URL)',
       );
-    http = { url: v.VERIGATE_SMS_HTTP_URL, secret: v.VERIGATE_SMS_HTTP_SECRET };
+    http = { url: httpUrl, secret: v.VERIGATE_SMS_HTTP_SECRET };
   } else if (provider === 'http') {
     read.problems.push('VERIGATE_SMS_HTTP_URL is required when VERIGATE_SMS_PROVIDER=http');
   }

@@ -24,6 +24,7 @@ const tokenField = withCodes(
 /** ALTCHA's base64 payload or the JSON object; absent stays absent (the worker answers POW_REQUIRED). */
 const powSolutionField = z
     .unknown()
+    .optional()
     .refine(
       (value) =>
         value === undefined ||

@@ -42,9 +42,10 @@ export const captchaGetQuery = z.object({
     z
       .string('captchaType')
       .optional()
+      .meta({ default: 'blockPuzzle' })
       .transform((type) => type || 'blockPuzzle')
       .pipe(z.enum(CAPTCHA_TYPES, 'captchaType')),
-    { 'x-error-code': 'CAPTCHA_TYPE_INVALID' satisfies SdkErrorCode, enum: [...CAPTCHA_TYPES], default: 'blockPuzzle' },
+    { 'x-error-code': 'CAPTCHA_TYPE_INVALID' satisfies SdkErrorCode, enum: [...CAPTCHA_TYPES] },
   ),
 });
 
@@ -55,8 +56,9 @@ export const captchaCheckBody = z.object({
     z
       .enum(CAPTCHA_TYPES, 'captchaType')
       .nullish()
+      .meta({ default: 'blockPuzzle' })
       .transform((type) => type ?? 'blockPuzzle'),
-    { 'x-error-code': 'CAPTCHA_TYPE_INVALID' satisfies SdkErrorCode, default: 'blockPuzzle' },
+    { 'x-error-code': 'CAPTCHA_TYPE_INVALID' satisfies SdkErrorCode },
   ),
   token: tokenField,
   pointJson: withCodes(z.string('pointJson').min(1, 'pointJson').max(MAX_FIELD, 'pointJson'), {

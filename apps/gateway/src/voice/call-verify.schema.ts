@@ -120,8 +120,10 @@ export const callVerifyBody = z.object({
       .min(0, 'times must be an integer from 0 to 9')
       .max(9, 'times must be an integer from 0 to 9')
       .nullish()
+      // The document shows the input's default (zod leaves a transform's metadata out of it).
+      .meta({ default: 3 })
       .transform((v) => v ?? 3),
-    { 'x-error-code': P, default: 3, description: '0 = until hang-up (bounded by VERIGATE_MAX_CALL_S)' },
+    { 'x-error-code': P, description: '0 = until hang-up (bounded by VERIGATE_MAX_CALL_S)' },
   ),
   statusUrl: notifyUrl('statusUrl'),
   feeUrl: notifyUrl('feeUrl'),

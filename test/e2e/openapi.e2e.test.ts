@@ -58,9 +58,7 @@ describe('OpenAPI document at /docs', () => {
   it('has a schema entry (body, query, or none) for every route, and none for a route that does not exist', () => {
     const registered = [
       ...new Set(
-        routes
-          .filter((r) => r.method !== 'HEAD' && OPENAPI_METHODS.has(r.method))
-          .map((r) => `${r.method} ${r.path}`),
+        routes.filter((r) => r.method !== 'HEAD' && OPENAPI_METHODS.has(r.method)).map((r) => `${r.method} ${r.path}`),
       ),
     ];
     // A failure here names the route: add it to apps/gateway/src/docs/route-schemas.ts with the schemas it validates with.

@@ -12,7 +12,9 @@ export function checkPayload<S extends z.ZodObject>(
   payload: unknown,
 ): { ok: true; value: z.output<S> } | { ok: false; disposition: Extract<Disposition, { action: 'dead' }> } {
   const object =
-    typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? (payload as Record<string, unknown>) : {};
+    typeof payload === 'object' && payload !== null && !Array.isArray(payload)
+      ? (payload as Record<string, unknown>)
+      : {};
   const result = validate(schema, object);
   if (result.ok) return { ok: true, value: result.value };
   return { ok: false, disposition: { action: 'dead', reason: result.message } };

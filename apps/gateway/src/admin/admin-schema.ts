@@ -71,7 +71,9 @@ export function optionalString(name: string, max = 256) {
 function presentString(name: string, max: number) {
   const rule = `${name} must be a string of 1-${max} characters`;
   return z
-    .string({ error: (issue) => (issue.input === undefined || issue.input === null ? `${name} must be present` : rule) })
+    .string({
+      error: (issue) => (issue.input === undefined || issue.input === null ? `${name} must be present` : rule),
+    })
     .min(1, rule)
     .max(max, rule);
 }
@@ -88,13 +90,27 @@ export function requiredPhoneNumber(name: string) {
 
 /** An IP address or CIDR that must be there: a string of 1-64 characters that parses. */
 export function requiredCidr(name: string) {
-  return coded(presentString(name, 64).refine((cidr) => parseCidr(cidr) !== null, `${name} must be an IP address or CIDR`), 'an IP address or CIDR');
+  return coded(
+    presentString(name, 64).refine((cidr) => parseCidr(cidr) !== null, `${name} must be an IP address or CIDR`),
+    'an IP address or CIDR',
+  );
 }
 
 /** One of `allowed`; null is taken as absent. `absent`: the rule an absent value breaks (then it is required). */
-export function optionalEnum<const T extends readonly [string, ...string[]]>(name: string, allowed: T): z.ZodType<T[number] | undefined>;
-export function optionalEnum<const T extends readonly [string, ...string[]]>(name: string, allowed: T, absent: string): z.ZodType<T[number]>;
-export function optionalEnum<const T extends readonly [string, ...string[]]>(name: string, allowed: T, absent?: string) {
+export function optionalEnum<const T extends readonly [string, ...string[]]>(
+  name: string,
+  allowed: T,
+): z.ZodType<T[number] | undefined>;
+export function optionalEnum<const T extends readonly [string, ...string[]]>(
+  name: string,
+  allowed: T,
+  absent: string,
+): z.ZodType<T[number]>;
+export function optionalEnum<const T extends readonly [string, ...string[]]>(
+  name: string,
+  allowed: T,
+  absent?: string,
+) {
   const rule = `${name} must be one of ${allowed.join(', ')}`;
   if (absent === undefined)
     return coded(

@@ -23,18 +23,18 @@ const tokenField = withCodes(
 
 /** ALTCHA's base64 payload or the JSON object; absent stays absent (the worker answers POW_REQUIRED). */
 const powSolutionField = z
-    .unknown()
-    .optional()
-    .refine(
-      (value) =>
-        value === undefined ||
-        value === null ||
-        (typeof value === 'string'
-          ? value.length <= MAX_FIELD
-          : typeof value === 'object' && JSON.stringify(value).length <= MAX_FIELD),
-      'powSolution',
-    )
-    .transform((value) => value ?? undefined);
+  .unknown()
+  .optional()
+  .refine(
+    (value) =>
+      value === undefined ||
+      value === null ||
+      (typeof value === 'string'
+        ? value.length <= MAX_FIELD
+        : typeof value === 'object' && JSON.stringify(value).length <= MAX_FIELD),
+    'powSolution',
+  )
+  .transform((value) => value ?? undefined);
 
 /** `GET /api/v2/sdk/captcha?captchaType=`: absent or empty is blockPuzzle. */
 export const captchaGetQuery = z.object({

@@ -1,12 +1,10 @@
 import { Body, Controller, Get, Headers, HttpCode, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
-  CAPTCHA_TYPES,
   type CaptchaCaller,
   type CaptchaPowSettings,
   type CaptchaResponseBody,
   type CaptchaRpcRequest,
-  type CaptchaType,
   type ManagedSignals,
 } from '#libs/contracts';
 import { addressBucket } from '../http/client-address.js';

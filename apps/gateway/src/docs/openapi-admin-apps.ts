@@ -1,5 +1,5 @@
 import { MAX_TONE_BYTES } from '../admin/tones/wav.js';
-import { ADMIN_COMMON, ADMIN_JSON_BODY, appFields, withApp, type AdminOp } from './openapi-admin-common.js';
+import { ADMIN_COMMON, ADMIN_JSON_BODY, withApp, type AdminOp } from './openapi-admin-common.js';
 import { ref } from './openapi-schema.js';
 
 /** The apps part of the management API: apps, their secrets, numbers and tones. */

@@ -24,7 +24,8 @@ export interface CallVerifyRequest {
 }
 
 /** A refusal names its row of the result-code table and the precise reason (the answer's resultdesc). */
-export type ValidationResult = { ok: true; request: CallVerifyRequest } | { ok: false; detail: string; code: ResultCodeName };
+export type ValidationResult =
+  { ok: true; request: CallVerifyRequest } | { ok: false; detail: string; code: ResultCodeName };
 
 /** 1 = English (an extension of the seed), 2 = Chinese (the seed's only value). */
 export const LANGUAGE_TYPES = [1, 2] as const;
@@ -95,15 +96,20 @@ export const callVerifyBody = z.object({
     'x-error-code-absent': P,
   }),
   calleeNbr: withCodes(phone('calleeNbr'), { 'x-error-code': P }),
-  languageType: withCodes(z.literal(LANGUAGE_TYPES, requiredOr('languageType', 'the integer 2 (Chinese) or 1 (English)')), {
-    'x-error-code': P,
-    type: 'integer',
-  }),
+  languageType: withCodes(
+    z.literal(LANGUAGE_TYPES, requiredOr('languageType', 'the integer 2 (Chinese) or 1 (English)')),
+    {
+      'x-error-code': P,
+      type: 'integer',
+    },
+  ),
   preTone: withCodes(z.string(requiredOr('preTone', toneRule)).regex(TONE_NAME, `preTone must be ${toneRule}`), {
     'x-error-code': P,
   }),
   verifyCode: withCodes(
-    z.string(requiredOr('verifyCode', 'a string of 2-8 digits 0-9')).regex(/^[0-9]{2,8}$/, 'verifyCode must be a string of 2-8 digits 0-9'),
+    z
+      .string(requiredOr('verifyCode', 'a string of 2-8 digits 0-9'))
+      .regex(/^[0-9]{2,8}$/, 'verifyCode must be a string of 2-8 digits 0-9'),
     { 'x-error-code': P },
   ),
   posTone: withCodes(

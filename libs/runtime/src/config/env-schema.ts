@@ -18,7 +18,11 @@ export interface ReadmeRow {
 }
 
 const NAME = '{name}';
-const text = (fallback: string) => z.string().optional().transform((raw) => (raw === undefined || raw === '' ? fallback : raw));
+const text = (fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((raw) => (raw === undefined || raw === '' ? fallback : raw));
 
 /** `{name}` in a message: readSection puts the variable's name there. */
 export const VARIABLE = NAME;
@@ -42,7 +46,11 @@ export function envInt(fallback: number, min: number, max: number) {
       if (raw === undefined || raw === '') return fallback;
       const n = Number(raw);
       if (Number.isInteger(n) && n >= min && n <= max) return n;
-      ctx.issues.push({ code: 'custom', input: raw, message: `${NAME}="${raw}" must be an integer between ${min} and ${max}` });
+      ctx.issues.push({
+        code: 'custom',
+        input: raw,
+        message: `${NAME}="${raw}" must be an integer between ${min} and ${max}`,
+      });
       return z.NEVER;
     });
 }
@@ -56,7 +64,11 @@ export function envOptionalInt(min: number, max: number) {
       if (raw === undefined || raw === '') return null;
       const n = Number(raw);
       if (Number.isInteger(n) && n >= min && n <= max) return n;
-      ctx.issues.push({ code: 'custom', input: raw, message: `${NAME}="${raw}" must be an integer between ${min} and ${max}` });
+      ctx.issues.push({
+        code: 'custom',
+        input: raw,
+        message: `${NAME}="${raw}" must be an integer between ${min} and ${max}`,
+      });
       return z.NEVER;
     });
 }
@@ -117,7 +129,11 @@ export function urlRefusal(value: string, protocols: readonly string[], name = N
 export function envOneOf<const T extends readonly [string, ...string[]]>(fallback: T[number], allowed: T, hint = '') {
   return text(fallback).transform((value, ctx): T[number] => {
     if ((allowed as readonly string[]).includes(value)) return value;
-    ctx.issues.push({ code: 'custom', input: value, message: `${NAME}="${value}" must be one of ${allowed.join(', ')}${hint}` });
+    ctx.issues.push({
+      code: 'custom',
+      input: value,
+      message: `${NAME}="${value}" must be one of ${allowed.join(', ')}${hint}`,
+    });
     return z.NEVER;
   });
 }
@@ -131,7 +147,11 @@ export function envList(fallback: string, check: (item: string) => boolean, what
       .filter(Boolean);
     const bad = items.filter((item) => !check(item));
     if (!bad.length) return items;
-    ctx.issues.push({ code: 'custom', input: value, message: `${NAME} has invalid entries (${bad.join(', ')}): each must be ${what}` });
+    ctx.issues.push({
+      code: 'custom',
+      input: value,
+      message: `${NAME} has invalid entries (${bad.join(', ')}): each must be ${what}`,
+    });
     return z.NEVER;
   });
 }

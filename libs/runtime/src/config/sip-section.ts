@@ -34,7 +34,11 @@ function ipv4Address(fallback: string) {
   return envString(fallback).check((ctx) => {
     const octets = IPV4.exec(ctx.value)?.slice(1);
     if (ctx.value && !(octets?.every((o) => Number(o) <= 255) ?? false))
-      ctx.issues.push({ code: 'custom', input: ctx.value, message: `${VARIABLE}="${ctx.value}" must be an IPv4 address` });
+      ctx.issues.push({
+        code: 'custom',
+        input: ctx.value,
+        message: `${VARIABLE}="${ctx.value}" must be an IPv4 address`,
+      });
   });
 }
 
@@ -68,26 +72,70 @@ function fromDomain() {
 }
 
 export const sipSection = z.object({
-  VERIGATE_SIP_TRUNK: documented(sipTrunk(), { default: '– (required with `sip`)', meaning: '`sip:host[:port]` of the trunk / PBX, UDP (`;transport=udp` allowed, nothing else); every INVITE goes there, to `sip:<calleeNbr>@host:port`' }),
-  VERIGATE_SIP_USERNAME: documented(envString(''), { variable: '`VERIGATE_SIP_USERNAME` / `VERIGATE_SIP_PASSWORD`', default: 'none', meaning: 'digest credentials for 401/407 challenges (both or neither)' }),
+  VERIGATE_SIP_TRUNK: documented(sipTrunk(), {
+    default: '– (required with `sip`)',
+    meaning:
+      '`sip:host[:port]` of the trunk / PBX, UDP (`;transport=udp` allowed, nothing else); every INVITE goes there, to `sip:<calleeNbr>@host:port`',
+  }),
+  VERIGATE_SIP_USERNAME: documented(envString(''), {
+    variable: '`VERIGATE_SIP_USERNAME` / `VERIGATE_SIP_PASSWORD`',
+    default: 'none',
+    meaning: 'digest credentials for 401/407 challenges (both or neither)',
+  }),
   VERIGATE_SIP_PASSWORD: inRowOf(envSecret(''), 'VERIGATE_SIP_USERNAME'),
-  VERIGATE_SIP_LOCAL_PORT: documented(envInt(5060, 0, 65535), { default: '`5060`', meaning: 'the worker\'s SIP UDP port (`0` = any free port; one per worker, so several workers on one host need different ports)' }),
-  VERIGATE_SIP_BIND_ADDRESS: documented(ipv4Address('0.0.0.0'), { default: '`0.0.0.0`', meaning: 'the IPv4 address the SIP and RTP sockets bind to' }),
-  VERIGATE_SIP_PUBLIC_ADDRESS: documented(ipv4Address(''), { default: 'the local address that routes to the trunk', meaning: 'the address written in Via, Contact and SDP (set it behind NAT)' }),
-  VERIGATE_RTP_PORT_MIN: documented(envInt(10000, 1024, 65534), { variable: '`VERIGATE_RTP_PORT_MIN` / `VERIGATE_RTP_PORT_MAX`', default: '`10000` / `20000`', meaning: 'RTP ports (one even port per call); the range must hold at least `VERIGATE_VOICE_PORTS` even ports' }),
+  VERIGATE_SIP_LOCAL_PORT: documented(envInt(5060, 0, 65535), {
+    default: '`5060`',
+    meaning:
+      "the worker's SIP UDP port (`0` = any free port; one per worker, so several workers on one host need different ports)",
+  }),
+  VERIGATE_SIP_BIND_ADDRESS: documented(ipv4Address('0.0.0.0'), {
+    default: '`0.0.0.0`',
+    meaning: 'the IPv4 address the SIP and RTP sockets bind to',
+  }),
+  VERIGATE_SIP_PUBLIC_ADDRESS: documented(ipv4Address(''), {
+    default: 'the local address that routes to the trunk',
+    meaning: 'the address written in Via, Contact and SDP (set it behind NAT)',
+  }),
+  VERIGATE_RTP_PORT_MIN: documented(envInt(10000, 1024, 65534), {
+    variable: '`VERIGATE_RTP_PORT_MIN` / `VERIGATE_RTP_PORT_MAX`',
+    default: '`10000` / `20000`',
+    meaning: 'RTP ports (one even port per call); the range must hold at least `VERIGATE_VOICE_PORTS` even ports',
+  }),
   VERIGATE_RTP_PORT_MAX: inRowOf(envInt(20000, 1025, 65535), 'VERIGATE_RTP_PORT_MIN'),
-  VERIGATE_SIP_CODECS: documented(sipCodecs('PCMU,PCMA'), { default: '`PCMU,PCMA`', meaning: 'codecs offered, in order of preference' }),
-  VERIGATE_SIP_FROM_DOMAIN: documented(fromDomain(), { default: 'the trunk\'s host', meaning: 'domain of the From URI; its user part is the call\'s `displayNbr` (the caller id)' }),
-  VERIGATE_SIP_STRIP_PLUS: documented(envBool(false), { default: '`false`', meaning: 'send `8613800000021` instead of `+8613800000021` in the From and Request URIs' }),
-  VERIGATE_RTP_ALLOW_PRIVATE: documented(envBool(false), { default: '`false`', meaning: 'send RTP to loopback, private (RFC 1918), link-local, CGNAT and other non-public addresses an SDP names (a trunk or PBX on your own network needs `true`; the tests set it for SIPp on 127.0.0.1). Off: an answer naming one is ACKed and hung up without a packet, ending as 488 would (8103); a re-INVITE naming one gets 488' }),
+  VERIGATE_SIP_CODECS: documented(sipCodecs('PCMU,PCMA'), {
+    default: '`PCMU,PCMA`',
+    meaning: 'codecs offered, in order of preference',
+  }),
+  VERIGATE_SIP_FROM_DOMAIN: documented(fromDomain(), {
+    default: "the trunk's host",
+    meaning: "domain of the From URI; its user part is the call's `displayNbr` (the caller id)",
+  }),
+  VERIGATE_SIP_STRIP_PLUS: documented(envBool(false), {
+    default: '`false`',
+    meaning: 'send `8613800000021` instead of `+8613800000021` in the From and Request URIs',
+  }),
+  VERIGATE_RTP_ALLOW_PRIVATE: documented(envBool(false), {
+    default: '`false`',
+    meaning:
+      'send RTP to loopback, private (RFC 1918), link-local, CGNAT and other non-public addresses an SDP names (a trunk or PBX on your own network needs `true`; the tests set it for SIPp on 127.0.0.1). Off: an answer naming one is ACKed and hung up without a packet, ending as 488 would (8103); a re-INVITE naming one gets 488',
+  }),
 });
 
 /** Rows of the SIP table that belong to the voice section (named there, shown here too). */
 export const SIP_SEE_ALSO: { before: readonly ReadmeRow[]; after: readonly ReadmeRow[] } = {
   before: [{ variable: '`VERIGATE_VOICE_CARRIER`', default: '`sim`', meaning: '`sip` to use this carrier' }],
   after: [
-    { variable: '`VERIGATE_RING_TIMEOUT_S`', default: '`45`', meaning: 'ringing time before CANCEL (stateCode 8003); a trunk that sends nothing at all in that time is unreachable (8103)' },
+    {
+      variable: '`VERIGATE_RING_TIMEOUT_S`',
+      default: '`45`',
+      meaning:
+        'ringing time before CANCEL (stateCode 8003); a trunk that sends nothing at all in that time is unreachable (8103)',
+    },
     { variable: '`VERIGATE_MAX_CALL_S`', default: '`300`', meaning: 'longest call: bounds `times: 0`' },
-    { variable: '`VERIGATE_VOICE_PORTS`', default: '`30`', meaning: 'concurrent calls per worker (what `idlePort` counts)' },
+    {
+      variable: '`VERIGATE_VOICE_PORTS`',
+      default: '`30`',
+      meaning: 'concurrent calls per worker (what `idlePort` counts)',
+    },
   ],
 };

@@ -1,9 +1,14 @@
-import type { SmppConfig } from './sms-config.js';
+/** The connection part of an SMPP configuration, as VERIGATE_SMPP_URL gives it. */
+export interface SmppEndpoint {
+  host: string;
+  port: number;
+  tls: boolean;
+  systemId: string;
+  password: string;
+}
 
 /** Parses VERIGATE_SMPP_URL `smpp://system_id:password@host[:port]` (`ssmpp://` = TLS; port 2775 / 3550). */
-export function parseSmppUrl(
-  text: string,
-): Pick<SmppConfig, 'host' | 'port' | 'tls' | 'systemId' | 'password'> | string {
+export function parseSmppUrl(text: string): SmppEndpoint | string {
   let u: URL;
   try {
     u = new URL(text);

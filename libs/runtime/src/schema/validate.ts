@@ -74,7 +74,10 @@ export function validate<S extends z.ZodObject>(
 }
 
 /** `schema` restricted to the fields up to and including `last` (a check that must run at that point of the order, e.g. a database lookup). */
-export function fieldsThrough<S extends z.ZodObject>(schema: S, last: keyof S['shape'] & string): (keyof S['shape'] & string)[] {
+export function fieldsThrough<S extends z.ZodObject>(
+  schema: S,
+  last: keyof S['shape'] & string,
+): (keyof S['shape'] & string)[] {
   const names = Object.keys(schema.shape) as (keyof S['shape'] & string)[];
   return names.slice(0, names.indexOf(last) + 1);
 }

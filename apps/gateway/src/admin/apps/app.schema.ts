@@ -139,7 +139,8 @@ const limitsSchema = coded(
   },
 );
 
-const internationalRule = 'international must be {"homePrefixes":["+86"],"allowCallout":false,"allowCallin":false} or null';
+const internationalRule =
+  'international must be {"homePrefixes":["+86"],"allowCallout":false,"allowCallin":false} or null';
 /** `international`: `{homePrefixes: ["+86"], allowCallout, allowCallin}` or null (the platform default). */
 const internationalField = coded(
   z

@@ -25,7 +25,9 @@ export class AppsAdminService {
   async create(input: unknown): Promise<AppView & { appSecret: string }> {
     const body = objectBody(input);
     // The enterprise is looked up where enterpriseId stands in the order: before the later fields.
-    const enterpriseId = await this.enterpriseField(adminValidate(appCreateBody, body, ENTERPRISE_AND_BEFORE).enterpriseId);
+    const enterpriseId = await this.enterpriseField(
+      adminValidate(appCreateBody, body, ENTERPRISE_AND_BEFORE).enterpriseId,
+    );
     const fields = adminValidate(appCreateBody, body);
     const appSecret = randomToken(32);
     const app = await this.apps.create({
@@ -63,10 +65,13 @@ export class AppsAdminService {
     // The URL as the API shows it (credentials as ***) sent back unchanged keeps the stored credentials.
     const shown = app.smsStatusUrl === null ? null : redactUrlCredentials(app.smsStatusUrl);
     const schema = appUpdateBody(shown);
-    const enterpriseId = await this.enterpriseField(adminValidate(schema, body, ENTERPRISE_AND_BEFORE_UPDATE).enterpriseId);
+    const enterpriseId = await this.enterpriseField(
+      adminValidate(schema, body, ENTERPRISE_AND_BEFORE_UPDATE).enterpriseId,
+    );
     const { limits, smsStatusUrl, enterpriseId: _checked, ...fields } = adminValidate(schema, body);
     const patch: Partial<AppEntity> = {};
-    for (const [name, value] of Object.entries(fields)) if (value !== undefined) Object.assign(patch, { [name]: value });
+    for (const [name, value] of Object.entries(fields))
+      if (value !== undefined) Object.assign(patch, { [name]: value });
     if (limits !== undefined) patch.limits = mergeLimits(app.limits, limits);
     if (enterpriseId !== undefined) patch.enterpriseId = enterpriseId;
     if (smsStatusUrl !== undefined && smsStatusUrl !== shown) patch.smsStatusUrl = smsStatusUrl;

@@ -2,7 +2,11 @@ import * as z from 'zod';
 import { withCodes } from '#libs/runtime';
 import { listFormatField, pageQuery } from '../admin-schema.js';
 
-const filter = (description?: string) => z.string().optional().meta(description ? { description } : {});
+const filter = (description?: string) =>
+  z
+    .string()
+    .optional()
+    .meta(description ? { description } : {});
 
 /** `GET /admin/v1/cdrs`: filters, format, paging (the times and cursor are checked by the repository's filter). */
 export const cdrsQuery = z.object({

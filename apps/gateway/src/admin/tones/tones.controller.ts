@@ -21,7 +21,6 @@ import { PendingUpload } from '../../http/pending-upload.js';
 import { TonesService } from './tones.service.js';
 import { MAX_TONE_BYTES, parseWav } from './wav.js';
 
-
 /** Tone files: uploaded as `audio/wav`, validated, `pending` until an operator approves them. */
 @Controller('admin/v1/apps/:appKey/tones')
 @UseGuards(OperatorTokenGuard)

@@ -54,6 +54,25 @@ module.exports = {
       to: { path: '^libs/', pathNot: '^libs/runtime/' },
     },
     {
+      name: 'client-is-standalone',
+      comment:
+        '@verigate/client is packed and installed on its own (npm pack): it imports nothing of the repository outside ' +
+        'its folder (its wire types are generated into it from the OpenAPI document).',
+      severity: 'error',
+      from: { path: '^packages/client/' },
+      to: { path: '^(apps|libs|test|scripts|types)/' },
+    },
+    {
+      name: 'client-has-no-dependencies',
+      comment:
+        'Zero runtime dependencies: Node built-ins (node:crypto, global fetch) only. Tests may use dev packages.',
+      severity: 'error',
+      from: { path: '^packages/client/', pathNot: '\\.spec\\.ts$' },
+      to: {
+        dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-bundled', 'npm-no-pkg', 'npm-unknown'],
+      },
+    },
+    {
       name: 'no-circular',
       comment: 'Circular imports make module initialisation order-dependent (and are a design smell).',
       severity: 'error',
@@ -70,7 +89,7 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '^(dist|coverage)/|^apps/gateway/public/' },
+    exclude: { path: '^(dist|coverage)/|^packages/[^/]+/dist/|^apps/gateway/public/' },
     // Type-only imports are still dependencies of the design (they fail to compile without the module).
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
@@ -79,7 +98,7 @@ module.exports = {
       exportsFields: ['exports'],
       conditionNames: ['import', 'require', 'node', 'default', 'types'],
       mainFields: ['module', 'main', 'types', 'typings'],
-      extensions: ['.ts', '.d.ts', '.js', '.mjs', '.cjs', '.json'],
+      extensions: ['.ts', '.tsx', '.d.ts', '.js', '.mjs', '.cjs', '.json'],
     },
     reporterOptions: {
       text: { highlightFocused: true },

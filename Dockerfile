@@ -3,11 +3,14 @@
 FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# The workspace package (@verigate/client, built with the apps) must be known to npm ci.
+COPY packages/client/package.json packages/client/
 # onnxruntime-node (dev only: the OCR attacker test) would otherwise download CUDA libraries from NuGet.
 RUN ONNXRUNTIME_NODE_INSTALL_CUDA=skip npm ci
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY apps apps
 COPY libs libs
+COPY packages packages
 RUN npm run build && npm prune --omit=dev
 
 FROM node:22-bookworm-slim

@@ -16,10 +16,12 @@ const shared = {
  */
 export default {
   projects: [
-    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,packages}/**/*.spec.ts'] },
     { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e.test.ts'] },
     { ...shared, displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.faults.test.ts'] },
   ],
   // A per-project testTimeout is ignored by Jest; e2e tests poll with expectEventually (15 s).
   testTimeout: 60_000,
+  // Built packages (packages/*/dist) hold no tests; their sources are matched above.
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
 };

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Regenerates the "Layout" section of docs/architecture.md from the tree: every folder of
-// apps/*/src and libs/*/src, with its one-line description from docs/layout.descriptions.json.
+// apps/*/src, libs/*/src and packages/*/src, with its one-line description from docs/layout.descriptions.json.
 //
 //   node scripts/docs-layout.mjs           rewrite the section between the markers
 //   node scripts/docs-layout.mjs --check   exit 1 if the section is stale, a folder has no
@@ -40,7 +40,7 @@ export function sourceFolders(base = root) {
       .sort();
     for (const child of children) walk(child);
   };
-  for (const group of ['apps', 'libs']) {
+  for (const group of ['apps', 'libs', 'packages']) {
     if (!existsSync(join(base, group))) continue;
     for (const name of readdirSync(join(base, group)).sort()) {
       const src = `${group}/${name}/src`;

@@ -124,6 +124,7 @@ async function bannerWhenHealthy() {
       '',
       'Verigate is running — all five apps healthy.',
       `  Gateway          ${gatewayUrl}`,
+      `  Console          ${gatewayUrl}/console   (sign in with the operator token)`,
       `  API docs         ${gatewayUrl}/docs`,
       `  Captcha demo     ${gatewayUrl}/demo/captcha`,
       `  Operator token   ${token}`,

@@ -48,13 +48,15 @@ describe('secrets hygiene', () => {
         WHERE c.table_schema = 'public' AND c.data_type NOT IN ('bytea')`,
     );
     expect(columns.length).toBeGreaterThan(50); // really every table
+    // One statement (one connection) for every column: a query per column is hundreds of connections.
+    const counts = columns.map(
+      ({ table_name, column_name }, i) =>
+        `SELECT ${i} AS i, count(*)::int AS n FROM "${table_name}" WHERE strpos("${column_name}"::text, $1) > 0`,
+    );
+    const rows = await platform.infra.query<{ i: number; n: number }>(counts.join(' UNION ALL '), [needle]);
     const hits: string[] = [];
-    for (const { table_name, column_name } of columns) {
-      const [row] = await platform.infra.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM "${table_name}" WHERE strpos("${column_name}"::text, $1) > 0`,
-        [needle],
-      );
-      if (row!.n > 0) hits.push(`${table_name}.${column_name} (${row!.n})`);
+    for (const { i, n } of rows) {
+      if (n > 0) hits.push(`${columns[i]!.table_name}.${columns[i]!.column_name} (${n})`);
     }
     return hits;
   }

@@ -515,7 +515,7 @@ describe('SMS status notifications and management API', () => {
 
   it('is driven by the CLI: sms list / show / inbox and the app options', async () => {
     const cli = async (...args: string[]) => {
-      const { stdout } = await promisify(execFile)(process.execPath, ['scripts/verigate-cli.mjs', ...args], {
+      const { stdout } = await promisify(execFile)(process.execPath, ['packages/client/dist/cli/main.js', ...args], {
         env: { ...process.env, VERIGATE_URL: platform.baseUrl, VERIGATE_ADMIN_TOKEN: platform.config.adminToken },
       });
       return JSON.parse(stdout);

@@ -3,11 +3,13 @@ import { PlatformModule } from '#libs/platform';
 import type { JsonLogger, PlatformConfig } from '#libs/runtime';
 import { AdminModule } from './admin/admin.module.js';
 import { CaptchaGatewayModule } from './captcha/captcha-gateway.module.js';
+import { ConsoleController } from './console/console.controller.js';
 import { DocsController } from './docs/docs.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { MetricsController } from './health/metrics.controller.js';
 import { SdkModule } from './sdk/sdk.module.js';
 import { SmsGatewayModule } from './sms/sms-gateway.module.js';
+import { VerificationsGatewayModule } from './verifications/verifications-gateway.module.js';
 import { VoiceGatewayModule } from './voice/voice-gateway.module.js';
 
 @Module({})
@@ -28,9 +30,10 @@ export class GatewayModule {
         CaptchaGatewayModule,
         SmsGatewayModule,
         VoiceGatewayModule,
+        VerificationsGatewayModule,
         AdminModule,
       ],
-      controllers: [HealthController, MetricsController, DocsController],
+      controllers: [HealthController, MetricsController, DocsController, ConsoleController],
     };
   }
 }

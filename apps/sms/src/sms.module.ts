@@ -4,14 +4,15 @@ import { Queues } from '#libs/contracts';
 import { CONSUMER_SETTINGS, type ConsumerSettings } from '#libs/messaging';
 import { PlatformModule } from '#libs/platform';
 import { APP_LOGGER, PLATFORM_CONFIG, type JsonLogger, type PlatformConfig } from '#libs/runtime';
-import { SmsMessagesRepository } from '#libs/persistence';
+import { SmsMessagesRepository, VerificationsRepository } from '#libs/persistence';
 import { createSmsProvider } from './providers/provider.factory.js';
 import { SMS_PROVIDER } from './providers/sms-provider.js';
 import { RecordReceiptUseCase } from './receipts/record-receipt.use-case.js';
 import { SendSmsController } from './send/send-sms.controller.js';
 import { SendSmsUseCase } from './send/send-sms.use-case.js';
+import { VerificationSweeper } from './verifications/verification-sweeper.service.js';
 
-/** The sms worker: consumes send commands, submits through the configured provider, records receipts. */
+/** The sms worker: consumes send commands, submits through the configured provider, records receipts, sweeps verifications (fallback calls, expiries). */
 @Module({})
 export class SmsModule {
   static register(config: PlatformConfig, logger: JsonLogger): DynamicModule {
@@ -24,6 +25,8 @@ export class SmsModule {
       controllers: [SendSmsController],
       providers: [
         SmsMessagesRepository,
+        VerificationsRepository,
+        VerificationSweeper,
         SendSmsUseCase,
         RecordReceiptUseCase,
         {

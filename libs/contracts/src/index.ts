@@ -9,3 +9,4 @@ export * from './sdk-errors.js';
 export * from './sms.js';
 export * from './admin-errors.js';
 export * from './message-schemas.js';
+export * from './verifications.js';

@@ -128,6 +128,22 @@ const rows = {
     description: 'The call is rejected because the login IP of the peer app is blacklisted area.',
   },
   AUTH_FAILURE_IP_BANNED: { code: '1020176', httpStatus: 403, description: 'Authentication failed, try again later' },
+  // The verification API (/api/v3/verifications, docs/verifications.md): codes of this platform, not the seed's.
+  VERIFICATION_PREFIX_BLOCKED: {
+    code: '1013130',
+    httpStatus: 403,
+    description: 'Sends to this destination prefix are blocked by the fraud guard.',
+  },
+  VERIFICATION_NOT_PENDING: {
+    code: '1020180',
+    httpStatus: 403,
+    description: 'No pending verification with this id.',
+  },
+  VERIFICATION_CAPTCHA_INVALID: {
+    code: '1020181',
+    httpStatus: 403,
+    description: 'The captchaVerification is unknown, used or expired.',
+  },
   // 500 (the seed's statuses, kept for wire compatibility; always deliberate answers)
   INTERNAL_SYSTEM_ERROR: { code: '1010001', httpStatus: 500, description: 'Internal system error.' },
   PARAMETER_ERROR: { code: '1020001', httpStatus: 500, description: 'Parameter error.' },

@@ -50,7 +50,11 @@ export const WORK_QUEUES: WorkQueueSpec[] = [
   {
     name: Queues.notifierSmsEvents,
     type: 'classic',
-    bindings: [{ exchange: Exchanges.smsEvents, routingKey: 'sms.#' }],
+    bindings: [
+      { exchange: Exchanges.smsEvents, routingKey: 'sms.#' },
+      // The verification API's webhook events (libs/contracts verifications.ts), in the same envelope.
+      { exchange: Exchanges.smsEvents, routingKey: 'verification.#' },
+    ],
     retryDelayMs: 2000,
     deliveryLimit: 10,
   },

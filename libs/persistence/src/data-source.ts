@@ -13,6 +13,7 @@ import { CaptchaPow1764700000500 } from './migrations/1764700000500-captcha-pow.
 import { CaptchaGetRisk1764700000600 } from './migrations/1764700000600-captcha-get-risk.js';
 import { SqlFunctions1764800000000 } from './migrations/1764800000000-sql-functions.js';
 import { AppsPermissionsDefault1764800000100 } from './migrations/1764800000100-apps-permissions-default.js';
+import { Verifications1764900000000 } from './migrations/1764900000000-verifications.js';
 
 export const MIGRATIONS = [
   InitialSchema1764300000000,
@@ -27,6 +28,7 @@ export const MIGRATIONS = [
   CaptchaGetRisk1764700000600,
   SqlFunctions1764800000000,
   AppsPermissionsDefault1764800000100,
+  Verifications1764900000000,
 ];
 
 /** An arbitrary constant: the advisory lock that serialises migrations across processes. */

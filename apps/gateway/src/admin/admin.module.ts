@@ -1,3 +1,5 @@
+import { FraudPrefixesController } from './fraud/fraud-prefixes.controller.js';
+import { FraudPrefixesRepository } from './fraud/fraud-prefixes.repository.js';
 import { Module } from '@nestjs/common';
 import {
   CallEventsRepository,
@@ -6,6 +8,7 @@ import {
   SmsDevInboxRepository,
   SmsMessagesRepository,
   ToneFilesRepository,
+  VoiceWorkersRepository,
 } from '#libs/persistence';
 import { DirectoryModule } from '../directory/directory.module.js';
 import { PolicyModule } from '../policy/policy.module.js';
@@ -23,6 +26,9 @@ import { IpRulesController } from './ip-rules/ip-rules.controller.js';
 import { ListsController } from './lists/lists.controller.js';
 import { NumbersController } from './numbers/numbers.controller.js';
 import { OperatorTokenGuard } from './operator-token.guard.js';
+import { OverviewController } from './overview/overview.controller.js';
+import { OverviewRepository } from './overview/overview.repository.js';
+import { OverviewService } from './overview/overview.service.js';
 import { SmsAdminController } from './sms/sms-admin.controller.js';
 import { SmsAdminService } from './sms/sms-admin.service.js';
 import { TonesController } from './tones/tones.controller.js';
@@ -41,6 +47,8 @@ import { TonesService } from './tones/tones.service.js';
     EnterprisesController,
     IpRulesController,
     SmsAdminController,
+    OverviewController,
+    FraudPrefixesController,
   ],
   providers: [
     OperatorTokenGuard,
@@ -58,6 +66,10 @@ import { TonesService } from './tones/tones.service.js';
     CdrsRepository,
     SmsMessagesRepository,
     SmsDevInboxRepository,
+    OverviewRepository,
+    OverviewService,
+    VoiceWorkersRepository,
+    FraudPrefixesRepository,
   ],
 })
 export class AdminModule {}

@@ -113,6 +113,15 @@ export function adminAppPaths(): Record<string, Record<string, AdminOp>> {
         errors: withApp(ADMIN_COMMON),
       },
     },
+    '/admin/v1/apps/{appKey}/tones/{name}/audio': {
+      get: {
+        id: 'adminGetToneAudio',
+        summary: 'The tone file as uploaded, whatever its review (to listen to before approving)',
+        tag: 'Tones',
+        file: 'audio/wav',
+        errors: withApp(ADMIN_COMMON),
+      },
+    },
     '/admin/v1/apps/{appKey}/tones/{name}/approve': {
       post: { id: 'adminApproveTone', summary: 'Approve a tone', tag: 'Tones', errors: withApp(ADMIN_COMMON) },
     },

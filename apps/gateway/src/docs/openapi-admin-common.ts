@@ -29,6 +29,8 @@ export interface AdminOp {
   okDescription?: string;
   errors: readonly AdminErrorCode[];
   csv?: boolean;
+  /** The answer is a file of this media type (e.g. audio/wav), not JSON. */
+  file?: string;
 }
 
 /** Fastify refuses a body over its limit or with an unreadable Content-Type before any handler runs. */
@@ -38,7 +40,9 @@ const ADMIN_ANY_BODY: readonly AdminErrorCode[] = ['BODY_TOO_LARGE', 'UNSUPPORTE
 export function adminOperation(op: AdminOp, method: string, path: string): Operation {
   const pathParams = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
   const { body } = routeSchemas(method, path);
-  const content: Schema = json(op.okSchema ?? { type: 'object' });
+  const content: Schema = op.file
+    ? { [op.file]: { schema: { type: 'string', format: 'binary' } } }
+    : json(op.okSchema ?? { type: 'object' });
   if (op.csv) content['text/csv'] = { schema: { type: 'string' } };
   return {
     operationId: op.id,

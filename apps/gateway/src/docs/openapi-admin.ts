@@ -75,6 +75,26 @@ export function adminPaths(): Record<string, Record<string, AdminOp>> {
         errors: [...ADMIN_COMMON, 'INVALID_FIELD'],
       },
     },
+    '/admin/v1/overview': {
+      get: {
+        id: 'adminOverview',
+        summary:
+          'Live figures of the operator console: per-minute calls, SMS, captchas, answered calls, delivered SMS and webhook attempts; webhook backlog and failures; voice ports; refused requests by result code (this gateway process)',
+        tag: 'Overview',
+        okSchema: {
+          type: 'object',
+          properties: {
+            generatedAt: { type: 'string' },
+            minutes: { type: 'array', items: { type: 'string' } },
+            series: { type: 'object' },
+            webhooks: { type: 'object' },
+            voicePorts: { type: 'object' },
+            refused: { type: 'object' },
+          },
+        },
+        errors: ADMIN_COMMON,
+      },
+    },
     '/admin/v1/enterprises/{id}': {
       put: {
         id: 'adminPutEnterprise',
@@ -143,7 +163,24 @@ export function adminPaths(): Record<string, Record<string, AdminOp>> {
         id: 'adminSmsDevInbox',
         summary: 'What the development provider (log) would have sent',
         tag: 'SMS',
-        okSchema: { type: 'array' },
+        okSchema: {
+          type: 'object',
+          properties: {
+            items: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  mobile: { type: 'string' },
+                  text: { type: 'string' },
+                  messageId: { type: 'string' },
+                  createdAt: { type: 'string', format: 'date-time' },
+                },
+              },
+            },
+            count: { type: 'integer' },
+          },
+        },
         errors: [...ADMIN_COMMON, 'INVALID_FIELD'],
       },
     },

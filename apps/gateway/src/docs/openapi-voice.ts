@@ -2,6 +2,7 @@
 import { ResultCodes, type ResultCodeName } from '#libs/contracts';
 import { JSON_BODY_LIMIT } from '../http/fastify-setup.js';
 import { json, ref, requestBodySchema, restErrors, type Operation } from './openapi-schema.js';
+import { VERIFICATION_ONLY_CODES } from './openapi-verifications.js';
 
 /** Codes of table 6 (docs/contract.md#result-codes-callverify) that other Huawei voice APIs use; kept in the table, never answered by callVerify. */
 export const NOT_PRODUCED_BY_CALL_VERIFY: readonly ResultCodeName[] = [
@@ -12,7 +13,7 @@ export const NOT_PRODUCED_BY_CALL_VERIFY: readonly ResultCodeName[] = [
 
 export function voiceOperations(): Record<string, Record<string, Operation>> {
   const callVerifyErrors = (Object.keys(ResultCodes) as ResultCodeName[]).filter(
-    (n) => n !== 'SUCCESS' && !NOT_PRODUCED_BY_CALL_VERIFY.includes(n),
+    (n) => n !== 'SUCCESS' && !NOT_PRODUCED_BY_CALL_VERIFY.includes(n) && !VERIFICATION_ONLY_CODES.includes(n),
   );
   const unknownApi = (method: string): Operation => ({
     operationId: `restUnknown${method[0]!.toUpperCase()}${method.slice(1)}`,

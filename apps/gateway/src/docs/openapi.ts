@@ -11,6 +11,7 @@ import { ADMIN_ERRORS } from '#libs/contracts';
 import { adminOperation, adminPaths, appFields } from './openapi-admin.js';
 import { adminErrors, json, ref, type OpenApiDocument, type Operation, type Schema } from './openapi-schema.js';
 import { captchaOperations, smsOperations } from './openapi-sdk.js';
+import { fraudAdminPaths, verificationOperations } from './openapi-verifications.js';
 import { voiceOperations } from './openapi-voice.js';
 
 export { ERROR_CODE_FIELD, type OpenApiDocument, type Operation } from './openapi-schema.js';
@@ -79,6 +80,23 @@ function otherOperations(): Record<string, Record<string, Operation>> {
         summary: 'This document, in Swagger UI',
         tags: ['Operations'],
         responses: { 200: text('text/html', 'The UI.') },
+      },
+    },
+    '/console': {
+      get: {
+        operationId: 'consolePage',
+        summary: 'The operator console (sign in with the operator token; it calls /admin/v1)',
+        tags: ['Operations'],
+        responses: { 200: text('text/html', 'The page.') },
+      },
+    },
+    '/console/assets/{file}': {
+      get: {
+        operationId: 'consoleAsset',
+        summary: 'A file of the operator console (console.js, console.css)',
+        tags: ['Operations'],
+        parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { 200: text('application/octet-stream', 'The file.'), ...adminErrors(['NOT_FOUND']) },
       },
     },
     '/docs/openapi.json': {
@@ -233,8 +251,13 @@ let cached: OpenApiDocument | undefined;
 /** The document (built once; it depends on nothing but the code). */
 export function openApiDocument(): OpenApiDocument {
   if (cached) return cached;
-  const paths: OpenApiDocument['paths'] = { ...captchaOperations(), ...smsOperations(), ...voiceOperations() };
-  for (const [path, ops] of Object.entries(adminPaths())) {
+  const paths: OpenApiDocument['paths'] = {
+    ...captchaOperations(),
+    ...smsOperations(),
+    ...voiceOperations(),
+    ...verificationOperations(),
+  };
+  for (const [path, ops] of Object.entries({ ...adminPaths(), ...fraudAdminPaths() })) {
     paths[path] = Object.fromEntries(
       Object.entries(ops).map(([method, op]) => [method, adminOperation(op, method, path)]),
     );
@@ -246,7 +269,7 @@ export function openApiDocument(): OpenApiDocument {
       title: 'Verigate',
       version: '1.0.0',
       description:
-        'Image captchas and SMS codes (SDK APIs), voice verification calls (Huawei-compatible `/rest/`), and the management API. ' +
+        'Image captchas and SMS codes (SDK APIs), voice verification calls (Huawei-compatible `/rest/`), the verification API (`/api/v3/verifications`), and the management API. ' +
         'A request the HTTP parser refuses (CR/LF in a header, bad framing: 400 `BAD_REQUEST`), headers over the limit (431 `HEADERS_TOO_LARGE`) ' +
         'or a request that does not arrive within the server timeouts (408 `REQUEST_TIMEOUT`) is answered on any path with the `AdminError` shape, then the connection is closed.',
     },
@@ -255,12 +278,14 @@ export function openApiDocument(): OpenApiDocument {
       'Captcha SDK',
       'SMS SDK',
       'Voice',
+      'Verifications',
       'Apps',
       'Numbers',
       'Tones',
       'Lists',
       'Calls',
       'Audit',
+      'Overview',
       'Enterprises',
       'IP rules',
       'SMS',

@@ -3,9 +3,11 @@ import { auditQuery } from '../admin/audit/audit.schema.js';
 import { appCreateBody, appUpdateBody } from '../admin/apps/app.schema.js';
 import { cdrsQuery, deliveriesQuery } from '../admin/calls/calls.schema.js';
 import { enterprisePutBody } from '../admin/enterprises/enterprises.schema.js';
+import { fraudPrefixesQuery } from '../admin/fraud/fraud-prefixes.schema.js';
 import { ipRuleBody } from '../admin/ip-rules/ip-rules.schema.js';
 import { listEntryBody, listsQuery } from '../admin/lists/lists.schema.js';
 import { numberAddBody, numberUpdateBody } from '../admin/numbers/numbers.schema.js';
+import { overviewQuery } from '../admin/overview/overview.schema.js';
 import { smsDevInboxQuery, smsListQuery } from '../admin/sms/sms-admin.schema.js';
 import { toneUploadQuery } from '../admin/tones/tones.schema.js';
 import {
@@ -15,6 +17,11 @@ import {
   captchaVerifyBody,
 } from '../captcha/captcha-request.schema.js';
 import { smsSendBody, smsVerifyBody } from '../sms/sms-request.schema.js';
+import {
+  checkVerificationSchema,
+  createVerificationSchema,
+  resendVerificationSchema,
+} from '../verifications/verification.schemas.js';
 import { callVerifyBody } from '../voice/call-verify.schema.js';
 
 /** What a route takes: its JSON body and its query, each a schema; `{}` = it takes neither (only its path). */
@@ -46,11 +53,14 @@ export const ROUTE_SCHEMAS: Readonly<Record<string, RouteSchemas>> = {
   'POST /rest/httpsessions/callVerify/v1.0': { body: callVerifyBody },
   // Any other path or method under /rest/ is refused whatever it carries.
   ...Object.fromEntries(REST_METHODS.map((method) => [`${method} /rest/{path}`, NONE])),
+  'POST /api/v3/verifications': { body: createVerificationSchema },
+  'POST /api/v3/verifications/{id}/check': { body: checkVerificationSchema },
+  'POST /api/v3/verifications/{id}/resend': { body: resendVerificationSchema },
 
   'POST /admin/v1/apps': { body: appCreateBody },
   'GET /admin/v1/apps': NONE,
   'GET /admin/v1/apps/{appKey}': NONE,
-  'PATCH /admin/v1/apps/{appKey}': { body: appUpdateBody(null) },
+  'PATCH /admin/v1/apps/{appKey}': { body: appUpdateBody() },
   'POST /admin/v1/apps/{appKey}/secret': NONE,
   'POST /admin/v1/apps/{appKey}/webhook-secret': NONE,
   'DELETE /admin/v1/apps/{appKey}/webhook-secret': NONE,
@@ -59,6 +69,7 @@ export const ROUTE_SCHEMAS: Readonly<Record<string, RouteSchemas>> = {
   'PATCH /admin/v1/apps/{appKey}/numbers/{number}': { body: numberUpdateBody },
   'POST /admin/v1/apps/{appKey}/tones': { query: toneUploadQuery, rawBody: 'audio/wav' },
   'GET /admin/v1/apps/{appKey}/tones': NONE,
+  'GET /admin/v1/apps/{appKey}/tones/{name}/audio': NONE,
   'POST /admin/v1/apps/{appKey}/tones/{name}/approve': NONE,
   'POST /admin/v1/apps/{appKey}/tones/{name}/reject': NONE,
   'POST /admin/v1/lists': { body: listEntryBody },
@@ -79,6 +90,9 @@ export const ROUTE_SCHEMAS: Readonly<Record<string, RouteSchemas>> = {
   'GET /admin/v1/sms': { query: smsListQuery },
   'GET /admin/v1/sms/dev-inbox': { query: smsDevInboxQuery },
   'GET /admin/v1/sms/{messageId}': NONE,
+  'GET /admin/v1/overview': { query: overviewQuery },
+  'GET /admin/v1/fraud/prefixes': { query: fraudPrefixesQuery },
+  'DELETE /admin/v1/fraud/prefixes/{prefix}': NONE,
 
   'GET /health': NONE,
   'GET /health/live': NONE,
@@ -88,6 +102,8 @@ export const ROUTE_SCHEMAS: Readonly<Record<string, RouteSchemas>> = {
   'GET /docs': NONE,
   'GET /docs/openapi.json': NONE,
   'GET /docs/assets/{file}': NONE,
+  'GET /console': NONE,
+  'GET /console/assets/{file}': NONE,
 };
 
 /** The schemas of a route; throws for a route the table does not know (a route must not exist without one). */

@@ -22,5 +22,7 @@ import { VoicePortGauge } from './voice-port-gauge.service.js';
     AuthNoncesRepository,
     RateCountersRepository,
   ],
+  // The verification API authenticates as callVerify does.
+  exports: [AkskAuthenticator],
 })
 export class VoiceGatewayModule {}

@@ -10,6 +10,7 @@ export interface CallRequest {
   languageType: number;
   /** The digits to speak. Never logged. */
   verifyCode: string;
+  /** An approved tone of the app; '' for none (the verification API's calls speak the digits alone). */
   preTone: string;
   posTone: string | null;
   /** How many times the prompt is played; 0 = until the callee hangs up (bounded by maxCallMs). */

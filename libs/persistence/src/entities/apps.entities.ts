@@ -1,7 +1,8 @@
 import { Check, Column, Entity, ForeignKey, Index, PrimaryColumn, PrimaryGeneratedColumn, Unique } from 'typeorm';
 
 export type AppStatus = 'normal' | 'suspended' | 'unavailable';
-export type Permission = 'captcha' | 'sms' | 'voice';
+/** `verify`: the verification API (/api/v3/verifications); not granted by default. */
+export type Permission = 'captcha' | 'sms' | 'voice' | 'verify';
 export interface RestHours {
   from: string;
   to: string;
@@ -79,6 +80,8 @@ export class AppEntity {
   @Column({ type: 'jsonb', nullable: true }) international: InternationalRules | null;
   /** Where the notifier posts this app's SMS delivery-status changes; null = nowhere. */
   @Column({ name: 'sms_status_url', type: 'text', nullable: true }) smsStatusUrl: string | null;
+  /** Where the notifier posts this app's verification events (verification.*); null = nowhere. */
+  @Column({ name: 'verification_status_url', type: 'text', nullable: true }) verificationStatusUrl: string | null;
   /** Standard Webhooks signing secret (`whsec_…`), sealed; null = those headers are not sent. */
   @Column({ name: 'webhook_secret_sealed', type: 'text', nullable: true }) webhookSecretSealed: string | null;
   /** The secret replaced by the last rotation, sealed: still signed with until `webhookSecretPreviousUntil`. */

@@ -4,7 +4,7 @@ import { CdrEntity } from '../entities/index.js';
 import { READ_DATA_SOURCE } from '../read-data-source.js';
 import { queryRows } from '../query-rows.js';
 import { openRowCursor, type RowCursor } from './row-cursor.js';
-import { addBefore, cursorTimeSql, SqlFilter } from './sql-filter.js';
+import { addBefore, cursorTimeSql, InvalidFilterValue, SqlFilter } from './sql-filter.js';
 
 /** Filters of the operators' CDR listing (query-string values; times are checked as the query is built). */
 export interface CdrFilter {
@@ -13,6 +13,8 @@ export interface CdrFilter {
   number?: string;
   from?: string;
   to?: string;
+  /** The call's final stateCode (0 = answered and ended normally). */
+  stateCode?: string;
 }
 
 /** The conditions of a CDR query. */
@@ -22,6 +24,10 @@ function cdrWhere(filter: CdrFilter): SqlFilter {
   if (filter.sessionId) where.add('session_id = ?', filter.sessionId);
   if (filter.number) where.add('(callee_num = ? OR caller_num = ?)', filter.number);
   where.addTimeRange('call_start', filter.from, filter.to);
+  if (filter.stateCode !== undefined && filter.stateCode !== '') {
+    if (!/^\d{1,9}$/.test(filter.stateCode)) throw new InvalidFilterValue('stateCode', 'an integer such as 0 or 8101');
+    where.add('state_code = ?', Number(filter.stateCode));
+  }
   return where;
 }
 

@@ -12,3 +12,4 @@ export * from './sms-messages.repository.js';
 export * from './sql-filter.js';
 export * from './tone-files.repository.js';
 export * from './voice-workers.repository.js';
+export * from './verifications.repository.js';

@@ -34,6 +34,12 @@ export class ToneFilesRepository {
     return this.repo.findOneByOrFail({ appId, name });
   }
 
+  /** The bytes of the app's file of that name, whatever its review (an operator listens before approving), or null. */
+  async content(appId: string, name: string): Promise<Buffer | null> {
+    const row = await this.repo.findOne({ where: { appId, name }, select: { id: true, content: true } });
+    return row?.content ?? null;
+  }
+
   /** The SHA-256 of the app's approved file of that name, or null. */
   async approvedDigest(appKey: string, name: string): Promise<string | null> {
     const [row] = await preparedRows<{ sha256: string }>(

@@ -22,6 +22,13 @@ export const SQL_FUNCTIONS = [
   'verigate_sms_apply_receipts',
   'verigate_sms_submitted',
   'verigate_sms_receipt',
+  // The verification API (1764900000000-verifications.ts applies them on databases that ran 1764800000000 already).
+  'verigate_verification_event',
+  'verigate_verification_call',
+  'verigate_accept_verification',
+  'verigate_check_verification',
+  'verigate_resend_verification',
+  'verigate_sweep_verifications',
 ] as const;
 
 export type SqlFunctionFile = (typeof SQL_FUNCTIONS)[number];

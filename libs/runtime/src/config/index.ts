@@ -9,3 +9,4 @@ export {
   type SmsDefaults,
   type SmsVelocityConfig,
 } from './sms-config.js';
+export type { VerificationConfig, VerificationFraudConfig } from './verification-config.js';

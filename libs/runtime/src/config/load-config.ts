@@ -6,6 +6,8 @@ import { httpSection, parseDurationList, voiceSection, webhooksSection } from '.
 import type { LoadConfigOptions, PlatformConfig } from './platform-config.js';
 import { checkSipCarrier, loadSipConfig } from './sip-config.js';
 import { loadSmsConfig } from './sms-config.js';
+import { loadVerificationConfig } from './verification-config.js';
+import { verificationSection } from './verification-section.js';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -19,7 +21,14 @@ const DEV_MASTER_KEY = 'dev-master-key-change-me';
 export { parseDurationList };
 
 /** The sections in the order of the README's "Configuration" table (scripts/config-reference.mjs). */
-export const PLATFORM_SECTIONS = [serverSection, controlsSection, voiceSection, webhooksSection, httpSection] as const;
+export const PLATFORM_SECTIONS = [
+  serverSection,
+  controlsSection,
+  voiceSection,
+  webhooksSection,
+  httpSection,
+  verificationSection,
+] as const;
 
 /** A secret that production requires and whose development value it refuses (named, never echoed). */
 function productionSecret(
@@ -140,6 +149,7 @@ export function loadConfig(env: Env = process.env, defaults: LoadConfigOptions =
   // Only the sms worker sends SMS: the other apps need no provider (docker-compose sets it for sms alone).
   const smsProviderRequired = production && (defaults.app === undefined || defaults.app === 'sms');
   config.sms = loadSmsConfig(read, smsProviderRequired);
+  config.verifications = loadVerificationConfig(read);
   const graceSeconds = config.voice.shutdownGraceSeconds;
   if (config.shutdownTimeoutSeconds <= graceSeconds) {
     problems.push(

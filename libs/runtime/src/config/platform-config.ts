@@ -1,6 +1,7 @@
 import type { CaptchaConfig } from './captcha-config.js';
 import type { SipConfig } from './sip-config.js';
 import type { SmsConfig } from './sms-config.js';
+import type { VerificationConfig } from './verification-config.js';
 
 /**
  * The platform's configuration, read from the environment once at start-up. Every variable is
@@ -108,6 +109,8 @@ export interface PlatformConfig {
   captcha: CaptchaConfig;
   /** SMS verification codes (docs/contract.md#sms-verification-code); README "SMS configuration" documents each variable. */
   sms: SmsConfig;
+  /** The verification API (docs/verifications.md); each variable: verification-section.ts (README "Configuration" table). */
+  verifications: VerificationConfig;
 }
 
 /** The five apps; each demands only the variables it uses (the SMS provider is the sms worker's). */

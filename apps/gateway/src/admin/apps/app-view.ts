@@ -23,6 +23,7 @@ export interface AppView {
   enterpriseId: string | null;
   international: InternationalRules | null;
   smsStatusUrl: string | null;
+  verificationStatusUrl: string | null;
   /** Captcha proof of work required (default on; off keeps AJ-Captcha clients working unchanged). */
   captchaPow: boolean;
   /** Under attack: harder proof of work for every client, managed mode always shows the puzzle. */
@@ -58,6 +59,7 @@ export function appView(app: AppEntity): AppView {
     international: app.international,
     // Shown without its credentials (`https://***@host/…`); the notifier delivers to the stored URL, credentials included.
     smsStatusUrl: app.smsStatusUrl === null ? null : redactUrlCredentials(app.smsStatusUrl),
+    verificationStatusUrl: app.verificationStatusUrl === null ? null : redactUrlCredentials(app.verificationStatusUrl),
     captchaPow: app.captchaPow,
     captchaUnderAttack: app.captchaUnderAttack,
     webhookSigning: {

@@ -18,7 +18,9 @@ import {
  * looked up in the database at its place in the order (AppsAdminService).
  */
 
-export const PERMISSIONS = ['captcha', 'sms', 'voice'] as const satisfies readonly Permission[];
+export const PERMISSIONS = ['captcha', 'sms', 'voice', 'verify'] as const satisfies readonly Permission[];
+/** What a new app may use when the request does not say: `verify` (the verification API) is asked for explicitly. */
+export const DEFAULT_PERMISSIONS = ['captcha', 'sms', 'voice'] as const satisfies readonly Permission[];
 export const APP_STATUSES = ['normal', 'suspended', 'unavailable'] as const satisfies readonly AppStatus[];
 export const APP_STAGES = ['commercial', 'test'] as const satisfies readonly AppStage[];
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -46,6 +48,7 @@ const permissionsField = coded(
     .array(z.enum(PERMISSIONS, permissionsRule), permissionsRule)
     .optional()
     .transform((permissions) => permissions && [...new Set(permissions)]),
+  { description: 'default `captcha`, `sms`, `voice`; `verify` (the verification API) is granted explicitly' },
 );
 
 const cidrRule = 'ipWhitelist must be an array of IP addresses or CIDRs';
@@ -157,14 +160,25 @@ const internationalField = coded(
 );
 
 const REDACTED_CREDENTIALS = /^[a-z][a-z0-9+.-]*:\/\/\*\*\*@/i;
+/** A webhook URL field of an app (`smsStatusUrl`, `verificationStatusUrl`). */
+type StatusUrlName = 'smsStatusUrl' | 'verificationStatusUrl';
+/** The app's stored webhook URLs as the API shows them (credentials as `***`); null: none stored. */
+export type ShownStatusUrls = Readonly<Record<StatusUrlName, string | null>>;
+const NONE_SHOWN: ShownStatusUrls = { smsStatusUrl: null, verificationStatusUrl: null };
+
 /**
- * `smsStatusUrl`: an absolute http(s) URL, null to clear. A URL whose userinfo is the API's
+ * A webhook URL field: an absolute http(s) URL, null to clear. A URL whose userinfo is the API's
  * redaction mark `***` is refused, unless it is the stored URL as shown, unchanged (`shown`:
  * then the stored credentials are kept): sent back with a change (another host or path), it
  * would be stored literally and the receiver's credentials lost.
  */
-function smsStatusUrlField(shown: string | null) {
-  const rule = httpUrlRule('smsStatusUrl', 2048);
+const STATUS_URL_PURPOSE: Readonly<Record<StatusUrlName, string>> = {
+  smsStatusUrl: 'Where SMS delivery reports are posted.',
+  verificationStatusUrl:
+    'Where verification events (`verification.pending`, `.fallback`, `.approved`, `.expired`, `.failed`) are posted.',
+};
+function statusUrlField(name: StatusUrlName, shown: string | null) {
+  const rule = httpUrlRule(name, 2048);
   return coded(
     z
       .string(rule)
@@ -172,18 +186,17 @@ function smsStatusUrlField(shown: string | null) {
       .refine(isAbsoluteHttpUrl, rule)
       .refine(
         (url) => url === shown || !REDACTED_CREDENTIALS.test(url),
-        'smsStatusUrl must be a URL with its own credentials or none: `***@` stands for the stored credentials and is accepted only in the stored URL as shown, unchanged',
+        `${name} must be a URL with its own credentials or none: \`***@\` stands for the stored credentials and is accepted only in the stored URL as shown, unchanged`,
       )
       .nullish(),
     {
-      description:
-        'Shown with its credentials as `***@`; sent back unchanged it keeps the stored ones, any other URL with `***@` credentials is refused (400 INVALID_FIELD).',
+      description: `${STATUS_URL_PURPOSE[name]} Shown with its credentials as \`***@\`; sent back unchanged it keeps the stored ones, any other URL with \`***@\` credentials is refused (400 INVALID_FIELD).`,
     },
   );
 }
 
 /** The fields both bodies share, in the order they are checked (after name, signature and, for a change, status). */
-function commonFields(shownSmsStatusUrl: string | null) {
+function commonFields(shown: ShownStatusUrls) {
   return {
     permissions: permissionsField,
     ipWhitelist: ipWhitelistField,
@@ -193,7 +206,8 @@ function commonFields(shownSmsStatusUrl: string | null) {
     stage: optionalEnum('stage', APP_STAGES),
     enterpriseId: clearableString('enterpriseId', 64),
     international: internationalField,
-    smsStatusUrl: smsStatusUrlField(shownSmsStatusUrl),
+    smsStatusUrl: statusUrlField('smsStatusUrl', shown.smsStatusUrl),
+    verificationStatusUrl: statusUrlField('verificationStatusUrl', shown.verificationStatusUrl),
     captchaPow: booleanField(
       'captchaPow',
       'captcha proof of work required (default true; apps created before the feature: false)',
@@ -209,16 +223,16 @@ function commonFields(shownSmsStatusUrl: string | null) {
 export const appCreateBody = z.object({
   name: requiredString('name', 128),
   signature: clearableString('signature', 64),
-  ...commonFields(null),
+  ...commonFields(NONE_SHOWN),
 });
 
-/** `PATCH /admin/v1/apps/{appKey}`; `shownSmsStatusUrl`: the app's stored smsStatusUrl as the API shows it. */
-export function appUpdateBody(shownSmsStatusUrl: string | null) {
+/** `PATCH /admin/v1/apps/{appKey}`; `shown`: the app's stored webhook URLs as the API shows them. */
+export function appUpdateBody(shown: ShownStatusUrls = NONE_SHOWN) {
   return z.object({
     name: optionalString('name', 128),
     signature: clearableString('signature', 64),
     status: optionalEnum('status', APP_STATUSES),
-    ...commonFields(shownSmsStatusUrl),
+    ...commonFields(shown),
   });
 }
 

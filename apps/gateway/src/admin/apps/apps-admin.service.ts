@@ -6,11 +6,11 @@ import { AppDirectory } from '../../directory/app-directory.service.js';
 import { AppsRepository } from '#libs/persistence';
 import { adminValidate, notFound, objectBody } from '../admin-schema.js';
 import { EnterprisesRepository } from '../enterprises/enterprises.repository.js';
-import { appCreateBody, appUpdateBody, mergeLimits, PERMISSIONS, randomToken } from './app.schema.js';
+import { appCreateBody, appUpdateBody, DEFAULT_PERMISSIONS, mergeLimits, randomToken } from './app.schema.js';
 import { appView, type AppView, type WebhookSecretIssued } from './app-view.js';
 
 const ENTERPRISE_AND_BEFORE = fieldsThrough(appCreateBody, 'enterpriseId');
-const ENTERPRISE_AND_BEFORE_UPDATE = fieldsThrough(appUpdateBody(null), 'enterpriseId');
+const ENTERPRISE_AND_BEFORE_UPDATE = fieldsThrough(appUpdateBody(), 'enterpriseId');
 
 @Injectable()
 export class AppsAdminService {
@@ -36,7 +36,7 @@ export class AppsAdminService {
       signature: fields.signature ?? null,
       secretSealed: this.secretBox.seal(appSecret),
       status: 'normal',
-      permissions: fields.permissions ?? [...PERMISSIONS],
+      permissions: fields.permissions ?? [...DEFAULT_PERMISSIONS],
       ipWhitelist: fields.ipWhitelist ?? [],
       restHours: fields.restHours ?? null,
       voicePorts: fields.voicePorts ?? null,
@@ -45,6 +45,7 @@ export class AppsAdminService {
       enterpriseId: enterpriseId ?? null,
       international: fields.international ?? null,
       smsStatusUrl: fields.smsStatusUrl ?? null,
+      verificationStatusUrl: fields.verificationStatusUrl ?? null,
       captchaPow: fields.captchaPow ?? true,
       captchaUnderAttack: fields.captchaUnderAttack ?? false,
     });
@@ -62,19 +63,31 @@ export class AppsAdminService {
   async update(appKey: string, input: unknown): Promise<AppView> {
     const body = objectBody(input);
     const app = await this.entity(appKey);
-    // The URL as the API shows it (credentials as ***) sent back unchanged keeps the stored credentials.
-    const shown = app.smsStatusUrl === null ? null : redactUrlCredentials(app.smsStatusUrl);
+    // A URL as the API shows it (credentials as ***) sent back unchanged keeps the stored credentials.
+    const shown = {
+      smsStatusUrl: app.smsStatusUrl === null ? null : redactUrlCredentials(app.smsStatusUrl),
+      verificationStatusUrl:
+        app.verificationStatusUrl === null ? null : redactUrlCredentials(app.verificationStatusUrl),
+    };
     const schema = appUpdateBody(shown);
     const enterpriseId = await this.enterpriseField(
       adminValidate(schema, body, ENTERPRISE_AND_BEFORE_UPDATE).enterpriseId,
     );
-    const { limits, smsStatusUrl, enterpriseId: _checked, ...fields } = adminValidate(schema, body);
+    const {
+      limits,
+      smsStatusUrl,
+      verificationStatusUrl,
+      enterpriseId: _checked,
+      ...fields
+    } = adminValidate(schema, body);
     const patch: Partial<AppEntity> = {};
     for (const [name, value] of Object.entries(fields))
       if (value !== undefined) Object.assign(patch, { [name]: value });
     if (limits !== undefined) patch.limits = mergeLimits(app.limits, limits);
     if (enterpriseId !== undefined) patch.enterpriseId = enterpriseId;
-    if (smsStatusUrl !== undefined && smsStatusUrl !== shown) patch.smsStatusUrl = smsStatusUrl;
+    if (smsStatusUrl !== undefined && smsStatusUrl !== shown.smsStatusUrl) patch.smsStatusUrl = smsStatusUrl;
+    if (verificationStatusUrl !== undefined && verificationStatusUrl !== shown.verificationStatusUrl)
+      patch.verificationStatusUrl = verificationStatusUrl;
     if (Object.keys(patch).length > 0) {
       await this.apps.update(app.id, { ...patch, updatedAt: new Date() });
       this.directory.invalidate(appKey);

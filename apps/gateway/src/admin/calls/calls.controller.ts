@@ -64,8 +64,9 @@ export class CallsController {
     @Query('limit') limit?: string,
     @Query('format') format?: string,
     @Query('before') before?: string,
+    @Query('stateCode') stateCode?: string,
   ) {
-    const filter = { appKey, sessionId, number, from, to };
+    const filter = { appKey, sessionId, number, from, to, stateCode };
     if (listFormat(format) === 'csv') {
       const cursor = await this.records.cdrExport(filter, {
         timeoutSeconds: this.config.controls.exportTimeoutSeconds,

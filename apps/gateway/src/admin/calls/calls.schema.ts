@@ -13,6 +13,13 @@ export const cdrsQuery = z.object({
   appKey: filter(),
   sessionId: filter(),
   number: filter(),
+  stateCode: withCodes(
+    z
+      .string('stateCode must be an integer such as 0 or 8101')
+      .regex(/^\d{0,9}$/, 'stateCode must be an integer such as 0 or 8101')
+      .optional(),
+    { 'x-error-code': 'INVALID_FIELD', description: "the call's final stateCode (0 = answered and ended normally)" },
+  ),
   format: listFormatField,
   ...pageQuery.shape,
 });

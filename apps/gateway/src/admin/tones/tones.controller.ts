@@ -6,10 +6,12 @@ import {
   Param,
   Post,
   Query,
+  Res,
   UseFilters,
   UseGuards,
   UseInterceptors,
 } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { Audited } from '../audit/audited.decorator.js';
 import { AuditInterceptor } from '../audit/audit.interceptor.js';
 import { AdminExceptionFilter } from '../../http/admin-exception.filter.js';
@@ -62,6 +64,18 @@ export class TonesController {
   @Get()
   list(@Param('appKey') appKey: string) {
     return this.tones.list(appKey);
+  }
+
+  /** The file itself (audio/wav), to listen to before approving; reading it changes nothing, so not audited. */
+  @Get(':name/audio')
+  async audio(
+    @Param('appKey') appKey: string,
+    @Param('name') name: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Buffer> {
+    const content = await this.tones.content(appKey, name);
+    reply.header('content-type', 'audio/wav').header('cache-control', 'no-store');
+    return content;
   }
 
   @Post(':name/approve')

@@ -56,6 +56,14 @@ export class TonesService {
     return (await this.tones.ofApp(app.id)).map(toneView);
   }
 
+  /** The WAV file as uploaded (the console plays it before the operator approves it). */
+  async content(appKey: string, name: string): Promise<Buffer> {
+    const app = await this.apps.entity(appKey);
+    const content = await this.tones.content(app.id, name);
+    if (!content) throw notFound(`tone ${name}`);
+    return content;
+  }
+
   async review(appKey: string, name: string, status: ToneStatus) {
     const app = await this.apps.entity(appKey);
     const reviewed = await this.tones.review(app.id, name, status);

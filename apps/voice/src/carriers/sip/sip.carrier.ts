@@ -149,12 +149,13 @@ export class SipCarrier implements Carrier {
 
   private async buildPlay(request: CallRequest, log: JsonLogger): Promise<Int16Array> {
     const [preTone, posTone, digits] = await Promise.all([
-      this.tones.get(request.appKey, request.preTone),
+      // No pre-tone (''): a verification API call speaks the built-in digits alone.
+      request.preTone ? this.tones.get(request.appKey, request.preTone) : Promise.resolve(null),
       request.posTone ? this.tones.get(request.appKey, request.posTone) : Promise.resolve(null),
       this.digits.forCode(request.verifyCode, promptLanguage(request.languageType)),
     ]);
     // Approved at accept time, withdrawn since: the code is still worth hearing.
-    if (!preTone)
+    if (request.preTone && !preTone)
       log.warn('pre-tone not found or no longer approved; playing the code without it', { tone: request.preTone });
     if (request.posTone && !posTone)
       log.warn('post-tone not found or no longer approved; playing the code without it', { tone: request.posTone });

@@ -4,9 +4,12 @@ import { jsonSchemaOf } from '#libs/runtime';
 import { openApiDocument } from './openapi.js';
 import { ROUTE_SCHEMAS } from './route-schemas.js';
 
+/** The Huawei-style APIs (callVerify, the verification API) answer rows of the result-code table. */
+const answersResultCodes = (path: string) => path.startsWith('/rest/') || path.startsWith('/api/v3/');
+
 /**
  * The table rows (names) an operation of the document lists among its error answers: result-code
- * names for /rest/ (the document lists their numeric codes), `CODE` for the SDK APIs (listed as
+ * names for /rest/ and /api/v3/ (the document lists their numeric codes), `CODE` for the SDK APIs (listed as
  * `API.CODE`), the code itself for the management API.
  */
 function documentedErrorCodes(method: string, path: string): string[] {
@@ -17,7 +20,7 @@ function documentedErrorCodes(method: string, path: string): string[] {
     )?.['application/json']?.schema?.properties;
     return properties?.resultcode?.enum ?? properties?.error_code?.enum ?? [];
   });
-  if (path.startsWith('/rest/'))
+  if (answersResultCodes(path))
     return (Object.keys(ResultCodes) as ResultCodeName[]).filter((name) => listed.includes(ResultCodes[name].code));
   return listed.map((code) => code.replace(/^(CAPTCHA|SMS)\./, ''));
 }
@@ -35,7 +38,7 @@ function fieldCodes(node: unknown, found = new Set<string>()): Set<string> {
 }
 
 const tableOf = (path: string): Record<string, unknown> =>
-  path.startsWith('/rest/') ? ResultCodes : path.startsWith('/api/v2/sdk/') ? SDK_ERRORS : ADMIN_ERRORS;
+  answersResultCodes(path) ? ResultCodes : path.startsWith('/api/v2/sdk/') ? SDK_ERRORS : ADMIN_ERRORS;
 
 describe('route schemas', () => {
   const entries = Object.entries(ROUTE_SCHEMAS).map(([route, schemas]) => {

@@ -5,6 +5,7 @@ import { TestInfrastructure } from '#libs/testing';
 import { createGateway } from '../../apps/gateway/src/main.js';
 import { DOCS_CSP } from '../../apps/gateway/src/docs/docs.controller.js';
 import { document } from './support/openapi-oracle.js';
+import { ROUTE_SCHEMAS } from '../../apps/gateway/src/docs/route-schemas.js';
 
 const OPENAPI_METHODS = new Set(['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE']);
 
@@ -52,6 +53,21 @@ describe('OpenAPI document at /docs', () => {
       .map((r) => `${r.method} ${r.path}`);
     // A failure here names the route: add it to apps/gateway/src/docs/openapi.ts.
     expect({ undocumentedRoutes: [...new Set(undocumented)] }).toEqual({ undocumentedRoutes: [] });
+  });
+
+  it('has a schema entry (body, query, or none) for every route, and none for a route that does not exist', () => {
+    const registered = [
+      ...new Set(
+        routes.filter((r) => r.method !== 'HEAD' && OPENAPI_METHODS.has(r.method)).map((r) => `${r.method} ${r.path}`),
+      ),
+    ];
+    // A failure here names the route: add it to apps/gateway/src/docs/route-schemas.ts with the schemas it validates with.
+    expect({ routesWithoutSchema: registered.filter((r) => !Object.hasOwn(ROUTE_SCHEMAS, r)) }).toEqual({
+      routesWithoutSchema: [],
+    });
+    expect({ schemasWithoutRoute: Object.keys(ROUTE_SCHEMAS).filter((r) => !registered.includes(r)) }).toEqual({
+      schemasWithoutRoute: [],
+    });
   });
 
   it('documents no route the gateway does not have', () => {

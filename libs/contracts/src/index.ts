@@ -8,4 +8,5 @@ export * from './captcha.js';
 export * from './sdk-errors.js';
 export * from './sms.js';
 export * from './admin-errors.js';
+export * from './message-schemas.js';
 export * from './verifications.js';

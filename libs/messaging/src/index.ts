@@ -6,3 +6,4 @@ export * from './topology-plan.js';
 export * from './rpc.js';
 export * from './nest/index.js';
 export * from './broker-nodes.js';
+export * from './payload-check.js';

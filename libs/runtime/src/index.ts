@@ -6,3 +6,4 @@ export * from './cidr.js';
 export * from './metrics.js';
 export * from './request-context.js';
 export * from './address-class.js';
+export * from './schema/index.js';

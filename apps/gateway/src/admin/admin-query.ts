@@ -5,12 +5,14 @@ import { nextBefore, type RowCursor } from '#libs/persistence';
 /** `nextBefore` of a page (from the repositories' keyset paging), for the listings' answers. */
 export { nextBefore };
 import type { JsonLogger } from '#libs/runtime';
-import { AdminError } from '../http/rest-error.js';
+import * as z from 'zod';
+import { adminValidate, listFormatField } from './admin-schema.js';
+
+const formatQuery = z.object({ format: listFormatField });
 
 /** `format` of a listing: json (default) or csv. */
 export function listFormat(format: string | undefined): 'json' | 'csv' {
-  if (format === undefined || format === 'json' || format === 'csv') return format ?? 'json';
-  throw new AdminError(400, 'UNSUPPORTED_FORMAT', 'format must be json or csv');
+  return adminValidate(formatQuery, { format }).format ?? 'json';
 }
 
 /** What an export's connection failing mid-way logs (the repository's cursor reports it here). */

@@ -1,12 +1,10 @@
 import { Body, Controller, Get, Headers, HttpCode, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
-  CAPTCHA_TYPES,
   type CaptchaCaller,
   type CaptchaPowSettings,
   type CaptchaResponseBody,
   type CaptchaRpcRequest,
-  type CaptchaType,
   type ManagedSignals,
 } from '#libs/contracts';
 import { addressBucket } from '../http/client-address.js';
@@ -16,10 +14,10 @@ import { sdkJsonReply } from '../sdk/sdk-reply.js';
 import type { SdkHeaders } from '../sdk/sdk-headers.js';
 import { CaptchaFloodGuard, type FloodRoute } from './captcha-flood-guard.js';
 import { CaptchaRpcClient } from './captcha-rpc.client.js';
+import { captchaCheckBody, captchaGetQuery, captchaManagedBody, captchaVerifyBody } from './captcha-request.schema.js';
+import { sdkValidate } from '../sdk/sdk-validate.js';
 
 type HeaderBag = Record<string, string | string[] | undefined>;
-const TOKEN = /^[0-9a-f]{32}$/;
-const MAX_FIELD = 4096;
 
 /**
  * docs/contract.md#image-captcha, AJ-Captcha compatible: get / check / verify. Thin: SDK headers, the app's right to
@@ -43,13 +41,12 @@ export class CaptchaController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const { sdk, caller, pow } = await this.admit(headers, request);
-    const type = captchaType === undefined || captchaType === '' ? 'blockPuzzle' : captchaType;
-    if (!CAPTCHA_TYPES.includes(type as CaptchaType)) throw new SdkError('CAPTCHA_TYPE_INVALID', sdk.lang);
+    const { captchaType: type } = sdkValidate(captchaGetQuery, { captchaType }, sdk);
     this.admitFlood(caller, 'get', sdk);
     const result = await this.rpc.askGet({
       op: 'get',
       caller,
-      captchaType: type as CaptchaType,
+      captchaType: type,
       lang: sdk.lang,
       ...pow,
     });
@@ -68,25 +65,17 @@ export class CaptchaController {
   ) {
     const { sdk, caller, pow } = await this.admit(headers, request);
     const fields = SdkAdmission.object(body, sdk.lang);
-    const type = fields.captchaType ?? 'blockPuzzle';
-    if (!CAPTCHA_TYPES.includes(type as CaptchaType)) throw new SdkError('CAPTCHA_TYPE_INVALID', sdk.lang);
-    if (typeof fields.token !== 'string' || fields.token === '')
-      throw new SdkError('PARAMETER_INVALID', sdk.lang, 'token');
-    if (!TOKEN.test(fields.token)) throw new SdkError('TOKEN_INVALID', sdk.lang);
-    if (typeof fields.pointJson !== 'string' || fields.pointJson === '' || fields.pointJson.length > MAX_FIELD)
-      throw new SdkError('PARAMETER_INVALID', sdk.lang, 'pointJson');
-    if (fields.trajectory !== undefined && (!Array.isArray(fields.trajectory) || fields.trajectory.length > 500))
-      throw new SdkError('PARAMETER_INVALID', sdk.lang, 'trajectory');
+    const checked = sdkValidate(captchaCheckBody, fields, sdk, ['captchaType', 'token', 'pointJson', 'trajectory']);
     this.admitFlood(caller, 'answer', sdk);
     return this.answer(sdk, reply, {
       op: 'check',
       caller,
-      captchaType: type as CaptchaType,
-      token: fields.token,
-      pointJson: fields.pointJson,
-      ...(fields.trajectory !== undefined ? { trajectory: fields.trajectory } : {}),
+      captchaType: checked.captchaType,
+      token: checked.token,
+      pointJson: checked.pointJson,
+      ...(checked.trajectory !== undefined ? { trajectory: checked.trajectory } : {}),
       ...pow,
-      ...(pow.pow ? { powSolution: this.powSolution(fields.powSolution, sdk) } : {}),
+      ...(pow.pow ? { powSolution: sdkValidate(captchaCheckBody, fields, sdk, ['powSolution']).powSolution } : {}),
     });
   }
 
@@ -105,13 +94,8 @@ export class CaptchaController {
   ) {
     const { sdk, caller, pow } = await this.admit(headers, request);
     const fields = SdkAdmission.object(body, sdk.lang);
-    if (typeof fields.token !== 'string' || fields.token === '')
-      throw new SdkError('PARAMETER_INVALID', sdk.lang, 'token');
-    if (!TOKEN.test(fields.token)) throw new SdkError('TOKEN_INVALID', sdk.lang);
-    const raw = fields.signals;
-    if (raw !== undefined && (typeof raw !== 'object' || raw === null || Array.isArray(raw)))
-      throw new SdkError('PARAMETER_INVALID', sdk.lang, 'signals');
-    const given = (raw ?? {}) as Record<string, unknown>;
+    const checked = sdkValidate(captchaManagedBody, fields, sdk, ['token', 'signals']);
+    const given = checked.signals ?? {};
     const signals: ManagedSignals = {};
     if (typeof given.elapsedMs === 'number' && Number.isFinite(given.elapsedMs)) signals.elapsedMs = given.elapsedMs;
     if (typeof given.interactions === 'number' && Number.isFinite(given.interactions))
@@ -120,23 +104,11 @@ export class CaptchaController {
     return this.answer(sdk, reply, {
       op: 'managed',
       caller,
-      token: fields.token,
+      token: checked.token,
       signals,
       ...pow,
-      powSolution: this.powSolution(fields.powSolution, sdk),
+      powSolution: sdkValidate(captchaManagedBody, fields, sdk, ['powSolution']).powSolution,
     });
-  }
-
-  /** powSolution: ALTCHA's base64 payload or the JSON object; absent stays absent (POW_REQUIRED). */
-  private powSolution(value: unknown, sdk: SdkHeaders): unknown {
-    if (value === undefined || value === null) return undefined;
-    if (
-      typeof value === 'string'
-        ? value.length > MAX_FIELD
-        : typeof value !== 'object' || JSON.stringify(value).length > MAX_FIELD
-    )
-      throw new SdkError('PARAMETER_INVALID', sdk.lang, 'powSolution');
-    return value;
   }
 
   @Post('verify')
@@ -149,9 +121,7 @@ export class CaptchaController {
   ) {
     const { sdk, caller } = await this.admit(headers, request);
     const fields = SdkAdmission.object(body, sdk.lang);
-    const credential = fields.captchaVerification;
-    if (typeof credential !== 'string' || credential === '' || credential.length > MAX_FIELD)
-      throw new SdkError('PARAMETER_INVALID', sdk.lang, 'captchaVerification');
+    const { captchaVerification: credential } = sdkValidate(captchaVerifyBody, fields, sdk);
     this.admitFlood(caller, 'answer', sdk);
     return this.answer(sdk, reply, { op: 'verify', caller, captchaVerification: credential });
   }

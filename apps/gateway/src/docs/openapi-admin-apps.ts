@@ -1,5 +1,5 @@
 import { MAX_TONE_BYTES } from '../admin/tones/wav.js';
-import { ADMIN_COMMON, ADMIN_JSON_BODY, appFields, withApp, type AdminOp } from './openapi-admin-common.js';
+import { ADMIN_COMMON, ADMIN_JSON_BODY, withApp, type AdminOp } from './openapi-admin-common.js';
 import { ref } from './openapi-schema.js';
 
 /** The apps part of the management API: apps, their secrets, numbers and tones. */
@@ -11,7 +11,6 @@ export function adminAppPaths(): Record<string, Record<string, AdminOp>> {
         summary: 'Create an app (the secret is shown only here)',
         tag: 'Apps',
         ok: 201,
-        body: { type: 'object', required: ['name'], properties: appFields },
         okSchema: ref('App'),
         errors: [...ADMIN_JSON_BODY, 'NOT_FOUND', 'ALREADY_EXISTS'],
       },
@@ -31,17 +30,6 @@ export function adminAppPaths(): Record<string, Record<string, AdminOp>> {
         tag: 'Apps',
         okSchema: ref('App'),
         errors: withApp(ADMIN_JSON_BODY),
-        body: {
-          type: 'object',
-          properties: {
-            ...appFields,
-            status: { type: 'string', enum: ['normal', 'suspended', 'unavailable'] },
-            stage: { type: 'string', enum: ['commercial', 'test'] },
-            limits: { type: 'object' },
-            enterpriseId: { type: ['string', 'null'] },
-            international: { type: ['object', 'null'] },
-          },
-        },
       },
     },
     '/admin/v1/apps/{appKey}/secret': {
@@ -83,14 +71,6 @@ export function adminAppPaths(): Record<string, Record<string, AdminOp>> {
         summary: 'Add a display number',
         tag: 'Numbers',
         ok: 201,
-        body: {
-          type: 'object',
-          required: ['number'],
-          properties: {
-            number: { type: 'string' },
-            status: { type: 'string', enum: ['normal', 'suspended', 'revoked'] },
-          },
-        },
         errors: [...withApp(ADMIN_JSON_BODY), 'ALREADY_EXISTS'],
       },
       get: {
@@ -106,11 +86,6 @@ export function adminAppPaths(): Record<string, Record<string, AdminOp>> {
         id: 'adminUpdateNumber',
         summary: "Change a display number's status",
         tag: 'Numbers',
-        body: {
-          type: 'object',
-          required: ['status'],
-          properties: { status: { type: 'string', enum: ['normal', 'suspended', 'revoked'] } },
-        },
         errors: withApp(ADMIN_JSON_BODY),
       },
     },
@@ -120,7 +95,6 @@ export function adminAppPaths(): Record<string, Record<string, AdminOp>> {
         summary: `Upload a WAV tone (Content-Type audio/wav, at most ${MAX_TONE_BYTES} bytes), held pending`,
         tag: 'Tones',
         ok: 201,
-        query: [{ name: 'name', in: 'query', required: true, schema: { type: 'string', pattern: '\\.wav$' } }],
         errors: [
           ...withApp(ADMIN_COMMON),
           'INVALID_FIELD',

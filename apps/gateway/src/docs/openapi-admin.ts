@@ -1,6 +1,6 @@
 /** The management API of the OpenAPI document (docs/contract.md#operating-the-platform): one compact description per route. */
 import { adminAppPaths } from './openapi-admin-apps.js';
-import { ADMIN_COMMON, ADMIN_JSON_BODY, listOf, page, q, withApp, type AdminOp } from './openapi-admin-common.js';
+import { ADMIN_COMMON, ADMIN_JSON_BODY, listOf, withApp, type AdminOp } from './openapi-admin-common.js';
 import { ref } from './openapi-schema.js';
 
 export { adminOperation, appFields, type AdminOp } from './openapi-admin-common.js';
@@ -14,21 +14,18 @@ export function adminPaths(): Record<string, Record<string, AdminOp>> {
         summary: 'Add a number to a black- or whitelist',
         tag: 'Lists',
         ok: 201,
-        body: ref('ListEntry'),
         errors: [...withApp(ADMIN_JSON_BODY), 'ALREADY_EXISTS'],
       },
       delete: {
         id: 'adminRemoveListEntry',
         summary: 'Remove a number from a list (query or body: list, number, appKey?)',
         tag: 'Lists',
-        query: [q('list'), q('number'), q('appKey')],
         errors: withApp(ADMIN_JSON_BODY),
       },
       get: {
         id: 'adminListListEntries',
         summary: 'Entries of a list',
         tag: 'Lists',
-        query: [q('list'), q('appKey')],
         okSchema: { type: 'array', items: ref('ListEntry') },
         errors: withApp([...ADMIN_COMMON, 'INVALID_FIELD']),
       },
@@ -48,14 +45,6 @@ export function adminPaths(): Record<string, Record<string, AdminOp>> {
         tag: 'Calls',
         csv: true,
         okSchema: listOf({ type: 'object' }),
-        query: [
-          q('appKey'),
-          q('sessionId'),
-          q('number'),
-          q('stateCode', "the call's final stateCode (0 = answered and ended normally)", { type: 'integer' }),
-          q('format', 'json (default) or csv', { type: 'string', enum: ['json', 'csv'] }),
-          ...page,
-        ],
         errors: [...ADMIN_COMMON, 'INVALID_FIELD', 'UNSUPPORTED_FORMAT'],
       },
     },
@@ -64,7 +53,6 @@ export function adminPaths(): Record<string, Record<string, AdminOp>> {
         id: 'adminListDeliveries',
         summary: 'Webhook deliveries of a session or SMS, with attempts',
         tag: 'Calls',
-        query: [{ ...q('sessionId'), required: true }],
         okSchema: { type: 'array' },
         errors: [...ADMIN_COMMON, 'INVALID_FIELD'],
       },
@@ -83,7 +71,6 @@ export function adminPaths(): Record<string, Record<string, AdminOp>> {
         id: 'adminAudit',
         summary: 'The audit log, newest first',
         tag: 'Audit',
-        query: [q('action'), q('target'), ...page],
         okSchema: listOf({ type: 'object' }),
         errors: [...ADMIN_COMMON, 'INVALID_FIELD'],
       },
@@ -94,7 +81,6 @@ export function adminPaths(): Record<string, Record<string, AdminOp>> {
         summary:
           'Live figures of the operator console: per-minute calls, SMS, captchas, answered calls, delivered SMS and webhook attempts; webhook backlog and failures; voice ports; refused requests by result code (this gateway process)',
         tag: 'Overview',
-        query: [q('minutes', 'the window, 5-360 (default 30)', { type: 'integer', minimum: 5, maximum: 360 })],
         okSchema: {
           type: 'object',
           properties: {
@@ -114,10 +100,6 @@ export function adminPaths(): Record<string, Record<string, AdminOp>> {
         id: 'adminPutEnterprise',
         summary: 'Create or replace a sub-enterprise (status defaults to normal)',
         tag: 'Enterprises',
-        body: {
-          type: 'object',
-          properties: { status: { type: 'string', enum: ['normal', 'suspended'], default: 'normal' } },
-        },
         errors: ADMIN_JSON_BODY,
       },
     },
@@ -136,15 +118,6 @@ export function adminPaths(): Record<string, Record<string, AdminOp>> {
         summary: 'Add a client-address rule of /rest/',
         tag: 'IP rules',
         ok: 201,
-        body: {
-          type: 'object',
-          required: ['kind', 'cidr'],
-          properties: {
-            kind: { type: 'string', enum: ['blacklist', 'restricted-area'] },
-            cidr: { type: 'string' },
-            area: { type: 'string' },
-          },
-        },
         errors: [...ADMIN_JSON_BODY, 'ALREADY_EXISTS'],
       },
       get: {
@@ -182,15 +155,6 @@ export function adminPaths(): Record<string, Record<string, AdminOp>> {
         tag: 'SMS',
         csv: true,
         okSchema: listOf({ type: 'object' }),
-        query: [
-          q('appKey'),
-          q('mobile'),
-          q('messageId'),
-          q('status'),
-          q('type'),
-          q('format', 'json (default) or csv', { type: 'string', enum: ['json', 'csv'] }),
-          ...page,
-        ],
         errors: [...ADMIN_COMMON, 'INVALID_FIELD', 'UNSUPPORTED_FORMAT'],
       },
     },
@@ -199,7 +163,6 @@ export function adminPaths(): Record<string, Record<string, AdminOp>> {
         id: 'adminSmsDevInbox',
         summary: 'What the development provider (log) would have sent',
         tag: 'SMS',
-        query: [q('mobile'), q('limit')],
         okSchema: {
           type: 'object',
           properties: {

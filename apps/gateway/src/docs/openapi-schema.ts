@@ -12,6 +12,8 @@ import {
   type SdkApi,
   type SmsErrorCode,
 } from '#libs/contracts';
+import { jsonSchemaOf, queryParametersOf } from '#libs/runtime';
+import { routeSchemas } from './route-schemas.js';
 
 export type Schema = Record<string, unknown>;
 export type Responses = Record<string, Schema>;
@@ -38,6 +40,19 @@ export type OpenApiDocument = {
 export const ERROR_CODE_FIELD = { sdk: 'error_code', rest: 'resultcode', admin: 'error_code' } as const;
 
 export const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+/** The JSON Schema of a route's body, generated from its schema in route-schemas.ts. */
+export function requestBodySchema(method: string, path: string): Schema {
+  const { body } = routeSchemas(method, path);
+  if (!body) throw new Error(`${method} ${path} takes no JSON body`);
+  return jsonSchemaOf(body);
+}
+
+/** The query parameters of a route, generated from its query schema in route-schemas.ts (none without one). */
+export function queryParameters(method: string, path: string): Schema[] {
+  const { query } = routeSchemas(method, path);
+  return query ? queryParametersOf(query) : [];
+}
 export const json = (schema: Schema) => ({ 'application/json': { schema } });
 
 /** Adds `schema` answers grouped by status into `responses` (several codes may share a status). */

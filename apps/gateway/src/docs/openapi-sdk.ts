@@ -1,7 +1,15 @@
 /** The SDK APIs of the OpenAPI document: captcha and SMS codes (docs/contract.md#sdk-apis). */
-import { SMS_TYPES, type CaptchaErrorCode, type SmsErrorCode } from '#libs/contracts';
+import type { CaptchaErrorCode, SmsErrorCode } from '#libs/contracts';
 import { JSON_BODY_LIMIT } from '../http/fastify-setup.js';
-import { json, ref, sdkErrors, type Operation, type Schema } from './openapi-schema.js';
+import {
+  json,
+  queryParameters,
+  ref,
+  requestBodySchema,
+  sdkErrors,
+  type Operation,
+  type Schema,
+} from './openapi-schema.js';
 
 const SDK_COMMON: readonly (CaptchaErrorCode & SmsErrorCode)[] = [
   'HEADER_MISSING',
@@ -57,8 +65,13 @@ const sdkHeaderParameters: Schema[] = [
 
 const sdkSecurity = [{ sdkClientId: [] }];
 
-function sdkJsonBody(schema: Schema): Schema {
-  return { required: true, description: `JSON, at most ${JSON_BODY_LIMIT} bytes.`, content: json(schema) };
+/** The JSON body of an SDK route, generated from its schema (route-schemas.ts). */
+function sdkJsonBody(path: string): Schema {
+  return {
+    required: true,
+    description: `JSON, at most ${JSON_BODY_LIMIT} bytes.`,
+    content: json(requestBodySchema('POST', path)),
+  };
 }
 
 export function captchaOperations(): Record<string, Record<string, Operation>> {
@@ -73,15 +86,7 @@ export function captchaOperations(): Record<string, Record<string, Operation>> {
         summary: 'Get a captcha (blockPuzzle or clickWord)',
         tags: ['Captcha SDK'],
         security: sdkSecurity,
-        parameters: [
-          ...sdkHeaderParameters,
-          {
-            name: 'captchaType',
-            in: 'query',
-            required: false,
-            schema: { type: 'string', enum: ['blockPuzzle', 'clickWord'], default: 'blockPuzzle' },
-          },
-        ],
+        parameters: [...sdkHeaderParameters, ...queryParameters('GET', '/api/v2/sdk/captcha')],
         responses: {
           200: ok,
           ...sdkErrors('CAPTCHA', [...SDK_COMMON, 'CAPTCHA_TYPE_INVALID', 'RATE_LIMITED', 'LOCKED_OUT']),
@@ -95,30 +100,7 @@ export function captchaOperations(): Record<string, Record<string, Operation>> {
         tags: ['Captcha SDK'],
         security: sdkSecurity,
         parameters: sdkHeaderParameters,
-        requestBody: sdkJsonBody({
-          type: 'object',
-          required: ['token', 'pointJson'],
-          properties: {
-            // null is taken as absent (the default), as a client leaving the field empty sends it.
-            captchaType: { type: ['string', 'null'], enum: ['blockPuzzle', 'clickWord', null], default: 'blockPuzzle' },
-            token: { type: 'string', pattern: '^[0-9a-f]{32}$' },
-            pointJson: {
-              type: 'string',
-              maxLength: 4096,
-              description: 'base64(AES-128-ECB(JSON point(s), secretKey)), or the plain JSON',
-            },
-            trajectory: {
-              type: 'array',
-              maxItems: 500,
-              description: '[[ms, x, y], …] of the drag; checked whenever present (README "Trajectory rules")',
-            },
-            powSolution: {
-              type: ['string', 'object'],
-              description:
-                "Apps with captchaPow: the solved `pow` challenge, ALTCHA payload base64(JSON {algorithm, challenge, number, salt, signature}). Missing: POW_REQUIRED; wrong, expired or another captcha's: POW_INVALID; reused: TOKEN_INVALID (bound to this single-use token).",
-            },
-          },
-        }),
+        requestBody: sdkJsonBody('/api/v2/sdk/captcha/check'),
         responses: {
           200: ok,
           ...sdkErrors('CAPTCHA', [
@@ -143,18 +125,7 @@ export function captchaOperations(): Record<string, Record<string, Operation>> {
         parameters: sdkHeaderParameters,
         description:
           "For the token of a `get`: `result: true` with a `captchaVerification` (verified like any other) when no risk signal is raised, neither at the captcha's `get` nor now, and the caller is the get's (same device fingerprint and address bucket); otherwise `result: false` and `escalated` names the reason (velocity, failures, under-attack, behaviour, pow-off, caller-changed) and the token stays open for the puzzle.",
-        requestBody: sdkJsonBody({
-          type: 'object',
-          required: ['token', 'powSolution'],
-          properties: {
-            token: { type: 'string', pattern: '^[0-9a-f]{32}$' },
-            powSolution: { type: ['string', 'object'], description: 'as in check' },
-            signals: {
-              type: 'object',
-              properties: { elapsedMs: { type: 'number' }, interactions: { type: 'number' } },
-            },
-          },
-        }),
+        requestBody: sdkJsonBody('/api/v2/sdk/captcha/managed'),
         responses: {
           200: ok,
           ...sdkErrors('CAPTCHA', [
@@ -175,11 +146,7 @@ export function captchaOperations(): Record<string, Record<string, Operation>> {
         tags: ['Captcha SDK'],
         security: sdkSecurity,
         parameters: sdkHeaderParameters,
-        requestBody: sdkJsonBody({
-          type: 'object',
-          required: ['captchaVerification'],
-          properties: { captchaVerification: { type: 'string', maxLength: 4096 } },
-        }),
+        requestBody: sdkJsonBody('/api/v2/sdk/captcha/verify'),
         responses: { 200: ok, ...sdkErrors('CAPTCHA', [...SDK_BODY, 'VERIFICATION_INVALID', 'RATE_LIMITED']) },
       },
     },
@@ -187,8 +154,6 @@ export function captchaOperations(): Record<string, Record<string, Operation>> {
 }
 
 export function smsOperations(): Record<string, Record<string, Operation>> {
-  const mobile = { type: 'string', maxLength: 32, description: '11 digits by default (`VERIGATE_SMS_MOBILE_PATTERN`)' };
-  const type = { type: 'string', enum: [...SMS_TYPES], description: 'White space inside the value is ignored.' };
   return {
     '/api/v2/sdk/sms/send': {
       post: {
@@ -200,19 +165,7 @@ export function smsOperations(): Record<string, Record<string, Operation>> {
         description:
           'A send refused by a limit or the cool-down (429) consumes its captcha_token too: solve a new captcha before trying again. ' +
           'A platform fault (500, 503) keeps it; MOBILE_BLOCKED (a destination range the platform never sends to) is answered before the captcha_token is looked at.',
-        requestBody: sdkJsonBody({
-          type: 'object',
-          required: ['mobile', 'type', 'captcha_token'],
-          properties: {
-            mobile,
-            type,
-            captcha_token: {
-              type: 'string',
-              maxLength: 4096,
-              description: 'a captchaVerification (plain or AES form), single use',
-            },
-          },
-        }),
+        requestBody: sdkJsonBody('/api/v2/sdk/sms/send'),
         responses: {
           200: { description: 'Accepted: the SMS will be sent.', content: json(ref('SmsSendResult')) },
           ...sdkErrors('SMS', [
@@ -239,11 +192,7 @@ export function smsOperations(): Record<string, Record<string, Operation>> {
         tags: ['SMS SDK'],
         security: sdkSecurity,
         parameters: sdkHeaderParameters,
-        requestBody: sdkJsonBody({
-          type: 'object',
-          required: ['mobile', 'type', 'code'],
-          properties: { mobile, type, code: { type: 'string', pattern: '^[0-9]{1,10}$' } },
-        }),
+        requestBody: sdkJsonBody('/api/v2/sdk/sms/verify'),
         responses: {
           200: {
             description: 'The right code, used now.',

@@ -1,14 +1,8 @@
-/** The verification API of the OpenAPI document (docs/verifications.md): its routes, bodies from the zod schemas that parse them. */
-import { z } from 'zod';
+/** The verification API of the OpenAPI document (docs/verifications.md): its routes, bodies generated from the zod schemas that parse them (route-schemas.ts). */
 import { type ResultCodeName } from '#libs/contracts';
-import {
-  checkVerificationSchema,
-  createVerificationSchema,
-  resendVerificationSchema,
-} from '../verifications/verification.schemas.js';
 import type { AdminOp } from './openapi-admin-common.js';
-import { ADMIN_COMMON, q, withApp } from './openapi-admin-common.js';
-import { json, restErrors, type Operation, type Schema } from './openapi-schema.js';
+import { ADMIN_COMMON, withApp } from './openapi-admin-common.js';
+import { json, requestBodySchema, restErrors, type Operation, type Schema } from './openapi-schema.js';
 
 /** Result codes only the verification API answers (kept out of callVerify's description). */
 export const VERIFICATION_ONLY_CODES: readonly ResultCodeName[] = [
@@ -53,12 +47,6 @@ const GATE_ERRORS: readonly ResultCodeName[] = [
   'RESPONSE_TIMEOUT',
 ];
 
-/** A zod schema as the JSON Schema of a request body (what a client may send). */
-function bodyOf(schema: z.ZodType): Schema {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'input' }) as Schema;
-  return rest;
-}
-
 const idParameter = {
   name: 'id',
   in: 'path',
@@ -92,7 +80,7 @@ export function verificationOperations(): Record<string, Record<string, Operatio
           'AKSK-authenticated like callVerify; the app needs the `verify` permission. The platform draws the code and keeps only its keyed hash. ' +
           '`auto`: SMS first; without a `delivered` receipt within VERIGATE_VERIFY_FALLBACK_S (30 s), or on a failure receipt, the same code is spoken by a call. ' +
           'A destination prefix blocked by the fraud guard is refused with 403 `1013130`.',
-        requestBody: { required: true, content: json(bodyOf(createVerificationSchema)) },
+        requestBody: { required: true, content: json(requestBodySchema('POST', '/api/v3/verifications')) },
         responses: {
           201: { description: 'Accepted: the code will go out.', content: json(started) },
           ...restErrors([
@@ -114,7 +102,7 @@ export function verificationOperations(): Record<string, Record<string, Operatio
         description:
           '`denied` alike for a wrong code, an unknown, expired, approved or failed verification (no oracle). The 5th wrong code fails the verification.',
         parameters: [idParameter],
-        requestBody: { required: true, content: json(bodyOf(checkVerificationSchema)) },
+        requestBody: { required: true, content: json(requestBodySchema('POST', '/api/v3/verifications/{id}/check')) },
         responses: {
           200: {
             description: 'The answer',
@@ -133,7 +121,7 @@ export function verificationOperations(): Record<string, Record<string, Operatio
         operationId: 'resendVerification',
         summary: 'Send the same code again, e.g. by a call instead of the SMS (at most 3 times)',
         parameters: [idParameter],
-        requestBody: { required: true, content: json(bodyOf(resendVerificationSchema)) },
+        requestBody: { required: true, content: json(requestBodySchema('POST', '/api/v3/verifications/{id}/resend')) },
         responses: {
           200: { description: 'The code will go out again on the channel asked for.', content: json(started) },
           ...restErrors([
@@ -156,7 +144,6 @@ export function fraudAdminPaths(): Record<string, Record<string, AdminOp>> {
         id: 'adminListFraudPrefixes',
         summary: 'Destination prefixes the verification fraud guard blocked, with their figures and why',
         tag: 'Verifications',
-        query: [q('lifted', 'true: lifted blocks too', { type: 'string', enum: ['true', 'false'] })],
         errors: [...ADMIN_COMMON, 'INVALID_FIELD'],
       },
     },

@@ -1,8 +1,7 @@
 /** The voice API of the OpenAPI document: callVerify, Huawei-compatible (docs/contract.md#callverify-request-body, docs/contract.md#result-codes-callverify). */
 import { ResultCodes, type ResultCodeName } from '#libs/contracts';
 import { JSON_BODY_LIMIT } from '../http/fastify-setup.js';
-import { PHONE_NUMBER } from '../policy/phone-number.js';
-import { json, ref, restErrors, type Operation } from './openapi-schema.js';
+import { json, ref, requestBodySchema, restErrors, type Operation } from './openapi-schema.js';
 import { VERIFICATION_ONLY_CODES } from './openapi-verifications.js';
 
 /** Codes of table 6 (docs/contract.md#result-codes-callverify) that other Huawei voice APIs use; kept in the table, never answered by callVerify. */
@@ -36,24 +35,7 @@ export function voiceOperations(): Record<string, Record<string, Operation>> {
         requestBody: {
           required: true,
           description: 'Content-Type application/json;charset=UTF-8 (anything else: 403 1010002).',
-          content: json({
-            type: 'object',
-            required: ['displayNbr', 'calleeNbr', 'languageType', 'preTone', 'verifyCode'],
-            // Optional fields may also be null: null is taken as absent.
-            properties: {
-              displayNbr: { type: 'string', pattern: PHONE_NUMBER.source },
-              calleeNbr: { type: 'string', pattern: PHONE_NUMBER.source },
-              languageType: { type: 'integer', enum: [1, 2] },
-              preTone: { type: 'string' },
-              posTone: { type: ['string', 'null'] },
-              verifyCode: { type: 'string', pattern: '^[0-9]{2,8}$' },
-              times: { type: ['integer', 'null'], minimum: 0, maximum: 9, default: 3 },
-              statusUrl: { type: ['string', 'null'], description: 'Base64 of an http(s) URL' },
-              feeUrl: { type: ['string', 'null'], description: 'Base64 of an http(s) URL' },
-              returnIdlePort: { type: ['string', 'null'], enum: ['true', 'false', null] },
-              userData: { type: ['string', 'null'], minLength: 1, maxLength: 256 },
-            },
-          }),
+          content: json(requestBodySchema('POST', '/rest/httpsessions/callVerify/v1.0')),
         },
         responses: {
           200: { description: '`0` Success: the call will be placed.', content: json(ref('CallVerifyResult')) },

@@ -258,9 +258,8 @@ export function openApiDocument(): OpenApiDocument {
     ...verificationOperations(),
   };
   for (const [path, ops] of Object.entries({ ...adminPaths(), ...fraudAdminPaths() })) {
-    const pathParams = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
     paths[path] = Object.fromEntries(
-      Object.entries(ops).map(([method, op]) => [method, adminOperation(op, pathParams)]),
+      Object.entries(ops).map(([method, op]) => [method, adminOperation(op, method, path)]),
     );
   }
   Object.assign(paths, otherOperations());

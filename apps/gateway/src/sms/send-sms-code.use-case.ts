@@ -24,7 +24,7 @@ import {
   velocityAlertPrefix,
   velocityPrefix,
 } from './sms-policy.js';
-import type { SendSmsRequest } from './sms-request.js';
+import type { SendSmsRequest } from './sms-request.schema.js';
 
 export interface SendSmsResult {
   messageId: string;

@@ -5,7 +5,7 @@ import { SdkAdmission } from '../sdk/sdk-admission.service.js';
 import { SdkExceptionFilter } from '../sdk/sdk-error.js';
 import { sdkJsonReply } from '../sdk/sdk-reply.js';
 import { SendSmsCodeUseCase } from './send-sms-code.use-case.js';
-import { parseSendSms, parseVerifySms } from './sms-request.js';
+import { parseSendSms, parseVerifySms } from './sms-request.schema.js';
 import { VerifySmsCodeUseCase } from './verify-sms-code.use-case.js';
 
 type HeaderBag = Record<string, string | string[] | undefined>;

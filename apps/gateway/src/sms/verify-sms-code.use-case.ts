@@ -7,7 +7,7 @@ import type { SdkCaller } from '../sdk/sdk-admission.service.js';
 import { SdkError } from '../sdk/sdk-error.js';
 import { maskMobile, smsStatement } from './sms-database.js';
 import { SmsCodeHasher } from './sms-policy.js';
-import type { VerifySmsRequest } from './sms-request.js';
+import type { VerifySmsRequest } from './sms-request.schema.js';
 
 /**
  * Verifies a code against the newest one sent to (mobile, type), in one statement: the caller's

@@ -10,7 +10,7 @@ import { RestExceptionFilter } from '../http/rest-exception.filter.js';
 import { AkskAuthenticator } from './aksk-authenticator.service.js';
 import { CallVerifyUseCase } from './call-verify.use-case.js';
 import { IpGuard } from '../policy/ip-guard.service.js';
-import { validateCallVerify } from './call-verify.validation.js';
+import { validateCallVerify } from './call-verify.schema.js';
 
 @Controller('rest')
 @UseFilters(RestExceptionFilter)
@@ -57,7 +57,7 @@ export class CallVerifyController {
       throw RestError.parameter(`the body is not valid JSON (${body.reason})`);
     }
     const validation = validateCallVerify(body);
-    if (!validation.ok) throw new RestError(ResultCodes[validation.code ?? 'PARAMETER_ERROR'], validation.detail);
+    if (!validation.ok) throw new RestError(ResultCodes[validation.code], validation.detail);
     const result = await this.callVerify.execute(app, nonce, validation.request);
     return { ...resultBody(ResultCodes.SUCCESS), ...result };
   }

@@ -12,7 +12,7 @@ import { callCounterClaims, counterArrays, internationalRefusal, requestCounterC
 import { calleeBlocked } from '../policy/number-ranges.js';
 import { ADMISSION_REFUSED_SQLSTATE } from '../http/admission-refused.js';
 import { RestError } from '../http/rest-error.js';
-import type { CallVerifyRequest } from './call-verify.validation.js';
+import type { CallVerifyRequest } from './call-verify.schema.js';
 import { RateCountersRepository } from './rate-counters.repository.js';
 import { VoicePortGauge } from './voice-port-gauge.service.js';
 

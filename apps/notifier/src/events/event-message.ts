@@ -1,3 +1,5 @@
+import { feeEventMessageSchema, statusEventMessageSchema } from '#libs/contracts';
+import { validate } from '#libs/runtime';
 import type { NewDelivery } from '../deliveries/webhook-deliveries.repository.js';
 
 /**
@@ -5,7 +7,8 @@ import type { NewDelivery } from '../deliveries/webhook-deliveries.repository.js
  * routing key is not passed to handlers, so the payload's shape decides: `cdrId` → a CDR for the
  * feeUrl (CallFeeMessage), `eventId` → a status event for the statusUrl: a call's
  * (CallEventMessage) or an SMS's (SmsStatusMessage, whose sessionId is the message id). Both
- * status events share the envelope, so both are delivered in `seq` order per sessionId.
+ * status events share the envelope, so both are delivered in `seq` order per sessionId. The
+ * payloads are checked against their schemas (libs/contracts message-schemas.ts).
  */
 export type ParsedEventMessage =
   | { outcome: 'deliver'; delivery: NewDelivery }
@@ -17,28 +20,23 @@ export function parseEventMessage(payload: unknown): ParsedEventMessage {
   if (!isObject(payload)) return malformed('payload is not an object');
   const isFee = 'cdrId' in payload;
   if (!isFee && !('eventId' in payload)) return malformed('payload has neither eventId nor cdrId');
-  const sourceId = isFee ? payload.cdrId : payload.eventId;
-  if (!isNonEmptyString(sourceId))
-    return malformed(isFee ? 'cdrId is not a non-empty string' : 'eventId is not a non-empty string');
-  if (!isNonEmptyString(payload.sessionId)) return malformed('sessionId is not a non-empty string');
-  if (typeof payload.appKey !== 'string') return malformed('appKey is not a string');
-  if (!isObject(payload.body)) return malformed('body is not an object');
-
-  let seq = 1;
-  if (!isFee) {
-    if (!isSeq(payload.seq)) return malformed('seq is not a positive integer');
-    seq = payload.seq;
+  if (isFee) {
+    const fee = validate(feeEventMessageSchema, payload);
+    if (!fee.ok) return malformed(fee.message);
+    const { cdrId, sessionId, appKey, feeUrl } = fee.value;
+    if (!feeUrl) return { outcome: 'no-url', stream: 'fee', sessionId };
+    return deliver({ sourceId: cdrId, stream: 'fee', sessionId, appKey, seq: 1, url: feeUrl, body: payload.body });
   }
-  const stream = isFee ? 'fee' : 'status';
-  const url = isFee ? payload.feeUrl : payload.statusUrl;
-  if (url === null || url === undefined || url === '')
-    return { outcome: 'no-url', stream, sessionId: payload.sessionId };
-  if (typeof url !== 'string') return malformed(`${isFee ? 'feeUrl' : 'statusUrl'} is not a string`);
+  const event = validate(statusEventMessageSchema, payload);
+  if (!event.ok) return malformed(event.message);
+  const { eventId, sessionId, appKey, seq, statusUrl } = event.value;
+  if (!statusUrl) return { outcome: 'no-url', stream: 'status', sessionId };
+  return deliver({ sourceId: eventId, stream: 'status', sessionId, appKey, seq, url: statusUrl, body: payload.body });
+}
 
-  return {
-    outcome: 'deliver',
-    delivery: { sourceId, stream, sessionId: payload.sessionId, appKey: payload.appKey, seq, url, body: payload.body },
-  };
+// The body as sent (not the schema's copy of it).
+function deliver(delivery: Omit<NewDelivery, 'body'> & { body: unknown }): ParsedEventMessage {
+  return { outcome: 'deliver', delivery: delivery as NewDelivery };
 }
 
 function malformed(reason: string): ParsedEventMessage {
@@ -47,13 +45,4 @@ function malformed(reason: string): ParsedEventMessage {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** A positive integer that fits the int4 column. */
-function isSeq(value: unknown): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 2_147_483_647;
-}
-
-function isNonEmptyString(value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0;
 }

@@ -1,7 +1,7 @@
 import { Controller, Inject, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { Queues, type SendSmsCommand } from '#libs/contracts';
-import { Broker, type Disposition } from '#libs/messaging';
+import { Queues, sendSmsCommandSchema, type SendSmsCommand } from '#libs/contracts';
+import { Broker, checkPayload, type Disposition } from '#libs/messaging';
 import { APP_LOGGER, JsonLogger, Metrics, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
 import { SMS_PROVIDER, type SmsProvider } from '../providers/sms-provider.js';
 import { RecordReceiptUseCase } from '../receipts/record-receipt.use-case.js';
@@ -53,10 +53,9 @@ export class SendSmsController implements OnApplicationBootstrap, BeforeApplicat
 
   @EventPattern<string>(Queues.smsSend)
   sendCommand(@Payload() command: SendSmsCommand | undefined): Promise<Disposition> {
-    const messageId = command?.messageId;
-    if (typeof messageId !== 'string' || !/^[0-9a-f-]{36}$/.test(messageId))
-      return Promise.resolve({ action: 'dead', reason: 'send command without a valid messageId' });
-    return this.send.execute(messageId);
+    const checked = checkPayload(sendSmsCommandSchema, command);
+    if (!checked.ok) return Promise.resolve(checked.disposition);
+    return this.send.execute(checked.value.messageId);
   }
 
   async beforeApplicationShutdown(): Promise<void> {

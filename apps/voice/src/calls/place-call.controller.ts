@@ -1,7 +1,7 @@
 import { Controller, Inject, type BeforeApplicationShutdown } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { Queues, type PlaceCallCommand } from '#libs/contracts';
-import { Broker, BrokerContext, type Disposition } from '#libs/messaging';
+import { placeCallCommandSchema, Queues, type PlaceCallCommand } from '#libs/contracts';
+import { Broker, BrokerContext, checkPayload, type Disposition } from '#libs/messaging';
 import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
 import { VoicePortsService } from '../ports/voice-ports.service.js';
 import { PlaceCallUseCase } from './place-call.use-case.js';
@@ -22,9 +22,9 @@ export class PlaceCallController implements BeforeApplicationShutdown {
     @Payload() command: PlaceCallCommand | undefined,
     @Ctx() context: BrokerContext,
   ): Promise<Disposition> {
-    const sessionId = command?.sessionId;
-    if (typeof sessionId !== 'string' || sessionId.length === 0)
-      return { action: 'dead', reason: 'place-call command without sessionId' };
+    const checked = checkPayload(placeCallCommandSchema, command);
+    if (!checked.ok) return checked.disposition;
+    const { sessionId } = checked.value;
     // After a channel was re-attached, calls from the old channel still hold ports: wait for one.
     if (this.placeCall.liveCalls >= this.ports.capacity)
       return { action: 'retry', reason: 'no free voice port on this worker' };

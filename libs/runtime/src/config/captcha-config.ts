@@ -1,4 +1,6 @@
+import { captchaSection } from './captcha-section.js';
 import type { EnvReader } from './env-reader.js';
+import { readSection } from './env-schema.js';
 
 export interface CaptchaConfig {
   /** How long a captcha can be answered (VERIGATE_CAPTCHA_TTL_S, 120). */
@@ -71,36 +73,37 @@ export interface CaptchaPowConfig {
   failuresForHarder: number;
 }
 
-/** The `captcha` section: VERIGATE_CAPTCHA_*. */
+/** The `captcha` section (captcha-section.ts), with the defaults that follow other variables and the rule between two of them. */
 export function loadCaptchaConfig(read: EnvReader): CaptchaConfig {
+  const v = readSection(captchaSection, read.env, read.problems);
   const captcha: CaptchaConfig = {
-    ttlSeconds: read.int('VERIGATE_CAPTCHA_TTL_S', 120, 5, 3600),
-    verificationTtlSeconds: read.int('VERIGATE_CAPTCHA_VERIFICATION_TTL_S', 180, 5, 3600),
-    tolerancePx: read.int('VERIGATE_CAPTCHA_TOLERANCE_PX', 5, 1, 20),
-    decoys: read.int('VERIGATE_CAPTCHA_DECOYS', 1, 0, 2),
-    backgroundsDir: read.str('VERIGATE_CAPTCHA_BACKGROUNDS_DIR', ''),
-    rpcTimeoutMs: read.int('VERIGATE_CAPTCHA_RPC_TIMEOUT_MS', 3000, 100, 60_000),
-    prefetch: read.int('VERIGATE_CAPTCHA_PREFETCH', 8, 1, 1000),
-    rpcQueueMaxLength: read.int('VERIGATE_CAPTCHA_RPC_QUEUE_MAX', 1000, 1, 1_000_000),
-    getLimitPerFingerprint: read.int('VERIGATE_CAPTCHA_GET_LIMIT_FP', 30, 1, 1_000_000),
-    getLimitPerIp: read.int('VERIGATE_CAPTCHA_GET_LIMIT_IP', 300, 1, 1_000_000),
-    getWindowSeconds: read.int('VERIGATE_CAPTCHA_GET_WINDOW_S', 60, 1, 86_400),
-    failLimitPerFingerprint: read.int('VERIGATE_CAPTCHA_FAIL_LIMIT_FP', 15, 1, 1_000_000),
-    failLimitPerIp: read.int('VERIGATE_CAPTCHA_FAIL_LIMIT_IP', 100, 1, 1_000_000),
-    failWindowSeconds: read.int('VERIGATE_CAPTCHA_FAIL_WINDOW_S', 600, 1, 86_400),
-    lockoutSeconds: read.int('VERIGATE_CAPTCHA_LOCKOUT_S', 600, 1, 86_400),
-    requireTrajectory: read.bool('VERIGATE_CAPTCHA_REQUIRE_TRAJECTORY', false),
+    ttlSeconds: v.VERIGATE_CAPTCHA_TTL_S,
+    verificationTtlSeconds: v.VERIGATE_CAPTCHA_VERIFICATION_TTL_S,
+    tolerancePx: v.VERIGATE_CAPTCHA_TOLERANCE_PX,
+    decoys: v.VERIGATE_CAPTCHA_DECOYS,
+    backgroundsDir: v.VERIGATE_CAPTCHA_BACKGROUNDS_DIR,
+    rpcTimeoutMs: v.VERIGATE_CAPTCHA_RPC_TIMEOUT_MS,
+    prefetch: v.VERIGATE_CAPTCHA_PREFETCH,
+    rpcQueueMaxLength: v.VERIGATE_CAPTCHA_RPC_QUEUE_MAX,
+    getLimitPerFingerprint: v.VERIGATE_CAPTCHA_GET_LIMIT_FP,
+    getLimitPerIp: v.VERIGATE_CAPTCHA_GET_LIMIT_IP,
+    getWindowSeconds: v.VERIGATE_CAPTCHA_GET_WINDOW_S,
+    failLimitPerFingerprint: v.VERIGATE_CAPTCHA_FAIL_LIMIT_FP,
+    failLimitPerIp: v.VERIGATE_CAPTCHA_FAIL_LIMIT_IP,
+    failWindowSeconds: v.VERIGATE_CAPTCHA_FAIL_WINDOW_S,
+    lockoutSeconds: v.VERIGATE_CAPTCHA_LOCKOUT_S,
+    requireTrajectory: v.VERIGATE_CAPTCHA_REQUIRE_TRAJECTORY,
     flood: { burst: 0, perMinute: 0, answerBurst: 0, answerPerMinute: 0 }, // set below: the defaults follow the worker's per-address limit
-    poolSize: read.int('VERIGATE_CAPTCHA_POOL_SIZE', 64, 0, 10_000),
-    poolRefillPauseMs: read.int('VERIGATE_CAPTCHA_POOL_REFILL_PAUSE_MS', 0, 0, 60_000),
-    renderThreads: read.int('VERIGATE_CAPTCHA_RENDER_THREADS', 1, 0, 64),
+    poolSize: v.VERIGATE_CAPTCHA_POOL_SIZE,
+    poolRefillPauseMs: v.VERIGATE_CAPTCHA_POOL_REFILL_PAUSE_MS,
+    renderThreads: v.VERIGATE_CAPTCHA_RENDER_THREADS,
     pow: {
-      maxnumber: read.int('VERIGATE_CAPTCHA_POW_MAXNUMBER', 1_600_000, 1, 1_000_000_000),
-      factor: read.int('VERIGATE_CAPTCHA_POW_FACTOR', 10, 1, 1000),
-      ceiling: read.int('VERIGATE_CAPTCHA_POW_MAX_MAXNUMBER', 200_000_000, 1, 1_000_000_000),
-      velocityPerFingerprint: read.int('VERIGATE_CAPTCHA_VELOCITY_FP', 5, 1, 1_000_000),
-      velocityPerIp: read.int('VERIGATE_CAPTCHA_VELOCITY_IP', 60, 1, 1_000_000),
-      failuresForHarder: read.int('VERIGATE_CAPTCHA_POW_FAILURES', 2, 1, 1000),
+      maxnumber: v.VERIGATE_CAPTCHA_POW_MAXNUMBER,
+      factor: v.VERIGATE_CAPTCHA_POW_FACTOR,
+      ceiling: v.VERIGATE_CAPTCHA_POW_MAX_MAXNUMBER,
+      velocityPerFingerprint: v.VERIGATE_CAPTCHA_VELOCITY_FP,
+      velocityPerIp: v.VERIGATE_CAPTCHA_VELOCITY_IP,
+      failuresForHarder: v.VERIGATE_CAPTCHA_POW_FAILURES,
     },
   };
   if (captcha.pow.ceiling < captcha.pow.maxnumber) {
@@ -108,23 +111,14 @@ export function loadCaptchaConfig(read: EnvReader): CaptchaConfig {
       `VERIGATE_CAPTCHA_POW_MAX_MAXNUMBER=${captcha.pow.ceiling} must not be below VERIGATE_CAPTCHA_POW_MAXNUMBER=${captcha.pow.maxnumber} (the ceiling would lower the base difficulty)`,
     );
   }
-  const floodBurst = read.int('VERIGATE_CAPTCHA_FLOOD_BURST', captcha.getLimitPerIp, 1, 10_000_000);
-  const floodPerMinute = read.int(
-    'VERIGATE_CAPTCHA_FLOOD_PER_MIN',
-    Math.ceil((captcha.getLimitPerIp * 60) / captcha.getWindowSeconds),
-    1,
-    100_000_000,
-  );
+  const burst = v.VERIGATE_CAPTCHA_FLOOD_BURST ?? captcha.getLimitPerIp;
+  const perMinute =
+    v.VERIGATE_CAPTCHA_FLOOD_PER_MIN ?? Math.ceil((captcha.getLimitPerIp * 60) / captcha.getWindowSeconds);
   captcha.flood = {
-    burst: floodBurst,
-    perMinute: floodPerMinute,
-    answerBurst: read.int('VERIGATE_CAPTCHA_FLOOD_ANSWER_BURST', Math.min(2 * floodBurst, 20_000_000), 1, 20_000_000),
-    answerPerMinute: read.int(
-      'VERIGATE_CAPTCHA_FLOOD_ANSWER_PER_MIN',
-      Math.min(2 * floodPerMinute, 200_000_000),
-      1,
-      200_000_000,
-    ),
+    burst,
+    perMinute,
+    answerBurst: v.VERIGATE_CAPTCHA_FLOOD_ANSWER_BURST ?? Math.min(2 * burst, 20_000_000),
+    answerPerMinute: v.VERIGATE_CAPTCHA_FLOOD_ANSWER_PER_MIN ?? Math.min(2 * perMinute, 200_000_000),
   };
   return captcha;
 }

@@ -114,7 +114,7 @@ export interface PlatformConfig {
   captcha: CaptchaConfig;
   /** SMS verification codes (docs/contract.md#sms-verification-code); README "SMS configuration" documents each variable. */
   sms: SmsConfig;
-  /** The verification API (docs/verifications.md); README "Verification configuration" documents each variable. */
+  /** The verification API (docs/verifications.md); each variable: verification-section.ts (README "Configuration" table). */
   verifications: VerificationConfig;
 }
 

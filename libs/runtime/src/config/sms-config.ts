@@ -1,4 +1,8 @@
-import { isPrefix, type EnvReader } from './env-reader.js';
+import type { EnvReader } from './env-reader.js';
+import { readSection } from './env-schema.js';
+import { smsSection } from './sms-section.js';
+
+export { parseSmppUrl } from './smpp-url.js';
 
 /** Platform defaults of an app's SMS limits (each can be overridden in the app's `limits`). */
 export interface SmsDefaults {
@@ -86,93 +90,39 @@ export interface SmsConfig {
   blockedPrefixes: string[];
   velocity: SmsVelocityConfig;
 }
-/** Parses VERIGATE_SMPP_URL `smpp://system_id:password@host[:port]` (`ssmpp://` = TLS; port 2775 / 3550). */
-export function parseSmppUrl(
-  text: string,
-): Pick<SmppConfig, 'host' | 'port' | 'tls' | 'systemId' | 'password'> | string {
-  let u: URL;
-  try {
-    u = new URL(text);
-  } catch {
-    return 'is not a URL like smpp://system_id:password@host:2775';
-  }
-  if (u.protocol !== 'smpp:' && u.protocol !== 'ssmpp:') return `must use smpp: or ssmpp: (got ${u.protocol})`;
-  if (!u.hostname) return 'has no host';
-  let systemId: string;
-  let password: string;
-  try {
-    systemId = decodeURIComponent(u.username);
-    password = decodeURIComponent(u.password);
-  } catch {
-    return 'has a malformed %-escape in its system_id or password';
-  }
-  // SMPP 3.4 §5.2: system_id is at most 15 characters, password at most 8.
-  if (!systemId || systemId.length > 15) return 'needs a system_id of 1-15 characters before the @';
-  if (password.length > 8) return "has a password longer than SMPP's 8 characters";
-  const tls = u.protocol === 'ssmpp:';
-  return {
-    host: u.hostname.replace(/^\[|\]$/g, ''),
-    port: u.port ? Number(u.port) : tls ? 3550 : 2775,
-    tls,
-    systemId,
-    password,
-  };
-}
-
-/** The `sms` section: VERIGATE_SMS_* and VERIGATE_SMPP_*. */
+/** The `sms` section (sms-section.ts), with the rules between its variables: the provider and what it needs. */
 export function loadSmsConfig(
   read: EnvReader,
   /** NODE_ENV=production and this app sends SMS: a real provider must be chosen. */
   providerRequired: boolean,
 ): SmsConfig {
-  const provider = read.oneOf('VERIGATE_SMS_PROVIDER', 'log', ['log', 'smpp', 'http'] as const);
-  let smpp: SmppConfig | null = null;
+  const v = readSection(smsSection, read.env, read.problems);
+  const provider = v.VERIGATE_SMS_PROVIDER;
   // The country code is read by every app, not only with VERIGATE_SMPP_URL: the gateway forms
   // per-prefix velocity prefixes and matches blocked prefixes in international form with it.
-  const destPrefix = read.str('VERIGATE_SMPP_DEST_PREFIX', '');
-  if (!/^\d{0,6}$/.test(destPrefix))
-    read.problems.push(`VERIGATE_SMPP_DEST_PREFIX="${destPrefix}" must be up to 6 digits (a country code such as 86)`);
-  const smppText = read.str('VERIGATE_SMPP_URL', '');
-  if (smppText) {
-    const parsed = parseSmppUrl(smppText);
-    // The URL carries the password: never echo it back.
-    if (typeof parsed === 'string') read.problems.push(`VERIGATE_SMPP_URL ${parsed}`);
-    else {
-      const sourceAddr = read.str('VERIGATE_SMPP_SOURCE_ADDR', '');
-      if (sourceAddr.length > 20) read.problems.push('VERIGATE_SMPP_SOURCE_ADDR must be at most 20 characters');
-      const systemType = read.str('VERIGATE_SMPP_SYSTEM_TYPE', '');
-      if (systemType.length > 12) read.problems.push('VERIGATE_SMPP_SYSTEM_TYPE must be at most 12 characters');
-      smpp = {
-        ...parsed,
-        systemType,
-        sourceAddr,
-        destPrefix,
-        window: read.int('VERIGATE_SMPP_WINDOW', 10, 1, 1000),
-        enquireLinkSeconds: read.int('VERIGATE_SMPP_ENQUIRE_LINK_S', 30, 1, 3600),
-        responseTimeoutMs: read.int('VERIGATE_SMPP_RESPONSE_TIMEOUT_MS', 10_000, 100, 600_000),
-      };
-    }
-  } else if (provider === 'smpp') {
+  const destPrefix = v.VERIGATE_SMPP_DEST_PREFIX;
+  const smpp: SmppConfig | null = v.VERIGATE_SMPP_URL && {
+    ...v.VERIGATE_SMPP_URL,
+    systemType: v.VERIGATE_SMPP_SYSTEM_TYPE,
+    sourceAddr: v.VERIGATE_SMPP_SOURCE_ADDR,
+    destPrefix,
+    window: v.VERIGATE_SMPP_WINDOW,
+    enquireLinkSeconds: v.VERIGATE_SMPP_ENQUIRE_LINK_S,
+    responseTimeoutMs: v.VERIGATE_SMPP_RESPONSE_TIMEOUT_MS,
+  };
+  if (provider === 'smpp' && !read.env.VERIGATE_SMPP_URL)
     read.problems.push(
       'VERIGATE_SMPP_URL is required when VERIGATE_SMS_PROVIDER=smpp (e.g. smpp://system_id:password@smsc.example.com:2775)',
     );
-  }
   let http: SmsConfig['http'] = null;
-  const httpUrl = read.str('VERIGATE_SMS_HTTP_URL', '');
-  const httpSecret = read.str('VERIGATE_SMS_HTTP_SECRET', '');
+  // As given (a refused URL is reported by the section, and still needs its secret).
+  const httpUrl = read.env.VERIGATE_SMS_HTTP_URL ?? '';
   if (httpUrl) {
-    try {
-      const u = new URL(httpUrl);
-      if (u.protocol !== 'http:' && u.protocol !== 'https:')
-        read.problems.push(`VERIGATE_SMS_HTTP_URL must use http: or https: (got ${u.protocol})`);
-    } catch {
-      read.problems.push('VERIGATE_SMS_HTTP_URL is not a valid URL');
-    }
-    if (httpSecret.length < 16)
+    if (v.VERIGATE_SMS_HTTP_SECRET.length < 16)
       read.problems.push(
         'VERIGATE_SMS_HTTP_SECRET must be at least 16 characters (it signs every request to VERIGATE_SMS_HTTP_URL)',
       );
-    http = { url: httpUrl, secret: httpSecret };
+    http = { url: httpUrl, secret: v.VERIGATE_SMS_HTTP_SECRET };
   } else if (provider === 'http') {
     read.problems.push('VERIGATE_SMS_HTTP_URL is required when VERIGATE_SMS_PROVIDER=http');
   }
@@ -183,45 +133,32 @@ export function loadSmsConfig(
         : 'VERIGATE_SMS_PROVIDER must be set when NODE_ENV=production (smpp or http; log writes codes to a file and is for development)',
     );
   }
-  const patternText = read.str('VERIGATE_SMS_MOBILE_PATTERN', '^[0-9]{11}$');
-  let mobilePattern = /^[0-9]{11}$/;
-  try {
-    mobilePattern = new RegExp(patternText);
-    if (!patternText.startsWith('^') || !patternText.endsWith('$'))
-      read.problems.push(`VERIGATE_SMS_MOBILE_PATTERN="${patternText}" must be anchored with ^ and $`);
-  } catch {
-    read.problems.push(`VERIGATE_SMS_MOBILE_PATTERN="${patternText}" is not a valid regular expression`);
-  }
-  const config: SmsConfig = {
+  return {
     provider,
     smpp,
     http,
     countryCode: destPrefix,
-    logFile: read.str('VERIGATE_SMS_LOG_FILE', 'var/sms-log.jsonl'),
-    mobilePattern,
-    prefetch: read.int('VERIGATE_SMS_PREFETCH', 64, 1, 10_000),
-    verifyPerDeviceHour: read.int('VERIGATE_SMS_VERIFY_PER_DEVICE_HOUR', 30, 1, 1_000_000),
-    verifyPerIpHour: read.int('VERIGATE_SMS_VERIFY_PER_IP_HOUR', 300, 1, 1_000_000),
+    logFile: v.VERIGATE_SMS_LOG_FILE,
+    mobilePattern: v.VERIGATE_SMS_MOBILE_PATTERN,
+    prefetch: v.VERIGATE_SMS_PREFETCH,
+    verifyPerDeviceHour: v.VERIGATE_SMS_VERIFY_PER_DEVICE_HOUR,
+    verifyPerIpHour: v.VERIGATE_SMS_VERIFY_PER_IP_HOUR,
     defaults: {
-      codeLength: read.int('VERIGATE_SMS_CODE_LENGTH', 6, 4, 10),
-      codeTtlSeconds: read.int('VERIGATE_SMS_CODE_TTL_S', 300, 30, 86_400),
-      verifyAttempts: read.int('VERIGATE_SMS_VERIFY_ATTEMPTS', 5, 1, 100),
-      resendCooldownSeconds: read.int('VERIGATE_SMS_RESEND_COOLDOWN_S', 60, 0, 86_400),
-      perMobilePerHour: read.int('VERIGATE_SMS_PER_MOBILE_HOUR', 5, 1, 1_000_000),
-      perMobilePerDay: read.int('VERIGATE_SMS_PER_MOBILE_DAY', 10, 1, 1_000_000),
-      perDevicePerHour: read.int('VERIGATE_SMS_PER_DEVICE_HOUR', 10, 1, 1_000_000),
-      perIpPerHour: read.int('VERIGATE_SMS_PER_IP_HOUR', 50, 1, 1_000_000),
-      dailyBudget: read.int('VERIGATE_SMS_DAILY_BUDGET', 10_000, 1, 1_000_000_000),
+      codeLength: v.VERIGATE_SMS_CODE_LENGTH,
+      codeTtlSeconds: v.VERIGATE_SMS_CODE_TTL_S,
+      verifyAttempts: v.VERIGATE_SMS_VERIFY_ATTEMPTS,
+      resendCooldownSeconds: v.VERIGATE_SMS_RESEND_COOLDOWN_S,
+      perMobilePerHour: v.VERIGATE_SMS_PER_MOBILE_HOUR,
+      perMobilePerDay: v.VERIGATE_SMS_PER_MOBILE_DAY,
+      perDevicePerHour: v.VERIGATE_SMS_PER_DEVICE_HOUR,
+      perIpPerHour: v.VERIGATE_SMS_PER_IP_HOUR,
+      dailyBudget: v.VERIGATE_SMS_DAILY_BUDGET,
     },
-    blockedPrefixes: [], // set below
+    blockedPrefixes: v.VERIGATE_SMS_BLOCKED_PREFIXES,
     velocity: {
-      multiple: read.int('VERIGATE_SMS_VELOCITY_MULTIPLE', 10, 0, 1_000_000),
-      floor: read.int('VERIGATE_SMS_VELOCITY_FLOOR', 100, 1, 1_000_000_000),
-      prefixDigits: read.int('VERIGATE_SMS_VELOCITY_PREFIX_DIGITS', 7, 1, 15),
+      multiple: v.VERIGATE_SMS_VELOCITY_MULTIPLE,
+      floor: v.VERIGATE_SMS_VELOCITY_FLOOR,
+      prefixDigits: v.VERIGATE_SMS_VELOCITY_PREFIX_DIGITS,
     },
   };
-  // Read last, as loadConfig always did (the order of reported problems is unchanged). The same
-  // shape as VERIGATE_BLOCKED_CALLEE_PREFIXES (voice): `+86170` and `86170` are alike.
-  config.blockedPrefixes = read.list('VERIGATE_SMS_BLOCKED_PREFIXES', '', isPrefix, 'a number prefix such as +86170');
-  return config;
 }

@@ -1,4 +1,6 @@
 import type { EnvReader } from './env-reader.js';
+import { readSection } from './env-schema.js';
+import { verificationSection } from './verification-section.js';
 
 /**
  * The fraud guard of the verification API: per destination prefix, sends and approvals over a
@@ -16,7 +18,7 @@ export interface VerificationFraudConfig {
   minApprovalRate: number;
 }
 
-/** The verification API (docs/verifications.md); README "Verification configuration" documents each variable. */
+/** The verification API (docs/verifications.md); each variable is in verification-section.ts (README "Configuration" table). */
 export interface VerificationConfig {
   /** VERIGATE_VERIFY_CODE_LENGTH (6): digits of a code when the request does not say. */
   codeLength: number;
@@ -34,18 +36,19 @@ export interface VerificationConfig {
 }
 
 export function loadVerificationConfig(read: EnvReader): VerificationConfig {
+  const v = readSection(verificationSection, read.env, read.problems);
   return {
-    codeLength: read.int('VERIGATE_VERIFY_CODE_LENGTH', 6, 4, 10),
-    ttlSeconds: read.int('VERIGATE_VERIFY_TTL_S', 600, 30, 86_400),
-    attempts: read.int('VERIGATE_VERIFY_ATTEMPTS', 5, 1, 100),
-    fallbackSeconds: read.int('VERIGATE_VERIFY_FALLBACK_S', 30, 1, 3600),
-    sweepIntervalMs: read.int('VERIGATE_VERIFY_SWEEP_MS', 1000, 100, 60_000),
-    callTimes: read.int('VERIGATE_VERIFY_CALL_TIMES', 2, 1, 9),
+    codeLength: v.VERIGATE_VERIFY_CODE_LENGTH,
+    ttlSeconds: v.VERIGATE_VERIFY_TTL_S,
+    attempts: v.VERIGATE_VERIFY_ATTEMPTS,
+    fallbackSeconds: v.VERIGATE_VERIFY_FALLBACK_S,
+    sweepIntervalMs: v.VERIGATE_VERIFY_SWEEP_MS,
+    callTimes: v.VERIGATE_VERIFY_CALL_TIMES,
     fraud: {
-      prefixDigits: read.int('VERIGATE_VERIFY_FRAUD_PREFIX_DIGITS', 6, 0, 15),
-      windowSeconds: read.int('VERIGATE_VERIFY_FRAUD_WINDOW_S', 3600, 60, 30 * 86_400),
-      minSends: read.int('VERIGATE_VERIFY_FRAUD_MIN_SENDS', 50, 1, 1_000_000),
-      minApprovalRate: read.int('VERIGATE_VERIFY_FRAUD_MIN_APPROVAL_PCT', 10, 0, 100) / 100,
+      prefixDigits: v.VERIGATE_VERIFY_FRAUD_PREFIX_DIGITS,
+      windowSeconds: v.VERIGATE_VERIFY_FRAUD_WINDOW_S,
+      minSends: v.VERIGATE_VERIFY_FRAUD_MIN_SENDS,
+      minApprovalRate: v.VERIGATE_VERIFY_FRAUD_MIN_APPROVAL_PCT / 100,
     },
   };
 }

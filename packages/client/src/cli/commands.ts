@@ -273,6 +273,6 @@ export const MANAGEMENT_COMMANDS: Command[] = [
     args: [],
     options: ['mobile', 'limit'],
     summary: 'what the development SMS provider (log) would have sent',
-    run: (a, _args, o) => a.smsDevInbox({ mobile: o.mobile, limit: o.limit }),
+    run: (a, _args, o) => a.smsDevInbox({ mobile: o.mobile, limit: integerOption('limit', o.limit) }),
   },
 ];

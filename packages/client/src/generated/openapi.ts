@@ -955,14 +955,23 @@ export interface components {
       permissions?: ('captcha' | 'sms' | 'voice' | 'verify')[];
       ipWhitelist?: string[];
       restHours?: {
-        from?: string;
-        to?: string;
-        tz?: string;
+        from: string;
+        to: string;
+        tz: string;
       } | null;
       voicePorts?: number | null;
-      /** @description Shown with its credentials as `***@`; sent back unchanged it keeps the stored ones, any other URL with `***@` credentials is refused (400 INVALID_FIELD). */
+      limits?: Record<string, unknown>;
+      /** @enum {string|null} */
+      stage?: 'commercial' | 'test' | null;
+      enterpriseId?: string | null;
+      international?: {
+        homePrefixes: string[];
+        allowCallout: boolean;
+        allowCallin: boolean;
+      } | null;
+      /** @description Where SMS delivery reports are posted. Shown with its credentials as `***@`; sent back unchanged it keeps the stored ones, any other URL with `***@` credentials is refused (400 INVALID_FIELD). */
       smsStatusUrl?: string | null;
-      /** @description Where verification events (`verification.pending`, `.fallback`, `.approved`, `.expired`, `.failed`) are posted; credentials shown and kept as for smsStatusUrl. */
+      /** @description Where verification events (`verification.pending`, `.fallback`, `.approved`, `.expired`, `.failed`) are posted. Shown with its credentials as `***@`; sent back unchanged it keeps the stored ones, any other URL with `***@` credentials is refused (400 INVALID_FIELD). */
       verificationStatusUrl?: string | null;
       /** @description captcha proof of work required (default true; apps created before the feature: false) */
       captchaPow?: boolean;
@@ -974,7 +983,6 @@ export interface components {
         previousSecretValidUntil?: string | null;
       };
       status?: string;
-      limits?: Record<string, unknown>;
     };
     ListEntry: {
       /** @enum {string} */
@@ -1271,12 +1279,14 @@ export interface operations {
       content: {
         'application/json': {
           token: string;
-          /** @description as in check */
-          powSolution: string | Record<string, unknown>;
           signals?: {
             elapsedMs?: number;
             interactions?: number;
+          } & {
+            [key: string]: unknown;
           };
+          /** @description as in check */
+          powSolution: string | Record<string, unknown>;
         };
       };
     };
@@ -1530,7 +1540,7 @@ export interface operations {
            */
           type:
             'REGISTER_SMS' | 'LOGIN_SMS' | 'FORGET_PWD_SMS' | 'BIND_MOBILE_SMS' | 'UPDATE_MOBILE_SMS' | 'OTP_REST_SMS';
-          /** @description a captchaVerification (plain or AES form), single use */
+          /** @description a captchaVerification (plain or AES form), single use; longer: CAPTCHA_TOKEN_INVALID */
           captcha_token: string;
         };
       };
@@ -1815,16 +1825,20 @@ export interface operations {
           /** @enum {integer} */
           languageType: 1 | 2;
           preTone: string;
-          posTone?: string | null;
           verifyCode: string;
-          /** @default 3 */
+          posTone?: string | null;
+          /**
+           * @description 0 = until hang-up (bounded by VERIGATE_MAX_CALL_S)
+           * @default 3
+           */
           times?: number | null;
-          /** @description Base64 of an http(s) URL */
+          /** @description Base64 of an http(s) URL made of letters, digits, - : . / */
           statusUrl?: string | null;
-          /** @description Base64 of an http(s) URL */
+          /** @description Base64 of an http(s) URL made of letters, digits, - : . / */
           feeUrl?: string | null;
           /** @enum {string|null} */
           returnIdlePort?: 'true' | 'false' | null;
+          /** @description no { }, no Chinese, no control characters */
           userData?: string | null;
         };
       };
@@ -2963,14 +2977,38 @@ export interface operations {
           permissions?: ('captcha' | 'sms' | 'voice' | 'verify')[];
           ipWhitelist?: string[];
           restHours?: {
-            from?: string;
-            to?: string;
-            tz?: string;
+            from: string;
+            to: string;
+            tz: string;
           } | null;
           voicePorts?: number | null;
-          /** @description Shown with its credentials as `***@`; sent back unchanged it keeps the stored ones, any other URL with `***@` credentials is refused (400 INVALID_FIELD). */
+          limits?: {
+            apiPerMinute?: number | null;
+            callsPerDay?: number | null;
+            displayNumberCallsPerDay?: number | null;
+            callerCallsPerMinute?: number | null;
+            calleeCallsPerHour?: number | null;
+            smsCodeLength?: number | null;
+            smsCodeTtlSeconds?: number | null;
+            smsVerifyAttempts?: number | null;
+            smsResendCooldownSeconds?: number | null;
+            smsPerMobilePerHour?: number | null;
+            smsPerMobilePerDay?: number | null;
+            smsDailyBudget?: number | null;
+            smsPerDevicePerHour?: number | null;
+            smsPerIpPerHour?: number | null;
+          };
+          /** @enum {string|null} */
+          stage?: 'commercial' | 'test' | null;
+          enterpriseId?: string | null;
+          international?: {
+            homePrefixes: string[];
+            allowCallout: boolean;
+            allowCallin: boolean;
+          } | null;
+          /** @description Where SMS delivery reports are posted. Shown with its credentials as `***@`; sent back unchanged it keeps the stored ones, any other URL with `***@` credentials is refused (400 INVALID_FIELD). */
           smsStatusUrl?: string | null;
-          /** @description Where verification events (`verification.pending`, `.fallback`, `.approved`, `.expired`, `.failed`) are posted; credentials shown and kept as for smsStatusUrl. */
+          /** @description Where verification events (`verification.pending`, `.fallback`, `.approved`, `.expired`, `.failed`) are posted. Shown with its credentials as `***@`; sent back unchanged it keeps the stored ones, any other URL with `***@` credentials is refused (400 INVALID_FIELD). */
           verificationStatusUrl?: string | null;
           /** @description captcha proof of work required (default true; apps created before the feature: false) */
           captchaPow?: boolean;
@@ -3193,32 +3231,51 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
-          name?: string;
+          name?: string | null;
           signature?: string | null;
+          /** @enum {string|null} */
+          status?: 'normal' | 'suspended' | 'unavailable' | null;
           /** @description default `captcha`, `sms`, `voice`; `verify` (the verification API) is granted explicitly */
           permissions?: ('captcha' | 'sms' | 'voice' | 'verify')[];
           ipWhitelist?: string[];
           restHours?: {
-            from?: string;
-            to?: string;
-            tz?: string;
+            from: string;
+            to: string;
+            tz: string;
           } | null;
           voicePorts?: number | null;
-          /** @description Shown with its credentials as `***@`; sent back unchanged it keeps the stored ones, any other URL with `***@` credentials is refused (400 INVALID_FIELD). */
+          limits?: {
+            apiPerMinute?: number | null;
+            callsPerDay?: number | null;
+            displayNumberCallsPerDay?: number | null;
+            callerCallsPerMinute?: number | null;
+            calleeCallsPerHour?: number | null;
+            smsCodeLength?: number | null;
+            smsCodeTtlSeconds?: number | null;
+            smsVerifyAttempts?: number | null;
+            smsResendCooldownSeconds?: number | null;
+            smsPerMobilePerHour?: number | null;
+            smsPerMobilePerDay?: number | null;
+            smsDailyBudget?: number | null;
+            smsPerDevicePerHour?: number | null;
+            smsPerIpPerHour?: number | null;
+          };
+          /** @enum {string|null} */
+          stage?: 'commercial' | 'test' | null;
+          enterpriseId?: string | null;
+          international?: {
+            homePrefixes: string[];
+            allowCallout: boolean;
+            allowCallin: boolean;
+          } | null;
+          /** @description Where SMS delivery reports are posted. Shown with its credentials as `***@`; sent back unchanged it keeps the stored ones, any other URL with `***@` credentials is refused (400 INVALID_FIELD). */
           smsStatusUrl?: string | null;
-          /** @description Where verification events (`verification.pending`, `.fallback`, `.approved`, `.expired`, `.failed`) are posted; credentials shown and kept as for smsStatusUrl. */
+          /** @description Where verification events (`verification.pending`, `.fallback`, `.approved`, `.expired`, `.failed`) are posted. Shown with its credentials as `***@`; sent back unchanged it keeps the stored ones, any other URL with `***@` credentials is refused (400 INVALID_FIELD). */
           verificationStatusUrl?: string | null;
           /** @description captcha proof of work required (default true; apps created before the feature: false) */
           captchaPow?: boolean;
           /** @description harder proof of work for every client; managed mode always shows the puzzle (default false) */
           captchaUnderAttack?: boolean;
-          /** @enum {string} */
-          status?: 'normal' | 'suspended' | 'unavailable';
-          /** @enum {string} */
-          stage?: 'commercial' | 'test';
-          limits?: Record<string, unknown>;
-          enterpriseId?: string | null;
-          international?: Record<string, unknown> | null;
         };
       };
     };
@@ -3724,8 +3781,8 @@ export interface operations {
       content: {
         'application/json': {
           number: string;
-          /** @enum {string} */
-          status?: 'normal' | 'suspended' | 'revoked';
+          /** @enum {string|null} */
+          status?: 'normal' | 'suspended' | 'revoked' | null;
         };
       };
     };
@@ -4459,7 +4516,7 @@ export interface operations {
   adminListListEntries: {
     parameters: {
       query?: {
-        list?: string;
+        list?: 'blacklist' | 'whitelist' | null;
         appKey?: string;
       };
       header?: never;
@@ -4564,7 +4621,12 @@ export interface operations {
     };
     requestBody: {
       content: {
-        'application/json': components['schemas']['ListEntry'];
+        'application/json': {
+          /** @enum {string} */
+          list: 'blacklist' | 'whitelist';
+          number: string;
+          appKey?: string | null;
+        };
       };
     };
     responses: {
@@ -4673,10 +4735,10 @@ export interface operations {
   };
   adminRemoveListEntry: {
     parameters: {
-      query?: {
-        list?: string;
-        number?: string;
-        appKey?: string;
+      query: {
+        list: 'blacklist' | 'whitelist';
+        number: string;
+        appKey?: string | null;
       };
       header?: never;
       path?: never;
@@ -4880,7 +4942,7 @@ export interface operations {
         sessionId?: string;
         number?: string;
         /** @description the call's final stateCode (0 = answered and ended normally) */
-        stateCode?: number;
+        stateCode?: string;
         /** @description json (default) or csv */
         format?: 'json' | 'csv';
         /** @description 1-1000 */
@@ -5179,16 +5241,16 @@ export interface operations {
   adminAudit: {
     parameters: {
       query?: {
-        action?: string;
-        target?: string;
-        /** @description 1-1000 */
-        limit?: number;
-        /** @description `nextBefore` of the previous page, or an ISO time */
-        before?: string;
         /** @description ISO 8601 */
         from?: string;
         /** @description ISO 8601 */
         to?: string;
+        /** @description `nextBefore` of the previous page */
+        before?: string;
+        /** @description 1-1000 */
+        limit?: number;
+        action?: string;
+        target?: string;
       };
       header?: never;
       path?: never;
@@ -5278,7 +5340,7 @@ export interface operations {
   adminOverview: {
     parameters: {
       query?: {
-        /** @description the window, 5-360 (default 30) */
+        /** @description 5-360 (default 30) */
         minutes?: number;
       };
       header?: never;
@@ -5381,11 +5443,8 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
-          /**
-           * @default normal
-           * @enum {string}
-           */
-          status?: 'normal' | 'suspended';
+          /** @enum {string|null} */
+          status?: 'normal' | 'suspended' | null;
         };
       };
     };
@@ -5649,8 +5708,9 @@ export interface operations {
         'application/json': {
           /** @enum {string} */
           kind: 'blacklist' | 'restricted-area';
+          /** @description an IP address or CIDR */
           cidr: string;
-          area?: string;
+          area?: string | null;
         };
       };
     };
@@ -6137,7 +6197,8 @@ export interface operations {
     parameters: {
       query?: {
         mobile?: string;
-        limit?: string;
+        /** @description 1-1000 */
+        limit?: number;
       };
       header?: never;
       path?: never;
@@ -6330,7 +6391,7 @@ export interface operations {
   adminListFraudPrefixes: {
     parameters: {
       query?: {
-        /** @description true: lifted blocks too */
+        /** @description true: lifted blocks too (default false) */
         lifted?: 'true' | 'false';
       };
       header?: never;

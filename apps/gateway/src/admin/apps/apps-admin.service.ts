@@ -1,26 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { generateWebhookSecret, SecretBox } from '#libs/auth';
 import type { AppEntity } from '#libs/persistence';
-import { PLATFORM_CONFIG, redactUrlCredentials, type PlatformConfig } from '#libs/runtime';
+import { fieldsThrough, PLATFORM_CONFIG, redactUrlCredentials, type PlatformConfig } from '#libs/runtime';
 import { AppDirectory } from '../../directory/app-directory.service.js';
 import { AppsRepository } from '#libs/persistence';
-import { notFound, objectBody, optionalEnum, optionalHttpUrl, optionalString, requiredString } from '../admin-input.js';
+import { adminValidate, notFound, objectBody } from '../admin-schema.js';
 import { EnterprisesRepository } from '../enterprises/enterprises.repository.js';
-import {
-  APP_STAGES,
-  APP_STATUSES,
-  booleanField,
-  cidrListField,
-  internationalField,
-  limitsField,
-  DEFAULT_PERMISSIONS,
-  permissionsField,
-  randomToken,
-  restHoursField,
-  voicePortsField,
-  withoutRedactedCredentials,
-} from './app-fields.js';
+import { appCreateBody, appUpdateBody, DEFAULT_PERMISSIONS, mergeLimits, randomToken } from './app.schema.js';
 import { appView, type AppView, type WebhookSecretIssued } from './app-view.js';
+
+const ENTERPRISE_AND_BEFORE = fieldsThrough(appCreateBody, 'enterpriseId');
+const ENTERPRISE_AND_BEFORE_UPDATE = fieldsThrough(appUpdateBody(), 'enterpriseId');
 
 @Injectable()
 export class AppsAdminService {
@@ -34,27 +24,30 @@ export class AppsAdminService {
 
   async create(input: unknown): Promise<AppView & { appSecret: string }> {
     const body = objectBody(input);
-    const name = requiredString(body, 'name', 128);
+    // The enterprise is looked up where enterpriseId stands in the order: before the later fields.
+    const enterpriseId = await this.enterpriseField(
+      adminValidate(appCreateBody, body, ENTERPRISE_AND_BEFORE).enterpriseId,
+    );
+    const fields = adminValidate(appCreateBody, body);
     const appSecret = randomToken(32);
     const app = await this.apps.create({
       appKey: randomToken(28),
-      name,
-      signature: optionalString(body, 'signature', 64) ?? null,
+      name: fields.name,
+      signature: fields.signature ?? null,
       secretSealed: this.secretBox.seal(appSecret),
       status: 'normal',
-      permissions: permissionsField(body) ?? [...DEFAULT_PERMISSIONS],
-      ipWhitelist: cidrListField(body) ?? [],
-      restHours: restHoursField(body) ?? null,
-      voicePorts: voicePortsField(body) ?? null,
-      limits: limitsField(body, {}) ?? {},
-      stage: optionalEnum(body, 'stage', APP_STAGES) ?? 'commercial',
-      enterpriseId: (await this.enterpriseField(body)) ?? null,
-      international: internationalField(body) ?? null,
-      smsStatusUrl: withoutRedactedCredentials(optionalHttpUrl(body, 'smsStatusUrl')) ?? null,
-      verificationStatusUrl:
-        withoutRedactedCredentials(optionalHttpUrl(body, 'verificationStatusUrl'), 'verificationStatusUrl') ?? null,
-      captchaPow: booleanField(body, 'captchaPow') ?? true,
-      captchaUnderAttack: booleanField(body, 'captchaUnderAttack') ?? false,
+      permissions: fields.permissions ?? [...DEFAULT_PERMISSIONS],
+      ipWhitelist: fields.ipWhitelist ?? [],
+      restHours: fields.restHours ?? null,
+      voicePorts: fields.voicePorts ?? null,
+      limits: fields.limits ? mergeLimits({}, fields.limits) : {},
+      stage: fields.stage ?? 'commercial',
+      enterpriseId: enterpriseId ?? null,
+      international: fields.international ?? null,
+      smsStatusUrl: fields.smsStatusUrl ?? null,
+      verificationStatusUrl: fields.verificationStatusUrl ?? null,
+      captchaPow: fields.captchaPow ?? true,
+      captchaUnderAttack: fields.captchaUnderAttack ?? false,
     });
     return { ...appView(app), appSecret };
   }
@@ -70,37 +63,31 @@ export class AppsAdminService {
   async update(appKey: string, input: unknown): Promise<AppView> {
     const body = objectBody(input);
     const app = await this.entity(appKey);
+    // A URL as the API shows it (credentials as ***) sent back unchanged keeps the stored credentials.
+    const shown = {
+      smsStatusUrl: app.smsStatusUrl === null ? null : redactUrlCredentials(app.smsStatusUrl),
+      verificationStatusUrl:
+        app.verificationStatusUrl === null ? null : redactUrlCredentials(app.verificationStatusUrl),
+    };
+    const schema = appUpdateBody(shown);
+    const enterpriseId = await this.enterpriseField(
+      adminValidate(schema, body, ENTERPRISE_AND_BEFORE_UPDATE).enterpriseId,
+    );
+    const {
+      limits,
+      smsStatusUrl,
+      verificationStatusUrl,
+      enterpriseId: _checked,
+      ...fields
+    } = adminValidate(schema, body);
     const patch: Partial<AppEntity> = {};
-    const name = optionalString(body, 'name', 128);
-    if (name !== undefined) patch.name = name;
-    if (body.signature !== undefined)
-      patch.signature = body.signature === null ? null : optionalString(body, 'signature', 64)!;
-    const status = optionalEnum(body, 'status', APP_STATUSES);
-    if (status !== undefined) patch.status = status;
-    const permissions = permissionsField(body);
-    if (permissions !== undefined) patch.permissions = permissions;
-    const ipWhitelist = cidrListField(body);
-    if (ipWhitelist !== undefined) patch.ipWhitelist = ipWhitelist;
-    const restHours = restHoursField(body);
-    if (restHours !== undefined) patch.restHours = restHours;
-    const voicePorts = voicePortsField(body);
-    if (voicePorts !== undefined) patch.voicePorts = voicePorts;
-    const limits = limitsField(body, app.limits);
-    if (limits !== undefined) patch.limits = limits;
-    const stage = optionalEnum(body, 'stage', APP_STAGES);
-    if (stage !== undefined) patch.stage = stage;
-    const enterpriseId = await this.enterpriseField(body);
+    for (const [name, value] of Object.entries(fields))
+      if (value !== undefined) Object.assign(patch, { [name]: value });
+    if (limits !== undefined) patch.limits = mergeLimits(app.limits, limits);
     if (enterpriseId !== undefined) patch.enterpriseId = enterpriseId;
-    const international = internationalField(body);
-    if (international !== undefined) patch.international = international;
-    const smsStatusUrl = webhookUrlChange(body, 'smsStatusUrl', app.smsStatusUrl);
-    if (smsStatusUrl !== undefined) patch.smsStatusUrl = smsStatusUrl;
-    const verificationStatusUrl = webhookUrlChange(body, 'verificationStatusUrl', app.verificationStatusUrl);
-    if (verificationStatusUrl !== undefined) patch.verificationStatusUrl = verificationStatusUrl;
-    const captchaPow = booleanField(body, 'captchaPow');
-    if (captchaPow !== undefined) patch.captchaPow = captchaPow;
-    const captchaUnderAttack = booleanField(body, 'captchaUnderAttack');
-    if (captchaUnderAttack !== undefined) patch.captchaUnderAttack = captchaUnderAttack;
+    if (smsStatusUrl !== undefined && smsStatusUrl !== shown.smsStatusUrl) patch.smsStatusUrl = smsStatusUrl;
+    if (verificationStatusUrl !== undefined && verificationStatusUrl !== shown.verificationStatusUrl)
+      patch.verificationStatusUrl = verificationStatusUrl;
     if (Object.keys(patch).length > 0) {
       await this.apps.update(app.id, { ...patch, updatedAt: new Date() });
       this.directory.invalidate(appKey);
@@ -144,11 +131,9 @@ export class AppsAdminService {
     return this.get(appKey);
   }
 
-  /** `enterpriseId`: an existing sub-enterprise (see EnterprisesController) or null. */
-  private async enterpriseField(body: Record<string, unknown>): Promise<string | null | undefined> {
-    if (body.enterpriseId === null) return null;
-    const id = optionalString(body, 'enterpriseId', 64);
-    if (id === undefined) return undefined;
+  /** `enterpriseId`: an existing sub-enterprise (see EnterprisesController), null, or undefined when absent. */
+  private async enterpriseField(id: string | null | undefined): Promise<string | null | undefined> {
+    if (id === undefined || id === null) return id;
     if (!(await this.enterprises.exists(id))) throw notFound(`enterprise ${id}`);
     return id;
   }
@@ -158,18 +143,4 @@ export class AppsAdminService {
     if (!app) throw notFound(`app ${appKey}`);
     return app;
   }
-}
-
-/**
- * A webhook URL field of a PATCH: the new value, or undefined when absent or unchanged — the URL as
- * the API shows it (credentials as ***) sent back unchanged keeps the stored credentials.
- */
-function webhookUrlChange(
-  body: Record<string, unknown>,
-  field: 'smsStatusUrl' | 'verificationStatusUrl',
-  stored: string | null,
-): string | null | undefined {
-  const url = optionalHttpUrl(body, field);
-  if (url === undefined || (stored !== null && url === redactUrlCredentials(stored))) return undefined;
-  return withoutRedactedCredentials(url, field);
 }

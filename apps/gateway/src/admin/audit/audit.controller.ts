@@ -1,6 +1,7 @@
 import { Controller, Get, Query, UseFilters, UseGuards } from '@nestjs/common';
 import { AdminExceptionFilter } from '../../http/admin-exception.filter.js';
-import { invalid, optionalTime, pageLimit } from '../admin-input.js';
+import { adminValidate } from '../admin-schema.js';
+import { auditQuery } from './audit.schema.js';
 import { OperatorTokenGuard } from '../operator-token.guard.js';
 import { AuditLogRepository } from './audit-log.repository.js';
 
@@ -20,12 +21,7 @@ export class AuditController {
     @Query('limit') limit?: string,
     @Query('before') before?: string,
   ) {
-    // Checked in the order the answer names the first fault: times, cursor, page size.
-    optionalTime('from', from);
-    optionalTime('to', to);
-    if (before !== undefined && before !== '' && !/^[1-9][0-9]{0,18}$/.test(before))
-      throw invalid('before', 'the id of an audit entry');
-    const take = pageLimit(limit);
+    const { limit: take } = adminValidate(auditQuery, { from, to, before, limit }, ['from', 'to', 'before', 'limit']);
     const rows = await this.auditLog.page({ from, to, action, target, before }, take);
     return {
       items: rows.map((r) => ({

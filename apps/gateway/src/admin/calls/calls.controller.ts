@@ -13,7 +13,8 @@ import {
 import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, redactUrlCredentials, type PlatformConfig } from '#libs/runtime';
 import { AdminExceptionFilter } from '../../http/admin-exception.filter.js';
 import { AdminError } from '../../http/rest-error.js';
-import { invalid, notFound, pageLimit } from '../admin-input.js';
+import { adminValidate, notFound, pageLimit } from '../admin-schema.js';
+import { deliveriesQuery } from './calls.schema.js';
 import { csvExport, exportConnectionError, listFormat } from '../admin-query.js';
 import { Audited } from '../audit/audited.decorator.js';
 import { AuditInterceptor } from '../audit/audit.interceptor.js';
@@ -80,8 +81,8 @@ export class CallsController {
 
   @Get('deliveries')
   async deliveries(@Query('sessionId') sessionId?: string) {
-    if (!sessionId) throw invalid('sessionId', 'present');
-    const { deliveries, attempts } = await this.deliveryRecords.ofSession(sessionId);
+    adminValidate(deliveriesQuery, { sessionId });
+    const { deliveries, attempts } = await this.deliveryRecords.ofSession(sessionId!);
     return deliveries.map((d) => ({
       id: d.id,
       stream: d.stream,

@@ -1,7 +1,8 @@
 import { Body, Controller, Get, Param, Put, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
 import { AppDirectory } from '../../directory/app-directory.service.js';
 import { AdminExceptionFilter } from '../../http/admin-exception.filter.js';
-import { invalid, objectBody, optionalEnum } from '../admin-input.js';
+import { adminValidate, invalid, objectBody } from '../admin-schema.js';
+import { enterprisePutBody } from './enterprises.schema.js';
 import { Audited } from '../audit/audited.decorator.js';
 import { AuditInterceptor } from '../audit/audit.interceptor.js';
 import { OperatorTokenGuard } from '../operator-token.guard.js';
@@ -28,7 +29,7 @@ export class EnterprisesController {
   @Audited('enterprise.put', (req) => (req.params as { id?: string }).id, (_req, result) => result)
   async put(@Param('id') id: string, @Body() input: unknown) {
     if (!ENTERPRISE_ID.test(id)) throw invalid('id', '1-64 letters, digits, _ . -');
-    const status = optionalEnum(objectBody(input), 'status', ['normal', 'suspended'] as const) ?? 'normal';
+    const status = adminValidate(enterprisePutBody, objectBody(input)).status ?? 'normal';
     await this.enterprises.put(id, status);
     // The status is part of every cached app of the enterprise.
     this.directory.invalidateAll();

@@ -1,11 +1,12 @@
 import { Controller, Delete, Get, Inject, Param, Query, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
 import { PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
 import { AdminExceptionFilter } from '../../http/admin-exception.filter.js';
-import { invalid, notFound } from '../admin-input.js';
+import { adminValidate, invalid, notFound } from '../admin-schema.js';
 import { Audited } from '../audit/audited.decorator.js';
 import { AuditInterceptor } from '../audit/audit.interceptor.js';
 import { OperatorTokenGuard } from '../operator-token.guard.js';
 import { FraudPrefixesRepository } from './fraud-prefixes.repository.js';
+import { fraudPrefixesQuery } from './fraud-prefixes.schema.js';
 
 const PREFIX = /^\+?([0-9]{1,15})$/;
 
@@ -27,7 +28,7 @@ export class FraudPrefixesController {
   /** Blocked prefixes, newest first; `?lifted=true` lists lifted ones too. */
   @Get('prefixes')
   async list(@Query('lifted') lifted: string | undefined) {
-    if (lifted !== undefined && lifted !== 'true' && lifted !== 'false') throw invalid('lifted', 'true or false');
+    adminValidate(fraudPrefixesQuery, { lifted });
     const fraud = this.config.verifications.fraud;
     return {
       windowSeconds: fraud.windowSeconds,

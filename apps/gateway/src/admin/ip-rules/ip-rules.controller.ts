@@ -11,11 +11,10 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { isIP } from 'node:net';
-import type { IpRuleKind } from '#libs/persistence';
-import { parseCidr } from '#libs/runtime';
 import { AdminExceptionFilter } from '../../http/admin-exception.filter.js';
 import { addressBucket } from '../../http/client-address.js';
-import { invalid, notFound, objectBody, optionalEnum, optionalString, requiredString } from '../admin-input.js';
+import { adminValidate, invalid, notFound, objectBody } from '../admin-schema.js';
+import { ipRuleBody } from './ip-rules.schema.js';
 import { Audited } from '../audit/audited.decorator.js';
 import { AuditInterceptor } from '../audit/audit.interceptor.js';
 import { OperatorTokenGuard } from '../operator-token.guard.js';
@@ -23,14 +22,7 @@ import { IpBansRepository } from '../../policy/ip-bans.repository.js';
 import { IpGuard } from '../../policy/ip-guard.service.js';
 import { IpRulesRepository } from '../../policy/ip-rules.repository.js';
 
-const KINDS: readonly IpRuleKind[] = ['blacklist', 'restricted-area'];
 const UUID = /^[0-9a-f-]{36}$/;
-
-function cidrField(body: Record<string, unknown>): string {
-  const cidr = requiredString(body, 'cidr', 64);
-  if (!parseCidr(cidr)) throw invalid('cidr', 'an IP address or CIDR');
-  return cidr;
-}
 
 /**
  * Platform IP rules for `/rest/` clients, and the bans that repeated authentication failures
@@ -53,11 +45,7 @@ export class IpRulesController {
   @HttpCode(201)
   @Audited<{ id?: string } | undefined>('ip-rule.add', (_req, result) => result?.id, (_req, result) => result)
   async add(@Body() input: unknown) {
-    const body = objectBody(input);
-    const kind = optionalEnum(body, 'kind', KINDS);
-    if (!kind) throw invalid('kind', KINDS.join(' or '));
-    const cidr = cidrField(body);
-    const area = optionalString(body, 'area', 64) ?? null;
+    const { kind, cidr, area = null } = adminValidate(ipRuleBody, objectBody(input));
     if (kind === 'restricted-area' && !area) throw invalid('area', 'the name of the restricted area');
     const row = await this.ipRules.upsert(kind, cidr, area);
     this.ipGuard.invalidate();

@@ -10,18 +10,15 @@ import {
   UseGuards,
   UseInterceptors,
 } from '@nestjs/common';
-import type { NumberListName } from '#libs/persistence';
 import { AppDirectory } from '../../directory/app-directory.service.js';
 import { NumberListsRepository } from '../../directory/number-lists.repository.js';
 import { Audited } from '../audit/audited.decorator.js';
 import { AuditInterceptor } from '../audit/audit.interceptor.js';
 import { AdminExceptionFilter } from '../../http/admin-exception.filter.js';
-import { invalid, notFound, objectBody, optionalEnum, optionalString, requiredString } from '../admin-input.js';
+import { adminValidate, notFound, objectBody } from '../admin-schema.js';
 import { AppsAdminService } from '../apps/apps-admin.service.js';
 import { OperatorTokenGuard } from '../operator-token.guard.js';
-import { PHONE_NUMBER, PHONE_NUMBER_RULE } from '../../policy/phone-number.js';
-
-const LISTS: readonly NumberListName[] = ['blacklist', 'whitelist'];
+import { listEntryBody, listsQuery } from './lists.schema.js';
 
 /**
  * Black and white lists of numbers, platform-wide or for one app (`appKey`). Enforced by
@@ -66,18 +63,14 @@ export class ListsController {
 
   @Get()
   async list(@Query('list') list?: string, @Query('appKey') appKey?: string) {
-    const name = optionalEnum({ list }, 'list', LISTS);
+    const { list: name } = adminValidate(listsQuery, { list }, ['list']);
     const appId = appKey ? (await this.apps.entity(appKey)).id : null;
     const rows = await this.lists.find(name, appId);
     return rows.map((r) => ({ list: r.list, number: r.number, appKey: appKey ?? null, createdAt: r.createdAt }));
   }
 
   private async entry(body: Record<string, unknown>) {
-    const list = optionalEnum(body, 'list', LISTS);
-    if (!list) throw invalid('list', 'blacklist or whitelist');
-    const number = requiredString(body, 'number', 32);
-    if (!PHONE_NUMBER.test(number)) throw invalid('number', PHONE_NUMBER_RULE);
-    const appKey = optionalString(body, 'appKey', 64);
+    const { list, number, appKey } = adminValidate(listEntryBody, body);
     const appId = appKey ? (await this.apps.entity(appKey)).id : null;
     return { appKey, values: { list, number, appId } };
   }

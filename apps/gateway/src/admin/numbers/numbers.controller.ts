@@ -10,18 +10,15 @@ import {
   UseGuards,
   UseInterceptors,
 } from '@nestjs/common';
-import type { NumberStatus } from '#libs/persistence';
 import { AppDirectory } from '../../directory/app-directory.service.js';
 import { AppNumbersRepository } from '../../directory/app-numbers.repository.js';
 import { Audited } from '../audit/audited.decorator.js';
 import { AuditInterceptor } from '../audit/audit.interceptor.js';
 import { AdminExceptionFilter } from '../../http/admin-exception.filter.js';
-import { invalid, notFound, objectBody, optionalEnum, requiredString } from '../admin-input.js';
+import { adminValidate, notFound, objectBody } from '../admin-schema.js';
 import { AppsAdminService } from '../apps/apps-admin.service.js';
 import { OperatorTokenGuard } from '../operator-token.guard.js';
-import { PHONE_NUMBER, PHONE_NUMBER_RULE } from '../../policy/phone-number.js';
-
-const NUMBER_STATUSES: readonly NumberStatus[] = ['normal', 'suspended', 'revoked'];
+import { numberAddBody, numberUpdateBody } from './numbers.schema.js';
 
 /**
  * Display numbers of an app (the seed's 号显号码): `normal`, `suspended` (callVerify uses another
@@ -43,10 +40,11 @@ export class NumbersController {
   @Audited<{ number?: string } | undefined>('number.add', (_req, result) => result?.number)
   async add(@Param('appKey') appKey: string, @Body() input: unknown) {
     const body = objectBody(input);
-    const number = requiredString(body, 'number', 32);
-    if (!PHONE_NUMBER.test(number)) throw invalid('number', PHONE_NUMBER_RULE);
+    // The app is looked up between the number and the status, as the order of the answers has always been.
+    const { number } = adminValidate(numberAddBody, body, ['number']);
     const app = await this.apps.entity(appKey);
-    const saved = await this.numbers.add(app.id, number, optionalEnum(body, 'status', NUMBER_STATUSES) ?? 'normal');
+    const { status } = adminValidate(numberAddBody, body);
+    const saved = await this.numbers.add(app.id, number, status ?? 'normal');
     this.directory.invalidate(appKey);
     return { number: saved.number, status: saved.status };
   }
@@ -60,8 +58,7 @@ export class NumbersController {
   @Patch(':number')
   @Audited('number.update', (req) => req.params.number)
   async update(@Param('appKey') appKey: string, @Param('number') number: string, @Body() input: unknown) {
-    const status = optionalEnum(objectBody(input), 'status', NUMBER_STATUSES);
-    if (!status) throw invalid('status', `one of ${NUMBER_STATUSES.join(', ')}`);
+    const { status } = adminValidate(numberUpdateBody, objectBody(input));
     const app = await this.apps.entity(appKey);
     if (!(await this.numbers.setStatus(app.id, number, status))) throw notFound(`number ${number}`);
     this.directory.invalidate(appKey);

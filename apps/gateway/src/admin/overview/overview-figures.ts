@@ -1,4 +1,5 @@
-import { invalid } from '../admin-input.js';
+import { adminValidate } from '../admin-schema.js';
+import { overviewQuery } from './overview.schema.js';
 import type { MinuteCountRow, OverviewSeriesName } from './overview.repository.js';
 
 /** A series of the Overview: one value per minute, oldest first (`good` ≤ `total`, e.g. answered of ended). */
@@ -48,8 +49,5 @@ export type OverviewSeries = Record<OverviewSeriesName, MinuteSeries>;
 
 /** `minutes` of the query string: 5-360, 30 by default. */
 export function overviewMinutes(value: string | undefined): number {
-  if (value === undefined || value === '') return 30;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 5 || n > 360) throw invalid('minutes', 'an integer 5-360');
-  return n;
+  return adminValidate(overviewQuery, { minutes: value }).minutes;
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type StreamableFile } from '@nestjs/common';
 import { nextBefore, SmsDevInboxRepository, SmsMessagesRepository, type SmsFilter } from '#libs/persistence';
 import { APP_LOGGER, JsonLogger, PLATFORM_CONFIG, type PlatformConfig } from '#libs/runtime';
-import { notFound, pageLimit } from '../admin-input.js';
+import { notFound, pageLimit } from '../admin-schema.js';
 import { csvExport, exportConnectionError } from '../admin-query.js';
 import { csvStream } from '../csv.js';
 import { SMS_CSV_COLUMNS, smsCsvLine, smsView } from './sms-view.js';

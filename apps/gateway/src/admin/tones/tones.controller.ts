@@ -16,13 +16,12 @@ import { Audited } from '../audit/audited.decorator.js';
 import { AuditInterceptor } from '../audit/audit.interceptor.js';
 import { AdminExceptionFilter } from '../../http/admin-exception.filter.js';
 import { AdminError } from '../../http/rest-error.js';
-import { invalid } from '../admin-input.js';
+import { adminValidate } from '../admin-schema.js';
+import { toneUploadQuery } from './tones.schema.js';
 import { OperatorTokenGuard } from '../operator-token.guard.js';
 import { PendingUpload } from '../../http/pending-upload.js';
 import { TonesService } from './tones.service.js';
 import { MAX_TONE_BYTES, parseWav } from './wav.js';
-
-const TONE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,123}\.wav$/i;
 
 /** Tone files: uploaded as `audio/wav`, validated, `pending` until an operator approves them. */
 @Controller('admin/v1/apps/:appKey/tones')
@@ -51,7 +50,7 @@ export class TonesController {
     }),
   )
   async upload(@Param('appKey') appKey: string, @Query('name') name: string | undefined, @Body() upload: unknown) {
-    if (!name || !TONE_NAME.test(name)) throw invalid('name', 'a file name ending in .wav (letters, digits, _ . -)');
+    adminValidate(toneUploadQuery, { name });
     // The body is read only now, after OperatorTokenGuard (see http/fastify-setup.ts).
     if (!(upload instanceof PendingUpload))
       throw new AdminError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the WAV file as the body with Content-Type: audio/wav');
@@ -59,7 +58,7 @@ export class TonesController {
     if (!body) throw new AdminError(413, 'TONE_TOO_LARGE', `tone files are limited to ${MAX_TONE_BYTES} bytes`);
     const wav = parseWav(body);
     if (!wav.ok) throw new AdminError(400, 'INVALID_TONE', wav.reason);
-    return this.tones.store(appKey, name, body, wav.format);
+    return this.tones.store(appKey, name!, body, wav.format);
   }
 
   @Get()

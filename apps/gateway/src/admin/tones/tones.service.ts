@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { ToneFilesRepository, type ToneFileEntity, type ToneStatus } from '#libs/persistence';
 import { AppDirectory } from '../../directory/app-directory.service.js';
-import { notFound } from '../admin-input.js';
+import { notFound } from '../admin-schema.js';
 import { AppsAdminService } from '../apps/apps-admin.service.js';
 import type { WavFormat } from './wav.js';
 

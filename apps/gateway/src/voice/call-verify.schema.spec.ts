@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { decodeNotifyUrl, validateCallVerify } from './call-verify.validation.js';
+import { decodeNotifyUrl, validateCallVerify } from './call-verify.schema.js';
 
 const seedExample = {
   displayNbr: '+8675528000088',

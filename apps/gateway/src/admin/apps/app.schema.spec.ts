@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { optionalHttpUrl } from '../admin-input.js';
-import { limitsField } from './app-fields.js';
+import { optionalHttpUrl } from '../admin-schema.js';
+import { limitsField } from './app.schema.js';
 
 describe('optionalHttpUrl', () => {
   const read = (value: unknown) => optionalHttpUrl({ url: value }, 'url', 40);

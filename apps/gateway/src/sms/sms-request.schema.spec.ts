@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { SdkError } from '../sdk/sdk-error.js';
 import type { SdkHeaders } from '../sdk/sdk-headers.js';
-import { parseSendSms, parseVerifySms } from './sms-request.js';
+import { parseSendSms, parseVerifySms } from './sms-request.schema.js';
 
 const sdk: SdkHeaders = { lang: 'en', clientId: 'c', fingerprint: 'f', osVersion: 'o', agent: 'a' };
 const seedRule = /^[0-9]{11}$/;

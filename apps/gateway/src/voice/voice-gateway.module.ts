@@ -3,6 +3,7 @@ import { CallSessionsRepository, VoiceWorkersRepository } from '#libs/persistenc
 import { DirectoryModule } from '../directory/directory.module.js';
 import { PolicyModule } from '../policy/policy.module.js';
 import { AkskAuthenticator } from './aksk-authenticator.service.js';
+import { AkskCallerService } from './aksk-caller.service.js';
 import { AuthNoncesRepository } from './auth-nonces.repository.js';
 import { CallVerifyController } from './call-verify.controller.js';
 import { CallVerifyUseCase } from './call-verify.use-case.js';
@@ -15,6 +16,7 @@ import { VoicePortGauge } from './voice-port-gauge.service.js';
   controllers: [CallVerifyController],
   providers: [
     AkskAuthenticator,
+    AkskCallerService,
     CallVerifyUseCase,
     VoicePortGauge,
     CallSessionsRepository,
@@ -23,6 +25,6 @@ import { VoicePortGauge } from './voice-port-gauge.service.js';
     RateCountersRepository,
   ],
   // The verification API authenticates as callVerify does.
-  exports: [AkskAuthenticator],
+  exports: [AkskAuthenticator, AkskCallerService],
 })
 export class VoiceGatewayModule {}

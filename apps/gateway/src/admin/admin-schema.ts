@@ -18,8 +18,9 @@ export function objectBody(body: unknown): Record<string, unknown> {
     throw new AdminError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as Content-Type: application/json');
   if (body instanceof InvalidJsonBody)
     throw new AdminError(400, 'INVALID_JSON', `the body is not valid JSON (${body.reason})`);
-  if (body === undefined || body === null) return {};
-  if (typeof body !== 'object' || Array.isArray(body))
+  if (body === undefined) return {};
+  // A JSON `null` is not an object: the document (generated from the schemas) refuses it, so must the server.
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
     throw new AdminError(400, 'INVALID_BODY', 'the body must be a JSON object');
   return body as Record<string, unknown>;
 }
